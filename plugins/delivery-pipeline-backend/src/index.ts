@@ -1,0 +1,1 @@
+export { deliveryPipelinePlugin as default } from './plugin';

@@ -1,0 +1,1 @@
+export { eventSchemasPlugin as default } from './plugin';

@@ -1,0 +1,7 @@
+import { eventSchemasPlugin } from './plugin';
+
+describe('event-schemas', () => {
+  it('should export plugin', () => {
+    expect(eventSchemasPlugin).toBeDefined();
+  });
+});
