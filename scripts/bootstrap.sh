@@ -49,7 +49,7 @@ ensure_dependencies() {
     [ -f "$REPO_ROOT/node_modules/better-sqlite3/build/Release/better_sqlite3.node" ]; then
     return
   fi
-  say "Installing dependencies (first run: ~5 min, of which ~2 min compile better-sqlite3)"
+  say "Installing dependencies (first run: about 2 minutes)"
   (cd "$REPO_ROOT" && yarn install --immutable) ||
     fail "yarn install failed (see above): a 'YN0082 No candidates found' needs a resolutions pin in package.json, a node-gyp error needs python3, make and g++ (apt-get install -y python3 make g++); then rerun."
   [ -f "$REPO_ROOT/node_modules/better-sqlite3/build/Release/better_sqlite3.node" ] ||

@@ -1,5 +1,5 @@
+// Runs the plugin alone in a dev app: yarn workspace @internal/plugin-event-schemas start
 import { createDevApp } from '@backstage/frontend-dev-utils';
-
-import plugin from '../src';
+import plugin from '../src/alpha';
 
 createDevApp({ features: [plugin] });

@@ -1,3 +1,4 @@
-import { createRouteRef } from '@backstage/frontend-plugin-api';
+import { createRouteRef } from '@backstage/core-plugin-api';
 
-export const rootRouteRef = createRouteRef();
+/** The "Event types" page (legacy frontend system). */
+export const rootRouteRef = createRouteRef({ id: 'event-schemas' });

@@ -49,12 +49,18 @@ describe('DatabasePartitionStore', () => {
           state: 'open',
           received: 7,
           bytes: 900,
+          closed_at: null,
+          delivered_at: null,
         },
         {
           event_type: 'com.example.checkout.completed',
           start: hour(10),
           end: hour(11),
           state: 'open',
+          received: 0,
+          bytes: 0,
+          closed_at: null,
+          delivered_at: null,
         },
       ]);
 

@@ -1,5 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { InputError, ServiceUnavailableError } from '@backstage/errors';
+import { InputError, ServiceUnavailableError, toError } from '@backstage/errors';
 import express from 'express';
 import Router from 'express-promise-router';
 import { PartitionStore } from '../database/PartitionStore';
@@ -17,7 +17,7 @@ export async function createRouter(options: {
     try {
       await store.ping();
     } catch (error) {
-      logger.error('Health check failed: database unreachable', error);
+      logger.error('Health check failed: database unreachable', toError(error));
       throw new ServiceUnavailableError(
         'The delivery pipeline database is unreachable',
       );

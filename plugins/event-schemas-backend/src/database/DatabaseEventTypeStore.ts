@@ -3,7 +3,8 @@ import {
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
-import { EventTypeStore, EventTypeSummary } from './EventTypeStore';
+import { EventTypeSummary } from '@internal/plugin-event-schemas-common';
+import { EventTypeStore } from './EventTypeStore';
 
 const migrationsDir = resolvePackagePath(
   '@internal/plugin-event-schemas-backend',
@@ -42,13 +43,13 @@ export class DatabaseEventTypeStore implements EventTypeStore {
   }
 
   async listEventTypes(): Promise<EventTypeSummary[]> {
-    const rows: EventTypeRow[] = await this.db('event_types as t')
+    const rows = await this.db('event_types as t')
       .leftJoin('event_type_versions as v', 'v.event_type', 't.name')
       .groupBy('t.name')
       .select('t.*')
       .max({ latest_version: 'v.version' })
       .orderBy('t.name');
-    return rows.map(toSummary);
+    return (rows as EventTypeRow[]).map(toSummary);
   }
 }
 

@@ -1,17 +1,4 @@
-/** A registered event type, as listed by the registry. */
-export type EventTypeSummary = {
-  name: string;
-  title?: string;
-  description?: string;
-  owner: string;
-  lifecycle: string;
-  format: 'jsonschema' | 'avro';
-  compatibility: string;
-  /** Highest version number; undefined only while the first is being written. */
-  latestVersion?: number;
-  createdAt: string;
-  updatedAt: string;
-};
+import { EventTypeSummary } from '@internal/plugin-event-schemas-common';
 
 /** Where the registry keeps event types and their versions. */
 export interface EventTypeStore {

@@ -1,0 +1,3 @@
+export { eventSchemasApiRef } from './EventSchemasApi';
+export type { EventSchemasApi } from './EventSchemasApi';
+export { EventSchemasClient } from './EventSchemasClient';

@@ -1,0 +1,1 @@
+export { EventSchemasPage } from './EventSchemasPage';

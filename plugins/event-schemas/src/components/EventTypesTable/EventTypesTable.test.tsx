@@ -1,0 +1,110 @@
+import {
+  mockApis,
+  registerMswTestHooks,
+  renderInTestApp,
+} from '@backstage/frontend-test-utils';
+import { EventTypeSummary } from '@internal/plugin-event-schemas-common';
+import { screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { eventSchemasApiRef, EventSchemasClient } from '../../api';
+import { EventTypesTable } from './EventTypesTable';
+
+const baseUrl = 'http://localhost:7007/api/event-schemas';
+
+const playbackStarted: EventTypeSummary = {
+  name: 'com.example.playback.started',
+  title: 'Playback started',
+  owner: 'group:default/playback',
+  lifecycle: 'production',
+  format: 'jsonschema',
+  compatibility: 'BACKWARD',
+  latestVersion: 3,
+  createdAt: '2026-11-01T10:00:00.000Z',
+  updatedAt: '2026-11-20T10:00:00.000Z',
+};
+
+describe('EventTypesTable', () => {
+  const server = setupServer();
+  registerMswTestHooks(server);
+
+  // The real client against HTTP answered by msw: the test covers the URL,
+  // the response shape and the error handling, not just the rendering.
+  const render = () => {
+    const discoveryApi = mockApis.discovery({
+      baseUrl: 'http://localhost:7007',
+    });
+    const client = new EventSchemasClient({
+      discoveryApi,
+      fetchApi: { fetch: (input, init) => fetch(input, init) },
+    });
+    return renderInTestApp(<EventTypesTable />, {
+      apis: [[eventSchemasApiRef, client]],
+    });
+  };
+
+  it('lists the registered event types', async () => {
+    server.use(
+      http.get(`${baseUrl}/event-types`, () =>
+        HttpResponse.json({ items: [playbackStarted] }),
+      ),
+    );
+    await render();
+
+    expect(
+      await screen.findByText('com.example.playback.started'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('Playback started')).toBeInTheDocument();
+    expect(screen.getByText('group:default/playback')).toBeInTheDocument();
+    expect(screen.getByText('v3')).toBeInTheDocument();
+    expect(screen.getByText('Event types (1)')).toBeInTheDocument();
+  });
+
+  it('explains how to register the first event type when there is none', async () => {
+    server.use(
+      http.get(`${baseUrl}/event-types`, () => HttpResponse.json({ items: [] })),
+    );
+    await render();
+
+    expect(
+      await screen.findByText('No event types registered yet'),
+    ).toBeInTheDocument();
+  });
+
+  it("shows the backend's error and loads again on retry", async () => {
+    let calls = 0;
+    server.use(
+      http.get(`${baseUrl}/event-types`, () => {
+        calls += 1;
+        if (calls === 1) {
+          return HttpResponse.json(
+            {
+              error: {
+                name: 'ServiceUnavailableError',
+                message: 'The registry database is unreachable',
+              },
+              response: { statusCode: 503 },
+            },
+            { status: 503 },
+          );
+        }
+        return HttpResponse.json({ items: [playbackStarted] });
+      }),
+    );
+    await render();
+
+    expect(
+      await screen.findByText(/Could not load the event types/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getAllByText(/The registry database is unreachable/).length,
+    ).toBeGreaterThan(0);
+
+    await userEvent.click(screen.getByRole('button', { name: 'Retry' }));
+    expect(
+      await screen.findByText('com.example.playback.started'),
+    ).toBeInTheDocument();
+    expect(calls).toBe(2);
+  });
+});

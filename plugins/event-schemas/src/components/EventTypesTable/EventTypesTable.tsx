@@ -1,0 +1,79 @@
+import {
+  EmptyState,
+  Progress,
+  ResponseErrorPanel,
+  Table,
+  TableColumn,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { EventTypeSummary } from '@internal/plugin-event-schemas-common';
+import Button from '@material-ui/core/Button';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { eventSchemasApiRef } from '../../api';
+
+const columns: TableColumn<EventTypeSummary>[] = [
+  {
+    title: 'Name',
+    field: 'name',
+    highlight: true,
+    render: row => (
+      <>
+        <div>{row.name}</div>
+        {row.title && <div style={{ opacity: 0.7 }}>{row.title}</div>}
+      </>
+    ),
+  },
+  { title: 'Owner', field: 'owner' },
+  { title: 'Format', field: 'format' },
+  { title: 'Compatibility', field: 'compatibility' },
+  { title: 'Lifecycle', field: 'lifecycle' },
+  {
+    title: 'Latest version',
+    field: 'latestVersion',
+    type: 'numeric',
+    render: row => (row.latestVersion ? `v${row.latestVersion}` : '-'),
+  },
+];
+
+/** Every registered event type, searchable and sortable. */
+export const EventTypesTable = () => {
+  const api = useApi(eventSchemasApiRef);
+  const { value, loading, error, retry } = useAsyncRetry(
+    () => api.listEventTypes(),
+    [api],
+  );
+
+  if (loading) {
+    return <Progress />;
+  }
+  if (error) {
+    return (
+      <>
+        <ResponseErrorPanel
+          title="Could not load the event types"
+          error={error}
+        />
+        <Button variant="outlined" color="primary" onClick={retry}>
+          Retry
+        </Button>
+      </>
+    );
+  }
+  if (!value || value.length === 0) {
+    return (
+      <EmptyState
+        missing="data"
+        title="No event types registered yet"
+        description="An event type is registered with its first schema through POST /api/event-schemas/event-types; it then appears here."
+      />
+    );
+  }
+  return (
+    <Table<EventTypeSummary>
+      title={`Event types (${value.length})`}
+      options={{ search: true, paging: value.length > 20, pageSize: 20 }}
+      columns={columns}
+      data={value}
+    />
+  );
+};

@@ -1,0 +1,1 @@
+export { EventTypesTable } from './EventTypesTable';

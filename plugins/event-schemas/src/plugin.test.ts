@@ -1,7 +1,0 @@
-import { eventSchemasPlugin } from './plugin';
-
-describe('event-schemas', () => {
-  it('should export plugin', () => {
-    expect(eventSchemasPlugin).toBeDefined();
-  });
-});

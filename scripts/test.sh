@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: type check, lint, unit and integration
+# tests (SQLite and PostgreSQL) and the end-to-end test in headless Chromium.
+# Installs what it needs on the first run (see scripts/bootstrap.sh).
+#
+# Environment:
+#   TEST_POSTGRES_URL  PostgreSQL server for the database tests
+#                      (default postgresql://postgres@127.0.0.1:5432)
+#   CHROMIUM_PATH      Chromium for the e2e test (default /usr/bin/chromium)
+#   CI=true            a missing PostgreSQL server or Chromium is a failure,
+#                      not a skip; Chromium is installed with apt-get if absent
+set -euo pipefail
+
+source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+note() { printf '\033[1;33m%s\033[0m\n' "$*"; }
+die() { printf '\033[1;31m%s\033[0m\n' "$*" >&2; exit 1; }
+is_ci() { [ "${CI:-}" = true ] || [ "${CI:-}" = 1 ]; }
+started=$SECONDS
+
+step "PostgreSQL"
+pg_url="${TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432}"
+# TestDatabases must never try Docker (there is none); it uses the
+# connection string set here, or SQLite alone.
+export BACKSTAGE_TEST_DISABLE_DOCKER=1
+if pg_major="$(node scripts/detect-postgres.js "$pg_url" 2>/tmp/detect-postgres.err)"; then
+  export "BACKSTAGE_TEST_DATABASE_POSTGRES${pg_major}_CONNECTION_STRING=$pg_url"
+  echo "Database tests run on SQLite and PostgreSQL ${pg_major} at ${pg_url}"
+elif is_ci; then
+  die "No PostgreSQL server at ${pg_url} ($(cat /tmp/detect-postgres.err)). CI needs one: start it, or set TEST_POSTGRES_URL."
+else
+  note "PostgreSQL SKIPPED: no server at ${pg_url} ($(cat /tmp/detect-postgres.err)). Database tests run on SQLite only; set TEST_POSTGRES_URL to include PostgreSQL."
+fi
+
+step "Type check"
+yarn tsc
+
+step "Lint"
+yarn backstage-cli repo lint
+
+step "Unit and integration tests"
+# --ci: no watch mode, no snapshot writes.
+CI=true yarn backstage-cli repo test --ci
+
+step "End-to-end (headless Chromium)"
+chromium_path="${CHROMIUM_PATH:-/usr/bin/chromium}"
+if [ ! -x "$chromium_path" ] && is_ci; then
+  echo "Installing Debian's chromium"
+  if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi
+  $sudo apt-get install -y -qq chromium >/dev/null 2>&1 ||
+    { $sudo apt-get update -qq && $sudo apt-get install -y -qq chromium >/dev/null; } ||
+    die "Could not install chromium with apt-get; install it or set CHROMIUM_PATH."
+fi
+if [ -x "$chromium_path" ]; then
+  CHROMIUM_PATH="$chromium_path" node --test --test-reporter=spec e2e/
+  echo "Screenshots: test-results/e2e/"
+else
+  note "End-to-end SKIPPED: no Chromium at ${chromium_path}. Install it (apt-get install chromium) or set CHROMIUM_PATH."
+fi
+
+step "All tests passed in $((SECONDS - started)) s"
