@@ -2,7 +2,7 @@
 // throw-away SQLite folder), signs in as guest in headless Chromium, opens
 // "Event types" from the sidebar and saves screenshots to test-results/e2e/.
 //
-// Run by scripts/test.sh; alone: node --test e2e/
+// Run by scripts/test.sh; alone: node --test e2e/portal.test.mjs
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,18 +37,26 @@ async function waitUntilUp(url) {
   const deadline = Date.now() + startTimeoutMs;
   while (Date.now() < deadline) {
     if (portal.exitCode !== null) {
-      throw new Error(`yarn start exited with ${portal.exitCode}:\n${portalLog.slice(-4000)}`);
+      throw new Error(
+        `yarn start exited with ${portal.exitCode}:\n${portalLog.slice(-4000)}`,
+      );
     }
     if (await isUp(url)) return;
     await new Promise(resolve => setTimeout(resolve, 2000));
   }
-  throw new Error(`${url} did not answer within ${startTimeoutMs / 1000} s:\n${portalLog.slice(-4000)}`);
+  throw new Error(
+    `${url} did not answer within ${
+      startTimeoutMs / 1000
+    } s:\n${portalLog.slice(-4000)}`,
+  );
 }
 
 before(async () => {
   for (const url of [appUrl, `${backendUrl}/api/event-schemas/health`]) {
     if (await isUp(url)) {
-      throw new Error(`Something already answers at ${url}: stop the running portal, then rerun.`);
+      throw new Error(
+        `Something already answers at ${url}: stop the running portal, then rerun.`,
+      );
     }
   }
   dataDir = mkdtempSync(join(tmpdir(), 'portal-e2e-'));
@@ -117,8 +125,10 @@ test('both backends report healthy without credentials', async () => {
   }
 });
 
-test('a guest signs in and opens Event types from the sidebar', async () => {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+test('a guest signs in, opens Event types and reads an AsyncAPI definition', async () => {
+  const page = await browser.newPage({
+    viewport: { width: 1400, height: 900 },
+  });
   page.setDefaultTimeout(60_000);
   try {
     await page.goto(appUrl);
@@ -132,8 +142,20 @@ test('a guest signs in and opens Event types from the sidebar', async () => {
     await page.getByRole('heading', { name: 'Event types' }).first().waitFor();
     await page.getByText('No event types registered yet').waitFor();
     await page.screenshot({ path: join(screenshots, 'event-types.png') });
+
+    // API docs render the demo event type's AsyncAPI definition.
+    await page.goto(
+      `${appUrl}/catalog/default/api/playback-started-events/definition`,
+    );
+    await page.getByText('Accepts the following message:').waitFor();
+    await page.screenshot({
+      path: join(screenshots, 'asyncapi.png'),
+      fullPage: true,
+    });
   } catch (error) {
-    await page.screenshot({ path: join(screenshots, 'failure.png') }).catch(() => {});
+    await page
+      .screenshot({ path: join(screenshots, 'failure.png') })
+      .catch(() => {});
     throw error;
   } finally {
     await page.close();

@@ -11,7 +11,9 @@ async function main() {
   try {
     await client.connect();
     const { rows } = await client.query('SHOW server_version_num');
-    process.stdout.write(`${Math.floor(Number(rows[0].server_version_num) / 10000)}\n`);
+    process.stdout.write(
+      `${Math.floor(Number(rows[0].server_version_num) / 10000)}\n`,
+    );
   } finally {
     await client.end().catch(() => {});
   }

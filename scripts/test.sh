@@ -38,6 +38,7 @@ yarn tsc
 
 step "Lint"
 yarn backstage-cli repo lint
+yarn prettier --check .
 
 step "Unit and integration tests"
 # --ci: no watch mode, no snapshot writes.
@@ -53,7 +54,7 @@ if [ ! -x "$chromium_path" ] && is_ci; then
     die "Could not install chromium with apt-get; install it or set CHROMIUM_PATH."
 fi
 if [ -x "$chromium_path" ]; then
-  CHROMIUM_PATH="$chromium_path" node --test --test-reporter=spec e2e/
+  CHROMIUM_PATH="$chromium_path" node --test --test-reporter=spec 'e2e/*.test.mjs'
   echo "Screenshots: test-results/e2e/"
 else
   note "End-to-end SKIPPED: no Chromium at ${chromium_path}. Install it (apt-get install chromium) or set CHROMIUM_PATH."

@@ -33,6 +33,8 @@ backend.add(import('@backstage/plugin-search-backend-module-catalog'));
 backend.add(import('@backstage/plugin-user-settings-backend'));
 backend.add(import('@backstage/plugin-notifications-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
+// The event bus that catalog, notifications and signals publish on.
+backend.add(import('@backstage/plugin-events-backend'));
 
 // The data collection suite.
 backend.add(import('@internal/plugin-event-schemas-backend'));

@@ -21,7 +21,9 @@ exports.up = async function up(knex) {
   });
 
   await knex.schema.createTable('event_type_versions', table => {
-    table.comment('Immutable schema versions of an event type, numbered from 1');
+    table.comment(
+      'Immutable schema versions of an event type, numbered from 1',
+    );
     table
       .string('event_type', 128)
       .notNullable()
@@ -30,7 +32,10 @@ exports.up = async function up(knex) {
       .onDelete('CASCADE');
     table.integer('version').notNullable();
     table.text('schema').notNullable();
-    table.string('fingerprint', 64).notNullable().comment('sha256 of the canonical schema');
+    table
+      .string('fingerprint', 64)
+      .notNullable()
+      .comment('sha256 of the canonical schema');
     table.string('created_by').notNullable();
     table.timestamp('created_at', { useTz: true }).notNullable();
     table.primary(['event_type', 'version']);

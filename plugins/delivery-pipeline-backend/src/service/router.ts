@@ -1,5 +1,9 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { InputError, ServiceUnavailableError, toError } from '@backstage/errors';
+import {
+  InputError,
+  ServiceUnavailableError,
+  toError,
+} from '@backstage/errors';
 import express from 'express';
 import Router from 'express-promise-router';
 import { PartitionStore } from '../database/PartitionStore';

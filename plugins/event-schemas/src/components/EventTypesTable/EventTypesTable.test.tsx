@@ -63,7 +63,9 @@ describe('EventTypesTable', () => {
 
   it('explains how to register the first event type when there is none', async () => {
     server.use(
-      http.get(`${baseUrl}/event-types`, () => HttpResponse.json({ items: [] })),
+      http.get(`${baseUrl}/event-types`, () =>
+        HttpResponse.json({ items: [] }),
+      ),
     );
     await render();
 

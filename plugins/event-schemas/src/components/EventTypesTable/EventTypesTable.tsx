@@ -64,7 +64,7 @@ export const EventTypesTable = () => {
       <EmptyState
         missing="data"
         title="No event types registered yet"
-        description="An event type is registered with its first schema through POST /api/event-schemas/event-types; it then appears here."
+        description="Event types appear here once a producer registers them, with their first schema, in the schema registry."
       />
     );
   }
