@@ -41,8 +41,9 @@ yarn backstage-cli repo lint
 yarn prettier --check .
 
 step "Unit and integration tests"
-# --ci: no watch mode, no snapshot writes.
-CI=true yarn backstage-cli repo test --ci
+# --ci: no watch mode, no snapshot writes; --verbose names every test, so
+# the log shows each database test running on SQLITE_3 and POSTGRES_<major>.
+CI=true yarn backstage-cli repo test --ci --verbose
 
 step "End-to-end (headless Chromium)"
 chromium_path="${CHROMIUM_PATH:-/usr/bin/chromium}"
