@@ -1,6 +1,7 @@
 /**
- * Types and logic shared by the event-schemas frontend and backend plugins.
+ * Types, permissions and logic shared by the event-schemas frontend and
+ * backend plugins; everything here runs in the browser and in Node.
  *
  * @packageDocumentation
  */
-export type { EventTypeFormat, EventTypeList, EventTypeSummary } from './types';
+export * from './types';

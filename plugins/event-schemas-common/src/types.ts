@@ -1,11 +1,35 @@
 /** The schema languages an event type can be written in. */
-export type EventTypeFormat = 'jsonschema' | 'avro';
+export const EVENT_TYPE_FORMATS = ['jsonschema', 'avro'] as const;
+export type EventTypeFormat = (typeof EVENT_TYPE_FORMATS)[number];
 
 /**
- * A registered event type as the registry lists it: its metadata and the
- * number of its latest schema version.
+ * Compatibility modes, as Confluent Schema Registry defines them. BACKWARD:
+ * every event valid under the previous version is valid under the new one
+ * (consumers on the new schema read old data); FORWARD the reverse; FULL both.
+ * `_TRANSITIVE` checks against every earlier version, not just the latest.
  */
-export type EventTypeSummary = {
+export const COMPATIBILITY_MODES = [
+  'NONE',
+  'BACKWARD',
+  'BACKWARD_TRANSITIVE',
+  'FORWARD',
+  'FORWARD_TRANSITIVE',
+  'FULL',
+  'FULL_TRANSITIVE',
+] as const;
+export type CompatibilityMode = (typeof COMPATIBILITY_MODES)[number];
+
+/** Why and since when something should no longer be used. */
+export type Deprecation = {
+  reason: string;
+  /** The event type (or, for a version, the version number) to use instead. */
+  successor?: string;
+  deprecatedAt: string;
+  deprecatedBy: string;
+};
+
+/** A registered event type: its metadata and its latest version number. */
+export type EventType = {
   /** The CloudEvents `type`, e.g. `com.example.playback.started`. */
   name: string;
   title?: string;
@@ -13,16 +37,49 @@ export type EventTypeSummary = {
   /** Catalog entity ref of the owning group, e.g. `group:default/playback`. */
   owner: string;
   lifecycle: string;
+  tags: string[];
   format: EventTypeFormat;
-  compatibility: string;
-  /** Highest version number; absent only while the first is being written. */
-  latestVersion?: number;
+  compatibility: CompatibilityMode;
+  /** How long partitions are kept, as ISO 8601 durations (e.g. `P30D`). */
+  retention: { raw: string; delivered: string };
+  /** Maximum lateness of an hourly partition, ISO 8601 (e.g. `PT4H`). */
+  sla: { maxLateness: string };
+  /** Dotted paths of the fields that hold personal data, e.g. `user.email`. */
+  personalDataFields: string[];
+  latestVersion: number;
+  deprecation?: Deprecation;
+  createdBy: string;
   /** ISO 8601 timestamps. */
   createdAt: string;
   updatedAt: string;
 };
 
-/** Body of `GET /api/event-schemas/event-types`. */
+/** One immutable schema version of an event type. */
+export type EventTypeVersion = {
+  eventType: string;
+  /** Numbered from 1. */
+  version: number;
+  /** The schema text as registered. */
+  schema: string;
+  /** `sha256:` + hex digest of the schema's canonical form. */
+  fingerprint: string;
+  createdBy: string;
+  createdAt: string;
+  deprecation?: Deprecation;
+};
+
+/** The outcome of a compatibility check: every reason it fails, in words. */
+export type CompatibilityResult = {
+  compatible: boolean;
+  /** e.g. `/properties/price: type narrowed from number to integer`. */
+  messages: string[];
+};
+
+/** A page of `GET /api/event-schemas/event-types`. */
 export type EventTypeList = {
-  items: EventTypeSummary[];
+  items: EventType[];
+  /** Total number of matches, across pages. */
+  totalItems: number;
+  /** Pass as `cursor` to get the next page; absent on the last page. */
+  nextCursor?: string;
 };

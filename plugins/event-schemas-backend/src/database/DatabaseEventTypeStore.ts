@@ -3,7 +3,7 @@ import {
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
-import { EventTypeSummary } from '@internal/plugin-event-schemas-common';
+import { EventType } from '@internal/plugin-event-schemas-common';
 import { EventTypeStore } from './EventTypeStore';
 
 const migrationsDir = resolvePackagePath(
@@ -42,7 +42,7 @@ export class DatabaseEventTypeStore implements EventTypeStore {
     await this.db.raw('select 1');
   }
 
-  async listEventTypes(): Promise<EventTypeSummary[]> {
+  async listEventTypes(): Promise<EventType[]> {
     const rows = await this.db('event_types as t')
       .leftJoin('event_type_versions as v', 'v.event_type', 't.name')
       .groupBy('t.name')
@@ -53,7 +53,7 @@ export class DatabaseEventTypeStore implements EventTypeStore {
   }
 }
 
-function toSummary(row: EventTypeRow): EventTypeSummary {
+function toSummary(row: EventTypeRow): EventType {
   return {
     name: row.name,
     title: row.title ?? undefined,

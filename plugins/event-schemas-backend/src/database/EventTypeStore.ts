@@ -1,8 +1,8 @@
-import { EventTypeSummary } from '@internal/plugin-event-schemas-common';
+import { EventType } from '@internal/plugin-event-schemas-common';
 
 /** Where the registry keeps event types and their versions. */
 export interface EventTypeStore {
   /** Throws when the database cannot be reached. */
   ping(): Promise<void>;
-  listEventTypes(): Promise<EventTypeSummary[]>;
+  listEventTypes(): Promise<EventType[]>;
 }

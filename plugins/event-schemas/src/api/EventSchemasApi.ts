@@ -1,9 +1,9 @@
 import { createApiRef } from '@backstage/core-plugin-api';
-import { EventTypeSummary } from '@internal/plugin-event-schemas-common';
+import { EventType } from '@internal/plugin-event-schemas-common';
 
 /** The registry's HTTP API (`/api/event-schemas`) as the frontend sees it. */
 export interface EventSchemasApi {
-  listEventTypes(): Promise<EventTypeSummary[]>;
+  listEventTypes(): Promise<EventType[]>;
 }
 
 /**

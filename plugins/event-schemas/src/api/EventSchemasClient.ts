@@ -2,7 +2,7 @@ import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
   EventTypeList,
-  EventTypeSummary,
+  EventType,
 } from '@internal/plugin-event-schemas-common';
 import { EventSchemasApi } from './EventSchemasApi';
 
@@ -21,7 +21,7 @@ export class EventSchemasClient implements EventSchemasApi {
     this.fetchApi = options.fetchApi;
   }
 
-  async listEventTypes(): Promise<EventTypeSummary[]> {
+  async listEventTypes(): Promise<EventType[]> {
     const body = await this.get<EventTypeList>('/event-types');
     return body.items;
   }

@@ -3,7 +3,7 @@ import {
   registerMswTestHooks,
   renderInTestApp,
 } from '@backstage/frontend-test-utils';
-import { EventTypeSummary } from '@internal/plugin-event-schemas-common';
+import { EventType } from '@internal/plugin-event-schemas-common';
 import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
@@ -13,14 +13,19 @@ import { EventTypesTable } from './EventTypesTable';
 
 const baseUrl = 'http://localhost:7007/api/event-schemas';
 
-const playbackStarted: EventTypeSummary = {
+const playbackStarted: EventType = {
   name: 'com.example.playback.started',
   title: 'Playback started',
   owner: 'group:default/playback',
   lifecycle: 'production',
   format: 'jsonschema',
   compatibility: 'BACKWARD',
+  tags: ['playback'],
+  retention: { raw: 'P7D', delivered: 'P90D' },
+  sla: { maxLateness: 'PT4H' },
+  personalDataFields: ['user_id'],
   latestVersion: 3,
+  createdBy: 'user:default/alice',
   createdAt: '2026-11-01T10:00:00.000Z',
   updatedAt: '2026-11-20T10:00:00.000Z',
 };
@@ -47,7 +52,7 @@ describe('EventTypesTable', () => {
   it('lists the registered event types', async () => {
     server.use(
       http.get(`${baseUrl}/event-types`, () =>
-        HttpResponse.json({ items: [playbackStarted] }),
+        HttpResponse.json({ items: [playbackStarted], totalItems: 1 }),
       ),
     );
     await render();
@@ -64,7 +69,7 @@ describe('EventTypesTable', () => {
   it('explains how to register the first event type when there is none', async () => {
     server.use(
       http.get(`${baseUrl}/event-types`, () =>
-        HttpResponse.json({ items: [] }),
+        HttpResponse.json({ items: [], totalItems: 0 }),
       ),
     );
     await render();
@@ -91,7 +96,7 @@ describe('EventTypesTable', () => {
             { status: 503 },
           );
         }
-        return HttpResponse.json({ items: [playbackStarted] });
+        return HttpResponse.json({ items: [playbackStarted], totalItems: 1 });
       }),
     );
     await render();

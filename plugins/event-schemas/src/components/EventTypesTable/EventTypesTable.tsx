@@ -6,12 +6,12 @@ import {
   TableColumn,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import { EventTypeSummary } from '@internal/plugin-event-schemas-common';
+import { EventType } from '@internal/plugin-event-schemas-common';
 import Button from '@material-ui/core/Button';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { eventSchemasApiRef } from '../../api';
 
-const columns: TableColumn<EventTypeSummary>[] = [
+const columns: TableColumn<EventType>[] = [
   {
     title: 'Name',
     field: 'name',
@@ -69,7 +69,7 @@ export const EventTypesTable = () => {
     );
   }
   return (
-    <Table<EventTypeSummary>
+    <Table<EventType>
       title={`Event types (${value.length})`}
       options={{ search: true, paging: value.length > 20, pageSize: 20 }}
       columns={columns}
