@@ -5,3 +5,4 @@
  * @packageDocumentation
  */
 export * from './types';
+export * from './permissions';
