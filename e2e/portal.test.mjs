@@ -117,6 +117,24 @@ after(async () => {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
+// The catalog picks up the registry's entities within seconds of startup.
+async function waitForEntity(ref) {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    const response = await fetch(
+      `${backendUrl}/api/catalog/entities/by-name/${ref}`,
+      {
+        headers: { Authorization: 'Bearer dev-token-local-only' },
+      },
+    );
+    if (response.ok) return;
+    await new Promise(resolve => setTimeout(resolve, 2000));
+  }
+  throw new Error(
+    `The catalog has no ${ref} after 120 s:\n${portalLog.slice(-4000)}`,
+  );
+}
+
 test('both backends report healthy without credentials', async () => {
   for (const plugin of ['event-schemas', 'delivery-pipeline']) {
     const response = await fetch(`${backendUrl}/api/${plugin}/health`);
@@ -125,7 +143,7 @@ test('both backends report healthy without credentials', async () => {
   }
 });
 
-test('a guest signs in, opens Event types and reads an AsyncAPI definition', async () => {
+test('a guest signs in, opens Event types and reads an event type in API docs', async () => {
   const page = await browser.newPage({
     viewport: { width: 1400, height: 900 },
   });
@@ -140,14 +158,19 @@ test('a guest signs in, opens Event types and reads an AsyncAPI definition', asy
     await page.getByRole('link', { name: 'Event types' }).click();
     await page.waitForURL(`${appUrl}/event-types`);
     await page.getByRole('heading', { name: 'Event types' }).first().waitFor();
-    await page.getByText('No event types registered yet').waitFor();
+    // The demo event types, registered at startup (examples/event-types/).
+    await page.getByText('com.example.playback.started').first().waitFor();
+    await page.getByText('com.example.search.performed').first().waitFor();
     await page.screenshot({ path: join(screenshots, 'event-types.png') });
 
-    // API docs render the demo event type's AsyncAPI definition.
+    // The registry made each event type an API entity; API docs render its
+    // generated AsyncAPI document.
+    await waitForEntity('api/default/com.example.playback.started');
     await page.goto(
-      `${appUrl}/catalog/default/api/playback-started-events/definition`,
+      `${appUrl}/catalog/default/api/com.example.playback.started/definition`,
     );
-    await page.getByText('Accepts the following message:').waitFor();
+    await page.getByText('com.example.playback.started').first().waitFor();
+    await page.getByText('user_id').first().waitFor();
     await page.screenshot({
       path: join(screenshots, 'asyncapi.png'),
       fullPage: true,

@@ -4,6 +4,10 @@
  */
 
 import { createBackend } from '@backstage/backend-defaults';
+import {
+  catalogModuleEventTypes,
+  permissionModuleEventSchemasPolicy,
+} from '@internal/plugin-event-schemas-backend';
 
 const backend = createBackend();
 
@@ -18,11 +22,10 @@ backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
 backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 
-// Permissions: allow-all until the registry brings its own policy.
+// Permissions: the registry's policy (owners change their event types,
+// eventSchemas.permissions.adminGroups anything; other permissions allowed).
 backend.add(import('@backstage/plugin-permission-backend'));
-backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
-);
+backend.add(permissionModuleEventSchemasPolicy);
 
 // Search: PostgreSQL's full-text search when the database is PostgreSQL,
 // the built-in Lunr engine otherwise (the pg module steps aside on SQLite).
@@ -38,6 +41,8 @@ backend.add(import('@backstage/plugin-events-backend'));
 
 // The data collection suite.
 backend.add(import('@internal/plugin-event-schemas-backend'));
+// Every event type becomes an API entity in the catalog.
+backend.add(catalogModuleEventTypes);
 backend.add(import('@internal/plugin-delivery-pipeline-backend'));
 
 backend.start();

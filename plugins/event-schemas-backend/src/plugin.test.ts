@@ -2,45 +2,516 @@ import {
   mockCredentials,
   mockServices,
   startTestBackend,
+  TestDatabaseId,
+  TestDatabases,
 } from '@backstage/backend-test-utils';
+import { createServiceFactory } from '@backstage/backend-plugin-api';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  notificationService,
+  NotificationSendOptions,
+} from '@backstage/plugin-notifications-node';
 import request from 'supertest';
 import { eventSchemasPlugin } from './plugin';
+import { permissionModuleEventSchemasPolicy } from './policyModule';
 
-describe('eventSchemasPlugin', () => {
-  async function startBackend() {
-    const { server } = await startTestBackend({
-      features: [eventSchemasPlugin, mockServices.database.factory()],
+jest.setTimeout(60_000);
+
+// Who is who: alice is in the owning group, bob is not, carol is an admin.
+const alice = mockCredentials.user('user:default/alice');
+const bob = mockCredentials.user('user:default/bob');
+const carol = mockCredentials.user('user:default/carol');
+const ownership: Record<string, string[]> = {
+  'user:default/alice': ['user:default/alice', 'group:default/playback'],
+  'user:default/bob': ['user:default/bob', 'group:default/search'],
+  'user:default/carol': ['user:default/carol', 'group:default/data-platform'],
+};
+const as = (credentials: typeof alice) =>
+  mockCredentials.user.header(
+    (credentials.principal as { userEntityRef: string }).userEntityRef,
+  );
+
+const playbackV1 = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  type: 'object',
+  properties: {
+    user_id: { type: 'string' },
+    track_id: { type: 'string' },
+  },
+  required: ['user_id', 'track_id'],
+};
+
+// Adds an optional field: old events stay valid (BACKWARD compatible).
+const playbackV2 = {
+  ...playbackV1,
+  properties: { ...playbackV1.properties, position_ms: { type: 'integer' } },
+};
+
+// Makes a new field required: old events lack it (not BACKWARD compatible).
+const playbackBreaking = {
+  ...playbackV2,
+  required: [...playbackV1.required, 'country'],
+  properties: { ...playbackV2.properties, country: { type: 'string' } },
+};
+
+const newType = {
+  name: 'com.example.playback.started',
+  title: 'Playback started',
+  description: 'Sent when a track starts playing',
+  owner: 'group:default/playback',
+  format: 'jsonschema',
+  tags: ['playback'],
+  personalDataFields: ['user_id'],
+  schema: playbackV1,
+};
+
+describe.each(TestDatabases.create().eachSupportedId())(
+  'event-schemas API on %s',
+  databaseId => {
+    const databases = TestDatabases.create({ ids: [databaseId] });
+
+    async function startRegistry() {
+      const knex = await databases.init(databaseId as TestDatabaseId);
+      const sent: NotificationSendOptions[] = [];
+      const audits: Array<{ eventId: string; outcome: string }> = [];
+      const auditor = mockServices.auditor.mock({
+        createEvent: async ({ eventId }) => ({
+          success: async () => {
+            audits.push({ eventId, outcome: 'success' });
+          },
+          fail: async () => {
+            audits.push({ eventId, outcome: 'fail' });
+          },
+        }),
+      });
+      const { server } = await startTestBackend({
+        features: [
+          eventSchemasPlugin,
+          import('@backstage/plugin-permission-backend'),
+          permissionModuleEventSchemasPolicy,
+          mockServices.database.factory({ knex }),
+          mockServices.rootConfig.factory({
+            data: {
+              permission: { enabled: true },
+              eventSchemas: {
+                permissions: { adminGroups: ['group:default/data-platform'] },
+                limits: { maxSchemaBytes: 4096 },
+              },
+            },
+          }),
+          mockServices.userInfo.mock({
+            getUserInfo: async credentials => {
+              const ref = (credentials.principal as { userEntityRef: string })
+                .userEntityRef;
+              return {
+                userEntityRef: ref,
+                ownershipEntityRefs: ownership[ref],
+              };
+            },
+          }).factory,
+          auditor.factory,
+          catalogServiceMock.factory({
+            entities: [
+              {
+                apiVersion: 'backstage.io/v1alpha1',
+                kind: 'Component',
+                metadata: { name: 'listening-stats', namespace: 'default' },
+                spec: {
+                  owner: 'insights',
+                  consumesApis: ['com.example.playback.started'],
+                },
+                relations: [
+                  {
+                    type: 'consumesApi',
+                    targetRef: 'api:default/com.example.playback.started',
+                  },
+                ],
+              },
+            ],
+          }),
+          createServiceFactory({
+            service: notificationService,
+            deps: {},
+            factory: () => ({
+              send: async (options: NotificationSendOptions) => {
+                sent.push(options);
+              },
+            }),
+          }),
+        ],
+      });
+      const api = {
+        get: (path: string, user = alice) =>
+          request(server)
+            .get(`/api/event-schemas${path}`)
+            .set('Authorization', as(user)),
+        post: (path: string, body: unknown, user = alice) =>
+          request(server)
+            .post(`/api/event-schemas${path}`)
+            .set('Authorization', as(user))
+            .send(body as object),
+        patch: (path: string, body: unknown, user = alice) =>
+          request(server)
+            .patch(`/api/event-schemas${path}`)
+            .set('Authorization', as(user))
+            .send(body as object),
+        delete: (path: string, user = alice) =>
+          request(server)
+            .delete(`/api/event-schemas${path}`)
+            .set('Authorization', as(user)),
+      };
+      return { server, api, sent, audits };
+    }
+
+    it('answers the health check without credentials', async () => {
+      const { server } = await startRegistry();
+      const res = await request(server)
+        .get('/api/event-schemas/health')
+        .set('Authorization', mockCredentials.none.header());
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ status: 'ok' });
     });
-    return server;
-  }
 
-  it('answers the health check without credentials', async () => {
-    const server = await startBackend();
-    const res = await request(server)
-      .get('/api/event-schemas/health')
-      .set('Authorization', mockCredentials.none.header());
-    expect(res.status).toBe(200);
-    expect(res.body).toEqual({ status: 'ok' });
-  });
+    it('refuses callers without credentials', async () => {
+      const { server } = await startRegistry();
+      const res = await request(server)
+        .get('/api/event-schemas/event-types')
+        .set('Authorization', mockCredentials.none.header());
+      expect(res.status).toBe(401);
+    });
 
-  it('lists event types for a signed-in user and refuses anonymous callers', async () => {
-    const server = await startBackend();
-    await request(server)
-      .get('/api/event-schemas/event-types')
-      .set('Authorization', mockCredentials.user.header())
-      .expect(200, { items: [] });
+    it('registers an event type with its first version, once', async () => {
+      const { api, audits } = await startRegistry();
+      const created = await api.post('/event-types', newType);
+      expect(created.status).toBe(201);
+      expect(created.body).toMatchObject({
+        name: 'com.example.playback.started',
+        version: 1,
+        owner: 'group:default/playback',
+        format: 'jsonschema',
+        compatibility: 'BACKWARD',
+        lifecycle: 'experimental',
+        retention: { raw: 'P7D', delivered: 'P90D' },
+        sla: { maxLateness: 'PT3H' },
+        personalDataFields: ['user_id'],
+        latestVersion: 1,
+        createdBy: 'user:default/alice',
+      });
+      expect(created.body.fingerprint).toMatch(/^sha256:[0-9a-f]{64}$/);
 
-    const anonymous = await request(server)
-      .get('/api/event-schemas/event-types')
-      .set('Authorization', mockCredentials.none.header());
-    expect(anonymous.status).toBe(401);
-  });
+      const fetched = await api.get(
+        '/event-types/com.example.playback.started',
+        bob,
+      );
+      expect(fetched.status).toBe(200);
+      expect(fetched.body.title).toBe('Playback started');
 
-  it('answers an unknown route with 404', async () => {
-    const server = await startBackend();
-    const res = await request(server)
-      .get('/api/event-schemas/no-such-route')
-      .set('Authorization', mockCredentials.user.header());
-    expect(res.status).toBe(404);
-  });
-});
+      const again = await api.post('/event-types', newType, bob);
+      expect(again.status).toBe(409);
+      expect(again.body.error.message).toContain('already exists');
+      expect(audits).toContainEqual({
+        eventId: 'event-type-create',
+        outcome: 'success',
+      });
+      expect(audits).toContainEqual({
+        eventId: 'event-type-create',
+        outcome: 'fail',
+      });
+    });
+
+    it.each([
+      [{ ...newType, name: 'has space' }, 'name: must be 1 to 128 letters'],
+      [{ ...newType, name: 'x'.repeat(129) }, 'name: must be 1 to 128'],
+      [
+        { ...newType, owner: 'user:default/alice' },
+        'owner: must be a catalog group',
+      ],
+      [
+        { ...newType, format: 'protobuf' },
+        'format: must be one of jsonschema, avro',
+      ],
+      [
+        { ...newType, compatibility: 'SOMETIMES' },
+        'compatibility: must be one of NONE',
+      ],
+      [
+        { ...newType, retention: { raw: '7 days' } },
+        'retention.raw: must be an ISO 8601 duration',
+      ],
+      [{ ...newType, compatibilty: 'NONE' }, "unknown field 'compatibilty'"],
+      [{ ...newType, schema: '{"type": "object",' }, 'Invalid schema'],
+      [{ ...newType, schema: { type: 'objekt' } }, 'Invalid schema'],
+      [{ ...newType, personalDataFields: ['email'] }, "'email' is not a field"],
+      [
+        { ...newType, schema: { type: 'string', pattern: '(a+)+$' } },
+        'Invalid schema',
+      ],
+      [
+        {
+          ...newType,
+          schema: { type: 'object', description: 'x'.repeat(5000) },
+        },
+        'Invalid schema',
+      ],
+      [{ ...newType, schema: undefined }, 'schema: is required'],
+    ])(
+      'answers bad input with 400 and stores nothing (%#)',
+      async (body, message) => {
+        const { api } = await startRegistry();
+        const res = await api.post('/event-types', body);
+        expect(res.status).toBe(400);
+        expect(res.body.error.message).toContain(message);
+        const list = await api.get('/event-types');
+        expect(list.body.totalItems).toBe(0);
+      },
+    );
+
+    it('answers bodies that are not JSON, or too large, with a clear error', async () => {
+      const { server } = await startRegistry();
+      const notJson = await request(server)
+        .post('/api/event-schemas/event-types')
+        .set('Authorization', as(alice))
+        .set('Content-Type', 'application/json')
+        .send('{"name": ');
+      expect(notJson.status).toBe(400);
+      expect(notJson.body.error.message).toContain('not valid JSON');
+
+      const text = await request(server)
+        .post('/api/event-schemas/event-types')
+        .set('Authorization', as(alice))
+        .set('Content-Type', 'text/plain')
+        .send('hello');
+      expect(text.status).toBe(415);
+      expect(text.body.error.message).toContain('application/json');
+
+      const huge = await request(server)
+        .post('/api/event-schemas/event-types')
+        .set('Authorization', as(alice))
+        .send({ ...newType, description: 'x'.repeat(200_000) });
+      expect(huge.status).toBe(413);
+      expect(huge.body.error.message).toContain('maxSchemaBytes');
+    });
+
+    it('registers compatible versions, returns identical ones and refuses breaking ones', async () => {
+      const { api, sent } = await startRegistry();
+      await api.post('/event-types', newType);
+      const base = '/event-types/com.example.playback.started';
+
+      // Same schema, other whitespace and key order: the existing version.
+      const same = await api.post(`${base}/versions`, {
+        schema: JSON.stringify(
+          playbackV1,
+          Object.keys(playbackV1).reverse(),
+          4,
+        ),
+      });
+      expect(same.status).toBe(200);
+      expect(same.body.version).toBe(1);
+
+      const dryRun = await api.post(`${base}/compatibility`, {
+        schema: playbackBreaking,
+      });
+      expect(dryRun.status).toBe(200);
+      expect(dryRun.body.compatible).toBe(false);
+      expect(dryRun.body.messages.join('\n')).toContain('country');
+
+      const breaking = await api.post(`${base}/versions`, {
+        schema: playbackBreaking,
+      });
+      expect(breaking.status).toBe(409);
+      expect(breaking.body.compatible).toBe(false);
+      expect(breaking.body.messages.length).toBeGreaterThan(0);
+
+      const v2 = await api.post(`${base}/versions`, { schema: playbackV2 });
+      expect(v2.status).toBe(201);
+      expect(v2.body).toMatchObject({ eventType: newType.name, version: 2 });
+
+      const versions = await api.get(`${base}/versions`);
+      expect(
+        versions.body.items.map((v: { version: number }) => v.version),
+      ).toEqual([1, 2]);
+      const latest = await api.get(`${base}/versions/latest`);
+      expect(latest.body.version).toBe(2);
+      expect(JSON.parse(latest.body.schema)).toEqual(playbackV2);
+      expect((await api.get(`${base}/versions/3`)).status).toBe(404);
+      expect((await api.get(`${base}/versions/zero`)).status).toBe(400);
+
+      // The owners of the consuming component hear about version 2.
+      expect(sent).toHaveLength(1);
+      expect(sent[0].recipients).toEqual({
+        type: 'entity',
+        entityRef: ['group:default/insights'],
+      });
+      expect(sent[0].payload.title).toContain('schema version 2');
+    });
+
+    it('lets owners and admins change a type, others not, and only admins delete', async () => {
+      const { api, audits } = await startRegistry();
+      await api.post('/event-types', newType);
+      const base = '/event-types/com.example.playback.started';
+
+      const denied = await api.patch(base, { lifecycle: 'production' }, bob);
+      expect(denied.status).toBe(403);
+      expect(denied.body.error.message).toContain('group:default/playback');
+      expect((await api.get(base)).body.lifecycle).toBe('experimental');
+      expect(audits).toContainEqual({
+        eventId: 'event-type-update',
+        outcome: 'fail',
+      });
+
+      const deniedVersion = await api.post(
+        `${base}/versions`,
+        { schema: playbackV2 },
+        bob,
+      );
+      expect(deniedVersion.status).toBe(403);
+      expect((await api.get(`${base}/versions`)).body.items).toHaveLength(1);
+
+      const owner = await api.patch(base, {
+        lifecycle: 'production',
+        compatibility: 'FULL',
+      });
+      expect(owner.status).toBe(200);
+      expect(owner.body).toMatchObject({
+        lifecycle: 'production',
+        compatibility: 'FULL',
+      });
+
+      const admin = await api.patch(base, { title: 'Playback began' }, carol);
+      expect(admin.status).toBe(200);
+
+      expect((await api.delete(base)).status).toBe(403);
+      expect((await api.delete(base, carol)).status).toBe(204);
+      expect((await api.get(base)).status).toBe(404);
+      expect(audits).toContainEqual({
+        eventId: 'event-type-delete',
+        outcome: 'success',
+      });
+
+      const reused = await api.post('/event-types', newType);
+      expect(reused.status).toBe(409);
+      expect(reused.body.error.message).toContain('was deleted');
+    });
+
+    it('deprecates a type and a version, with a reason', async () => {
+      const { api, sent } = await startRegistry();
+      await api.post('/event-types', newType);
+      const base = '/event-types/com.example.playback.started';
+
+      const type = await api.patch(base, {
+        deprecation: {
+          reason: 'Replaced by playback.v2',
+          successor: 'com.example.playback.v2',
+        },
+      });
+      expect(type.status).toBe(200);
+      expect(type.body.deprecation).toMatchObject({
+        reason: 'Replaced by playback.v2',
+        successor: 'com.example.playback.v2',
+        deprecatedBy: 'user:default/alice',
+      });
+      expect(sent.map(s => s.payload.title)).toContain(
+        'com.example.playback.started is deprecated',
+      );
+
+      const version = await api.patch(`${base}/versions/1`, {
+        deprecation: { reason: 'Use version 2' },
+      });
+      expect(version.status).toBe(200);
+      expect(version.body.deprecation.reason).toBe('Use version 2');
+      expect(
+        (await api.patch(`${base}/versions/latest`, { deprecation: null }))
+          .status,
+      ).toBe(400);
+    });
+
+    it('filters and pages the list', async () => {
+      const { api } = await startRegistry();
+      await api.post('/event-types', newType);
+      await api.post('/event-types', {
+        name: 'com.example.search.performed',
+        owner: 'search',
+        format: 'avro',
+        description: 'A user searched the catalog',
+        schema: {
+          type: 'record',
+          name: 'SearchPerformed',
+          fields: [{ name: 'query', type: 'string' }],
+        },
+      });
+      await api.post('/event-types', {
+        name: 'com.example.checkout.completed',
+        owner: 'group:default/payments',
+        format: 'jsonschema',
+        schema: {
+          type: 'object',
+          properties: {
+            buyer: {
+              type: 'object',
+              properties: { user_id: { type: 'string' } },
+            },
+          },
+        },
+      });
+
+      const names = async (query: string) =>
+        (await api.get(`/event-types${query}`)).body.items.map(
+          (t: { name: string }) => t.name,
+        );
+      expect(await names('?owner=group:default/search')).toEqual([
+        'com.example.search.performed',
+      ]);
+      expect(await names('?format=avro')).toEqual([
+        'com.example.search.performed',
+      ]);
+      expect(await names('?text=SEARCHED')).toEqual([
+        'com.example.search.performed',
+      ]);
+      expect(await names('?field=user_id')).toEqual([
+        'com.example.checkout.completed',
+        'com.example.playback.started',
+      ]);
+
+      const page1 = await api.get('/event-types?limit=2');
+      expect(page1.body.totalItems).toBe(3);
+      expect(page1.body.items).toHaveLength(2);
+      const page2 = await api.get(
+        `/event-types?limit=2&cursor=${page1.body.nextCursor}`,
+      );
+      expect(page2.body.items.map((t: { name: string }) => t.name)).toEqual([
+        'com.example.search.performed',
+      ]);
+      expect(page2.body.nextCursor).toBeUndefined();
+
+      const bad = await api.get('/event-types?limit=9999&color=red');
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.message).toContain("unknown field 'color'");
+      expect(bad.body.error.message).toContain('limit: must be at most 500');
+    });
+
+    it('validates an event against the latest or a named version', async () => {
+      const { api } = await startRegistry();
+      await api.post('/event-types', newType);
+      const valid = await api.post('/validate', {
+        type: newType.name,
+        data: { user_id: 'u1', track_id: 't1' },
+      });
+      expect(valid.status).toBe(200);
+      expect(valid.body).toEqual({ valid: true, errors: [], version: 1 });
+
+      const invalid = await api.post('/validate', {
+        type: newType.name,
+        version: 1,
+        data: { user_id: 42 },
+      });
+      expect(invalid.body.valid).toBe(false);
+      expect(invalid.body.errors.join('\n')).toContain('track_id');
+
+      const unknown = await api.post('/validate', {
+        type: 'com.example.nope',
+        data: {},
+      });
+      expect(unknown.status).toBe(404);
+    });
+  },
+);

@@ -2,11 +2,23 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { createConditionAuthorizer } from '@backstage/plugin-permission-node';
+import { eventSchemasPermissions } from '@internal/plugin-event-schemas-common';
 import { DatabaseEventTypeStore } from './database/DatabaseEventTypeStore';
+import { ConsumerNotifier } from './notifications/ConsumerNotifier';
+import { eventTypePermissionResourceRef, isOwnerRule } from './permissions';
+import { publishChange } from './registry/publishChange';
+import { SchemaRegistry } from './registry/SchemaRegistry';
+import { seedDemoData } from './registry/seedDemoData';
+import { readRegistryConfig } from './service/config';
 import { createRouter } from './service/router';
 
 /**
- * The schema registry: event types, their versions and their HTTP API.
+ * The schema registry: event types, their versions, compatibility checks and
+ * validation, at /api/event-schemas.
  *
  * @public
  */
@@ -15,14 +27,69 @@ export const eventSchemasPlugin = createBackendPlugin({
   register(env) {
     env.registerInit({
       deps: {
+        auditor: coreServices.auditor,
+        auth: coreServices.auth,
+        catalog: catalogServiceRef,
+        config: coreServices.rootConfig,
         database: coreServices.database,
+        events: eventsServiceRef,
+        httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
+        lifecycle: coreServices.lifecycle,
         logger: coreServices.logger,
+        notifications: notificationService,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
       },
-      async init({ database, httpRouter, logger }) {
+      async init(deps) {
+        const { database, httpRouter, logger, permissionsRegistry } = deps;
+        const config = readRegistryConfig(deps.config);
         const store = await DatabaseEventTypeStore.create({ database });
-        httpRouter.use(await createRouter({ store, logger }));
+
+        permissionsRegistry.addPermissions(eventSchemasPermissions);
+        permissionsRegistry.addResourceType({
+          resourceRef: eventTypePermissionResourceRef,
+          permissions: eventSchemasPermissions,
+          rules: [isOwnerRule],
+          getResources: names =>
+            Promise.all(names.map(name => store.getEventType(name))),
+        });
+
+        const notifier = new ConsumerNotifier(deps);
+        const registry = new SchemaRegistry({
+          store,
+          config,
+          onChange: change =>
+            publishChange({ change, events: deps.events, notifier, logger }),
+        });
+
+        httpRouter.use(
+          await createRouter({
+            registry,
+            config,
+            httpAuth: deps.httpAuth,
+            permissions: deps.permissions,
+            auditor: deps.auditor,
+            isConditionMet: createConditionAuthorizer(
+              permissionsRegistry.getPermissionRuleset(
+                eventTypePermissionResourceRef,
+              ),
+            ),
+            ping: () => store.ping(),
+            logger,
+          }),
+        );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+
+        const demoData = deps.config.getOptionalString(
+          'eventSchemas.demoData.directory',
+        );
+        if (demoData) {
+          // After startup, so that the catalog hears about the demo types.
+          deps.lifecycle.addStartupHook(() =>
+            seedDemoData({ registry, directory: demoData, logger }),
+          );
+        }
       },
     });
   },

@@ -1,7 +1,34 @@
 import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
+import { ConflictError, NotFoundError } from '@backstage/errors';
 import { DatabaseEventTypeStore } from './DatabaseEventTypeStore';
+import { NewEventType, NewVersion } from './EventTypeStore';
 
 jest.setTimeout(60_000);
+
+const playback: NewEventType = {
+  name: 'com.example.playback.started',
+  title: 'Playback started',
+  description: 'A track started playing',
+  owner: 'group:default/playback',
+  lifecycle: 'production',
+  tags: ['playback'],
+  format: 'jsonschema',
+  compatibility: 'BACKWARD',
+  retention: { raw: 'P7D', delivered: 'P90D' },
+  sla: { maxLateness: 'PT3H' },
+  personalDataFields: ['user_id'],
+  createdBy: 'user:default/alice',
+};
+
+const version = (
+  n: number,
+  fieldPaths: string[] = ['user_id'],
+): NewVersion => ({
+  schema: `{"v":${n}}`,
+  fingerprint: `sha256:${n}`,
+  fieldPaths,
+  createdBy: 'user:default/alice',
+});
 
 describe('DatabaseEventTypeStore', () => {
   // SQLite always; PostgreSQL when scripts/test.sh found a server and set
@@ -21,76 +48,203 @@ describe('DatabaseEventTypeStore', () => {
     async databaseId => {
       const { knex, store } = await createStore(databaseId);
       await expect(store.ping()).resolves.toBeUndefined();
-      expect(await knex.schema.hasTable('event_types')).toBe(true);
-      expect(await knex.schema.hasTable('event_type_versions')).toBe(true);
+      for (const table of [
+        'event_types',
+        'event_type_versions',
+        'event_type_fields',
+      ]) {
+        expect(await knex.schema.hasTable(table)).toBe(true);
+      }
     },
   );
 
   it.each(databases.eachSupportedId())(
-    'lists event types by name with their latest version, %p',
+    'creates a type with version 1 and refuses the name twice, %p',
     async databaseId => {
-      const { knex, store } = await createStore(databaseId);
-      expect(await store.listEventTypes()).toEqual([]);
+      const { store } = await createStore(databaseId);
+      const created = await store.createEventType({
+        eventType: playback,
+        version: version(1),
+      });
+      expect(created.eventType).toMatchObject({
+        ...playback,
+        latestVersion: 1,
+      });
+      expect(created.version).toMatchObject({
+        eventType: playback.name,
+        version: 1,
+        schema: '{"v":1}',
+        fingerprint: 'sha256:1',
+        createdBy: 'user:default/alice',
+      });
+      expect(Date.parse(created.eventType.createdAt)).not.toBeNaN();
+      await expect(
+        store.createEventType({ eventType: playback, version: version(1) }),
+      ).rejects.toThrow(ConflictError);
+    },
+  );
 
-      const at = new Date('2026-11-23T10:00:00Z');
-      await knex('event_types').insert([
-        {
-          name: 'com.example.playback.started',
-          title: 'Playback started',
-          owner: 'group:default/playback',
-          lifecycle: 'production',
-          format: 'jsonschema',
-          compatibility: 'BACKWARD',
-          created_at: at,
-          updated_at: at,
-        },
-        {
-          name: 'com.example.checkout.completed',
-          owner: 'group:default/payments',
-          lifecycle: 'experimental',
+  it.each(databases.eachSupportedId())(
+    'adds versions in order and refuses one based on a stale latest version, %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      await store.createEventType({ eventType: playback, version: version(1) });
+      const v2 = await store.addVersion({
+        name: playback.name,
+        afterVersion: 1,
+        version: version(2),
+      });
+      expect(v2.version).toBe(2);
+      // A second writer that checked compatibility against version 1 only.
+      await expect(
+        store.addVersion({
+          name: playback.name,
+          afterVersion: 1,
+          version: version(3),
+        }),
+      ).rejects.toThrow(ConflictError);
+      expect(
+        (await store.listVersions(playback.name)).map(v => v.version),
+      ).toEqual([1, 2]);
+      expect(
+        (await store.getVersion({ name: playback.name, version: 'latest' }))
+          ?.version,
+      ).toBe(2);
+      expect(
+        await store.getVersion({ name: playback.name, version: 7 }),
+      ).toBeUndefined();
+      expect(
+        (
+          await store.findVersionByFingerprint({
+            name: playback.name,
+            fingerprint: 'sha256:2',
+          })
+        )?.version,
+      ).toBe(2);
+      expect((await store.getEventType(playback.name))?.latestVersion).toBe(2);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'filters by owner, format, lifecycle, text and field name, and pages by name, %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      await store.createEventType({
+        eventType: playback,
+        version: version(1, ['user_id', 'track_id']),
+      });
+      await store.createEventType({
+        eventType: {
+          ...playback,
+          name: 'com.example.search.performed',
+          title: '100% search',
+          description: 'A user searched',
+          owner: 'group:default/search',
           format: 'avro',
-          compatibility: 'FULL',
-          created_at: at,
-          updated_at: at,
+          lifecycle: 'experimental',
         },
-      ]);
-      await knex('event_type_versions').insert(
-        [1, 2].map(version => ({
-          event_type: 'com.example.playback.started',
-          version,
-          schema: `{"type":"object","title":"v${version}"}`,
-          fingerprint: `fingerprint-${version}`,
-          created_by: 'user:default/guest',
-          created_at: at,
-        })),
-      );
-
-      expect(await store.listEventTypes()).toEqual([
-        {
+        version: version(1, ['query']),
+      });
+      await store.createEventType({
+        eventType: {
+          ...playback,
           name: 'com.example.checkout.completed',
           title: undefined,
-          description: undefined,
-          owner: 'group:default/payments',
-          lifecycle: 'experimental',
-          format: 'avro',
-          compatibility: 'FULL',
-          latestVersion: undefined,
-          createdAt: at.toISOString(),
-          updatedAt: at.toISOString(),
         },
-        {
-          name: 'com.example.playback.started',
-          title: 'Playback started',
-          description: undefined,
-          owner: 'group:default/playback',
-          lifecycle: 'production',
-          format: 'jsonschema',
-          compatibility: 'BACKWARD',
-          latestVersion: 2,
-          createdAt: at.toISOString(),
-          updatedAt: at.toISOString(),
-        },
+        version: version(1, ['buyer.user_id', 'items[].sku']),
+      });
+
+      const names = async (filter: object) =>
+        (await store.listEventTypes({ filter, limit: 10 })).items.map(
+          t => t.name,
+        );
+      expect(await names({ owner: 'group:default/search' })).toEqual([
+        'com.example.search.performed',
       ]);
+      expect(await names({ format: 'avro' })).toEqual([
+        'com.example.search.performed',
+      ]);
+      expect(await names({ lifecycle: 'experimental' })).toEqual([
+        'com.example.search.performed',
+      ]);
+      expect(await names({ text: 'SEARCHED' })).toEqual([
+        'com.example.search.performed',
+      ]);
+      // LIKE wildcards in the text are matched literally.
+      expect(await names({ text: '100%' })).toEqual([
+        'com.example.search.performed',
+      ]);
+      expect(await names({ text: '_' })).toEqual([]);
+      expect(await names({ field: 'user_id' })).toEqual([
+        'com.example.checkout.completed',
+        'com.example.playback.started',
+      ]);
+      expect(await names({ field: 'sku' })).toEqual([
+        'com.example.checkout.completed',
+      ]);
+
+      const page1 = await store.listEventTypes({ filter: {}, limit: 2 });
+      expect(page1.totalItems).toBe(3);
+      expect(page1.items.map(t => t.name)).toEqual([
+        'com.example.checkout.completed',
+        'com.example.playback.started',
+      ]);
+      const page2 = await store.listEventTypes({
+        filter: {},
+        limit: 2,
+        cursor: page1.nextCursor,
+      });
+      expect(page2.items.map(t => t.name)).toEqual([
+        'com.example.search.performed',
+      ]);
+      expect(page2.nextCursor).toBeUndefined();
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'updates metadata, deprecates, and soft-deletes keeping the name taken, %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      await store.createEventType({ eventType: playback, version: version(1) });
+      const deprecation = {
+        reason: 'Replaced',
+        successor: 'com.example.playback.v2',
+        deprecatedAt: '2026-11-23T10:00:00.000Z',
+        deprecatedBy: 'user:default/alice',
+      };
+      const updated = await store.updateEventType({
+        name: playback.name,
+        changes: {
+          title: null,
+          tags: ['a', 'b'],
+          sla: { maxLateness: 'PT1H' },
+          deprecation,
+        },
+      });
+      expect(updated.title).toBeUndefined();
+      expect(updated.tags).toEqual(['a', 'b']);
+      expect(updated.sla).toEqual({ maxLateness: 'PT1H' });
+      expect(updated.deprecation).toEqual(deprecation);
+
+      const v1 = await store.setVersionDeprecation({
+        name: playback.name,
+        version: 1,
+        deprecation,
+      });
+      expect(v1.deprecation).toEqual(deprecation);
+
+      await store.deleteEventType({ name: playback.name });
+      expect(await store.getEventType(playback.name)).toBeUndefined();
+      expect(await store.getDeletedAt(playback.name)).toBeInstanceOf(Date);
+      expect(
+        (await store.listEventTypes({ filter: {}, limit: 10 })).totalItems,
+      ).toBe(0);
+      await expect(
+        store.deleteEventType({ name: playback.name }),
+      ).rejects.toThrow(NotFoundError);
+      await expect(
+        store.createEventType({ eventType: playback, version: version(1) }),
+      ).rejects.toThrow(ConflictError);
     },
   );
 });

@@ -2,9 +2,21 @@ import {
   DatabaseService,
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
+import { ConflictError, NotFoundError } from '@backstage/errors';
+import {
+  Deprecation,
+  EventType,
+  EventTypeList,
+  EventTypeVersion,
+} from '@internal/plugin-event-schemas-common';
 import { Knex } from 'knex';
-import { EventType } from '@internal/plugin-event-schemas-common';
-import { EventTypeStore } from './EventTypeStore';
+import {
+  EventTypeChanges,
+  EventTypeFilter,
+  EventTypeStore,
+  NewEventType,
+  NewVersion,
+} from './EventTypeStore';
 
 const migrationsDir = resolvePackagePath(
   '@internal/plugin-event-schemas-backend',
@@ -17,11 +29,29 @@ type EventTypeRow = {
   description: string | null;
   owner: string;
   lifecycle: string;
-  format: 'jsonschema' | 'avro';
-  compatibility: string;
-  latest_version: number | string | null;
-  created_at: Date | string;
-  updated_at: Date | string;
+  tags: string;
+  format: EventType['format'];
+  compatibility: EventType['compatibility'];
+  retention_raw: string;
+  retention_delivered: string;
+  sla_max_lateness: string;
+  personal_data_fields: string;
+  latest_version: number | string;
+  deprecation: string | null;
+  deleted_at: Date | string | number | null;
+  created_by: string;
+  created_at: Date | string | number;
+  updated_at: Date | string | number;
+};
+
+type VersionRow = {
+  event_type: string;
+  version: number | string;
+  schema: string;
+  fingerprint: string;
+  deprecation: string | null;
+  created_by: string;
+  created_at: Date | string | number;
 };
 
 /** {@link EventTypeStore} on the plugin's own database (SQLite or PostgreSQL). */
@@ -42,34 +72,348 @@ export class DatabaseEventTypeStore implements EventTypeStore {
     await this.db.raw('select 1');
   }
 
-  async listEventTypes(): Promise<EventType[]> {
-    const rows = await this.db('event_types as t')
-      .leftJoin('event_type_versions as v', 'v.event_type', 't.name')
-      .groupBy('t.name')
-      .select('t.*')
-      .max({ latest_version: 'v.version' })
-      .orderBy('t.name');
-    return (rows as EventTypeRow[]).map(toSummary);
+  async listEventTypes(options: {
+    filter: EventTypeFilter;
+    limit: number;
+    cursor?: string;
+  }): Promise<EventTypeList> {
+    const { filter, limit, cursor } = options;
+    const query = this.db<EventTypeRow>('event_types').whereNull('deleted_at');
+    if (filter.owner) query.where('owner', filter.owner);
+    if (filter.format) query.where('format', filter.format);
+    if (filter.lifecycle) query.where('lifecycle', filter.lifecycle);
+    if (filter.text) {
+      const like = `%${escapeLike(filter.text.toLocaleLowerCase('en-US'))}%`;
+      query.where(inner =>
+        inner
+          .whereRaw(`lower(name) like ? escape '\\'`, [like])
+          .orWhereRaw(`lower(coalesce(title, '')) like ? escape '\\'`, [like])
+          .orWhereRaw(`lower(coalesce(description, '')) like ? escape '\\'`, [
+            like,
+          ]),
+      );
+    }
+    if (filter.field) {
+      query.whereIn(
+        'name',
+        this.db('event_type_fields')
+          .select('event_type')
+          .where('name', filter.field),
+      );
+    }
+
+    const [{ count }] = await query.clone().count({ count: '*' });
+    // Keyset pagination on the name: stable while types are added.
+    const pageQuery = query
+      .clone()
+      .orderBy('name')
+      .limit(limit + 1);
+    if (cursor) pageQuery.where('name', '>', decodeCursor(cursor));
+    const rows = (await pageQuery.select('*')) as EventTypeRow[];
+    const hasMore = rows.length > limit;
+    const items = rows.slice(0, limit).map(toEventType);
+    return {
+      items,
+      totalItems: Number(count),
+      nextCursor: hasMore
+        ? encodeCursor(items[items.length - 1].name)
+        : undefined,
+    };
+  }
+
+  async getEventType(name: string): Promise<EventType | undefined> {
+    const row = await this.db<EventTypeRow>('event_types')
+      .where({ name })
+      .whereNull('deleted_at')
+      .first();
+    return row ? toEventType(row) : undefined;
+  }
+
+  async getDeletedAt(name: string): Promise<Date | undefined> {
+    const row = await this.db<EventTypeRow>('event_types')
+      .where({ name })
+      .whereNotNull('deleted_at')
+      .first('deleted_at');
+    return row?.deleted_at ? new Date(row.deleted_at) : undefined;
+  }
+
+  async createEventType(options: {
+    eventType: NewEventType;
+    version: NewVersion;
+  }): Promise<{ eventType: EventType; version: EventTypeVersion }> {
+    const { eventType: type, version } = options;
+    const now = new Date();
+    try {
+      await this.db.transaction(async tx => {
+        await tx('event_types').insert({
+          name: type.name,
+          title: type.title ?? null,
+          description: type.description ?? null,
+          owner: type.owner,
+          lifecycle: type.lifecycle,
+          tags: JSON.stringify(type.tags),
+          format: type.format,
+          compatibility: type.compatibility,
+          retention_raw: type.retention.raw,
+          retention_delivered: type.retention.delivered,
+          sla_max_lateness: type.sla.maxLateness,
+          personal_data_fields: JSON.stringify(type.personalDataFields),
+          latest_version: 1,
+          deprecation: null,
+          deleted_at: null,
+          created_by: type.createdBy,
+          created_at: now,
+          updated_at: now,
+        });
+        await insertVersion({ tx, name: type.name, number: 1, version, now });
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new ConflictError(`Event type '${type.name}' already exists`);
+      }
+      throw error;
+    }
+    return {
+      eventType: (await this.getEventType(type.name))!,
+      version: (await this.getVersion({ name: type.name, version: 1 }))!,
+    };
+  }
+
+  async updateEventType(options: {
+    name: string;
+    changes: EventTypeChanges;
+  }): Promise<EventType> {
+    const { name, changes } = options;
+    const update: Partial<Record<keyof EventTypeRow, unknown>> = {
+      updated_at: new Date(),
+    };
+    if (changes.title !== undefined) update.title = changes.title;
+    if (changes.description !== undefined) {
+      update.description = changes.description;
+    }
+    if (changes.owner !== undefined) update.owner = changes.owner;
+    if (changes.lifecycle !== undefined) update.lifecycle = changes.lifecycle;
+    if (changes.tags !== undefined) update.tags = JSON.stringify(changes.tags);
+    if (changes.compatibility !== undefined) {
+      update.compatibility = changes.compatibility;
+    }
+    if (changes.retention !== undefined) {
+      update.retention_raw = changes.retention.raw;
+      update.retention_delivered = changes.retention.delivered;
+    }
+    if (changes.sla !== undefined) {
+      update.sla_max_lateness = changes.sla.maxLateness;
+    }
+    if (changes.personalDataFields !== undefined) {
+      update.personal_data_fields = JSON.stringify(changes.personalDataFields);
+    }
+    if (changes.deprecation !== undefined) {
+      update.deprecation = changes.deprecation
+        ? JSON.stringify(changes.deprecation)
+        : null;
+    }
+    const updated = await this.db('event_types')
+      .where({ name })
+      .whereNull('deleted_at')
+      .update(update);
+    if (updated === 0) throw notFound(name);
+    return (await this.getEventType(name))!;
+  }
+
+  async deleteEventType(options: { name: string }): Promise<void> {
+    const now = new Date();
+    const updated = await this.db('event_types')
+      .where({ name: options.name })
+      .whereNull('deleted_at')
+      .update({ deleted_at: now, updated_at: now });
+    if (updated === 0) throw notFound(options.name);
+  }
+
+  async listVersions(name: string): Promise<EventTypeVersion[]> {
+    const rows = (await this.db<VersionRow>('event_type_versions')
+      .where({ event_type: name })
+      .orderBy('version')) as VersionRow[];
+    return rows.map(toVersion);
+  }
+
+  async getVersion(options: {
+    name: string;
+    version: number | 'latest';
+  }): Promise<EventTypeVersion | undefined> {
+    const query = this.db<VersionRow>('event_type_versions').where({
+      event_type: options.name,
+    });
+    if (options.version === 'latest') {
+      query.orderBy('version', 'desc');
+    } else {
+      query.where({ version: options.version });
+    }
+    const row = (await query.first()) as VersionRow | undefined;
+    return row ? toVersion(row) : undefined;
+  }
+
+  async findVersionByFingerprint(options: {
+    name: string;
+    fingerprint: string;
+  }): Promise<EventTypeVersion | undefined> {
+    const row = (await this.db<VersionRow>('event_type_versions')
+      .where({ event_type: options.name, fingerprint: options.fingerprint })
+      .first()) as VersionRow | undefined;
+    return row ? toVersion(row) : undefined;
+  }
+
+  async addVersion(options: {
+    name: string;
+    afterVersion: number;
+    version: NewVersion;
+  }): Promise<EventTypeVersion> {
+    const { name, afterVersion, version } = options;
+    const number = afterVersion + 1;
+    const now = new Date();
+    try {
+      await this.db.transaction(async tx => {
+        // The conditional update is the lock: of two concurrent registrations
+        // against the same latest version, only one moves it forward.
+        const moved = await tx('event_types')
+          .where({ name, latest_version: afterVersion })
+          .whereNull('deleted_at')
+          .update({ latest_version: number, updated_at: now });
+        if (moved === 0) {
+          throw new ConflictError(
+            `Version ${number} of '${name}' was registered meanwhile; check compatibility against it and retry`,
+          );
+        }
+        await insertVersion({ tx, name, number, version, now });
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new ConflictError(
+          `Version ${number} of '${name}' was registered meanwhile; retry`,
+        );
+      }
+      throw error;
+    }
+    return (await this.getVersion({ name, version: number }))!;
+  }
+
+  async setVersionDeprecation(options: {
+    name: string;
+    version: number;
+    deprecation: Deprecation | null;
+  }): Promise<EventTypeVersion> {
+    const { name, version, deprecation } = options;
+    const updated = await this.db('event_type_versions')
+      .where({ event_type: name, version })
+      .update({
+        deprecation: deprecation ? JSON.stringify(deprecation) : null,
+      });
+    if (updated === 0) {
+      throw new NotFoundError(`Event type '${name}' has no version ${version}`);
+    }
+    return (await this.getVersion({ name, version }))!;
   }
 }
 
-function toSummary(row: EventTypeRow): EventType {
+async function insertVersion(options: {
+  tx: Knex.Transaction;
+  name: string;
+  number: number;
+  version: NewVersion;
+  now: Date;
+}) {
+  const { tx, name, number, version, now } = options;
+  await tx('event_type_versions').insert({
+    event_type: name,
+    version: number,
+    schema: version.schema,
+    fingerprint: version.fingerprint,
+    deprecation: null,
+    created_by: version.createdBy,
+    created_at: now,
+  });
+  // Only the latest version's fields are searchable.
+  await tx('event_type_fields').where({ event_type: name }).delete();
+  const paths = [...new Set(version.fieldPaths)];
+  for (let i = 0; i < paths.length; i += 200) {
+    await tx('event_type_fields').insert(
+      paths.slice(i, i + 200).map(path => ({
+        event_type: name,
+        path,
+        name: lastSegment(path),
+      })),
+    );
+  }
+}
+
+// `tracks[].id` -> `id`; `user.id` -> `id`; `payload.{}` -> `payload`.
+function lastSegment(path: string): string {
+  const segments = path
+    .split('.')
+    .map(s => s.replace(/(\[\]|\{\})+$/, ''))
+    .filter(s => s.length > 0 && s !== '{}');
+  return segments[segments.length - 1] ?? path;
+}
+
+function toEventType(row: EventTypeRow): EventType {
   return {
     name: row.name,
     title: row.title ?? undefined,
     description: row.description ?? undefined,
     owner: row.owner,
     lifecycle: row.lifecycle,
+    tags: JSON.parse(row.tags),
     format: row.format,
     compatibility: row.compatibility,
-    latestVersion:
-      row.latest_version === null ? undefined : Number(row.latest_version),
+    retention: { raw: row.retention_raw, delivered: row.retention_delivered },
+    sla: { maxLateness: row.sla_max_lateness },
+    personalDataFields: JSON.parse(row.personal_data_fields),
+    latestVersion: Number(row.latest_version),
+    deprecation: row.deprecation ? JSON.parse(row.deprecation) : undefined,
+    createdBy: row.created_by,
     createdAt: toIso(row.created_at),
     updatedAt: toIso(row.updated_at),
   };
 }
 
-// SQLite returns timestamps as text or epoch numbers, PostgreSQL as Date.
+function toVersion(row: VersionRow): EventTypeVersion {
+  return {
+    eventType: row.event_type,
+    version: Number(row.version),
+    schema: row.schema,
+    fingerprint: row.fingerprint,
+    createdBy: row.created_by,
+    createdAt: toIso(row.created_at),
+    deprecation: row.deprecation ? JSON.parse(row.deprecation) : undefined,
+  };
+}
+
+function notFound(name: string) {
+  return new NotFoundError(`No event type named '${name}'`);
+}
+
+// SQLite returns timestamps as epoch numbers or text, PostgreSQL as Date.
 function toIso(value: Date | string | number): string {
   return new Date(value).toISOString();
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, c => `\\${c}`);
+}
+
+function encodeCursor(name: string): string {
+  return Buffer.from(name, 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): string {
+  return Buffer.from(cursor, 'base64url').toString('utf8');
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: string; message?: string };
+  // PostgreSQL: unique_violation; SQLite: SQLITE_CONSTRAINT_PRIMARYKEY/UNIQUE.
+  return (
+    e?.code === '23505' ||
+    e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ||
+    e?.code === 'SQLITE_CONSTRAINT_UNIQUE'
+  );
 }

@@ -1,8 +1,109 @@
-import { EventType } from '@internal/plugin-event-schemas-common';
+import {
+  CompatibilityMode,
+  Deprecation,
+  EventType,
+  EventTypeFormat,
+  EventTypeList,
+  EventTypeVersion,
+} from '@internal/plugin-event-schemas-common';
+
+/** Filters of `GET /event-types`; all optional, combined with AND. */
+export type EventTypeFilter = {
+  owner?: string;
+  /** Case-insensitive substring of the name, title or description. */
+  text?: string;
+  format?: EventTypeFormat;
+  lifecycle?: string;
+  /** Exact field name (last path segment) in the latest version. */
+  field?: string;
+};
+
+/** What a new event type is registered with, besides its first schema. */
+export type NewEventType = Omit<
+  EventType,
+  'latestVersion' | 'deprecation' | 'createdAt' | 'updatedAt'
+>;
+
+/** A schema about to be stored as a version, already checked and indexed. */
+export type NewVersion = {
+  schema: string;
+  fingerprint: string;
+  /** Dotted paths of every field, for the field-name filter. */
+  fieldPaths: string[];
+  createdBy: string;
+};
+
+/** The metadata a PATCH may change. */
+export type EventTypeChanges = Partial<{
+  title: string | null;
+  description: string | null;
+  owner: string;
+  lifecycle: string;
+  tags: string[];
+  compatibility: CompatibilityMode;
+  retention: { raw: string; delivered: string };
+  sla: { maxLateness: string };
+  personalDataFields: string[];
+  deprecation: Deprecation | null;
+}>;
 
 /** Where the registry keeps event types and their versions. */
 export interface EventTypeStore {
   /** Throws when the database cannot be reached. */
   ping(): Promise<void>;
-  listEventTypes(): Promise<EventType[]>;
+
+  listEventTypes(options: {
+    filter: EventTypeFilter;
+    limit: number;
+    cursor?: string;
+  }): Promise<EventTypeList>;
+
+  /** Undefined when there is no such type or it was deleted. */
+  getEventType(name: string): Promise<EventType | undefined>;
+
+  /** When the name was ever taken, deleted types included. */
+  getDeletedAt(name: string): Promise<Date | undefined>;
+
+  /** Throws ConflictError when the name is taken. */
+  createEventType(options: {
+    eventType: NewEventType;
+    version: NewVersion;
+  }): Promise<{ eventType: EventType; version: EventTypeVersion }>;
+
+  updateEventType(options: {
+    name: string;
+    changes: EventTypeChanges;
+  }): Promise<EventType>;
+
+  /** Soft delete: the type disappears from reads, its name stays taken. */
+  deleteEventType(options: { name: string }): Promise<void>;
+
+  listVersions(name: string): Promise<EventTypeVersion[]>;
+
+  getVersion(options: {
+    name: string;
+    version: number | 'latest';
+  }): Promise<EventTypeVersion | undefined>;
+
+  findVersionByFingerprint(options: {
+    name: string;
+    fingerprint: string;
+  }): Promise<EventTypeVersion | undefined>;
+
+  /**
+   * Stores the next version after `afterVersion`. Throws ConflictError when
+   * another version was registered meanwhile, so that the caller's
+   * compatibility check, made against `afterVersion`, is never skipped.
+   */
+  addVersion(options: {
+    name: string;
+    afterVersion: number;
+    version: NewVersion;
+  }): Promise<EventTypeVersion>;
+
+  setVersionDeprecation(options: {
+    name: string;
+    version: number;
+    deprecation: Deprecation | null;
+  }): Promise<EventTypeVersion>;
 }

@@ -1,21 +1,97 @@
-import { LoggerService } from '@backstage/backend-plugin-api';
-import { ServiceUnavailableError, toError } from '@backstage/errors';
-import express from 'express';
+import {
+  AuditorService,
+  BackstageCredentials,
+  HttpAuthService,
+  LoggerService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import {
+  CustomErrorBase,
+  InputError,
+  NotAllowedError,
+  ServiceUnavailableError,
+  toError,
+} from '@backstage/errors';
+import {
+  AuthorizeResult,
+  BasicPermission,
+  PolicyDecision,
+  ResourcePermission,
+} from '@backstage/plugin-permission-common';
+import {
+  EVENT_TYPE_RESOURCE_TYPE,
+  EventType,
+  eventTypeCreatePermission,
+  eventTypeDeletePermission,
+  eventTypeUpdatePermission,
+} from '@internal/plugin-event-schemas-common';
+import express, { NextFunction, Request, Response } from 'express';
 import Router from 'express-promise-router';
-import { EventTypeStore } from '../database/EventTypeStore';
+import {
+  IncompatibleSchemaError,
+  SchemaRegistry,
+} from '../registry/SchemaRegistry';
+import { RegistryConfig } from './config';
+import {
+  createEventTypeRequest,
+  eventTypeName,
+  listQuery,
+  parseRequest,
+  schemaRequest,
+  updateEventTypeRequest,
+  updateVersionRequest,
+  validateRequest,
+} from './requests';
+
+/** A request body over the limit: 413. */
+class PayloadTooLargeError extends CustomErrorBase {
+  name = 'PayloadTooLargeError' as const;
+  statusCode = 413;
+}
+
+/** A body that is not JSON: 415. */
+class UnsupportedMediaTypeError extends CustomErrorBase {
+  name = 'UnsupportedMediaTypeError' as const;
+  statusCode = 415;
+}
 
 export async function createRouter(options: {
-  store: EventTypeStore;
+  registry: SchemaRegistry;
+  config: RegistryConfig;
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  auditor: AuditorService;
+  /** Decides conditional permission decisions on an event type. */
+  isConditionMet: (decision: PolicyDecision, eventType: EventType) => boolean;
+  /** Reports whether the database answers. */
+  ping: () => Promise<void>;
   logger: LoggerService;
 }): Promise<express.Router> {
-  const { store, logger } = options;
+  const { registry, httpAuth, permissions, auditor, logger } = options;
+  // A schema travels JSON-escaped inside the body, which can double its size.
+  const bodyLimit = options.config.limits.maxSchemaBytes * 2 + 64 * 1024;
   const router = Router();
-  router.use(express.json());
+
+  router.use((req, _res, next) => {
+    const hasBody = ['POST', 'PATCH', 'PUT'].includes(req.method);
+    if (hasBody && !req.is('application/json')) {
+      throw new UnsupportedMediaTypeError(
+        `Send the request body as JSON with 'Content-Type: application/json'${
+          req.headers['content-type']
+            ? `, not '${req.headers['content-type']}'`
+            : ''
+        }`,
+      );
+    }
+    next();
+  });
+  router.use(express.json({ limit: bodyLimit }));
+  router.use(bodyParserErrors(bodyLimit));
 
   // Unauthenticated (see plugin.ts) so load balancers and scripts can probe it.
   router.get('/health', async (_req, res) => {
     try {
-      await store.ping();
+      await options.ping();
     } catch (error) {
       logger.error('Health check failed: database unreachable', toError(error));
       throw new ServiceUnavailableError('The registry database is unreachable');
@@ -23,9 +99,312 @@ export async function createRouter(options: {
     res.json({ status: 'ok' });
   });
 
-  router.get('/event-types', async (_req, res) => {
-    res.json({ items: await store.listEventTypes() });
+  router.get('/event-types', async (req, res) => {
+    const { limit, cursor, ...filter } = parseRequest({
+      schema: listQuery,
+      value: req.query,
+      what: 'query',
+    });
+    res.json(await registry.listEventTypes({ filter, limit, cursor }));
   });
 
+  router.post('/event-types', async (req, res) => {
+    const request = parseRequest({
+      schema: createEventTypeRequest,
+      value: req.body,
+      what: 'event type',
+    });
+    await audited({
+      req,
+      eventId: 'event-type-create',
+      meta: { eventType: request.name },
+      run: async () => {
+        const credentials = await authorize(req, eventTypeCreatePermission);
+        const { eventType, version } = await registry.createEventType({
+          request,
+          createdBy: principalRef(credentials),
+        });
+        res.status(201).json({
+          ...eventType,
+          version: version.version,
+          fingerprint: version.fingerprint,
+        });
+      },
+    });
+  });
+
+  router.get('/event-types/:name', async (req, res) => {
+    res.json(await registry.getEventType(nameParam(req)));
+  });
+
+  router.patch('/event-types/:name', async (req, res) => {
+    const name = nameParam(req);
+    const request = parseRequest({
+      schema: updateEventTypeRequest,
+      value: req.body,
+      what: 'change',
+    });
+    await audited({
+      req,
+      eventId: 'event-type-update',
+      meta: { eventType: name, fields: Object.keys(request) },
+      run: async () => {
+        const credentials = await authorizeOnType(
+          req,
+          eventTypeUpdatePermission,
+          name,
+        );
+        res.json(
+          await registry.updateEventType({
+            name,
+            request,
+            updatedBy: principalRef(credentials),
+          }),
+        );
+      },
+    });
+  });
+
+  router.delete('/event-types/:name', async (req, res) => {
+    const name = nameParam(req);
+    await audited({
+      req,
+      eventId: 'event-type-delete',
+      severityLevel: 'high',
+      meta: { eventType: name },
+      run: async () => {
+        await authorizeOnType(req, eventTypeDeletePermission, name);
+        await registry.deleteEventType(name);
+        res.status(204).end();
+      },
+    });
+  });
+
+  router.get('/event-types/:name/versions', async (req, res) => {
+    res.json({ items: await registry.listVersions(nameParam(req)) });
+  });
+
+  router.get('/event-types/:name/versions/:version', async (req, res) => {
+    res.json(
+      await registry.getVersion({
+        name: nameParam(req),
+        version: versionParam(req),
+      }),
+    );
+  });
+
+  router.post('/event-types/:name/versions', async (req, res) => {
+    const name = nameParam(req);
+    const { schema } = parseRequest({
+      schema: schemaRequest,
+      value: req.body,
+      what: 'version',
+    });
+    await audited({
+      req,
+      eventId: 'event-type-version-register',
+      meta: { eventType: name },
+      run: async () => {
+        const credentials = await authorizeOnType(
+          req,
+          eventTypeUpdatePermission,
+          name,
+        );
+        try {
+          const { version, created } = await registry.registerVersion({
+            name,
+            schema,
+            createdBy: principalRef(credentials),
+          });
+          res.status(created ? 201 : 200).json(version);
+        } catch (error) {
+          if (error instanceof IncompatibleSchemaError) {
+            res.status(409).json({
+              compatible: false,
+              messages: error.result.messages,
+              error: { name: error.name, message: error.message },
+            });
+            return;
+          }
+          throw error;
+        }
+      },
+    });
+  });
+
+  router.patch('/event-types/:name/versions/:version', async (req, res) => {
+    const name = nameParam(req);
+    const version = versionParam(req);
+    if (version === 'latest') {
+      throw new InputError(
+        'Name the version to change by its number, not latest',
+      );
+    }
+    const { deprecation } = parseRequest({
+      schema: updateVersionRequest,
+      value: req.body,
+      what: 'change',
+    });
+    await audited({
+      req,
+      eventId: 'event-type-version-update',
+      meta: { eventType: name, version },
+      run: async () => {
+        const credentials = await authorizeOnType(
+          req,
+          eventTypeUpdatePermission,
+          name,
+        );
+        res.json(
+          await registry.setVersionDeprecation({
+            name,
+            version,
+            deprecation,
+            updatedBy: principalRef(credentials),
+          }),
+        );
+      },
+    });
+  });
+
+  router.post('/event-types/:name/compatibility', async (req, res) => {
+    const { schema } = parseRequest({
+      schema: schemaRequest,
+      value: req.body,
+      what: 'compatibility check',
+    });
+    res.json(
+      await registry.checkCompatibility({ name: nameParam(req), schema }),
+    );
+  });
+
+  router.post('/validate', async (req, res) => {
+    const { type, version, data } = parseRequest({
+      schema: validateRequest,
+      value: req.body,
+      what: 'validation request',
+    });
+    res.json(await registry.validate({ type, version, data }));
+  });
+
+  async function authorize(
+    req: Request,
+    permission: BasicPermission,
+  ): Promise<BackstageCredentials> {
+    const credentials = await httpAuth.credentials(req);
+    const [decision] = await permissions.authorize([{ permission }], {
+      credentials,
+    });
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(
+        `You are not allowed to ${permission.attributes.action} event types`,
+      );
+    }
+    return credentials;
+  }
+
+  async function authorizeOnType(
+    req: Request,
+    permission: ResourcePermission<typeof EVENT_TYPE_RESOURCE_TYPE>,
+    name: string,
+  ): Promise<BackstageCredentials> {
+    const credentials = await httpAuth.credentials(req);
+    // Load first: an unknown name is a 404 for everyone, not a 403.
+    const eventType = await registry.getEventType(name);
+    const [decision] = await permissions.authorizeConditional(
+      [{ permission }],
+      { credentials },
+    );
+    const allowed =
+      decision.result === AuthorizeResult.ALLOW ||
+      (decision.result === AuthorizeResult.CONDITIONAL &&
+        options.isConditionMet(decision, eventType));
+    if (!allowed) {
+      const who =
+        permission.attributes.action === 'delete'
+          ? 'the registry admins'
+          : `its owners (${eventType.owner}) and the registry admins`;
+      throw new NotAllowedError(
+        `Only ${who} may ${permission.attributes.action} event type '${name}'`,
+      );
+    }
+    return credentials;
+  }
+
+  async function audited(opts: {
+    req: Request;
+    eventId: string;
+    severityLevel?: 'low' | 'medium' | 'high' | 'critical';
+    meta: Record<string, string | number | string[]>;
+    run: () => Promise<void>;
+  }) {
+    const event = await auditor.createEvent({
+      eventId: opts.eventId,
+      severityLevel: opts.severityLevel ?? 'medium',
+      request: opts.req,
+      meta: opts.meta,
+    });
+    try {
+      await opts.run();
+      await event.success();
+    } catch (error) {
+      await event.fail({ error: toError(error) });
+      throw error;
+    }
+  }
+
   return router;
+}
+
+function nameParam(req: Request): string {
+  return parseRequest({
+    schema: eventTypeName,
+    value: req.params.name,
+    what: 'event type name in the path',
+  });
+}
+
+function versionParam(req: Request): number | 'latest' {
+  const raw = req.params.version;
+  if (raw === 'latest') return 'latest';
+  const version = Number(raw);
+  if (!Number.isInteger(version) || version < 1) {
+    throw new InputError(
+      `Version must be a number from 1, or latest; got '${raw}'`,
+    );
+  }
+  return version;
+}
+
+function principalRef(credentials: BackstageCredentials): string {
+  const principal = credentials.principal as {
+    type: string;
+    userEntityRef?: string;
+    subject?: string;
+  };
+  if (principal.type === 'user' && principal.userEntityRef) {
+    return principal.userEntityRef;
+  }
+  return `service:${principal.subject ?? 'unknown'}`;
+}
+
+// body-parser's own errors carry a status but terse messages; say what to do.
+function bodyParserErrors(limit: number) {
+  return (error: any, _req: Request, _res: Response, next: NextFunction) => {
+    if (error?.type === 'entity.too.large') {
+      next(
+        new PayloadTooLargeError(
+          `The request body is over ${limit} bytes; schemas may be at most ${Math.floor(
+            (limit - 64 * 1024) / 2,
+          )} bytes (eventSchemas.limits.maxSchemaBytes)`,
+        ),
+      );
+    } else if (error?.type === 'entity.parse.failed') {
+      next(
+        new InputError(`The request body is not valid JSON: ${error.message}`),
+      );
+    } else {
+      next(error);
+    }
+  };
 }

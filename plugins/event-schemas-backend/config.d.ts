@@ -1,0 +1,76 @@
+import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+
+export interface Config {
+  /** The schema registry (plugin event-schemas). */
+  eventSchemas?: {
+    permissions?: {
+      /**
+       * Catalog groups whose members may change and delete any event type,
+       * e.g. group:default/data-platform. Used by the default policy module.
+       * @visibility backend
+       */
+      adminGroups?: string[];
+    };
+    /** Limits on registered schemas; requests over them get a 400 or 413. */
+    limits?: {
+      /**
+       * Largest schema text, in bytes. Default 262144 (256 KiB).
+       * @visibility backend
+       */
+      maxSchemaBytes?: number;
+      /**
+       * Deepest nesting of objects and arrays in a schema. Default 32.
+       * @visibility backend
+       */
+      maxSchemaDepth?: number;
+      /**
+       * Longest regular expression in a JSON schema's pattern. Default 1000.
+       * @visibility backend
+       */
+      maxPatternLength?: number;
+    };
+    /** Applied to event types registered without their own values. */
+    defaults?: {
+      retention?: {
+        /**
+         * How long raw partitions are kept, ISO 8601. Default P7D.
+         * @visibility backend
+         */
+        raw?: string;
+        /**
+         * How long delivered partitions are kept, ISO 8601. Default P90D.
+         * @visibility backend
+         */
+        delivered?: string;
+      };
+      sla?: {
+        /**
+         * Maximum lateness of an hourly partition, ISO 8601. Default PT3H.
+         * @visibility backend
+         */
+        maxLateness?: string;
+      };
+    };
+    demoData?: {
+      /**
+       * A folder of demo event types (JSON bodies of POST /event-types, plus
+       * optional `versions`), registered at startup unless already there.
+       * For local portals; leave unset in production.
+       * @visibility backend
+       */
+      directory?: string;
+    };
+    /** The catalog module that turns event types into API entities. */
+    catalog?: {
+      /**
+       * When the full sync of all event types into the catalog runs. Changes
+       * arrive within seconds through the events service; the full sync
+       * catches up on lost events and removes the entities of deleted types.
+       * Default every 30 minutes, 10 minute timeout, first run 15 seconds
+       * after start, scope global.
+       * @visibility backend
+       */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+    };
+  };
+}

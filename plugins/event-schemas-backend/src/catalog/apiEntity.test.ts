@@ -1,0 +1,372 @@
+import {
+  ANNOTATION_LOCATION,
+  ANNOTATION_ORIGIN_LOCATION,
+  ApiEntity,
+  apiEntityV1alpha1Validator,
+  entitySchemaValidator,
+  FieldFormatEntityPolicy,
+} from '@backstage/catalog-model';
+import { parse } from 'yaml';
+import {
+  ANNOTATION_EVENT_TYPE,
+  ANNOTATION_EVENT_TYPE_DEPRECATED,
+  ANNOTATION_EVENT_TYPE_FORMAT,
+  ANNOTATION_EVENT_TYPE_LATEST_VERSION,
+  eventTypeToApiEntity,
+} from './apiEntity';
+import {
+  makeEventType,
+  makeVersion,
+  PLAYBACK_STARTED_SCHEMA,
+  PLAYBACK_STOPPED_AVRO,
+} from './testFixtures';
+
+// The AsyncAPI parser the API docs frontend renders with (dev dependencies).
+const { Parser } = require('@asyncapi/parser');
+const { AvroSchemaParser } = require('@asyncapi/avro-schema-parser');
+
+type Diagnostic = { code: string; message: string; severity: number };
+
+const REGISTRY_URL = 'http://localhost:7007/api/event-schemas';
+/** `DiagnosticSeverity.Error` of @stoplight/types. */
+const ERROR = 0;
+
+/** Parses the entity's definition the way the API docs frontend does. */
+async function parseDefinition(entity: ApiEntity) {
+  const parser = new Parser();
+  parser.registerSchemaParser(AvroSchemaParser());
+  const { document, diagnostics } = await parser.parse(entity.spec.definition);
+  const errors = (diagnostics as Diagnostic[]).filter(
+    d => d.severity === ERROR,
+  );
+  return { document, diagnostics: diagnostics as Diagnostic[], errors };
+}
+
+describe('eventTypeToApiEntity', () => {
+  it('maps an event type to a valid API entity', async () => {
+    const eventType = makeEventType();
+    const entity = eventTypeToApiEntity({
+      eventType,
+      version: makeVersion(eventType),
+      registryUrl: REGISTRY_URL,
+    });
+
+    expect(entity.metadata).toEqual({
+      name: 'com.example.playback.started',
+      title: 'com.example.playback.started',
+      description: 'Sent when a track starts playing.',
+      tags: ['playback', 'events'],
+      annotations: {
+        [ANNOTATION_LOCATION]:
+          'url:http://localhost:7007/api/event-schemas/event-types/com.example.playback.started',
+        [ANNOTATION_ORIGIN_LOCATION]:
+          'url:http://localhost:7007/api/event-schemas/event-types/com.example.playback.started',
+        [ANNOTATION_EVENT_TYPE]: 'com.example.playback.started',
+        [ANNOTATION_EVENT_TYPE_FORMAT]: 'jsonschema',
+        [ANNOTATION_EVENT_TYPE_LATEST_VERSION]: '2',
+      },
+      links: [
+        {
+          url: 'http://localhost:7007/api/event-schemas/event-types/com.example.playback.started',
+          title: 'Event type (registry API)',
+        },
+        {
+          url: 'http://localhost:7007/api/event-schemas/event-types/com.example.playback.started/versions/latest',
+          title: 'Latest schema version (registry API)',
+        },
+      ],
+    });
+    expect(entity.spec).toEqual({
+      type: 'asyncapi',
+      lifecycle: 'production',
+      owner: 'group:default/playback',
+      definition: expect.any(String),
+    });
+
+    // The checks the catalog applies before it accepts the entity.
+    expect(() => entitySchemaValidator()(entity)).not.toThrow();
+    await expect(apiEntityV1alpha1Validator.check(entity)).resolves.toBe(true);
+    await expect(new FieldFormatEntityPolicy().enforce(entity)).resolves.toBe(
+      entity,
+    );
+  });
+
+  it('names a long event type by a prefix and a hash, and keeps the full name as title', () => {
+    const eventType = makeEventType({
+      name: `com.example.${'x'.repeat(116)}`,
+    });
+    const entity = eventTypeToApiEntity({
+      eventType,
+      version: makeVersion(eventType),
+      registryUrl: REGISTRY_URL,
+    });
+
+    expect(entity.metadata.name).toHaveLength(63);
+    expect(entity.metadata.title).toBe(eventType.name);
+    expect(entity.metadata.annotations?.[ANNOTATION_EVENT_TYPE]).toBe(
+      eventType.name,
+    );
+  });
+
+  it('falls back to the title as description and omits a missing one', () => {
+    const withTitle = makeEventType({ description: undefined });
+    expect(
+      eventTypeToApiEntity({
+        eventType: withTitle,
+        version: makeVersion(withTitle),
+        registryUrl: REGISTRY_URL,
+      }).metadata.description,
+    ).toBe('Playback started');
+
+    const bare = makeEventType({ description: undefined, title: undefined });
+    expect(
+      eventTypeToApiEntity({
+        eventType: bare,
+        version: makeVersion(bare),
+        registryUrl: REGISTRY_URL,
+      }).metadata,
+    ).not.toHaveProperty('description');
+  });
+
+  it('sanitizes tags to the catalog rules and drops what cannot be saved', async () => {
+    const eventType = makeEventType({
+      tags: [
+        'Playback',
+        'C++',
+        'user data',
+        '--edge--',
+        'äöü',
+        'x'.repeat(64),
+        'playback',
+      ],
+    });
+    const entity = eventTypeToApiEntity({
+      eventType,
+      version: makeVersion(eventType),
+      registryUrl: REGISTRY_URL,
+    });
+
+    expect(entity.metadata.tags).toEqual([
+      'playback',
+      'c++',
+      'user-data',
+      'edge',
+    ]);
+    await expect(new FieldFormatEntityPolicy().enforce(entity)).resolves.toBe(
+      entity,
+    );
+  });
+
+  it('marks a deprecated event type', () => {
+    const eventType = makeEventType({
+      deprecation: {
+        reason: 'Replaced by the v2 playback events.',
+        successor: 'com.example.playback.v2.started',
+        deprecatedAt: '2026-11-21T10:00:00.000Z',
+        deprecatedBy: 'user:default/guest',
+      },
+    });
+    const entity = eventTypeToApiEntity({
+      eventType,
+      version: makeVersion(eventType),
+      registryUrl: REGISTRY_URL,
+    });
+
+    expect(entity.spec.lifecycle).toBe('deprecated');
+    expect(
+      entity.metadata.annotations?.[ANNOTATION_EVENT_TYPE_DEPRECATED],
+    ).toBe('Replaced by the v2 playback events.');
+    const definition = parse(entity.spec.definition);
+    expect(definition.info.description).toContain(
+      'Use `com.example.playback.v2.started` instead.',
+    );
+    expect(
+      definition.channels['com.example.playback.started'].messages[
+        'com.example.playback.started'
+      ].deprecated,
+    ).toBe(true);
+  });
+
+  describe('definition', () => {
+    it('is a valid AsyncAPI 3 document embedding the JSON Schema', async () => {
+      const eventType = makeEventType();
+      const entity = eventTypeToApiEntity({
+        eventType,
+        version: makeVersion(eventType),
+        registryUrl: REGISTRY_URL,
+      });
+
+      const { document, diagnostics, errors } = await parseDefinition(entity);
+      expect(errors).toEqual([]);
+      // draft-07 has a registered schema parser, so not even a warning.
+      expect(diagnostics.map(d => d.message).join('\n')).not.toContain(
+        'No schema parser registered',
+      );
+
+      expect(document.version()).toBe('3.0.0');
+      expect(document.info().title()).toBe('com.example.playback.started');
+      expect(document.info().version()).toBe('2');
+      expect(document.info().description()).toBe(
+        'Sent when a track starts playing.',
+      );
+
+      const channel = document.channels().all()[0];
+      expect(channel.address()).toBe('com.example.playback.started');
+      const operation = document.operations().all()[0];
+      expect(operation.action()).toBe('send');
+      expect(operation.channels().all()[0].address()).toBe(
+        'com.example.playback.started',
+      );
+
+      const message = operation.messages().all()[0];
+      expect(message.contentType()).toBe('application/cloudevents+json');
+      expect(message.schemaFormat()).toBe(
+        'application/schema+json;version=draft-07',
+      );
+      const payload = message.payload();
+      expect(payload.required()).toEqual(['user_id', 'track_id']);
+      // The schema's own `$ref` resolves inside the embedded schema.
+      expect(payload.properties().track_id.pattern()).toBe('^[0-9a-zA-Z]{22}$');
+      expect(Object.keys(message.headers().properties())).toEqual([
+        'specversion',
+        'id',
+        'source',
+        'type',
+        'time',
+        'dataschema',
+      ]);
+      expect(message.headers().properties().type.const()).toBe(
+        'com.example.playback.started',
+      );
+
+      expect(document.extensions().get('x-event-schemas').value()).toEqual({
+        format: 'jsonschema',
+        fingerprint: `sha256:${'0'.repeat(64)}`,
+        compatibility: 'BACKWARD',
+        retention: { raw: 'P30D', delivered: 'P365D' },
+        sla: { maxLateness: 'PT4H' },
+        personalDataFields: ['user_id'],
+      });
+    });
+
+    it('fails the check for an invalid schema, so the check has teeth', async () => {
+      const eventType = makeEventType();
+      const entity = eventTypeToApiEntity({
+        eventType,
+        version: makeVersion(eventType, { type: 'record' }),
+        registryUrl: REGISTRY_URL,
+      });
+
+      const { errors } = await parseDefinition(entity);
+      expect(errors.map(e => e.message)).toContainEqual(
+        expect.stringContaining('"type" property must be equal to one of'),
+      );
+    });
+
+    it('embeds the schema as registered, with only its local $refs moved', () => {
+      const eventType = makeEventType();
+      const entity = eventTypeToApiEntity({
+        eventType,
+        version: makeVersion(eventType),
+        registryUrl: REGISTRY_URL,
+      });
+
+      const definition = parse(entity.spec.definition);
+      const message =
+        definition.channels['com.example.playback.started'].messages[
+          'com.example.playback.started'
+        ];
+      expect(message.payload).toEqual({
+        schemaFormat: 'application/schema+json;version=draft-07',
+        schema: {
+          ...PLAYBACK_STARTED_SCHEMA,
+          properties: {
+            ...PLAYBACK_STARTED_SCHEMA.properties,
+            track_id: {
+              $ref: '#/channels/com.example.playback.started/messages/com.example.playback.started/payload/schema/definitions/trackId',
+            },
+          },
+        },
+      });
+      expect(definition.operations).toEqual({
+        'send-com.example.playback.started': {
+          action: 'send',
+          summary: 'Send com.example.playback.started events.',
+          channel: { $ref: '#/channels/com.example.playback.started' },
+          messages: [
+            {
+              $ref: '#/channels/com.example.playback.started/messages/com.example.playback.started',
+            },
+          ],
+        },
+      });
+    });
+
+    it('is a valid AsyncAPI 3 document embedding the Avro schema', async () => {
+      const eventType = makeEventType({
+        name: 'com.example.playback.stopped',
+        format: 'avro',
+      });
+      const entity = eventTypeToApiEntity({
+        eventType,
+        version: makeVersion(eventType, PLAYBACK_STOPPED_AVRO),
+        registryUrl: REGISTRY_URL,
+      });
+
+      const { document, diagnostics, errors } = await parseDefinition(entity);
+      expect(errors).toEqual([]);
+      expect(diagnostics.map(d => d.message).join('\n')).not.toContain(
+        'No schema parser registered',
+      );
+
+      const message = document.messages().all()[0];
+      expect(message.schemaFormat()).toBe(
+        'application/vnd.apache.avro+json;version=1.9.0',
+      );
+      // The Avro schema parser turned the record into a JSON Schema.
+      expect(Object.keys(message.payload().properties())).toEqual([
+        'user_id',
+        'track_id',
+        'position_ms',
+        'reason',
+      ]);
+      expect(message.payload().properties().reason.enum()).toEqual([
+        'USER',
+        'END',
+        'ERROR',
+      ]);
+      expect(
+        parse(entity.spec.definition).channels['com.example.playback.stopped']
+          .messages['com.example.playback.stopped'].payload.schema,
+      ).toEqual(PLAYBACK_STOPPED_AVRO);
+    });
+
+    it.each([
+      ['http://json-schema.org/draft-04/schema#', 'draft-04'],
+      ['http://json-schema.org/draft-06/schema#', 'draft-06'],
+      ['https://json-schema.org/draft/2019-09/schema', '2019-09'],
+      ['https://json-schema.org/draft/2020-12/schema', '2020-12'],
+      ['https://example.com/my-dialect', 'draft-07'],
+    ])(
+      'declares the JSON Schema draft of $schema %s as %s',
+      async ($schema, draft) => {
+        const eventType = makeEventType();
+        const entity = eventTypeToApiEntity({
+          eventType,
+          version: makeVersion(eventType, {
+            $schema,
+            type: 'object',
+            properties: { user_id: { type: 'string' } },
+          }),
+          registryUrl: REGISTRY_URL,
+        });
+
+        const { document, errors } = await parseDefinition(entity);
+        expect(errors).toEqual([]);
+        expect(document.messages().all()[0].schemaFormat()).toBe(
+          `application/schema+json;version=${draft}`,
+        );
+      },
+    );
+  });
+});

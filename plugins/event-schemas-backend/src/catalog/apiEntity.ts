@@ -1,0 +1,124 @@
+import {
+  ANNOTATION_LOCATION,
+  ANNOTATION_ORIGIN_LOCATION,
+  ApiEntity,
+} from '@backstage/catalog-model';
+import {
+  EventType,
+  EventTypeVersion,
+} from '@internal/plugin-event-schemas-common';
+import { stringify } from 'yaml';
+import { eventTypeAsyncApiDocument } from './asyncApiDocument';
+import { eventTypeEntityName } from './entityName';
+
+/**
+ * Annotation holding the name of the event type an `API` entity describes;
+ * the way back from a catalog entity to the registry.
+ *
+ * @public
+ */
+export const ANNOTATION_EVENT_TYPE = 'event-schemas/event-type';
+
+/**
+ * Annotation holding the event type's schema language (`jsonschema`, `avro`).
+ *
+ * @public
+ */
+export const ANNOTATION_EVENT_TYPE_FORMAT = 'event-schemas/format';
+
+/**
+ * Annotation holding the latest version number, the one the definition shows.
+ *
+ * @public
+ */
+export const ANNOTATION_EVENT_TYPE_LATEST_VERSION =
+  'event-schemas/latest-version';
+
+/**
+ * Annotation holding the reason an event type is deprecated; absent otherwise.
+ *
+ * @public
+ */
+export const ANNOTATION_EVENT_TYPE_DEPRECATED = 'event-schemas/deprecated';
+
+const MAX_TAG_LENGTH = 63;
+
+/**
+ * Tags as the catalog accepts them: lowercase `[a-z0-9+#]` words joined by
+ * single `-`, at most 63 characters. Anything else becomes a `-`; tags that
+ * end up empty or too long are dropped rather than failing the entity.
+ */
+function sanitizeTags(tags: string[]): string[] {
+  const sanitized = tags
+    .map(tag =>
+      tag
+        .toLocaleLowerCase('en-US')
+        .replace(/[^a-z0-9+#]+/g, '-')
+        .replace(/^-+|-+$/g, ''),
+    )
+    .filter(tag => tag.length > 0 && tag.length <= MAX_TAG_LENGTH);
+  return [...new Set(sanitized)];
+}
+
+/**
+ * The catalog `API` entity of an event type: its metadata, and as definition
+ * an AsyncAPI 3.0.0 document that embeds the latest schema.
+ *
+ * @public
+ */
+export function eventTypeToApiEntity(options: {
+  eventType: EventType;
+  /** The latest version of the event type. */
+  version: EventTypeVersion;
+  /**
+   * Base URL of the registry's HTTP API, e.g.
+   * `http://localhost:7007/api/event-schemas`. The catalog requires every
+   * entity to name the location it is managed by; this is the type's URL.
+   */
+  registryUrl: string;
+}): ApiEntity {
+  const { eventType, version, registryUrl } = options;
+  const eventTypeUrl = `${registryUrl}/event-types/${encodeURIComponent(
+    eventType.name,
+  )}`;
+  const location = `url:${eventTypeUrl}`;
+  const description = eventType.description ?? eventType.title;
+
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'API',
+    metadata: {
+      name: eventTypeEntityName(eventType.name),
+      title: eventType.name,
+      ...(description ? { description } : {}),
+      tags: sanitizeTags(eventType.tags),
+      annotations: {
+        [ANNOTATION_LOCATION]: location,
+        [ANNOTATION_ORIGIN_LOCATION]: location,
+        [ANNOTATION_EVENT_TYPE]: eventType.name,
+        [ANNOTATION_EVENT_TYPE_FORMAT]: eventType.format,
+        [ANNOTATION_EVENT_TYPE_LATEST_VERSION]: String(version.version),
+        ...(eventType.deprecation
+          ? { [ANNOTATION_EVENT_TYPE_DEPRECATED]: eventType.deprecation.reason }
+          : {}),
+      },
+      links: [
+        { url: eventTypeUrl, title: 'Event type (registry API)' },
+        {
+          url: `${eventTypeUrl}/versions/latest`,
+          title: 'Latest schema version (registry API)',
+        },
+      ],
+    },
+    spec: {
+      type: 'asyncapi',
+      lifecycle: eventType.deprecation ? 'deprecated' : eventType.lifecycle,
+      owner: eventType.owner,
+      // No line folding: long `$ref`s and URLs stay readable on one line.
+      definition: stringify(
+        eventTypeAsyncApiDocument({ eventType, version, registryUrl }),
+        { lineWidth: 0 },
+      ),
+    },
+  };
+}

@@ -1,0 +1,104 @@
+import {
+  coreServices,
+  createBackendModule,
+  readSchedulerServiceTaskScheduleDefinitionFromConfig,
+  RootConfigService,
+  SchedulerServiceTaskScheduleDefinition,
+} from '@backstage/backend-plugin-api';
+import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { EventTypeEntityProvider } from './catalog/EventTypeEntityProvider';
+import {
+  EVENT_SCHEMAS_TOPIC,
+  isEventTypeChangedPayload,
+} from './catalog/events';
+import { HttpEventTypeReader } from './catalog/HttpEventTypeReader';
+
+const SCHEDULE_CONFIG_KEY = 'eventSchemas.catalog.schedule';
+
+/**
+ * Changes reach the catalog as events within seconds; the full sync is the
+ * safety net for lost events and removes what was deleted meanwhile. The
+ * initial delay gives the registry time to start in the same backend.
+ */
+const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
+  frequency: { minutes: 30 },
+  timeout: { minutes: 10 },
+  initialDelay: { seconds: 15 },
+  scope: 'global',
+};
+
+function readSchedule(
+  config: RootConfigService,
+): SchedulerServiceTaskScheduleDefinition {
+  if (!config.has(SCHEDULE_CONFIG_KEY)) {
+    return DEFAULT_SCHEDULE;
+  }
+  const configured = readSchedulerServiceTaskScheduleDefinitionFromConfig(
+    config.getConfig(SCHEDULE_CONFIG_KEY),
+  );
+  return {
+    ...configured,
+    initialDelay: configured.initialDelay ?? DEFAULT_SCHEDULE.initialDelay,
+    scope: configured.scope ?? DEFAULT_SCHEDULE.scope,
+  };
+}
+
+/**
+ * Catalog module that makes every event type of the schema registry an
+ * `API` entity, with an AsyncAPI definition of its latest schema.
+ *
+ * @public
+ */
+export const catalogModuleEventTypes = createBackendModule({
+  pluginId: 'catalog',
+  moduleId: 'event-types',
+  register(reg) {
+    reg.registerInit({
+      deps: {
+        catalog: catalogProcessingExtensionPoint,
+        scheduler: coreServices.scheduler,
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        discovery: coreServices.discovery,
+        auth: coreServices.auth,
+        events: eventsServiceRef,
+      },
+      async init({
+        catalog,
+        scheduler,
+        config,
+        logger,
+        discovery,
+        auth,
+        events,
+      }) {
+        const provider = new EventTypeEntityProvider({
+          reader: new HttpEventTypeReader({ discovery, auth }),
+          // Users follow the entities' links, so the externally reachable URL.
+          registryUrl: await discovery.getExternalBaseUrl('event-schemas'),
+          logger,
+          scheduler,
+          schedule: readSchedule(config),
+        });
+        catalog.addEntityProvider(provider);
+
+        await events.subscribe({
+          id: 'event-types-entity-provider',
+          topics: [EVENT_SCHEMAS_TOPIC],
+          async onEvent({ eventPayload }) {
+            if (!isEventTypeChangedPayload(eventPayload)) {
+              logger.warn(
+                `Ignored an event on topic ${EVENT_SCHEMAS_TOPIC} without action and event type`,
+              );
+              return;
+            }
+            await provider.applyChange(eventPayload);
+          },
+        });
+      },
+    });
+  },
+});
+
+export default catalogModuleEventTypes;

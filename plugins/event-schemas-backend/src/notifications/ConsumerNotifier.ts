@@ -1,0 +1,126 @@
+import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
+import {
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { NotificationService } from '@backstage/plugin-notifications-node';
+import { eventTypeEntityName } from '../catalog';
+import { EventTypeChange } from '../registry/SchemaRegistry';
+
+/** What consumers are told, or nothing when a change does not concern them. */
+export function describeChangeForConsumers(
+  change: EventTypeChange,
+):
+  | { title: string; description: string; scope: string; name: string }
+  | undefined {
+  switch (change.action) {
+    case 'version-added': {
+      const { eventType, version } = change;
+      return {
+        name: eventType.name,
+        title: `${eventType.name}: schema version ${version.version} registered`,
+        description: `${version.createdBy} registered version ${version.version} of ${eventType.name}, checked ${eventType.compatibility} compatible with the earlier versions. Producers may start sending it; review your consumer.`,
+        scope: `event-schemas:${eventType.name}:version:${version.version}`,
+      };
+    }
+    case 'updated': {
+      const deprecation = change.changes.deprecation;
+      if (!deprecation) return undefined;
+      const { eventType } = change;
+      return {
+        name: eventType.name,
+        title: `${eventType.name} is deprecated`,
+        description: `${deprecation.reason}${
+          deprecation.successor ? ` Use ${deprecation.successor} instead.` : ''
+        }`,
+        scope: `event-schemas:${eventType.name}:deprecated`,
+      };
+    }
+    case 'version-updated': {
+      const { eventType, version } = change;
+      if (!version.deprecation) return undefined;
+      return {
+        name: eventType.name,
+        title: `${eventType.name}: version ${version.version} is deprecated`,
+        description: `${version.deprecation.reason}${
+          version.deprecation.successor
+            ? ` Use version ${version.deprecation.successor} instead.`
+            : ''
+        }`,
+        scope: `event-schemas:${eventType.name}:version:${version.version}:deprecated`,
+      };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Tells the owners of the components that consume an event type (those that
+ * list its API entity in `spec.consumesApis`) about a new schema version or
+ * a deprecation, through Backstage notifications.
+ */
+export class ConsumerNotifier {
+  constructor(
+    private readonly options: {
+      catalog: CatalogService;
+      notifications: NotificationService;
+      auth: AuthService;
+      logger: LoggerService;
+    },
+  ) {}
+
+  async notify(change: EventTypeChange): Promise<void> {
+    const message = describeChangeForConsumers(change);
+    if (!message) return;
+    const { catalog, notifications, auth, logger } = this.options;
+    const apiRef = stringifyEntityRef({
+      kind: 'API',
+      namespace: 'default',
+      name: eventTypeEntityName(message.name),
+    });
+    const { items } = await catalog.getEntities(
+      {
+        filter: { 'relations.consumesApi': apiRef },
+        fields: ['kind', 'metadata.name', 'metadata.namespace', 'spec.owner'],
+      },
+      { credentials: await auth.getOwnServiceCredentials() },
+    );
+    const owners = [...new Set(items.flatMap(ownerRef))];
+    if (owners.length === 0) return;
+    logger.info(
+      `Notifying ${owners.length} consumer owner(s) of ${message.name}: ${message.title}`,
+    );
+    await notifications.send({
+      recipients: { type: 'entity', entityRef: owners },
+      payload: {
+        title: message.title,
+        description: message.description,
+        link: `/catalog/default/api/${eventTypeEntityName(message.name)}`,
+        severity: 'normal',
+        topic: message.name,
+        scope: message.scope,
+      },
+    });
+  }
+}
+
+function ownerRef(entity: Entity): string[] {
+  const owner = entity.spec?.owner;
+  if (typeof owner !== 'string') return [];
+  try {
+    return [
+      stringifyEntityRef(
+        parseEntityRef(owner, {
+          defaultKind: 'group',
+          defaultNamespace: entity.metadata.namespace ?? 'default',
+        }),
+      ),
+    ];
+  } catch {
+    // An invalid owner is the catalog's to report, not ours.
+    return [];
+  }
+}

@@ -1,0 +1,10 @@
+export { EventSchemasPermissionPolicy } from './EventSchemasPermissionPolicy';
+export {
+  createEventTypeConditionalDecision,
+  eventTypeConditions,
+} from './conditions';
+export {
+  eventTypePermissionResourceRef,
+  eventTypeRules,
+  isOwnerRule,
+} from './rules';

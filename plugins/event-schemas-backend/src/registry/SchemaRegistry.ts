@@ -1,0 +1,389 @@
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import {
+  canonicalSchema,
+  checkCompatibility,
+  CompatibilityResult,
+  Deprecation,
+  EventType,
+  EventTypeFormat,
+  EventTypeList,
+  EventTypeVersion,
+  listFields,
+  parseSchema,
+  SchemaError,
+} from '@internal/plugin-event-schemas-common';
+import { createHash } from 'node:crypto';
+import {
+  EventTypeChanges,
+  EventTypeFilter,
+  EventTypeStore,
+  NewVersion,
+} from '../database/EventTypeStore';
+import { RegistryConfig } from '../service/config';
+import {
+  CreateEventTypeRequest,
+  UpdateEventTypeRequest,
+} from '../service/requests';
+import { TtlCache } from './TtlCache';
+import { ValidatorCache } from './ValidatorCache';
+
+/** What happened to an event type, for whoever keeps a copy or tells people. */
+export type EventTypeChange =
+  | { action: 'created'; eventType: EventType; version: EventTypeVersion }
+  | { action: 'updated'; eventType: EventType; changes: EventTypeChanges }
+  | { action: 'version-added'; eventType: EventType; version: EventTypeVersion }
+  | {
+      action: 'version-updated';
+      eventType: EventType;
+      version: EventTypeVersion;
+    }
+  | { action: 'deleted'; name: string };
+
+/** A registration that the type's compatibility mode forbids. */
+export class IncompatibleSchemaError extends ConflictError {
+  readonly result: CompatibilityResult;
+
+  constructor(options: {
+    name: string;
+    mode: string;
+    result: CompatibilityResult;
+  }) {
+    super(
+      `The schema is not ${options.mode} compatible with '${
+        options.name
+      }': ${options.result.messages.join('; ')}`,
+    );
+    this.result = options.result;
+  }
+}
+
+/**
+ * The schema registry's rules: names, schemas, versions, compatibility and
+ * validation. Who may do what is the router's business; storage the store's.
+ */
+export class SchemaRegistry {
+  private readonly store: EventTypeStore;
+  private readonly config: RegistryConfig;
+  private readonly onChange: (change: EventTypeChange) => Promise<void>;
+  private readonly validators = new ValidatorCache();
+  /** Event type and version per `validate` call: see {@link TtlCache}. */
+  private readonly lookups: TtlCache<{
+    eventType: EventType;
+    version: EventTypeVersion;
+  }>;
+
+  constructor(options: {
+    store: EventTypeStore;
+    config: RegistryConfig;
+    /** Called after every change; its failures are the caller's to log. */
+    onChange?: (change: EventTypeChange) => Promise<void>;
+    /** How long `validate` may use a looked-up version. Default 5 s. */
+    lookupTtlMs?: number;
+  }) {
+    this.store = options.store;
+    this.config = options.config;
+    const onChange = options.onChange ?? (async () => {});
+    this.onChange = async change => {
+      const name =
+        change.action === 'deleted' ? change.name : change.eventType.name;
+      this.lookups.deletePrefix(`${name}\u0000`);
+      await onChange(change);
+    };
+    this.lookups = new TtlCache({
+      ttlMs: options.lookupTtlMs ?? 5000,
+      maxEntries: 10_000,
+    });
+  }
+
+  listEventTypes(options: {
+    filter: EventTypeFilter;
+    limit: number;
+    cursor?: string;
+  }): Promise<EventTypeList> {
+    return this.store.listEventTypes(options);
+  }
+
+  async getEventType(name: string): Promise<EventType> {
+    const eventType = await this.store.getEventType(name);
+    if (!eventType) throw new NotFoundError(`No event type named '${name}'`);
+    return eventType;
+  }
+
+  async createEventType(options: {
+    request: CreateEventTypeRequest;
+    createdBy: string;
+  }): Promise<{ eventType: EventType; version: EventTypeVersion }> {
+    const { request, createdBy } = options;
+    const deletedAt = await this.store.getDeletedAt(request.name);
+    if (deletedAt) {
+      throw new ConflictError(
+        `Event type '${
+          request.name
+        }' was deleted on ${deletedAt.toISOString()}; its name is not reused, since consumers may still hold its data. Choose another name.`,
+      );
+    }
+    if (await this.store.getEventType(request.name)) {
+      throw new ConflictError(
+        `Event type '${request.name}' already exists; register a new schema with POST /event-types/${request.name}/versions`,
+      );
+    }
+    const version = this.prepareVersion({
+      format: request.format,
+      schema: request.schema,
+      createdBy,
+    });
+    const personalDataFields = request.personalDataFields ?? [];
+    checkFieldsExist({ fields: personalDataFields, version });
+    const created = await this.store.createEventType({
+      eventType: {
+        name: request.name,
+        title: request.title,
+        description: request.description,
+        owner: request.owner,
+        lifecycle: request.lifecycle ?? 'experimental',
+        tags: request.tags ?? [],
+        format: request.format,
+        compatibility: request.compatibility ?? 'BACKWARD',
+        retention: {
+          raw: request.retention?.raw ?? this.config.defaults.retention.raw,
+          delivered:
+            request.retention?.delivered ??
+            this.config.defaults.retention.delivered,
+        },
+        sla: request.sla ?? this.config.defaults.sla,
+        personalDataFields,
+        createdBy,
+      },
+      version,
+    });
+    await this.onChange({ action: 'created', ...created });
+    return created;
+  }
+
+  async updateEventType(options: {
+    name: string;
+    request: UpdateEventTypeRequest;
+    updatedBy: string;
+  }): Promise<EventType> {
+    const { name, request, updatedBy } = options;
+    const current = await this.getEventType(name);
+    const { deprecation, retention, ...rest } = request;
+    const changes: EventTypeChanges = { ...rest };
+    if (retention) {
+      changes.retention = {
+        raw: retention.raw ?? current.retention.raw,
+        delivered: retention.delivered ?? current.retention.delivered,
+      };
+    }
+    if (deprecation !== undefined) {
+      changes.deprecation = deprecation && {
+        ...deprecation,
+        deprecatedAt: new Date().toISOString(),
+        deprecatedBy: updatedBy,
+      };
+    }
+    if (request.personalDataFields) {
+      const latest = await this.getVersion({ name, version: 'latest' });
+      checkFieldsExist({
+        fields: request.personalDataFields,
+        version: {
+          fieldPaths: listFields({
+            format: current.format,
+            schema: latest.schema,
+          }).map(f => f.path),
+        },
+      });
+    }
+    const eventType = await this.store.updateEventType({ name, changes });
+    await this.onChange({ action: 'updated', eventType, changes });
+    return eventType;
+  }
+
+  async deleteEventType(name: string): Promise<void> {
+    await this.store.deleteEventType({ name });
+    await this.onChange({ action: 'deleted', name });
+  }
+
+  async listVersions(name: string): Promise<EventTypeVersion[]> {
+    await this.getEventType(name);
+    return this.store.listVersions(name);
+  }
+
+  async getVersion(options: {
+    name: string;
+    version: number | 'latest';
+  }): Promise<EventTypeVersion> {
+    await this.getEventType(options.name);
+    const version = await this.store.getVersion(options);
+    if (!version) {
+      throw new NotFoundError(
+        `Event type '${options.name}' has no version ${options.version}`,
+      );
+    }
+    return version;
+  }
+
+  /**
+   * Registers a schema as the type's next version. An identical schema
+   * (same canonical form) returns its existing version and creates nothing.
+   */
+  async registerVersion(options: {
+    name: string;
+    schema: string;
+    createdBy: string;
+  }): Promise<{ version: EventTypeVersion; created: boolean }> {
+    const { name, schema, createdBy } = options;
+    const eventType = await this.getEventType(name);
+    const prepared = this.prepareVersion({
+      format: eventType.format,
+      schema,
+      createdBy,
+    });
+    const existing = await this.store.findVersionByFingerprint({
+      name,
+      fingerprint: prepared.fingerprint,
+    });
+    if (existing) return { version: existing, created: false };
+
+    const result = await this.check({ eventType, schema });
+    if (!result.compatible) {
+      throw new IncompatibleSchemaError({
+        name,
+        mode: eventType.compatibility,
+        result,
+      });
+    }
+    const version = await this.store.addVersion({
+      name,
+      afterVersion: eventType.latestVersion,
+      version: prepared,
+    });
+    await this.onChange({
+      action: 'version-added',
+      eventType: (await this.store.getEventType(name))!,
+      version,
+    });
+    return { version, created: true };
+  }
+
+  /** The check registration makes, changing nothing. */
+  async checkCompatibility(options: {
+    name: string;
+    schema: string;
+  }): Promise<CompatibilityResult> {
+    const eventType = await this.getEventType(options.name);
+    this.parse({ format: eventType.format, schema: options.schema });
+    return this.check({ eventType, schema: options.schema });
+  }
+
+  async setVersionDeprecation(options: {
+    name: string;
+    version: number;
+    deprecation: { reason: string; successor?: string } | null;
+    updatedBy: string;
+  }): Promise<EventTypeVersion> {
+    const eventType = await this.getEventType(options.name);
+    const deprecation: Deprecation | null = options.deprecation && {
+      ...options.deprecation,
+      deprecatedAt: new Date().toISOString(),
+      deprecatedBy: options.updatedBy,
+    };
+    const version = await this.store.setVersionDeprecation({
+      name: options.name,
+      version: options.version,
+      deprecation,
+    });
+    await this.onChange({ action: 'version-updated', eventType, version });
+    return version;
+  }
+
+  /** Validates an event's data against a version (the latest by default). */
+  async validate(options: {
+    type: string;
+    version?: number | 'latest';
+    data: unknown;
+  }): Promise<{ valid: boolean; errors: string[]; version: number }> {
+    const wanted = options.version ?? 'latest';
+    const { eventType, version } = await this.lookups.getOrLoad(
+      `${options.type}\u0000${wanted}`,
+      async () => ({
+        eventType: await this.getEventType(options.type),
+        version: await this.getVersion({ name: options.type, version: wanted }),
+      }),
+    );
+    const validator = this.validators.get({
+      eventType: eventType.name,
+      version: version.version,
+      format: eventType.format,
+      schema: version.schema,
+    });
+    return { ...validator(options.data), version: version.version };
+  }
+
+  private async check(options: {
+    eventType: EventType;
+    schema: string;
+  }): Promise<CompatibilityResult> {
+    const { eventType, schema } = options;
+    const versions = await this.store.listVersions(eventType.name);
+    return checkCompatibility({
+      format: eventType.format,
+      mode: eventType.compatibility,
+      candidate: schema,
+      previous: versions.map(v => v.schema),
+    });
+  }
+
+  private prepareVersion(options: {
+    format: EventTypeFormat;
+    schema: string;
+    createdBy: string;
+  }): NewVersion {
+    const { format, schema, createdBy } = options;
+    this.parse({ format, schema });
+    const canonical = canonicalSchema({ format, schema });
+    return {
+      schema,
+      fingerprint: `sha256:${createHash('sha256')
+        .update(canonical)
+        .digest('hex')}`,
+      fieldPaths: listFields({ format, schema }).map(field => field.path),
+      createdBy,
+    };
+  }
+
+  private parse(options: { format: EventTypeFormat; schema: string }) {
+    try {
+      parseSchema({
+        format: options.format,
+        schema: options.schema,
+        limits: {
+          maxBytes: this.config.limits.maxSchemaBytes,
+          maxDepth: this.config.limits.maxSchemaDepth,
+          maxPatternLength: this.config.limits.maxPatternLength,
+        },
+      });
+    } catch (error) {
+      if (error instanceof SchemaError) {
+        throw new InputError(`Invalid schema: ${error.message}`);
+      }
+      throw error;
+    }
+  }
+}
+
+function checkFieldsExist(options: {
+  fields: string[];
+  version: Pick<NewVersion, 'fieldPaths'>;
+}) {
+  const known = new Set(options.version.fieldPaths);
+  const unknown = options.fields.filter(field => !known.has(field));
+  if (unknown.length > 0) {
+    const list = [...known].slice(0, 20).join(', ');
+    throw new InputError(
+      `personalDataFields: ${unknown.map(f => `'${f}'`).join(', ')} ${
+        unknown.length > 1 ? 'are not fields' : 'is not a field'
+      } of the schema; its fields are: ${list}`,
+    );
+  }
+}

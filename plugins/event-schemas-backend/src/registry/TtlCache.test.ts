@@ -1,0 +1,42 @@
+import { TtlCache } from './TtlCache';
+
+describe('TtlCache', () => {
+  it('serves a value until it expires, then loads it again', async () => {
+    let now = 0;
+    const cache = new TtlCache<number>({
+      ttlMs: 1000,
+      maxEntries: 10,
+      now: () => now,
+    });
+    const load = jest.fn(async () => now);
+    expect(await cache.getOrLoad('a', load)).toBe(0);
+    now = 999;
+    expect(await cache.getOrLoad('a', load)).toBe(0);
+    now = 1000;
+    expect(await cache.getOrLoad('a', load)).toBe(1000);
+    expect(load).toHaveBeenCalledTimes(2);
+  });
+
+  it('evicts the oldest entry beyond its size and forgets by prefix', async () => {
+    const cache = new TtlCache<string>({ ttlMs: 60_000, maxEntries: 2 });
+    const load = jest.fn(async () => 'x');
+    await cache.getOrLoad('t1\u00001', load);
+    await cache.getOrLoad('t1\u00002', load);
+    await cache.getOrLoad('t2\u00001', load); // evicts t1/1
+    await cache.getOrLoad('t1\u00002', load); // still cached
+    expect(load).toHaveBeenCalledTimes(3);
+    cache.deletePrefix('t1\u0000');
+    await cache.getOrLoad('t1\u00002', load);
+    expect(load).toHaveBeenCalledTimes(4);
+  });
+
+  it('does not cache failures', async () => {
+    const cache = new TtlCache<string>({ ttlMs: 60_000, maxEntries: 2 });
+    await expect(
+      cache.getOrLoad('a', async () => {
+        throw new Error('gone');
+      }),
+    ).rejects.toThrow('gone');
+    expect(await cache.getOrLoad('a', async () => 'back')).toBe('back');
+  });
+});

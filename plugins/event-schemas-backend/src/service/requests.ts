@@ -1,0 +1,185 @@
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError } from '@backstage/errors';
+import {
+  COMPATIBILITY_MODES,
+  EVENT_TYPE_FORMATS,
+} from '@internal/plugin-event-schemas-common';
+import { z } from 'zod';
+import { isPositiveDuration } from './config';
+
+// The request bodies of the registry's API. Objects are strict: a field the
+// API does not know is an error, not silently dropped (a typo such as
+// `compatibilty` would otherwise leave the default in place).
+
+/** letters, digits, `.`, `-`, `_`; at most 128 characters. */
+export const EVENT_TYPE_NAME_PATTERN = /^[A-Za-z0-9._-]{1,128}$/;
+
+const eventTypeName = z
+  .string()
+  .regex(
+    EVENT_TYPE_NAME_PATTERN,
+    'must be 1 to 128 letters, digits, dots, dashes or underscores, e.g. com.example.playback.started',
+  );
+
+const groupRef = z.string().transform((value, ctx) => {
+  try {
+    const ref = parseEntityRef(value, { defaultKind: 'group' });
+    if (ref.kind.toLocaleLowerCase('en-US') !== 'group') {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be a catalog group, e.g. group:default/playback; got kind '${ref.kind}'`,
+      });
+      return z.NEVER;
+    }
+    return stringifyEntityRef(ref).toLocaleLowerCase('en-US');
+  } catch {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'must be a catalog group ref, e.g. group:default/playback',
+    });
+    return z.NEVER;
+  }
+});
+
+const duration = z
+  .string()
+  .refine(
+    isPositiveDuration,
+    'must be an ISO 8601 duration such as P30D or PT4H',
+  );
+
+// Catalog tag rules, so that tags survive into the API entity unchanged.
+const tag = z
+  .string()
+  .max(63)
+  .regex(
+    /^[a-z0-9:+#]+(-[a-z0-9:+#]+)*$/,
+    'must be lowercase letters, digits, +, #, : separated by single dashes',
+  );
+
+const lifecycle = z
+  .string()
+  .regex(
+    /^[a-z0-9]+(-[a-z0-9]+)*$/,
+    'must be a word such as experimental, production or deprecated',
+  );
+
+// Accept the schema as text (as registered) or as a JSON value, which is
+// handier with curl; JSON values are stored as their JSON text.
+const schemaText = z
+  .union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())])
+  .transform(value =>
+    typeof value === 'string' ? value : JSON.stringify(value),
+  );
+
+const deprecation = z
+  .strictObject({
+    reason: z.string().min(1, 'must say why'),
+    successor: z.string().optional(),
+  })
+  .nullable();
+
+const retention = z.strictObject({
+  raw: duration.optional(),
+  delivered: duration.optional(),
+});
+
+export const createEventTypeRequest = z.strictObject({
+  name: eventTypeName,
+  title: z.string().max(255).optional(),
+  description: z.string().max(10_000).optional(),
+  owner: groupRef,
+  lifecycle: lifecycle.optional(),
+  tags: z.array(tag).max(50).optional(),
+  format: z.enum(EVENT_TYPE_FORMATS, {
+    message: `must be one of ${EVENT_TYPE_FORMATS.join(', ')}`,
+  }),
+  compatibility: z
+    .enum(COMPATIBILITY_MODES, {
+      message: `must be one of ${COMPATIBILITY_MODES.join(', ')}`,
+    })
+    .optional(),
+  retention: retention.optional(),
+  sla: z.strictObject({ maxLateness: duration }).optional(),
+  personalDataFields: z.array(z.string().min(1)).max(500).optional(),
+  schema: schemaText,
+});
+export type CreateEventTypeRequest = z.infer<typeof createEventTypeRequest>;
+
+export const updateEventTypeRequest = z.strictObject({
+  title: z.string().max(255).nullable().optional(),
+  description: z.string().max(10_000).nullable().optional(),
+  owner: groupRef.optional(),
+  lifecycle: lifecycle.optional(),
+  tags: z.array(tag).max(50).optional(),
+  compatibility: z
+    .enum(COMPATIBILITY_MODES, {
+      message: `must be one of ${COMPATIBILITY_MODES.join(', ')}`,
+    })
+    .optional(),
+  retention: retention.optional(),
+  sla: z.strictObject({ maxLateness: duration }).optional(),
+  personalDataFields: z.array(z.string().min(1)).max(500).optional(),
+  deprecation: deprecation.optional(),
+});
+export type UpdateEventTypeRequest = z.infer<typeof updateEventTypeRequest>;
+
+export const schemaRequest = z.strictObject({ schema: schemaText });
+
+export const updateVersionRequest = z.strictObject({ deprecation });
+
+export const validateRequest = z.strictObject({
+  type: eventTypeName,
+  version: z
+    .union([z.number().int().positive(), z.literal('latest')])
+    .optional(),
+  data: z.unknown(),
+});
+
+export const listQuery = z.strictObject({
+  owner: groupRef.optional(),
+  text: z.string().max(200).optional(),
+  format: z
+    .enum(EVENT_TYPE_FORMATS, {
+      message: `must be one of ${EVENT_TYPE_FORMATS.join(', ')}`,
+    })
+    .optional(),
+  lifecycle: z.string().optional(),
+  field: z.string().max(255).optional(),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(500, 'must be at most 500')
+    .default(50),
+  cursor: z.string().optional(),
+});
+
+export { eventTypeName };
+
+/**
+ * Parses a request part with a schema above, turning every problem into one
+ * 400 that names each field: `owner: must be a catalog group ref, ...`.
+ */
+export function parseRequest<T extends z.ZodType>(options: {
+  schema: T;
+  value: unknown;
+  what: string;
+}): z.output<T> {
+  const result = options.schema.safeParse(options.value);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map(issue => {
+    const path = issue.path.join('.');
+    if (issue.code === 'unrecognized_keys') {
+      const keys = issue.keys.map(k => `'${k}'`).join(', ');
+      return `${path ? `${path}: ` : ''}unknown field${
+        issue.keys.length > 1 ? 's' : ''
+      } ${keys}`;
+    }
+    if (issue.code === 'invalid_type' && issue.input === undefined) {
+      return `${path}: is required`;
+    }
+    return path ? `${path}: ${issue.message}` : issue.message;
+  });
+  throw new InputError(`Invalid ${options.what}: ${problems.join('; ')}`);
+}

@@ -1,0 +1,19 @@
+export { SchemaError } from './SchemaError';
+export { DEFAULT_SCHEMA_LIMITS } from './limits';
+export type { SchemaLimits } from './limits';
+export { parseSchema } from './parseSchema';
+export type {
+  ParsedSchema,
+  ParsedJsonSchema,
+  ParsedAvroSchema,
+} from './parseSchema';
+export type {
+  JsonSchemaDraft,
+  JsonSchemaDocument,
+  JsonSchemaObject,
+} from './jsonSchema/types';
+export { canonicalSchema } from './canonicalSchema';
+export { listFields } from './listFields';
+export type { SchemaField } from './fieldListing';
+export { compileValidator } from './compileValidator';
+export type { SchemaValidator, ValidationResult } from './compileValidator';
