@@ -63,7 +63,7 @@ exports.up = async function up(knex) {
   });
 
   await knex.schema.createTable('event_type_fields', table => {
-    table.comment("The fields of each event type's latest version");
+    table.comment('The fields of the latest version of each event type');
     table
       .string('event_type', 128)
       .notNullable()

@@ -11,9 +11,19 @@ import {
   notificationService,
   NotificationSendOptions,
 } from '@backstage/plugin-notifications-node';
+import {
+  AuthorizeResult,
+  PolicyDecision,
+} from '@backstage/plugin-permission-common';
+import {
+  createConditionAuthorizer,
+  PolicyQueryUser,
+} from '@backstage/plugin-permission-node';
+import { Knex } from 'knex';
 import request from 'supertest';
 import { eventSchemasPlugin } from './plugin';
-import { permissionModuleEventSchemasPolicy } from './policyModule';
+import { DatabaseEventTypeStore } from './database/DatabaseEventTypeStore';
+import { EventSchemasPermissionPolicy, isOwnerRule } from './permissions';
 
 jest.setTimeout(60_000);
 
@@ -31,9 +41,56 @@ const as = (credentials: typeof alice) =>
     (credentials.principal as { userEntityRef: string }).userEntityRef,
   );
 
+/**
+ * The permission framework as the portal runs it: the default policy, with
+ * its IS_OWNER condition applied to the stored event type. (A stand-in,
+ * because the real permission backend cannot call this plugin back under
+ * the test backend's mock auth, whose on-behalf-of tokens carry no actor.)
+ */
+function permissionStandIn(knex: Knex) {
+  const policy = new EventSchemasPermissionPolicy({
+    adminGroups: ['group:default/data-platform'],
+  });
+  const isConditionMet = createConditionAuthorizer([isOwnerRule]);
+  return mockServices.permissions.mock({
+    authorize: async (requests, { credentials }) => {
+      const store = await DatabaseEventTypeStore.create({
+        database: { getClient: async () => knex, migrations: { skip: true } },
+      });
+      const ref = (credentials.principal as { userEntityRef: string })
+        .userEntityRef;
+      const user = {
+        info: { userEntityRef: ref, ownershipEntityRefs: ownership[ref] },
+      } as PolicyQueryUser;
+      return Promise.all(
+        requests.map(async request => {
+          const decision: PolicyDecision = await policy.handle(
+            { permission: request.permission },
+            user,
+          );
+          if (decision.result !== AuthorizeResult.CONDITIONAL) return decision;
+          const resourceRef = (request as { resourceRef?: string }).resourceRef;
+          const eventType = resourceRef
+            ? await store.getEventType(resourceRef)
+            : undefined;
+          return {
+            result: isConditionMet(decision, eventType)
+              ? AuthorizeResult.ALLOW
+              : AuthorizeResult.DENY,
+          };
+        }),
+      );
+    },
+  }).factory;
+}
+
+// Closed (additionalProperties: false), so that adding an optional field is
+// BACKWARD compatible: on an open schema old events may already carry that
+// field with any value, as Confluent's rules also say.
 const playbackV1 = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   type: 'object',
+  additionalProperties: false,
   properties: {
     user_id: { type: 'string' },
     track_id: { type: 'string' },
@@ -87,8 +144,7 @@ describe.each(TestDatabases.create().eachSupportedId())(
       const { server } = await startTestBackend({
         features: [
           eventSchemasPlugin,
-          import('@backstage/plugin-permission-backend'),
-          permissionModuleEventSchemasPolicy,
+          permissionStandIn(knex),
           mockServices.database.factory({ knex }),
           mockServices.rootConfig.factory({
             data: {
@@ -300,8 +356,8 @@ describe.each(TestDatabases.create().eachSupportedId())(
       // Same schema, other whitespace and key order: the existing version.
       const same = await api.post(`${base}/versions`, {
         schema: JSON.stringify(
-          playbackV1,
-          Object.keys(playbackV1).reverse(),
+          Object.fromEntries(Object.entries(playbackV1).reverse()),
+          null,
           4,
         ),
       });

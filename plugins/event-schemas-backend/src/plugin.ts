@@ -5,7 +5,6 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
-import { createConditionAuthorizer } from '@backstage/plugin-permission-node';
 import { eventSchemasPermissions } from '@internal/plugin-event-schemas-common';
 import { DatabaseEventTypeStore } from './database/DatabaseEventTypeStore';
 import { ConsumerNotifier } from './notifications/ConsumerNotifier';
@@ -70,11 +69,6 @@ export const eventSchemasPlugin = createBackendPlugin({
             httpAuth: deps.httpAuth,
             permissions: deps.permissions,
             auditor: deps.auditor,
-            isConditionMet: createConditionAuthorizer(
-              permissionsRegistry.getPermissionRuleset(
-                eventTypePermissionResourceRef,
-              ),
-            ),
             ping: () => store.ping(),
             logger,
           }),

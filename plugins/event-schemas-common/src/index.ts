@@ -6,3 +6,5 @@
  */
 export * from './types';
 export * from './permissions';
+export * from './schema';
+export * from './compatibility';

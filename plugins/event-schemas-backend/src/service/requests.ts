@@ -166,7 +166,10 @@ export function parseRequest<T extends z.ZodType>(options: {
   value: unknown;
   what: string;
 }): z.output<T> {
-  const result = options.schema.safeParse(options.value);
+  const result = options.schema.safeParse(options.value, {
+    // Zod's own wording for a missing field is 'Invalid input'.
+    error: issue => (issue.input === undefined ? 'is required' : undefined),
+  });
   if (result.success) return result.data;
   const problems = result.error.issues.map(issue => {
     const path = issue.path.join('.');
@@ -175,9 +178,6 @@ export function parseRequest<T extends z.ZodType>(options: {
       return `${path ? `${path}: ` : ''}unknown field${
         issue.keys.length > 1 ? 's' : ''
       } ${keys}`;
-    }
-    if (issue.code === 'invalid_type' && issue.input === undefined) {
-      return `${path}: is required`;
     }
     return path ? `${path}: ${issue.message}` : issue.message;
   });

@@ -15,12 +15,10 @@ import {
 import {
   AuthorizeResult,
   BasicPermission,
-  PolicyDecision,
   ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import {
   EVENT_TYPE_RESOURCE_TYPE,
-  EventType,
   eventTypeCreatePermission,
   eventTypeDeletePermission,
   eventTypeUpdatePermission,
@@ -61,8 +59,6 @@ export async function createRouter(options: {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   auditor: AuditorService;
-  /** Decides conditional permission decisions on an event type. */
-  isConditionMet: (decision: PolicyDecision, eventType: EventType) => boolean;
   /** Reports whether the database answers. */
   ping: () => Promise<void>;
   logger: LoggerService;
@@ -311,15 +307,13 @@ export async function createRouter(options: {
     const credentials = await httpAuth.credentials(req);
     // Load first: an unknown name is a 404 for everyone, not a 403.
     const eventType = await registry.getEventType(name);
-    const [decision] = await permissions.authorizeConditional(
-      [{ permission }],
+    // The policy's conditions (IS_OWNER) are applied to the event type by
+    // the permission framework, which loads it through permissionsRegistry.
+    const [decision] = await permissions.authorize(
+      [{ permission, resourceRef: name }],
       { credentials },
     );
-    const allowed =
-      decision.result === AuthorizeResult.ALLOW ||
-      (decision.result === AuthorizeResult.CONDITIONAL &&
-        options.isConditionMet(decision, eventType));
-    if (!allowed) {
+    if (decision.result !== AuthorizeResult.ALLOW) {
       const who =
         permission.attributes.action === 'delete'
           ? 'the registry admins'

@@ -8,7 +8,8 @@ import { readSchema } from './parseSchema';
  * their order. Avro schemas are first normalized (full names, `"string"` for
  * `{"type": "string"}`, ...) but keep defaults, aliases, docs and order,
  * which the Parsing Canonical Form would strip although resolution depends on
- * them. Throws a SchemaError for an invalid schema. Hash it in the caller.
+ * them. Hash it in the caller. Throws a SchemaError for an invalid schema;
+ * the size limits are parseSchema's to apply, before.
  *
  * @public
  */

@@ -27,7 +27,8 @@ export type SchemaValidator = (data: unknown) => ValidationResult;
  * Compiles a schema into a validator for events given as parsed JSON. JSON
  * Schema goes through Ajv with the schema's draft, all errors and formats;
  * Avro through the avsc types with JSON's natural representation (see
- * createAvroValidator). Throws a SchemaError for an invalid schema.
+ * createAvroValidator). Throws a SchemaError for an invalid schema; the
+ * size limits are parseSchema's to apply, before.
  *
  * @public
  */
@@ -44,7 +45,9 @@ export function compileValidator(options: {
     const valid = validate(data) as boolean;
     return {
       valid,
-      errors: valid ? [] : [...new Set((validate.errors ?? []).map(formatAjvError))],
+      errors: valid
+        ? []
+        : [...new Set((validate.errors ?? []).map(formatAjvError))],
     };
   };
 }

@@ -29,7 +29,8 @@ export function emptyListing(): FieldListing {
   return { fields: new Map(), required: new Set() };
 }
 
-export function joinPath(prefix: string, name: string): string {
+export function joinPath(options: { prefix: string; name: string }): string {
+  const { prefix, name } = options;
   return prefix ? `${prefix}.${name}` : name;
 }
 
@@ -111,7 +112,7 @@ export function applyRequired(options: {
   for (const field of listing.fields.values()) {
     if (
       listing.required.has(field.name) &&
-      field.path === joinPath(prefix, field.name)
+      field.path === joinPath({ prefix, name: field.name })
     ) {
       field.required = true;
     }

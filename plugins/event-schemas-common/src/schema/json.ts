@@ -67,7 +67,8 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   if (Array.isArray(a)) {
     const other = b as unknown[];
     return (
-      a.length === other.length && a.every((item, i) => jsonEqual(item, other[i]))
+      a.length === other.length &&
+      a.every((item, i) => jsonEqual(item, other[i]))
     );
   }
   const aRecord = a as Record<string, unknown>;

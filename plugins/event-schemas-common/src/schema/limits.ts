@@ -51,9 +51,7 @@ export function checkSchemaSize(options: {
   // Every UTF-16 code unit takes at least one UTF-8 byte, so a long string is
   // rejected without paying for encoding it.
   const bytes =
-    text.length > maxBytes
-      ? undefined
-      : new TextEncoder().encode(text).length;
+    text.length > maxBytes ? undefined : new TextEncoder().encode(text).length;
   if (bytes === undefined || bytes > maxBytes) {
     const size = bytes === undefined ? `at least ${text.length}` : `${bytes}`;
     throw new SchemaError(

@@ -102,7 +102,7 @@ export function readSchema(options: {
 }
 
 /** JSON text within the size and depth limits, parsed. */
-export function readJsonValue(options: {
+function readJsonValue(options: {
   text: string;
   limits: SchemaLimits;
 }): unknown {

@@ -1,5 +1,13 @@
 import { Budget } from './budget';
-import { ALL_TYPES, Bound, Shape, intersectTypes, mergeAllShapes, propertySchemas, shapeOf } from './shape';
+import {
+  ALL_TYPES,
+  Bound,
+  Shape,
+  intersectTypes,
+  mergeShapes,
+  propertySchemas,
+  shapeOf,
+} from './shape';
 import { conformsTo } from './values';
 
 // Discriminators nest rarely; a few levels cover `{type: {const: ...}}`.
@@ -24,7 +32,7 @@ export function provablyDisjoint(options: {
   if (depth > MAX_DEPTH) {
     return false;
   }
-  const common = intersectTypes(a.types ?? ALL_TYPES, b.types ?? ALL_TYPES)!;
+  const common = intersectTypes([a.types ?? ALL_TYPES, b.types ?? ALL_TYPES])!;
   if (common.length === 0) {
     return true;
   }
@@ -54,8 +62,10 @@ export function provablyDisjoint(options: {
 }
 
 function propertyShape(shape: Shape, name: string): Shape {
-  return mergeAllShapes(
-    shape.objects.flatMap(part => propertySchemas(part, name)).map(({ node }) => shapeOf(node)),
+  return mergeShapes(
+    shape.objects
+      .flatMap(part => propertySchemas({ part, name }))
+      .map(({ node }) => shapeOf(node)),
   );
 }
 

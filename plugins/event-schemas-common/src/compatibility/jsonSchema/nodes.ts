@@ -73,11 +73,11 @@ function referencesIn(schema: JsonSchemaDocument): string[] {
  * leads to identical schemas too. Equal schemas accept the same values,
  * which settles the cases (oneOf exclusivity, patterns) structure cannot.
  */
-export function sameSchema(
-  a: SchemaNode,
-  b: SchemaNode,
-  seen: Set<string> = new Set(),
-): boolean {
+export function sameSchema(options: { a: SchemaNode; b: SchemaNode }): boolean {
+  return same(options.a, options.b, new Set());
+}
+
+function same(a: SchemaNode, b: SchemaNode, seen: Set<string>): boolean {
   if (a.schema === b.schema && a.source === b.source) {
     return true;
   }
@@ -99,7 +99,7 @@ export function sameSchema(
     if (
       aTarget === undefined ||
       bTarget === undefined ||
-      !sameSchema(
+      !same(
         { source: a.source, schema: aTarget },
         { source: b.source, schema: bTarget },
         seen,

@@ -9,6 +9,7 @@ import {
   isSchema,
   isSchemaObject,
 } from '../../schema/jsonSchema/types';
+import { formatCheck } from './formats';
 import { ANY_NODE, SchemaNode } from './nodes';
 
 /** JSON Schema's instance types; `integer` is a subset of `number`. */
@@ -38,7 +39,7 @@ export type Bound = { value: number; exclusive: boolean };
  * `properties` and every matching pattern, or by `additional` when neither
  * applies; separate parts (from allOf branches) all apply.
  */
-export type ObjectPart = {
+type ObjectPart = {
   properties: Map<string, SchemaNode>;
   patterns: Array<{ pattern: string; regex: RegExp; node: SchemaNode }>;
   additional?: SchemaNode;
@@ -46,14 +47,18 @@ export type ObjectPart = {
 };
 
 /** One schema's say on array items: a tuple prefix, then `rest`. */
-export type ArrayPart = {
+type ArrayPart = {
   prefix: SchemaNode[];
   rest?: SchemaNode;
   prefixKeyword: 'items' | 'prefixItems';
   restKeyword: 'items' | 'additionalItems' | 'unevaluatedItems';
 };
 
-export type Conditional = { if: SchemaNode; then: SchemaNode; else: SchemaNode };
+type Conditional = {
+  if: SchemaNode;
+  then: SchemaNode;
+  else: SchemaNode;
+};
 
 /**
  * A schema's assertions gathered in one place: references resolved, allOf
@@ -99,7 +104,7 @@ export type Shape = {
   unsupported: string[];
 };
 
-export function emptyShape(): Shape {
+function emptyShape(): Shape {
   return {
     never: false,
     valuesKeyword: 'enum',
@@ -171,11 +176,11 @@ function buildShape(node: SchemaNode, schema: JsonSchemaObject): Shape {
   for (const keyword of REFERENCE_KEYWORDS) {
     const ref = schema[keyword];
     if (typeof ref === 'string') {
-      shape = mergeShapes(shape, referenceShape(node, ref));
+      shape = mergeShapes([shape, referenceShape(node, ref)]);
     }
   }
   for (const branch of schemaList(schema.allOf)) {
-    shape = mergeShapes(shape, shapeOf(child(branch)));
+    shape = mergeShapes([shape, shapeOf(child(branch))]);
   }
   if (isDraft2019OrLater(source.draft)) {
     shape = withUnevaluated(shape, schema, child);
@@ -186,7 +191,10 @@ function buildShape(node: SchemaNode, schema: JsonSchemaObject): Shape {
 function referenceShape(node: SchemaNode, ref: string): Shape {
   const target = resolveRef({ root: node.source.document, ref });
   if (target === undefined) {
-    return { ...emptyShape(), unsupported: [`the unresolvable reference '${ref}'`] };
+    return {
+      ...emptyShape(),
+      unsupported: [`the unresolvable reference '${ref}'`],
+    };
   }
   return shapeOf({ source: node.source, schema: target });
 }
@@ -282,7 +290,10 @@ function readStrings(schema: JsonSchemaObject, shape: Shape): void {
   if (typeof schema.pattern === 'string') {
     shape.patterns = [schema.pattern];
   }
-  if (typeof schema.format === 'string') {
+  // An assertion, not the annotation 2019-09 made it: the validators run Ajv
+  // with ajv-formats, which rejects a value that does not match. Formats it
+  // does not check stay annotations.
+  if (typeof schema.format === 'string' && formatCheck(schema.format)) {
     shape.formats = [schema.format];
   }
 }
@@ -305,7 +316,10 @@ function readArrays(
         restKeyword: 'additionalItems',
       },
     ];
-  } else if (isSchema(schema.items) || (draft2020 && Array.isArray(schema.prefixItems))) {
+  } else if (
+    isSchema(schema.items) ||
+    (draft2020 && Array.isArray(schema.prefixItems))
+  ) {
     shape.arrays = [
       {
         prefix: draft2020 ? schemaList(schema.prefixItems).map(child) : [],
@@ -357,7 +371,10 @@ function readObjects(
     shape.objects = [
       {
         properties: new Map(
-          Object.entries(properties).map(([name, value]) => [name, child(value)]),
+          Object.entries(properties).map(([name, value]) => [
+            name,
+            child(value),
+          ]),
         ),
         patterns: Object.entries(patterns).map(([pattern, value]) => ({
           pattern,
@@ -385,17 +402,22 @@ function readObjects(
   }
   // `dependencies` (draft-04 to 07, still honoured by Ajv's later drafts)
   // holds both forms that 2019-09 split into two keywords.
-  const dependencies: Array<[string, unknown, 'dependencies' | 'dependentRequired']> = [
+  type Dependency = [string, unknown, 'dependencies' | 'dependentRequired'];
+  const dependencies: Dependency[] = [
     ...entriesOf(schema.dependencies).map(
-      ([property, value]) => [property, value, 'dependencies'] as const,
+      ([property, value]): Dependency => [property, value, 'dependencies'],
     ),
     ...(modern ? entriesOf(schema.dependentRequired) : []).map(
-      ([property, value]) => [property, value, 'dependentRequired'] as const,
+      ([property, value]): Dependency => [property, value, 'dependentRequired'],
     ),
   ];
   for (const [property, value, keyword] of dependencies) {
     if (Array.isArray(value)) {
-      shape.dependentRequired.push({ property, required: value.map(String), keyword });
+      shape.dependentRequired.push({
+        property,
+        required: value.map(String),
+        keyword,
+      });
     } else if (isSchema(value)) {
       shape.dependentSchemas.push({ property, node: child(value) });
     }
@@ -433,12 +455,17 @@ function withUnevaluated(
     if (branching) {
       result = {
         ...result,
-        unsupported: [...result.unsupported, "'unevaluatedProperties' next to anyOf, oneOf, if or dependentSchemas"],
+        unsupported: [
+          ...result.unsupported,
+          "'unevaluatedProperties' next to anyOf, oneOf, if or dependentSchemas",
+        ],
       };
     } else if (!result.objects.some(part => part.additional)) {
       const evaluated: ObjectPart = {
         properties: new Map(
-          result.objects.flatMap(part => [...part.properties.keys()]).map(name => [name, ANY_NODE]),
+          result.objects
+            .flatMap(part => [...part.properties.keys()])
+            .map(name => [name, ANY_NODE]),
         ),
         patterns: result.objects.flatMap(part =>
           part.patterns.map(pattern => ({ ...pattern, node: ANY_NODE })),
@@ -453,10 +480,16 @@ function withUnevaluated(
     if (branching || result.contains.length > 0) {
       result = {
         ...result,
-        unsupported: [...result.unsupported, "'unevaluatedItems' next to anyOf, oneOf, if, dependentSchemas or contains"],
+        unsupported: [
+          ...result.unsupported,
+          "'unevaluatedItems' next to anyOf, oneOf, if, dependentSchemas or contains",
+        ],
       };
     } else if (!result.arrays.some(part => part.rest)) {
-      const evaluated = Math.max(0, ...result.arrays.map(part => part.prefix.length));
+      const evaluated = Math.max(
+        0,
+        ...result.arrays.map(part => part.prefix.length),
+      );
       result = {
         ...result,
         arrays: [
@@ -474,12 +507,19 @@ function withUnevaluated(
   return result;
 }
 
-/** The shape of values valid under both shapes. */
-export function mergeShapes(a: Shape, b: Shape): Shape {
-  const types = intersectTypes(a.types, b.types);
+/** The shape of values valid under every one of the shapes. */
+export function mergeShapes(list: Shape[]): Shape {
+  // A single shape is returned as is: comparisons key on shape identity.
+  return list.length === 1 ? list[0] : list.reduce(mergeTwo, ANY_SHAPE);
+}
+
+function mergeTwo(a: Shape, b: Shape): Shape {
+  const types = intersectTypes([a.types, b.types]);
   const values =
     a.values && b.values
-      ? a.values.filter(value => b.values!.some(other => jsonEqual(value, other)))
+      ? a.values.filter(value =>
+          b.values!.some(other => jsonEqual(value, other)),
+        )
       : a.values ?? b.values;
   return {
     never: a.never || b.never || types?.length === 0 || values?.length === 0,
@@ -513,21 +553,20 @@ export function mergeShapes(a: Shape, b: Shape): Shape {
   };
 }
 
-/** The shape of values valid under every one of the shapes. */
-export function mergeAllShapes(list: Shape[]): Shape {
-  return list.reduce(mergeShapes, ANY_SHAPE);
-}
-
 /**
  * The schemas that govern property `name` in one part, and where each comes
  * from: its own entry in `properties`, a matching pattern, or the fallback
  * for every other property.
  */
-export function propertySchemas(
-  part: ObjectPart,
-  name: string,
-): Array<{ node: SchemaNode; origin: 'property' | 'pattern' | 'additional' }> {
-  const found: Array<{ node: SchemaNode; origin: 'property' | 'pattern' | 'additional' }> = [];
+export function propertySchemas(options: {
+  part: ObjectPart;
+  name: string;
+}): Array<{ node: SchemaNode; origin: 'property' | 'pattern' | 'additional' }> {
+  const { part, name } = options;
+  const found: Array<{
+    node: SchemaNode;
+    origin: 'property' | 'pattern' | 'additional';
+  }> = [];
   const property = part.properties.get(name);
   if (property) {
     found.push({ node: property, origin: 'property' });
@@ -557,7 +596,14 @@ export function typeCovered(options: {
   );
 }
 
+/** The types in all of the lists; an undefined list allows every type. */
 export function intersectTypes(
+  lists: Array<JsonType[] | undefined>,
+): JsonType[] | undefined {
+  return lists.reduce(intersectTwo);
+}
+
+function intersectTwo(
   a: JsonType[] | undefined,
   b: JsonType[] | undefined,
 ): JsonType[] | undefined {

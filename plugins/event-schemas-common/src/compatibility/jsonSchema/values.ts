@@ -1,11 +1,17 @@
-import { fullFormats } from 'ajv-formats/dist/formats';
 import { jsonEqual } from '../../schema/json';
 import { Budget } from './budget';
+import { formatCheck } from './formats';
 import { SchemaNode } from './nodes';
-import { JsonType, Shape, propertySchemas, shapeOf, typeCovered } from './shape';
+import {
+  JsonType,
+  Shape,
+  propertySchemas,
+  shapeOf,
+  typeCovered,
+} from './shape';
 
 /** Three-valued: undefined when the engine cannot tell. */
-export type Verdict = boolean | undefined;
+type Verdict = boolean | undefined;
 
 // Deeper than any sensible schema recurses for one value; only a schema that
 // applies itself to the same value forever gets here.
@@ -25,7 +31,18 @@ function some(verdicts: Verdict[]): Verdict {
   return verdicts.includes(undefined) ? undefined : false;
 }
 
-export function jsonTypeOf(value: unknown): JsonType {
+function exactlyOne(verdicts: Verdict[]): Verdict {
+  const matches = verdicts.filter(verdict => verdict === true).length;
+  if (matches > 1) {
+    return false;
+  }
+  if (verdicts.includes(undefined)) {
+    return undefined;
+  }
+  return matches === 1;
+}
+
+function jsonTypeOf(value: unknown): JsonType {
   if (value === null) {
     return 'null';
   }
@@ -53,10 +70,16 @@ export function conformsTo(options: {
   if (shape.never) {
     return false;
   }
-  if (shape.types && !typeCovered({ type: jsonTypeOf(value), by: shape.types })) {
+  if (
+    shape.types &&
+    !typeCovered({ type: jsonTypeOf(value), by: shape.types })
+  ) {
     return false;
   }
-  if (shape.values && !shape.values.some(allowed => jsonEqual(allowed, value))) {
+  if (
+    shape.values &&
+    !shape.values.some(allowed => jsonEqual(allowed, value))
+  ) {
     return false;
   }
   const nodeVerdict = (item: unknown, node: SchemaNode) =>
@@ -69,21 +92,15 @@ export function conformsTo(options: {
   } else if (Array.isArray(value)) {
     verdicts.push(arrayConforms(value, shape, nodeVerdict));
   } else if (value !== null && typeof value === 'object') {
-    verdicts.push(objectConforms(value as Record<string, unknown>, shape, nodeVerdict));
+    verdicts.push(
+      objectConforms(value as Record<string, unknown>, shape, nodeVerdict),
+    );
   }
   for (const group of shape.anyOf) {
     verdicts.push(some(group.map(node => nodeVerdict(value, node))));
   }
   for (const group of shape.oneOf) {
-    const results = group.map(node => nodeVerdict(value, node));
-    const matches = results.filter(result => result === true).length;
-    verdicts.push(
-      matches > 1 || (matches === 0 && !results.includes(undefined))
-        ? false
-        : matches === 1 && !results.includes(undefined)
-          ? true
-          : undefined,
-    );
+    verdicts.push(exactlyOne(group.map(node => nodeVerdict(value, node))));
   }
   for (const node of shape.not) {
     const result = nodeVerdict(value, node);
@@ -94,7 +111,9 @@ export function conformsTo(options: {
     if (condition === undefined) {
       verdicts.push(undefined);
     } else {
-      verdicts.push(nodeVerdict(value, condition ? conditional.then : conditional.else));
+      verdicts.push(
+        nodeVerdict(value, condition ? conditional.then : conditional.else),
+      );
     }
   }
   if (shape.unsupported.length > 0) {
@@ -122,17 +141,33 @@ function conformsToNode(options: {
 
 function numberConforms(value: number, shape: Shape): Verdict {
   const { lower, upper } = shape;
-  if (lower && (value < lower.value || (lower.exclusive && value === lower.value))) {
+  if (
+    lower &&
+    (value < lower.value || (lower.exclusive && value === lower.value))
+  ) {
     return false;
   }
-  if (upper && (value > upper.value || (upper.exclusive && value === upper.value))) {
+  if (
+    upper &&
+    (value > upper.value || (upper.exclusive && value === upper.value))
+  ) {
     return false;
   }
-  return shape.multipleOf.every(divisor => isMultiple(value, divisor));
+  return (
+    shape.multipleOf.every(divisor => isMultiple({ value, divisor })) &&
+    shape.formats.every(format => {
+      const check = formatCheck(format);
+      return check?.type !== 'number' || check.test(value);
+    })
+  );
 }
 
 /** Whether `value` is an integral multiple of `divisor`, within rounding. */
-export function isMultiple(value: number, divisor: number): boolean {
+export function isMultiple(options: {
+  value: number;
+  divisor: number;
+}): boolean {
+  const { value, divisor } = options;
   const quotient = value / divisor;
   return Math.abs(quotient - Math.round(quotient)) < 1e-9;
 }
@@ -140,34 +175,19 @@ export function isMultiple(value: number, divisor: number): boolean {
 function stringConforms(value: string, shape: Shape): Verdict {
   // JSON Schema counts characters as code points, as Ajv does.
   const length = [...value].length;
-  if (length < shape.minLength || (shape.maxLength !== undefined && length > shape.maxLength)) {
+  if (
+    length < shape.minLength ||
+    (shape.maxLength !== undefined && length > shape.maxLength)
+  ) {
     return false;
   }
   if (!shape.patterns.every(pattern => new RegExp(pattern, 'u').test(value))) {
     return false;
   }
-  return shape.formats.every(format => formatAccepts(format, value));
-}
-
-function formatAccepts(format: string, value: string): boolean {
-  const definition = (fullFormats as Record<string, unknown>)[format];
-  let test: unknown = definition;
-  if (
-    definition !== null &&
-    typeof definition === 'object' &&
-    !(definition instanceof RegExp)
-  ) {
-    const { type = 'string', validate } = definition as { type?: string; validate?: unknown };
-    if (type !== 'string') {
-      return true;
-    }
-    test = validate;
-  }
-  if (test instanceof RegExp) {
-    return test.test(value);
-  }
-  // Unknown formats are annotations: Ajv runs with `strict: false`.
-  return typeof test === 'function' ? Boolean(test(value)) : true;
+  return shape.formats.every(format => {
+    const check = formatCheck(format);
+    return check?.type !== 'string' || check.test(value);
+  });
 }
 
 function arrayConforms(
@@ -175,12 +195,17 @@ function arrayConforms(
   shape: Shape,
   nodeVerdict: (item: unknown, node: SchemaNode) => Verdict,
 ): Verdict {
-  if (value.length < shape.minItems || (shape.maxItems !== undefined && value.length > shape.maxItems)) {
+  if (
+    value.length < shape.minItems ||
+    (shape.maxItems !== undefined && value.length > shape.maxItems)
+  ) {
     return false;
   }
   if (
     shape.uniqueItems &&
-    value.some((item, i) => value.slice(i + 1).some(other => jsonEqual(item, other)))
+    value.some((item, i) =>
+      value.slice(i + 1).some(other => jsonEqual(item, other)),
+    )
   ) {
     return false;
   }
@@ -201,7 +226,9 @@ function arrayConforms(
     if (sure > max || sure + unsure < contains.min) {
       verdicts.push(false);
     } else {
-      verdicts.push(sure >= contains.min && sure + unsure <= max ? true : undefined);
+      verdicts.push(
+        sure >= contains.min && sure + unsure <= max ? true : undefined,
+      );
     }
   }
   return all(verdicts);
@@ -223,7 +250,7 @@ function objectConforms(
   const verdicts: Verdict[] = [];
   for (const key of keys) {
     for (const part of shape.objects) {
-      for (const { node } of propertySchemas(part, key)) {
+      for (const { node } of propertySchemas({ part, name: key })) {
         verdicts.push(nodeVerdict(value[key], node));
       }
     }
@@ -232,7 +259,10 @@ function objectConforms(
     }
   }
   for (const dependency of shape.dependentRequired) {
-    if (keys.includes(dependency.property) && dependency.required.some(name => !keys.includes(name))) {
+    if (
+      keys.includes(dependency.property) &&
+      dependency.required.some(name => !keys.includes(name))
+    ) {
       return false;
     }
   }

@@ -7,6 +7,9 @@ import { Bound, JsonType, typeCovered } from './shape';
  */
 export type Direction = 'backward' | 'forward';
 
+/** A value in the old schema and in the new one. */
+export type Change<T> = { oldValue: T; newValue: T };
+
 /**
  * Messages describe what changed from the old schema to the new one,
  * whichever side of the subset check each is on, so that a FULL check reads
@@ -25,11 +28,11 @@ export class Wording {
     return this.direction === 'backward' ? 'new' : 'old';
   }
 
-  /** [old, new], given the subset side's value and the superset side's. */
-  oldNew<T>(subValue: T, supValue: T): [T, T] {
+  /** The change, given the subset side's value and the superset side's. */
+  oldNew<T>(subValue: T, supValue: T): Change<T> {
     return this.direction === 'backward'
-      ? [subValue, supValue]
-      : [supValue, subValue];
+      ? { oldValue: subValue, newValue: supValue }
+      : { oldValue: supValue, newValue: subValue };
   }
 
   /** Text for a change backward checks catch, or its forward counterpart. */
@@ -39,44 +42,46 @@ export class Wording {
 }
 
 /** `lowered from 200 to 100`, `added (100)`, `removed (was 100)`. */
-export function describeLimit(oldValue?: number, newValue?: number): string {
+export function describeLimit(change: Change<number | undefined>): string {
+  const { oldValue, newValue } = change;
   if (oldValue === undefined) {
     return `added (${newValue})`;
   }
   if (newValue === undefined) {
     return `removed (was ${oldValue})`;
   }
-  return `${newValue > oldValue ? 'raised' : 'lowered'} from ${oldValue} to ${newValue}`;
+  return `${
+    newValue > oldValue ? 'raised' : 'lowered'
+  } from ${oldValue} to ${newValue}`;
 }
 
-function formatBound(bound: Bound, side: 'lower' | 'upper'): string {
-  const operator = side === 'lower' ? '>' : '<';
-  return `${operator}${bound.exclusive ? '' : '='} ${bound.value}`;
-}
-
-/** `raised from >= 0 to > 0`, `added (<= 100)`, ... */
+/** `lower bound raised from >= 0 to > 0`, `upper bound added (<= 100)`, ... */
 export function describeBound(
-  side: 'lower' | 'upper',
-  oldBound?: Bound,
-  newBound?: Bound,
+  options: Change<Bound | undefined> & { side: 'lower' | 'upper' },
 ): string {
-  if (!oldBound) {
-    return `${side} bound added (${formatBound(newBound!, side)})`;
+  const { oldValue, newValue, side } = options;
+  const format = (bound: Bound) =>
+    `${side === 'lower' ? '>' : '<'}${bound.exclusive ? '' : '='} ${
+      bound.value
+    }`;
+  if (!oldValue) {
+    return `${side} bound added (${format(newValue!)})`;
   }
-  if (!newBound) {
-    return `${side} bound removed (was ${formatBound(oldBound, side)})`;
+  if (!newValue) {
+    return `${side} bound removed (was ${format(oldValue)})`;
   }
-  const verb =
-    newBound.value === oldBound.value
-      ? 'changed'
-      : newBound.value > oldBound.value
-        ? 'raised'
-        : 'lowered';
-  return `${side} bound ${verb} from ${formatBound(oldBound, side)} to ${formatBound(newBound, side)}`;
+  let verb = 'changed';
+  if (newValue.value !== oldValue.value) {
+    verb = newValue.value > oldValue.value ? 'raised' : 'lowered';
+  }
+  return `${side} bound ${verb} from ${format(oldValue)} to ${format(
+    newValue,
+  )}`;
 }
 
 /** `added ('^a')`, `removed (was '^a')`, `changed from '^a' to '^b'`. */
-export function describeChange(oldValue?: string, newValue?: string): string {
+export function describeChange(change: Change<string | undefined>): string {
+  const { oldValue, newValue } = change;
   if (oldValue === undefined) {
     return `added ('${newValue}')`;
   }
@@ -88,18 +93,20 @@ export function describeChange(oldValue?: string, newValue?: string): string {
 
 /** `type narrowed from number to integer`, `type restricted to string`, ... */
 export function describeTypeChange(
-  oldTypes?: JsonType[],
-  newTypes?: JsonType[],
+  change: Change<JsonType[] | undefined>,
 ): string {
-  if (!oldTypes) {
-    return `type restricted to ${newTypes!.join('|')} (was any type)`;
+  const { oldValue, newValue } = change;
+  if (!oldValue) {
+    return `type restricted to ${newValue!.join('|')} (was any type)`;
   }
-  if (!newTypes) {
-    return `type constraint removed (was ${oldTypes.join('|')})`;
+  if (!newValue) {
+    return `type constraint removed (was ${oldValue.join('|')})`;
   }
-  const narrowed = newTypes.every(type => typeCovered({ type, by: oldTypes }));
-  const widened = oldTypes.every(type => typeCovered({ type, by: newTypes }));
-  const verb =
-    narrowed && !widened ? 'narrowed' : widened && !narrowed ? 'widened' : 'changed';
-  return `type ${verb} from ${oldTypes.join('|')} to ${newTypes.join('|')}`;
+  const narrowed = newValue.every(type => typeCovered({ type, by: oldValue }));
+  const widened = oldValue.every(type => typeCovered({ type, by: newValue }));
+  let verb = 'changed';
+  if (narrowed !== widened) {
+    verb = narrowed ? 'narrowed' : 'widened';
+  }
+  return `type ${verb} from ${oldValue.join('|')} to ${newValue.join('|')}`;
 }

@@ -9,16 +9,6 @@ import { AVRO_PRIMITIVES, unqualify } from './names';
 
 type JsonObject = Record<string, unknown>;
 
-/**
- * Every field of an Avro schema, nested records included. Works on the
- * normalized JSON (see normalizeAvroSchema), where every reference to a
- * named type is its full name.
- */
-export function listAvroFields(options: { json: unknown }): SchemaField[] {
-  const lister = new AvroFieldLister(options.json);
-  return [...lister.listing(options.json, '').fields.values()];
-}
-
 class AvroFieldLister {
   private readonly named = new Map<string, JsonObject>();
   // Records being listed on the current path, so a recursive record (a
@@ -66,7 +56,7 @@ class AvroFieldLister {
     this.active.add(name);
     for (const field of record.fields as JsonObject[]) {
       const fieldName = field.name as string;
-      const path = joinPath(prefix, fieldName);
+      const path = joinPath({ prefix, name: fieldName });
       listing.fields.set(path, {
         path,
         name: fieldName,
@@ -133,4 +123,14 @@ class AvroFieldLister {
     this.collectNamed(object.items);
     this.collectNamed(object.values);
   }
+}
+
+/**
+ * Every field of an Avro schema, nested records included. Works on the
+ * normalized JSON (see normalizeAvroSchema), where every reference to a
+ * named type is its full name.
+ */
+export function listAvroFields(options: { json: unknown }): SchemaField[] {
+  const lister = new AvroFieldLister(options.json);
+  return [...lister.listing(options.json, '').fields.values()];
 }

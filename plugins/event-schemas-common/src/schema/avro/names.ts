@@ -25,7 +25,8 @@ export function namespaceOf(fullName: string): string {
  * The full name of `name` read inside `namespace`, as the specification (and
  * avsc) resolve it: dotted names are already full, primitives stay bare.
  */
-export function qualify(name: string, namespace: string): string {
+export function qualify(options: { name: string; namespace: string }): string {
+  const { name, namespace } = options;
   if (AVRO_PRIMITIVES.has(unqualify(name))) {
     return unqualify(name);
   }

@@ -21,7 +21,7 @@ export function normalizeAvroSchema(options: { schema: unknown }): unknown {
 
 function normalize(schema: unknown, namespace: string): unknown {
   if (typeof schema === 'string') {
-    return qualify(schema, namespace);
+    return qualify({ name: schema, namespace });
   }
   if (Array.isArray(schema)) {
     return schema.map(branch => normalize(branch, namespace));
@@ -45,14 +45,16 @@ function normalize(schema: unknown, namespace: string): unknown {
 
 function normalizeNamed(object: JsonObject, enclosing: string): JsonObject {
   const { namespace: ownNamespace, ...rest } = object;
-  const declared =
-    typeof ownNamespace === 'string' ? ownNamespace : enclosing;
-  const fullName = qualify(object.name as string, declared);
+  const declared = typeof ownNamespace === 'string' ? ownNamespace : enclosing;
+  const fullName = qualify({
+    name: object.name as string,
+    namespace: declared,
+  });
   const namespace = namespaceOf(fullName);
   const normalized: JsonObject = { ...rest, name: fullName };
   if (Array.isArray(object.aliases)) {
     normalized.aliases = (object.aliases as string[]).map(alias =>
-      qualify(alias, namespace),
+      qualify({ name: alias, namespace }),
     );
   }
   if (Array.isArray(object.fields)) {

@@ -33,9 +33,16 @@ export function createAvroValidator(options: { type: Type }) {
   };
 }
 
-function check(type: Type, value: unknown, path: string, errors: string[]): void {
+function check(
+  type: Type,
+  value: unknown,
+  path: string,
+  errors: string[],
+): void {
   const fail = (expected: string) =>
-    errors.push(`${path || '/'}: expected ${expected}, got ${describeValue(value)}`);
+    errors.push(
+      `${path || '/'}: expected ${expected}, got ${describeValue(value)}`,
+    );
   switch (type.typeName) {
     case 'union:unwrapped':
     case 'union:wrapped':
@@ -51,7 +58,12 @@ function check(type: Type, value: unknown, path: string, errors: string[]): void
         return;
       }
       value.forEach((item, index) =>
-        check((type as types.ArrayType).itemsType, item, `${path}/${index}`, errors),
+        check(
+          (type as types.ArrayType).itemsType,
+          item,
+          `${path}/${index}`,
+          errors,
+        ),
       );
       return;
     case 'map':
@@ -81,14 +93,20 @@ function check(type: Type, value: unknown, path: string, errors: string[]): void
     case 'fixed': {
       const size = (type as types.FixedType).size;
       if (!isByteString(value) || value.length !== size) {
-        fail(`${label(type)} (a string of ${size} characters \\u0000 to \\u00ff)`);
+        fail(
+          `${label(type)} (a string of ${size} characters \\u0000 to \\u00ff)`,
+        );
       }
       return;
     }
     case 'enum':
       if (!type.isValid(value)) {
         const symbols = (type as types.EnumType).symbols;
-        fail(`a symbol of ${label(type)} (${symbols.slice(0, 10).join(', ')}${symbols.length > 10 ? ', ...' : ''})`);
+        fail(
+          `a symbol of ${label(type)} (${symbols.slice(0, 10).join(', ')}${
+            symbols.length > 10 ? ', ...' : ''
+          })`,
+        );
       }
       return;
     default:
@@ -114,11 +132,15 @@ function checkUnion(
   }
   // When one branch has the value's JSON shape (an object for the one
   // record), its errors say more than "expected null|User".
-  const sameShape = attempts.filter(attempt => fitsShape(attempt.branch, value));
+  const sameShape = attempts.filter(attempt =>
+    fitsShape(attempt.branch, value),
+  );
   if (sameShape.length === 1) {
     errors.push(...sameShape[0].errors);
   } else {
-    errors.push(`${path || '/'}: expected ${label(union)}, got ${describeValue(value)}`);
+    errors.push(
+      `${path || '/'}: expected ${label(union)}, got ${describeValue(value)}`,
+    );
   }
 }
 
@@ -129,7 +151,9 @@ function checkRecord(
   errors: string[],
 ): void {
   if (!isPlainObject(value)) {
-    errors.push(`${path || '/'}: expected ${label(record)}, got ${describeValue(value)}`);
+    errors.push(
+      `${path || '/'}: expected ${label(record)}, got ${describeValue(value)}`,
+    );
     return;
   }
   const declared = new Set<string>();
@@ -148,7 +172,9 @@ function checkRecord(
   for (const key of Object.keys(value)) {
     if (!declared.has(key)) {
       errors.push(
-        `${path}/${escapePointerSegment(key)}: field not declared in record ${label(record)}`,
+        `${path}/${escapePointerSegment(key)}: field not declared in ${label(
+          record,
+        )}`,
       );
     }
   }

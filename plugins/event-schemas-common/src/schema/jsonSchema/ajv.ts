@@ -70,7 +70,9 @@ export function formatAjvError(error: ErrorObject): string {
   if (error.keyword === 'additionalProperties') {
     detail = ` ('${params.additionalProperty}')`;
   } else if (error.keyword === 'enum' && Array.isArray(params.allowedValues)) {
-    detail = ` (${params.allowedValues.map(v => JSON.stringify(v)).join(', ')})`;
+    detail = ` (${params.allowedValues
+      .map(v => JSON.stringify(v))
+      .join(', ')})`;
   }
   return `${error.instancePath || '/'} ${error.message}${detail}`;
 }

@@ -22,15 +22,6 @@ import {
 // and a chain of references to references says nothing more past that.
 const MAX_LABEL_DEPTH = 8;
 
-/** Every field of a JSON Schema, nested ones included. */
-export function listJsonSchemaFields(options: {
-  source: JsonSchemaSource;
-}): SchemaField[] {
-  const { source } = options;
-  const lister = new FieldLister(source);
-  return [...lister.listing(source.document, '').fields.values()];
-}
-
 class FieldLister {
   // Schemas being listed on the current path: a recursive schema (a tree
   // node with children of its own type) is listed once, not forever.
@@ -55,7 +46,10 @@ class FieldLister {
     if (target !== undefined && refOverridesSiblings(this.source.draft)) {
       return this.listing(target, prefix);
     }
-    const parts = [this.ownFields(schema, prefix), this.itemFields(schema, prefix)];
+    const parts = [
+      this.ownFields(schema, prefix),
+      this.itemFields(schema, prefix),
+    ];
     if (target !== undefined) {
       parts.push(this.listing(target, prefix));
     }
@@ -65,7 +59,9 @@ class FieldLister {
     for (const keyword of ['anyOf', 'oneOf']) {
       const branches = schemaList(schema[keyword]);
       if (branches.length > 0) {
-        parts.push(mergeAny(branches.map(branch => this.listing(branch, prefix))));
+        parts.push(
+          mergeAny(branches.map(branch => this.listing(branch, prefix))),
+        );
       }
     }
     return mergeAll(parts);
@@ -83,7 +79,7 @@ class FieldLister {
       if (!isSchema(property)) {
         continue;
       }
-      const path = joinPath(prefix, name);
+      const path = joinPath({ prefix, name });
       listing.fields.set(path, {
         path,
         name,
@@ -129,7 +125,9 @@ class FieldLister {
       return schema.description;
     }
     const target = this.referenced(schema);
-    return target && isSchemaObject(target) && typeof target.description === 'string'
+    return target &&
+      isSchemaObject(target) &&
+      typeof target.description === 'string'
       ? target.description
       : undefined;
   }
@@ -153,20 +151,33 @@ class FieldLister {
     if (target !== undefined) {
       return this.typeLabel(target, depth + 1);
     }
-    const values =
-      'const' in schema ? [schema.const] : Array.isArray(schema.enum) ? schema.enum : undefined;
-    if (values) {
-      return unionTypes(values.map(valueType));
+    if ('const' in schema) {
+      return valueType(schema.const);
     }
-    if (['properties', 'patternProperties', 'additionalProperties', 'required'].some(k => k in schema)) {
+    if (Array.isArray(schema.enum)) {
+      return unionTypes(schema.enum.map(valueType));
+    }
+    if (
+      [
+        'properties',
+        'patternProperties',
+        'additionalProperties',
+        'required',
+      ].some(k => k in schema)
+    ) {
       return 'object';
     }
     if ('items' in schema || 'prefixItems' in schema) {
       return this.arrayLabel(schema, depth);
     }
-    const alternatives = [...schemaList(schema.anyOf), ...schemaList(schema.oneOf)];
+    const alternatives = [
+      ...schemaList(schema.anyOf),
+      ...schemaList(schema.oneOf),
+    ];
     if (alternatives.length > 0) {
-      return unionTypes(alternatives.map(branch => this.typeLabel(branch, depth + 1)));
+      return unionTypes(
+        alternatives.map(branch => this.typeLabel(branch, depth + 1)),
+      );
     }
     for (const branch of schemaList(schema.allOf)) {
       const label = this.typeLabel(branch, depth + 1);
@@ -182,9 +193,20 @@ class FieldLister {
     if (items.length === 0) {
       return 'array';
     }
-    const label = unionTypes(items.map(item => this.typeLabel(item, depth + 1)));
+    const label = unionTypes(
+      items.map(item => this.typeLabel(item, depth + 1)),
+    );
     return label === 'any' ? 'array' : `array<${label}>`;
   }
+}
+
+/** Every field of a JSON Schema, nested ones included. */
+export function listJsonSchemaFields(options: {
+  source: JsonSchemaSource;
+}): SchemaField[] {
+  const { source } = options;
+  const lister = new FieldLister(source);
+  return [...lister.listing(source.document, '').fields.values()];
 }
 
 function describe(description: string | undefined) {

@@ -18,7 +18,13 @@ const SINGLE_SCHEMA_KEYWORDS = [
   'unevaluatedItems',
   'unevaluatedProperties',
 ];
-const SCHEMA_LIST_KEYWORDS = ['allOf', 'anyOf', 'oneOf', 'prefixItems', 'items'];
+const SCHEMA_LIST_KEYWORDS = [
+  'allOf',
+  'anyOf',
+  'oneOf',
+  'prefixItems',
+  'items',
+];
 const SCHEMA_MAP_KEYWORDS = [
   '$defs',
   'definitions',
@@ -29,7 +35,7 @@ const SCHEMA_MAP_KEYWORDS = [
 ];
 
 /** The direct subschemas of a schema, each with its JSON Pointer suffix. */
-export function childSchemas(
+function childSchemas(
   schema: JsonSchemaDocument,
 ): Array<{ pointer: string; schema: JsonSchemaDocument }> {
   if (!isSchemaObject(schema)) {

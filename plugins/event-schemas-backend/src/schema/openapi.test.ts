@@ -1,0 +1,50 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { SchemaRegistry } from '../registry/SchemaRegistry';
+import { DEFAULT_REGISTRY_CONFIG } from '../service/config';
+import { createRouter } from '../service/router';
+
+type Layer = { route?: { path: string; methods: Record<string, boolean> } };
+
+describe('openapi.yaml', () => {
+  it('documents exactly the routes the router serves', async () => {
+    const router = await createRouter({
+      registry: {} as SchemaRegistry,
+      config: DEFAULT_REGISTRY_CONFIG,
+      httpAuth: mockServices.httpAuth(),
+      permissions: mockServices.permissions(),
+      auditor: mockServices.auditor.mock(),
+      ping: async () => {},
+      logger: mockServices.logger.mock(),
+    });
+    const served = (router.stack as Layer[])
+      .filter(layer => layer.route)
+      .flatMap(layer =>
+        Object.keys(layer.route!.methods).map(
+          method =>
+            `${method.toUpperCase()} ${layer.route!.path.replace(
+              /:(\w+)/g,
+              '{$1}',
+            )}`,
+        ),
+      )
+      .sort();
+
+    const spec = parse(readFileSync(join(__dirname, 'openapi.yaml'), 'utf8'));
+    const documented = Object.entries(
+      spec.paths as Record<string, Record<string, unknown>>,
+    )
+      .flatMap(([path, item]) =>
+        Object.keys(item)
+          .filter(key =>
+            ['get', 'post', 'patch', 'put', 'delete'].includes(key),
+          )
+          .map(method => `${method.toUpperCase()} ${path}`),
+      )
+      .sort();
+
+    expect(served).toEqual(documented);
+  });
+});

@@ -1,0 +1,1 @@
+export { checkCompatibility } from './checkCompatibility';

@@ -1,0 +1,228 @@
+import { compileValidator } from './compileValidator';
+import { SchemaError } from './SchemaError';
+
+const jsonValidator = (schema: unknown) =>
+  compileValidator({ format: 'jsonschema', schema: JSON.stringify(schema) });
+const avroValidator = (schema: unknown) =>
+  compileValidator({ format: 'avro', schema: JSON.stringify(schema) });
+
+describe('compileValidator', () => {
+  describe('JSON Schema', () => {
+    const validate = jsonValidator({
+      type: 'object',
+      required: ['price'],
+      properties: {
+        price: { type: 'number' },
+        email: { type: 'string', format: 'email' },
+      },
+      additionalProperties: false,
+    });
+
+    it('accepts valid data', () => {
+      expect(validate({ price: 9.99, email: 'a@example.com' })).toEqual({
+        valid: true,
+        errors: [],
+      });
+    });
+
+    it('reports every error with its path', () => {
+      expect(validate({ price: '9.99', email: 'nope', extra: 1 })).toEqual({
+        valid: false,
+        errors: [
+          "/ must NOT have additional properties ('extra')",
+          '/price must be number',
+          '/email must match format "email"',
+        ],
+      });
+      expect(validate({})).toEqual({
+        valid: false,
+        errors: ["/ must have required property 'price'"],
+      });
+    });
+
+    it('can be reused: results do not leak between calls', () => {
+      expect(validate({ price: 'x' }).valid).toBe(false);
+      expect(validate({ price: 1 })).toEqual({ valid: true, errors: [] });
+    });
+
+    it.each([
+      [
+        'draft-04',
+        'http://json-schema.org/draft-04/schema#',
+        { minimum: 0, exclusiveMinimum: true },
+        1,
+        0,
+        '/ must be > 0',
+      ],
+      [
+        'draft-06',
+        'http://json-schema.org/draft-06/schema#',
+        { const: 'a' },
+        'a',
+        'b',
+        '/ must be equal to constant',
+      ],
+      [
+        'draft-07',
+        'http://json-schema.org/draft-07/schema#',
+        { if: { type: 'string' }, then: { maxLength: 2 } },
+        'ab',
+        'abc',
+        '/ must NOT have more than 2 characters',
+      ],
+      [
+        '2019-09',
+        'https://json-schema.org/draft/2019-09/schema',
+        { properties: { a: {} }, unevaluatedProperties: false },
+        { a: 1 },
+        { a: 1, b: 2 },
+        '/ must NOT have unevaluated properties',
+      ],
+      [
+        '2020-12',
+        'https://json-schema.org/draft/2020-12/schema',
+        { prefixItems: [{ type: 'string' }], items: false },
+        ['a'],
+        ['a', 'b'],
+        '/ must NOT have more than 1 items',
+      ],
+      [
+        'Snowplow (read as draft-07)',
+        'http://iglucentral.com/schemas/com.snowplowanalytics.self-desc/schema/jsonschema/1-0-0#',
+        { self: { version: '1-0-0' }, type: 'string', maxLength: 3 },
+        'abc',
+        'abcd',
+        '/ must NOT have more than 3 characters',
+      ],
+    ])(
+      'validates with %s semantics',
+      (_draft, uri, rest, valid, invalid, error) => {
+        const check = jsonValidator({ $schema: uri, ...rest });
+        expect(check(valid)).toEqual({ valid: true, errors: [] });
+        expect(check(invalid).errors).toContain(error);
+      },
+    );
+
+    it('throws a SchemaError for an invalid schema', () => {
+      expect(() =>
+        compileValidator({ format: 'jsonschema', schema: '{"type":"nope"}' }),
+      ).toThrow(SchemaError);
+    });
+  });
+
+  describe('Avro', () => {
+    const validate = avroValidator({
+      type: 'record',
+      name: 'Play',
+      fields: [
+        {
+          name: 'user',
+          type: {
+            type: 'record',
+            name: 'User',
+            fields: [{ name: 'id', type: 'string' }],
+          },
+        },
+        { name: 'name', type: ['null', 'string'] },
+        { name: 'ms', type: 'long' },
+        { name: 'count', type: 'int', default: 0 },
+        {
+          name: 'kind',
+          type: { type: 'enum', name: 'Kind', symbols: ['SONG', 'AD'] },
+        },
+        { name: 'hash', type: { type: 'fixed', name: 'Md5', size: 4 } },
+        { name: 'payload', type: 'bytes' },
+        { name: 'tags', type: { type: 'array', items: 'string' } },
+        { name: 'scores', type: { type: 'map', values: 'double' } },
+      ],
+    });
+    const valid = {
+      user: { id: 'u1' },
+      name: null,
+      ms: 2 ** 60,
+      kind: 'SONG',
+      hash: '\u0000\u00ff\u0010a',
+      payload: 'raw\u00e9',
+      tags: ['a'],
+      scores: { x: 1.5 },
+    };
+
+    it('accepts natural JSON: plain union values, longs past 2^53, bytes and fixed as strings, defaults for missing fields', () => {
+      expect(validate(valid)).toEqual({ valid: true, errors: [] });
+      expect(validate({ ...valid, name: 'Ada' })).toEqual({
+        valid: true,
+        errors: [],
+      });
+    });
+
+    it('reports errors by path', () => {
+      expect(validate({ ...valid, user: { id: 42 } }).errors).toEqual([
+        '/user/id: expected string, got 42',
+      ]);
+      expect(validate({ ...valid, name: 42 }).errors).toEqual([
+        '/name: expected null|string, got 42',
+      ]);
+      expect(validate({ ...valid, ms: 1.5 }).errors).toEqual([
+        '/ms: expected long, got 1.5',
+      ]);
+      expect(validate({ ...valid, count: 2 ** 31 }).errors).toEqual([
+        '/count: expected int, got 2147483648',
+      ]);
+      expect(validate({ ...valid, kind: 'PODCAST' }).errors).toEqual([
+        "/kind: expected a symbol of enum Kind (SONG, AD), got 'PODCAST'",
+      ]);
+      expect(validate({ ...valid, hash: 'abc' }).errors[0]).toMatch(
+        /^\/hash: expected fixed Md5 \(a string of 4 characters/,
+      );
+      expect(validate({ ...valid, payload: '\u20ac' }).errors[0]).toMatch(
+        /^\/payload: expected bytes/,
+      );
+      expect(validate({ ...valid, tags: ['a', 1] }).errors).toEqual([
+        '/tags/1: expected string, got 1',
+      ]);
+      expect(validate({ ...valid, scores: { x: 'high' } }).errors).toEqual([
+        "/scores/x: expected double, got 'high'",
+      ]);
+    });
+
+    it('requires fields without a default and rejects undeclared ones', () => {
+      const { user: _user, ...withoutUser } = valid;
+      expect(validate({ ...withoutUser, extra: true }).errors).toEqual([
+        '/user: missing, and the field has no default',
+        '/extra: field not declared in record Play',
+      ]);
+    });
+
+    it('reads a union of two records as whichever record fits', () => {
+      const check = avroValidator([
+        {
+          type: 'record',
+          name: 'Song',
+          fields: [{ name: 'title', type: 'string' }],
+        },
+        {
+          type: 'record',
+          name: 'Ad',
+          fields: [{ name: 'seconds', type: 'int' }],
+        },
+      ]);
+      expect(check({ title: 'x' }).valid).toBe(true);
+      expect(check({ seconds: 30 }).valid).toBe(true);
+      expect(check({ title: 1 }).errors).toEqual([
+        '/: expected record Song|record Ad, got {"title":1}',
+      ]);
+    });
+
+    it('shows the errors of the one branch of the right shape', () => {
+      const check = avroValidator([
+        'null',
+        {
+          type: 'record',
+          name: 'User',
+          fields: [{ name: 'id', type: 'string' }],
+        },
+      ]);
+      expect(check({ id: 1 }).errors).toEqual(['/id: expected string, got 1']);
+    });
+  });
+});
