@@ -170,7 +170,7 @@ test('a guest signs in, opens Event types and reads an event type in API docs', 
       `${appUrl}/catalog/default/api/com.example.playback.started/definition`,
     );
     await page.getByText('com.example.playback.started').first().waitFor();
-    await page.getByText('user_id').first().waitFor();
+    await page.getByText('Accepts the following message:').waitFor();
     await page.screenshot({
       path: join(screenshots, 'asyncapi.png'),
       fullPage: true,

@@ -63,13 +63,13 @@ function permissionStandIn(knex: Knex) {
         info: { userEntityRef: ref, ownershipEntityRefs: ownership[ref] },
       } as PolicyQueryUser;
       return Promise.all(
-        requests.map(async request => {
+        requests.map(async query => {
           const decision: PolicyDecision = await policy.handle(
-            { permission: request.permission },
+            { permission: query.permission },
             user,
           );
           if (decision.result !== AuthorizeResult.CONDITIONAL) return decision;
-          const resourceRef = (request as { resourceRef?: string }).resourceRef;
+          const resourceRef = (query as { resourceRef?: string }).resourceRef;
           const eventType = resourceRef
             ? await store.getEventType(resourceRef)
             : undefined;

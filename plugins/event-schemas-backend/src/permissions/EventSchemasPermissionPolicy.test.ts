@@ -1,0 +1,98 @@
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { PolicyQueryUser } from '@backstage/plugin-permission-node';
+import {
+  eventTypeCreatePermission,
+  eventTypeDeletePermission,
+  eventTypeUpdatePermission,
+} from '@internal/plugin-event-schemas-common';
+import { createPermission } from '@backstage/plugin-permission-common';
+import { EventSchemasPermissionPolicy } from './EventSchemasPermissionPolicy';
+import { isOwnerRule } from './rules';
+
+const user = (ref: string, groups: string[]) =>
+  ({
+    info: { userEntityRef: ref, ownershipEntityRefs: [ref, ...groups] },
+  } as PolicyQueryUser);
+
+const alice = user('user:default/alice', ['group:default/playback']);
+const carol = user('user:default/carol', ['group:default/Data-Platform']);
+
+describe('EventSchemasPermissionPolicy', () => {
+  const policy = new EventSchemasPermissionPolicy({
+    adminGroups: ['group:default/data-platform'],
+  });
+
+  it('lets anyone signed in register event types', async () => {
+    expect(
+      await policy.handle({ permission: eventTypeCreatePermission }, alice),
+    ).toEqual({ result: AuthorizeResult.ALLOW });
+    expect(
+      await policy.handle({ permission: eventTypeCreatePermission }),
+    ).toEqual({ result: AuthorizeResult.DENY });
+  });
+
+  it("lets owners change their types: a condition on the user's ownership", async () => {
+    expect(
+      await policy.handle({ permission: eventTypeUpdatePermission }, alice),
+    ).toEqual({
+      result: AuthorizeResult.CONDITIONAL,
+      pluginId: 'event-schemas',
+      resourceType: 'event-type',
+      conditions: {
+        rule: 'IS_OWNER',
+        resourceType: 'event-type',
+        params: {
+          owners: ['user:default/alice', 'group:default/playback'],
+        },
+      },
+    });
+  });
+
+  it('lets admins (group refs compared without case) change and delete anything', async () => {
+    for (const permission of [
+      eventTypeUpdatePermission,
+      eventTypeDeletePermission,
+    ]) {
+      expect(await policy.handle({ permission }, carol)).toEqual({
+        result: AuthorizeResult.ALLOW,
+      });
+    }
+    expect(
+      await policy.handle({ permission: eventTypeDeletePermission }, alice),
+    ).toEqual({ result: AuthorizeResult.DENY });
+  });
+
+  it("passes other plugins' permissions to the fallback, allowing by default", async () => {
+    const other = createPermission({
+      name: 'catalog.entity.delete',
+      attributes: { action: 'delete' },
+    });
+    expect(await policy.handle({ permission: other }, alice)).toEqual({
+      result: AuthorizeResult.ALLOW,
+    });
+    const strict = new EventSchemasPermissionPolicy({
+      adminGroups: [],
+      fallback: { handle: async () => ({ result: AuthorizeResult.DENY }) },
+    });
+    expect(await strict.handle({ permission: other }, alice)).toEqual({
+      result: AuthorizeResult.DENY,
+    });
+  });
+});
+
+describe('IS_OWNER', () => {
+  const eventType = { owner: 'group:default/playback' } as Parameters<
+    typeof isOwnerRule.apply
+  >[0];
+
+  it('matches when one of the refs owns the type', () => {
+    expect(
+      isOwnerRule.apply(eventType, {
+        owners: ['user:default/alice', 'group:default/Playback'],
+      }),
+    ).toBe(true);
+    expect(
+      isOwnerRule.apply(eventType, { owners: ['group:default/search'] }),
+    ).toBe(false);
+  });
+});
