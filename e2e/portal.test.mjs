@@ -143,6 +143,55 @@ test('both backends report healthy without credentials', async () => {
   }
 });
 
+test('the registry policy decides through the real permission backend', async () => {
+  // A guest's user token, as the browser gets it. Guest is in group playback
+  // once the catalog has read examples/org.yaml: sign-in resolves ownership.
+  await waitForEntity('user/default/guest');
+  const refresh = await fetch(`${backendUrl}/api/auth/guest/refresh`, {
+    headers: { 'X-Requested-With': 'XMLHttpRequest' },
+  });
+  const { token } = (await refresh.json()).backstageIdentity;
+  const api = `${backendUrl}/api/event-schemas/event-types`;
+  const call = (method, path, body, bearer = token) =>
+    fetch(`${api}${path}`, {
+      method,
+      headers: {
+        Authorization: `Bearer ${bearer}`,
+        'Content-Type': 'application/json',
+      },
+      body: body && JSON.stringify(body),
+    });
+
+  const created = await call(
+    'POST',
+    '',
+    {
+      name: 'com.example.billing.paid',
+      owner: 'group:default/data-platform',
+      format: 'jsonschema',
+      schema: { type: 'object' },
+    },
+    'dev-token-local-only',
+  );
+  assert.equal(created.status, 201);
+
+  // Owner: the IS_OWNER condition, applied by the permission backend.
+  const own = await call('PATCH', '/com.example.playback.started', {
+    tags: ['playback', 'audio'],
+  });
+  assert.equal(own.status, 200);
+  const other = await call('PATCH', '/com.example.billing.paid', {
+    lifecycle: 'production',
+  });
+  assert.equal(other.status, 403);
+  assert.match(
+    (await other.json()).error.message,
+    /group:default\/data-platform/,
+  );
+  const removed = await call('DELETE', '/com.example.playback.started');
+  assert.equal(removed.status, 403);
+});
+
 test('a guest signs in, opens Event types and reads an event type in API docs', async () => {
   const page = await browser.newPage({
     viewport: { width: 1400, height: 900 },
