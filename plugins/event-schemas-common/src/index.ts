@@ -8,3 +8,4 @@ export * from './types';
 export * from './permissions';
 export * from './schema';
 export * from './compatibility';
+export * from './catalog';

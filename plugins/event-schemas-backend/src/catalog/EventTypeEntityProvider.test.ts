@@ -9,7 +9,7 @@ import {
   EventTypeVersion,
 } from '@internal/plugin-event-schemas-common';
 import { ANNOTATION_EVENT_TYPE } from './apiEntity';
-import { eventTypeEntityName } from './entityName';
+import { eventTypeEntityName } from '@internal/plugin-event-schemas-common';
 import {
   EventTypeEntityProvider,
   EventTypeReader,

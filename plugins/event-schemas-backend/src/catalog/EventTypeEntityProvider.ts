@@ -18,7 +18,7 @@ import {
   EventTypeVersion,
 } from '@internal/plugin-event-schemas-common';
 import { eventTypeToApiEntity } from './apiEntity';
-import { eventTypeEntityName } from './entityName';
+import { eventTypeEntityName } from '@internal/plugin-event-schemas-common';
 import { EventTypeChangedPayload } from './events';
 
 /**

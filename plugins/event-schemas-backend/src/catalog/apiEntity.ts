@@ -9,7 +9,7 @@ import {
 } from '@internal/plugin-event-schemas-common';
 import { stringify } from 'yaml';
 import { eventTypeAsyncApiDocument } from './asyncApiDocument';
-import { eventTypeEntityName } from './entityName';
+import { eventTypeEntityName } from '@internal/plugin-event-schemas-common';
 
 /**
  * Annotation holding the name of the event type an `API` entity describes;

@@ -10,7 +10,7 @@ export {
   eventTypeToApiEntity,
 } from './apiEntity';
 export { eventTypeAsyncApiDocument } from './asyncApiDocument';
-export { eventTypeEntityName } from './entityName';
+export { eventTypeEntityName } from '@internal/plugin-event-schemas-common';
 export {
   EVENT_SCHEMAS_TOPIC,
   isEventTypeChangedPayload,

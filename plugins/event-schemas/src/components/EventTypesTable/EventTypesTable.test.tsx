@@ -3,6 +3,7 @@ import {
   registerMswTestHooks,
   renderInTestApp,
 } from '@backstage/frontend-test-utils';
+import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { EventType } from '@internal/plugin-event-schemas-common';
 import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
@@ -46,6 +47,7 @@ describe('EventTypesTable', () => {
     });
     return renderInTestApp(<EventTypesTable />, {
       apis: [[eventSchemasApiRef, client]],
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
     });
   };
 
@@ -57,9 +59,13 @@ describe('EventTypesTable', () => {
     );
     await render();
 
-    expect(
-      await screen.findByText('com.example.playback.started'),
-    ).toBeInTheDocument();
+    const link = await screen.findByRole('link', {
+      name: 'com.example.playback.started',
+    });
+    expect(link).toHaveAttribute(
+      'href',
+      '/catalog/default/api/com.example.playback.started',
+    );
     expect(screen.getByText('Playback started')).toBeInTheDocument();
     expect(screen.getByText('group:default/playback')).toBeInTheDocument();
     expect(screen.getByText('v3')).toBeInTheDocument();

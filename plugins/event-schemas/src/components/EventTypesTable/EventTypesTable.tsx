@@ -6,7 +6,11 @@ import {
   TableColumn,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import { EventType } from '@internal/plugin-event-schemas-common';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import {
+  EventType,
+  eventTypeEntityName,
+} from '@internal/plugin-event-schemas-common';
 import Button from '@material-ui/core/Button';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { eventSchemasApiRef } from '../../api';
@@ -16,9 +20,17 @@ const columns: TableColumn<EventType>[] = [
     title: 'Name',
     field: 'name',
     highlight: true,
+    // The name opens the type's API entity (made by the catalog module).
     render: row => (
       <>
-        <div>{row.name}</div>
+        <EntityRefLink
+          entityRef={{
+            kind: 'API',
+            namespace: 'default',
+            name: eventTypeEntityName(row.name),
+          }}
+          title={row.name}
+        />
         {row.title && <div style={{ opacity: 0.7 }}>{row.title}</div>}
       </>
     ),

@@ -1,0 +1,1 @@
+export { eventTypeEntityName } from './entityName';
