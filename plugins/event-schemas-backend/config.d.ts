@@ -53,12 +53,12 @@ export interface Config {
     };
     demoData?: {
       /**
-       * A folder of demo event types (JSON bodies of POST /event-types, plus
+       * Folders of demo event types (JSON bodies of POST /event-types, plus
        * optional `versions`), registered at startup unless already there.
-       * For local portals; leave unset in production.
+       * For local portals; app-config.production.yaml sets it to [].
        * @visibility backend
        */
-      directory?: string;
+      directories?: string[];
     };
     /** The catalog module that turns event types into API entities. */
     catalog?: {

@@ -75,14 +75,17 @@ export const eventSchemasPlugin = createBackendPlugin({
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
 
-        const demoData = deps.config.getOptionalString(
-          'eventSchemas.demoData.directory',
-        );
-        if (demoData) {
+        const demoData =
+          deps.config.getOptionalStringArray(
+            'eventSchemas.demoData.directories',
+          ) ?? [];
+        if (demoData.length > 0) {
           // After startup, so that the catalog hears about the demo types.
-          deps.lifecycle.addStartupHook(() =>
-            seedDemoData({ registry, directory: demoData, logger }),
-          );
+          deps.lifecycle.addStartupHook(async () => {
+            for (const directory of demoData) {
+              await seedDemoData({ registry, directory, logger });
+            }
+          });
         }
       },
     });

@@ -6,10 +6,10 @@ import {
 } from '@backstage/plugin-catalog-node';
 import {
   EventType,
+  eventTypeEntityName,
   EventTypeVersion,
 } from '@internal/plugin-event-schemas-common';
 import { ANNOTATION_EVENT_TYPE } from './apiEntity';
-import { eventTypeEntityName } from '@internal/plugin-event-schemas-common';
 import {
   EventTypeEntityProvider,
   EventTypeReader,

@@ -15,10 +15,10 @@ import {
 } from '@backstage/plugin-catalog-node';
 import {
   EventType,
+  eventTypeEntityName,
   EventTypeVersion,
 } from '@internal/plugin-event-schemas-common';
 import { eventTypeToApiEntity } from './apiEntity';
-import { eventTypeEntityName } from '@internal/plugin-event-schemas-common';
 import { EventTypeChangedPayload } from './events';
 
 /**

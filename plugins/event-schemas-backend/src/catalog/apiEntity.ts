@@ -5,11 +5,11 @@ import {
 } from '@backstage/catalog-model';
 import {
   EventType,
+  eventTypeEntityName,
   EventTypeVersion,
 } from '@internal/plugin-event-schemas-common';
 import { stringify } from 'yaml';
 import { eventTypeAsyncApiDocument } from './asyncApiDocument';
-import { eventTypeEntityName } from '@internal/plugin-event-schemas-common';
 
 /**
  * Annotation holding the name of the event type an `API` entity describes;
