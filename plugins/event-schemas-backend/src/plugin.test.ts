@@ -52,11 +52,11 @@ function permissionStandIn(knex: Knex) {
     adminGroups: ['group:default/data-platform'],
   });
   const isConditionMet = createConditionAuthorizer([isOwnerRule]);
+  const store = DatabaseEventTypeStore.create({
+    database: { getClient: async () => knex, migrations: { skip: true } },
+  });
   return mockServices.permissions.mock({
     authorize: async (requests, { credentials }) => {
-      const store = await DatabaseEventTypeStore.create({
-        database: { getClient: async () => knex, migrations: { skip: true } },
-      });
       const ref = (credentials.principal as { userEntityRef: string })
         .userEntityRef;
       const user = {
@@ -71,7 +71,7 @@ function permissionStandIn(knex: Knex) {
           if (decision.result !== AuthorizeResult.CONDITIONAL) return decision;
           const resourceRef = (query as { resourceRef?: string }).resourceRef;
           const eventType = resourceRef
-            ? await store.getEventType(resourceRef)
+            ? await (await store).getEventType(resourceRef)
             : undefined;
           return {
             result: isConditionMet(decision, eventType)

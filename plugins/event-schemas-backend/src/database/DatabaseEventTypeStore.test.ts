@@ -26,7 +26,8 @@ const version = (
 ): NewVersion => ({
   schema: `{"v":${n}}`,
   fingerprint: `sha256:${n}`,
-  fieldPaths,
+  // What listFields gives: the name is the path's last segment.
+  fields: fieldPaths.map(path => ({ path, name: path.split('.').pop()! })),
   createdBy: 'user:default/alice',
 });
 

@@ -333,25 +333,15 @@ async function insertVersion(options: {
   });
   // Only the latest version's fields are searchable.
   await tx('event_type_fields').where({ event_type: name }).delete();
-  const paths = [...new Set(version.fieldPaths)];
-  for (let i = 0; i < paths.length; i += 200) {
+  for (let i = 0; i < version.fields.length; i += 200) {
     await tx('event_type_fields').insert(
-      paths.slice(i, i + 200).map(path => ({
+      version.fields.slice(i, i + 200).map(({ path, name: field }) => ({
         event_type: name,
         path,
-        name: lastSegment(path),
+        name: field,
       })),
     );
   }
-}
-
-// `tracks[].id` -> `id`; `user.id` -> `id`; `payload.{}` -> `payload`.
-function lastSegment(path: string): string {
-  const segments = path
-    .split('.')
-    .map(s => s.replace(/(\[\]|\{\})+$/, ''))
-    .filter(s => s.length > 0 && s !== '{}');
-  return segments[segments.length - 1] ?? path;
 }
 
 function toEventType(row: EventTypeRow): EventType {

@@ -28,8 +28,8 @@ export type NewEventType = Omit<
 export type NewVersion = {
   schema: string;
   fingerprint: string;
-  /** Dotted paths of every field, for the field-name filter. */
-  fieldPaths: string[];
+  /** Every field (as `listFields` gives them), for the field-name filter. */
+  fields: Array<{ path: string; name: string }>;
   createdBy: string;
 };
 

@@ -2,6 +2,7 @@ import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
   canonicalSchema,
   checkCompatibility,
+  compileValidator,
   CompatibilityResult,
   Deprecation,
   EventType,
@@ -11,6 +12,7 @@ import {
   listFields,
   parseSchema,
   SchemaError,
+  SchemaValidator,
 } from '@internal/plugin-event-schemas-common';
 import { createHash } from 'node:crypto';
 import {
@@ -25,7 +27,6 @@ import {
   UpdateEventTypeRequest,
 } from '../service/requests';
 import { TtlCache } from './TtlCache';
-import { ValidatorCache } from './ValidatorCache';
 
 /** What happened to an event type, for whoever keeps a copy or tells people. */
 export type EventTypeChange =
@@ -65,7 +66,14 @@ export class SchemaRegistry {
   private readonly store: EventTypeStore;
   private readonly config: RegistryConfig;
   private readonly onChange: (change: EventTypeChange) => Promise<void>;
-  private readonly validators = new ValidatorCache();
+  /**
+   * Compiled validators per event type version. Versions are immutable, so
+   * entries never expire; the least recently used go beyond 1000.
+   */
+  private readonly validators = new TtlCache<SchemaValidator>({
+    ttlMs: Infinity,
+    maxEntries: 1000,
+  });
   /** Event type and version per `validate` call: see {@link TtlCache}. */
   private readonly lookups: TtlCache<{
     eventType: EventType;
@@ -107,6 +115,10 @@ export class SchemaRegistry {
     const eventType = await this.store.getEventType(name);
     if (!eventType) throw new NotFoundError(`No event type named '${name}'`);
     return eventType;
+  }
+
+  async hasEventType(name: string): Promise<boolean> {
+    return (await this.store.getEventType(name)) !== undefined;
   }
 
   async createEventType(options: {
@@ -187,10 +199,7 @@ export class SchemaRegistry {
       checkFieldsExist({
         fields: request.personalDataFields,
         version: {
-          fieldPaths: listFields({
-            format: current.format,
-            schema: latest.schema,
-          }).map(f => f.path),
+          fields: listFields({ format: current.format, schema: latest.schema }),
         },
       });
     }
@@ -311,12 +320,11 @@ export class SchemaRegistry {
         version: await this.getVersion({ name: options.type, version: wanted }),
       }),
     );
-    const validator = this.validators.get({
-      eventType: eventType.name,
-      version: version.version,
-      format: eventType.format,
-      schema: version.schema,
-    });
+    const validator = await this.validators.getOrLoad(
+      `${eventType.name}\u0000${version.version}`,
+      async () =>
+        compileValidator({ format: eventType.format, schema: version.schema }),
+    );
     return { ...validator(options.data), version: version.version };
   }
 
@@ -347,7 +355,7 @@ export class SchemaRegistry {
       fingerprint: `sha256:${createHash('sha256')
         .update(canonical)
         .digest('hex')}`,
-      fieldPaths: listFields({ format, schema }).map(field => field.path),
+      fields: listFields({ format, schema }),
       createdBy,
     };
   }
@@ -374,9 +382,9 @@ export class SchemaRegistry {
 
 function checkFieldsExist(options: {
   fields: string[];
-  version: Pick<NewVersion, 'fieldPaths'>;
+  version: Pick<NewVersion, 'fields'>;
 }) {
-  const known = new Set(options.version.fieldPaths);
+  const known = new Set(options.version.fields.map(field => field.path));
   const unknown = options.fields.filter(field => !known.has(field));
   if (unknown.length > 0) {
     const list = [...known].slice(0, 20).join(', ');

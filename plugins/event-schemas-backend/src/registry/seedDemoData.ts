@@ -31,10 +31,7 @@ export async function seedDemoData(options: {
         value: body,
         what: `demo event type in ${file}`,
       });
-      const existing = await registry
-        .getEventType(request.name)
-        .catch(() => undefined);
-      if (existing) continue;
+      if (await registry.hasEventType(request.name)) continue;
       const createdBy = 'service:demo-data';
       await registry.createEventType({ request, createdBy });
       for (const schema of versions as unknown[]) {

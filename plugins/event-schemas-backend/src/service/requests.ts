@@ -72,6 +72,14 @@ const schemaText = z
     typeof value === 'string' ? value : JSON.stringify(value),
   );
 
+const format = z.enum(EVENT_TYPE_FORMATS, {
+  message: `must be one of ${EVENT_TYPE_FORMATS.join(', ')}`,
+});
+
+const compatibility = z.enum(COMPATIBILITY_MODES, {
+  message: `must be one of ${COMPATIBILITY_MODES.join(', ')}`,
+});
+
 const deprecation = z
   .strictObject({
     reason: z.string().min(1, 'must say why'),
@@ -91,14 +99,8 @@ export const createEventTypeRequest = z.strictObject({
   owner: groupRef,
   lifecycle: lifecycle.optional(),
   tags: z.array(tag).max(50).optional(),
-  format: z.enum(EVENT_TYPE_FORMATS, {
-    message: `must be one of ${EVENT_TYPE_FORMATS.join(', ')}`,
-  }),
-  compatibility: z
-    .enum(COMPATIBILITY_MODES, {
-      message: `must be one of ${COMPATIBILITY_MODES.join(', ')}`,
-    })
-    .optional(),
+  format,
+  compatibility: compatibility.optional(),
   retention: retention.optional(),
   sla: z.strictObject({ maxLateness: duration }).optional(),
   personalDataFields: z.array(z.string().min(1)).max(500).optional(),
@@ -112,11 +114,7 @@ export const updateEventTypeRequest = z.strictObject({
   owner: groupRef.optional(),
   lifecycle: lifecycle.optional(),
   tags: z.array(tag).max(50).optional(),
-  compatibility: z
-    .enum(COMPATIBILITY_MODES, {
-      message: `must be one of ${COMPATIBILITY_MODES.join(', ')}`,
-    })
-    .optional(),
+  compatibility: compatibility.optional(),
   retention: retention.optional(),
   sla: z.strictObject({ maxLateness: duration }).optional(),
   personalDataFields: z.array(z.string().min(1)).max(500).optional(),
@@ -139,11 +137,7 @@ export const validateRequest = z.strictObject({
 export const listQuery = z.strictObject({
   owner: groupRef.optional(),
   text: z.string().max(200).optional(),
-  format: z
-    .enum(EVENT_TYPE_FORMATS, {
-      message: `must be one of ${EVENT_TYPE_FORMATS.join(', ')}`,
-    })
-    .optional(),
+  format: format.optional(),
   lifecycle: z.string().optional(),
   field: z.string().max(255).optional(),
   limit: z.coerce

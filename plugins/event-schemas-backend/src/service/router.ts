@@ -82,7 +82,12 @@ export async function createRouter(options: {
     next();
   });
   router.use(express.json({ limit: bodyLimit }));
-  router.use(bodyParserErrors(bodyLimit));
+  router.use(
+    bodyParserErrors({
+      bodyLimit,
+      maxSchemaBytes: options.config.limits.maxSchemaBytes,
+    }),
+  );
 
   // Unauthenticated (see plugin.ts) so load balancers and scripts can probe it.
   router.get('/health', async (_req, res) => {
@@ -383,14 +388,15 @@ function principalRef(credentials: BackstageCredentials): string {
 }
 
 // body-parser's own errors carry a status but terse messages; say what to do.
-function bodyParserErrors(limit: number) {
+function bodyParserErrors(limits: {
+  bodyLimit: number;
+  maxSchemaBytes: number;
+}) {
   return (error: any, _req: Request, _res: Response, next: NextFunction) => {
     if (error?.type === 'entity.too.large') {
       next(
         new PayloadTooLargeError(
-          `The request body is over ${limit} bytes; schemas may be at most ${Math.floor(
-            (limit - 64 * 1024) / 2,
-          )} bytes (eventSchemas.limits.maxSchemaBytes)`,
+          `The request body is over ${limits.bodyLimit} bytes; schemas may be at most ${limits.maxSchemaBytes} bytes (eventSchemas.limits.maxSchemaBytes)`,
         ),
       );
     } else if (error?.type === 'entity.parse.failed') {
