@@ -70,6 +70,11 @@ before(async () => {
       ...process.env,
       BROWSER: 'none',
       APP_CONFIG_backend_database_connection_directory: join(dataDir, 'sqlite'),
+      APP_CONFIG_deliveryPipeline_transport_directory: join(
+        dataDir,
+        'transport',
+      ),
+      APP_CONFIG_deliveryPipeline_storage_directory: join(dataDir, 'storage'),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

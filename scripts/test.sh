@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: type check, lint, unit and integration
-# tests (SQLite and PostgreSQL) and the end-to-end test in headless Chromium.
+# tests (SQLite and PostgreSQL), the crash tests of the delivery pipeline and
+# the end-to-end test in headless Chromium.
 # Installs what it needs on the first run (see scripts/bootstrap.sh).
 #
 # Environment:
-#   TEST_POSTGRES_URL  PostgreSQL server for the database tests
+#   TEST_POSTGRES_URL  PostgreSQL server for the database and crash tests
 #                      (default postgresql://postgres@127.0.0.1:5432)
 #   CHROMIUM_PATH      Chromium for the e2e test (default /usr/bin/chromium)
 #   CI=true            a missing PostgreSQL server or Chromium is a failure,
@@ -45,6 +46,11 @@ step "Unit and integration tests"
 # the log shows each database test running on SQLITE_3 and POSTGRES_<major>.
 CI=true yarn backstage-cli repo test --ci --verbose
 
+step "Reliability (crash tests)"
+# A real pipeline backend, SIGKILLed under load on SQLite and PostgreSQL:
+# every acknowledged event must reach the raw partitions. No browser needed.
+node --test --test-reporter=spec 'e2e/pipeline-*.test.mjs'
+
 step "End-to-end (headless Chromium)"
 chromium_path="${CHROMIUM_PATH:-/usr/bin/chromium}"
 if [ ! -x "$chromium_path" ] && is_ci; then
@@ -55,7 +61,7 @@ if [ ! -x "$chromium_path" ] && is_ci; then
     die "Could not install chromium with apt-get; install it or set CHROMIUM_PATH."
 fi
 if [ -x "$chromium_path" ]; then
-  CHROMIUM_PATH="$chromium_path" node --test --test-reporter=spec 'e2e/*.test.mjs'
+  CHROMIUM_PATH="$chromium_path" node --test --test-reporter=spec 'e2e/portal*.test.mjs'
   echo "Screenshots: test-results/e2e/"
 else
   note "End-to-end SKIPPED: no Chromium at ${chromium_path}. Install it (apt-get install chromium) or set CHROMIUM_PATH."

@@ -3,19 +3,139 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
+import { createServiceFactory } from '@backstage/backend-plugin-api';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { notificationService } from '@backstage/plugin-notifications-node';
+// The real registry, beside the pipeline as in the portal: ingest reads
+// schemas from its HTTP API.
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
+import eventSchemasPlugin from '@internal/plugin-event-schemas-backend';
+import { CloudEvent, HTTP } from 'cloudevents';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import request from 'supertest';
 import { deliveryPipelinePlugin } from './plugin';
 
-describe('deliveryPipelinePlugin', () => {
-  async function startBackend() {
-    const { server } = await startTestBackend({
-      features: [deliveryPipelinePlugin, mockServices.database.factory()],
-    });
-    return server;
-  }
+jest.setTimeout(60_000);
 
+const PLAYBACK = 'com.example.playback.started';
+const examples = path.resolve(__dirname, '../../../examples/event-types');
+const user = mockCredentials.user.header();
+
+type Server = Awaited<ReturnType<typeof startTestBackend>>['server'];
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  await Promise.all(cleanups.splice(0).map(cleanup => cleanup()));
+});
+
+/**
+ * The pipeline with the real schema registry beside it (seeded with the
+ * repo's demo event types), on throw-away folders.
+ */
+async function startPipeline(
+  deliveryPipeline: { transport?: object; consumer?: object; ingest?: object } = {},
+) {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'pipeline-test-'));
+  const backend = await startTestBackend({
+    features: [
+      deliveryPipelinePlugin,
+      eventSchemasPlugin,
+      mockServices.database.factory(),
+      mockServices.rootConfig.factory({
+        data: {
+          eventSchemas: { demoData: { directories: [examples] } },
+          deliveryPipeline: {
+            ...deliveryPipeline,
+            transport: {
+              directory: path.join(dir, 'transport'),
+              ...deliveryPipeline.transport,
+            },
+            storage: { directory: path.join(dir, 'storage') },
+            consumer: {
+              pollInterval: { milliseconds: 50 },
+              ...deliveryPipeline.consumer,
+            },
+          },
+        },
+      }),
+      catalogServiceMock.factory({ entities: [] }),
+      createServiceFactory({
+        service: notificationService,
+        deps: {},
+        factory: () => ({ send: async () => {} }),
+      }),
+    ],
+  });
+  cleanups.push(async () => {
+    await backend.stop();
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+  return { server: backend.server, storage: path.join(dir, 'storage') };
+}
+
+function playback(
+  id: string,
+  data: object = { user_id: 'u1', track_id: 't1' },
+) {
+  return new CloudEvent({
+    id,
+    type: PLAYBACK,
+    source: '//playback-service/eu-west-1',
+    data,
+  });
+}
+
+function send(server: Server, message: { headers: object; body: unknown }) {
+  return request(server)
+    .post('/api/delivery-pipeline/events')
+    .set(message.headers as Record<string, string>)
+    .set('Authorization', user)
+    .send(message.body as string);
+}
+
+/** Every line of every raw partition file. */
+async function rawLines(storage: string): Promise<Array<Record<string, any>>> {
+  const lines: Array<Record<string, any>> = [];
+  const walk = async (dir: string): Promise<void> => {
+    for (const entry of await fs.readdir(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) await walk(full);
+      else if (entry.name.endsWith('.ndjson.gz')) {
+        const text = gunzipSync(await fs.readFile(full)).toString();
+        lines.push(
+          ...text
+            .trim()
+            .split('\n')
+            .map(line => JSON.parse(line)),
+        );
+      }
+    }
+  };
+  await walk(path.join(storage, 'raw')).catch(() => {});
+  return lines;
+}
+
+async function waitForRaw(storage: string, ids: string[]) {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const lines = await rawLines(storage);
+    const found = new Set(lines.map(line => line.id));
+    if (ids.every(id => found.has(id))) return lines;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `Not in raw partitions: ${ids.filter(id => !found.has(id))}`,
+      );
+    }
+    await new Promise(resolve => setTimeout(resolve, 100));
+  }
+}
+
+describe('deliveryPipelinePlugin', () => {
   it('answers the health check without credentials', async () => {
-    const server = await startBackend();
+    const { server } = await startPipeline();
     const res = await request(server)
       .get('/api/delivery-pipeline/health')
       .set('Authorization', mockCredentials.none.header());
@@ -23,27 +143,288 @@ describe('deliveryPipelinePlugin', () => {
     expect(res.body).toEqual({ status: 'ok' });
   });
 
-  it('lists partitions for a signed-in user and refuses anonymous callers', async () => {
-    const server = await startBackend();
-    await request(server)
-      .get('/api/delivery-pipeline/partitions')
-      .set('Authorization', mockCredentials.user.header())
-      .expect(200, { items: [] });
+  it('takes events from the CloudEvents SDK in structured and binary mode into raw partitions', async () => {
+    const { server, storage } = await startPipeline();
+    const structured = await send(server, HTTP.structured(playback('s-1')));
+    expect(structured.status).toBe(202);
+    expect(structured.body).toEqual({ accepted: 1, rejected: [] });
 
-    const anonymous = await request(server)
-      .get('/api/delivery-pipeline/partitions')
-      .set('Authorization', mockCredentials.none.header());
-    expect(anonymous.status).toBe(401);
+    const binary = HTTP.binary(playback('b-1'));
+    expect((await send(server, binary)).status).toBe(202);
+    // The binding wants non-ASCII header values percent-encoded (the SDK
+    // sends them raw, and gets a 400 that shows the encoded value to send).
+    const encoded = HTTP.binary(playback('b-2').cloneWith({ subject: 'x' }));
+    const headers = encoded.headers as Record<string, string>;
+    headers['ce-subject'] = 'Zo%C3%AB%E2%80%99s playlist';
+    expect((await send(server, encoded)).status).toBe(202);
+
+    const lines = await waitForRaw(storage, ['s-1', 'b-1', 'b-2']);
+    const byId = Object.fromEntries(lines.map(line => [line.id, line]));
+    expect(byId['s-1']).toMatchObject({
+      specversion: '1.0',
+      type: PLAYBACK,
+      source: '//playback-service/eu-west-1',
+      data: { user_id: 'u1', track_id: 't1' },
+      receivedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
+    expect(byId['b-1'].data).toEqual({ user_id: 'u1', track_id: 't1' });
+    expect(byId['b-2'].subject).toBe('Zoë’s playlist');
+
+    // One hourly partition, laid out by receive time.
+    const receivedAt = new Date(byId['s-1'].receivedAt);
+    const hour = receivedAt.toISOString().slice(11, 13);
+    const day = receivedAt.toISOString().slice(0, 10);
+    const files = await fs.readdir(
+      path.join(storage, 'raw', PLAYBACK, day, hour),
+    );
+    expect(files.every(f => /^part-.+\.ndjson\.gz$/.test(f))).toBe(true);
+
+    const partitions = await request(server)
+      .get(`/api/delivery-pipeline/partitions?eventType=${PLAYBACK}`)
+      .set('Authorization', user);
+    expect(partitions.body.items).toEqual([
+      expect.objectContaining({
+        eventType: PLAYBACK,
+        state: 'open',
+        counts: expect.objectContaining({ received: 3 }),
+      }),
+    ]);
   });
 
-  it('explains a malformed time window with 400', async () => {
-    const server = await startBackend();
+  it('accepts the good events of a gzipped batch and keeps the bad ones with their reasons', async () => {
+    const { server, storage } = await startPipeline();
+    const batch = [
+      playback('ok-1'),
+      playback('bad-1', { user_id: 42, track_id: 't1' }),
+      { specversion: '1.0', id: 'no-type', source: '//x' },
+      playback('ok-2'),
+      new CloudEvent({
+        id: 'ghost-1',
+        type: 'com.example.ghost',
+        source: '//x',
+        data: {},
+      }),
+    ];
     const res = await request(server)
-      .get('/api/delivery-pipeline/partitions?from=yesterday')
-      .set('Authorization', mockCredentials.user.header());
-    expect(res.status).toBe(400);
-    expect(res.body.error.message).toBe(
-      "Query parameter 'from' must be an ISO 8601 time, such as 2026-11-23T10:00:00Z; got 'yesterday'",
+      .post('/api/delivery-pipeline/events')
+      .set('Authorization', user)
+      .set('Content-Type', 'application/cloudevents-batch+json')
+      .set('Content-Encoding', 'gzip')
+      // As bytes: superagent would serialize a Buffer as JSON for a +json type.
+      .serialize((body: Buffer) => body as unknown as string)
+      .send(gzipSync(JSON.stringify(batch)));
+    expect(res.status).toBe(202);
+    expect(res.body.accepted).toBe(2);
+    expect(res.body.rejected).toEqual([
+      {
+        index: 1,
+        id: 'bad-1',
+        reason: expect.stringContaining(
+          `data does not follow version 2 of '${PLAYBACK}'`,
+        ),
+      },
+      { index: 2, id: 'no-type', reason: expect.stringContaining('type') },
+      {
+        index: 4,
+        id: 'ghost-1',
+        reason:
+          "Unknown event type 'com.example.ghost': register it in the schema registry before sending events of it",
+      },
+    ]);
+    await waitForRaw(storage, ['ok-1', 'ok-2']);
+
+    const failed = await request(server)
+      .get(`/api/delivery-pipeline/failed-events?eventType=${PLAYBACK}`)
+      .set('Authorization', user);
+    expect(failed.status).toBe(200);
+    expect(failed.body.items).toEqual([
+      expect.objectContaining({
+        eventType: PLAYBACK,
+        eventId: 'bad-1',
+        source: '//playback-service/eu-west-1',
+        reason: res.body.rejected[0].reason,
+        payloadTruncated: false,
+        producer: 'user:default/mock',
+      }),
+    ]);
+    expect(JSON.parse(failed.body.items[0].payload).data).toEqual({
+      user_id: 42,
+      track_id: 't1',
+    });
+    const all = await request(server)
+      .get('/api/delivery-pipeline/failed-events')
+      .set('Authorization', user);
+    expect(all.body.items).toHaveLength(3);
+  });
+
+  it('refuses a single bad event with 400 and the reason, and keeps it', async () => {
+    const { server } = await startPipeline();
+    const res = await send(
+      server,
+      HTTP.structured(playback('bad-2', { user_id: 'u1' })),
     );
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(
+      /^data does not follow version 2 of 'com\.example\.playback\.started': .*track_id/,
+    );
+    const failed = await request(server)
+      .get('/api/delivery-pipeline/failed-events')
+      .set('Authorization', user);
+    expect(
+      failed.body.items.map((e: { eventId: string }) => e.eventId),
+    ).toEqual(['bad-2']);
+  });
+
+  it('checks data against the version named by dataschema', async () => {
+    const { server } = await startPipeline();
+    const withSource = { user_id: 'u1', track_id: 't1', source: 'album' };
+    const url = (version: number) =>
+      `http://localhost/api/event-schemas/event-types/${PLAYBACK}/versions/${version}`;
+    // Version 2 added `source`; version 1 is closed and refuses it.
+    const v2 = playback('v2', withSource).cloneWith({ dataschema: url(2) });
+    expect((await send(server, HTTP.structured(v2))).status).toBe(202);
+    const v1 = playback('v1', withSource).cloneWith({ dataschema: url(1) });
+    const refused = await send(server, HTTP.structured(v1));
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.message).toMatch(/version 1 of/);
+    const v9 = playback('v9').cloneWith({ dataschema: url(9) });
+    expect((await send(server, HTTP.structured(v9))).body.error.message).toBe(
+      `Event type '${PLAYBACK}' has no version 9; its latest is 2`,
+    );
+    const elsewhere = playback('x').cloneWith({
+      dataschema: 'https://schemas.example.com/playback.json',
+    });
+    expect(
+      (await send(server, HTTP.structured(elsewhere))).body.error.message,
+    ).toMatch(/is not a schema registry version URL/);
+  });
+
+  it('replays failed events once their schema accepts them', async () => {
+    const { server, storage } = await startPipeline();
+    const withCountry = { user_id: 'u1', track_id: 't1', country: 'SE' };
+    expect(
+      (await send(server, HTTP.structured(playback('late-1', withCountry))))
+        .status,
+    ).toBe(400);
+
+    // Nothing changed yet: it fails again, with the same reason.
+    const early = await request(server)
+      .post('/api/delivery-pipeline/failed-events/replay')
+      .set('Authorization', user)
+      .send({ eventType: PLAYBACK });
+    expect(early.body).toMatchObject({
+      replayed: 0,
+      failedAgain: [{ reason: expect.stringContaining('country') }],
+    });
+
+    // The owner adds the field (a compatible change), then replays.
+    const latest = await request(server)
+      .get(`/api/event-schemas/event-types/${PLAYBACK}/versions/latest`)
+      .set('Authorization', user);
+    const schema = JSON.parse(latest.body.schema);
+    schema.properties.country = { type: 'string' };
+    const registered = await request(server)
+      .post(`/api/event-schemas/event-types/${PLAYBACK}/versions`)
+      .set('Authorization', user)
+      .send({ schema });
+    expect(registered.status).toBe(201);
+
+    const replay = await request(server)
+      .post('/api/delivery-pipeline/failed-events/replay')
+      .set('Authorization', user)
+      .send({ eventType: PLAYBACK });
+    expect(replay.status).toBe(200);
+    expect(replay.body).toEqual({ replayed: 1, failedAgain: [], more: false });
+    const lines = await waitForRaw(storage, ['late-1']);
+    expect(lines.find(line => line.id === 'late-1')?.data).toEqual(withCountry);
+
+    const left = await request(server)
+      .get('/api/delivery-pipeline/failed-events')
+      .set('Authorization', user);
+    expect(left.body.items).toEqual([]);
+  });
+
+  it('answers requests it cannot take with the documented status', async () => {
+    const { server } = await startPipeline({
+      ingest: { maxRequestBytes: 4096, maxEventBytes: 1024, maxBatchEvents: 3 },
+    });
+    const post = () =>
+      request(server)
+        .post('/api/delivery-pipeline/events')
+        .set('Authorization', user);
+
+    const anonymous = await request(server)
+      .post('/api/delivery-pipeline/events')
+      .set('Authorization', mockCredentials.none.header())
+      .set(HTTP.structured(playback('a')).headers as Record<string, string>)
+      .send(HTTP.structured(playback('a')).body as string);
+    expect(anonymous.status).toBe(401);
+
+    const text = await post().set('Content-Type', 'text/plain').send('hello');
+    expect(text.status).toBe(415);
+    expect(text.body.error.message).toMatch(/application\/cloudevents\+json/);
+
+    const big = await post()
+      .set('Content-Type', 'application/cloudevents-batch+json')
+      .send(
+        JSON.stringify([
+          playback('x', { user_id: 'u'.repeat(5000), track_id: 't' }),
+        ]),
+      );
+    expect(big.status).toBe(413);
+
+    const bigEvent = HTTP.structured(
+      playback('big', { user_id: 'u'.repeat(2000), track_id: 't' }),
+    );
+    const tooLarge = await send(server, bigEvent);
+    expect(tooLarge.status).toBe(413);
+    expect(tooLarge.body.error.message).toMatch(/^Event too large/);
+
+    const tooMany = await post()
+      .set('Content-Type', 'application/cloudevents-batch+json')
+      .send(JSON.stringify([1, 2, 3, 4].map(i => playback(`m${i}`))));
+    expect(tooMany.status).toBe(413);
+
+    const malformed = await post()
+      .set('Content-Type', 'application/cloudevents+json')
+      .send('{"specversion": "1.0",');
+    expect(malformed.status).toBe(400);
+  });
+
+  it('limits a producer to its event types and sources', async () => {
+    const { server } = await startPipeline({
+      ingest: {
+        producers: [
+          {
+            subject: 'user:default/mock',
+            eventTypes: ['com.example.search.*'],
+          },
+        ],
+      },
+    });
+    const res = await send(server, HTTP.structured(playback('p-1')));
+    expect(res.status).toBe(403);
+    expect(res.body.error.message).toBe(
+      `Producer 'user:default/mock' may not send events of type '${PLAYBACK}' (deliveryPipeline.ingest.producers)`,
+    );
+  });
+
+  it('answers 429 with Retry-After while the transport is full', async () => {
+    const { server } = await startPipeline({
+      transport: { maxBacklogEvents: 3 },
+      // The consumer waits, so the backlog stays.
+      consumer: { pollInterval: { hours: 1 } },
+    });
+    const batch = (prefix: string) =>
+      request(server)
+        .post('/api/delivery-pipeline/events')
+        .set('Authorization', user)
+        .set('Content-Type', 'application/cloudevents-batch+json')
+        .send(JSON.stringify([1, 2, 3].map(i => playback(`${prefix}${i}`))));
+    expect((await batch('a')).status).toBe(202);
+    const full = await batch('b');
+    expect(full.status).toBe(429);
+    expect(Number(full.headers['retry-after'])).toBeGreaterThan(0);
+    expect(full.body.error.name).toBe('TransportFullError');
   });
 });

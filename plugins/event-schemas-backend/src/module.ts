@@ -11,7 +11,7 @@ import { EventTypeEntityProvider } from './catalog/EventTypeEntityProvider';
 import {
   EVENT_SCHEMAS_TOPIC,
   isEventTypeChangedPayload,
-} from './catalog/events';
+} from '@internal/plugin-event-schemas-common';
 import { HttpEventTypeReader } from './catalog/HttpEventTypeReader';
 
 const SCHEDULE_CONFIG_KEY = 'eventSchemas.catalog.schedule';

@@ -9,3 +9,5 @@ export * from './permissions';
 export * from './schema';
 export * from './compatibility';
 export * from './catalog';
+export * from './events';
+export * from './cache';

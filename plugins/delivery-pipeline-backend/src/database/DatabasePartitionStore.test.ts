@@ -1,5 +1,6 @@
 import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
 import { DatabasePartitionStore } from './DatabasePartitionStore';
+import { migrateDatabase } from './migrateDatabase';
 
 jest.setTimeout(60_000);
 
@@ -10,9 +11,8 @@ describe('DatabasePartitionStore', () => {
 
   async function createStore(databaseId: TestDatabaseId) {
     const knex = await databases.init(databaseId);
-    const store = await DatabasePartitionStore.create({
-      database: { getClient: async () => knex },
-    });
+    await migrateDatabase({ getClient: async () => knex });
+    const store = new DatabasePartitionStore(knex);
     return { knex, store };
   }
 
@@ -97,6 +97,54 @@ describe('DatabasePartitionStore', () => {
         ['com.example.checkout.completed', '2026-11-23T10:00:00.000Z'],
         ['com.example.playback.started', '2026-11-23T10:00:00.000Z'],
       ]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'adds raw files to their partitions counters, opening new partitions, %p',
+    async databaseId => {
+      const { knex, store } = await createStore(databaseId);
+      const file = (name: string, h: number, events: number) => ({
+        path: `raw/com.example.a/2026-11-23/${h}/${name}.ndjson.gz`,
+        eventType: 'com.example.a',
+        partitionStart: hour(h).getTime(),
+        partitionEnd: hour(h + 1).getTime(),
+        events,
+        bytes: events * 100,
+      });
+      await store.recordRawFiles(
+        [file('p1', 9, 3), file('p2', 9, 4), file('p3', 10, 1)],
+        hour(11),
+      );
+      await store.recordRawFiles([file('p4', 9, 5)], hour(11));
+
+      expect(
+        (await store.listPartitions({ eventType: 'com.example.a' })).map(p => [
+          p.start,
+          p.state,
+          p.counts,
+        ]),
+      ).toEqual([
+        ['2026-11-23T09:00:00.000Z', 'open', { received: 12, bytes: 1200 }],
+        ['2026-11-23T10:00:00.000Z', 'open', { received: 1, bytes: 100 }],
+      ]);
+      expect(
+        Number((await knex('raw_files').count({ n: '*' }).first())!.n),
+      ).toBe(4);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'keeps the consumer progress and never moves it back, %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      expect(await store.getConsumerProgress('local')).toBeUndefined();
+      await store.setConsumerProgress('local', hour(10));
+      await store.setConsumerProgress('local', hour(9));
+      expect(await store.getConsumerProgress('local')).toEqual(hour(10));
+      await store.setConsumerProgress('local', hour(11));
+      expect(await store.getConsumerProgress('local')).toEqual(hour(11));
+      expect(await store.getConsumerProgress('database')).toBeUndefined();
     },
   );
 });

@@ -19,7 +19,7 @@ import {
   EventTypeVersion,
 } from '@internal/plugin-event-schemas-common';
 import { eventTypeToApiEntity } from './apiEntity';
-import { EventTypeChangedPayload } from './events';
+import { EventTypeChangedPayload } from '@internal/plugin-event-schemas-common';
 
 /**
  * Where the provider reads event types from.

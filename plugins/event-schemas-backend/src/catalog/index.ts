@@ -10,12 +10,12 @@ export {
   eventTypeToApiEntity,
 } from './apiEntity';
 export { eventTypeAsyncApiDocument } from './asyncApiDocument';
-export { eventTypeEntityName } from '@internal/plugin-event-schemas-common';
 export {
+  eventTypeEntityName,
   EVENT_SCHEMAS_TOPIC,
   isEventTypeChangedPayload,
   type EventTypeChangedPayload,
-} from './events';
+} from '@internal/plugin-event-schemas-common';
 export {
   EventTypeEntityProvider,
   FULL_SYNC_TASK_ID,

@@ -26,7 +26,7 @@ import {
   CreateEventTypeRequest,
   UpdateEventTypeRequest,
 } from '../service/requests';
-import { TtlCache } from './TtlCache';
+import { TtlCache } from '@internal/plugin-event-schemas-common';
 
 /** What happened to an event type, for whoever keeps a copy or tells people. */
 export type EventTypeChange =

@@ -39,4 +39,27 @@ describe('TtlCache', () => {
     ).rejects.toThrow('gone');
     expect(await cache.getOrLoad('a', async () => 'back')).toBe('back');
   });
+
+  it('shares one load between concurrent misses of a key', async () => {
+    const cache = new TtlCache<string>({ ttlMs: 60_000, maxEntries: 10 });
+    let release!: (value: string) => void;
+    const load = jest.fn(
+      () => new Promise<string>(resolve => (release = resolve)),
+    );
+    const first = cache.getOrLoad('a', load);
+    const second = cache.getOrLoad('a', load);
+    release('v');
+    await expect(Promise.all([first, second])).resolves.toEqual(['v', 'v']);
+    expect(load).toHaveBeenCalledTimes(1);
+  });
+
+  it('loads again after a failed load', async () => {
+    const cache = new TtlCache<string>({ ttlMs: 60_000, maxEntries: 10 });
+    await expect(
+      cache.getOrLoad('a', async () => {
+        throw new Error('registry down');
+      }),
+    ).rejects.toThrow('registry down');
+    await expect(cache.getOrLoad('a', async () => 'v')).resolves.toBe('v');
+  });
 });

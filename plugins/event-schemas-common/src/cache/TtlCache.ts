@@ -3,10 +3,14 @@
  * beyond `maxEntries`, and entries expire after `ttlMs` (`Infinity` for
  * values that never change, such as a version's compiled validator). A short
  * TTL suits lookups that may be a few seconds stale: a new version registered
- * on another replica is seen within `ttlMs`.
+ * on another replica is seen within `ttlMs`. Concurrent misses of one key
+ * share a single load, so a burst of events of a new type costs one lookup.
+ *
+ * @public
  */
 export class TtlCache<T> {
   private readonly entries = new Map<string, { value: T; expires: number }>();
+  private readonly loading = new Map<string, Promise<T>>();
 
   constructor(
     private readonly options: {
@@ -25,7 +29,13 @@ export class TtlCache<T> {
       this.entries.set(key, hit);
       return hit.value;
     }
-    const value = await load();
+    const pending = this.loading.get(key);
+    if (pending) {
+      return pending;
+    }
+    const loaded = load().finally(() => this.loading.delete(key));
+    this.loading.set(key, loaded);
+    const value = await loaded;
     this.entries.delete(key);
     this.entries.set(key, { value, expires: now + this.options.ttlMs });
     if (this.entries.size > this.options.maxEntries) {
@@ -34,7 +44,15 @@ export class TtlCache<T> {
     return value;
   }
 
-  /** Forgets every entry whose key starts with `prefix`. */
+  /** Forgets one entry. */
+  delete(key: string): void {
+    this.entries.delete(key);
+  }
+
+  /**
+   * Forgets every entry whose key starts with `prefix`. A load under way is
+   * not cancelled; its value is stored when it completes.
+   */
   deletePrefix(prefix: string): void {
     for (const key of this.entries.keys()) {
       if (key.startsWith(prefix)) this.entries.delete(key);

@@ -1,5 +1,5 @@
 /**
- * The events service topic the registry publishes to whenever an event type
+ * The events service topic the schema registry publishes to whenever an event type
  * or one of its versions changes.
  *
  * @public

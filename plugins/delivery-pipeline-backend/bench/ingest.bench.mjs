@@ -1,0 +1,639 @@
+/*
+ * yarn bench:ingest [--seconds 20] [--warmup 5] [--connections 16]
+ *
+ * Ingest throughput of the real backend on the embedded default (SQLite
+ * metadata, the local transport fsynced by its worker thread, local file
+ * storage, the consumer in the same process), beside a reference server that
+ * only parses each request's JSON and appends the body to a file, in the same
+ * run, with the same load and the same request bodies.
+ *
+ * Load: autocannon POSTs batches of 100 CloudEvents of type
+ * com.example.playback.started (application/cloudevents-batch+json), rotating
+ * through a pool of 200 pre-generated batches with distinct ids. Only events
+ * acknowledged with 202 count; other statuses (429 from backpressure, ...)
+ * are counted and printed. After the run it checks that the pipeline stored
+ * what it acknowledged: the raw partitions hold exactly one line per accepted
+ * event once the consumer has drained the transport.
+ *
+ * The reference server runs in a child process of its own (its own event
+ * loop, like the backend), reads the body, JSON.parses it and appends it plus
+ * a newline to a file with fs.write on an open fd: no fsync, so "durable"
+ * only as far as the page cache. It answers 202 with the same body as ours.
+ *
+ * Prints a table, writes bench-results/ingest.json and ends with one line of
+ * JSON. A benchmark, not a test: figures vary with the machine and its load;
+ * compare within a run.
+ *
+ * BENCH_CPU_PROF=<folder> runs the backend with --cpu-prof into that folder
+ * (one profile per thread: main, transport worker, ...), for a look at where
+ * the time goes. BENCH_BACKEND_NODE_OPTIONS adds Node options to the backend
+ * only (e.g. --max-semi-space-size=64), for experiments; the results file
+ * records them.
+ */
+import autocannon from 'autocannon';
+import { spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import {
+  closeSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  write,
+  writeFileSync,
+} from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import os from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { performance } from 'node:perf_hooks';
+
+const EVENT_TYPE = 'com.example.playback.started';
+const SCHEMA_VERSION = 2;
+const EVENTS_PER_BATCH = 100;
+const POOL_BATCHES = 200;
+const INGEST_PATH = '/api/delivery-pipeline/events';
+const BATCH_CONTENT_TYPE = 'application/cloudevents-batch+json';
+
+const thisFile = fileURLToPath(import.meta.url);
+
+if (process.argv[2] === '--reference-server') {
+  runReferenceServer(process.argv[3]);
+} else {
+  main().catch(error => {
+    console.error(error);
+    process.exit(1);
+  });
+}
+
+// ---------------------------------------------------------------------------
+// The reference server (child process)
+
+/**
+ * Parses the JSON of every request and appends the body plus a newline to
+ * `file` through one open fd (fs.write, no fsync), then answers 202 with
+ * `{accepted, rejected}`. Prints its port on stdout once listening.
+ */
+function runReferenceServer(file) {
+  const fd = openSync(file, 'a');
+  const newline = Buffer.from('\n');
+  const server = createServer((req, res) => {
+    const chunks = [];
+    req.on('data', chunk => chunks.push(chunk));
+    req.on('end', () => {
+      chunks.push(newline);
+      const body = Buffer.concat(chunks);
+      let events;
+      try {
+        events = JSON.parse(body.subarray(0, body.length - 1).toString());
+      } catch (error) {
+        res.writeHead(400, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { message: error.message } }));
+        return;
+      }
+      const accepted = Array.isArray(events) ? events.length : 1;
+      // position null: append (the fd is O_APPEND anyway).
+      write(fd, body, 0, body.length, null, error => {
+        if (error) {
+          res.writeHead(500, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ error: { message: error.message } }));
+          return;
+        }
+        res.writeHead(202, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ accepted, rejected: [] }));
+      });
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  server.listen(0, '127.0.0.1', () => {
+    process.stdout.write(`${JSON.stringify(server.address())}\n`);
+  });
+  const shutdown = () => server.close(() => closeSync(fd));
+  process.once('SIGTERM', () => {
+    shutdown();
+    setTimeout(() => process.exit(0), 1000).unref();
+  });
+}
+
+async function startReferenceServer(file) {
+  const child = spawn(
+    process.execPath,
+    [thisFile, '--reference-server', file],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const address = await new Promise((resolve, reject) => {
+    let text = '';
+    child.once('exit', code =>
+      reject(new Error(`The reference server exited with ${code}`)),
+    );
+    child.stdout.on('data', chunk => {
+      text += chunk;
+      const newline = text.indexOf('\n');
+      if (newline >= 0) resolve(JSON.parse(text.slice(0, newline)));
+    });
+  });
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    pid: child.pid,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise(resolve => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Events
+
+const hex = bytes => randomBytes(bytes).toString('hex');
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+const base62 = length =>
+  Array.from(randomBytes(length), byte => BASE62[byte % 62]).join('');
+const pick = list => list[Math.floor(Math.random() * list.length)];
+
+const REGIONS = ['eu-west-1', 'eu-north-1', 'us-east-1', 'ap-southeast-2'];
+const PLAYBACK_SOURCES = ['album', 'playlist', 'radio', 'search'];
+
+/**
+ * One playback.started event as a player backend would send it: a uuid id,
+ * the emitting pod as source, the playback session as subject, the pinned
+ * registry version as dataschema, a W3C traceparent extension, and data
+ * that follows version 2 of the schema (additionalProperties: false, so
+ * nothing else can go in data).
+ */
+function makeEvent(backendUrl, time) {
+  return {
+    specversion: '1.0',
+    id: randomUUID(),
+    source: `//playback-service/${pick(REGIONS)}/pod-${Math.floor(
+      Math.random() * 64,
+    )}`,
+    type: EVENT_TYPE,
+    subject: `playback-session/${randomUUID()}`,
+    time: time.toISOString(),
+    datacontenttype: 'application/json',
+    dataschema: `${backendUrl}/api/event-schemas/event-types/${EVENT_TYPE}/versions/${SCHEMA_VERSION}`,
+    traceparent: `00-${hex(16)}-${hex(8)}-01`,
+    data: {
+      user_id: `user:${randomUUID()}`,
+      track_id: `spotify:track:${base62(22)}`,
+      position_ms:
+        Math.random() < 0.7 ? 0 : Math.floor(Math.random() * 300_000),
+      source: pick(PLAYBACK_SOURCES),
+    },
+  };
+}
+
+/**
+ * POOL_BATCHES request bodies of EVENTS_PER_BATCH events, all ids distinct,
+ * and the ids of each.
+ */
+function makeBodies(backendUrl) {
+  const bodies = [];
+  const batchIds = [];
+  const start = Date.now() - 60_000;
+  for (let b = 0; b < POOL_BATCHES; b++) {
+    const events = Array.from({ length: EVENTS_PER_BATCH }, (_, i) =>
+      makeEvent(backendUrl, new Date(start + b * 100 + i)),
+    );
+    batchIds.push(events.map(event => event.id));
+    bodies.push(JSON.stringify(events));
+  }
+  return { bodies, batchIds };
+}
+
+// ---------------------------------------------------------------------------
+// Load
+
+/** utime + stime of a process (all its threads), in milliseconds. */
+function processCpuMs(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name, which is in parentheses and may hold spaces.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticksPerSecond = 100; // USER_HZ on Linux
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
+}
+
+/**
+ * Runs autocannon against `url` with the bodies, each connection starting at
+ * a different place in the pool. Returns the figures, with the CPU time used
+ * by the server and by this process (the load generator) meanwhile. The
+ * clock runs from autocannon's `start` (connections built) to its end, so
+ * building the request buffers does not count. `ackedPerBatch[b]` is raised
+ * for every 202 to a request with body `b`.
+ */
+async function load({
+  url,
+  token,
+  bodies,
+  connections,
+  seconds,
+  serverPid,
+  ackedPerBatch = new Array(bodies.length).fill(0),
+}) {
+  const statusCounts = {};
+  let acceptedEvents = 0;
+  let rejectedEvents = 0;
+  let unexpectedBodies = 0;
+  const onResponseFor = batch => (status, body) => {
+    statusCounts[status] = (statusCounts[status] ?? 0) + 1;
+    if (status !== 202) return;
+    ackedPerBatch[batch] += 1;
+    try {
+      const outcome = JSON.parse(body);
+      acceptedEvents += outcome.accepted;
+      rejectedEvents += outcome.rejected.length;
+    } catch {
+      unexpectedBodies += 1;
+    }
+  };
+  const headers = {
+    'content-type': BATCH_CONTENT_TYPE,
+    ...(token ? { authorization: `Bearer ${token}` } : {}),
+  };
+  const requests = bodies.map((body, batch) => ({
+    method: 'POST',
+    path: INGEST_PATH,
+    headers,
+    body,
+    onResponse: onResponseFor(batch),
+  }));
+  let nextClient = 0;
+  const step = Math.max(1, Math.floor(requests.length / connections));
+  const setupClient = client => {
+    const offset = (nextClient++ * step) % requests.length;
+    client.setRequests([
+      ...requests.slice(offset),
+      ...requests.slice(0, offset),
+    ]);
+  };
+
+  let startedAt;
+  let serverCpuBefore;
+  let ownCpuBefore;
+  const run = autocannon({
+    url,
+    connections,
+    pipelining: 1,
+    duration: seconds,
+    timeout: 30,
+    requests,
+    setupClient,
+  });
+  run.once('start', () => {
+    startedAt = performance.now();
+    serverCpuBefore = processCpuMs(serverPid);
+    ownCpuBefore = process.cpuUsage();
+  });
+  const result = await run;
+  const elapsedMs = performance.now() - startedAt;
+  const ownCpu = process.cpuUsage(ownCpuBefore);
+  const serverCpuMs = processCpuMs(serverPid) - serverCpuBefore;
+  const ownCpuMs = (ownCpu.user + ownCpu.system) / 1000;
+  const elapsed = elapsedMs / 1000;
+
+  return {
+    seconds: Math.round(elapsed * 100) / 100,
+    requests: result.requests.total,
+    statusCounts,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    acceptedEvents,
+    rejectedEvents,
+    unexpectedBodies,
+    eventsPerSecond: Math.round(acceptedEvents / elapsed),
+    requestsPerSecond: Math.round(result.requests.total / elapsed),
+    latencyMs: {
+      p50: result.latency.p50,
+      p90: result.latency.p90,
+      p99: result.latency.p99,
+      max: result.latency.max,
+      mean: Math.round(result.latency.mean * 100) / 100,
+    },
+    cpuCores: {
+      server: Math.round((serverCpuMs / elapsedMs) * 100) / 100,
+      loadGenerator: Math.round((ownCpuMs / elapsedMs) * 100) / 100,
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Durability check
+
+const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
+
+/** Events the pipeline counted into partitions of the type, per its API. */
+async function eventsInPartitions(backend) {
+  const response = await fetch(
+    `${backend.url}/api/delivery-pipeline/partitions?eventType=${EVENT_TYPE}`,
+    { headers: { authorization: `Bearer ${backend.token}` } },
+  );
+  if (!response.ok) {
+    throw new Error(`GET partitions answered ${response.status}`);
+  }
+  const { items } = await response.json();
+  return items.reduce((sum, partition) => sum + partition.counts.received, 0);
+}
+
+/**
+ * Waits until the consumer has moved every acknowledged event into raw
+ * partitions (the partition counters reach the acknowledged count and stay
+ * put for 2 s), then reads the raw files and checks every batch: each of
+ * its ids is stored at least as many times as the batch was acknowledged,
+ * and all ids of a batch equally often. More copies than acknowledgements
+ * can only come from requests the server received but whose response the
+ * load generator did not wait for when its time was up: at most one per
+ * connection and load phase.
+ */
+async function checkStored({
+  backend,
+  readRawEventIds,
+  batchIds,
+  ackedPerBatch,
+  maxUnanswered,
+}) {
+  const expected =
+    ackedPerBatch.reduce((sum, n) => sum + n, 0) * EVENTS_PER_BATCH;
+  const started = Date.now();
+  let counted = -1;
+  let stableSince = Date.now();
+  while (Date.now() - started < 300_000) {
+    const now = await eventsInPartitions(backend);
+    if (now !== counted) {
+      counted = now;
+      stableSince = Date.now();
+    } else if (counted >= expected && Date.now() - stableSince >= 2000) {
+      break;
+    }
+    await sleep(200);
+  }
+  const drainMs = stableSince - started;
+
+  const { files, ids } = await readRawEventIds(backend.storageDirectory, {
+    eventType: EVENT_TYPE,
+  });
+  const copies = new Map();
+  for (const id of ids) copies.set(id, (copies.get(id) ?? 0) + 1);
+  let missing = 0;
+  let unevenBatches = 0;
+  let extraRequests = 0;
+  let known = 0;
+  batchIds.forEach((idsOfBatch, batch) => {
+    const counts = idsOfBatch.map(id => copies.get(id) ?? 0);
+    known += counts.reduce((sum, n) => sum + n, 0);
+    for (const n of counts) {
+      if (n < ackedPerBatch[batch]) missing += ackedPerBatch[batch] - n;
+    }
+    if (counts.some(n => n !== counts[0])) unevenBatches += 1;
+    else extraRequests += Math.max(0, counts[0] - ackedPerBatch[batch]);
+  });
+  const unknownIds = ids.length - known;
+  return {
+    passed:
+      missing === 0 &&
+      unknownIds === 0 &&
+      unevenBatches === 0 &&
+      extraRequests <= maxUnanswered &&
+      counted === ids.length,
+    acknowledgedEvents: expected,
+    rawLines: ids.length,
+    rawFiles: files,
+    partitionCounters: counted,
+    missingEvents: missing,
+    unknownIds,
+    unevenBatches,
+    storedUnansweredRequests: extraRequests,
+    maxUnansweredRequests: maxUnanswered,
+    drainMsAfterLoad: drainMs,
+  };
+}
+
+// ---------------------------------------------------------------------------
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      seconds: { type: 'string', default: '20' },
+      warmup: { type: 'string', default: '5' },
+      connections: { type: 'string', default: '16' },
+    },
+  });
+  const seconds = Number(values.seconds);
+  const warmupSeconds = Number(values.warmup);
+  const connections = Number(values.connections);
+
+  const { repoRoot, startPipelineBackend, readRawEventIds } = await import(
+    new URL('../../../e2e/lib/pipelineBackend.mjs', import.meta.url).href
+  );
+  const dataDir = await mkdtemp(join(os.tmpdir(), 'bench-ingest-'));
+  const cpuProf = process.env.BENCH_CPU_PROF;
+  const backendNodeOptions = [
+    process.env.BENCH_BACKEND_NODE_OPTIONS ?? '',
+    ...(cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${cpuProf}`] : []),
+  ]
+    .join(' ')
+    .trim();
+  const env = backendNodeOptions
+    ? {
+        NODE_OPTIONS: `${
+          process.env.NODE_OPTIONS ?? ''
+        } ${backendNodeOptions}`.trim(),
+      }
+    : {};
+
+  let backend;
+  let reference;
+  try {
+    console.log('Starting the pipeline backend (embedded default)...');
+    backend = await startPipelineBackend({
+      dataDir: join(dataDir, 'backend'),
+      env,
+    });
+    await backend.waitForEventType(EVENT_TYPE);
+
+    const { bodies, batchIds } = makeBodies(backend.url);
+    const bodyBytes = bodies.reduce((sum, b) => sum + Buffer.byteLength(b), 0);
+    const eventBytes = Math.round(
+      bodyBytes / (POOL_BATCHES * EVENTS_PER_BATCH),
+    );
+    const batchBytes = Math.round(bodyBytes / POOL_BATCHES);
+    console.log(
+      `${POOL_BATCHES} distinct batches of ${EVENTS_PER_BATCH} events, ` +
+        `~${eventBytes} bytes per event, ~${batchBytes} bytes per request`,
+    );
+
+    const settings = { connections, seconds, bodies };
+    const ackedPerBatch = new Array(bodies.length).fill(0);
+    console.log(`Ours: warm-up ${warmupSeconds} s...`);
+    const oursWarmup = await load({
+      ...settings,
+      url: backend.url,
+      token: backend.token,
+      seconds: warmupSeconds,
+      serverPid: backend.pid,
+      ackedPerBatch,
+    });
+    console.log(`Ours: ${seconds} s, ${connections} connections...`);
+    const ours = await load({
+      ...settings,
+      url: backend.url,
+      token: backend.token,
+      serverPid: backend.pid,
+      ackedPerBatch,
+    });
+    // What the consumer had not yet moved to raw partitions when the load
+    // stopped: a backlog that grows run after run ends in 429s.
+    const consumerBacklogAtEnd =
+      oursWarmup.acceptedEvents +
+      ours.acceptedEvents -
+      (await eventsInPartitions(backend));
+    console.log('Ours: waiting for the consumer to drain, then checking...');
+    const durability = await checkStored({
+      backend,
+      readRawEventIds,
+      batchIds,
+      ackedPerBatch,
+      // Two load phases: warm-up and measured.
+      maxUnanswered: 2 * connections,
+    });
+
+    const referenceFile = join(dataDir, 'reference.ndjson');
+    reference = await startReferenceServer(referenceFile);
+    console.log(`Reference: warm-up ${warmupSeconds} s...`);
+    await load({
+      ...settings,
+      url: reference.url,
+      seconds: warmupSeconds,
+      serverPid: reference.pid,
+    });
+    console.log(`Reference: ${seconds} s, ${connections} connections...`);
+    const ref = await load({
+      ...settings,
+      url: reference.url,
+      serverPid: reference.pid,
+    });
+    const referenceFileBytes = (await stat(referenceFile)).size;
+    await reference.stop();
+    reference = undefined;
+
+    const ratio =
+      Math.round((ours.eventsPerSecond / ref.eventsPerSecond) * 1000) / 1000;
+
+    const fmt = n => n.toLocaleString('en-US');
+    const statuses = s =>
+      Object.entries(s.statusCounts)
+        .map(([code, count]) => `${code}: ${fmt(count)}`)
+        .join(', ') || '-';
+    const rows = [
+      ['', 'ours', 'reference'],
+      [
+        'events/s (202 only)',
+        fmt(ours.eventsPerSecond),
+        fmt(ref.eventsPerSecond),
+      ],
+      ['requests/s', fmt(ours.requestsPerSecond), fmt(ref.requestsPerSecond)],
+      ['requests', fmt(ours.requests), fmt(ref.requests)],
+      ['statuses', statuses(ours), statuses(ref)],
+      ['non-2xx', fmt(ours.non2xx), fmt(ref.non2xx)],
+      [
+        'errors / timeouts',
+        `${ours.errors} / ${ours.timeouts}`,
+        `${ref.errors} / ${ref.timeouts}`,
+      ],
+      ['rejected events', fmt(ours.rejectedEvents), fmt(ref.rejectedEvents)],
+      ['latency p50 ms', ours.latencyMs.p50, ref.latencyMs.p50],
+      ['latency p99 ms', ours.latencyMs.p99, ref.latencyMs.p99],
+      ['latency max ms', ours.latencyMs.max, ref.latencyMs.max],
+      ['CPU cores: server', ours.cpuCores.server, ref.cpuCores.server],
+      [
+        'CPU cores: load generator',
+        ours.cpuCores.loadGenerator,
+        ref.cpuCores.loadGenerator,
+      ],
+    ];
+    console.log('');
+    for (const [name, a, b] of rows) {
+      console.log(
+        `${name.padEnd(28)} ${String(a).padStart(20)} ${String(b).padStart(
+          20,
+        )}`,
+      );
+    }
+    console.log(`\nratio ours/reference: ${ratio}`);
+    const d = durability;
+    console.log(
+      [
+        `durability check: ${d.passed ? 'PASSED' : 'FAILED'}`,
+        `  acknowledged (202, warm-up included): ${fmt(
+          d.acknowledgedEvents,
+        )} events`,
+        `  raw partitions: ${fmt(d.rawLines)} lines in ${
+          d.rawFiles
+        } files; partition counters ${fmt(d.partitionCounters)}`,
+        `  acknowledged but missing: ${d.missingEvents}; unknown ids: ${d.unknownIds}; partly stored batches: ${d.unevenBatches}`,
+        `  stored requests whose response the load generator stopped waiting for: ${d.storedUnansweredRequests} (at most ${d.maxUnansweredRequests}: one per connection and phase)`,
+        `  consumer backlog when the load stopped: ${fmt(
+          consumerBacklogAtEnd,
+        )} events; drained ${(d.drainMsAfterLoad / 1000).toFixed(1)} s later`,
+      ].join('\n'),
+    );
+
+    const results = {
+      benchmark: 'ingest',
+      date: new Date().toISOString(),
+      machine: {
+        cpus: os.cpus().length,
+        cpuModel: os.cpus()[0]?.model,
+        node: process.version,
+      },
+      settings: {
+        connections,
+        pipelining: 1,
+        seconds,
+        warmupSeconds,
+        autocannonWorkers: 0,
+        backendNodeOptions,
+        eventsPerBatch: EVENTS_PER_BATCH,
+        distinctBatches: POOL_BATCHES,
+        bytesPerEvent: eventBytes,
+        bytesPerRequest: batchBytes,
+        eventType: EVENT_TYPE,
+        backend:
+          'plugins/delivery-pipeline-backend/dev/pipelineBackend.ts, default config (SQLite, local transport, local storage)',
+        reference:
+          'node:http in a child process: JSON.parse, then fs.write of the body on an open fd (O_APPEND, no fsync)',
+      },
+      ours: { ...ours, consumerBacklogAtEnd, warmup: oursWarmup },
+      reference: { ...ref, fileBytes: referenceFileBytes },
+      ratio,
+      durability,
+      target: { eventsPerSecond: 50_000, ratio: 0.5 },
+      meetsTarget: ours.eventsPerSecond >= 50_000 && ratio >= 0.5,
+    };
+    const dir = join(repoRoot, 'bench-results');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, 'ingest.json'),
+      `${JSON.stringify(results, null, 2)}\n`,
+    );
+    console.log('\nWritten to bench-results/ingest.json');
+    console.log(
+      JSON.stringify({
+        eventsPerSecond: ours.eventsPerSecond,
+        p99Ms: ours.latencyMs.p99,
+        referenceEventsPerSecond: ref.eventsPerSecond,
+        ratio,
+      }),
+    );
+  } finally {
+    await reference?.stop();
+    await backend?.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,193 @@
+import { NotAllowedError } from '@backstage/errors';
+import {
+  EventTransport,
+  TransportEvent,
+} from '@internal/plugin-delivery-pipeline-node';
+import { IncomingHttpHeaders } from 'node:http';
+import { FailedEvent, FailedEventStore } from '../database/FailedEventStore';
+import { ingestCounters } from '../metrics';
+import { EventTypeValidators } from '../registry/EventTypeValidators';
+import {
+  BindingError,
+  BindingLimits,
+  parseCloudEvents,
+  ParseItem,
+} from './binding';
+import { checkEvents, Rejection } from './checkEvents';
+import { ProducerRestrictions } from './ProducerRestrictions';
+
+/** What `POST /events` answers with 202. */
+export type IngestResponse = {
+  accepted: number;
+  rejected: Array<{ index: number; id?: string; reason: string }>;
+};
+
+/** What a replay of failed events did. */
+export type ReplayOutcome = {
+  replayed: number;
+  failedAgain: Array<{ id: string; reason: string }>;
+};
+
+export type IngestServiceOptions = {
+  validators: EventTypeValidators;
+  restrictions: ProducerRestrictions;
+  transport: EventTransport;
+  failedEvents: FailedEventStore;
+  limits: BindingLimits;
+  /** Most bytes of a rejected event's payload kept. */
+  maxFailedPayloadBytes: number;
+};
+
+/**
+ * Events in: parses a request in any mode of the CloudEvents HTTP binding,
+ * checks every event against the registry, publishes the accepted ones to
+ * the transport (resolving once they are durable) and keeps the rejected ones
+ * as failed events with their reasons.
+ */
+export class IngestService {
+  readonly #options: IngestServiceOptions;
+
+  constructor(options: IngestServiceOptions) {
+    this.#options = options;
+  }
+
+  /**
+   * Handles one request. Throws a {@link BindingError} (400, 413, 415) for a
+   * request that holds no readable events, `NotAllowedError` when the
+   * producer may not send one of them (nothing is kept), and the transport's
+   * `TransportFullError` when it is at its bound (nothing is kept).
+   */
+  async ingest(request: {
+    headers: IncomingHttpHeaders;
+    body: Buffer;
+    producer: string;
+  }): Promise<IngestResponse> {
+    const receivedAt = Date.now();
+    const { mode, items } = parseCloudEvents({
+      headers: request.headers,
+      body: request.body,
+      limits: this.#options.limits,
+    });
+    const checked = await this.#check(items, request.producer, receivedAt);
+    if (checked.accepted.length > 0) {
+      await this.#options.transport.publish(checked.accepted);
+    }
+    await this.#keepRejected(checked.rejected, request.producer, receivedAt);
+    ingestCounters.accepted.add(checked.accepted.length);
+    ingestCounters.rejected.add(checked.rejected.length);
+
+    if (mode !== 'batch' && checked.rejected.length > 0) {
+      // One event, refused: the status says so, and the reason is kept.
+      const [{ reason, tooLarge }] = checked.rejected;
+      throw new BindingError(tooLarge ? 413 : 400, reason);
+    }
+    return {
+      accepted: checked.accepted.length,
+      rejected: checked.rejected.map(({ index, eventId, reason }) => ({
+        index,
+        id: eventId,
+        reason,
+      })),
+    };
+  }
+
+  /**
+   * Sends failed events through the checks again, as structured events
+   * received now: those that pass (the schema was fixed, the type
+   * registered) enter the pipeline; the others keep their new reason.
+   */
+  async replay(
+    failed: FailedEvent[],
+    producer: string,
+  ): Promise<ReplayOutcome & { replayedIds: string[] }> {
+    // A replay follows a fix in the registry: use its state now, not a
+    // cached one.
+    for (const eventType of new Set(failed.map(event => event.eventType))) {
+      if (eventType) this.#options.validators.forget(eventType);
+    }
+    const receivedAt = Date.now();
+    const accepted: TransportEvent[] = [];
+    const replayedIds: string[] = [];
+    const failedAgain: Array<{ id: string; reason: string }> = [];
+    for (const event of failed) {
+      if (event.payloadTruncated) {
+        failedAgain.push({
+          id: event.id,
+          reason: `${event.reason} (cannot be replayed: its payload was cut to deliveryPipeline.failedEvents.maxPayloadBytes)`,
+        });
+        continue;
+      }
+      let items: ParseItem[];
+      try {
+        items = parseCloudEvents({
+          headers: { 'content-type': 'application/cloudevents+json' },
+          body: Buffer.from(event.payload),
+          limits: this.#options.limits,
+        }).items;
+      } catch (error) {
+        failedAgain.push({ id: event.id, reason: (error as Error).message });
+        continue;
+      }
+      const checked = await this.#check(items, producer, receivedAt);
+      if (checked.accepted.length > 0) {
+        accepted.push(...checked.accepted);
+        replayedIds.push(event.id);
+      } else {
+        failedAgain.push({
+          id: event.id,
+          reason: checked.rejected[0]?.reason ?? event.reason,
+        });
+      }
+    }
+    if (accepted.length > 0) {
+      await this.#options.transport.publish(accepted);
+    }
+    return { replayed: replayedIds.length, replayedIds, failedAgain };
+  }
+
+  async #check(items: ParseItem[], producer: string, receivedAt: number) {
+    const checked = await checkEvents({
+      items,
+      producer,
+      receivedAt,
+      validators: this.#options.validators,
+      restrictions: this.#options.restrictions,
+    });
+    if (checked.forbidden) {
+      throw new NotAllowedError(checked.forbidden);
+    }
+    return checked;
+  }
+
+  async #keepRejected(
+    rejected: Rejection[],
+    producer: string,
+    receivedAt: number,
+  ): Promise<void> {
+    const max = this.#options.maxFailedPayloadBytes;
+    await this.#options.failedEvents.add(
+      rejected.map(rejection => {
+        const truncated = Buffer.byteLength(rejection.payload) > max;
+        return {
+          receivedAt: new Date(receivedAt),
+          eventType: rejection.eventType,
+          source: rejection.source,
+          eventId: rejection.eventId,
+          reason: rejection.reason,
+          payload: truncated
+            ? truncateUtf8(rejection.payload, max)
+            : rejection.payload,
+          payloadTruncated: truncated,
+          producer,
+        };
+      }),
+    );
+  }
+}
+
+/** The longest prefix of `text` within `maxBytes` UTF-8 bytes. */
+function truncateUtf8(text: string, maxBytes: number): string {
+  const bytes = Buffer.from(text).subarray(0, maxBytes);
+  // A cut through a multi-byte character decodes as U+FFFD: drop it.
+  return bytes.toString('utf8').replace(/\uFFFD$/, '');
+}

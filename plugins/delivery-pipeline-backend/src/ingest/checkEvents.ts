@@ -1,0 +1,151 @@
+import { ServiceUnavailableError } from '@backstage/errors';
+import { TransportEvent } from '@internal/plugin-delivery-pipeline-node';
+import { EventTypeValidators } from '../registry/EventTypeValidators';
+import { ParseItem } from './binding';
+import { ProducerRestrictions } from './ProducerRestrictions';
+
+/** An event that failed a check, with what a failed-events store keeps. */
+export type Rejection = {
+  /** Position in the request: the batch index, 0 otherwise. */
+  index: number;
+  reason: string;
+  /** Over the size limit: a single-event request answers 413. */
+  tooLarge?: boolean;
+  payload: string;
+  eventType?: string;
+  source?: string;
+  eventId?: string;
+};
+
+/** The outcome of checking the events of one request. */
+export type CheckedEvents = {
+  accepted: TransportEvent[];
+  rejected: Rejection[];
+  /** Why the producer may not send one of the events: the request gets 403. */
+  forbidden?: string;
+};
+
+/** `.../event-types/<name>/versions/<n>`: what the registry puts in `dataschema`. */
+const VERSION_URL = /\/event-types\/([^/]+)\/versions\/([1-9]\d*)$/;
+
+/** Validation errors quoted per event: enough to fix it, bounded in size. */
+const MAX_ERRORS_QUOTED = 5;
+
+/**
+ * Checks parsed events against the registry: the type is registered, the
+ * producer may send it, and `data` follows the version named by `dataschema`
+ * (the latest when there is none). Accepted events come back ready for the
+ * transport, stamped with the receive time.
+ */
+export async function checkEvents(options: {
+  items: ParseItem[];
+  producer: string;
+  receivedAt: number;
+  validators: EventTypeValidators;
+  restrictions: ProducerRestrictions;
+}): Promise<CheckedEvents> {
+  const { items, producer, receivedAt, validators, restrictions } = options;
+  const receivedAtIso = JSON.stringify(new Date(receivedAt).toISOString());
+  const accepted: TransportEvent[] = [];
+  const rejected: Rejection[] = [];
+
+  for (const item of items) {
+    if (!item.ok) {
+      rejected.push({
+        index: item.index,
+        reason: item.reason,
+        tooLarge: item.tooLarge,
+        payload: item.raw,
+        eventType: item.type,
+        source: item.source,
+        eventId: item.id,
+      });
+      continue;
+    }
+    const { event, json } = item.parsed;
+    const forbidden = restrictions.check(producer, event);
+    if (forbidden) {
+      return { accepted: [], rejected: [], forbidden };
+    }
+    const reject = (reason: string) =>
+      rejected.push({
+        index: item.index,
+        reason,
+        payload: json,
+        eventType: event.type,
+        source: event.source,
+        eventId: event.id,
+      });
+
+    let version: number | undefined;
+    if (typeof event.dataschema === 'string') {
+      const match = VERSION_URL.exec(event.dataschema);
+      if (!match) {
+        reject(
+          `dataschema '${event.dataschema}' is not a schema registry version URL (…/api/event-schemas/event-types/${event.type}/versions/<n>); leave it out to use the latest version`,
+        );
+        continue;
+      }
+      if (decodeURIComponent(match[1]) !== event.type) {
+        reject(
+          `dataschema names event type '${decodeURIComponent(
+            match[1],
+          )}' but the event's type is '${event.type}'`,
+        );
+        continue;
+      }
+      version = Number(match[2]);
+    }
+
+    const found = await lookUp(validators, event.type, version);
+    if ('reason' in found) {
+      reject(found.reason);
+      continue;
+    }
+    if (event.data === undefined) {
+      reject(
+        `Event has no data; events of type '${event.type}' carry data that follows version ${found.version} of its schema`,
+      );
+      continue;
+    }
+    const result = found.validate(event.data);
+    if (!result.valid) {
+      const quoted = result.errors.slice(0, MAX_ERRORS_QUOTED).join('; ');
+      const more =
+        result.errors.length > MAX_ERRORS_QUOTED
+          ? ` (and ${result.errors.length - MAX_ERRORS_QUOTED} more)`
+          : '';
+      reject(
+        `data does not follow version ${found.version} of '${event.type}': ${quoted}${more}`,
+      );
+      continue;
+    }
+    accepted.push({
+      eventType: event.type,
+      receivedAt,
+      // The JSON of an object with attributes ends in `}`: append the receive
+      // time without serializing the event a second time.
+      line: `${json.slice(0, -1)},"receivedAt":${receivedAtIso}}`,
+    });
+  }
+  return { accepted, rejected };
+}
+
+/**
+ * The registry being unreachable is not the event's fault: the request gets
+ * 503 and the producer retries; the event is not kept as failed.
+ */
+async function lookUp(
+  validators: EventTypeValidators,
+  eventType: string,
+  version: number | undefined,
+) {
+  try {
+    return await validators.get(eventType, version);
+  } catch (error) {
+    throw new ServiceUnavailableError(
+      `The schema registry could not be reached to check events of '${eventType}'; retry later`,
+      error,
+    );
+  }
+}

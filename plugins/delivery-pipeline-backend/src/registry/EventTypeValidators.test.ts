@@ -1,0 +1,97 @@
+import {
+  EventType,
+  EventTypeVersion,
+} from '@internal/plugin-event-schemas-common';
+import { EventTypeValidators } from './EventTypeValidators';
+import { RegistryClient } from './RegistryClient';
+
+const schema = (required: string[]) =>
+  JSON.stringify({
+    type: 'object',
+    required,
+    properties: { a: { type: 'string' }, b: { type: 'string' } },
+  });
+
+function fakeRegistry() {
+  const eventType = {
+    name: 'com.example.a',
+    format: 'jsonschema',
+    latestVersion: 2,
+  } as EventType;
+  const versions: Record<number, string> = {
+    1: schema(['a']),
+    2: schema(['a', 'b']),
+  };
+  const registry: jest.Mocked<RegistryClient> = {
+    getEventType: jest.fn(async name =>
+      name === eventType.name ? { ...eventType } : undefined,
+    ),
+    getVersion: jest.fn(async (_name, version) =>
+      versions[version]
+        ? ({ version, schema: versions[version] } as EventTypeVersion)
+        : undefined,
+    ),
+  };
+  return { registry, eventType, versions };
+}
+
+describe('EventTypeValidators', () => {
+  it('validates against the latest version or the one asked for', async () => {
+    const { registry } = fakeRegistry();
+    const validators = new EventTypeValidators({ registry });
+
+    const latest = await validators.get('com.example.a');
+    if ('reason' in latest) throw new Error(latest.reason);
+    expect(latest.version).toBe(2);
+    expect(latest.validate({ a: 'x' }).valid).toBe(false);
+
+    const first = await validators.get('com.example.a', 1);
+    if ('reason' in first) throw new Error(first.reason);
+    expect(first.validate({ a: 'x' })).toEqual({ valid: true, errors: [] });
+  });
+
+  it('compiles each version once and looks types up again after a change', async () => {
+    const { registry, eventType, versions } = fakeRegistry();
+    const validators = new EventTypeValidators({ registry });
+    await Promise.all(
+      Array.from({ length: 50 }, () => validators.get('com.example.a')),
+    );
+    expect(registry.getEventType).toHaveBeenCalledTimes(1);
+    expect(registry.getVersion).toHaveBeenCalledTimes(1);
+
+    versions[3] = schema([]);
+    eventType.latestVersion = 3;
+    // Still the cached type until the registry announces the change.
+    expect(await validators.get('com.example.a')).toMatchObject({
+      version: 2,
+    });
+    validators.forget('com.example.a');
+    expect(await validators.get('com.example.a')).toMatchObject({
+      version: 3,
+    });
+  });
+
+  it('explains unknown types and versions', async () => {
+    const { registry } = fakeRegistry();
+    const validators = new EventTypeValidators({ registry });
+    expect(await validators.get('com.example.nope')).toEqual({
+      reason:
+        "Unknown event type 'com.example.nope': register it in the schema registry before sending events of it",
+    });
+    expect(await validators.get('com.example.a', 7)).toEqual({
+      reason: "Event type 'com.example.a' has no version 7; its latest is 2",
+    });
+  });
+
+  it('does not cache a failed registry lookup', async () => {
+    const { registry } = fakeRegistry();
+    registry.getEventType.mockRejectedValueOnce(new Error('registry down'));
+    const validators = new EventTypeValidators({ registry });
+    await expect(validators.get('com.example.a')).rejects.toThrow(
+      'registry down',
+    );
+    await expect(validators.get('com.example.a')).resolves.toMatchObject({
+      version: 2,
+    });
+  });
+});

@@ -1,0 +1,93 @@
+import {
+  compileValidator,
+  EventType,
+  SchemaValidator,
+  TtlCache,
+} from '@internal/plugin-event-schemas-common';
+import { RegistryClient } from './RegistryClient';
+
+/** The schema an event is checked against. */
+export type VersionValidator = {
+  eventType: EventType;
+  version: number;
+  validate: SchemaValidator;
+};
+
+/** Why an event has no schema to be checked against. */
+export type ValidatorLookupFailure = { reason: string };
+
+/**
+ * Compiled validators of registered event types, for ingest. A version never
+ * changes, so its validator is kept until evicted; which versions exist and
+ * which is latest may change, so event types are looked up again after
+ * `typeTtlMs` or when the registry announces a change (see
+ * {@link EventTypeValidators.forget}).
+ */
+export class EventTypeValidators {
+  readonly #registry: RegistryClient;
+  readonly #types: TtlCache<EventType | undefined>;
+  readonly #validators: TtlCache<SchemaValidator | undefined>;
+
+  constructor(options: {
+    registry: RegistryClient;
+    /** How long a looked-up event type is used. Default 5 s. */
+    typeTtlMs?: number;
+    /** How many compiled validators are kept. Default 1000. */
+    maxValidators?: number;
+  }) {
+    this.#registry = options.registry;
+    this.#types = new TtlCache({
+      ttlMs: options.typeTtlMs ?? 5000,
+      maxEntries: 10_000,
+    });
+    this.#validators = new TtlCache({
+      ttlMs: Infinity,
+      maxEntries: options.maxValidators ?? 1000,
+    });
+  }
+
+  /**
+   * The validator of a version of a type (the latest when `version` is not
+   * given), or the reason there is none.
+   */
+  async get(
+    name: string,
+    version?: number,
+  ): Promise<VersionValidator | ValidatorLookupFailure> {
+    const eventType = await this.#types.getOrLoad(name, () =>
+      this.#registry.getEventType(name),
+    );
+    if (!eventType) {
+      return {
+        reason: `Unknown event type '${name}': register it in the schema registry before sending events of it`,
+      };
+    }
+    const wanted = version ?? eventType.latestVersion;
+    if (wanted > eventType.latestVersion) {
+      return {
+        reason: `Event type '${name}' has no version ${wanted}; its latest is ${eventType.latestVersion}`,
+      };
+    }
+    const validate = await this.#validators.getOrLoad(
+      `${name}\u0000${wanted}`,
+      async () => {
+        const registered = await this.#registry.getVersion(name, wanted);
+        return registered
+          ? compileValidator({
+              format: eventType.format,
+              schema: registered.schema,
+            })
+          : undefined;
+      },
+    );
+    if (!validate) {
+      return { reason: `Event type '${name}' has no version ${wanted}` };
+    }
+    return { eventType, version: wanted, validate };
+  }
+
+  /** Looks the type up again on next use: it changed in the registry. */
+  forget(name: string): void {
+    this.#types.delete(name);
+  }
+}

@@ -1,0 +1,65 @@
+import { AuthService, DiscoveryService } from '@backstage/backend-plugin-api';
+import { ResponseError } from '@backstage/errors';
+import {
+  EventType,
+  EventTypeVersion,
+} from '@internal/plugin-event-schemas-common';
+
+/** The registry's plugin id, for discovery and service-to-service tokens. */
+const REGISTRY_PLUGIN_ID = 'event-schemas';
+
+/** What the pipeline reads from the schema registry. */
+export interface RegistryClient {
+  /** `undefined` when no such type is registered (or it was deleted). */
+  getEventType(name: string): Promise<EventType | undefined>;
+  /** `undefined` when the type or the version does not exist. */
+  getVersion(
+    name: string,
+    version: number,
+  ): Promise<EventTypeVersion | undefined>;
+}
+
+/**
+ * Reads the schema registry's HTTP API as the pipeline's own service
+ * identity, so the registry's permission checks see a service principal.
+ */
+export class HttpRegistryClient implements RegistryClient {
+  readonly #discovery: DiscoveryService;
+  readonly #auth: AuthService;
+
+  constructor(options: { discovery: DiscoveryService; auth: AuthService }) {
+    this.#discovery = options.discovery;
+    this.#auth = options.auth;
+  }
+
+  async getEventType(name: string): Promise<EventType | undefined> {
+    return this.#get(`/event-types/${encodeURIComponent(name)}`);
+  }
+
+  async getVersion(
+    name: string,
+    version: number,
+  ): Promise<EventTypeVersion | undefined> {
+    return this.#get(
+      `/event-types/${encodeURIComponent(name)}/versions/${version}`,
+    );
+  }
+
+  async #get<T>(path: string): Promise<T | undefined> {
+    const baseUrl = await this.#discovery.getBaseUrl(REGISTRY_PLUGIN_ID);
+    const { token } = await this.#auth.getPluginRequestToken({
+      onBehalfOf: await this.#auth.getOwnServiceCredentials(),
+      targetPluginId: REGISTRY_PLUGIN_ID,
+    });
+    const response = await fetch(`${baseUrl}${path}`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    if (response.status === 404) {
+      return undefined;
+    }
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return (await response.json()) as T;
+  }
+}

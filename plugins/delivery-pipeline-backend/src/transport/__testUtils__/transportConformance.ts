@@ -1,0 +1,428 @@
+// A suite that each transport's test file registers for itself, hence the
+// exports next to the tests.
+/* eslint-disable jest/no-export */
+import { InputError, ServiceUnavailableError } from '@backstage/errors';
+import {
+  ClaimExpiredError,
+  EventClaim,
+  EventTransport,
+  TransportEvent,
+  TransportFullError,
+} from '@internal/plugin-delivery-pipeline-node';
+
+export type TransportBounds = {
+  maxBacklogEvents: number;
+  maxBacklogBytes: number;
+};
+
+/** Fresh, empty storage for one test. */
+export type TransportHarness = {
+  /**
+   * A transport on this storage. Opening it again after closing the first
+   * is a restart: the new transport must find what the old one kept.
+   */
+  open(bounds: TransportBounds): Promise<EventTransport>;
+};
+
+const roomy: TransportBounds = {
+  maxBacklogEvents: 1_000_000,
+  maxBacklogBytes: 1_000_000_000,
+};
+
+const longLease = 60_000;
+
+/**
+ * What every built-in transport promises, registered as one `it.each` per
+ * behaviour over `variants` (e.g. the supported test databases).
+ */
+export function describeTransportConformance<Variant extends string>(
+  variants: Array<[Variant]>,
+  createHarness: (variant: Variant) => Promise<TransportHarness>,
+): void {
+  let opened: EventTransport[] = [];
+
+  afterEach(async () => {
+    await Promise.allSettled(opened.map(transport => transport.close()));
+    opened = [];
+  });
+
+  /** A transport on fresh storage, and how to open it again. */
+  async function start(variant: Variant, bounds = roomy) {
+    const harness = await createHarness(variant);
+    const open = async () => {
+      const transport = await harness.open(bounds);
+      opened.push(transport);
+      return transport;
+    };
+    return { open, transport: await open() };
+  }
+
+  it.each(variants)(
+    'keeps every line, type and receive time on the way through, %p',
+    async variant => {
+      const { transport } = await start(variant);
+      const published: TransportEvent[] = [
+        event('com.example.play', 1000, { n: 1, text: 'Grüße, 世界 🎵' }),
+        event('com.example.skip', 1000, { n: 2 }),
+        event('com.example.play', 1003, { n: 3, nested: { a: [1, 2] } }),
+        event('com.example.play', 1001, { n: 4, quote: '"\\u2028' }),
+        event('com.example.skip', 1000, ''),
+        { eventType: 'com.example.empty', receivedAt: 1002, line: '' },
+        { eventType: 'com.example.empty', receivedAt: 1002, line: '' },
+      ];
+      await transport.publish(published);
+
+      const claim = await transport.claim({
+        maxEvents: 100,
+        leaseMs: longLease,
+      });
+      expect(claim).toBeDefined();
+      expect(byLine(claim!.events)).toEqual(byLine(published));
+      const times = claim!.events.map(e => e.receivedAt);
+      expect(times).toEqual([...times].sort((a, b) => a - b));
+
+      await transport.ack(claim!);
+      await expect(
+        transport.claim({ maxEvents: 100, leaseMs: longLease }),
+      ).resolves.toBeUndefined();
+      expect(await transport.backlog()).toMatchObject({ events: 0, bytes: 0 });
+    },
+  );
+
+  it.each(variants)(
+    'offers the oldest events first, whole publishes at a time, %p',
+    async variant => {
+      const { transport } = await start(variant);
+      await transport.publish(batch('b', 2000, 3));
+      await transport.publish(batch('a', 1000, 2));
+      await transport.publish(batch('c', 3000, 4));
+
+      const claimed: string[][] = [];
+      for (;;) {
+        const claim = await transport.claim({
+          maxEvents: 1,
+          leaseMs: longLease,
+        });
+        if (!claim) break;
+        claimed.push(claim.events.map(e => e.line));
+      }
+      expect(claimed).toEqual([lines('a', 2), lines('b', 3), lines('c', 4)]);
+    },
+  );
+
+  it.each(variants)(
+    'takes whole chunks until a claim reaches maxEvents, %p',
+    async variant => {
+      const { transport } = await start(variant);
+      await transport.publish(batch('a', 1000, 3));
+      await transport.publish(batch('b', 1001, 2));
+      await transport.publish(batch('c', 1002, 2));
+
+      const first = await transport.claim({ maxEvents: 4, leaseMs: longLease });
+      expect(first!.events.map(e => e.line)).toEqual([
+        ...lines('a', 3),
+        ...lines('b', 2),
+      ]);
+      const second = await transport.claim({
+        maxEvents: 4,
+        leaseMs: longLease,
+      });
+      expect(second!.events.map(e => e.line)).toEqual(lines('c', 2));
+    },
+  );
+
+  it.each(variants)(
+    'does not offer claimed events to a second claim, %p',
+    async variant => {
+      const { transport } = await start(variant);
+      await transport.publish(batch('a', 1000, 3));
+      await transport.publish(batch('b', 1001, 3));
+
+      const [first, second] = await Promise.all([
+        transport.claim({ maxEvents: 3, leaseMs: longLease }),
+        transport.claim({ maxEvents: 3, leaseMs: longLease }),
+      ]);
+      expect(first).toBeDefined();
+      expect(second).toBeDefined();
+      expect(first!.id).not.toBe(second!.id);
+      expect(
+        [...first!.events, ...second!.events].map(e => e.line).sort(),
+      ).toEqual([...lines('a', 3), ...lines('b', 3)].sort());
+      await expect(
+        transport.claim({ maxEvents: 10, leaseMs: longLease }),
+      ).resolves.toBeUndefined();
+
+      await transport.ack(first!);
+      await transport.ack(second!);
+      await expect(
+        transport.claim({ maxEvents: 10, leaseMs: 1 }),
+      ).resolves.toBeUndefined();
+    },
+  );
+
+  it.each(variants)(
+    'offers the events of an expired lease again and refuses its ack, %p',
+    async variant => {
+      const { transport } = await start(variant);
+      await transport.publish(batch('a', 1000, 3));
+
+      const expired = await transport.claim({ maxEvents: 10, leaseMs: 50 });
+      await sleep(100);
+      await expect(transport.ack(expired!)).rejects.toThrow(ClaimExpiredError);
+
+      const again = await transport.claim({ maxEvents: 10, leaseMs: 50 });
+      expect(again!.events).toEqual(expired!.events);
+      await sleep(100);
+      const third = await transport.claim({
+        maxEvents: 10,
+        leaseMs: longLease,
+      });
+      expect(third!.events).toEqual(expired!.events);
+      await expect(transport.ack(again!)).rejects.toThrow(ClaimExpiredError);
+
+      expect(await transport.backlog()).toMatchObject({ events: 3 });
+      await transport.ack(third!);
+      expect(await transport.backlog()).toMatchObject({ events: 0 });
+      await expect(
+        transport.claim({ maxEvents: 10, leaseMs: longLease }),
+      ).resolves.toBeUndefined();
+    },
+  );
+
+  it.each(variants)(
+    'offers released events again at once, %p',
+    async variant => {
+      const { transport } = await start(variant);
+      await transport.publish(batch('a', 1000, 2));
+
+      const claim = await transport.claim({
+        maxEvents: 10,
+        leaseMs: longLease,
+      });
+      await transport.release(claim!);
+      const again = await transport.claim({
+        maxEvents: 10,
+        leaseMs: longLease,
+      });
+      expect(again!.events).toEqual(claim!.events);
+      await expect(transport.ack(claim!)).rejects.toThrow(ClaimExpiredError);
+      await transport.ack(again!);
+    },
+  );
+
+  it.each(variants)(
+    'counts its backlog and refuses events past either bound, %p',
+    async variant => {
+      const { transport } = await start(variant, {
+        maxBacklogEvents: 10,
+        maxBacklogBytes: 100,
+      });
+      await transport.publish(batch('a', 1000, 6, 10));
+      expect(await transport.backlog()).toEqual({
+        events: 6,
+        bytes: 60,
+        maxEvents: 10,
+        maxBytes: 100,
+        oldestReceivedAt: 1000,
+      });
+
+      const tooMany = transport.publish(batch('b', 1001, 5, 1));
+      await expect(tooMany).rejects.toThrow(TransportFullError);
+      await expect(tooMany).rejects.toMatchObject({
+        retryAfterSeconds: expect.any(Number),
+      });
+      await expect(transport.publish(batch('c', 1002, 1, 41))).rejects.toThrow(
+        TransportFullError,
+      );
+      await transport.publish(batch('d', 1003, 4, 10));
+      expect(await transport.backlog()).toMatchObject({
+        events: 10,
+        bytes: 100,
+      });
+
+      const claim = await transport.claim({
+        maxEvents: 100,
+        leaseMs: longLease,
+      });
+      expect(claim!.events.map(e => e.line)).toEqual([
+        ...lines('a', 6, 10),
+        ...lines('d', 4, 10),
+      ]);
+      await transport.ack(claim!);
+      expect(await transport.backlog()).toEqual({
+        events: 0,
+        bytes: 0,
+        maxEvents: 10,
+        maxBytes: 100,
+      });
+      await transport.publish(batch('e', 1004, 5, 1));
+    },
+  );
+
+  it.each(variants)(
+    'keeps its low watermark below every event not acknowledged, %p',
+    async variant => {
+      const { transport } = await start(variant);
+      const before = Date.now();
+      const empty = await transport.lowWatermark();
+      expect(empty).toBeLessThanOrEqual(Date.now());
+      expect(empty).toBeGreaterThan(before - 60_000);
+
+      const publishing = transport.publish(batch('a', 5000, 2));
+      expect(await transport.lowWatermark()).toBeLessThanOrEqual(5000);
+      await publishing;
+      await transport.publish(batch('b', 7000, 2));
+      expect(await transport.lowWatermark()).toBe(5000);
+
+      const claim = await transport.claim({ maxEvents: 1, leaseMs: longLease });
+      expect(await transport.lowWatermark()).toBe(5000);
+      await transport.ack(claim!);
+      expect(await transport.lowWatermark()).toBe(7000);
+
+      const rest = await transport.claim({ maxEvents: 10, leaseMs: longLease });
+      await transport.ack(rest!);
+      expect(await transport.lowWatermark()).toBeGreaterThan(before - 60_000);
+    },
+  );
+
+  it.each(variants)(
+    'refuses events with a line break, storing none of them, %p',
+    async variant => {
+      const { transport } = await start(variant);
+      await expect(
+        transport.publish([
+          event('com.example.ok', 1000, 'fine'),
+          { eventType: 'com.example.bad', receivedAt: 1000, line: 'a\nb' },
+        ]),
+      ).rejects.toThrow(InputError);
+      await transport.publish([]);
+      expect(await transport.backlog()).toMatchObject({ events: 0 });
+      await expect(
+        transport.claim({ maxEvents: 10, leaseMs: longLease }),
+      ).resolves.toBeUndefined();
+    },
+  );
+
+  it.each(variants)(
+    'finishes pending publishes on close and refuses calls after, %p',
+    async variant => {
+      const { transport, open } = await start(variant);
+      const pending = transport.publish(batch('a', 1000, 3));
+      const closing = transport.close();
+      await expect(pending).resolves.toBeUndefined();
+      await expect(closing).resolves.toBeUndefined();
+      await expect(transport.close()).resolves.toBeUndefined();
+      await expect(transport.publish(batch('b', 1001, 1))).rejects.toThrow(
+        ServiceUnavailableError,
+      );
+      await expect(
+        transport.claim({ maxEvents: 10, leaseMs: longLease }),
+      ).rejects.toThrow(ServiceUnavailableError);
+
+      const reopened = await open();
+      const claim = await reopened.claim({ maxEvents: 10, leaseMs: longLease });
+      expect(claim!.events.map(e => e.line)).toEqual(lines('a', 3));
+    },
+  );
+
+  it.each(variants)(
+    'keeps everything not acknowledged across a restart, %p',
+    async variant => {
+      const { transport, open } = await start(variant);
+      await transport.publish(batch('a', 1000, 2));
+      await transport.publish(batch('b', 1001, 3));
+      await transport.publish(batch('c', 1002, 4));
+      const acked = await transport.claim({ maxEvents: 1, leaseMs: longLease });
+      await transport.ack(acked!);
+      const held = await transport.claim({ maxEvents: 1, leaseMs: 100 });
+      expect(held!.events.map(e => e.line)).toEqual(lines('b', 3));
+      await transport.close();
+
+      const reopened = await open();
+      expect(await reopened.backlog()).toMatchObject({
+        events: 7,
+        oldestReceivedAt: 1001,
+      });
+      await sleep(150);
+      const claim = await reopened.claim({
+        maxEvents: 100,
+        leaseMs: longLease,
+      });
+      expect(claim!.events.map(e => e.line)).toEqual([
+        ...lines('b', 3),
+        ...lines('c', 4),
+      ]);
+    },
+  );
+
+  it.each(variants)(
+    'takes many concurrent publishes, all claimable afterwards as published, %p',
+    async variant => {
+      const { transport } = await start(variant);
+      const publishes = Array.from({ length: 200 }, (_, p) =>
+        Array.from({ length: 100 }, (__, i) =>
+          event(`com.example.type${p % 3}`, 1_000_000 + (p % 7), {
+            p,
+            i,
+            padding: 'x'.repeat(500),
+          }),
+        ),
+      );
+      await Promise.all(publishes.map(events => transport.publish(events)));
+      expect(await transport.backlog()).toMatchObject({ events: 20_000 });
+
+      const claimed: TransportEvent[] = [];
+      for (;;) {
+        const claim: EventClaim | undefined = await transport.claim({
+          maxEvents: 3000,
+          leaseMs: longLease,
+        });
+        if (!claim) break;
+        claimed.push(...claim.events);
+        await transport.ack(claim);
+      }
+      expect(byLine(claimed)).toEqual(byLine(publishes.flat()));
+      expect(await transport.backlog()).toMatchObject({ events: 0, bytes: 0 });
+    },
+  );
+}
+
+export function event(
+  eventType: string,
+  receivedAt: number,
+  data: unknown,
+): TransportEvent {
+  return {
+    eventType,
+    receivedAt,
+    line: JSON.stringify({ type: eventType, data }),
+  };
+}
+
+/** `count` events of one publish, each line `size` bytes (at least 4). */
+export function batch(
+  name: string,
+  receivedAt: number,
+  count: number,
+  size = 8,
+): TransportEvent[] {
+  return lines(name, count, size).map(line => ({
+    eventType: `com.example.${name}`,
+    receivedAt,
+    line,
+  }));
+}
+
+export function lines(name: string, count: number, size = 8): string[] {
+  return Array.from({ length: count }, (_, i) =>
+    `${name}${i}`.padEnd(size, '.').slice(0, size),
+  );
+}
+
+export function sleep(ms: number) {
+  return new Promise(resolve => setTimeout(resolve, ms));
+}
+
+function byLine(events: TransportEvent[]) {
+  return [...events].sort((a, b) => (a.line < b.line ? -1 : 1));
+}

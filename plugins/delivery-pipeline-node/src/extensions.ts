@@ -1,0 +1,35 @@
+import { createExtensionPoint } from '@backstage/backend-plugin-api';
+import { PartitionStorage } from './storage';
+import { EventTransport } from './transport';
+
+/**
+ * Replaces the transport between ingest and the consumer. Without a module
+ * setting one, the plugin uses its built-in transports (see its config).
+ *
+ * @public
+ */
+export interface DeliveryPipelineTransportExtensionPoint {
+  setTransport(transport: EventTransport): void;
+}
+
+/** @public */
+export const deliveryPipelineTransportExtensionPoint =
+  createExtensionPoint<DeliveryPipelineTransportExtensionPoint>({
+    id: 'delivery-pipeline.transport',
+  });
+
+/**
+ * Replaces where partitions are stored. Without a module setting one, the
+ * plugin keeps them in local files.
+ *
+ * @public
+ */
+export interface DeliveryPipelineStorageExtensionPoint {
+  setStorage(storage: PartitionStorage): void;
+}
+
+/** @public */
+export const deliveryPipelineStorageExtensionPoint =
+  createExtensionPoint<DeliveryPipelineStorageExtensionPoint>({
+    id: 'delivery-pipeline.storage',
+  });
