@@ -36,7 +36,11 @@ afterEach(async () => {
  * repo's demo event types), on throw-away folders.
  */
 async function startPipeline(
-  deliveryPipeline: { transport?: object; consumer?: object; ingest?: object } = {},
+  deliveryPipeline: {
+    transport?: object;
+    consumer?: object;
+    ingest?: object;
+  } = {},
 ) {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'pipeline-test-'));
   const backend = await startTestBackend({

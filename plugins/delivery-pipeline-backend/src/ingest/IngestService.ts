@@ -1,8 +1,5 @@
 import { NotAllowedError } from '@backstage/errors';
-import {
-  EventTransport,
-  TransportEvent,
-} from '@internal/plugin-delivery-pipeline-node';
+import { EventTransport } from '@internal/plugin-delivery-pipeline-node';
 import { IncomingHttpHeaders } from 'node:http';
 import { FailedEvent, FailedEventStore } from '../database/FailedEventStore';
 import { ingestCounters } from '../metrics';
@@ -13,7 +10,12 @@ import {
   parseCloudEvents,
   ParseItem,
 } from './binding';
-import { checkEvents, Rejection } from './checkEvents';
+import {
+  CheckedEvent,
+  checkEvents,
+  Rejection,
+  stampReceived,
+} from './checkEvents';
 import { ProducerRestrictions } from './ProducerRestrictions';
 
 /** What `POST /events` answers with 202. */
@@ -62,15 +64,17 @@ export class IngestService {
     body: Buffer;
     producer: string;
   }): Promise<IngestResponse> {
-    const receivedAt = Date.now();
     const { mode, items } = parseCloudEvents({
       headers: request.headers,
       body: request.body,
       limits: this.#options.limits,
     });
-    const checked = await this.#check(items, request.producer, receivedAt);
+    const checked = await this.#check(items, request.producer);
+    const receivedAt = Date.now();
     if (checked.accepted.length > 0) {
-      await this.#options.transport.publish(checked.accepted);
+      await this.#options.transport.publish(
+        stampReceived(checked.accepted, receivedAt),
+      );
     }
     await this.#keepRejected(checked.rejected, request.producer, receivedAt);
     ingestCounters.accepted.add(checked.accepted.length);
@@ -105,8 +109,7 @@ export class IngestService {
     for (const eventType of new Set(failed.map(event => event.eventType))) {
       if (eventType) this.#options.validators.forget(eventType);
     }
-    const receivedAt = Date.now();
-    const accepted: TransportEvent[] = [];
+    const accepted: CheckedEvent[] = [];
     const replayedIds: string[] = [];
     const failedAgain: Array<{ id: string; reason: string }> = [];
     for (const event of failed) {
@@ -128,7 +131,7 @@ export class IngestService {
         failedAgain.push({ id: event.id, reason: (error as Error).message });
         continue;
       }
-      const checked = await this.#check(items, producer, receivedAt);
+      const checked = await this.#check(items, producer);
       if (checked.accepted.length > 0) {
         accepted.push(...checked.accepted);
         replayedIds.push(event.id);
@@ -140,16 +143,17 @@ export class IngestService {
       }
     }
     if (accepted.length > 0) {
-      await this.#options.transport.publish(accepted);
+      await this.#options.transport.publish(
+        stampReceived(accepted, Date.now()),
+      );
     }
     return { replayed: replayedIds.length, replayedIds, failedAgain };
   }
 
-  async #check(items: ParseItem[], producer: string, receivedAt: number) {
+  async #check(items: ParseItem[], producer: string) {
     const checked = await checkEvents({
       items,
       producer,
-      receivedAt,
       validators: this.#options.validators,
       restrictions: this.#options.restrictions,
     });

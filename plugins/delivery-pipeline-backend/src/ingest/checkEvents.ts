@@ -17,9 +17,16 @@ export type Rejection = {
   eventId?: string;
 };
 
+/** An event that passed every check, not yet stamped with its receive time. */
+export type CheckedEvent = {
+  eventType: string;
+  /** The CloudEvent in the JSON format. */
+  json: string;
+};
+
 /** The outcome of checking the events of one request. */
 export type CheckedEvents = {
-  accepted: TransportEvent[];
+  accepted: CheckedEvent[];
   rejected: Rejection[];
   /** Why the producer may not send one of the events: the request gets 403. */
   forbidden?: string;
@@ -34,19 +41,16 @@ const MAX_ERRORS_QUOTED = 5;
 /**
  * Checks parsed events against the registry: the type is registered, the
  * producer may send it, and `data` follows the version named by `dataschema`
- * (the latest when there is none). Accepted events come back ready for the
- * transport, stamped with the receive time.
+ * (the latest when there is none).
  */
 export async function checkEvents(options: {
   items: ParseItem[];
   producer: string;
-  receivedAt: number;
   validators: EventTypeValidators;
   restrictions: ProducerRestrictions;
 }): Promise<CheckedEvents> {
-  const { items, producer, receivedAt, validators, restrictions } = options;
-  const receivedAtIso = JSON.stringify(new Date(receivedAt).toISOString());
-  const accepted: TransportEvent[] = [];
+  const { items, producer, validators, restrictions } = options;
+  const accepted: CheckedEvent[] = [];
   const rejected: Rejection[] = [];
 
   for (const item of items) {
@@ -120,15 +124,30 @@ export async function checkEvents(options: {
       );
       continue;
     }
-    accepted.push({
-      eventType: event.type,
-      receivedAt,
-      // The JSON of an object with attributes ends in `}`: append the receive
-      // time without serializing the event a second time.
-      line: `${json.slice(0, -1)},"receivedAt":${receivedAtIso}}`,
-    });
+    accepted.push({ eventType: event.type, json });
   }
   return { accepted, rejected };
+}
+
+/**
+ * Stamps checked events with their receive time, ready for the transport.
+ * Call it right before publishing, with nothing awaited in between: the
+ * transport's low watermark covers an event from the moment it is handed
+ * over, so a receive time taken earlier (before a slow registry lookup, say)
+ * could fall behind a watermark already reported.
+ */
+export function stampReceived(
+  accepted: CheckedEvent[],
+  receivedAt: number,
+): TransportEvent[] {
+  const receivedAtJson = JSON.stringify(new Date(receivedAt).toISOString());
+  return accepted.map(({ eventType, json }) => ({
+    eventType,
+    receivedAt,
+    // The JSON of an object with attributes ends in `}`: append the receive
+    // time without serializing the event a second time.
+    line: `${json.slice(0, -1)},"receivedAt":${receivedAtJson}}`,
+  }));
 }
 
 /**

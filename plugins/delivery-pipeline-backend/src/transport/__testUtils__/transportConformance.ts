@@ -9,11 +9,7 @@ import {
   TransportEvent,
   TransportFullError,
 } from '@internal/plugin-delivery-pipeline-node';
-
-export type TransportBounds = {
-  maxBacklogEvents: number;
-  maxBacklogBytes: number;
-};
+import { BacklogBounds } from '../backlog';
 
 /** Fresh, empty storage for one test. */
 export type TransportHarness = {
@@ -21,10 +17,10 @@ export type TransportHarness = {
    * A transport on this storage. Opening it again after closing the first
    * is a restart: the new transport must find what the old one kept.
    */
-  open(bounds: TransportBounds): Promise<EventTransport>;
+  open(bounds: BacklogBounds): Promise<EventTransport>;
 };
 
-const roomy: TransportBounds = {
+const roomy: BacklogBounds = {
   maxBacklogEvents: 1_000_000,
   maxBacklogBytes: 1_000_000_000,
 };
