@@ -13,6 +13,7 @@ import { PartitionStore, RawFile } from '../database/PartitionStore';
 import { partitionFolder, partitionStartOf } from '../partitions/layout';
 
 const gzip = promisify(gzipCallback);
+const GZIP_MIN_CHUNK = 64 * 1024;
 
 export type RawPartitionConsumerOptions = {
   transport: EventTransport;
@@ -119,9 +120,16 @@ export class RawPartitionConsumer {
           widthMs,
         })}/part-${claim.id}.ndjson.gz`;
         // Raw files are read once, by the deduper: favour speed over size.
+        // One output buffer for the whole file: with zlib's default 16 KiB
+        // chunks a claim takes ~100 threadpool round trips, each waiting for
+        // the event loop that ingest keeps busy, and the consumer falls
+        // behind under load.
         await storage.write(
           path,
-          await gzip(text, { level: zlibConstants.Z_BEST_SPEED }),
+          await gzip(text, {
+            level: zlibConstants.Z_BEST_SPEED,
+            chunkSize: Math.max(GZIP_MIN_CHUNK, Buffer.byteLength(text)),
+          }),
         );
         return {
           path,

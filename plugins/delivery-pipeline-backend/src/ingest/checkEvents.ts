@@ -50,6 +50,8 @@ export async function checkEvents(options: {
   restrictions: ProducerRestrictions;
 }): Promise<CheckedEvents> {
   const { items, producer, validators, restrictions } = options;
+  // A batch is mostly one or two types: look each version up once.
+  const lookups = new Map<string, ReturnType<typeof lookUp>>();
   const accepted: CheckedEvent[] = [];
   const rejected: Rejection[] = [];
 
@@ -101,7 +103,13 @@ export async function checkEvents(options: {
       version = Number(match[2]);
     }
 
-    const found = await lookUp(validators, event.type, version);
+    const key = `${event.type}\u0000${version ?? 'latest'}`;
+    let lookup = lookups.get(key);
+    if (!lookup) {
+      lookup = lookUp(validators, event.type, version);
+      lookups.set(key, lookup);
+    }
+    const found = await lookup;
     if ('reason' in found) {
       reject(found.reason);
       continue;
