@@ -12,10 +12,10 @@ import {
 } from './binding';
 import {
   CheckedEvent,
-  checkEvents,
+  checkAgainstRegistry,
   Rejection,
   stampReceived,
-} from './checkEvents';
+} from './checkAgainstRegistry';
 import { ProducerRestrictions } from './ProducerRestrictions';
 
 /** What `POST /events` answers with 202. */
@@ -151,7 +151,7 @@ export class IngestService {
   }
 
   async #check(items: ParseItem[], producer: string) {
-    const checked = await checkEvents({
+    const checked = await checkAgainstRegistry({
       items,
       producer,
       validators: this.#options.validators,

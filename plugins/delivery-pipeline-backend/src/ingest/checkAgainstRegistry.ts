@@ -43,7 +43,7 @@ const MAX_ERRORS_QUOTED = 5;
  * producer may send it, and `data` follows the version named by `dataschema`
  * (the latest when there is none).
  */
-export async function checkEvents(options: {
+export async function checkAgainstRegistry(options: {
   items: ParseItem[];
   producer: string;
   validators: EventTypeValidators;
