@@ -1,7 +1,7 @@
 import { Config, readDurationFromConfig } from '@backstage/config';
 import { durationToMilliseconds, HumanDuration } from '@backstage/types';
 import path from 'node:path';
-import { BindingLimits } from './ingest/binding';
+import { BindingLimits, DEFAULT_BINDING_LIMITS } from './ingest/binding';
 import { checkPartitionWidth } from './partitions/layout';
 
 /** `deliveryPipeline` config with its defaults filled in (see config.d.ts). */
@@ -41,10 +41,22 @@ export function readPipelineConfig(root: Config): PipelineConfig {
 
   return {
     limits: {
-      maxRequestBytes: number('ingest.maxRequestBytes', 1_048_576),
-      maxEventBytes: number('ingest.maxEventBytes', 262_144),
-      maxBatchEvents: number('ingest.maxBatchEvents', 1000),
-      maxEventDepth: number('ingest.maxEventDepth', 64),
+      maxRequestBytes: number(
+        'ingest.maxRequestBytes',
+        DEFAULT_BINDING_LIMITS.maxRequestBytes,
+      ),
+      maxEventBytes: number(
+        'ingest.maxEventBytes',
+        DEFAULT_BINDING_LIMITS.maxEventBytes,
+      ),
+      maxBatchEvents: number(
+        'ingest.maxBatchEvents',
+        DEFAULT_BINDING_LIMITS.maxBatchEvents,
+      ),
+      maxEventDepth: number(
+        'ingest.maxEventDepth',
+        DEFAULT_BINDING_LIMITS.maxEventDepth,
+      ),
     },
     maxFailedPayloadBytes: number('failedEvents.maxPayloadBytes', 65_536),
     transport: {

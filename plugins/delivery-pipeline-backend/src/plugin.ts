@@ -84,7 +84,11 @@ export const deliveryPipelinePlugin = createBackendPlugin({
           moduleTransport ??
           (settings.transport.type === 'database'
             ? await DatabaseEventTransport.create({
-                database,
+                // Migrated above.
+                database: {
+                  getClient: async () => db,
+                  migrations: { skip: true },
+                },
                 maxBacklogEvents: settings.transport.maxBacklogEvents,
                 maxBacklogBytes: settings.transport.maxBacklogBytes,
                 logger,

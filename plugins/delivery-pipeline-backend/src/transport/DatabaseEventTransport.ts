@@ -1,9 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  DatabaseService,
-  LoggerService,
-  resolvePackagePath,
-} from '@backstage/backend-plugin-api';
+import { DatabaseService, LoggerService } from '@backstage/backend-plugin-api';
 import { ServiceUnavailableError } from '@backstage/errors';
 import {
   ClaimExpiredError,
@@ -22,12 +18,8 @@ import {
 import { BacklogEstimate } from './BacklogEstimate';
 import { claimedEvents, sumOf, toChunks } from './chunks';
 import { ChunkRow, slices, TABLE, toStoredChunk } from './databaseChunks';
+import { migrateDatabase } from '../database/migrateDatabase';
 import { GroupCommitWriter } from './GroupCommitWriter';
-
-const migrationsDir = resolvePackagePath(
-  '@internal/plugin-delivery-pipeline-backend',
-  'migrations',
-);
 
 /**
  * How far the low watermark stays behind the clock, for the inserts of other
@@ -63,10 +55,9 @@ export class DatabaseEventTransport implements EventTransport {
     options: DatabaseEventTransportOptions,
   ): Promise<DatabaseEventTransport> {
     const { database } = options;
-    const db = isKnex(database) ? database : await database.getClient();
-    if (isKnex(database) || !database.migrations?.skip) {
-      await db.migrate.latest({ directory: migrationsDir });
-    }
+    const db = await migrateDatabase(
+      isKnex(database) ? { getClient: async () => database } : database,
+    );
     const transport = new DatabaseEventTransport(db, options, options.logger);
     await transport.#backlog.refresh();
     return transport;
