@@ -47,8 +47,10 @@ step "Unit and integration tests"
 CI=true yarn backstage-cli repo test --ci --verbose
 
 step "Reliability (crash tests)"
-# A real pipeline backend, SIGKILLed under load on SQLite and PostgreSQL:
-# every acknowledged event must reach the raw partitions. No browser needed.
+# Real pipeline backends SIGKILLed under load, with client retries and
+# resent duplicates: one on SQLite, two replicas on one PostgreSQL database.
+# Every acknowledged event must reach the raw partitions, and the delivered
+# partitions must hold each exactly once. No browser needed.
 node --test --test-reporter=spec 'e2e/pipeline-*.test.mjs'
 
 step "End-to-end (headless Chromium)"

@@ -9,6 +9,7 @@
 //   await backend.kill();     // kill -9 of the whole process group
 //   await backend.restart();  // same config, port and data; resolves when healthy
 //   const { ids } = await readRawEventIds(backend.storageDirectory);
+//   const items = await backend.partitions({ eventType }); // GET /partitions
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -100,8 +101,15 @@ export class PipelineBackend {
   /** `deliveryPipeline.storage.directory`, where raw partitions are written. */
   storageDirectory;
   configFile;
+  /** The config it runs with (written on the first start). */
+  config;
   /** How many times the backend was started. */
   starts = 0;
+  /**
+   * True from the moment the current start was found healthy until it is
+   * killed or stopped; a load balancer's health check would route to it.
+   */
+  ready = false;
 
   #config;
   #startTimeoutMs;
@@ -161,6 +169,7 @@ export class PipelineBackend {
       },
     };
     const config = merge(generated, this.#config);
+    this.config = config;
     // The backend runs in the repo root: relative paths are resolved there.
     this.storageDirectory = resolvePath(
       repoRoot,
@@ -194,6 +203,7 @@ export class PipelineBackend {
     if (this.port === undefined) this.port = await freePort();
     this.url = `http://127.0.0.1:${this.port}`;
     if (this.starts === 0) this.#writeConfig();
+    this.ready = false;
     this.starts += 1;
     this.#keep(
       `\n===== start #${this.starts} at ${new Date().toISOString()} =====\n`,
@@ -231,7 +241,15 @@ export class PipelineBackend {
       );
       this.#keep(`\n===== exited: ${signal ?? `code ${code}`} =====\n`);
     });
-    await this.waitUntilHealthy();
+    try {
+      await this.waitUntilHealthy();
+    } catch (error) {
+      // Not left running: nobody would kill it, and its pipes would keep
+      // the test process alive.
+      await this.kill();
+      throw error;
+    }
+    this.ready = true;
   }
 
   /**
@@ -309,9 +327,37 @@ export class PipelineBackend {
     );
   }
 
+  /**
+   * `GET /api/delivery-pipeline/partitions` with the backend's token: the
+   * `items`. Throws (naming the status and body) unless it answers 200.
+   */
+  async partitions(query = {}) {
+    const params = new URLSearchParams(
+      Object.entries(query).filter(([, value]) => value !== undefined),
+    );
+    const response = await fetch(
+      `${this.url}/api/delivery-pipeline/partitions?${params}`,
+      {
+        headers: { Authorization: `Bearer ${this.token}` },
+        signal: AbortSignal.timeout(10_000),
+      },
+    );
+    const text = await response.text();
+    if (response.status !== 200) {
+      throw new Error(
+        `GET /partitions?${params} answered ${response.status}: ${text.slice(
+          0,
+          500,
+        )}`,
+      );
+    }
+    return JSON.parse(text).items;
+  }
+
   /** kill -9 of the process group; resolves once the process is gone. */
   async kill() {
     if (!this.#child) return;
+    this.ready = false;
     killProcessGroup(this.#child.pid, 'SIGKILL');
     await this.#exited;
   }
@@ -324,6 +370,7 @@ export class PipelineBackend {
 
   /** SIGTERM (a graceful shutdown), then SIGKILL after `graceMs`. */
   async stop(graceMs = 15_000) {
+    this.ready = false;
     if (!this.running) return;
     killProcessGroup(this.#child.pid, 'SIGTERM');
     const timer = setTimeout(
@@ -336,15 +383,18 @@ export class PipelineBackend {
 }
 
 /**
- * The CloudEvent ids in every raw partition file under a storage folder
- * (`raw/<event type>/...part-*.ndjson.gz`), one entry per line: an id
- * written twice is listed twice. Files still being written (`*.tmp`) are
- * skipped; a file that does not decode or parse is an error naming it.
+ * The partition files of one kind (`raw` or `delivered`) under a storage
+ * folder, sorted, as `{ path, folder, name }`: `folder` is the partition's
+ * folder below `<kind>/<event type>/` (`2026-11-24/10` or, for partitions
+ * narrower than an hour, `2026-11-24/10/05-30`), `name` the file name.
  */
-export async function readRawEventIds(storageDirectory, { eventType } = {}) {
-  const root = join(storageDirectory, 'raw', ...(eventType ? [eventType] : []));
+export async function listPartitionFiles(
+  storageDirectory,
+  { kind, eventType } = {},
+) {
+  const root = join(storageDirectory, kind, ...(eventType ? [eventType] : []));
   const files = [];
-  const walk = async dir => {
+  const walk = async (dir, relative) => {
     let entries;
     try {
       entries = await readdir(dir, { withFileTypes: true });
@@ -354,33 +404,80 @@ export async function readRawEventIds(storageDirectory, { eventType } = {}) {
     }
     for (const entry of entries) {
       const full = join(dir, entry.name);
-      if (entry.isDirectory()) await walk(full);
-      else if (entry.name.endsWith('.ndjson.gz')) files.push(full);
-    }
-  };
-  await walk(root);
-
-  const ids = [];
-  for (const file of files.sort()) {
-    let text;
-    try {
-      text = (await gunzip(await readFile(file))).toString('utf8');
-    } catch (error) {
-      if (error.code === 'ENOENT') continue; // deleted since listed
-      throw new Error(`Cannot read raw partition file ${file}: ${error}`);
-    }
-    for (const [index, line] of text.split('\n').entries()) {
-      if (line === '') continue;
-      try {
-        ids.push(JSON.parse(line).id);
-      } catch (error) {
-        throw new Error(
-          `Line ${index + 1} of ${file} is not JSON (${
-            error.message
-          }): ${line.slice(0, 200)}`,
-        );
+      if (entry.isDirectory()) {
+        await walk(full, relative ? `${relative}/${entry.name}` : entry.name);
+      } else {
+        files.push({ path: full, folder: relative, name: entry.name });
       }
     }
+  };
+  await walk(root, '');
+  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/**
+ * Calls `onEvent(event, { file, folder, line })` for every line of a gzip
+ * NDJSON file, parsed. A file deleted since it was listed is skipped
+ * (returns false); one that does not decode or parse is an error naming it.
+ */
+export async function readNdjsonGz(file, onEvent, { folder } = {}) {
+  let text;
+  try {
+    text = (await gunzip(await readFile(file))).toString('utf8');
+  } catch (error) {
+    if (error.code === 'ENOENT') return false;
+    throw new Error(`Cannot read partition file ${file}: ${error}`);
   }
-  return { files: files.length, ids };
+  let start = 0;
+  for (let line = 1; start < text.length; line += 1) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    const json = text.slice(start, end);
+    start = end + 1;
+    if (json === '') continue;
+    let event;
+    try {
+      event = JSON.parse(json);
+    } catch (error) {
+      throw new Error(
+        `Line ${line} of ${file} is not JSON (${error.message}): ${json.slice(
+          0,
+          200,
+        )}`,
+      );
+    }
+    onEvent(event, { file, folder, line });
+  }
+  return true;
+}
+
+/**
+ * Every event in the raw partitions of a type (all types without one),
+ * one call of `onEvent(event, { file, folder, line })` per line: an event
+ * written twice is seen twice. Files still being written (`*.tmp`) are
+ * skipped. Resolves to the number of files read.
+ */
+export async function readRawEvents(storageDirectory, { eventType, onEvent }) {
+  const files = (
+    await listPartitionFiles(storageDirectory, { kind: 'raw', eventType })
+  ).filter(file => file.name.endsWith('.ndjson.gz'));
+  for (const file of files) {
+    await readNdjsonGz(file.path, onEvent, file);
+  }
+  return files.length;
+}
+
+/**
+ * The CloudEvent ids in every raw partition file under a storage folder
+ * (`raw/<event type>/...part-*.ndjson.gz`), one entry per line: an id
+ * written twice is listed twice. Files still being written (`*.tmp`) are
+ * skipped; a file that does not decode or parse is an error naming it.
+ */
+export async function readRawEventIds(storageDirectory, { eventType } = {}) {
+  const ids = [];
+  const files = await readRawEvents(storageDirectory, {
+    eventType,
+    onEvent: event => ids.push(event.id),
+  });
+  return { files, ids };
 }

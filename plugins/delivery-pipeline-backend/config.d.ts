@@ -1,3 +1,4 @@
+import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
 import { HumanDuration } from '@backstage/types';
 
 export interface Config {
@@ -120,6 +121,143 @@ export interface Config {
        * @visibility backend
        */
       width?: HumanDuration | string;
+      /**
+       * How long after its end a partition stays open at least, even once
+       * the transport holds nothing older: room for clock differences
+       * between replicas. Default 5 minutes.
+       * @visibility backend
+       */
+      grace?: HumanDuration | string;
+    };
+    /** Closes complete partitions (a scheduled task, one replica at a time). */
+    completionist?: {
+      /**
+       * How often it looks for partitions to close. Default 30 seconds.
+       * @visibility backend
+       */
+      frequency?: HumanDuration | string;
+      /**
+       * Longest run. Also how long closing stalls when a replica dies while
+       * running it: the scheduler's lock is freed only after this (and its
+       * cleanup, once a minute). A run takes milliseconds. Default 1 minute.
+       * @visibility backend
+       */
+      timeout?: HumanDuration | string;
+    };
+    /**
+     * Deduplicates closed partitions and writes the delivered ones. Every
+     * replica runs it, taking partitions one by one.
+     */
+    deduper?: {
+      /**
+       * How often it looks for closed partitions. Default 30 seconds.
+       * @visibility backend
+       */
+      frequency?: HumanDuration | string;
+      /**
+       * Longest run before the scheduler gives up on it. Default 1 hour.
+       * @visibility backend
+       */
+      timeout?: HumanDuration | string;
+      /**
+       * How long a replica's claim on a partition lasts; renewed while it
+       * works. A replica that dies mid-partition holds it this long before
+       * another takes it over. Default 60 seconds.
+       * @visibility backend
+       */
+      lease?: HumanDuration | string;
+      /**
+       * Duplicates are also looked for in the type's partitions delivered
+       * within this span before a partition's start. Default 1 hour.
+       * @visibility backend
+       */
+      lookback?: HumanDuration | string;
+      /**
+       * Bytes of keys held in memory; a partition with more spills to disk
+       * and is deduplicated bucket by bucket. Default 536870912 (512 MiB).
+       * @visibility backend
+       */
+      maxMemory?: number;
+      /**
+       * Worker threads that decompress, scan and compress files while a
+       * partition is delivered; they share the cores with ingest in the
+       * same process. 0 does it all on the main thread. Default: the number
+       * of cores, at most 4.
+       * @visibility backend
+       */
+      workerThreads?: number;
+      /**
+       * Folder for spill files. Default `delivery-pipeline-spill` in the
+       * system's temporary folder.
+       * @visibility backend
+       */
+      spillDirectory?: string;
+    };
+    /** Lateness monitoring: when a partition misses its SLA. */
+    sla?: {
+      /**
+       * The SLA of event types the registry no longer knows: most time from
+       * the end of a partition to its delivery. Registered types have their
+       * own. Default 3 hours, as the registry's default SLA.
+       * @visibility backend
+       */
+      defaultMaxLateness?: HumanDuration | string;
+      /**
+       * How often late partitions are looked for. Default 1 minute.
+       * @visibility backend
+       */
+      frequency?: HumanDuration | string;
+    };
+    /** Deletes partitions past their event type's retention. */
+    retention?: {
+      /**
+       * How often it runs. Default 1 hour.
+       * @visibility backend
+       */
+      frequency?: HumanDuration | string;
+      /**
+       * Raw retention of types the registry no longer knows. Default: kept.
+       * @visibility backend
+       */
+      defaultRaw?: HumanDuration | string;
+      /**
+       * Delivered retention of types the registry no longer knows. Default:
+       * kept.
+       * @visibility backend
+       */
+      defaultDelivered?: HumanDuration | string;
+    };
+    /** The catalog module catalogModuleDeliveredDatasets: a dataset Resource per event type. */
+    catalog?: {
+      /**
+       * When the full sync of the dataset entities runs. Changes of event
+       * types arrive within seconds through the events service; the full sync
+       * catches up on lost events and removes the datasets of deleted types.
+       * Default every 30 minutes, 10 minute timeout, first run 15 seconds
+       * after start, scope global.
+       * @visibility backend
+       */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+    };
+    /** Demo data for a local portal. */
+    demo?: {
+      /**
+       * Realistic events of the demo event types (examples/event-types), sent
+       * through ingest as producer `demo-traffic`, with resends, conflicting
+       * ids, invalid events and client delay.
+       */
+      traffic?: {
+        /**
+         * Whether to send demo traffic. Default false.
+         * @visibility backend
+         */
+        enabled?: boolean;
+        /**
+         * Events per second, all demo event types together. Default 20.
+         * @visibility backend
+         */
+        eventsPerSecond?: number;
+      };
     };
   };
 }

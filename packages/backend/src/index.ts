@@ -4,6 +4,7 @@
  */
 
 import { createBackend } from '@backstage/backend-defaults';
+import { catalogModuleDeliveredDatasets } from '@internal/plugin-delivery-pipeline-backend';
 import {
   catalogModuleEventTypes,
   permissionModuleEventSchemasPolicy,
@@ -44,5 +45,7 @@ backend.add(import('@internal/plugin-event-schemas-backend'));
 // Every event type becomes an API entity in the catalog.
 backend.add(catalogModuleEventTypes);
 backend.add(import('@internal/plugin-delivery-pipeline-backend'));
+// Every event type's delivered data becomes a dataset Resource entity.
+backend.add(catalogModuleDeliveredDatasets);
 
 backend.start();

@@ -1,5 +1,6 @@
 import { Config, readDurationFromConfig } from '@backstage/config';
 import { durationToMilliseconds, HumanDuration } from '@backstage/types';
+import os from 'node:os';
 import path from 'node:path';
 import { BindingLimits, DEFAULT_BINDING_LIMITS } from './ingest/binding';
 import { checkPartitionWidth } from './partitions/layout';
@@ -16,7 +17,24 @@ export type PipelineConfig = {
   };
   storage: { directory: string };
   consumer: { maxEvents: number; leaseMs: number; pollIntervalMs: number };
-  partitions: { widthMs: number };
+  partitions: { widthMs: number; graceMs: number };
+  completionist: { frequency: HumanDuration; timeout: HumanDuration };
+  deduper: {
+    frequency: HumanDuration;
+    timeout: HumanDuration;
+    leaseMs: number;
+    lookbackMs: number;
+    maxMemoryBytes: number;
+    spillDirectory: string;
+    workerThreads?: number;
+  };
+  sla: { frequency: HumanDuration; defaultMaxLatenessMs: number };
+  retention: {
+    frequency: HumanDuration;
+    /** For types no longer in the registry; undefined keeps them. */
+    defaultRawMs?: number;
+    defaultDeliveredMs?: number;
+  };
 };
 
 const DEFAULT_DATA_DIRECTORY = 'data/delivery-pipeline';
@@ -25,10 +43,14 @@ export function readPipelineConfig(root: Config): PipelineConfig {
   const config = root.getOptionalConfig('deliveryPipeline');
   const number = (key: string, fallback: number) =>
     config?.getOptionalNumber(key) ?? fallback;
+  const humanDuration = (key: string, fallback: HumanDuration) =>
+    config?.has(key) ? readDurationFromConfig(config, { key }) : fallback;
   const duration = (key: string, fallback: HumanDuration) =>
-    durationToMilliseconds(
-      config?.has(key) ? readDurationFromConfig(config, { key }) : fallback,
-    );
+    durationToMilliseconds(humanDuration(key, fallback));
+  const optionalDuration = (key: string) =>
+    config?.has(key)
+      ? durationToMilliseconds(readDurationFromConfig(config, { key }))
+      : undefined;
 
   const transportType = config?.getOptionalString('transport.type') ?? 'local';
   if (transportType !== 'local' && transportType !== 'database') {
@@ -79,6 +101,34 @@ export function readPipelineConfig(root: Config): PipelineConfig {
       leaseMs: duration('consumer.lease', { seconds: 60 }),
       pollIntervalMs: duration('consumer.pollInterval', { milliseconds: 500 }),
     },
-    partitions: { widthMs },
+    partitions: {
+      widthMs,
+      graceMs: duration('partitions.grace', { minutes: 5 }),
+    },
+    completionist: {
+      frequency: humanDuration('completionist.frequency', { seconds: 30 }),
+      timeout: humanDuration('completionist.timeout', { minutes: 1 }),
+    },
+    deduper: {
+      frequency: humanDuration('deduper.frequency', { seconds: 30 }),
+      timeout: humanDuration('deduper.timeout', { hours: 1 }),
+      leaseMs: duration('deduper.lease', { seconds: 60 }),
+      workerThreads: config?.getOptionalNumber('deduper.workerThreads'),
+      lookbackMs: duration('deduper.lookback', { hours: 1 }),
+      maxMemoryBytes: number('deduper.maxMemory', 536_870_912),
+      spillDirectory: path.resolve(
+        config?.getOptionalString('deduper.spillDirectory') ??
+          path.join(os.tmpdir(), 'delivery-pipeline-spill'),
+      ),
+    },
+    sla: {
+      frequency: humanDuration('sla.frequency', { minutes: 1 }),
+      defaultMaxLatenessMs: duration('sla.defaultMaxLateness', { hours: 3 }),
+    },
+    retention: {
+      frequency: humanDuration('retention.frequency', { hours: 1 }),
+      defaultRawMs: optionalDuration('retention.defaultRaw'),
+      defaultDeliveredMs: optionalDuration('retention.defaultDelivered'),
+    },
   };
 }

@@ -1,1 +1,2 @@
 export { deliveryPipelinePlugin as default } from './plugin';
+export { catalogModuleDeliveredDatasets } from './catalog';

@@ -7,6 +7,10 @@ const meter = metrics.getMeter('delivery-pipeline');
 
 /** Events ingest received, by outcome. */
 export const ingestCounters = {
+  received: meter.createCounter('delivery_pipeline.events.received', {
+    description:
+      'Events ingest read from requests, accepted or rejected (resends included)',
+  }),
   accepted: meter.createCounter('delivery_pipeline.events.accepted', {
     description:
       'Events accepted by ingest and stored durably in the transport',
@@ -45,3 +49,39 @@ export function observeTransport(transport: EventTransport): void {
     [events, bytes, oldestAge],
   );
 }
+
+/** Partitions moving through completion, delivery, SLA checks and retention. */
+export const partitionMetrics = {
+  closed: meter.createCounter('delivery_pipeline.partitions.closed', {
+    description: 'Partitions the completionist closed',
+  }),
+  delivered: meter.createCounter('delivery_pipeline.partitions.delivered', {
+    description: 'Partitions the deduper delivered',
+  }),
+  late: meter.createCounter('delivery_pipeline.partitions.late', {
+    description: 'Partitions found past their SLA before being delivered',
+  }),
+  lateness: meter.createHistogram('delivery_pipeline.partition.lateness', {
+    description: 'Delivery time minus the end of the partition',
+    unit: 's',
+  }),
+  deleted: meter.createCounter('delivery_pipeline.partitions.deleted', {
+    description: 'Raw or delivered partitions retention deleted',
+  }),
+};
+
+/** Events the deduper handled, by what happened to them. */
+export const dedupeCounters = {
+  delivered: meter.createCounter('delivery_pipeline.events.delivered', {
+    description: 'Events written to delivered partitions',
+  }),
+  duplicate: meter.createCounter('delivery_pipeline.events.duplicate', {
+    description:
+      'Events dropped as duplicates; attribute kind: resend (same content) or conflict (other content)',
+  }),
+  clientDelay: meter.createHistogram('delivery_pipeline.event.client_delay', {
+    description:
+      'Receive time minus the event time, per delivered partition (its median)',
+    unit: 's',
+  }),
+};

@@ -3,7 +3,15 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import { createServiceFactory } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import {
+  DeliveredPartition,
+  deliveryPipelineExporterExtensionPoint,
+} from '@internal/plugin-delivery-pipeline-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { notificationService } from '@backstage/plugin-notifications-node';
 // The real registry, beside the pipeline as in the portal: ingest reads
@@ -40,11 +48,22 @@ async function startPipeline(
     transport?: object;
     consumer?: object;
     ingest?: object;
+    partitions?: object;
+    completionist?: object;
+    deduper?: object;
   } = {},
+  extraFeatures: Parameters<typeof startTestBackend>[0]['features'] = [],
 ) {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'pipeline-test-'));
+  // Scheduled tasks run only when a test triggers them.
+  const scheduler = mockServices.scheduler();
   const backend = await startTestBackend({
     features: [
+      createServiceFactory({
+        service: coreServices.scheduler,
+        deps: {},
+        factory: () => scheduler,
+      }),
       deliveryPipelinePlugin,
       eventSchemasPlugin,
       mockServices.database.factory(),
@@ -62,9 +81,14 @@ async function startPipeline(
               pollInterval: { milliseconds: 50 },
               ...deliveryPipeline.consumer,
             },
+            deduper: {
+              spillDirectory: path.join(dir, 'spill'),
+              ...deliveryPipeline.deduper,
+            },
           },
         },
       }),
+      ...(extraFeatures ?? []),
       catalogServiceMock.factory({ entities: [] }),
       createServiceFactory({
         service: notificationService,
@@ -77,7 +101,11 @@ async function startPipeline(
     await backend.stop();
     await fs.rm(dir, { recursive: true, force: true });
   });
-  return { server: backend.server, storage: path.join(dir, 'storage') };
+  return {
+    server: backend.server,
+    storage: path.join(dir, 'storage'),
+    scheduler,
+  };
 }
 
 function playback(
@@ -430,5 +458,152 @@ describe('deliveryPipelinePlugin', () => {
     expect(full.status).toBe(429);
     expect(Number(full.headers['retry-after'])).toBeGreaterThan(0);
     expect(full.body.error.name).toBe('TransportFullError');
+  });
+
+  it('closes, deduplicates and delivers partitions, with their health and a preview', async () => {
+    // An exporter added through the extension point, as a warehouse module would.
+    const exported: DeliveredPartition[] = [];
+    const exporterModule = createBackendModule({
+      pluginId: 'delivery-pipeline',
+      moduleId: 'test-exporter',
+      register(env) {
+        env.registerInit({
+          deps: { exporters: deliveryPipelineExporterExtensionPoint },
+          async init({ exporters }) {
+            exporters.addExporter({
+              name: 'test',
+              async export(partition) {
+                exported.push(partition);
+              },
+            });
+          },
+        });
+      },
+    });
+    const { server, storage, scheduler } = await startPipeline(
+      { partitions: { width: { seconds: 2 }, grace: { milliseconds: 200 } } },
+      [exporterModule],
+    );
+    const batch = (events: CloudEvent<any>[]) =>
+      request(server)
+        .post('/api/delivery-pipeline/events')
+        .set('Authorization', user)
+        .set('Content-Type', 'application/cloudevents-batch+json')
+        .send(JSON.stringify(events));
+    const a = playback('a');
+    expect((await batch([a, playback('b'), playback('c')])).status).toBe(202);
+    // A resend of a, a conflicting b (same source and id, other data), and an
+    // invalid event.
+    const resent = await batch([
+      a,
+      playback('b', { user_id: 'u2', track_id: 't9' }),
+      playback('d'),
+      playback('bad', { user_id: 42 }),
+    ]);
+    expect(resent.body.rejected).toHaveLength(1);
+
+    const deadline = Date.now() + 30_000;
+    let items: Array<Record<string, any>> = [];
+    for (;;) {
+      const listed = await request(server)
+        .get(`/api/delivery-pipeline/partitions?eventType=${PLAYBACK}`)
+        .set('Authorization', user);
+      items = listed.body.items;
+      if (items.length && items.every(p => p.state === 'delivered')) break;
+      if (Date.now() > deadline) {
+        throw new Error(`Not delivered: ${JSON.stringify(items)}`);
+      }
+      await new Promise(resolve => setTimeout(resolve, 200));
+      await scheduler.triggerTask('delivery-pipeline-completionist');
+      await scheduler.triggerTask('delivery-pipeline-deduper');
+    }
+    const total = (key: string) =>
+      items.reduce((sum, p) => sum + (p.counts[key] ?? 0), 0);
+    expect(total('received')).toBe(6);
+    expect(total('delivered')).toBe(4);
+    expect(total('duplicates')).toBe(1);
+    expect(total('conflicts')).toBe(1);
+    expect(total('invalid')).toBe(1);
+    for (const p of items) {
+      expect(p.closedAt).toBeDefined();
+      expect(p.latenessSeconds).toBeGreaterThan(0);
+      // The registry's SLA for the type is two hours.
+      expect(p.slaMet).toBe(true);
+    }
+
+    // Each (source, id) once in the delivered files, with a manifest each.
+    const delivered: string[] = [];
+    const manifests: Array<Record<string, unknown>> = [];
+    const walk = async (dir: string): Promise<void> => {
+      for (const entry of await fs.readdir(dir, { withFileTypes: true })) {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) await walk(full);
+        else if (/^part-.*\.ndjson\.gz$/.test(entry.name)) {
+          const text = gunzipSync(await fs.readFile(full)).toString();
+          delivered.push(
+            ...text
+              .trim()
+              .split('\n')
+              .map(l => JSON.parse(l).id),
+          );
+        } else if (entry.name === '_manifest.json') {
+          manifests.push(JSON.parse(await fs.readFile(full, 'utf8')));
+        }
+      }
+    };
+    await walk(path.join(storage, 'delivered'));
+    expect(delivered.sort()).toEqual(['a', 'b', 'c', 'd']);
+    expect(manifests).toHaveLength(items.length);
+    expect(manifests.map(m => m.eventType)).toEqual(items.map(() => PLAYBACK));
+
+    const health = await request(server)
+      .get(`/api/delivery-pipeline/event-types/${PLAYBACK}/health`)
+      .set('Authorization', user);
+    expect(health.status).toBe(200);
+    expect(health.body).toMatchObject({
+      eventType: PLAYBACK,
+      sla: { maxLatenessSeconds: 7200, source: 'registry' },
+      slaCompliance: { met: 0, due: 0 },
+      volume: { received: 6, delivered: 4, invalid: 1 },
+    });
+    expect(health.body.lastDelivered.deliveredAt).toBeDefined();
+
+    // Every delivered partition went to the exporter, once.
+    expect(exported.map(p => new Date(p.start).toISOString()).sort()).toEqual(
+      items.map(p => p.start).sort(),
+    );
+    for (const partition of exported) {
+      expect(partition).toMatchObject({
+        eventType: PLAYBACK,
+        checksum: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
+      });
+      expect(partition.files[0].path).toMatch(
+        /^delivered\/.*part-.*\.ndjson\.gz$/,
+      );
+    }
+
+    const first = items.find(p => p.counts.delivered > 0)!;
+    const preview = await request(server)
+      .get(
+        `/api/delivery-pipeline/partitions/${PLAYBACK}/${first.start}/preview?limit=1`,
+      )
+      .set('Authorization', user);
+    expect(preview.status).toBe(200);
+    expect(preview.body.rows).toHaveLength(1);
+    expect(preview.body.rows[0]).toMatchObject({ type: PLAYBACK });
+    expect(preview.body.totalRows).toBe(first.counts.delivered);
+    expect(preview.body.location).toMatch(/^file:\/\//);
+
+    const unknown = await request(server)
+      .get(
+        `/api/delivery-pipeline/partitions/${PLAYBACK}/2020-01-01T00:00:00Z/preview`,
+      )
+      .set('Authorization', user);
+    expect(unknown.status).toBe(404);
+    const badState = await request(server)
+      .get(`/api/delivery-pipeline/partitions?state=finished`)
+      .set('Authorization', user);
+    expect(badState.status).toBe(400);
+    expect(badState.body.error.message).toMatch(/open, closed, delivered/);
   });
 });

@@ -3,18 +3,29 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import {
+  deliveryPipelineExporterExtensionPoint,
   deliveryPipelineStorageExtensionPoint,
   deliveryPipelineTransportExtensionPoint,
   EventTransport,
+  PartitionExporter,
   PartitionStorage,
 } from '@internal/plugin-delivery-pipeline-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import {
   EVENT_SCHEMAS_TOPIC,
   isEventTypeChangedPayload,
 } from '@internal/plugin-event-schemas-common';
+import { Completionist } from './completion/Completionist';
 import { readPipelineConfig } from './config';
 import { RawPartitionConsumer } from './consumer/RawPartitionConsumer';
+import { Deduper } from './delivery/Deduper';
+import { ExportRunner } from './delivery/ExportRunner';
+import { DemoTraffic, readDemoTrafficConfig } from './demo';
+import { SlaMonitor } from './monitor/SlaMonitor';
+import { EventTypePolicies } from './policies/EventTypePolicies';
+import { RetentionTask } from './retention/RetentionTask';
+import { DatabaseRetentionStore } from './database/DatabaseRetentionStore';
 import { DatabaseFailedEventStore } from './database/DatabaseFailedEventStore';
 import { DatabasePartitionStore } from './database/DatabasePartitionStore';
 import { migrateDatabase } from './database/migrateDatabase';
@@ -39,6 +50,7 @@ export const deliveryPipelinePlugin = createBackendPlugin({
   register(env) {
     let moduleTransport: EventTransport | undefined;
     let moduleStorage: PartitionStorage | undefined;
+    const exporters: PartitionExporter[] = [];
     env.registerExtensionPoint(deliveryPipelineTransportExtensionPoint, {
       setTransport(transport) {
         if (moduleTransport) {
@@ -55,6 +67,16 @@ export const deliveryPipelinePlugin = createBackendPlugin({
         moduleStorage = storage;
       },
     });
+    env.registerExtensionPoint(deliveryPipelineExporterExtensionPoint, {
+      addExporter(exporter) {
+        if (exporters.some(e => e.name === exporter.name)) {
+          throw new Error(
+            `A delivery pipeline exporter named '${exporter.name}' was already added`,
+          );
+        }
+        exporters.push(exporter);
+      },
+    });
 
     env.registerInit({
       deps: {
@@ -67,11 +89,14 @@ export const deliveryPipelinePlugin = createBackendPlugin({
         httpRouter: coreServices.httpRouter,
         lifecycle: coreServices.lifecycle,
         logger: coreServices.logger,
+        notifications: notificationService,
         permissions: coreServices.permissions,
+        scheduler: coreServices.scheduler,
       },
       async init(deps) {
         const { config, database, events, httpRouter, lifecycle, logger } =
           deps;
+        const { scheduler } = deps;
         const settings = readPipelineConfig(config);
         const db = await migrateDatabase(database);
         const partitions = new DatabasePartitionStore(db);
@@ -104,19 +129,30 @@ export const deliveryPipelinePlugin = createBackendPlugin({
           new LocalPartitionStorage({ directory: settings.storage.directory });
         observeTransport(transport);
 
-        const validators = new EventTypeValidators({
-          registry: new HttpRegistryClient(deps),
+        const registry = new HttpRegistryClient(deps);
+        const validators = new EventTypeValidators({ registry });
+        const policies = new EventTypePolicies({
+          registry,
+          logger,
+          defaults: {
+            maxLatenessMs: settings.sla.defaultMaxLatenessMs,
+            rawRetentionMs: settings.retention.defaultRawMs,
+            deliveredRetentionMs: settings.retention.defaultDeliveredMs,
+          },
         });
-        // A new version or a deleted type is seen at once, not after the TTL.
+        // A new version, policy or a deleted type is seen at once, not after
+        // the caches' TTL.
         await events.subscribe({
           id: 'delivery-pipeline-validators',
           topics: [EVENT_SCHEMAS_TOPIC],
           async onEvent({ eventPayload }) {
             if (isEventTypeChangedPayload(eventPayload)) {
               validators.forget(eventPayload.eventType);
+              policies.forget(eventPayload.eventType);
             }
           },
         });
+        const retentionStore = new DatabaseRetentionStore(db);
 
         const ingest = new IngestService({
           validators,
@@ -133,6 +169,9 @@ export const deliveryPipelinePlugin = createBackendPlugin({
             failedEvents,
             ingest,
             limits: settings.limits,
+            policies,
+            storage,
+            retention: retentionStore,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
@@ -146,8 +185,103 @@ export const deliveryPipelinePlugin = createBackendPlugin({
           widthMs: settings.partitions.widthMs,
           ...settings.consumer,
         });
-        lifecycle.addStartupHook(() => consumer.start());
+
+        const completionist = new Completionist({
+          partitions,
+          transportName,
+          graceMs: settings.partitions.graceMs,
+          logger: logger.child({ task: 'completionist' }),
+        });
+        const deduper = new Deduper({
+          partitions,
+          storage,
+          exporterNames: exporters.map(e => e.name),
+          widthMs: settings.partitions.widthMs,
+          lookbackMs: settings.deduper.lookbackMs,
+          maxMemoryBytes: settings.deduper.maxMemoryBytes,
+          spillDirectory: settings.deduper.spillDirectory,
+          workerThreads: settings.deduper.workerThreads,
+          leaseMs: settings.deduper.leaseMs,
+          logger: logger.child({ task: 'deduper' }),
+        });
+        const exportRunner = new ExportRunner({
+          partitions,
+          storage,
+          exporters,
+          logger: logger.child({ task: 'exporter' }),
+        });
+        const slaMonitor = new SlaMonitor({
+          db,
+          policies,
+          notifications: deps.notifications,
+          logger: logger.child({ task: 'sla-monitor' }),
+        });
+        const retention = new RetentionTask({
+          store: retentionStore,
+          storage,
+          policies,
+          logger: logger.child({ task: 'retention' }),
+        });
+
+        // Singletons across replicas: the scheduler's global scope holds a
+        // database lock while a task runs (until its timeout if the replica
+        // dies, hence the completionist's short one).
+        await scheduler.scheduleTask({
+          id: 'delivery-pipeline-completionist',
+          frequency: settings.completionist.frequency,
+          timeout: settings.completionist.timeout,
+          scope: 'global',
+          fn: async () => {
+            await completionist.runOnce();
+          },
+        });
+        // Every replica delivers: partitions are claimed with leases in the
+        // plugin's database, so no replica waits on another's task lock.
+        await scheduler.scheduleTask({
+          id: 'delivery-pipeline-deduper',
+          frequency: settings.deduper.frequency,
+          timeout: settings.deduper.timeout,
+          scope: 'local',
+          fn: async signal => {
+            await deduper.runOnce({ signal });
+            await exportRunner.runOnce();
+          },
+        });
+        await scheduler.scheduleTask({
+          id: 'delivery-pipeline-sla-monitor',
+          frequency: settings.sla.frequency,
+          timeout: { minutes: 5 },
+          scope: 'global',
+          fn: async () => {
+            await slaMonitor.runOnce();
+          },
+        });
+        await scheduler.scheduleTask({
+          id: 'delivery-pipeline-retention',
+          frequency: settings.retention.frequency,
+          timeout: { minutes: 30 },
+          initialDelay: { minutes: 1 },
+          scope: 'global',
+          fn: async () => {
+            await retention.runOnce();
+          },
+        });
+
+        const demo = readDemoTrafficConfig(config);
+        const demoTraffic = demo.enabled
+          ? new DemoTraffic({
+              send: request => ingest.ingest(request),
+              eventsPerSecond: demo.eventsPerSecond,
+              logger: logger.child({ task: 'demo-traffic' }),
+            })
+          : undefined;
+
+        lifecycle.addStartupHook(() => {
+          consumer.start();
+          demoTraffic?.start();
+        });
         lifecycle.addShutdownHook(async () => {
+          await demoTraffic?.stop();
           await consumer.stop();
           await transport.close();
         });

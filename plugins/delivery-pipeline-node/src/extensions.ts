@@ -1,4 +1,5 @@
 import { createExtensionPoint } from '@backstage/backend-plugin-api';
+import { PartitionExporter } from './exporter';
 import { PartitionStorage } from './storage';
 import { EventTransport } from './transport';
 
@@ -32,4 +33,20 @@ export interface DeliveryPipelineStorageExtensionPoint {
 export const deliveryPipelineStorageExtensionPoint =
   createExtensionPoint<DeliveryPipelineStorageExtensionPoint>({
     id: 'delivery-pipeline.storage',
+  });
+
+/**
+ * Adds exporters that receive every delivered partition (a warehouse load,
+ * say). Each runs once per partition, retried until it succeeds.
+ *
+ * @public
+ */
+export interface DeliveryPipelineExporterExtensionPoint {
+  addExporter(exporter: PartitionExporter): void;
+}
+
+/** @public */
+export const deliveryPipelineExporterExtensionPoint =
+  createExtensionPoint<DeliveryPipelineExporterExtensionPoint>({
+    id: 'delivery-pipeline.exporter',
   });

@@ -6,4 +6,5 @@
  */
 export * from './transport';
 export * from './storage';
+export * from './exporter';
 export * from './extensions';

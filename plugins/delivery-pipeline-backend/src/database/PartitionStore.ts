@@ -1,14 +1,27 @@
-/** The state of one partition: an event type's events received in one hour. */
-export type Partition = {
+import { Partition } from '@internal/plugin-delivery-pipeline-common';
+
+export type { Partition };
+
+/** Identifies a partition: an event type and the start of its window. */
+export type PartitionKey = {
   eventType: string;
-  /** ISO 8601 start of the hour (inclusive). */
-  start: string;
-  /** ISO 8601 end of the hour (exclusive). */
-  end: string;
-  state: 'open' | 'closed' | 'delivered' | 'expired';
-  counts: { received: number; bytes: number };
-  closedAt?: string;
-  deliveredAt?: string;
+  /** Milliseconds since the epoch. */
+  start: number;
+  end: number;
+};
+
+/** A closed partition the deduper should deliver. */
+export type ClosedPartition = PartitionKey & { closedAt: Date };
+
+/** What the deduper found in a partition, recorded when it is delivered. */
+export type DeliveryRecord = {
+  delivered: number;
+  duplicates: number;
+  conflicts: number;
+  clientDelayMs?: { p50: number; p95: number; max: number };
+  deliveredAt: Date;
+  /** Exporters that should receive the partition; their state starts pending. */
+  exporters: string[];
 };
 
 /** One file of a raw partition, as the consumer wrote it. */
@@ -45,9 +58,89 @@ export interface PartitionStore {
   /** The last recorded watermark of a transport, if any. */
   getConsumerProgress(transport: string): Promise<Date | undefined>;
 
+  /**
+   * Partitions overlapping a window, oldest first per type. Leaves out
+   * `slaMet`, which depends on the type's policy.
+   */
   listPartitions(filter: {
     eventType?: string;
     from?: Date;
     to?: Date;
+    state?: Partition['state'];
+    /** Most partitions returned (the newest when `to` is unset). */
+    limit?: number;
   }): Promise<Partition[]>;
+
+  /**
+   * Closes every open partition that ended at least `graceMs` before `now`
+   * and at or before `watermark`, recording `closedAt`; returns those this
+   * call closed. A partition closes once, however many callers race.
+   */
+  closePartitions(options: {
+    now: Date;
+    graceMs: number;
+    watermark: Date;
+  }): Promise<PartitionKey[]>;
+
+  /**
+   * Takes closed partitions for delivery, the oldest first, for `leaseMs`:
+   * those nobody holds (or whose holder's lease expired, as after a crash),
+   * and only when every earlier partition of the type is delivered, so the
+   * lookback sees their keys. Counts an attempt on each.
+   */
+  claimClosed(options: {
+    owner: string;
+    leaseMs: number;
+    now: Date;
+    limit: number;
+  }): Promise<ClosedPartition[]>;
+
+  /** Extends a claim; false when it was lost (expired and taken over). */
+  renewDelivery(
+    partition: PartitionKey,
+    options: { owner: string; leaseMs: number; now: Date },
+  ): Promise<boolean>;
+
+  /** Gives a claim back at once, e.g. after a failed delivery. */
+  releaseDelivery(partition: PartitionKey, owner: string): Promise<void>;
+
+  /** The raw files of a partition, in the order they were written. */
+  listRawFiles(partition: PartitionKey): Promise<string[]>;
+
+  /** Delivered partitions of a type that started in `[from, to)`. */
+  listDeliveredStarts(
+    eventType: string,
+    from: Date,
+    to: Date,
+  ): Promise<number[]>;
+
+  /**
+   * Marks a closed partition delivered with its counts, counting the type's
+   * failed events of the same window as invalid, releases its claim and
+   * queues it for the exporters; all or nothing. False when it was not
+   * `closed` (delivered meanwhile by whoever took the claim over).
+   */
+  recordDelivery(
+    partition: PartitionKey,
+    record: DeliveryRecord,
+  ): Promise<boolean>;
+
+  /**
+   * Takes exports that are due (not done, not waiting to retry) for
+   * `leaseMs`: until then no other replica takes them.
+   */
+  claimPendingExports(options: {
+    now: Date;
+    leaseMs: number;
+    limit: number;
+  }): Promise<Array<PartitionKey & { exporter: string; attempts: number }>>;
+
+  /** Records an export's success, or its failure and when to retry. */
+  recordExport(
+    partition: PartitionKey & { exporter: string },
+    outcome: { at: Date } & (
+      | { ok: true }
+      | { ok: false; error: string; retryAt: Date }
+    ),
+  ): Promise<void>;
 }

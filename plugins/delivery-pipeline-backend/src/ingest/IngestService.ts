@@ -77,6 +77,9 @@ export class IngestService {
       );
     }
     await this.#keepRejected(checked.rejected, request.producer, receivedAt);
+    ingestCounters.received.add(
+      checked.accepted.length + checked.rejected.length,
+    );
     ingestCounters.accepted.add(checked.accepted.length);
     ingestCounters.rejected.add(checked.rejected.length);
 

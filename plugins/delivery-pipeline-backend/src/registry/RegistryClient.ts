@@ -2,11 +2,14 @@ import { AuthService, DiscoveryService } from '@backstage/backend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
   EventType,
+  EventTypeList,
   EventTypeVersion,
 } from '@internal/plugin-event-schemas-common';
 
 /** The registry's plugin id, for discovery and service-to-service tokens. */
 const REGISTRY_PLUGIN_ID = 'event-schemas';
+/** The largest page the registry serves. */
+const PAGE_SIZE = 500;
 
 /** What the pipeline reads from the schema registry. */
 export interface RegistryClient {
@@ -43,6 +46,27 @@ export class HttpRegistryClient implements RegistryClient {
     return this.#get(
       `/event-types/${encodeURIComponent(name)}/versions/${version}`,
     );
+  }
+
+  /** Every registered event type, across all pages of `GET /event-types`. */
+  async listEventTypes(): Promise<EventType[]> {
+    const eventTypes: EventType[] = [];
+    let cursor: string | undefined;
+    do {
+      const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
+      if (cursor) {
+        query.set('cursor', cursor);
+      }
+      const page = await this.#get<EventTypeList>(`/event-types?${query}`);
+      if (!page) {
+        throw new Error(
+          `The schema registry answered 404 to GET /event-types; is the ${REGISTRY_PLUGIN_ID} plugin installed?`,
+        );
+      }
+      eventTypes.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return eventTypes;
   }
 
   async #get<T>(path: string): Promise<T | undefined> {

@@ -4,13 +4,24 @@ import {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import {
+  InputError,
   NotAllowedError,
+  NotFoundError,
   ServiceUnavailableError,
   serializeError,
   toError,
 } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { TransportFullError } from '@internal/plugin-delivery-pipeline-node';
+import {
+  PARTITION_STATES,
+  PartitionState,
+  RetentionDeletionList,
+  partitionPreviewPermission,
+} from '@internal/plugin-delivery-pipeline-common';
+import {
+  PartitionStorage,
+  TransportFullError,
+} from '@internal/plugin-delivery-pipeline-node';
 import { eventTypeUpdatePermission } from '@internal/plugin-event-schemas-common';
 import express, { ErrorRequestHandler } from 'express';
 import Router from 'express-promise-router';
@@ -18,6 +29,9 @@ import { FailedEventStore } from '../database/FailedEventStore';
 import { PartitionStore } from '../database/PartitionStore';
 import { BindingLimits, readBody } from '../ingest/binding';
 import { IngestService } from '../ingest/IngestService';
+import { partitionFolder } from '../partitions/layout';
+import { SlaPolicy, summarizeHealth, withSlaMet } from './partitionViews';
+import { previewPartition } from './preview';
 import { producerOf } from './producerOf';
 import {
   optionalBoolean,
@@ -43,8 +57,24 @@ const transportFullHandler: ErrorRequestHandler = (error, req, res, next) => {
     });
 };
 
+const DAY_MS = 86_400_000;
+
+/** What the router reads of retention: the log of deletions. */
+export interface RetentionLog {
+  listDeletions(filter: {
+    eventType?: string;
+    from?: Date;
+    to?: Date;
+    limit: number;
+    cursor?: string;
+  }): Promise<RetentionDeletionList>;
+}
+
 export async function createRouter(options: {
   partitions: PartitionStore;
+  policies: { get(eventType: string): Promise<SlaPolicy> };
+  storage: PartitionStorage;
+  retention: RetentionLog;
   failedEvents: FailedEventStore;
   ingest: IngestService;
   limits: BindingLimits;
@@ -54,6 +84,18 @@ export async function createRouter(options: {
 }): Promise<express.Router> {
   const { partitions, failedEvents, ingest, limits, httpAuth, permissions } =
     options;
+  const { policies, storage, retention } = options;
+  const policyOf = async (eventType: string) => {
+    try {
+      return await policies.get(eventType);
+    } catch (error) {
+      throw new ServiceUnavailableError(
+        `Could not read the SLA of '${eventType}' from the schema registry: ${
+          toError(error).message
+        }`,
+      );
+    }
+  };
   const { logger } = options;
   const router = Router();
 
@@ -88,12 +130,134 @@ export async function createRouter(options: {
   });
 
   router.get('/partitions', async (req, res) => {
-    const items = await partitions.listPartitions({
+    const state = optionalString(req.query, 'state');
+    if (state !== undefined && !PARTITION_STATES.includes(state as any)) {
+      throw new InputError(
+        `Query parameter 'state' must be one of ${PARTITION_STATES.join(
+          ', ',
+        )}; got '${state}'`,
+      );
+    }
+    const listed = await partitions.listPartitions({
       eventType: optionalString(req.query, 'eventType'),
       from: optionalDate(req.query, 'from'),
       to: optionalDate(req.query, 'to'),
+      state: state as PartitionState | undefined,
+      limit: optionalLimit(req.query, { default: 10_000, max: 10_000 }),
     });
-    res.json({ items });
+    res.json({ items: await withSlaMet(listed, policyOf, new Date()) });
+  });
+
+  router.get('/event-types/:name/health', async (req, res) => {
+    const eventType = req.params.name;
+    const to = optionalDate(req.query, 'to') ?? new Date();
+    const from =
+      optionalDate(req.query, 'from') ?? new Date(to.getTime() - DAY_MS);
+    if (from >= to) {
+      throw new InputError(
+        `Query parameter 'from' must be before 'to'; got ${from.toISOString()} and ${to.toISOString()}`,
+      );
+    }
+    const policy = await policyOf(eventType);
+    // Partitions whose deadline falls in the window may have started up to
+    // the SLA before it.
+    const listed = await partitions.listPartitions({
+      eventType,
+      from: new Date(from.getTime() - policy.maxLatenessMs),
+      to,
+    });
+    const [lastDelivered] = await partitions.listPartitions({
+      eventType,
+      state: 'delivered',
+      limit: 1,
+    });
+    if (listed.length === 0 && !lastDelivered) {
+      const [any] = await partitions.listPartitions({ eventType, limit: 1 });
+      if (!any) {
+        throw new NotFoundError(
+          `No partitions of event type '${eventType}': nothing was received for it`,
+        );
+      }
+    }
+    res.json(
+      summarizeHealth({
+        eventType,
+        from,
+        to,
+        policy,
+        partitions: await withSlaMet(listed, async () => policy, new Date()),
+        lastDelivered,
+      }),
+    );
+  });
+
+  router.get('/partitions/:eventType/:start/preview', async (req, res) => {
+    const { eventType } = req.params;
+    const start = new Date(req.params.start);
+    if (Number.isNaN(start.getTime())) {
+      throw new InputError(
+        `The partition start must be an ISO 8601 time, such as 2026-11-23T10:00:00Z; got '${req.params.start}'`,
+      );
+    }
+    const limit = optionalLimit(req.query, { default: 20, max: 500 });
+    const credentials = await httpAuth.credentials(req);
+    // Rows are the events themselves, personal data included: a policy
+    // decides per event type (see the plugin README).
+    const [decision] = await permissions.authorize(
+      [{ permission: partitionPreviewPermission, resourceRef: eventType }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(
+        `You may not preview the delivered events of '${eventType}'`,
+      );
+    }
+    const [partition] = await partitions.listPartitions({
+      eventType,
+      from: start,
+      to: new Date(start.getTime() + 1),
+    });
+    if (!partition || Date.parse(partition.start) !== start.getTime()) {
+      throw new NotFoundError(
+        `No partition of '${eventType}' starts at ${start.toISOString()}`,
+      );
+    }
+    if (partition.state !== 'delivered') {
+      throw new NotFoundError(
+        partition.state === 'expired'
+          ? `The partition of '${eventType}' at ${partition.start} expired: retention deleted it at ${partition.expiredAt}`
+          : `The partition of '${eventType}' at ${partition.start} is ${partition.state}, not delivered yet`,
+      );
+    }
+    const preview = await previewPartition({
+      storage,
+      folder: partitionFolder({
+        kind: 'delivered',
+        eventType,
+        start: start.getTime(),
+        // Its own width: the configured one may have changed since.
+        widthMs: Date.parse(partition.end) - start.getTime(),
+      }),
+      limit,
+    });
+    res.json({ eventType, start: partition.start, ...preview });
+  });
+
+  router.get('/retention/deletions', async (req, res) => {
+    res.json(
+      await retention.listDeletions({
+        eventType: optionalString(req.query, 'eventType'),
+        from: optionalDate(req.query, 'from'),
+        to: optionalDate(req.query, 'to'),
+        limit: optionalLimit(req.query, { default: 100, max: 1000 }),
+        cursor: optionalString(req.query, 'cursor'),
+      }),
+    );
+  });
+
+  // Where delivered datasets live, for the catalog's dataset entities.
+  router.get('/datasets', async (_req, res) => {
+    res.json({ location: storage.url('delivered') });
   });
 
   router.get('/failed-events', async (req, res) => {

@@ -1,0 +1,845 @@
+// Reliability: exactly-once delivery across crashes, duplicates and retries.
+//
+// A load generator (e2e/lib/load.mjs) sends numbered events to real pipeline
+// backends the way a careful producer does: it retries a request until it is
+// acknowledged (a connection reset by a SIGKILL, a response "lost" on
+// purpose), and it resends some acknowledged events on purpose (same source,
+// id and content). Meanwhile the backends are SIGKILLed. Afterwards:
+// - raw partitions: every acknowledged event is there (at-least-once), and
+//   nothing that was never sent;
+// - delivered partitions, once every partition is `delivered`: every
+//   acknowledged (source, id) exactly once, with the content sent, in the
+//   partition of its receive time, and nothing that was never sent;
+// - the completionist closed each partition once (closed_at never changes
+//   once set), the deduper ran once per partition (delivery_attempts is 1,
+//   except after a kill in the middle of its delivery) and no manifest was
+//   written twice with other content.
+// Cases: one backend on SQLite with the local transport, SIGKILLed 4 times;
+// two replicas on one PostgreSQL database (database transport, shared
+// storage), both under load, one SIGKILLed and restarted, then the other
+// SIGKILLed for good.
+//
+// Partitions are 5 s wide with 2 s of grace and the tasks run every second,
+// so delivery follows the load within seconds.
+//
+// Run by scripts/test.sh; alone: node --test e2e/pipeline-exactly-once.test.mjs
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  connectPipelineDatabase,
+  describeTasks,
+  dropDatabases,
+  probePostgres,
+  readPostgresTasks,
+  readSqlitePartitions,
+  readSqliteTasks,
+} from './lib/database.mjs';
+import {
+  describePartitions,
+  listPartitionsFromAny,
+  partitionFolderOf,
+  partitionKey,
+  partitionStartOfFolder,
+  readDeliveredEvents,
+  waitForDelivered,
+  watchPartitions,
+} from './lib/delivery.mjs';
+import { startLoad } from './lib/load.mjs';
+import { readRawEvents, startPipelineBackend } from './lib/pipelineBackend.mjs';
+
+const eventType = 'com.example.playback.started';
+const pgUrl =
+  process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432';
+const isCi = process.env.CI === 'true' || process.env.CI === '1';
+
+const widthMs = 5000;
+/** The pipeline config both cases share (merged over e2e/lib's defaults). */
+const pipelineConfig = transport => ({
+  transport: { type: transport },
+  partitions: { width: { seconds: 5 }, grace: { seconds: 2 } },
+  // A completionist run the scheduler holds when its process is SIGKILLed
+  // keeps the task locked until this timeout (and the scheduler's cleanup,
+  // once a minute); a run takes milliseconds.
+  completionist: { frequency: { seconds: 1 }, timeout: { seconds: 10 } },
+  deduper: {
+    frequency: { seconds: 1 },
+    // The load resends events up to the whole run after they were first
+    // sent: a lookback longer than the run must drop all of them.
+    lookback: { minutes: 10 },
+    // A partition whose deliverer was SIGKILLed is taken over after this.
+    lease: { seconds: 5 },
+  },
+  // Drain fast, and offer a killed consumer's claim again soon.
+  consumer: { pollInterval: { milliseconds: 100 }, lease: { seconds: 5 } },
+});
+const rawTimeoutMs = 60_000;
+// A completionist run cut short by a SIGKILL keeps its task locked until its
+// timeout has passed and the scheduler's janitor (every minute) has freed
+// it, so closing may resume only a minute or more after the last restart.
+const deliveryTimeoutMs = 120_000;
+
+const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
+const randomBetween = (min, max) => min + Math.random() * (max - min);
+const seconds = ms => `${(ms / 1000).toFixed(1)} s`;
+
+const pgProblem = await probePostgres(pgUrl);
+
+test('SQLite, local transport, one backend SIGKILLed 4 times: exactly-once delivery', async t => {
+  const run = newRun(t, 'sqlite');
+  const dataDir = run.tempDir('pipeline-sqlite-');
+  const backend = await startPipelineBackend({
+    dataDir,
+    startTimeoutMs: 60_000,
+    config: { deliveryPipeline: pipelineConfig('local') },
+  });
+  run.backends.push(backend);
+  run.log(`backend up on ${backend.url} (pid ${backend.pid})`);
+  await backend.waitForEventType(eventType);
+
+  const sqliteDirectory = backend.config.backend.database.connection.directory;
+  // The SQLite file is read only while the backend is down; while it runs,
+  // the API tells the states and closedAt.
+  const readSqlite = () => readSqlitePartitions(sqliteDirectory, eventType);
+  const watcher = watchPartitions({
+    read: () => listPartitionsFromAny([backend], { eventType }),
+    storageDirectory: backend.storageDirectory,
+    eventType,
+  });
+  run.watcher = watcher;
+  const load = startLoad({ backends: [backend], eventType });
+  run.load = load;
+
+  for (let kill = 1; kill <= 4; kill += 1) {
+    await load.waitForAckFrom(backend);
+    await sleep(randomBetween(2000, 4000));
+    await run.kill(backend, `#${kill} of incarnation ${backend.starts}`, () =>
+      watcher.atKill(`#${kill}`, readSqlite),
+    );
+    const restartAt = Date.now();
+    await backend.start();
+    run.log(
+      `restarted as incarnation ${backend.starts} in ${seconds(
+        Date.now() - restartAt,
+      )}`,
+    );
+  }
+  await load.waitForAckFrom(backend);
+  await sleep(1500);
+  await run.stopLoad();
+  assert.ok(backend.running, `the backend died:\n${backend.logTail()}`);
+
+  const raw = await checkRaw(run, backend.storageDirectory);
+  const items = await run.waitForDelivery(backend.storageDirectory, raw, () =>
+    describeTasks(readSqliteTasks(sqliteDirectory)),
+  );
+  await checkDelivered(run, backend.storageDirectory, items);
+
+  // delivery_attempts is only in the database: read it with the backend down.
+  await watcher.pollNow();
+  await watcher.stop();
+  await backend.kill();
+  const rows = await watcher.pollNow(readSqlite);
+  checkOnce(run, rows);
+  run.report();
+});
+
+test(
+  'PostgreSQL, database transport, two replicas, one SIGKILLed and restarted, the other SIGKILLed: exactly-once delivery',
+  {
+    skip:
+      pgProblem && !isCi
+        ? `no PostgreSQL server at ${pgUrl} (${pgProblem}); set TEST_POSTGRES_URL to run it`
+        : false,
+  },
+  async t => {
+    if (pgProblem) {
+      assert.fail(
+        `CI needs a PostgreSQL server at ${pgUrl} (${pgProblem}): start it, or set TEST_POSTGRES_URL.`,
+      );
+    }
+    const run = newRun(t, 'postgres');
+    // Backstage creates one database per plugin, named <prefix><pluginId>;
+    // both replicas use the same prefix, so the same databases.
+    const prefix = `crash_${randomBytes(4).toString('hex')}_`;
+    run.cleanups.push(() => dropDatabases(pgUrl, prefix));
+    const storageDirectory = run.tempDir('pipeline-pg-storage-');
+    const token = `pipeline-test-${randomBytes(12).toString('hex')}`;
+    const replica = name =>
+      startPipelineBackend({
+        dataDir: run.tempDir(`pipeline-pg-${name}-`),
+        startTimeoutMs: 60_000,
+        token,
+        config: {
+          backend: {
+            database: { client: 'pg', connection: pgUrl, prefix },
+          },
+          deliveryPipeline: {
+            ...pipelineConfig('database'),
+            storage: { directory: storageDirectory },
+          },
+        },
+      });
+    // One after the other: the first seeds the registry's demo data.
+    const a = await replica('a');
+    run.backends.push(a);
+    run.log(`replica A up on ${a.url} (pid ${a.pid})`);
+    await a.waitForEventType(eventType);
+    const b = await replica('b');
+    run.backends.push(b);
+    run.log(`replica B up on ${b.url} (pid ${b.pid})`);
+    await b.waitForEventType(eventType);
+
+    const db = await connectPipelineDatabase(pgUrl, prefix);
+    run.cleanups.unshift(() => db.close());
+    const readDb = () => db.partitions(eventType);
+    const watcher = watchPartitions({
+      read: readDb,
+      storageDirectory,
+      eventType,
+    });
+    run.watcher = watcher;
+    const load = startLoad({ backends: [a, b], eventType });
+    run.load = load;
+
+    await load.waitForAckFrom(a);
+    await load.waitForAckFrom(b);
+    await sleep(randomBetween(3000, 5000));
+    await run.kill(b, 'of replica B', () => watcher.atKill('B', readDb));
+    await sleep(randomBetween(2000, 4000));
+    const restartAt = Date.now();
+    await b.start();
+    run.log(`replica B restarted in ${seconds(Date.now() - restartAt)}`);
+    await load.waitForAckFrom(b);
+    await sleep(randomBetween(3000, 5000));
+    // For good: replica B must finish everything replica A was doing.
+    await run.kill(a, 'of replica A, not restarted', () =>
+      watcher.atKill('A', readDb),
+    );
+    await sleep(randomBetween(3000, 4000));
+    await run.stopLoad();
+    assert.ok(b.running, `replica B died:\n${b.logTail()}`);
+
+    const raw = await checkRaw(run, storageDirectory);
+    const items = await run.waitForDelivery(storageDirectory, raw, async () =>
+      describeTasks(await readPostgresTasks(pgUrl, prefix)),
+    );
+    await checkDelivered(run, storageDirectory, items);
+
+    await watcher.pollNow();
+    await watcher.stop();
+    checkOnce(run, await readDb());
+    run.report();
+  },
+);
+
+/**
+ * What one case shares between its steps: its log, backends, load, watcher,
+ * totals, and the clean-up of everything it made.
+ */
+function newRun(t, name) {
+  const started = Date.now();
+  const run = {
+    name,
+    t,
+    backends: [],
+    cleanups: [],
+    dirs: [],
+    killLog: [],
+    totals: {},
+    load: undefined,
+    watcher: undefined,
+    log(message) {
+      console.log(`[${name} ${seconds(Date.now() - started)}] ${message}`);
+    },
+    tempDir(prefix) {
+      const dir = mkdtempSync(join(tmpdir(), prefix));
+      run.dirs.push(dir);
+      return dir;
+    },
+    /** SIGKILL, then `after()` (which reads what the process left). */
+    async kill(backend, label, after) {
+      const at = Date.now();
+      await backend.kill();
+      const rows = await after?.();
+      run.killLog.push({
+        at,
+        label,
+        backend: run.backends.indexOf(backend),
+        incarnation: backend.starts,
+      });
+      run.log(
+        `SIGKILL ${label}; ${run.load.acked.size} events acknowledged so far${
+          rows
+            ? `; partitions ${JSON.stringify(countBy(rows, row => row.state))}`
+            : ''
+        }`,
+      );
+    },
+    async stopLoad() {
+      const load = run.load;
+      await load.stop();
+      run.loadStoppedAt = Date.now();
+      run.log(
+        `load stopped: ${load.acked.size} events acknowledged, ${
+          load.unacknowledged.size
+        } given up; ${JSON.stringify(
+          load.stats,
+        )}; request outcomes ${JSON.stringify(load.outcomes)}`,
+      );
+      assert.deepEqual(
+        load.problems.slice(0, 5),
+        [],
+        `${load.problems.length} requests were answered with a client error, or a 202 that did not accept every event`,
+      );
+      assert.equal(
+        load.unacknowledged.size,
+        0,
+        `${
+          load.unacknowledged.size
+        } events were never acknowledged although retried for a minute after the load stopped; request outcomes ${JSON.stringify(
+          load.outcomes,
+        )}`,
+      );
+    },
+    /** `tasks()` describes the scheduler's tasks, for a timeout. */
+    async waitForDelivery(storageDirectory, raw, tasks) {
+      const waitStarted = Date.now();
+      const items = await waitForDelivered({
+        backends: run.backends,
+        eventType,
+        folders: raw.folders,
+        widthMs,
+        timeoutMs: deliveryTimeoutMs,
+        diagnose: async () =>
+          `The scheduler's tasks (a task a SIGKILLed process was running stays locked until its timeout):\n${await tasks()}`,
+      });
+      run.totals.partitions = items.length;
+      run.totals.deliveredSecondsAfterLoad = Math.round(
+        (Date.now() - run.loadStoppedAt) / 1000,
+      );
+      run.log(
+        `all ${items.length} partitions delivered, ${seconds(
+          Date.now() - waitStarted,
+        )} after the raw partitions were complete; storage ${storageDirectory}`,
+      );
+      return items;
+    },
+    report() {
+      run.totals.seconds = Math.round((Date.now() - started) / 1000);
+      run.log(`totals ${JSON.stringify(run.totals)}`);
+      t.diagnostic(`totals ${JSON.stringify(run.totals)}`);
+    },
+    describeAck(id) {
+      const ack = run.load.acked.get(id);
+      if (!ack) return `${id}: never acknowledged`;
+      const next = run.killLog.find(kill => kill.at >= ack.ackedAt);
+      const relative = next
+        ? `${next.at - ack.ackedAt} ms before SIGKILL ${next.label}`
+        : 'after the last SIGKILL';
+      return `${id}: sent ${new Date(
+        ack.sentAt,
+      ).toISOString()}, acknowledged ${new Date(
+        ack.ackedAt,
+      ).toISOString()} by backend ${ack.backend} incarnation ${
+        ack.incarnation
+      } on attempt ${ack.attempts}, ${relative}`;
+    },
+  };
+  t.after(async () => {
+    await run.load?.stop();
+    await run.watcher?.stop();
+    for (const backend of run.backends) await backend.kill();
+    for (const cleanup of run.cleanups) await cleanup();
+    for (const dir of run.dirs) rmSync(dir, { recursive: true, force: true });
+  });
+  return run;
+}
+
+const keyOf = event => `${event.source} ${event.id}`;
+
+/**
+ * At-least-once: every acknowledged event reaches the raw partitions (the
+ * consumer drains the transport), and nothing never sent is there.
+ * Resolves to the raw partitions' folders.
+ */
+async function checkRaw(run, storageDirectory) {
+  const { load } = run;
+  const deadline = Date.now() + rawTimeoutMs;
+  let found;
+  let lines;
+  let files;
+  let folders;
+  let missing;
+  for (;;) {
+    found = new Set();
+    folders = new Set();
+    lines = 0;
+    files = await readRawEvents(storageDirectory, {
+      eventType,
+      onEvent: (event, { folder }) => {
+        found.add(event.id);
+        folders.add(folder);
+        lines += 1;
+      },
+    });
+    missing = [...load.acked.keys()].filter(id => !found.has(id));
+    if (missing.length === 0 || Date.now() > deadline) break;
+    await sleep(500);
+  }
+  const strangers = [...found].filter(id => !load.wasSent(id));
+  Object.assign(run.totals, {
+    acknowledged: load.acked.size,
+    requests: load.stats.requests,
+    retries: load.stats.retries,
+    lostResponses: load.stats.lostResponses,
+    deliberateResends: load.stats.deliberateResends,
+    rawFiles: files,
+    rawLines: lines,
+    rawDistinct: found.size,
+    rawCopies: lines - found.size,
+    kills: run.killLog.length,
+  });
+  run.log(
+    `raw partitions: ${lines} lines, ${found.size} distinct ids in ${files} files`,
+  );
+  assert.deepEqual(
+    strangers.slice(0, 10),
+    [],
+    `${strangers.length} ids in the raw partitions were never sent`,
+  );
+  if (missing.length > 0) {
+    assert.fail(
+      `${missing.length} of ${
+        load.acked.size
+      } acknowledged events are not in the raw partitions ${
+        rawTimeoutMs / 1000
+      } s after the load stopped (case ${run.name}).\n` +
+        `By backend/incarnation: ${JSON.stringify(
+          countBy(missing, id => {
+            const ack = load.acked.get(id);
+            return `${ack.backend}/${ack.incarnation}`;
+          }),
+        )}\n` +
+        `Examples:\n${missing
+          .slice(0, 10)
+          .map(id => `  ${run.describeAck(id)}`)
+          .join('\n')}\n` +
+        `Kills: ${describeKills(run)}\n` +
+        logTails(run),
+    );
+  }
+  return { folders: [...folders].sort() };
+}
+
+/**
+ * Exactly-once: the delivered partitions hold every acknowledged
+ * (source, id) once, as it was sent, in the partition of its receive time,
+ * and nothing else; each partition's counters match its files.
+ */
+async function checkDelivered(run, storageDirectory, items) {
+  const { load } = run;
+  const seen = new Map(); // key -> [where]
+  const contentMismatches = [];
+  const misplaced = [];
+  const strangers = [];
+  const { folders, lines } = await readDeliveredEvents(storageDirectory, {
+    eventType,
+    onEvent: (event, { folder, file, line }) => {
+      const key = keyOf(event);
+      const where = `${folder}/${file.split('/').pop()}:${line}`;
+      const places = seen.get(key);
+      if (places) {
+        places.push(where);
+        return;
+      }
+      seen.set(key, [where]);
+      const { receivedAt, ...sent } = event;
+      const expected = load.expectedEvent(event.id);
+      if (!expected || keyOf(expected) !== key) {
+        strangers.push(`${key} at ${where}`);
+        return;
+      }
+      if (!isDeepStrictEqual(sent, expected)) {
+        contentMismatches.push(
+          `${where}: delivered ${JSON.stringify(
+            sent,
+          )}\n    sent ${JSON.stringify(expected)}`,
+        );
+      }
+      const start = partitionStartOfFolder(folder);
+      const received = Date.parse(receivedAt);
+      if (!(received >= start && received < start + widthMs)) {
+        misplaced.push(`${where}: receivedAt ${receivedAt}`);
+      }
+    },
+  });
+  const duplicated = [...seen].filter(([, places]) => places.length > 1);
+  const missing = [...load.acked.keys()].filter(
+    id => !seen.has(keyOf(load.expectedEvent(id))),
+  );
+
+  const byFolder = new Map(
+    items.map(p => [partitionFolderOf(p.start, widthMs), p]),
+  );
+  const leftovers = [...folders.values()].reduce(
+    (total, folder) =>
+      total + folder.others.filter(name => name.endsWith('.tmp')).length,
+    0,
+  );
+  const sum = key =>
+    items.reduce((total, p) => total + (Number(p.counts[key]) || 0), 0);
+  Object.assign(run.totals, {
+    deliveredFolders: folders.size,
+    deliveredLines: lines,
+    deliveredDistinct: seen.size,
+    deliveredTmpLeftovers: leftovers,
+    countsReceived: sum('received'),
+    countsDelivered: sum('delivered'),
+    countsDuplicates: sum('duplicates'),
+    countsConflicts: sum('conflicts'),
+  });
+  run.log(
+    `delivered partitions: ${lines} lines, ${seen.size} distinct in ${folders.size} folders`,
+  );
+
+  const failures = [];
+  if (duplicated.length > 0) {
+    failures.push(
+      `${
+        duplicated.length
+      } (source, id) are delivered more than once, e.g.:\n${duplicated
+        .slice(0, 10)
+        .map(
+          ([key, places]) =>
+            `  ${key} at ${places.join(', ')}; ${run.describeAck(
+              key.split(' ')[1],
+            )}`,
+        )
+        .join('\n')}`,
+    );
+  }
+  if (missing.length > 0) {
+    const rawPlaces = await findInRaw(storageDirectory, missing.slice(0, 10));
+    failures.push(
+      `${missing.length} of ${
+        load.acked.size
+      } acknowledged events are not in the delivered partitions, e.g.:\n${missing
+        .slice(0, 10)
+        .map(id => {
+          const places = (rawPlaces.get(id) ?? []).map(({ folder, file }) => {
+            const p = byFolder.get(folder);
+            return `raw ${folder}/${file.split('/').pop()} (written ${statSync(
+              file,
+              { throwIfNoEntry: false },
+            )?.mtime.toISOString()}; partition ${
+              p
+                ? `${p.state}, closedAt ${p.closedAt}, deliveredAt ${p.deliveredAt}`
+                : 'unknown to the API'
+            })`;
+          });
+          return `  ${run.describeAck(id)}; in ${
+            places.join(', ') || 'no raw file'
+          }`;
+        })
+        .join('\n')}\n  By backend/incarnation: ${JSON.stringify(
+        countBy(missing, id => {
+          const ack = load.acked.get(id);
+          return `${ack.backend}/${ack.incarnation}`;
+        }),
+      )}`,
+    );
+  }
+  if (strangers.length > 0) {
+    failures.push(
+      `${
+        strangers.length
+      } delivered events were never sent, e.g.:\n  ${strangers
+        .slice(0, 10)
+        .join('\n  ')}`,
+    );
+  }
+  if (contentMismatches.length > 0) {
+    failures.push(
+      `${
+        contentMismatches.length
+      } delivered events differ from what was sent (receivedAt aside), e.g.:\n  ${contentMismatches
+        .slice(0, 5)
+        .join('\n  ')}`,
+    );
+  }
+  if (misplaced.length > 0) {
+    failures.push(
+      `${
+        misplaced.length
+      } delivered events are in a partition their receivedAt is not in, e.g.:\n  ${misplaced
+        .slice(0, 10)
+        .join('\n  ')}`,
+    );
+  }
+
+  // Each partition: a manifest, counters that match its files.
+  const partitionProblems = [];
+  for (const p of items) {
+    const folder = partitionFolderOf(p.start, widthMs);
+    const files = folders.get(folder);
+    const delivered = files?.lines ?? 0;
+    const problems = [];
+    if (files && !files.manifestText) problems.push('no _manifest.json');
+    if (files?.manifestError) {
+      problems.push(`_manifest.json is not JSON: ${files.manifestError}`);
+    }
+    if (!files && Number(p.counts.delivered) > 0) {
+      problems.push('no delivered folder');
+    }
+    if (Number(p.counts.delivered) !== delivered) {
+      problems.push(
+        `counts.delivered is ${p.counts.delivered}, its files hold ${delivered} events`,
+      );
+    }
+    // Every line of the recorded raw files is delivered or dropped once
+    // (resends of earlier partitions count where the resend is).
+    const accounted =
+      Number(p.counts.delivered) +
+      Number(p.counts.duplicates) +
+      Number(p.counts.conflicts);
+    if (Number(p.counts.received) !== accounted) {
+      problems.push(
+        `counts.received is ${p.counts.received}, delivered + duplicates + conflicts ${accounted}`,
+      );
+    }
+    if (Number(p.counts.conflicts) !== 0) {
+      problems.push(
+        `counts.conflicts is ${p.counts.conflicts}: every resend had the same content`,
+      );
+    }
+    if (files?.manifest) {
+      // What the manifest lists is what a reader takes: the part files.
+      const listed = (files.manifest.files ?? []).map(file =>
+        String(file.path).split('/').pop(),
+      );
+      const listedEvents = (files.manifest.files ?? []).reduce(
+        (total, file) => total + Number(file.events),
+        0,
+      );
+      if (!isDeepStrictEqual([...listed].sort(), [...files.parts].sort())) {
+        problems.push(
+          `_manifest.json lists ${JSON.stringify(
+            listed,
+          )}, the folder holds ${JSON.stringify(files.parts)}`,
+        );
+      }
+      if (listedEvents !== delivered) {
+        problems.push(
+          `_manifest.json counts ${listedEvents} events, its files hold ${delivered}`,
+        );
+      }
+    }
+    // A write SIGKILLed before its rename leaves a `*.tmp` file: garbage
+    // that readers skip, counted below. Anything else would be read.
+    const strays = (files?.others ?? []).filter(name => !name.endsWith('.tmp'));
+    if (strays.length) {
+      problems.push(`stray files ${strays.join(', ')}`);
+    }
+    if (problems.length) {
+      partitionProblems.push(
+        `  ${folder} (${p.state}): ${problems.join('; ')}`,
+      );
+    }
+  }
+  for (const folder of folders.keys()) {
+    if (!byFolder.has(folder)) {
+      partitionProblems.push(
+        `  ${folder}: a delivered folder with no partition in the API`,
+      );
+    }
+  }
+  if (partitionProblems.length > 0) {
+    failures.push(
+      `Delivered partitions that do not add up:\n${partitionProblems.join(
+        '\n',
+      )}\nPartitions:\n${describePartitions(items)}`,
+    );
+  }
+
+  if (failures.length > 0) {
+    assert.fail(
+      `Delivered output of case ${
+        run.name
+      } is not exactly-once:\n\n${failures.join(
+        '\n\n',
+      )}\n\nKills: ${describeKills(run)}\n${logTails(run)}`,
+    );
+  }
+}
+
+/**
+ * The completionist closed each partition once and the deduper ran once per
+ * partition (from the database rows at the end and the watcher's polls).
+ */
+function checkOnce(run, rows) {
+  const { watcher } = run;
+  const failures = [];
+  if (watcher.closedAtChanges.length > 0) {
+    failures.push(
+      `closed_at changed after it was set (the completionist closed a partition again):\n${watcher.closedAtChanges
+        .slice(0, 10)
+        .map(change => `  ${JSON.stringify(change)}`)
+        .join('\n')}`,
+    );
+  }
+  if (watcher.stateRegressions.length > 0) {
+    failures.push(
+      `partition states went back:\n${watcher.stateRegressions
+        .slice(0, 10)
+        .map(change => `  ${JSON.stringify(change)}`)
+        .join('\n')}`,
+    );
+  }
+  // delivery_attempts counts the deduper's starts on a partition: 1. Except
+  // where a SIGKILL cut a delivery short: right after the kill the row says
+  // closed with n >= 1 starts, none of which delivered it (each was on the
+  // killed process, or is still running on the other replica), and one more
+  // start must deliver it: that is recovery, not a second delivery. So the
+  // bound is 1 + the highest n a kill found; more means two runs overlapped
+  // or a run failed and was retried.
+  const attempts = [];
+  for (const row of rows) {
+    const killed = watcher.inDeliveryAtKills.get(partitionKey(row));
+    const allowed = 1 + (killed?.attempts ?? 0);
+    if (
+      row.state !== 'delivered' ||
+      row.deliveryAttempts < 1 ||
+      row.deliveryAttempts > allowed
+    ) {
+      attempts.push(
+        `  ${row.start} ${row.state}: delivery_attempts ${
+          row.deliveryAttempts
+        }, allowed ${allowed}${
+          killed
+            ? ` (closed with ${
+                killed.attempts
+              } undelivered start(s) at SIGKILL ${killed.labels.join(', ')})`
+            : ''
+        }; closed_at ${row.closedAt}, delivered_at ${row.deliveredAt}`,
+      );
+    }
+  }
+  if (attempts.length > 0) {
+    failures.push(
+      `The deduper started partitions more often than once per partition (plus once after each SIGKILL in the middle of one; a partition not delivered at all is listed too):\n${attempts.join(
+        '\n',
+      )}`,
+    );
+  }
+  // A manifest is written last, once. Written again, it must be a restart
+  // after a kill during that partition's delivery, with the same content
+  // apart from timestamps.
+  const manifestProblems = watcher.manifestChanges.filter(change => {
+    const start = partitionStartOfFolder(change.folder);
+    const key = partitionKey({ eventType, start });
+    return !(
+      watcher.inDeliveryAtKills.has(key) &&
+      isDeepStrictEqual(
+        withoutTimes(tryParse(change.before)),
+        withoutTimes(tryParse(change.after)),
+      )
+    );
+  });
+  if (manifestProblems.length > 0) {
+    failures.push(
+      `_manifest.json was written again with other content:\n${manifestProblems
+        .slice(0, 5)
+        .map(
+          change =>
+            `  ${change.folder} at ${change.at}:\n    before ${change.before}\n    after  ${change.after}`,
+        )
+        .join('\n')}`,
+    );
+  }
+  Object.assign(run.totals, {
+    watcherPolls: watcher.polls,
+    deliveryAttempts: countBy(rows, row => row.deliveryAttempts),
+    inDeliveryAtKills: watcher.kills.map(
+      kill => `${kill.label}: ${kill.inDelivery.length}`,
+    ),
+    manifestRewrites: watcher.manifestChanges.length,
+  });
+  if (watcher.readErrors.length) {
+    run.log(
+      `watcher read errors (${watcher.readErrors.length}), e.g. ${watcher.readErrors[0]}`,
+    );
+  }
+  if (failures.length > 0) {
+    assert.fail(
+      `Case ${
+        run.name
+      }: a task ran more than once per partition:\n\n${failures.join(
+        '\n\n',
+      )}\n\nPartitions (database):\n${rows
+        .map(
+          row =>
+            `  ${row.start} ${row.state} attempts=${row.deliveryAttempts} closed_at=${row.closedAt} delivered_at=${row.deliveredAt} received=${row.received} delivered=${row.delivered} duplicates=${row.duplicates}`,
+        )
+        .join('\n')}\nKills: ${describeKills(run)}\n${logTails(run)}`,
+    );
+  }
+}
+
+/** Where some ids are in the raw partitions: id -> [{ folder, file }]. */
+async function findInRaw(storageDirectory, ids) {
+  const wanted = new Set(ids);
+  const places = new Map();
+  await readRawEvents(storageDirectory, {
+    eventType,
+    onEvent: (event, { folder, file }) => {
+      if (!wanted.has(event.id)) return;
+      places.set(event.id, [...(places.get(event.id) ?? []), { folder, file }]);
+    },
+  });
+  return places;
+}
+
+function describeKills(run) {
+  return JSON.stringify(
+    run.killLog.map(kill => ({ ...kill, at: new Date(kill.at).toISOString() })),
+  );
+}
+
+function logTails(run) {
+  return run.backends
+    .map(
+      (backend, index) =>
+        `Backend ${index} log (tail):\n${backend.logTail(3000)}`,
+    )
+    .join('\n');
+}
+
+function tryParse(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** A JSON value without members whose names end in At/Time (timestamps). */
+function withoutTimes(value) {
+  if (Array.isArray(value)) return value.map(withoutTimes);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([key]) => !/(At|Time|time)$/.test(key))
+      .map(([key, member]) => [key, withoutTimes(member)]),
+  );
+}
+
+function countBy(items, key) {
+  const counts = {};
+  for (const item of items) counts[key(item)] = (counts[key(item)] ?? 0) + 1;
+  return counts;
+}

@@ -1,0 +1,227 @@
+import {
+  ANNOTATION_LOCATION,
+  ANNOTATION_ORIGIN_LOCATION,
+  DEFAULT_NAMESPACE,
+  ResourceEntity,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import {
+  EventType,
+  eventTypeEntityName,
+} from '@internal/plugin-event-schemas-common';
+
+/**
+ * Annotation holding the name of the event type whose delivered events the
+ * dataset holds; the way back from the entity to the registry and pipeline.
+ *
+ * @public
+ */
+export const ANNOTATION_DATASET_EVENT_TYPE = 'delivery-pipeline/event-type';
+
+/**
+ * Annotation holding the URL of the folder the delivered partitions are
+ * written to, e.g. `gs://bucket/delivered/com.example.playback.started`.
+ * Absent while the pipeline could not be asked.
+ *
+ * @public
+ */
+export const ANNOTATION_DATASET_LOCATION = 'delivery-pipeline/location';
+
+/**
+ * Annotation holding how long raw partitions are kept, ISO 8601 (`P7D`).
+ *
+ * @public
+ */
+export const ANNOTATION_DATASET_RAW_RETENTION =
+  'delivery-pipeline/raw-retention';
+
+/**
+ * Annotation holding how long delivered partitions are kept, ISO 8601 (`P400D`).
+ *
+ * @public
+ */
+export const ANNOTATION_DATASET_DELIVERED_RETENTION =
+  'delivery-pipeline/delivered-retention';
+
+/**
+ * Annotation holding the service level: the latest a partition may be
+ * delivered after its end, ISO 8601 (`PT2H`).
+ *
+ * @public
+ */
+export const ANNOTATION_DATASET_SLA_MAX_LATENESS =
+  'delivery-pipeline/sla-max-lateness';
+
+/**
+ * Annotation holding the URL of the event type's delivery page in the portal.
+ *
+ * @public
+ */
+export const ANNOTATION_DATASET_DELIVERY_PAGE =
+  'delivery-pipeline/delivery-page';
+
+const MAX_ENTITY_NAME_LENGTH = 63;
+const MAX_TAG_LENGTH = 63;
+const DATASET_SUFFIX = '-dataset';
+/** Hex digits of the hash in a shortened name, as eventTypeEntityName's. */
+const HASH_LENGTH = 16;
+
+const FNV_OFFSET_BASIS = 0xcbf29ce484222325n;
+const FNV_PRIME = 0x100000001b3n;
+const UINT64_MASK = 0xffffffffffffffffn;
+
+/** 64-bit FNV-1a of the UTF-8 bytes, the hash eventTypeEntityName uses. */
+function fnv1a64(text: string): string {
+  let hash = FNV_OFFSET_BASIS;
+  for (const byte of new TextEncoder().encode(text)) {
+    hash = ((hash ^ BigInt(byte)) * FNV_PRIME) & UINT64_MASK;
+  }
+  return hash.toString(16).padStart(HASH_LENGTH, '0');
+}
+
+/**
+ * The `metadata.name` of the catalog `Resource` entity of an event type's
+ * delivered dataset: the name of its `API` entity (see
+ * `eventTypeEntityName`) with a `-dataset` suffix.
+ *
+ * @remarks
+ *
+ * Where that would exceed 63 characters, the name is shortened the way
+ * `eventTypeEntityName` shortens: its first characters, a `-`, the 64-bit
+ * FNV-1a hash of the whole event type name (the same hash a shortened `API`
+ * entity name ends with), then the suffix. The same event type always maps
+ * to the same dataset name. Pure JS, so it may move to a common package.
+ *
+ * @public
+ */
+export function datasetEntityName(eventTypeName: string): string {
+  const apiName = eventTypeEntityName(eventTypeName);
+  if (apiName.length + DATASET_SUFFIX.length <= MAX_ENTITY_NAME_LENGTH) {
+    return `${apiName}${DATASET_SUFFIX}`;
+  }
+  const prefix = eventTypeName
+    .replace(/[^A-Za-z0-9._-]/g, '-')
+    .replace(/^[^A-Za-z0-9]+/, '')
+    .slice(0, MAX_ENTITY_NAME_LENGTH - DATASET_SUFFIX.length - 1 - HASH_LENGTH)
+    .replace(/[._-]+$/, '');
+  const hash = fnv1a64(eventTypeName);
+  return prefix
+    ? `${prefix}-${hash}${DATASET_SUFFIX}`
+    : `${hash}${DATASET_SUFFIX}`;
+}
+
+/**
+ * The entity ref of an event type's delivered dataset, e.g.
+ * `resource:default/com.example.playback.started-dataset`; what consumers
+ * put in their `spec.dependsOn`.
+ *
+ * @public
+ */
+export function datasetEntityRef(eventTypeName: string): string {
+  return stringifyEntityRef({
+    kind: 'Resource',
+    namespace: DEFAULT_NAMESPACE,
+    name: datasetEntityName(eventTypeName),
+  });
+}
+
+/**
+ * Tags as the catalog accepts them: lowercase `[a-z0-9+#]` words joined by
+ * single `-`, at most 63 characters; the rest is dropped, as the event
+ * type's `API` entity does.
+ */
+function sanitizeTags(tags: string[]): string[] {
+  const sanitized = tags
+    .map(tag =>
+      tag
+        .toLocaleLowerCase('en-US')
+        .replace(/[^a-z0-9+#]+/g, '-')
+        .replace(/^-+|-+$/g, ''),
+    )
+    .filter(tag => tag.length > 0 && tag.length <= MAX_TAG_LENGTH);
+  return [...new Set(sanitized)];
+}
+
+/** `<root>/<event type>`: where the pipeline writes a type's partitions. */
+export function deliveredFolder(options: {
+  deliveredRoot: string;
+  eventType: string;
+}): string {
+  return `${options.deliveredRoot.replace(/\/+$/, '')}/${options.eventType}`;
+}
+
+/**
+ * The catalog `Resource` entity (`spec.type: dataset`) of the deduplicated,
+ * hourly partitioned events of an event type. It depends on the event
+ * type's `API` entity, so that the catalog graph shows the lineage from the
+ * producer through the event type to the dataset and its consumers (who
+ * declare `dependsOn` on the dataset).
+ *
+ * @public
+ */
+export function eventTypeToDatasetEntity(options: {
+  eventType: EventType;
+  /**
+   * Base URL of the registry's HTTP API, e.g.
+   * `http://localhost:7007/api/event-schemas`: the entity is managed by the
+   * event type there.
+   */
+  registryUrl: string;
+  /** The portal's `app.baseUrl`, for the link to the delivery page. */
+  appBaseUrl: string;
+  /**
+   * URL of the root the pipeline delivers to, e.g. `gs://bucket/delivered`;
+   * `undefined` leaves the location annotation out.
+   */
+  deliveredRoot?: string;
+}): ResourceEntity {
+  const { eventType, registryUrl, appBaseUrl, deliveredRoot } = options;
+  const encodedName = encodeURIComponent(eventType.name);
+  const location = `url:${registryUrl}/event-types/${encodedName}`;
+  const deliveryPage = `${appBaseUrl.replace(
+    /\/+$/,
+    '',
+  )}/event-types/${encodedName}/delivery`;
+  const about = eventType.description ?? eventType.title;
+  const description = `The deduplicated hourly dataset of the ${eventType.name} events: every accepted event once per (source, id), in hourly partitions by receive time, delivered once the hour is complete.`;
+
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Resource',
+    metadata: {
+      name: datasetEntityName(eventType.name),
+      title: `${eventType.name} (delivered)`,
+      description: about ? `${description} The events: ${about}` : description,
+      tags: sanitizeTags(eventType.tags),
+      annotations: {
+        [ANNOTATION_LOCATION]: location,
+        [ANNOTATION_ORIGIN_LOCATION]: location,
+        [ANNOTATION_DATASET_EVENT_TYPE]: eventType.name,
+        ...(deliveredRoot
+          ? {
+              [ANNOTATION_DATASET_LOCATION]: deliveredFolder({
+                deliveredRoot,
+                eventType: eventType.name,
+              }),
+            }
+          : {}),
+        [ANNOTATION_DATASET_RAW_RETENTION]: eventType.retention.raw,
+        [ANNOTATION_DATASET_DELIVERED_RETENTION]: eventType.retention.delivered,
+        [ANNOTATION_DATASET_SLA_MAX_LATENESS]: eventType.sla.maxLateness,
+        [ANNOTATION_DATASET_DELIVERY_PAGE]: deliveryPage,
+      },
+      links: [{ url: deliveryPage, title: 'Delivery', icon: 'dashboard' }],
+    },
+    spec: {
+      type: 'dataset',
+      owner: eventType.owner,
+      dependsOn: [
+        stringifyEntityRef({
+          kind: 'API',
+          namespace: DEFAULT_NAMESPACE,
+          name: eventTypeEntityName(eventType.name),
+        }),
+      ],
+    },
+  };
+}

@@ -1,0 +1,107 @@
+import {
+  coreServices,
+  createBackendModule,
+  readSchedulerServiceTaskScheduleDefinitionFromConfig,
+  RootConfigService,
+  SchedulerServiceTaskScheduleDefinition,
+} from '@backstage/backend-plugin-api';
+import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
+import {
+  EVENT_SCHEMAS_TOPIC,
+  isEventTypeChangedPayload,
+} from '@internal/plugin-event-schemas-common';
+import { HttpRegistryClient } from '../registry/RegistryClient';
+import { DeliveredDatasetEntityProvider } from './DeliveredDatasetEntityProvider';
+import { HttpDeliveredRootReader } from './HttpDeliveredRootReader';
+
+const SCHEDULE_CONFIG_KEY = 'deliveryPipeline.catalog.schedule';
+
+/**
+ * Changes reach the catalog as events within seconds; the full sync is the
+ * safety net for lost events and removes what was deleted meanwhile. The
+ * initial delay gives the registry and the pipeline time to start in the
+ * same backend.
+ */
+const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
+  frequency: { minutes: 30 },
+  timeout: { minutes: 10 },
+  initialDelay: { seconds: 15 },
+  scope: 'global',
+};
+
+function readSchedule(
+  config: RootConfigService,
+): SchedulerServiceTaskScheduleDefinition {
+  if (!config.has(SCHEDULE_CONFIG_KEY)) {
+    return DEFAULT_SCHEDULE;
+  }
+  const configured = readSchedulerServiceTaskScheduleDefinitionFromConfig(
+    config.getConfig(SCHEDULE_CONFIG_KEY),
+  );
+  return {
+    ...configured,
+    initialDelay: configured.initialDelay ?? DEFAULT_SCHEDULE.initialDelay,
+    scope: configured.scope ?? DEFAULT_SCHEDULE.scope,
+  };
+}
+
+/**
+ * Catalog module that gives every event type of the schema registry a
+ * `Resource` entity (`spec.type: dataset`) for its delivered data, which
+ * depends on the event type's `API` entity.
+ *
+ * @public
+ */
+export const catalogModuleDeliveredDatasets = createBackendModule({
+  pluginId: 'catalog',
+  moduleId: 'delivered-datasets',
+  register(reg) {
+    reg.registerInit({
+      deps: {
+        catalog: catalogProcessingExtensionPoint,
+        scheduler: coreServices.scheduler,
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        discovery: coreServices.discovery,
+        auth: coreServices.auth,
+        events: eventsServiceRef,
+      },
+      async init({
+        catalog,
+        scheduler,
+        config,
+        logger,
+        discovery,
+        auth,
+        events,
+      }) {
+        const provider = new DeliveredDatasetEntityProvider({
+          eventTypes: new HttpRegistryClient({ discovery, auth }),
+          deliveredRoot: new HttpDeliveredRootReader({ discovery, auth }),
+          // Users follow the entities' links, so the externally reachable URL.
+          registryUrl: await discovery.getExternalBaseUrl('event-schemas'),
+          appBaseUrl: config.getString('app.baseUrl'),
+          logger,
+          scheduler,
+          schedule: readSchedule(config),
+        });
+        catalog.addEntityProvider(provider);
+
+        await events.subscribe({
+          id: 'delivered-datasets-entity-provider',
+          topics: [EVENT_SCHEMAS_TOPIC],
+          async onEvent({ eventPayload }) {
+            if (!isEventTypeChangedPayload(eventPayload)) {
+              logger.warn(
+                `Ignored an event on topic ${EVENT_SCHEMAS_TOPIC} without action and event type`,
+              );
+              return;
+            }
+            await provider.applyChange(eventPayload);
+          },
+        });
+      },
+    });
+  },
+});

@@ -1,0 +1,57 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { PartitionKey, PartitionStore } from '../database/PartitionStore';
+import { partitionMetrics } from '../metrics';
+
+export type CompletionistOptions = {
+  partitions: PartitionStore;
+  /** Names the transport whose consumer progress proves completeness. */
+  transportName: string;
+  /** How long after its end a partition stays open at least. */
+  graceMs: number;
+  logger: LoggerService;
+  now?: () => Date;
+};
+
+/**
+ * Closes partitions once they are known to be complete: the clock is past
+ * their end plus the grace period, and the consumer's recorded progress (the
+ * transport's low watermark: everything received before it is in raw
+ * storage) is past their end. Partitions are keyed on receive time, so
+ * nothing can arrive for a closed one later: an event received after the
+ * close belongs to a later partition by construction.
+ *
+ * The plugin runs it as a scheduled task with global scope; it is
+ * idempotent, and of two overlapping runs only one records each close.
+ */
+export class Completionist {
+  readonly #options: CompletionistOptions;
+
+  constructor(options: CompletionistOptions) {
+    this.#options = options;
+  }
+
+  /** Closes what can be closed; returns the partitions this run closed. */
+  async runOnce(): Promise<PartitionKey[]> {
+    const { partitions, transportName, graceMs, logger } = this.#options;
+    const now = this.#options.now?.() ?? new Date();
+    const watermark = await partitions.getConsumerProgress(transportName);
+    if (!watermark) {
+      // No consumer has reported yet: nothing is known to be complete.
+      return [];
+    }
+    const closed = await partitions.closePartitions({
+      now,
+      graceMs,
+      watermark,
+    });
+    if (closed.length > 0) {
+      partitionMetrics.closed.add(closed.length);
+      logger.info(
+        `Closed ${closed.length} partition(s), up to ${new Date(
+          Math.max(...closed.map(p => p.end)),
+        ).toISOString()}; the consumer's watermark is ${watermark.toISOString()}`,
+      );
+    }
+    return closed;
+  }
+}

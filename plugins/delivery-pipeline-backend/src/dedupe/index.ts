@@ -1,0 +1,13 @@
+export {
+  dedupePartition,
+  MANIFEST_FORMAT,
+  MANIFEST_NAME,
+} from './dedupePartition';
+export type {
+  DedupeOptions,
+  DedupeResult,
+  DedupeTuning,
+  DeliveredManifest,
+} from './dedupePartition';
+export { KEYS_FORMAT } from './keysFiles';
+export type { KeysFile, KeysManifest } from './keysFiles';

@@ -1,0 +1,213 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { toError } from '@backstage/errors';
+import {
+  DeliveredPartition,
+  PartitionStorage,
+} from '@internal/plugin-delivery-pipeline-node';
+import { randomUUID } from 'node:crypto';
+import { ClosedPartition, PartitionStore } from '../database/PartitionStore';
+import { dedupePartition } from '../dedupe';
+import { dedupeCounters, partitionMetrics } from '../metrics';
+import { partitionFolder } from '../partitions/layout';
+
+export type DeduperOptions = {
+  partitions: PartitionStore;
+  storage: PartitionStorage;
+  /** Names of the exporters that receive each delivered partition. */
+  exporterNames: string[];
+  widthMs: number;
+  /** Keys of earlier partitions of the type within this span count too. */
+  lookbackMs: number;
+  maxMemoryBytes: number;
+  spillDirectory: string;
+  /** See `deliveryPipeline.deduper.workerThreads`; undefined: the default. */
+  workerThreads?: number;
+  /**
+   * How long a claim on a partition lasts; renewed every third of it while
+   * the partition is being delivered, so a crashed replica's partition is
+   * taken over after at most this long.
+   */
+  leaseMs: number;
+  logger: LoggerService;
+  now?: () => Date;
+};
+
+/** Closed partitions claimed at a time; a run goes on until none are left. */
+const BATCH = 5;
+
+/**
+ * Delivers closed partitions: keeps the first event of each `(source, id)`,
+ * against the partition itself and the type's partitions delivered within
+ * the lookback, writes the delivered partition and records it.
+ *
+ * Every replica runs it; partitions are claimed one by one with a lease in
+ * the database (not the scheduler's task lock, which a killed replica would
+ * hold until the task's timeout), so replicas share the work, a type's
+ * partitions are delivered in order, and a crashed replica's partition is
+ * taken over once its lease expires. The same input gives the same files,
+ * so a partition written twice is written identically and recorded once.
+ */
+export class Deduper {
+  readonly #options: DeduperOptions;
+  /** Names this process's claims. */
+  readonly #owner = randomUUID();
+
+  constructor(options: DeduperOptions) {
+    this.#options = options;
+  }
+
+  /** Delivers every closed partition; returns those delivered. */
+  async runOnce(options?: {
+    signal?: AbortSignal;
+  }): Promise<DeliveredPartition[]> {
+    const { partitions, leaseMs } = this.#options;
+    const delivered: DeliveredPartition[] = [];
+    for (;;) {
+      if (options?.signal?.aborted) return delivered;
+      // The claim skips partitions with an undelivered earlier one of the
+      // same type, so after a failure the type's later partitions wait.
+      const batch = await partitions.claimClosed({
+        owner: this.#owner,
+        leaseMs,
+        now: this.#now(),
+        limit: BATCH,
+      });
+      if (batch.length === 0) return delivered;
+      let failed = false;
+      for (const partition of batch) {
+        try {
+          if (failed || options?.signal?.aborted) {
+            // Let them go now rather than when their lease runs out.
+            await partitions.releaseDelivery(partition, this.#owner);
+            continue;
+          }
+          const result = await this.#deliverHoldingClaim(partition);
+          if (result) delivered.push(result);
+        } catch (error) {
+          failed = true;
+          await partitions
+            .releaseDelivery(partition, this.#owner)
+            .catch(() => {});
+          this.#options.logger.error(
+            `Could not deliver partition ${describe(
+              partition,
+            )}; it and the type's later partitions will be retried on the next run`,
+            toError(error),
+          );
+        }
+      }
+      if (failed) return delivered;
+    }
+  }
+
+  #now(): Date {
+    return this.#options.now?.() ?? new Date();
+  }
+
+  /** Delivers a claimed partition, renewing the claim while it works. */
+  async #deliverHoldingClaim(
+    partition: ClosedPartition,
+  ): Promise<DeliveredPartition | undefined> {
+    const { partitions, leaseMs, logger } = this.#options;
+    const renew = setInterval(() => {
+      partitions
+        .renewDelivery(partition, {
+          owner: this.#owner,
+          leaseMs,
+          now: this.#now(),
+        })
+        .then(held => {
+          if (!held) {
+            logger.warn(
+              `Lost the claim on ${describe(
+                partition,
+              )} (it took longer than deliveryPipeline.deduper.lease to renew); another replica may deliver it too, with the same files`,
+            );
+          }
+        })
+        .catch(() => {});
+    }, leaseMs / 3);
+    try {
+      return await this.#deliver(partition);
+    } finally {
+      clearInterval(renew);
+    }
+  }
+
+  async #deliver(
+    partition: ClosedPartition,
+  ): Promise<DeliveredPartition | undefined> {
+    const { partitions, storage, widthMs, lookbackMs, logger } = this.#options;
+    const rawFiles = await partitions.listRawFiles(partition);
+    const earlierStarts = await partitions.listDeliveredStarts(
+      partition.eventType,
+      new Date(partition.start - lookbackMs),
+      new Date(partition.start),
+    );
+    const folderOf = (start: number) =>
+      partitionFolder({
+        kind: 'delivered',
+        eventType: partition.eventType,
+        start,
+        widthMs,
+      });
+    const result = await dedupePartition({
+      storage,
+      partition,
+      rawFiles,
+      lookbackFolders: earlierStarts.map(folderOf),
+      outputFolder: folderOf(partition.start),
+      maxMemoryBytes: this.#options.maxMemoryBytes,
+      spillDirectory: this.#options.spillDirectory,
+      workerThreads: this.#options.workerThreads,
+      logger,
+    });
+    const deliveredAt = this.#now();
+    const recorded = await partitions.recordDelivery(partition, {
+      delivered: result.delivered,
+      duplicates: result.duplicates,
+      conflicts: result.conflicts,
+      clientDelayMs: result.clientDelayMs,
+      deliveredAt,
+      exporters: this.#options.exporterNames,
+    });
+    if (!recorded) {
+      // Another run delivered it meanwhile, with the same files.
+      return undefined;
+    }
+
+    const attributes = { event_type: partition.eventType };
+    const latenessSeconds = (deliveredAt.getTime() - partition.end) / 1000;
+    partitionMetrics.delivered.add(1, attributes);
+    partitionMetrics.lateness.record(latenessSeconds, attributes);
+    dedupeCounters.delivered.add(result.delivered, attributes);
+    dedupeCounters.duplicate.add(result.duplicates, {
+      ...attributes,
+      kind: 'resend',
+    });
+    dedupeCounters.duplicate.add(result.conflicts, {
+      ...attributes,
+      kind: 'conflict',
+    });
+    if (result.clientDelayMs) {
+      dedupeCounters.clientDelay.record(
+        result.clientDelayMs.p50 / 1000,
+        attributes,
+      );
+    }
+    logger.info(
+      `Delivered ${describe(partition)}: ${result.delivered} events, ${
+        result.duplicates
+      } resends and ${
+        result.conflicts
+      } conflicting duplicates dropped, ${Math.round(
+        latenessSeconds,
+      )} s after its end${result.spilled ? ' (spilled to disk)' : ''}`,
+    );
+    return result.partition;
+  }
+}
+
+function describe(partition: { eventType: string; start: number }): string {
+  return `${partition.eventType} ${new Date(partition.start).toISOString()}`;
+}

@@ -1,0 +1,130 @@
+import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { DeliveredPartition } from '@internal/plugin-delivery-pipeline-node';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { DatabasePartitionStore } from '../database/DatabasePartitionStore';
+import { migrateDatabase } from '../database/migrateDatabase';
+import { LocalPartitionStorage } from '../storage/LocalPartitionStorage';
+import { ExportRunner } from './ExportRunner';
+
+describe('ExportRunner', () => {
+  const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+  const start = Date.UTC(2026, 10, 23, 9);
+  const end = Date.UTC(2026, 10, 23, 10);
+  const folder = 'delivered/t/2026-11-23/09';
+
+  async function setUp() {
+    const knex = await databases.init('SQLITE_3');
+    await migrateDatabase({ getClient: async () => knex });
+    const partitions = new DatabasePartitionStore(knex);
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'export-runner-'));
+    const storage = new LocalPartitionStorage({ directory: dir });
+    await partitions.recordRawFiles(
+      [
+        {
+          path: 'raw/t/2026-11-23/09/p.ndjson.gz',
+          eventType: 't',
+          partitionStart: start,
+          partitionEnd: end,
+          events: 2,
+          bytes: 20,
+        },
+      ],
+      new Date(start),
+    );
+    await partitions.closePartitions({
+      now: new Date(end),
+      graceMs: 0,
+      watermark: new Date(end),
+    });
+    await storage.write(
+      `${folder}/_manifest.json`,
+      Buffer.from(
+        JSON.stringify({
+          eventType: 't',
+          start: new Date(start).toISOString(),
+          end: new Date(end).toISOString(),
+          counts: { delivered: 2 },
+          files: [
+            {
+              path: `${folder}/part-00000.ndjson.gz`,
+              events: 2,
+              bytes: 40,
+              sha256: 'sha256:aa',
+            },
+          ],
+          checksum: 'sha256:bb',
+        }),
+      ),
+    );
+    await partitions.recordDelivery(
+      { eventType: 't', start, end },
+      {
+        delivered: 2,
+        duplicates: 0,
+        conflicts: 0,
+        deliveredAt: new Date(end),
+        exporters: ['warehouse'],
+      },
+    );
+    return {
+      partitions,
+      storage,
+      cleanup: () => fs.rm(dir, { recursive: true }),
+    };
+  }
+
+  it('retries a failed export after its back-off, then never again', async () => {
+    const { partitions, storage, cleanup } = await setUp();
+    let now = new Date(end + 1000);
+    const received: DeliveredPartition[] = [];
+    let fail = true;
+    const runner = new ExportRunner({
+      partitions,
+      storage,
+      exporters: [
+        {
+          name: 'warehouse',
+          async export(partition) {
+            if (fail) throw new Error('quota exceeded');
+            received.push(partition);
+          },
+        },
+      ],
+      logger: mockServices.logger.mock(),
+      now: () => now,
+    });
+
+    expect(await runner.runOnce()).toBe(0);
+    fail = false;
+    // Within the 30 s back-off: not retried.
+    now = new Date(end + 20_000);
+    expect(await runner.runOnce()).toBe(0);
+    now = new Date(end + 32_000);
+    expect(await runner.runOnce()).toBe(1);
+    expect(received).toEqual([
+      {
+        eventType: 't',
+        start,
+        end,
+        folder,
+        files: [
+          {
+            path: `${folder}/part-00000.ndjson.gz`,
+            events: 2,
+            bytes: 40,
+            sha256: 'sha256:aa',
+          },
+        ],
+        manifestPath: `${folder}/_manifest.json`,
+        events: 2,
+        checksum: 'sha256:bb',
+      },
+    ]);
+    now = new Date(end + 3_600_000);
+    expect(await runner.runOnce()).toBe(0);
+    expect(received).toHaveLength(1);
+    await cleanup();
+  });
+});

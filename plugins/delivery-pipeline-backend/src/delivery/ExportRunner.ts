@@ -1,0 +1,99 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { toError } from '@backstage/errors';
+import {
+  PartitionExporter,
+  PartitionStorage,
+} from '@internal/plugin-delivery-pipeline-node';
+import { PartitionStore } from '../database/PartitionStore';
+import { partitionFolder } from '../partitions/layout';
+import { readDeliveredPartition } from './manifest';
+
+export type ExportRunnerOptions = {
+  partitions: PartitionStore;
+  storage: PartitionStorage;
+  exporters: PartitionExporter[];
+  logger: LoggerService;
+  now?: () => Date;
+};
+
+const BATCH = 50;
+/**
+ * How long a claimed export is not offered to other replicas; one that runs
+ * longer may be started twice, which exporters tolerate (idempotent).
+ */
+const EXPORT_LEASE_MS = 15 * 60_000;
+const FIRST_RETRY_MS = 30_000;
+const MAX_RETRY_MS = 3_600_000;
+
+/**
+ * Hands delivered partitions to the exporters (a warehouse load, say), each
+ * until it succeeds, backing off between failures. The deduper queues a
+ * partition for every exporter in the same transaction that marks it
+ * delivered, so none is skipped across crashes; an exporter may see a
+ * partition twice and must be idempotent.
+ */
+export class ExportRunner {
+  readonly #options: ExportRunnerOptions;
+  readonly #byName: Map<string, PartitionExporter>;
+
+  constructor(options: ExportRunnerOptions) {
+    this.#options = options;
+    this.#byName = new Map(options.exporters.map(e => [e.name, e]));
+  }
+
+  /** Runs the exports that are due; returns how many succeeded. */
+  async runOnce(): Promise<number> {
+    const { partitions, storage, logger } = this.#options;
+    if (this.#byName.size === 0) return 0;
+    const now = () => this.#options.now?.() ?? new Date();
+    let succeeded = 0;
+    const due = await partitions.claimPendingExports({
+      now: now(),
+      leaseMs: EXPORT_LEASE_MS,
+      limit: BATCH,
+    });
+    for (const item of due) {
+      const exporter = this.#byName.get(item.exporter);
+      if (!exporter) {
+        // Not installed in this replica (or removed since): left pending,
+        // offered again after the lease.
+        continue;
+      }
+      try {
+        const partition = await readDeliveredPartition(
+          storage,
+          partitionFolder({
+            kind: 'delivered',
+            eventType: item.eventType,
+            start: item.start,
+            widthMs: item.end - item.start,
+          }),
+        );
+        await exporter.export(partition);
+        await partitions.recordExport(item, { ok: true, at: now() });
+        succeeded += 1;
+      } catch (error) {
+        const delay = Math.min(
+          MAX_RETRY_MS,
+          FIRST_RETRY_MS * 2 ** item.attempts,
+        );
+        const at = now();
+        await partitions.recordExport(item, {
+          ok: false,
+          at,
+          error: toError(error).message,
+          retryAt: new Date(at.getTime() + delay),
+        });
+        logger.warn(
+          `Exporter ${item.exporter} failed on ${item.eventType} ${new Date(
+            item.start,
+          ).toISOString()} (attempt ${item.attempts + 1}); retrying in ${
+            delay / 1000
+          } s`,
+          toError(error),
+        );
+      }
+    }
+    return succeeded;
+  }
+}

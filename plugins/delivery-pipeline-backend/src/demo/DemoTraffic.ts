@@ -1,0 +1,201 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { toError } from '@backstage/errors';
+import { IncomingHttpHeaders } from 'node:http';
+import { DemoEventGenerator, DemoEventRates } from './DemoEventGenerator';
+import { RandomSource } from './random';
+
+/** Hands one request to ingest, as `POST /events` would. */
+export type DemoTrafficSend = (request: {
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+  producer: string;
+}) => Promise<{ accepted: number; rejected: unknown[] }>;
+
+/** The producer the demo's events are sent as. */
+export const DEMO_TRAFFIC_PRODUCER = 'demo-traffic';
+
+const BATCH_CONTENT_TYPE = 'application/cloudevents-batch+json';
+/** Well below ingest's default limit of 1000 events per batch. */
+const MAX_BATCH_EVENTS = 500;
+/** Problems are logged at most this often. */
+const LOG_INTERVAL_MS = 60_000;
+
+/**
+ * Sends a steady stream of realistic events of the demo event types through
+ * ingest, so that a local portal has partitions to show: batches a few
+ * times a second, with resends, conflicting ids, invalid events and client
+ * delay (see {@link DemoEventGenerator}). Failures (a full transport, event
+ * types not registered yet) are logged at most once a minute; it keeps
+ * going regardless.
+ */
+export class DemoTraffic {
+  readonly #send: DemoTrafficSend;
+  readonly #logger: LoggerService;
+  readonly #eventsPerSecond: number;
+  readonly #intervalMs: number;
+  readonly #now: () => number;
+  readonly #generator: DemoEventGenerator;
+  #running = false;
+  #timer?: NodeJS.Timeout;
+  #inFlight?: Promise<void>;
+  /** Events due but not sent yet; fractions carry over to the next tick. */
+  #budget = 0;
+  #lastTickAt = 0;
+  /** When each kind of problem was last logged, and how often since. */
+  readonly #problems = new Map<
+    string,
+    { loggedAt: number; suppressed: number }
+  >();
+
+  constructor(options: {
+    send: DemoTrafficSend;
+    logger: LoggerService;
+    /** Events per second, all types together. Default 20. */
+    eventsPerSecond?: number;
+    /** Time between batches. Default 250 ms. */
+    intervalMs?: number;
+    /** Uniform numbers in [0, 1); default `Math.random`. */
+    random?: RandomSource;
+    /** The clock, ms since the epoch; default `Date.now`. */
+    now?: () => number;
+    /** Shares of resends, conflicts and invalid events. */
+    rates?: Partial<DemoEventRates>;
+  }) {
+    this.#send = options.send;
+    this.#logger = options.logger;
+    this.#eventsPerSecond = options.eventsPerSecond ?? 20;
+    this.#intervalMs = options.intervalMs ?? 250;
+    this.#now = options.now ?? Date.now;
+    if (!(this.#eventsPerSecond > 0) || !(this.#intervalMs > 0)) {
+      throw new Error(
+        `Demo traffic needs a positive rate and interval; got ${
+          this.#eventsPerSecond
+        } events/s every ${this.#intervalMs} ms`,
+      );
+    }
+    this.#generator = new DemoEventGenerator({
+      random: options.random,
+      now: this.#now,
+      rates: options.rates,
+    });
+  }
+
+  /** Starts sending; does nothing when already started. */
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#lastTickAt = this.#now();
+    this.#logger.info(
+      `Sending demo traffic: about ${
+        this.#eventsPerSecond
+      } events/s of ${this.#generator.eventTypes.join(
+        ', ',
+      )} as producer ${DEMO_TRAFFIC_PRODUCER}, with resends, conflicting ids, invalid events and client delay`,
+    );
+    this.#schedule();
+  }
+
+  /** Stops sending, once the batch being sent (if any) is answered. */
+  async stop(): Promise<void> {
+    this.#running = false;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    await this.#inFlight;
+  }
+
+  #schedule() {
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#inFlight = this.#tick().finally(() => {
+        this.#inFlight = undefined;
+        if (this.#running) this.#schedule();
+      });
+    }, this.#intervalMs);
+    this.#timer.unref?.();
+  }
+
+  /** Sends the events due since the last tick, at most a second's worth. */
+  async #tick(): Promise<void> {
+    const now = this.#now();
+    const elapsedMs = Math.max(0, now - this.#lastTickAt);
+    this.#lastTickAt = now;
+    // After a stall (a slow or full pipeline) continue at the rate, without
+    // a burst that makes up for it.
+    this.#budget = Math.min(
+      this.#budget + (this.#eventsPerSecond * elapsedMs) / 1000,
+      Math.max(this.#eventsPerSecond, 1),
+    );
+    let due = Math.floor(this.#budget);
+    this.#budget -= due;
+    while (due > 0 && this.#running) {
+      const count = Math.min(due, MAX_BATCH_EVENTS);
+      due -= count;
+      await this.#sendBatch(count);
+    }
+  }
+
+  async #sendBatch(count: number): Promise<void> {
+    const events = this.#generator.nextBatch(count);
+    const invalid = events.filter(event => event.kind === 'invalid').length;
+    const body = Buffer.from(`[${events.map(event => event.json).join(',')}]`);
+    try {
+      const { rejected } = await this.#send({
+        headers: { 'content-type': BATCH_CONTENT_TYPE },
+        body,
+        producer: DEMO_TRAFFIC_PRODUCER,
+      });
+      if (rejected.length > invalid) {
+        this.#problem(
+          'rejected',
+          `Demo traffic: ingest rejected ${
+            rejected.length
+          } of ${count} events, of which ${invalid} were invalid on purpose; first reason: ${reasonOf(
+            rejected[0],
+          )}`,
+        );
+      }
+    } catch (error) {
+      const e = toError(error);
+      const full =
+        e.name === 'TransportFullError' ||
+        (e as { statusCode?: unknown }).statusCode === 429;
+      this.#problem(
+        full ? 'full' : 'failed',
+        full
+          ? `Demo traffic: the pipeline is full (429) and refused ${count} events; carrying on`
+          : `Demo traffic: sending ${count} events failed; carrying on`,
+        e,
+      );
+    }
+  }
+
+  /** Logs a warning, at most once a minute per kind of problem. */
+  #problem(kind: string, message: string, error?: Error) {
+    const now = this.#now();
+    const last = this.#problems.get(kind);
+    if (last && now - last.loggedAt < LOG_INTERVAL_MS) {
+      last.suppressed += 1;
+      return;
+    }
+    const more = last?.suppressed
+      ? ` (${last.suppressed} more times since the last report)`
+      : '';
+    this.#logger.warn(
+      `${message}${more}; reported at most once a minute`,
+      error,
+    );
+    this.#problems.set(kind, { loggedAt: now, suppressed: 0 });
+  }
+}
+
+/** The reason in an ingest rejection (`{ index, id, reason }`), if any. */
+function reasonOf(rejection: unknown): string {
+  if (
+    typeof rejection === 'object' &&
+    rejection !== null &&
+    typeof (rejection as { reason?: unknown }).reason === 'string'
+  ) {
+    return (rejection as { reason: string }).reason;
+  }
+  return JSON.stringify(rejection) ?? String(rejection);
+}

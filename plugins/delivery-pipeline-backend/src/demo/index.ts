@@ -1,0 +1,20 @@
+/**
+ * Demo traffic for a local portal: realistic events of the demo event
+ * types, sent through ingest.
+ */
+export { readDemoTrafficConfig, type DemoTrafficConfig } from './config';
+export {
+  DEMO_TRAFFIC_PRODUCER,
+  DemoTraffic,
+  type DemoTrafficSend,
+} from './DemoTraffic';
+export {
+  DEFAULT_DEMO_EVENT_RATES,
+  DemoEventGenerator,
+  sampleClientDelayMs,
+  type DemoEvent,
+  type DemoEventKind,
+  type DemoEventRates,
+  type GeneratedEvent,
+} from './DemoEventGenerator';
+export { seededRandom, type RandomSource } from './random';

@@ -1,0 +1,123 @@
+import { Partition } from '@internal/plugin-delivery-pipeline-common';
+import { slaMetOf, summarizeHealth, withSlaMet } from './partitionViews';
+
+const HOUR = 3_600_000;
+const t0 = Date.UTC(2026, 11, 1, 0);
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function partition(
+  hour: number,
+  options: {
+    state?: Partition['state'];
+    latenessMinutes?: number;
+    received?: number;
+    duplicates?: number;
+    conflicts?: number;
+    invalid?: number;
+  } = {},
+): Partition {
+  const start = t0 + hour * HOUR;
+  const end = start + HOUR;
+  const delivered = options.latenessMinutes !== undefined;
+  const received = options.received ?? 100;
+  const duplicates = options.duplicates ?? 0;
+  const conflicts = options.conflicts ?? 0;
+  return {
+    eventType: 't',
+    start: iso(start),
+    end: iso(end),
+    state: options.state ?? (delivered ? 'delivered' : 'open'),
+    counts: {
+      received,
+      bytes: received * 100,
+      duplicates,
+      conflicts,
+      invalid: options.invalid ?? 0,
+      ...(delivered ? { delivered: received - duplicates - conflicts } : {}),
+    },
+    deliveredAt: delivered
+      ? iso(end + options.latenessMinutes! * 60_000)
+      : undefined,
+    latenessSeconds: delivered ? options.latenessMinutes! * 60 : undefined,
+  };
+}
+
+const policy = { maxLatenessMs: 2 * HOUR, slaSource: 'registry' as const };
+
+describe('slaMetOf', () => {
+  it('is decided by lateness once delivered', () => {
+    const now = new Date(t0 + 10 * HOUR);
+    expect(slaMetOf(partition(0, { latenessMinutes: 120 }), policy, now)).toBe(
+      true,
+    );
+    expect(slaMetOf(partition(0, { latenessMinutes: 121 }), policy, now)).toBe(
+      false,
+    );
+  });
+
+  it('is open until the deadline passes for an undelivered partition', () => {
+    const p = partition(0, { state: 'closed' });
+    expect(slaMetOf(p, policy, new Date(t0 + 3 * HOUR))).toBeUndefined();
+    expect(slaMetOf(p, policy, new Date(t0 + 3 * HOUR + 1))).toBe(false);
+  });
+});
+
+describe('summarizeHealth', () => {
+  it('sums compliance, lateness, volume and rates over the window', async () => {
+    const now = new Date(t0 + 24 * HOUR);
+    const partitions = await withSlaMet(
+      [
+        partition(0, { latenessMinutes: 10, received: 100, duplicates: 5 }),
+        partition(1, { latenessMinutes: 30, received: 200, conflicts: 2 }),
+        partition(2, { latenessMinutes: 180, received: 100, invalid: 25 }),
+        partition(20, { state: 'closed' }), // missed: its deadline was 23:00
+        partition(23, { state: 'open', received: 50 }), // due at 02:00: undecided
+      ],
+      async () => policy,
+      now,
+    );
+    const health = summarizeHealth({
+      eventType: 't',
+      from: new Date(t0),
+      to: now,
+      policy,
+      partitions,
+      lastDelivered: partitions[2],
+    });
+    expect(health).toEqual({
+      eventType: 't',
+      window: { from: iso(t0), to: iso(t0 + 24 * HOUR) },
+      sla: { maxLatenessSeconds: 7200, source: 'registry' },
+      slaCompliance: { due: 4, met: 2, compliance: 0.5 },
+      latenessSeconds: { p50: 1800, p95: 10_800, max: 10_800 },
+      lastDelivered: {
+        start: iso(t0 + 2 * HOUR),
+        end: iso(t0 + 3 * HOUR),
+        deliveredAt: iso(t0 + 3 * HOUR + 180 * 60_000),
+      },
+      partitions: { open: 1, closed: 1, delivered: 3, expired: 0 },
+      volume: {
+        received: 550,
+        delivered: 393,
+        duplicates: 5,
+        conflicts: 2,
+        invalid: 25,
+      },
+      duplicateRate: 7 / 400,
+      invalidRate: 25 / 425,
+    });
+  });
+
+  it('leaves rates and compliance out when nothing is decided', () => {
+    const health = summarizeHealth({
+      eventType: 't',
+      from: new Date(t0),
+      to: new Date(t0 + HOUR),
+      policy,
+      partitions: [partition(0)],
+    });
+    expect(health.slaCompliance).toEqual({ due: 0, met: 0 });
+    expect(health.duplicateRate).toBeUndefined();
+    expect(health.lastDelivered).toBeUndefined();
+  });
+});

@@ -1,0 +1,157 @@
+import {
+  EventTypeHealth,
+  Partition,
+} from '@internal/plugin-delivery-pipeline-common';
+
+/** The part of an event type's policy the views need. */
+export type SlaPolicy = {
+  maxLatenessMs: number;
+  slaSource: 'registry' | 'default';
+};
+
+/**
+ * Whether a partition met its SLA: delivered within it, or not yet delivered
+ * and already past it; undefined while it still may.
+ */
+export function slaMetOf(
+  partition: Partition,
+  policy: SlaPolicy,
+  now: Date,
+): boolean | undefined {
+  if (partition.latenessSeconds !== undefined) {
+    return partition.latenessSeconds * 1000 <= policy.maxLatenessMs;
+  }
+  if (partition.state === 'expired') {
+    // Delivered once (retention only expires delivered partitions); its
+    // delivery time is still recorded, so this is not reached in practice.
+    return undefined;
+  }
+  return now.getTime() > Date.parse(partition.end) + policy.maxLatenessMs
+    ? false
+    : undefined;
+}
+
+/** Partitions with `slaMet` filled in from each type's policy. */
+export async function withSlaMet(
+  partitions: Partition[],
+  policyOf: (eventType: string) => Promise<SlaPolicy>,
+  now: Date,
+): Promise<Partition[]> {
+  const policies = new Map<string, SlaPolicy>();
+  for (const eventType of new Set(partitions.map(p => p.eventType))) {
+    policies.set(eventType, await policyOf(eventType));
+  }
+  return partitions.map(partition => ({
+    ...partition,
+    slaMet: slaMetOf(partition, policies.get(partition.eventType)!, now),
+  }));
+}
+
+/**
+ * The delivery health of one type over a window, from its partitions that
+ * overlap the window (with `slaMet` filled in) and its latest delivered one.
+ */
+export function summarizeHealth(options: {
+  eventType: string;
+  from: Date;
+  to: Date;
+  policy: SlaPolicy;
+  partitions: Partition[];
+  lastDelivered?: Partition;
+}): EventTypeHealth {
+  const { eventType, from, to, policy, partitions, lastDelivered } = options;
+  // SLA compliance counts partitions whose deadline fell in the window and
+  // is decided (met or missed); lateness counts those delivered in it.
+  const due = partitions.filter(p => {
+    const deadline = Date.parse(p.end) + policy.maxLatenessMs;
+    return (
+      p.slaMet !== undefined &&
+      deadline >= from.getTime() &&
+      deadline < to.getTime()
+    );
+  });
+  const met = due.filter(p => p.slaMet).length;
+  const lateness = partitions
+    .filter(p => {
+      if (p.deliveredAt === undefined) return false;
+      const at = Date.parse(p.deliveredAt);
+      return at >= from.getTime() && at < to.getTime();
+    })
+    .map(p => p.latenessSeconds!)
+    .sort((a, b) => a - b);
+
+  const inWindow = partitions.filter(
+    p =>
+      Date.parse(p.start) >= from.getTime() &&
+      Date.parse(p.start) < to.getTime(),
+  );
+  const states = { open: 0, closed: 0, delivered: 0, expired: 0 };
+  const volume = {
+    received: 0,
+    delivered: 0,
+    duplicates: 0,
+    conflicts: 0,
+    invalid: 0,
+  };
+  for (const p of inWindow) {
+    states[p.state] += 1;
+    volume.received += p.counts.received;
+    volume.delivered += p.counts.delivered ?? 0;
+    volume.duplicates += p.counts.duplicates;
+    volume.conflicts += p.counts.conflicts;
+    volume.invalid += p.counts.invalid;
+  }
+  // Rates over delivered partitions only: an open one has not been
+  // deduplicated yet, so its duplicates are unknown, not zero.
+  const decided = inWindow.filter(p => p.counts.delivered !== undefined);
+  const decidedReceived = sum(decided.map(p => p.counts.received));
+  const decidedDuplicates = sum(
+    decided.map(p => p.counts.duplicates + p.counts.conflicts),
+  );
+  const decidedInvalid = sum(decided.map(p => p.counts.invalid));
+
+  return {
+    eventType,
+    window: { from: from.toISOString(), to: to.toISOString() },
+    sla: {
+      maxLatenessSeconds: policy.maxLatenessMs / 1000,
+      source: policy.slaSource,
+    },
+    slaCompliance: {
+      due: due.length,
+      met,
+      compliance: due.length ? met / due.length : undefined,
+    },
+    latenessSeconds: {
+      p50: percentile(lateness, 0.5),
+      p95: percentile(lateness, 0.95),
+      max: lateness.length ? lateness[lateness.length - 1] : undefined,
+    },
+    lastDelivered: lastDelivered?.deliveredAt
+      ? {
+          start: lastDelivered.start,
+          end: lastDelivered.end,
+          deliveredAt: lastDelivered.deliveredAt,
+        }
+      : undefined,
+    partitions: states,
+    volume,
+    duplicateRate: decidedReceived
+      ? decidedDuplicates / decidedReceived
+      : undefined,
+    invalidRate:
+      decidedReceived + decidedInvalid
+        ? decidedInvalid / (decidedReceived + decidedInvalid)
+        : undefined,
+  };
+}
+
+function sum(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0);
+}
+
+/** Nearest-rank percentile of sorted values. */
+function percentile(sorted: number[], q: number): number | undefined {
+  if (sorted.length === 0) return undefined;
+  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+}

@@ -1,0 +1,138 @@
+/**
+ * Where a partition is in its life: `open` while events may still arrive,
+ * `closed` once the completionist knows it is complete, `delivered` once the
+ * deduper wrote it, `expired` once retention deleted the delivered data.
+ *
+ * @public
+ */
+export const PARTITION_STATES = [
+  'open',
+  'closed',
+  'delivered',
+  'expired',
+] as const;
+
+/** @public */
+export type PartitionState = (typeof PARTITION_STATES)[number];
+
+/**
+ * One partition: the events of one event type received in one hour (or the
+ * configured width), as `GET /api/delivery-pipeline/partitions` lists them.
+ *
+ * @public
+ */
+export type Partition = {
+  eventType: string;
+  /** ISO 8601 start (inclusive) and end (exclusive) of receive time. */
+  start: string;
+  end: string;
+  state: PartitionState;
+  counts: {
+    /** Events written to raw storage, resends included. */
+    received: number;
+    /** Uncompressed bytes of those events. */
+    bytes: number;
+    /** Dropped by the deduper as resends: same `(source, id)` and content. */
+    duplicates: number;
+    /** Dropped with the `(source, id)` of an earlier event but other content. */
+    conflicts: number;
+    /** Rejected by ingest (not valid against the registry) in the same span. */
+    invalid: number;
+    /** In the delivered partition; absent until delivered. */
+    delivered?: number;
+  };
+  closedAt?: string;
+  deliveredAt?: string;
+  /** `deliveredAt` minus `end`; absent until delivered. */
+  latenessSeconds?: number;
+  /**
+   * Whether it was delivered within the type's SLA. Absent while it is not
+   * delivered and the SLA has not passed yet.
+   */
+  slaMet?: boolean;
+  /** Receive time minus the event's `time`, over its delivered events. */
+  clientDelayMs?: { p50: number; p95: number; max: number };
+  /** When the SLA monitor found it late, and when it was delivered after all. */
+  slaBreachedAt?: string;
+  slaRecoveredAt?: string;
+  /** When retention deleted its raw files, or its delivered data (`expired`). */
+  rawDeletedAt?: string;
+  expiredAt?: string;
+};
+
+/** @public */
+export type PartitionList = { items: Partition[] };
+
+/**
+ * Delivery health of one event type over a window
+ * (`GET /event-types/{name}/health`).
+ *
+ * @public
+ */
+export type EventTypeHealth = {
+  eventType: string;
+  window: { from: string; to: string };
+  /** The SLA applied: the type's, or the configured default. */
+  sla: { maxLatenessSeconds: number; source: 'registry' | 'default' };
+  /**
+   * Partitions whose SLA deadline fell inside the window, and how many of
+   * them were delivered in time; `compliance` is their ratio (absent when
+   * there were none).
+   */
+  slaCompliance: { due: number; met: number; compliance?: number };
+  /** Over partitions delivered inside the window. */
+  latenessSeconds: { p50?: number; p95?: number; max?: number };
+  /** The most recent delivered partition. */
+  lastDelivered?: { start: string; end: string; deliveredAt: string };
+  partitions: Record<'open' | 'closed' | 'delivered' | 'expired', number>;
+  volume: {
+    received: number;
+    delivered: number;
+    duplicates: number;
+    conflicts: number;
+    invalid: number;
+  };
+  /** (duplicates + conflicts) / received, and invalid / (received + invalid). */
+  duplicateRate?: number;
+  invalidRate?: number;
+};
+
+/**
+ * One thing retention deleted (`GET /retention/deletions`).
+ *
+ * @public
+ */
+export type RetentionDeletion = {
+  id: string;
+  eventType: string;
+  partitionStart: string;
+  partitionEnd: string;
+  kind: 'raw' | 'delivered';
+  files: number;
+  bytes?: number;
+  deletedAt: string;
+  /** In words, with the policy applied, e.g. `raw retention P7D passed`. */
+  reason: string;
+};
+
+/** @public */
+export type RetentionDeletionList = {
+  items: RetentionDeletion[];
+  nextCursor?: string;
+};
+
+/**
+ * Rows of a delivered partition (`GET /partitions/{type}/{start}/preview`):
+ * each row is a delivered CloudEvent with its `receivedAt`.
+ *
+ * @public
+ */
+export type PartitionPreview = {
+  eventType: string;
+  start: string;
+  rows: Array<Record<string, unknown>>;
+  /** Events in the partition, of which `rows` are the first. */
+  totalRows: number;
+  /** Where the delivered files are (`file://`, `gs://`). */
+  location: string;
+};
