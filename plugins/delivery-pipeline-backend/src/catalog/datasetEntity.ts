@@ -8,6 +8,7 @@ import {
 import {
   EventType,
   eventTypeEntityName,
+  eventTypeEntityTags,
 } from '@internal/plugin-event-schemas-common';
 
 /**
@@ -60,24 +61,7 @@ export const ANNOTATION_DATASET_SLA_MAX_LATENESS =
 export const ANNOTATION_DATASET_DELIVERY_PAGE =
   'delivery-pipeline/delivery-page';
 
-const MAX_ENTITY_NAME_LENGTH = 63;
-const MAX_TAG_LENGTH = 63;
 const DATASET_SUFFIX = '-dataset';
-/** Hex digits of the hash in a shortened name, as eventTypeEntityName's. */
-const HASH_LENGTH = 16;
-
-const FNV_OFFSET_BASIS = 0xcbf29ce484222325n;
-const FNV_PRIME = 0x100000001b3n;
-const UINT64_MASK = 0xffffffffffffffffn;
-
-/** 64-bit FNV-1a of the UTF-8 bytes, the hash eventTypeEntityName uses. */
-function fnv1a64(text: string): string {
-  let hash = FNV_OFFSET_BASIS;
-  for (const byte of new TextEncoder().encode(text)) {
-    hash = ((hash ^ BigInt(byte)) * FNV_PRIME) & UINT64_MASK;
-  }
-  return hash.toString(16).padStart(HASH_LENGTH, '0');
-}
 
 /**
  * The `metadata.name` of the catalog `Resource` entity of an event type's
@@ -88,26 +72,13 @@ function fnv1a64(text: string): string {
  *
  * Where that would exceed 63 characters, the name is shortened the way
  * `eventTypeEntityName` shortens: its first characters, a `-`, the 64-bit
- * FNV-1a hash of the whole event type name (the same hash a shortened `API`
- * entity name ends with), then the suffix. The same event type always maps
- * to the same dataset name. Pure JS, so it may move to a common package.
+ * hash of the whole event type name (the same hash a shortened `API` entity
+ * name ends with), then the suffix.
  *
  * @public
  */
 export function datasetEntityName(eventTypeName: string): string {
-  const apiName = eventTypeEntityName(eventTypeName);
-  if (apiName.length + DATASET_SUFFIX.length <= MAX_ENTITY_NAME_LENGTH) {
-    return `${apiName}${DATASET_SUFFIX}`;
-  }
-  const prefix = eventTypeName
-    .replace(/[^A-Za-z0-9._-]/g, '-')
-    .replace(/^[^A-Za-z0-9]+/, '')
-    .slice(0, MAX_ENTITY_NAME_LENGTH - DATASET_SUFFIX.length - 1 - HASH_LENGTH)
-    .replace(/[._-]+$/, '');
-  const hash = fnv1a64(eventTypeName);
-  return prefix
-    ? `${prefix}-${hash}${DATASET_SUFFIX}`
-    : `${hash}${DATASET_SUFFIX}`;
+  return eventTypeEntityName(eventTypeName, DATASET_SUFFIX);
 }
 
 /**
@@ -123,23 +94,6 @@ export function datasetEntityRef(eventTypeName: string): string {
     namespace: DEFAULT_NAMESPACE,
     name: datasetEntityName(eventTypeName),
   });
-}
-
-/**
- * Tags as the catalog accepts them: lowercase `[a-z0-9+#]` words joined by
- * single `-`, at most 63 characters; the rest is dropped, as the event
- * type's `API` entity does.
- */
-function sanitizeTags(tags: string[]): string[] {
-  const sanitized = tags
-    .map(tag =>
-      tag
-        .toLocaleLowerCase('en-US')
-        .replace(/[^a-z0-9+#]+/g, '-')
-        .replace(/^-+|-+$/g, ''),
-    )
-    .filter(tag => tag.length > 0 && tag.length <= MAX_TAG_LENGTH);
-  return [...new Set(sanitized)];
 }
 
 /** `<root>/<event type>`: where the pipeline writes a type's partitions. */
@@ -192,7 +146,7 @@ export function eventTypeToDatasetEntity(options: {
       name: datasetEntityName(eventType.name),
       title: `${eventType.name} (delivered)`,
       description: about ? `${description} The events: ${about}` : description,
-      tags: sanitizeTags(eventType.tags),
+      tags: eventTypeEntityTags(eventType.tags),
       annotations: {
         [ANNOTATION_LOCATION]: location,
         [ANNOTATION_ORIGIN_LOCATION]: location,

@@ -6,6 +6,7 @@ import {
 import {
   EventType,
   eventTypeEntityName,
+  eventTypeEntityTags,
   EventTypeVersion,
 } from '@internal/plugin-event-schemas-common';
 import { stringify } from 'yaml';
@@ -41,25 +42,6 @@ export const ANNOTATION_EVENT_TYPE_LATEST_VERSION =
  */
 export const ANNOTATION_EVENT_TYPE_DEPRECATED = 'event-schemas/deprecated';
 
-const MAX_TAG_LENGTH = 63;
-
-/**
- * Tags as the catalog accepts them: lowercase `[a-z0-9+#]` words joined by
- * single `-`, at most 63 characters. Anything else becomes a `-`; tags that
- * end up empty or too long are dropped rather than failing the entity.
- */
-function sanitizeTags(tags: string[]): string[] {
-  const sanitized = tags
-    .map(tag =>
-      tag
-        .toLocaleLowerCase('en-US')
-        .replace(/[^a-z0-9+#]+/g, '-')
-        .replace(/^-+|-+$/g, ''),
-    )
-    .filter(tag => tag.length > 0 && tag.length <= MAX_TAG_LENGTH);
-  return [...new Set(sanitized)];
-}
-
 /**
  * The catalog `API` entity of an event type: its metadata, and as definition
  * an AsyncAPI 3.0.0 document that embeds the latest schema.
@@ -91,7 +73,7 @@ export function eventTypeToApiEntity(options: {
       name: eventTypeEntityName(eventType.name),
       title: eventType.name,
       ...(description ? { description } : {}),
-      tags: sanitizeTags(eventType.tags),
+      tags: eventTypeEntityTags(eventType.tags),
       annotations: {
         [ANNOTATION_LOCATION]: location,
         [ANNOTATION_ORIGIN_LOCATION]: location,

@@ -31,7 +31,7 @@ describe('eventTypeEntityName', () => {
       `${prefix}.stopped`,
       `${prefix}-started`,
     ];
-    const entityNames = names.map(eventTypeEntityName);
+    const entityNames = names.map(name => eventTypeEntityName(name));
 
     expect(new Set(entityNames).size).toBe(names.length);
     for (const entityName of entityNames) {

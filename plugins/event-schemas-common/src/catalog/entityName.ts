@@ -21,27 +21,30 @@ function fnv1a64(text: string): string {
 }
 
 /**
- * The `metadata.name` of the catalog `API` entity of an event type.
+ * The `metadata.name` of the catalog `API` entity of an event type, or with
+ * a `suffix` of another entity derived from it (its dataset: `-dataset`).
  *
  * @remarks
  *
- * A name that is a valid entity name (at most 63 characters, letters or
- * digits at both ends) is used as it is. Any other name (event type names
- * may have 128 characters) becomes its first characters, a `-` and a 64-bit
- * hash of the whole name, so that long names sharing a prefix still map to
- * different entities and the same name always maps to the same entity.
+ * A name that is a valid entity name (at most 63 characters with the suffix,
+ * letters or digits at both ends) is used as it is. Any other name (event
+ * type names may have 128 characters) becomes its first characters, a `-`
+ * and a 64-bit hash of the whole name, then the suffix, so that long names
+ * sharing a prefix still map to different entities and the same name always
+ * maps to the same entity.
  *
  * @public
  */
-export function eventTypeEntityName(name: string): string {
-  if (name.length <= MAX_ENTITY_NAME_LENGTH && VALID_ENTITY_NAME.test(name)) {
-    return name;
+export function eventTypeEntityName(name: string, suffix = ''): string {
+  const maxLength = MAX_ENTITY_NAME_LENGTH - suffix.length;
+  if (name.length <= maxLength && VALID_ENTITY_NAME.test(name)) {
+    return `${name}${suffix}`;
   }
   const prefix = name
     .replace(/[^A-Za-z0-9._-]/g, '-')
     .replace(/^[^A-Za-z0-9]+/, '')
-    .slice(0, MAX_ENTITY_NAME_LENGTH - 1 - HASH_LENGTH)
+    .slice(0, maxLength - 1 - HASH_LENGTH)
     .replace(/[._-]+$/, '');
   const hash = fnv1a64(name);
-  return prefix ? `${prefix}-${hash}` : hash;
+  return `${prefix ? `${prefix}-${hash}` : hash}${suffix}`;
 }

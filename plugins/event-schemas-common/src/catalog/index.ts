@@ -1,1 +1,2 @@
 export { eventTypeEntityName } from './entityName';
+export { eventTypeEntityTags } from './entityTags';
