@@ -582,6 +582,19 @@ describe('deliveryPipelinePlugin', () => {
       );
     }
 
+    // A registered type without events has a quiet health; an unknown one 404.
+    const quiet = await request(server)
+      .get(
+        `/api/delivery-pipeline/event-types/com.example.search.performed/health`,
+      )
+      .set('Authorization', user);
+    expect(quiet.status).toBe(200);
+    expect(quiet.body.volume.received).toBe(0);
+    const unknownType = await request(server)
+      .get(`/api/delivery-pipeline/event-types/com.example.nope/health`)
+      .set('Authorization', user);
+    expect(unknownType.status).toBe(404);
+
     const first = items.find(p => p.counts.delivered > 0)!;
     const preview = await request(server)
       .get(

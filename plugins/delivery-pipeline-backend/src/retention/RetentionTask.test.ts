@@ -175,6 +175,29 @@ describe('RetentionTask', () => {
   }
 
   it.each(databases.eachSupportedId())(
+    'deletes raw files a crashed consumer wrote but never recorded, only with their expired partition, %p',
+    async databaseId => {
+      const knex = await setUp(databaseId);
+      const expired = await addPartition(knex, SHORT, 48, 'delivered');
+      const open = await addPartition(knex, SHORT, 30 * 24, 'open');
+      const orphan = (rawPaths: string[]) =>
+        rawPaths[0].replace('part-1', 'part-orphan');
+      await storage.write(orphan(expired.rawPaths), Buffer.from('copy'));
+      await storage.write(orphan(open.rawPaths), Buffer.from('copy'));
+
+      expect(await createTask(knex).runOnce()).toEqual({
+        raw: 1,
+        delivered: 0,
+        failed: 0,
+      });
+      expect(await exists(orphan(expired.rawPaths))).toBe(false);
+      expect(await exists(orphan(open.rawPaths))).toBe(true);
+      const [deletion] = await deletions(knex);
+      expect(deletion).toMatchObject({ kind: 'raw', files: 3 });
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'deletes and records exactly the partitions past their policy, never open or closed ones, %p',
     async databaseId => {
       const knex = await setUp(databaseId);

@@ -122,15 +122,18 @@ export class RetentionTask {
       for (const partition of batch) {
         try {
           const files = await this.#store.listRawFiles(partition);
-          await deleteAll(
-            this.#storage,
-            files.map(f => f.path),
+          // Also files a consumer wrote but died before recording: their
+          // events were written again, so they are copies nobody reads.
+          const recordedPaths = new Set(files.map(f => f.path));
+          const unrecorded = (await this.#listFolder('raw', partition)).filter(
+            p => !recordedPaths.has(p),
           );
+          await deleteAll(this.#storage, [...recordedPaths, ...unrecorded]);
           const recorded = await this.#store.recordRawDeletion({
             partition,
             kind: 'raw',
             paths: files.map(f => f.path),
-            files: files.length,
+            files: files.length + unrecorded.length,
             bytes: files.reduce((sum, f) => sum + f.bytes, 0),
             deletedAt: this.#now(),
             reason: `raw retention ${policy.retention.raw} of ${
@@ -175,7 +178,7 @@ export class RetentionTask {
       });
       for (const partition of batch) {
         try {
-          const paths = await this.#listDelivered(partition);
+          const paths = await this.#listFolder('delivered', partition);
           await deleteAll(this.#storage, paths);
           const recorded = await this.#store.recordDeliveredDeletion({
             partition,
@@ -208,14 +211,18 @@ export class RetentionTask {
   }
 
   /**
-   * Every object of a delivered partition: data files, `_manifest.json` and
-   * other sidecars. The width is the partition's own (end minus start), so
-   * partitions written before a change of the configured width are found.
+   * Every object in a partition's raw or delivered folder: data files,
+   * `_manifest.json` and other sidecars. The width is the partition's own
+   * (end minus start), so partitions written before a change of the
+   * configured width are found.
    */
-  async #listDelivered(partition: RetentionPartition): Promise<string[]> {
+  async #listFolder(
+    kind: 'raw' | 'delivered',
+    partition: RetentionPartition,
+  ): Promise<string[]> {
     const widthMs = partition.end.getTime() - partition.start.getTime();
     const folder = partitionFolder({
-      kind: 'delivered',
+      kind,
       eventType: partition.eventType,
       start: partition.start.getTime(),
       widthMs,

@@ -72,7 +72,9 @@ export interface RetentionLog {
 
 export async function createRouter(options: {
   partitions: PartitionStore;
-  policies: { get(eventType: string): Promise<SlaPolicy> };
+  policies: {
+    get(eventType: string): Promise<SlaPolicy & { registered: boolean }>;
+  };
   storage: PartitionStorage;
   retention: RetentionLog;
   failedEvents: FailedEventStore;
@@ -171,11 +173,13 @@ export async function createRouter(options: {
       state: 'delivered',
       limit: 1,
     });
-    if (listed.length === 0 && !lastDelivered) {
+    if (listed.length === 0 && !lastDelivered && !policy.registered) {
+      // A registered type with no events yet has a (quiet) health; a name
+      // that is neither registered nor ever received is a mistake.
       const [any] = await partitions.listPartitions({ eventType, limit: 1 });
       if (!any) {
         throw new NotFoundError(
-          `No partitions of event type '${eventType}': nothing was received for it`,
+          `Event type '${eventType}' is not registered and no partitions of it were ever received`,
         );
       }
     }
