@@ -73,30 +73,27 @@ export class Deduper {
         limit: BATCH,
       });
       if (batch.length === 0) return delivered;
-      let failed = false;
       for (const partition of batch) {
+        if (options?.signal?.aborted) {
+          // Let them go now rather than when their lease runs out.
+          await partitions.releaseDelivery(partition, this.#owner);
+          continue;
+        }
         try {
-          if (failed || options?.signal?.aborted) {
-            // Let them go now rather than when their lease runs out.
-            await partitions.releaseDelivery(partition, this.#owner);
-            continue;
-          }
           const result = await this.#deliverHoldingClaim(partition);
           if (result) delivered.push(result);
         } catch (error) {
-          failed = true;
-          await partitions
-            .releaseDelivery(partition, this.#owner)
-            .catch(() => {});
+          // The claim is kept until its lease runs out: the partition (and
+          // the type's later ones) wait that long before a retry, while
+          // other types go on.
           this.#options.logger.error(
             `Could not deliver partition ${describe(
               partition,
-            )}; it and the type's later partitions will be retried on the next run`,
+            )}; it is retried once its claim expires (deliveryPipeline.deduper.lease), the type's later partitions wait for it`,
             toError(error),
           );
         }
       }
-      if (failed) return delivered;
     }
   }
 
