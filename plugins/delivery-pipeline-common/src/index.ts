@@ -1,7 +1,8 @@
 /**
- * Types and permissions of the delivery pipeline's HTTP API.
+ * Types, permissions and an API client of the delivery pipeline's HTTP API.
  *
  * @packageDocumentation
  */
 export * from './types';
 export * from './permissions';
+export { DeliveryPipelineClient } from './DeliveryPipelineClient';

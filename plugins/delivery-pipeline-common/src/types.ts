@@ -136,3 +136,39 @@ export type PartitionPreview = {
   /** Where the delivered files are (`file://`, `gs://`). */
   location: string;
 };
+
+/**
+ * An event ingest rejected, kept with its reason (`GET /failed-events`).
+ *
+ * @public
+ */
+export type FailedEvent = {
+  id: string;
+  /** ISO 8601 receive time. */
+  receivedAt: string;
+  /** The CloudEvents attributes, when the event had readable ones. */
+  eventType?: string;
+  source?: string;
+  eventId?: string;
+  /** Why it was rejected, in words a producer can act on. */
+  reason: string;
+  /** The event as received (JSON text), cut to the configured size. */
+  payload: string;
+  /** Whether `payload` was cut; a cut event cannot be replayed. */
+  payloadTruncated: boolean;
+  /** Subject of the credentials that sent it. */
+  producer?: string;
+  /** ISO 8601 time a replay accepted it; it is then in the pipeline. */
+  replayedAt?: string;
+};
+
+/**
+ * A page of failed events, newest first.
+ *
+ * @public
+ */
+export type FailedEventPage = {
+  items: FailedEvent[];
+  /** Pass as `cursor` for the next page; absent on the last page. */
+  nextCursor?: string;
+};

@@ -1,23 +1,9 @@
-/** An event ingest rejected, kept so that nothing sent is silently lost. */
-export type FailedEvent = {
-  id: string;
-  /** ISO 8601 receive time. */
-  receivedAt: string;
-  /** The CloudEvents attributes, when the event had readable ones. */
-  eventType?: string;
-  source?: string;
-  eventId?: string;
-  /** Why it was rejected, in words a producer can act on. */
-  reason: string;
-  /** The event as received (JSON text), cut to the configured size. */
-  payload: string;
-  /** Whether `payload` was cut; a cut event cannot be replayed. */
-  payloadTruncated: boolean;
-  /** Subject of the credentials that sent it. */
-  producer?: string;
-  /** ISO 8601 time a replay accepted it; it is then in the pipeline. */
-  replayedAt?: string;
-};
+import {
+  FailedEvent,
+  FailedEventPage,
+} from '@internal/plugin-delivery-pipeline-common';
+
+export type { FailedEvent, FailedEventPage };
 
 export type NewFailedEvent = Omit<FailedEvent, 'id' | 'receivedAt'> & {
   receivedAt: Date;
@@ -29,13 +15,6 @@ export type FailedEventFilter = {
   to?: Date;
   /** Include events already replayed. Default false. */
   includeReplayed?: boolean;
-};
-
-/** A page of failed events, newest first. */
-export type FailedEventPage = {
-  items: FailedEvent[];
-  /** Pass as `cursor` for the next page; absent on the last page. */
-  nextCursor?: string;
 };
 
 /** Where rejected events are kept. */

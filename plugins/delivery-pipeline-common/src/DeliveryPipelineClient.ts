@@ -1,0 +1,112 @@
+import { ResponseError } from '@backstage/errors';
+import {
+  EventTypeHealth,
+  FailedEventPage,
+  PartitionList,
+  PartitionPreview,
+  PartitionState,
+  RetentionDeletionList,
+} from './types';
+
+/**
+ * Reads the delivery pipeline's HTTP API (`/api/delivery-pipeline`), in the
+ * browser (with the app's discovery and fetch APIs, which add the user's
+ * credentials) or in node.
+ *
+ * @public
+ */
+export class DeliveryPipelineClient {
+  readonly #discoveryApi: { getBaseUrl(pluginId: string): Promise<string> };
+  readonly #fetchApi: { fetch: typeof fetch };
+
+  constructor(options: {
+    discoveryApi: { getBaseUrl(pluginId: string): Promise<string> };
+    fetchApi?: { fetch: typeof fetch };
+  }) {
+    this.#discoveryApi = options.discoveryApi;
+    this.#fetchApi = options.fetchApi ?? { fetch: (...a) => fetch(...a) };
+  }
+
+  /** Partitions overlapping `[from, to)`, oldest first per type. */
+  listPartitions(filter: {
+    eventType?: string;
+    from?: Date;
+    to?: Date;
+    state?: PartitionState;
+    limit?: number;
+  }): Promise<PartitionList> {
+    return this.#get('/partitions', filter);
+  }
+
+  /** Delivery health of a type over a window (default the last 24 hours). */
+  getHealth(
+    eventType: string,
+    window: { from?: Date; to?: Date } = {},
+  ): Promise<EventTypeHealth> {
+    return this.#get(
+      `/event-types/${encodeURIComponent(eventType)}/health`,
+      window,
+    );
+  }
+
+  /** The first rows of a delivered partition. */
+  previewPartition(
+    eventType: string,
+    start: string,
+    options: { limit?: number } = {},
+  ): Promise<PartitionPreview> {
+    return this.#get(
+      `/partitions/${encodeURIComponent(eventType)}/${encodeURIComponent(
+        start,
+      )}/preview`,
+      options,
+    );
+  }
+
+  /** Events ingest rejected, newest first. */
+  listFailedEvents(filter: {
+    eventType?: string;
+    from?: Date;
+    to?: Date;
+    includeReplayed?: boolean;
+    limit?: number;
+    cursor?: string;
+  }): Promise<FailedEventPage> {
+    return this.#get('/failed-events', filter);
+  }
+
+  /** What retention deleted, newest first. */
+  listRetentionDeletions(filter: {
+    eventType?: string;
+    from?: Date;
+    to?: Date;
+    limit?: number;
+    cursor?: string;
+  }): Promise<RetentionDeletionList> {
+    return this.#get('/retention/deletions', filter);
+  }
+
+  async #get<T>(
+    path: string,
+    query: Record<string, string | number | boolean | Date | undefined>,
+  ): Promise<T> {
+    const baseUrl = await this.#discoveryApi.getBaseUrl('delivery-pipeline');
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) {
+      if (value === undefined) continue;
+      params.set(
+        key,
+        value instanceof Date ? value.toISOString() : String(value),
+      );
+    }
+    const search = params.toString();
+    const response = await this.#fetchApi.fetch(
+      `${baseUrl}${path}${search ? `?${search}` : ''}`,
+    );
+    if (!response.ok) {
+      // Carries the backend's error (name, message) to the caller.
+      throw await ResponseError.fromResponse(response);
+    }
+    return (await response.json()) as T;
+  }
+}
