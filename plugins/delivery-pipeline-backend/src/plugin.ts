@@ -12,6 +12,7 @@ import {
 } from '@internal/plugin-delivery-pipeline-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
+import { HttpEventTypeReader } from '@internal/plugin-event-schemas-node';
 import {
   EVENT_SCHEMAS_TOPIC,
   isEventTypeChangedPayload,
@@ -33,7 +34,6 @@ import { IngestService } from './ingest/IngestService';
 import { ProducerRestrictions } from './ingest/ProducerRestrictions';
 import { observeTransport } from './metrics';
 import { EventTypeValidators } from './registry/EventTypeValidators';
-import { HttpRegistryClient } from './registry/RegistryClient';
 import { createRouter } from './service/router';
 import { LocalPartitionStorage } from './storage/LocalPartitionStorage';
 import { DatabaseEventTransport } from './transport/DatabaseEventTransport';
@@ -129,7 +129,7 @@ export const deliveryPipelinePlugin = createBackendPlugin({
           new LocalPartitionStorage({ directory: settings.storage.directory });
         observeTransport(transport);
 
-        const registry = new HttpRegistryClient(deps);
+        const registry = new HttpEventTypeReader(deps);
         const validators = new EventTypeValidators({ registry });
         const policies = new EventTypePolicies({
           registry,

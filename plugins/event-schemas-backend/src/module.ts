@@ -12,7 +12,7 @@ import {
   EVENT_SCHEMAS_TOPIC,
   isEventTypeChangedPayload,
 } from '@internal/plugin-event-schemas-common';
-import { HttpEventTypeReader } from './catalog/HttpEventTypeReader';
+import { HttpEventTypeReader } from '@internal/plugin-event-schemas-node';
 
 const SCHEDULE_CONFIG_KEY = 'eventSchemas.catalog.schedule';
 

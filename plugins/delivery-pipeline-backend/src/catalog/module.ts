@@ -11,7 +11,7 @@ import {
   EVENT_SCHEMAS_TOPIC,
   isEventTypeChangedPayload,
 } from '@internal/plugin-event-schemas-common';
-import { HttpRegistryClient } from '../registry/RegistryClient';
+import { HttpEventTypeReader } from '@internal/plugin-event-schemas-node';
 import { DeliveredDatasetEntityProvider } from './DeliveredDatasetEntityProvider';
 import { HttpDeliveredRootReader } from './HttpDeliveredRootReader';
 
@@ -77,7 +77,7 @@ export const catalogModuleDeliveredDatasets = createBackendModule({
         events,
       }) {
         const provider = new DeliveredDatasetEntityProvider({
-          eventTypes: new HttpRegistryClient({ discovery, auth }),
+          eventTypes: new HttpEventTypeReader({ discovery, auth }),
           deliveredRoot: new HttpDeliveredRootReader({ discovery, auth }),
           // Users follow the entities' links, so the externally reachable URL.
           registryUrl: await discovery.getExternalBaseUrl('event-schemas'),

@@ -247,6 +247,23 @@ export type DeliveredManifest = {
 
 export const MANIFEST_NAME = '_manifest.json';
 
+/**
+ * The manifest of the delivered partition in `folder`; undefined when there
+ * is none (not delivered yet, or deleted by retention).
+ */
+export async function readManifest(
+  storage: PartitionStorage,
+  folder: string,
+): Promise<DeliveredManifest | undefined> {
+  const manifestPath = `${folder.replace(/\/+$/, '')}/${MANIFEST_NAME}`;
+  try {
+    return JSON.parse((await storage.read(manifestPath)).toString('utf8'));
+  } catch (error) {
+    if (isError(error) && error.name === NotFoundError.name) return undefined;
+    throw error;
+  }
+}
+
 const DEFAULT_FILE_BYTES = 64 * 1024 * 1024;
 const DEFAULT_GATHER_BYTES = 2 * 1024 * 1024;
 const DEFAULT_KEYS_FILE_BYTES = 32 * 1024 * 1024;
@@ -596,16 +613,8 @@ class DedupeRun {
   async #loadLookback(): Promise<void> {
     const { lookbackFolders, logger, partition } = this.#options;
     for (const folder of lookbackFolders) {
-      const manifestPath = `${folder.replace(/\/+$/, '')}/${MANIFEST_NAME}`;
-      let manifest: DeliveredManifest;
-      try {
-        manifest = JSON.parse(
-          (await this.#storage.read(manifestPath)).toString('utf8'),
-        );
-      } catch (error) {
-        if (isError(error) && error.name === NotFoundError.name) continue;
-        throw error;
-      }
+      const manifest = await readManifest(this.#storage, folder);
+      if (!manifest) continue;
       if (manifest.keys?.format !== KEYS_FORMAT) {
         logger?.warn(
           `Deduplication of ${partition.eventType} skips the delivered partition in ${folder}: its manifest lists no key files of format ${KEYS_FORMAT}`,

@@ -2,6 +2,7 @@ export {
   dedupePartition,
   MANIFEST_FORMAT,
   MANIFEST_NAME,
+  readManifest,
 } from './dedupePartition';
 export type {
   DedupeOptions,

@@ -3,7 +3,7 @@ import {
   DeliveredPartition,
   PartitionStorage,
 } from '@internal/plugin-delivery-pipeline-node';
-import { DeliveredManifest, MANIFEST_NAME } from '../dedupe';
+import { MANIFEST_NAME, readManifest } from '../dedupe';
 
 /**
  * A delivered partition as its manifest describes it, for exporters and the
@@ -14,24 +14,17 @@ export async function readDeliveredPartition(
   storage: PartitionStorage,
   folder: string,
 ): Promise<DeliveredPartition> {
-  const manifestPath = `${folder}/${MANIFEST_NAME}`;
-  let text: Buffer;
-  try {
-    text = await storage.read(manifestPath);
-  } catch (error) {
-    if ((error as Error).name === 'NotFoundError') {
-      throw new NotFoundError(`No delivered partition at ${folder}`);
-    }
-    throw error;
+  const manifest = await readManifest(storage, folder);
+  if (!manifest) {
+    throw new NotFoundError(`No delivered partition at ${folder}`);
   }
-  const manifest: DeliveredManifest = JSON.parse(text.toString('utf8'));
   return {
     eventType: manifest.eventType,
     start: Date.parse(manifest.start),
     end: Date.parse(manifest.end),
     folder,
     files: manifest.files,
-    manifestPath,
+    manifestPath: `${folder}/${MANIFEST_NAME}`,
     events: manifest.counts.delivered,
     checksum: manifest.checksum,
   };

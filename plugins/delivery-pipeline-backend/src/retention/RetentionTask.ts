@@ -84,13 +84,15 @@ export class RetentionTask {
     const now = this.#now();
     for (const eventType of await this.#store.listEventTypesWithData()) {
       const policy = await this.#policies.get(eventType);
-      if (policy.retention.rawMs !== undefined) {
-        await this.#deleteRaw(policy, policy.retention.rawMs, now, summary);
+      const { rawMs, deliveredMs } = policy.retention;
+      if (rawMs !== undefined) {
+        await this.#deleteExpired('raw', policy, rawMs, now, summary);
       }
-      if (policy.retention.deliveredMs !== undefined) {
-        await this.#deleteDelivered(
+      if (deliveredMs !== undefined) {
+        await this.#deleteExpired(
+          'delivered',
           policy,
-          policy.retention.deliveredMs,
+          deliveredMs,
           now,
           summary,
         );
@@ -104,16 +106,31 @@ export class RetentionTask {
     return summary;
   }
 
-  async #deleteRaw(
+  /**
+   * Deletes, batch by batch, the raw files or the delivered data of a type's
+   * partitions that ended before `now - retentionMs`. A partition whose
+   * files cannot be deleted is logged, counted as failed and left for the
+   * next run.
+   */
+  async #deleteExpired(
+    kind: 'raw' | 'delivered',
     policy: EventTypePolicy,
     retentionMs: number,
     now: Date,
     summary: RetentionRunSummary,
   ): Promise<void> {
     const endedBy = new Date(now.getTime() - retentionMs);
+    const list =
+      kind === 'raw'
+        ? this.#store.listRawExpired.bind(this.#store)
+        : this.#store.listDeliveredExpired.bind(this.#store);
+    const deleteOne =
+      kind === 'raw'
+        ? (p: RetentionPartition) => this.#deleteRaw(policy, p)
+        : (p: RetentionPartition) => this.#deleteDelivered(policy, p);
     let after: RetentionPartition | undefined;
     for (;;) {
-      const batch = await this.#store.listRawExpired({
+      const batch = await list({
         eventType: policy.eventType,
         endedBy,
         limit: this.#batchSize,
@@ -121,33 +138,16 @@ export class RetentionTask {
       });
       for (const partition of batch) {
         try {
-          const files = await this.#store.listRawFiles(partition);
-          // Also files a consumer wrote but died before recording: their
-          // events were written again, so they are copies nobody reads.
-          const recordedPaths = new Set(files.map(f => f.path));
-          const unrecorded = (await this.#listFolder('raw', partition)).filter(
-            p => !recordedPaths.has(p),
-          );
-          await deleteAll(this.#storage, [...recordedPaths, ...unrecorded]);
-          const recorded = await this.#store.recordRawDeletion({
-            partition,
-            kind: 'raw',
-            paths: files.map(f => f.path),
-            files: files.length + unrecorded.length,
-            bytes: files.reduce((sum, f) => sum + f.bytes, 0),
-            deletedAt: this.#now(),
-            reason: `raw retention ${policy.retention.raw} of ${
-              policy.eventType
-            } passed: the partition ended ${isoSeconds(partition.end)}`,
-          });
-          if (recorded) {
-            summary.raw += 1;
-            partitionMetrics.deleted.add(1, { kind: 'raw' });
+          if (await deleteOne(partition)) {
+            summary[kind] += 1;
+            partitionMetrics.deleted.add(1, { kind });
           }
         } catch (error) {
           summary.failed += 1;
           this.#logger.warn(
-            `Retention could not delete the raw files of ${
+            `Retention could not delete the ${
+              kind === 'raw' ? 'raw files of' : 'delivered partition'
+            } ${
               policy.eventType
             } ${partition.start.toISOString()}; trying again next run`,
             error as Error,
@@ -161,53 +161,48 @@ export class RetentionTask {
     }
   }
 
+  /** Deletes a partition's raw files; true when this call recorded it. */
+  async #deleteRaw(
+    policy: EventTypePolicy,
+    partition: RetentionPartition,
+  ): Promise<boolean> {
+    const files = await this.#store.listRawFiles(partition);
+    // Also files a consumer wrote but died before recording: their events
+    // were written again, so they are copies nobody reads.
+    const recordedPaths = new Set(files.map(f => f.path));
+    const unrecorded = (await this.#listFolder('raw', partition)).filter(
+      p => !recordedPaths.has(p),
+    );
+    await deleteAll(this.#storage, [...recordedPaths, ...unrecorded]);
+    return this.#store.recordRawDeletion({
+      partition,
+      kind: 'raw',
+      paths: files.map(f => f.path),
+      files: files.length + unrecorded.length,
+      bytes: files.reduce((sum, f) => sum + f.bytes, 0),
+      deletedAt: this.#now(),
+      reason: `raw retention ${policy.retention.raw} of ${
+        policy.eventType
+      } passed: the partition ended ${isoSeconds(partition.end)}`,
+    });
+  }
+
+  /** Deletes a delivered partition's folder; true when this call recorded it. */
   async #deleteDelivered(
     policy: EventTypePolicy,
-    retentionMs: number,
-    now: Date,
-    summary: RetentionRunSummary,
-  ): Promise<void> {
-    const endedBy = new Date(now.getTime() - retentionMs);
-    let after: RetentionPartition | undefined;
-    for (;;) {
-      const batch = await this.#store.listDeliveredExpired({
-        eventType: policy.eventType,
-        endedBy,
-        limit: this.#batchSize,
-        after,
-      });
-      for (const partition of batch) {
-        try {
-          const paths = await this.#listFolder('delivered', partition);
-          await deleteAll(this.#storage, paths);
-          const recorded = await this.#store.recordDeliveredDeletion({
-            partition,
-            kind: 'delivered',
-            files: paths.length,
-            deletedAt: this.#now(),
-            reason: `delivered retention ${policy.retention.delivered} of ${
-              policy.eventType
-            } passed: the partition ended ${isoSeconds(partition.end)}`,
-          });
-          if (recorded) {
-            summary.delivered += 1;
-            partitionMetrics.deleted.add(1, { kind: 'delivered' });
-          }
-        } catch (error) {
-          summary.failed += 1;
-          this.#logger.warn(
-            `Retention could not delete the delivered partition ${
-              policy.eventType
-            } ${partition.start.toISOString()}; trying again next run`,
-            error as Error,
-          );
-        }
-      }
-      if (batch.length < this.#batchSize) {
-        return;
-      }
-      after = batch[batch.length - 1];
-    }
+    partition: RetentionPartition,
+  ): Promise<boolean> {
+    const paths = await this.#listFolder('delivered', partition);
+    await deleteAll(this.#storage, paths);
+    return this.#store.recordDeliveredDeletion({
+      partition,
+      kind: 'delivered',
+      files: paths.length,
+      deletedAt: this.#now(),
+      reason: `delivered retention ${policy.retention.delivered} of ${
+        policy.eventType
+      } passed: the partition ended ${isoSeconds(partition.end)}`,
+    });
   }
 
   /**

@@ -21,4 +21,3 @@ export {
   FULL_SYNC_TASK_ID,
   type EventTypeReader,
 } from './EventTypeEntityProvider';
-export { HttpEventTypeReader } from './HttpEventTypeReader';

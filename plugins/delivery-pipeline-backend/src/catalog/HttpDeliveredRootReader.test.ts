@@ -2,9 +2,7 @@ import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { ResponseError } from '@backstage/errors';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'http';
 import { AddressInfo } from 'net';
-import { HttpRegistryClient } from '../registry/RegistryClient';
 import { HttpDeliveredRootReader } from './HttpDeliveredRootReader';
-import { makeEventType } from './testFixtures';
 
 /** The header the mock auth service makes for catalog to `targetPluginId`. */
 function catalogTo(targetPluginId: string) {
@@ -57,67 +55,6 @@ describe('the catalog module’s HTTP readers', () => {
       auth: mockServices.auth({ pluginId: 'catalog' }),
     };
   }
-
-  describe('HttpRegistryClient.listEventTypes', () => {
-    it('lists event types across pages, as the calling service', async () => {
-      const pages: Record<string, unknown> = {
-        '': {
-          items: [
-            makeEventType({ name: 'a.one' }),
-            makeEventType({ name: 'a.two' }),
-          ],
-          totalItems: 3,
-          nextCursor: 'page 2',
-        },
-        'page 2': {
-          items: [makeEventType({ name: 'b.three' })],
-          totalItems: 3,
-        },
-      };
-      handler = (req, res) => {
-        const url = new URL(req.url ?? '', origin);
-        expect(url.pathname).toBe('/api/event-schemas/event-types');
-        sendJson(res, 200, pages[url.searchParams.get('cursor') ?? '']);
-      };
-
-      const eventTypes = await new HttpRegistryClient(
-        services(),
-      ).listEventTypes();
-
-      expect(eventTypes.map(e => e.name)).toEqual([
-        'a.one',
-        'a.two',
-        'b.three',
-      ]);
-      expect(requests).toEqual([
-        {
-          url: '/api/event-schemas/event-types?limit=500',
-          authorization: catalogTo('event-schemas'),
-        },
-        {
-          url: '/api/event-schemas/event-types?limit=500&cursor=page+2',
-          authorization: catalogTo('event-schemas'),
-        },
-      ]);
-    });
-
-    it('throws when the registry fails or is missing', async () => {
-      const client = new HttpRegistryClient(services());
-      handler = (_req, res) =>
-        sendJson(res, 500, {
-          error: { name: 'Error', message: 'database is down' },
-          response: { statusCode: 500 },
-        });
-      const error = await client.listEventTypes().catch(e => e);
-      expect(error).toBeInstanceOf(ResponseError);
-      expect(error.statusCode).toBe(500);
-
-      handler = (_req, res) => sendJson(res, 404, {});
-      await expect(client.listEventTypes()).rejects.toThrow(
-        'The schema registry answered 404 to GET /event-types; is the event-schemas plugin installed?',
-      );
-    });
-  });
 
   describe('HttpDeliveredRootReader', () => {
     it('asks the pipeline where it delivers to, as the calling service', async () => {

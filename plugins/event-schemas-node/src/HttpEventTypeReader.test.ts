@@ -3,7 +3,24 @@ import { ResponseError } from '@backstage/errors';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'http';
 import { AddressInfo } from 'net';
 import { HttpEventTypeReader } from './HttpEventTypeReader';
-import { makeEventType, makeVersion } from './testFixtures';
+import {
+  EventType,
+  EventTypeVersion,
+} from '@internal/plugin-event-schemas-common';
+
+// The reader passes bodies through: only the fields a test looks at matter.
+const makeEventType = (overrides: Partial<EventType> = {}) =>
+  ({
+    name: 'com.example.playback.started',
+    latestVersion: 2,
+    ...overrides,
+  } as EventType);
+const makeVersion = (eventType: EventType) =>
+  ({
+    eventType: eventType.name,
+    version: eventType.latestVersion,
+    schema: '{}',
+  } as EventTypeVersion);
 
 /** The header the mock auth service's token for catalog to registry makes. */
 const CATALOG_TO_REGISTRY = `Bearer ${mockCredentials.service.token({
@@ -57,7 +74,7 @@ describe('HttpEventTypeReader', () => {
     });
   }
 
-  it('lists event types across pages, as the catalog service', async () => {
+  it('lists event types across pages, as the calling service', async () => {
     const pages: Record<string, unknown> = {
       '': {
         items: [
@@ -149,5 +166,25 @@ describe('HttpEventTypeReader', () => {
     await expect(reader.getLatestVersion('com.example.x')).rejects.toEqual(
       expect.any(ResponseError),
     );
+  });
+
+  it('says the registry may be missing when listing answers 404', async () => {
+    handler = (_req, res) => sendJson(res, 404, {});
+    await expect(createReader().listEventTypes()).rejects.toThrow(
+      'The schema registry answered 404 to GET /event-types; is the event-schemas plugin installed?',
+    );
+  });
+
+  it('reads a version by number', async () => {
+    const version = makeVersion(makeEventType());
+    handler = (req, res) => {
+      expect(req.url).toBe(
+        '/api/event-schemas/event-types/com.example.playback.started/versions/2',
+      );
+      sendJson(res, 200, version);
+    };
+    await expect(
+      createReader().getVersion('com.example.playback.started', 2),
+    ).resolves.toEqual(version);
   });
 });

@@ -5,7 +5,6 @@ import {
   EventTypeList,
   EventTypeVersion,
 } from '@internal/plugin-event-schemas-common';
-import { EventTypeReader } from './EventTypeEntityProvider';
 
 /** The registry's plugin id, for discovery and service-to-service tokens. */
 const REGISTRY_PLUGIN_ID = 'event-schemas';
@@ -13,12 +12,14 @@ const REGISTRY_PLUGIN_ID = 'event-schemas';
 const PAGE_SIZE = 500;
 
 /**
- * Reads event types from the schema registry's HTTP API, as the catalog's own
- * service identity.
+ * Reads event types from the schema registry's HTTP API, as the calling
+ * plugin's own service identity (so the registry's permission checks see a
+ * service principal). For backend plugins and modules other than the
+ * registry: the catalog's entity providers, the delivery pipeline.
  *
  * @public
  */
-export class HttpEventTypeReader implements EventTypeReader {
+export class HttpEventTypeReader {
   readonly #discovery: DiscoveryService;
   readonly #auth: AuthService;
 
@@ -27,6 +28,7 @@ export class HttpEventTypeReader implements EventTypeReader {
     this.#auth = options.auth;
   }
 
+  /** Every registered event type, page by page. */
   async listEventTypes(): Promise<EventType[]> {
     const eventTypes: EventType[] = [];
     let cursor: string | undefined;
@@ -35,29 +37,42 @@ export class HttpEventTypeReader implements EventTypeReader {
       if (cursor) {
         query.set('cursor', cursor);
       }
-      const page = await json<EventTypeList>(
-        await this.#get(`/event-types?${query}`),
-      );
+      const response = await this.#get(`/event-types?${query}`);
+      if (response.status === 404) {
+        throw new Error(
+          `The schema registry answered 404 to GET /event-types; is the ${REGISTRY_PLUGIN_ID} plugin installed?`,
+        );
+      }
+      const page = await json<EventTypeList>(response);
       eventTypes.push(...page.items);
       cursor = page.nextCursor;
     } while (cursor);
     return eventTypes;
   }
 
+  /** `undefined` when no such type is registered (or it was deleted). */
   async getEventType(name: string): Promise<EventType | undefined> {
-    const response = await this.#get(
-      `/event-types/${encodeURIComponent(name)}`,
-    );
-    return response.status === 404 ? undefined : json<EventType>(response);
+    return this.#getOptional(`/event-types/${encodeURIComponent(name)}`);
   }
 
-  async getLatestVersion(name: string): Promise<EventTypeVersion | undefined> {
-    const response = await this.#get(
-      `/event-types/${encodeURIComponent(name)}/versions/latest`,
+  /** `undefined` when the type or the version does not exist. */
+  async getVersion(
+    name: string,
+    version: number | 'latest',
+  ): Promise<EventTypeVersion | undefined> {
+    return this.#getOptional(
+      `/event-types/${encodeURIComponent(name)}/versions/${version}`,
     );
-    return response.status === 404
-      ? undefined
-      : json<EventTypeVersion>(response);
+  }
+
+  /** `undefined` when the type does not exist. */
+  async getLatestVersion(name: string): Promise<EventTypeVersion | undefined> {
+    return this.getVersion(name, 'latest');
+  }
+
+  async #getOptional<T>(path: string): Promise<T | undefined> {
+    const response = await this.#get(path);
+    return response.status === 404 ? undefined : json<T>(response);
   }
 
   async #get(path: string): Promise<Response> {
