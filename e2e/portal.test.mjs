@@ -1,6 +1,9 @@
 // End-to-end: starts the portal the way the README does (`yarn start`, on a
-// throw-away SQLite folder), signs in as guest in headless Chromium, opens
-// "Event types" from the sidebar and saves screenshots to test-results/e2e/.
+// throw-away SQLite folder, with its demo traffic), signs in as guest in
+// headless Chromium and goes through what producers, consumers and the
+// platform team do: register an event type through the form, find it, try
+// an incompatible version, watch delivery, open the catalog's entities.
+// Saves a screenshot of each page to test-results/e2e/.
 //
 // Run by scripts/test.sh; alone: node --test e2e/portal.test.mjs
 import { spawn } from 'node:child_process';
@@ -237,4 +240,233 @@ test('a guest signs in, opens Event types and reads an event type in API docs', 
   } finally {
     await page.close();
   }
+});
+
+// What a signed-in guest's browser sees, a page at a time. Tall, so that a
+// screenshot holds a whole page (Backstage scrolls inside its layout).
+async function signedInPage() {
+  const page = await browser.newPage({
+    viewport: { width: 1400, height: 2000 },
+  });
+  page.setDefaultTimeout(60_000);
+  await page.goto(appUrl);
+  await page.getByRole('button', { name: 'Enter' }).click();
+  await page.getByText('playback-service').first().waitFor();
+  return page;
+}
+
+async function withPage(run) {
+  const page = await signedInPage();
+  try {
+    await run(page);
+  } catch (error) {
+    await page
+      .screenshot({ path: join(screenshots, 'failure.png') })
+      .catch(() => {});
+    throw error;
+  } finally {
+    await page.close();
+  }
+}
+
+const shot = (page, file) =>
+  page.screenshot({ path: join(screenshots, file), fullPage: true });
+
+/** Replaces the text of the n-th schema editor (CodeMirror) on the page. */
+async function replaceEditorText(page, text, n = 0) {
+  const editor = page.locator('.cm-content').nth(n);
+  await editor.click();
+  await page.keyboard.press('Control+A');
+  // One insertion, as a paste: typing would auto-close brackets.
+  await page.keyboard.insertText(text);
+}
+
+const likedType = 'com.example.e2e.track-liked';
+const likedSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  type: 'object',
+  required: ['user_id', 'track_id'],
+  properties: {
+    user_id: { type: 'string', description: 'The listener' },
+    track_id: { type: 'string', description: 'The track liked' },
+  },
+  // Closed, so that a new optional field is a BACKWARD compatible change.
+  additionalProperties: false,
+};
+
+test('a producer registers an event type through the form, finds it in the table and tries an incompatible version', async () => {
+  await withPage(async page => {
+    await page.goto(`${appUrl}/event-types`);
+    await page.getByRole('button', { name: 'Register event type' }).click();
+    await page.waitForURL(`${appUrl}/event-types/new`);
+
+    // The name is checked as it is typed, with the registry's rule.
+    const name = page.getByRole('textbox', { name: /^Name/ });
+    await name.fill('track liked!');
+    await page
+      .getByText(/must be 1 to 128 letters/)
+      .first()
+      .waitFor();
+    await name.fill(likedType);
+    await page.getByRole('textbox', { name: /^Title/ }).fill('Track liked');
+    // The owner comes from the catalog's groups.
+    await page.getByRole('textbox', { name: /^Owner/ }).fill('playback');
+    await page
+      .getByRole('option', { name: /playback/ })
+      .first()
+      .click();
+    await replaceEditorText(page, '{ "type": "object", ');
+    await page
+      .getByText(/not valid JSON|Unexpected|Expected/)
+      .first()
+      .waitFor();
+    await replaceEditorText(page, JSON.stringify(likedSchema, null, 2));
+    await page.getByText('Valid JSON Schema: 2 fields').waitFor();
+    await page.getByRole('textbox', { name: /^Maximum lateness/ }).fill('PT3H');
+    await shot(page, 'register.png');
+    await page.getByRole('button', { name: 'Register', exact: true }).click();
+
+    // Its page: the schema as a field tree, an example and how to send it.
+    await page.waitForURL(`${appUrl}/event-types/${likedType}/overview`);
+    await page.getByRole('heading', { name: likedType, level: 1 }).waitFor();
+    await page.getByText('The track liked').waitFor();
+    await page.getByText('/api/delivery-pipeline/events').first().waitFor();
+    await shot(page, 'overview.png');
+
+    // Found in the table by its name; the search is in the URL.
+    await page.goto(`${appUrl}/event-types?q=track-liked`);
+    await page.getByRole('link', { name: likedType }).waitFor();
+    assert.equal(
+      await page
+        .getByRole('link', { name: 'com.example.search.performed' })
+        .count(),
+      0,
+      'the search leaves out other types',
+    );
+    await shot(page, 'event-types.png');
+
+    // A draft that changes a field's type: not BACKWARD compatible, and why.
+    await page.goto(`${appUrl}/event-types/${likedType}/versions`);
+    await page.getByText('Draft of version 2').waitFor();
+    const incompatible = structuredClone(likedSchema);
+    incompatible.properties.track_id.type = 'integer';
+    await replaceEditorText(page, JSON.stringify(incompatible, null, 2));
+    await page.getByText('Not compatible under BACKWARD').waitFor();
+    await page
+      .getByText(/\/properties\/track_id/)
+      .first()
+      .waitFor();
+    await shot(page, 'versions.png');
+    // The guest is in group playback, which owns it: a compatible draft
+    // (a new optional field) can be registered as version 2.
+    const compatible = structuredClone(likedSchema);
+    compatible.properties.context = { type: 'string' };
+    await replaceEditorText(page, JSON.stringify(compatible, null, 2));
+    await page
+      .getByText('Compatible under BACKWARD', { exact: true })
+      .waitFor();
+    await page.getByRole('button', { name: 'Register as version 2' }).click();
+    await page.getByText('Version 2').first().waitFor();
+    await page.goto(`${appUrl}/event-types/${likedType}/versions?from=1&to=2`);
+    await page.getByText(/\+\d+ −\d+ lines/).waitFor();
+    await shot(page, 'versions-diff.png');
+  });
+});
+
+// Demo traffic flows from the start; partitions are a minute wide locally.
+async function waitForDelivered(eventType) {
+  const deadline = Date.now() + 240_000;
+  while (Date.now() < deadline) {
+    const response = await fetch(
+      `${backendUrl}/api/delivery-pipeline/partitions?eventType=${eventType}&state=delivered&limit=1`,
+      { headers: { Authorization: 'Bearer dev-token-local-only' } },
+    );
+    if (response.ok && (await response.json()).items.length > 0) return;
+    await new Promise(resolve => setTimeout(resolve, 3000));
+  }
+  throw new Error(
+    `No delivered partition of ${eventType} after 240 s:\n${portalLog.slice(
+      -4000,
+    )}`,
+  );
+}
+
+test('the platform team watches the demo traffic get delivered', async () => {
+  const playback = 'com.example.playback.started';
+  await waitForDelivered(playback);
+  await withPage(async page => {
+    await page.goto(`${appUrl}/event-types/${playback}/delivery?range=24h`);
+    // Delivered partitions, in the summary and in the heatmap's hour cells.
+    await page
+      .getByText(/^[1-9]\d* delivered$/)
+      .first()
+      .waitFor();
+    const summary = page.getByRole('img', { name: /hourly partitions:/ });
+    await summary.waitFor();
+    // The hour that received the demo traffic opens its partitions.
+    await page
+      .getByRole('button', { name: /: (on time|late|open)/ })
+      .first()
+      .click();
+    await page.getByRole('table', { name: /^Partitions of / }).waitFor();
+    await page
+      .getByRole('table', { name: /^Partitions of / })
+      .getByText('delivered')
+      .first()
+      .waitFor();
+    await shot(page, 'delivery.png');
+
+    // The same page in the dark theme (the app follows the system's).
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.reload();
+    await page
+      .getByText(/^[1-9]\d* delivered$/)
+      .first()
+      .waitFor();
+    await shot(page, 'delivery-dark.png');
+    await page.emulateMedia({ colorScheme: 'light' });
+
+    await page.goto(`${appUrl}/event-types/delivery`);
+    await page.getByRole('link', { name: playback }).first().waitFor();
+    await shot(page, 'delivery-overview.png');
+  });
+});
+
+test("the catalog shows an event type's API entity, its dataset and their lineage", async () => {
+  await waitForEntity(`api/default/${likedType}`);
+  await withPage(async page => {
+    // The registry made the type registered above an API entity, with the
+    // plugin's card on its overview and its own tab.
+    await page.goto(`${appUrl}/catalog/default/api/${likedType}`);
+    await page.getByText('Latest version').first().waitFor();
+    await shot(page, 'api-entity.png');
+    await page.goto(`${appUrl}/catalog/default/api/${likedType}/event-type`);
+    await page.getByText('The track liked').first().waitFor();
+    await shot(page, 'api-entity-event-type.png');
+
+    // The demo type's dataset: freshness and where to query it, then the
+    // Delivery tab with its partitions.
+    const dataset = 'com.example.playback.started-dataset';
+    await waitForEntity(`resource/default/${dataset}`);
+    await page.goto(`${appUrl}/catalog/default/resource/${dataset}`);
+    await page
+      .getByText(/file:\/\//)
+      .first()
+      .waitFor();
+    await shot(page, 'dataset-entity.png');
+    await page.goto(`${appUrl}/catalog/default/resource/${dataset}/delivery`);
+    await page.getByRole('img', { name: /hourly partitions:/ }).waitFor();
+    await shot(page, 'dataset-delivery.png');
+
+    // Lineage: producer -> event type -> dataset -> consumers.
+    await page.goto(
+      `${appUrl}/event-types/com.example.playback.started/lineage`,
+    );
+    await page
+      .getByRole('link', { name: 'playback-service' })
+      .first()
+      .waitFor();
+    await page.getByRole('link', { name: 'listening-stats' }).first().waitFor();
+    await shot(page, 'lineage.png');
+  });
 });

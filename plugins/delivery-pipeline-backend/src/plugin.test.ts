@@ -563,10 +563,27 @@ describe('deliveryPipelinePlugin', () => {
     expect(health.body).toMatchObject({
       eventType: PLAYBACK,
       sla: { maxLatenessSeconds: 7200, source: 'registry' },
-      slaCompliance: { met: 0, due: 0 },
+      // Delivered in time: met as soon as delivered.
+      slaCompliance: { met: items.length, due: items.length },
       volume: { received: 6, delivered: 4, invalid: 1 },
     });
     expect(health.body.lastDelivered.deliveredAt).toBeDefined();
+
+    // The overview lists every type with partitions, with the same health.
+    const all = await request(server)
+      .get('/api/delivery-pipeline/event-types/health')
+      .set('Authorization', user);
+    expect(all.status).toBe(200);
+    expect(all.body.items).toEqual([
+      { ...health.body, window: expect.any(Object) },
+    ]);
+    const badWindow = await request(server)
+      .get(
+        '/api/delivery-pipeline/event-types/health?from=2026-11-02T00:00:00Z&to=2026-11-01T00:00:00Z',
+      )
+      .set('Authorization', user);
+    expect(badWindow.status).toBe(400);
+    expect(badWindow.body.error.message).toMatch(/'from' must be before 'to'/);
 
     // Every delivered partition went to the exporter, once.
     expect(exported.map(p => new Date(p.start).toISOString()).sort()).toEqual(

@@ -1,6 +1,7 @@
 import { ResponseError } from '@backstage/errors';
 import {
   EventTypeHealth,
+  EventTypeHealthList,
   FailedEventPage,
   PartitionList,
   PartitionPreview,
@@ -47,6 +48,16 @@ export class DeliveryPipelineClient {
       `/event-types/${encodeURIComponent(eventType)}/health`,
       window,
     );
+  }
+
+  /**
+   * Delivery health of every type that has partitions in a window (default
+   * the last 24 hours); a type that received nothing is not listed.
+   */
+  listHealth(
+    window: { from?: Date; to?: Date } = {},
+  ): Promise<EventTypeHealthList> {
+    return this.#get('/event-types/health', window);
   }
 
   /** The first rows of a delivered partition. */

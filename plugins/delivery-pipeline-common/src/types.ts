@@ -75,9 +75,9 @@ export type EventTypeHealth = {
   /** The SLA applied: the type's, or the configured default. */
   sla: { maxLatenessSeconds: number; source: 'registry' | 'default' };
   /**
-   * Partitions whose SLA deadline fell inside the window, and how many of
-   * them were delivered in time; `compliance` is their ratio (absent when
-   * there were none).
+   * Partitions whose SLA outcome was decided inside the window (met: when
+   * delivered in time; missed: when the deadline passed), and how many of
+   * them were met; `compliance` is their ratio (absent when there were none).
    */
   slaCompliance: { due: number; met: number; compliance?: number };
   /** Over partitions delivered inside the window. */
@@ -96,6 +96,9 @@ export type EventTypeHealth = {
   duplicateRate?: number;
   invalidRate?: number;
 };
+
+/** @public */
+export type EventTypeHealthList = { items: EventTypeHealth[] };
 
 /**
  * One thing retention deleted (`GET /retention/deletions`).

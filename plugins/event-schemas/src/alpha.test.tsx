@@ -1,18 +1,35 @@
 import { renderTestApp } from '@backstage/frontend-test-utils';
 import { screen } from '@testing-library/react';
 import eventSchemasPlugin from './alpha';
-import { eventSchemasApiRef } from './api';
+import { deliveryPipelineApiRef, eventSchemasApiRef } from './api';
 
 describe('event-schemas plugin (new frontend system)', () => {
   it('serves the Event types page at /event-types', async () => {
     renderTestApp({
       features: [eventSchemasPlugin],
       initialRouteEntries: ['/event-types'],
-      apis: [[eventSchemasApiRef, { listEventTypes: async () => [] }]],
+      apis: [
+        [eventSchemasApiRef, { listEventTypes: async () => [] }],
+        [deliveryPipelineApiRef, { listHealth: async () => ({ items: [] }) }],
+      ],
     });
 
     expect(
       await screen.findByText('No event types registered yet'),
     ).toBeInTheDocument();
+  });
+
+  it('has the extensions its README lists, to configure by id', () => {
+    for (const id of [
+      'page:event-schemas',
+      'api:event-schemas',
+      'api:event-schemas/delivery-pipeline',
+      'entity-card:event-schemas/event-type',
+      'entity-content:event-schemas/event-type',
+      'entity-card:event-schemas/dataset',
+      'entity-content:event-schemas/dataset',
+    ]) {
+      expect(() => eventSchemasPlugin.getExtension(id as any)).not.toThrow();
+    }
   });
 });

@@ -1,17 +1,34 @@
-import { Content } from '@backstage/core-components';
+import {
+  compatWrapper,
+  convertLegacyRouteRefs,
+} from '@backstage/core-compat-api';
 import {
   ApiBlueprint,
   createFrontendPlugin,
-  createRouteRef,
   discoveryApiRef,
   fetchApiRef,
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
+import { DeliveryPipelineClient } from '@internal/plugin-delivery-pipeline-common';
 import EventTypesIcon from '@material-ui/icons/FlashOn';
-import { eventSchemasApiRef, EventSchemasClient } from './api';
+import {
+  deliveryPipelineApiRef,
+  eventSchemasApiRef,
+  EventSchemasClient,
+} from './api';
+import {
+  isDatasetEntity,
+  isEventTypeEntity,
+} from './components/entity/filters';
+import { rootRouteRef } from './routes';
 
-/** The "Event types" page (new frontend system). */
-export const eventTypesRouteRef = createRouteRef();
+// One route ref for both frontend systems, so that the components' links
+// (useRouteRef) resolve the same way in each.
+const routes = convertLegacyRouteRefs({ root: rootRouteRef });
 
 const eventSchemasApi = ApiBlueprint.make({
   params: defineParams =>
@@ -22,23 +39,83 @@ const eventSchemasApi = ApiBlueprint.make({
     }),
 });
 
+const deliveryPipelineApi = ApiBlueprint.make({
+  name: 'delivery-pipeline',
+  params: defineParams =>
+    defineParams({
+      api: deliveryPipelineApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: deps => new DeliveryPipelineClient(deps),
+    }),
+});
+
+// The pages draw their own header (a type's page has its name and tabs).
 const eventTypesPage = PageBlueprint.make({
   params: {
     path: '/event-types',
     title: 'Event types',
     icon: <EventTypesIcon />,
-    routeRef: eventTypesRouteRef,
+    routeRef: routes.root,
+    noHeader: true,
     loader: () =>
-      import('./components/EventTypesTable').then(m => (
-        <Content>
-          <m.EventTypesTable />
-        </Content>
-      )),
+      import('./components/EventSchemasRouter').then(m =>
+        compatWrapper(<m.EventSchemasRouter />),
+      ),
+  },
+});
+
+const eventTypeEntityCard = EntityCardBlueprint.make({
+  name: 'event-type',
+  params: {
+    filter: isEventTypeEntity,
+    loader: () =>
+      import('./components/entity').then(m =>
+        compatWrapper(<m.EventTypeEntityCard />),
+      ),
+  },
+});
+
+const eventTypeEntityContent = EntityContentBlueprint.make({
+  name: 'event-type',
+  params: {
+    path: '/event-type',
+    title: 'Event type',
+    filter: isEventTypeEntity,
+    loader: () =>
+      import('./components/entity').then(m =>
+        compatWrapper(<m.EventTypeEntityContent />),
+      ),
+  },
+});
+
+const datasetEntityCard = EntityCardBlueprint.make({
+  name: 'dataset',
+  params: {
+    filter: isDatasetEntity,
+    loader: () =>
+      import('./components/entity').then(m =>
+        compatWrapper(<m.DatasetEntityCard />),
+      ),
+  },
+});
+
+const datasetEntityContent = EntityContentBlueprint.make({
+  name: 'dataset',
+  params: {
+    path: '/delivery',
+    title: 'Delivery',
+    filter: isDatasetEntity,
+    loader: () =>
+      import('./components/entity').then(m =>
+        compatWrapper(<m.DatasetEntityContent />),
+      ),
   },
 });
 
 /**
- * The event-schemas plugin for apps on the new frontend system.
+ * The event-schemas plugin for the new frontend system: the page
+ * `page:event-schemas` at `/event-types`, its APIs, and entity cards and
+ * tabs for event type `API`s and dataset `Resource`s.
  *
  * @alpha
  */
@@ -46,8 +123,14 @@ export default createFrontendPlugin({
   pluginId: 'event-schemas',
   title: 'Event types',
   icon: <EventTypesIcon />,
-  extensions: [eventSchemasApi, eventTypesPage],
-  routes: {
-    root: eventTypesRouteRef,
-  },
+  extensions: [
+    eventSchemasApi,
+    deliveryPipelineApi,
+    eventTypesPage,
+    eventTypeEntityCard,
+    eventTypeEntityContent,
+    datasetEntityCard,
+    datasetEntityContent,
+  ],
+  routes,
 });

@@ -1,9 +1,31 @@
 /**
- * The event-schemas frontend plugin: legacy frontend system exports. The new
- * frontend system plugin is at `@internal/plugin-event-schemas/alpha`.
+ * The event-schemas frontend plugin: register and evolve event types,
+ * discover their datasets, watch their delivery. Legacy frontend system
+ * exports; the new frontend system's are at `/alpha`.
  *
  * @packageDocumentation
  */
-export { eventSchemasPlugin, EventSchemasPage } from './plugin';
-export { eventSchemasApiRef, EventSchemasClient } from './api';
-export type { EventSchemasApi } from './api';
+export {
+  eventSchemasPlugin,
+  EventSchemasPage,
+  EntityEventTypeCard,
+  EntityEventTypeContent,
+  EntityDatasetCard,
+  EntityDatasetContent,
+} from './plugin';
+export {
+  isEventTypeEntity,
+  isDatasetEntity,
+} from './components/entity/filters';
+export {
+  eventSchemasApiRef,
+  EventSchemasClient,
+  deliveryPipelineApiRef,
+} from './api';
+export type {
+  EventSchemasApi,
+  DeliveryPipelineApi,
+  NewEventType,
+  EventTypeChange,
+  VersionRegistration,
+} from './api';

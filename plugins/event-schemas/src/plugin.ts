@@ -1,16 +1,23 @@
 import {
   createApiFactory,
+  createComponentExtension,
   createPlugin,
   createRoutableExtension,
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
-import { eventSchemasApiRef, EventSchemasClient } from './api';
+import { DeliveryPipelineClient } from '@internal/plugin-delivery-pipeline-common';
+import {
+  deliveryPipelineApiRef,
+  eventSchemasApiRef,
+  EventSchemasClient,
+} from './api';
 import { rootRouteRef } from './routes';
 
 /**
- * The event-schemas plugin for apps on the legacy frontend system. Apps on
- * the new frontend system use the `/alpha` export instead.
+ * The event-schemas plugin for apps on the legacy frontend system
+ * (`@backstage/core-plugin-api`); apps on the new frontend system use the
+ * `/alpha` export instead.
  *
  * @public
  */
@@ -22,6 +29,11 @@ export const eventSchemasPlugin = createPlugin({
       deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
       factory: deps => new EventSchemasClient(deps),
     }),
+    createApiFactory({
+      api: deliveryPipelineApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: deps => new DeliveryPipelineClient(deps),
+    }),
   ],
   routes: {
     root: rootRouteRef,
@@ -29,7 +41,9 @@ export const eventSchemasPlugin = createPlugin({
 });
 
 /**
- * The "Event types" page: mount it on a route, e.g. `/event-types`.
+ * The plugin's pages: the event types, registering one, each type's page
+ * with its tabs, and the delivery overview, under one path, e.g.
+ * `<Route path="/event-types" element={<EventSchemasPage />} />`.
  *
  * @public
  */
@@ -39,5 +53,68 @@ export const EventSchemasPage = eventSchemasPlugin.provide(
     component: () =>
       import('./components/EventSchemasPage').then(m => m.EventSchemasPage),
     mountPoint: rootRouteRef,
+  }),
+);
+
+/**
+ * A card for the overview of an `API` entity that is an event type: its
+ * latest version, compatibility mode and delivery health.
+ *
+ * @public
+ */
+export const EntityEventTypeCard = eventSchemasPlugin.provide(
+  createComponentExtension({
+    name: 'EntityEventTypeCard',
+    component: {
+      lazy: () =>
+        import('./components/entity').then(m => m.EventTypeEntityCard),
+    },
+  }),
+);
+
+/**
+ * A tab for an `API` entity that is an event type: its schema, versions and
+ * delivery.
+ *
+ * @public
+ */
+export const EntityEventTypeContent = eventSchemasPlugin.provide(
+  createComponentExtension({
+    name: 'EntityEventTypeContent',
+    component: {
+      lazy: () =>
+        import('./components/entity').then(m => m.EventTypeEntityContent),
+    },
+  }),
+);
+
+/**
+ * A card for the overview of a dataset `Resource`: freshness, retention and
+ * where to query it.
+ *
+ * @public
+ */
+export const EntityDatasetCard = eventSchemasPlugin.provide(
+  createComponentExtension({
+    name: 'EntityDatasetCard',
+    component: {
+      lazy: () => import('./components/entity').then(m => m.DatasetEntityCard),
+    },
+  }),
+);
+
+/**
+ * A tab for a dataset `Resource`: its partitions, their delivery and
+ * lateness, and what retention deleted.
+ *
+ * @public
+ */
+export const EntityDatasetContent = eventSchemasPlugin.provide(
+  createComponentExtension({
+    name: 'EntityDatasetContent',
+    component: {
+      lazy: () =>
+        import('./components/entity').then(m => m.DatasetEntityContent),
+    },
   }),
 );

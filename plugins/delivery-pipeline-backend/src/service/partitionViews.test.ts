@@ -108,6 +108,26 @@ describe('summarizeHealth', () => {
     });
   });
 
+  it('counts an on-time delivery when it happens, a miss at the deadline', async () => {
+    const now = new Date(t0 + 2 * HOUR);
+    const partitions = await withSlaMet(
+      [
+        partition(0, { latenessMinutes: 10 }), // met at 01:10, due at 03:00
+        partition(1, { state: 'closed' }), // due at 04:00: still undecided
+      ],
+      async () => policy,
+      now,
+    );
+    const health = summarizeHealth({
+      eventType: 't',
+      from: new Date(t0),
+      to: now,
+      policy,
+      partitions,
+    });
+    expect(health.slaCompliance).toEqual({ due: 1, met: 1, compliance: 1 });
+  });
+
   it('leaves rates and compliance out when nothing is decided', () => {
     const health = summarizeHealth({
       eventType: 't',

@@ -60,15 +60,16 @@ export function summarizeHealth(options: {
   lastDelivered?: Partition;
 }): EventTypeHealth {
   const { eventType, from, to, policy, partitions, lastDelivered } = options;
-  // SLA compliance counts partitions whose deadline fell in the window and
-  // is decided (met or missed); lateness counts those delivered in it.
+  // SLA compliance counts the partitions whose outcome was decided in the
+  // window: met when delivered in time (so an on-time delivery counts at
+  // once, not hours later at its deadline), missed at the deadline. Lateness
+  // counts those delivered in the window.
   const due = partitions.filter(p => {
-    const deadline = Date.parse(p.end) + policy.maxLatenessMs;
-    return (
-      p.slaMet !== undefined &&
-      deadline >= from.getTime() &&
-      deadline < to.getTime()
-    );
+    if (p.slaMet === undefined) return false;
+    const decidedAt = p.slaMet
+      ? Date.parse(p.deliveredAt!)
+      : Date.parse(p.end) + policy.maxLatenessMs;
+    return decidedAt >= from.getTime() && decidedAt < to.getTime();
   });
   const met = due.filter(p => p.slaMet).length;
   const lateness = partitions

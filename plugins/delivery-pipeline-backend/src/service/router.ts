@@ -14,6 +14,7 @@ import {
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   PARTITION_STATES,
+  Partition,
   PartitionState,
   RetentionDeletionList,
   partitionPreviewPermission,
@@ -23,14 +24,19 @@ import {
   TransportFullError,
 } from '@internal/plugin-delivery-pipeline-node';
 import { eventTypeUpdatePermission } from '@internal/plugin-event-schemas-common';
-import express, { ErrorRequestHandler } from 'express';
+import express, { ErrorRequestHandler, Request } from 'express';
 import Router from 'express-promise-router';
 import { FailedEventStore } from '../database/FailedEventStore';
 import { PartitionStore } from '../database/PartitionStore';
 import { BindingLimits, readBody } from '../ingest/binding';
 import { IngestService } from '../ingest/IngestService';
 import { partitionFolder } from '../partitions/layout';
-import { SlaPolicy, summarizeHealth, withSlaMet } from './partitionViews';
+import {
+  SlaPolicy,
+  slaMetOf,
+  summarizeHealth,
+  withSlaMet,
+} from './partitionViews';
 import { previewPartition } from './preview';
 import { producerOf } from './producerOf';
 import {
@@ -150,16 +156,52 @@ export async function createRouter(options: {
     res.json({ items: await withSlaMet(listed, policyOf, new Date()) });
   });
 
+  // Every type with partitions in the window, for overviews; a registered
+  // type that received nothing is left out (the registry lists those).
+  router.get('/event-types/health', async (req, res) => {
+    const { from, to } = healthWindow(req.query);
+    const inWindow = await partitions.listPartitions({ from, to });
+    const policyByType = new Map<string, SlaPolicy>();
+    for (const eventType of new Set(inWindow.map(p => p.eventType))) {
+      policyByType.set(eventType, await policyOf(eventType));
+    }
+    // Partitions whose deadline falls in the window may have started up to
+    // the longest SLA before it.
+    const longestSlaMs = Math.max(
+      0,
+      ...[...policyByType.values()].map(p => p.maxLatenessMs),
+    );
+    const listed = longestSlaMs
+      ? await partitions.listPartitions({
+          from: new Date(from.getTime() - longestSlaMs),
+          to,
+        })
+      : inWindow;
+    const now = new Date();
+    const items = [...policyByType].map(([eventType, policy]) => {
+      const own = listed
+        .filter(p => p.eventType === eventType)
+        .map(p => ({ ...p, slaMet: slaMetOf(p, policy, now) }));
+      const delivered = own.filter(p => p.deliveredAt !== undefined);
+      return summarizeHealth({
+        eventType,
+        from,
+        to,
+        policy,
+        partitions: own,
+        lastDelivered: delivered.reduce<Partition | undefined>(
+          (latest, p) =>
+            !latest || p.deliveredAt! > latest.deliveredAt! ? p : latest,
+          undefined,
+        ),
+      });
+    });
+    res.json({ items });
+  });
+
   router.get('/event-types/:name/health', async (req, res) => {
     const eventType = req.params.name;
-    const to = optionalDate(req.query, 'to') ?? new Date();
-    const from =
-      optionalDate(req.query, 'from') ?? new Date(to.getTime() - DAY_MS);
-    if (from >= to) {
-      throw new InputError(
-        `Query parameter 'from' must be before 'to'; got ${from.toISOString()} and ${to.toISOString()}`,
-      );
-    }
+    const { from, to } = healthWindow(req.query);
     const policy = await policyOf(eventType);
     // Partitions whose deadline falls in the window may have started up to
     // the SLA before it.
@@ -317,4 +359,16 @@ export async function createRouter(options: {
 
   router.use(transportFullHandler);
   return router;
+}
+
+/** `from` and `to` of a health query; the last 24 hours by default. */
+function healthWindow(query: Request['query']): { from: Date; to: Date } {
+  const to = optionalDate(query, 'to') ?? new Date();
+  const from = optionalDate(query, 'from') ?? new Date(to.getTime() - DAY_MS);
+  if (from >= to) {
+    throw new InputError(
+      `Query parameter 'from' must be before 'to'; got ${from.toISOString()} and ${to.toISOString()}`,
+    );
+  }
+  return { from, to };
 }

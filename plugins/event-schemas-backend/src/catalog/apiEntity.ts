@@ -4,6 +4,10 @@ import {
   ApiEntity,
 } from '@backstage/catalog-model';
 import {
+  ANNOTATION_EVENT_TYPE,
+  ANNOTATION_EVENT_TYPE_DEPRECATED,
+  ANNOTATION_EVENT_TYPE_FORMAT,
+  ANNOTATION_EVENT_TYPE_LATEST_VERSION,
   EventType,
   eventTypeEntityName,
   eventTypeEntityTags,
@@ -12,35 +16,13 @@ import {
 import { stringify } from 'yaml';
 import { eventTypeAsyncApiDocument } from './asyncApiDocument';
 
-/**
- * Annotation holding the name of the event type an `API` entity describes;
- * the way back from a catalog entity to the registry.
- *
- * @public
- */
-export const ANNOTATION_EVENT_TYPE = 'event-schemas/event-type';
-
-/**
- * Annotation holding the event type's schema language (`jsonschema`, `avro`).
- *
- * @public
- */
-export const ANNOTATION_EVENT_TYPE_FORMAT = 'event-schemas/format';
-
-/**
- * Annotation holding the latest version number, the one the definition shows.
- *
- * @public
- */
-export const ANNOTATION_EVENT_TYPE_LATEST_VERSION =
-  'event-schemas/latest-version';
-
-/**
- * Annotation holding the reason an event type is deprecated; absent otherwise.
- *
- * @public
- */
-export const ANNOTATION_EVENT_TYPE_DEPRECATED = 'event-schemas/deprecated';
+// Moved to the common package, for the frontend; exported here as before.
+export {
+  ANNOTATION_EVENT_TYPE,
+  ANNOTATION_EVENT_TYPE_DEPRECATED,
+  ANNOTATION_EVENT_TYPE_FORMAT,
+  ANNOTATION_EVENT_TYPE_LATEST_VERSION,
+};
 
 /**
  * The catalog `API` entity of an event type: its metadata, and as definition

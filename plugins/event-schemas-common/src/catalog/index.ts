@@ -1,2 +1,3 @@
 export { eventTypeEntityName } from './entityName';
 export { eventTypeEntityTags } from './entityTags';
+export * from './annotations';

@@ -1,16 +1,24 @@
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
-  EventTypeList,
+  CompatibilityResult,
   EventType,
+  EventTypeList,
+  EventTypeVersion,
 } from '@internal/plugin-event-schemas-common';
-import { EventSchemasApi } from './EventSchemasApi';
+import {
+  EventSchemasApi,
+  EventTypeChange,
+  NewEventType,
+  VersionRegistration,
+} from './EventSchemasApi';
+
+/** The registry's largest page. */
+const PAGE_SIZE = 500;
 
 /**
- * Talks to the event-schemas backend through the app's fetch API, which adds
- * the signed-in user's credentials.
- *
- * @public
+ * Talks to the registry backend with the user's credentials (the app's
+ * fetchApi adds them).
  */
 export class EventSchemasClient implements EventSchemasApi {
   private readonly discoveryApi: DiscoveryApi;
@@ -22,17 +30,97 @@ export class EventSchemasClient implements EventSchemasApi {
   }
 
   async listEventTypes(): Promise<EventType[]> {
-    const body = await this.get<EventTypeList>('/event-types');
+    const items: EventType[] = [];
+    let cursor: string | undefined;
+    do {
+      const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
+      if (cursor) query.set('cursor', cursor);
+      const page = await this.request<EventTypeList>(`/event-types?${query}`);
+      items.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return items;
+  }
+
+  getEventType(name: string): Promise<EventType> {
+    return this.request(`/event-types/${encodeURIComponent(name)}`);
+  }
+
+  async listVersions(name: string): Promise<EventTypeVersion[]> {
+    const body = await this.request<{ items: EventTypeVersion[] }>(
+      `/event-types/${encodeURIComponent(name)}/versions`,
+    );
     return body.items;
   }
 
-  private async get<T>(path: string): Promise<T> {
-    const baseUrl = await this.discoveryApi.getBaseUrl('event-schemas');
-    const response = await this.fetchApi.fetch(`${baseUrl}${path}`);
+  createEventType(request: NewEventType): Promise<EventType> {
+    return this.request('/event-types', { method: 'POST', body: request });
+  }
+
+  updateEventType(name: string, change: EventTypeChange): Promise<EventType> {
+    return this.request(`/event-types/${encodeURIComponent(name)}`, {
+      method: 'PATCH',
+      body: change,
+    });
+  }
+
+  async registerVersion(
+    name: string,
+    schema: string,
+  ): Promise<VersionRegistration> {
+    const response = await this.send(
+      `/event-types/${encodeURIComponent(name)}/versions`,
+      { method: 'POST', body: { schema } },
+    );
+    if (response.status === 409) {
+      const body = await response.clone().json();
+      // An incompatible schema is a 409 with its reasons; any other
+      // conflict is an error.
+      if (body?.compatible === false && Array.isArray(body.messages)) {
+        return { compatible: false, messages: body.messages };
+      }
+    }
+    if (!response.ok) throw await ResponseError.fromResponse(response);
+    return {
+      compatible: true,
+      version: (await response.json()) as EventTypeVersion,
+      created: response.status === 201,
+    };
+  }
+
+  checkCompatibility(
+    name: string,
+    schema: string,
+  ): Promise<CompatibilityResult> {
+    return this.request(
+      `/event-types/${encodeURIComponent(name)}/compatibility`,
+      { method: 'POST', body: { schema } },
+    );
+  }
+
+  private async request<T>(
+    path: string,
+    init?: { method: string; body: unknown },
+  ): Promise<T> {
+    const response = await this.send(path, init);
     if (!response.ok) {
       // Carries the backend's error body (name, message) to the UI.
       throw await ResponseError.fromResponse(response);
     }
     return (await response.json()) as T;
+  }
+
+  private async send(
+    path: string,
+    init?: { method: string; body: unknown },
+  ): Promise<Response> {
+    const baseUrl = await this.discoveryApi.getBaseUrl('event-schemas');
+    return this.fetchApi.fetch(`${baseUrl}${path}`, {
+      method: init?.method ?? 'GET',
+      ...(init && {
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(init.body),
+      }),
+    });
   }
 }

@@ -1,1 +1,1 @@
-export { EventSchemasPage } from './EventSchemasPage';
+export { EventSchemasRouter as EventSchemasPage } from '../EventSchemasRouter';

@@ -1,0 +1,29 @@
+/**
+ * Annotation holding the name of the event type an `API` entity describes;
+ * the way back from a catalog entity to the registry.
+ *
+ * @public
+ */
+export const ANNOTATION_EVENT_TYPE = 'event-schemas/event-type';
+
+/**
+ * Annotation holding the event type's schema language (`jsonschema`, `avro`).
+ *
+ * @public
+ */
+export const ANNOTATION_EVENT_TYPE_FORMAT = 'event-schemas/format';
+
+/**
+ * Annotation holding the latest version number, the one the definition shows.
+ *
+ * @public
+ */
+export const ANNOTATION_EVENT_TYPE_LATEST_VERSION =
+  'event-schemas/latest-version';
+
+/**
+ * Annotation holding the reason an event type is deprecated; absent otherwise.
+ *
+ * @public
+ */
+export const ANNOTATION_EVENT_TYPE_DEPRECATED = 'event-schemas/deprecated';

@@ -1,0 +1,12 @@
+import { createApiRef } from '@backstage/core-plugin-api';
+import { DeliveryPipelineClient } from '@internal/plugin-delivery-pipeline-common';
+
+/** The delivery pipeline's HTTP API (`/api/delivery-pipeline`), read-only. */
+export type DeliveryPipelineApi = {
+  [K in keyof DeliveryPipelineClient]: DeliveryPipelineClient[K];
+};
+
+/** The delivery pipeline API's ref; the plugin provides the client for it. */
+export const deliveryPipelineApiRef = createApiRef<DeliveryPipelineApi>({
+  id: 'plugin.event-schemas.delivery-pipeline',
+});

@@ -1,0 +1,235 @@
+import { Partition } from '@internal/plugin-delivery-pipeline-common';
+import {
+  heatmapStart,
+  aggregateHour,
+  buildHeatmap,
+  formatDay,
+  formatHourRange,
+  heatmapSummary,
+  HourCell,
+} from './hours';
+import { HOUR_MS, parseRange, rangeWindow } from './range';
+
+const MINUTE_MS = 60_000;
+// Monday 23 November 2026, 14:30 in the time zone the tests run in.
+const now = new Date(2026, 10, 23, 14, 30);
+const at = (hour: number, minute = 0, day = 23) =>
+  new Date(2026, 10, day, hour, minute).getTime();
+
+function partition(
+  start: number,
+  widthMs: number,
+  fields: Partial<Partition> & { delivered?: number } = {},
+): Partition {
+  const { delivered, ...rest } = fields;
+  return {
+    eventType: 'com.example.playback.started',
+    start: new Date(start).toISOString(),
+    end: new Date(start + widthMs).toISOString(),
+    state: 'delivered',
+    counts: {
+      received: 10,
+      bytes: 1000,
+      duplicates: 1,
+      conflicts: 0,
+      invalid: 2,
+      delivered: delivered ?? 9,
+    },
+    latenessSeconds: 60,
+    slaMet: true,
+    ...rest,
+  };
+}
+
+/** Sixty one-minute partitions filling the hour that starts at `start`. */
+function minutePartitions(
+  start: number,
+  fields: (minute: number) => Partial<Partition> = () => ({}),
+): Partition[] {
+  return Array.from({ length: 60 }, (_, minute) =>
+    partition(start + minute * MINUTE_MS, MINUTE_MS, fields(minute)),
+  );
+}
+
+const cellAt = (hours: HourCell[], start: number) =>
+  hours.find(cell => cell.start.getTime() === start)!;
+
+describe('rangeWindow', () => {
+  it('is whole local hours up to now, the current one included', () => {
+    const window = rangeWindow('24h', now);
+    expect(window.from.getTime()).toBe(at(15, 0, 22));
+    expect(window.to).toBe(now);
+    expect(rangeWindow('7d', now).from.getTime()).toBe(at(14) - 167 * HOUR_MS);
+    expect(rangeWindow('30d', now).from.getTime()).toBe(at(14) - 719 * HOUR_MS);
+  });
+
+  it('reads the range from the URL, defaulting to 7 days', () => {
+    expect(parseRange('30d')).toBe('30d');
+    expect(parseRange('')).toBe('7d');
+    expect(parseRange('1y')).toBe('7d');
+  });
+});
+
+describe('aggregateHour', () => {
+  it('sums the partitions and keeps the worst lateness', () => {
+    const { counts, latenessSeconds } = aggregateHour(
+      minutePartitions(at(13), minute => ({
+        latenessSeconds: minute === 59 ? 900 : 60,
+      })),
+    );
+    expect(counts).toEqual({
+      received: 600,
+      delivered: 540,
+      duplicates: 60,
+      conflicts: 0,
+      invalid: 120,
+    });
+    expect(latenessSeconds).toBe(900);
+  });
+
+  it('has no delivered count or lateness until something is delivered', () => {
+    const { counts, latenessSeconds } = aggregateHour([
+      partition(at(13), HOUR_MS, {
+        state: 'open',
+        latenessSeconds: undefined,
+        slaMet: undefined,
+        counts: {
+          received: 5,
+          bytes: 10,
+          duplicates: 0,
+          conflicts: 0,
+          invalid: 0,
+        },
+      }),
+    ]);
+    expect(counts.delivered).toBeUndefined();
+    expect(counts.received).toBe(5);
+    expect(latenessSeconds).toBeUndefined();
+  });
+});
+
+describe('buildHeatmap', () => {
+  const window = rangeWindow('24h', now);
+  const notDelivered = {
+    latenessSeconds: undefined,
+    deliveredAt: undefined,
+    slaMet: undefined,
+    delivered: undefined,
+  };
+  const partitions: Partition[] = [
+    // Before the window: listed because it overlaps, but not a cell of it.
+    partition(at(14, 0, 22), HOUR_MS),
+    ...minutePartitions(at(13)),
+    // One late minute makes the hour late.
+    ...minutePartitions(at(12), minute =>
+      minute === 30 ? { slaMet: false } : {},
+    ),
+    partition(at(11), HOUR_MS, { ...notDelivered, state: 'closed' }),
+    // Half delivered, half still open: not decided yet.
+    ...minutePartitions(at(10), minute =>
+      minute < 30 ? {} : { ...notDelivered, state: 'open' },
+    ),
+    partition(at(9), HOUR_MS, { state: 'expired' }),
+    // Not delivered and past its deadline.
+    partition(at(8), HOUR_MS, {
+      ...notDelivered,
+      state: 'closed',
+      slaMet: false,
+    }),
+  ];
+  const heatmap = buildHeatmap({ partitions, window, now });
+
+  it('has a row of 24 hours per local day of the window', () => {
+    expect(heatmap.days.map(day => day.date.getTime())).toEqual([
+      at(0, 0, 22),
+      at(0, 0, 23),
+    ]);
+    expect(heatmap.days.every(day => day.cells.length === 24)).toBe(true);
+    expect(heatmap.hours).toHaveLength(24);
+    expect(heatmap.hours[0].start.getTime()).toBe(at(15, 0, 22));
+    expect(heatmap.hours[23].start.getTime()).toBe(at(14));
+  });
+
+  it('puts every one-minute partition into the hour it started in', () => {
+    const cell = cellAt(heatmap.hours, at(13));
+    expect(cell.partitions).toHaveLength(60);
+    expect(cell.state).toBe('onTime');
+    expect(cell.counts.received).toBe(600);
+    expect(cell.counts.delivered).toBe(540);
+    expect(cell.latenessSeconds).toBe(60);
+  });
+
+  it('tells each state apart', () => {
+    const state = (start: number) => cellAt(heatmap.hours, start).state;
+    expect(state(at(13))).toBe('onTime');
+    expect(state(at(12))).toBe('late');
+    expect(state(at(11))).toBe('open');
+    expect(state(at(10))).toBe('open');
+    expect(state(at(9))).toBe('expired');
+    expect(state(at(8))).toBe('late');
+    // A past hour without a partition: nothing was received.
+    expect(state(at(7))).toBe('missing');
+    expect(state(at(16, 0, 22))).toBe('missing');
+    // The current hour has not received anything yet, but may.
+    expect(state(at(14))).toBe('open');
+    const today = heatmap.days[1].cells;
+    expect(today[15].state).toBe('future');
+    const yesterday = heatmap.days[0].cells;
+    expect(yesterday[14].state).toBe('outside');
+    expect(yesterday[14].partitions).toHaveLength(0);
+  });
+
+  it('counts the hours of each state and says so in a sentence', () => {
+    expect(heatmap.totals).toEqual({
+      onTime: 1,
+      late: 2,
+      open: 3,
+      expired: 1,
+      missing: 17,
+    });
+    expect(heatmapSummary('24 hours', heatmap.totals)).toBe(
+      '24 hours of hourly partitions: 1 on time, 2 late, 3 open, 17 missing, 1 expired',
+    );
+    expect(heatmapSummary('7 days', { ...heatmap.totals, expired: 0 })).toBe(
+      '7 days of hourly partitions: 1 on time, 2 late, 3 open, 17 missing',
+    );
+  });
+});
+
+describe('labels', () => {
+  it('names days and hours in local time, with UTC alongside', () => {
+    expect(formatDay(new Date(2026, 10, 23))).toBe('Mon 23 Nov');
+    const start = new Date(at(14));
+    const end = new Date(at(15));
+    const utc = (d: Date) => `${String(d.getUTCHours()).padStart(2, '0')}:00`;
+    expect(formatHourRange({ start, end })).toBe(
+      `Mon 23 Nov 14:00–15:00 (${utc(start)}–${utc(end)} UTC)`,
+    );
+  });
+});
+
+describe('heatmapStart', () => {
+  const from = new Date(2026, 10, 16, 19, 0);
+
+  it('starts at the hour the type was registered, if later than the range', () => {
+    expect(
+      heatmapStart(from, new Date(2026, 10, 23, 18, 23).toISOString(), []),
+    ).toEqual(new Date(2026, 10, 23, 18, 0));
+  });
+
+  it("keeps the range's start without a registration time, or for an older type", () => {
+    expect(heatmapStart(from, undefined, [])).toEqual(from);
+    expect(heatmapStart(from, new Date(2026, 0, 1).toISOString(), [])).toEqual(
+      from,
+    );
+  });
+
+  it('shows partitions from before the registration (a type registered again)', () => {
+    const earlier = new Date(2026, 10, 20, 7, 0);
+    expect(
+      heatmapStart(from, new Date(2026, 10, 23, 18, 23).toISOString(), [
+        { start: earlier.toISOString() },
+      ]),
+    ).toEqual(earlier);
+  });
+});

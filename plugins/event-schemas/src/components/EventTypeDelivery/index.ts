@@ -1,0 +1,1 @@
+export { EventTypeDelivery } from './EventTypeDelivery';

@@ -1,0 +1,1 @@
+export { EventTypeLineage } from './EventTypeLineage';

@@ -1,0 +1,182 @@
+import { alertApiRef } from '@backstage/core-plugin-api';
+import { mockApis, registerMswTestHooks } from '@backstage/frontend-test-utils';
+import { EventType } from '@internal/plugin-event-schemas-common';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import {
+  playbackStarted,
+  playbackVersions,
+  registryUrl,
+  renderWithApis,
+} from '../../../__testUtils__';
+import { EventTypeOverview } from '../EventTypeOverview';
+
+// Editing is tested through the whole overview: the dialog takes its
+// personal data choices from the schema the overview loads, and the saved
+// details replace the shown ones.
+
+const versionsUrl = `${registryUrl}/event-types/${playbackStarted.name}/versions`;
+const typeUrl = `${registryUrl}/event-types/${playbackStarted.name}`;
+
+const answerVersions = () =>
+  http.get(versionsUrl, () => HttpResponse.json({ items: playbackVersions }));
+
+/** Types text into a field at once: key by key is slow and tests nothing more. */
+async function replaceText(field: HTMLElement, text: string) {
+  await userEvent.clear(field);
+  await userEvent.paste(text);
+}
+
+jest.setTimeout(20_000);
+
+describe('Editing the details of an event type', () => {
+  const server = setupServer();
+  registerMswTestHooks(server);
+
+  it('lets an owner edit the details with a PATCH of what changed', async () => {
+    let body: unknown;
+    server.use(
+      answerVersions(),
+      http.patch(typeUrl, async ({ request }) => {
+        body = await request.json();
+        return HttpResponse.json({
+          ...playbackStarted,
+          lifecycle: 'experimental',
+          sla: { maxLateness: 'PT2H' },
+          personalDataFields: ['user_id', 'track_id'],
+        } satisfies EventType);
+      }),
+    );
+    const alertApi = mockApis.alert();
+    const onChange = jest.fn();
+    await renderWithApis(
+      <EventTypeOverview eventType={playbackStarted} onChange={onChange} />,
+      { apis: [[alertApiRef, alertApi]] },
+    );
+    await screen.findByRole('table', { name: 'Fields of version 2' });
+
+    await userEvent.click(screen.getByRole('button', { name: 'Edit details' }));
+    const dialog = await screen.findByRole('dialog', {
+      name: `Edit details of ${playbackStarted.name}`,
+    });
+    await replaceText(
+      within(dialog).getByLabelText('Lifecycle'),
+      'experimental',
+    );
+    await replaceText(
+      within(dialog).getByLabelText('SLA: maximum lateness'),
+      'PT2H',
+    );
+    expect(
+      within(dialog).getByText(
+        'Each hour is delivered at most 2 h after it ends',
+      ),
+    ).toBeInTheDocument();
+    // Personal data is picked from the latest schema's fields.
+    expect(
+      within(dialog).getByRole('checkbox', { name: 'user_id' }),
+    ).toBeChecked();
+    await userEvent.click(
+      within(dialog).getByRole('checkbox', { name: 'track_id' }),
+    );
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
+
+    await waitFor(() =>
+      expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
+    );
+    expect(body).toEqual({
+      lifecycle: 'experimental',
+      sla: { maxLateness: 'PT2H' },
+      personalDataFields: ['user_id', 'track_id'],
+    });
+    expect(
+      screen.getByText(/Each hour delivered within 2 h/),
+    ).toBeInTheDocument();
+    expect(onChange).toHaveBeenCalledTimes(1);
+    expect(alertApi.getAlerts()).toEqual([
+      expect.objectContaining({
+        message: `Saved the details of ${playbackStarted.name}`,
+        severity: 'success',
+      }),
+    ]);
+  });
+
+  it("shows the registry's objections at the fields they name", async () => {
+    server.use(
+      answerVersions(),
+      http.patch(typeUrl, () =>
+        HttpResponse.json(
+          {
+            error: {
+              name: 'InputError',
+              message:
+                'Invalid change: sla.maxLateness: must be an ISO 8601 duration such as P30D or PT4H; tags.1: must be lowercase letters, digits, +, #, : separated by single dashes; owner: unknown',
+            },
+            response: { statusCode: 400 },
+          },
+          { status: 400 },
+        ),
+      ),
+    );
+    await renderWithApis(<EventTypeOverview eventType={playbackStarted} />);
+    await screen.findByRole('table', { name: 'Fields of version 2' });
+
+    await userEvent.click(screen.getByRole('button', { name: 'Edit details' }));
+    const dialog = await screen.findByRole('dialog');
+    await replaceText(
+      within(dialog).getByLabelText('SLA: maximum lateness'),
+      'four hours',
+    );
+    await replaceText(
+      within(dialog).getByLabelText('Tags'),
+      'playback, BadTag',
+    );
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
+
+    expect(
+      await within(dialog).findByText(
+        'must be an ISO 8601 duration such as P30D or PT4H',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      within(dialog).getByLabelText('SLA: maximum lateness'),
+    ).toHaveAttribute('aria-invalid', 'true');
+    expect(within(dialog).getByLabelText('Tags')).toHaveAccessibleDescription(
+      "'BadTag': must be lowercase letters, digits, +, #, : separated by single dashes",
+    );
+    // What names no field of the form is said at the top.
+    expect(within(dialog).getByRole('alert')).toHaveTextContent(
+      'owner: unknown',
+    );
+    expect(within(dialog).getByRole('button', { name: 'Save' })).toBeEnabled();
+  });
+
+  it('tells users who may not edit why the button is disabled', async () => {
+    // usePermission caches answers by permission and type name across
+    // renders (swr), so a type of its own keeps the other tests' answer out.
+    const paused = { ...playbackStarted, name: 'com.example.playback.paused' };
+    server.use(
+      http.get(`${registryUrl}/event-types/${paused.name}/versions`, () =>
+        HttpResponse.json({ items: playbackVersions }),
+      ),
+    );
+    await renderWithApis(<EventTypeOverview eventType={paused} />, {
+      canEdit: false,
+    });
+
+    // Once the permission is known, the disabled button sits in a wrapper
+    // that takes the hover (and keyboard focus) for the tooltip.
+    const wrapper = await waitFor(() => {
+      const button = screen.getByRole('button', { name: 'Edit details' });
+      expect(button).toBeDisabled();
+      expect(button.parentElement).toHaveAttribute('tabindex', '0');
+      return button.parentElement!;
+    });
+    fireEvent.mouseOver(wrapper);
+    expect(await screen.findByRole('tooltip')).toHaveTextContent(
+      'Only the owners of com.example.playback.paused (group:default/playback) and the registry admins may change it',
+    );
+  });
+});

@@ -1,0 +1,153 @@
+import {
+  CompatibilityMode,
+  EventType,
+} from '@internal/plugin-event-schemas-common';
+import { EventTypeChange } from '../../../api';
+
+/** The editable details of an event type, as the form holds them. */
+export type DetailsForm = {
+  title: string;
+  description: string;
+  lifecycle: string;
+  /** Comma-separated. */
+  tags: string;
+  compatibility: CompatibilityMode;
+  retentionRaw: string;
+  retentionDelivered: string;
+  slaMaxLateness: string;
+  personalDataFields: string[];
+};
+
+export type DetailsField = keyof DetailsForm;
+
+/** A PATCH of the details; `null` removes a title or description. */
+export type DetailsChange = EventTypeChange;
+
+export function formOf(eventType: EventType): DetailsForm {
+  return {
+    title: eventType.title ?? '',
+    description: eventType.description ?? '',
+    lifecycle: eventType.lifecycle,
+    tags: eventType.tags.join(', '),
+    compatibility: eventType.compatibility,
+    retentionRaw: eventType.retention.raw,
+    retentionDelivered: eventType.retention.delivered,
+    slaMaxLateness: eventType.sla.maxLateness,
+    personalDataFields: eventType.personalDataFields,
+  };
+}
+
+/** `a, b c` as `['a', 'b', 'c']`. */
+export function splitList(text: string): string[] {
+  return text.split(/[\s,]+/).filter(Boolean);
+}
+
+function sameList(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((item, i) => item === b[i]);
+}
+
+/**
+ * The PATCH for what the form changed, and nothing else: an unchanged
+ * detail is left out, so it cannot overwrite someone else's change to it
+ * made in the meantime. An emptied title or description is removed (null).
+ */
+export function changeOf(
+  form: DetailsForm,
+  eventType: EventType,
+): DetailsChange {
+  const change: DetailsChange = {};
+  const before = formOf(eventType);
+  const title = form.title.trim();
+  if (title !== before.title) change.title = title || null;
+  const description = form.description.trim();
+  if (description !== before.description) {
+    change.description = description || null;
+  }
+  const lifecycle = form.lifecycle.trim();
+  if (lifecycle !== before.lifecycle) change.lifecycle = lifecycle;
+  const tags = splitList(form.tags);
+  if (!sameList(tags, eventType.tags)) change.tags = tags;
+  if (form.compatibility !== before.compatibility) {
+    change.compatibility = form.compatibility;
+  }
+  const raw = form.retentionRaw.trim();
+  const delivered = form.retentionDelivered.trim();
+  if (raw !== before.retentionRaw || delivered !== before.retentionDelivered) {
+    change.retention = {
+      ...(raw !== before.retentionRaw && { raw }),
+      ...(delivered !== before.retentionDelivered && { delivered }),
+    };
+  }
+  const maxLateness = form.slaMaxLateness.trim();
+  if (maxLateness !== before.slaMaxLateness) change.sla = { maxLateness };
+  if (
+    !sameList(
+      [...form.personalDataFields].sort(),
+      [...eventType.personalDataFields].sort(),
+    )
+  ) {
+    change.personalDataFields = form.personalDataFields;
+  }
+  return change;
+}
+
+const FIELD_OF_PATH: Record<string, DetailsField> = {
+  title: 'title',
+  description: 'description',
+  lifecycle: 'lifecycle',
+  tags: 'tags',
+  compatibility: 'compatibility',
+  'retention.raw': 'retentionRaw',
+  'retention.delivered': 'retentionDelivered',
+  'sla.maxLateness': 'slaMaxLateness',
+  personalDataFields: 'personalDataFields',
+};
+
+/** Why the registry refused a change, per form field where it says which. */
+export type DetailsProblems = {
+  fields: Partial<Record<DetailsField, string>>;
+  /** Problems that name no field of the form. */
+  other: string[];
+};
+
+/**
+ * Reads the registry's 400 message, `Invalid change: sla.maxLateness: must
+ * be ...; tags.1: must be ...`, into messages for the form's fields. A list
+ * item's problem names the item (`'Foo': must be ...`).
+ */
+export function problemsOf(
+  message: string,
+  change: DetailsChange,
+): DetailsProblems {
+  const problems: DetailsProblems = { fields: {}, other: [] };
+  const match = /^Invalid change: (.*)$/s.exec(message);
+  if (!match) {
+    // The registry's own checks name one field and may use '; ' inside:
+    // `personalDataFields: 'x' is not a field of the schema; its fields are: ...`.
+    const named = /^(\w+): (.*)$/s.exec(message);
+    const field = named && FIELD_OF_PATH[named[1]];
+    if (field) problems.fields[field] = named[2];
+    else problems.other.push(message);
+    return problems;
+  }
+  for (const problem of match[1].split('; ')) {
+    const parsed = /^([\w.]+): (.*)$/s.exec(problem);
+    const path = parsed?.[1] ?? '';
+    const list = /^(tags|personalDataFields)\.(\d+)$/.exec(path);
+    const field = FIELD_OF_PATH[list ? list[1] : path];
+    if (!parsed || !field) {
+      problems.other.push(problem);
+      continue;
+    }
+    let text = parsed[2];
+    if (list) {
+      const item = (change[list[1] as 'tags' | 'personalDataFields'] ?? [])[
+        Number(list[2])
+      ];
+      text = item === undefined ? text : `'${item}': ${text}`;
+    }
+    const known = problems.fields[field];
+    problems.fields[field] = known ? `${known}; ${text}` : text;
+  }
+  return problems;
+}

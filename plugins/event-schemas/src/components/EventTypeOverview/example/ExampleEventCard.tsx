@@ -1,0 +1,172 @@
+import {
+  CodeSnippet,
+  InfoCard,
+  Progress,
+  WarningPanel,
+} from '@backstage/core-components';
+import { discoveryApiRef, useApi } from '@backstage/core-plugin-api';
+import {
+  EventType,
+  EventTypeVersion,
+} from '@internal/plugin-event-schemas-common';
+import Box from '@material-ui/core/Box';
+import Grid from '@material-ui/core/Grid';
+import Tab from '@material-ui/core/Tab';
+import Tabs from '@material-ui/core/Tabs';
+import Typography from '@material-ui/core/Typography';
+import { useId, useMemo, useState } from 'react';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { LoadError, useSearchParam } from '../../shared';
+import { exampleData } from './exampleData';
+import { exampleEvent, randomEventId } from './exampleEvent';
+import { curlSnippet, ingestUrl, sdkSnippet } from './sendSnippets';
+
+const SNIPPETS = [
+  { id: 'curl', label: 'curl', language: 'bash', make: curlSnippet },
+  {
+    id: 'node',
+    label: 'CloudEvents SDK (Node)',
+    language: 'javascript',
+    make: sdkSnippet,
+  },
+] as const;
+
+/**
+ * An example event of the latest version, made from its schema, and how to
+ * send it to the pipeline's ingest endpoint.
+ */
+export const ExampleEventCard = (props: {
+  eventType: EventType;
+  version: EventTypeVersion;
+}) => {
+  const { eventType, version } = props;
+  const discoveryApi = useApi(discoveryApiRef);
+  const tabsId = useId();
+  const [snippet, setSnippet] = useSearchParam('snippet', 'curl');
+  // One id and time per view: the example stays put while the user reads.
+  const [{ id, at }] = useState(() => ({
+    id: randomEventId(),
+    at: new Date(Math.floor(Date.now() / 1000) * 1000),
+  }));
+
+  const urls = useAsyncRetry(
+    async () => ({
+      registry: await discoveryApi.getBaseUrl('event-schemas'),
+      pipeline: await discoveryApi.getBaseUrl('delivery-pipeline'),
+    }),
+    [discoveryApi],
+  );
+
+  const example = useMemo(() => {
+    try {
+      return exampleData({
+        format: eventType.format,
+        schema: version.schema,
+        at,
+      });
+    } catch (error) {
+      return { error: error as Error };
+    }
+  }, [eventType.format, version.schema, at]);
+
+  let body;
+  if (urls.loading) {
+    body = <Progress />;
+  } else if (urls.error || !urls.value) {
+    body = (
+      <LoadError
+        title="Could not find the pipeline's address"
+        error={urls.error ?? new Error('No address')}
+        onRetry={urls.retry}
+      />
+    );
+  } else if ('error' in example) {
+    body = (
+      <Typography color="error" role="alert">
+        Could not make an example from the schema: {example.error.message}
+      </Typography>
+    );
+  } else {
+    const event = exampleEvent({
+      eventType: eventType.name,
+      version: version.version,
+      registryBaseUrl: urls.value.registry,
+      data: example.data,
+      id,
+      at,
+    });
+    const url = ingestUrl(urls.value.pipeline);
+    const selected =
+      SNIPPETS.find(candidate => candidate.id === snippet) ?? SNIPPETS[0];
+    body = (
+      <Grid container spacing={2}>
+        {!example.valid && (
+          <Grid item xs={12}>
+            <WarningPanel
+              title="This example does not pass the schema"
+              message="Some constraints (such as a pattern) could not be met: change the data before sending it."
+            >
+              {example.errors.join('\n')}
+            </WarningPanel>
+          </Grid>
+        )}
+        <Grid item xs={12} lg={6}>
+          <Typography variant="h6" component="h3" id={`${tabsId}-event`}>
+            Example event
+          </Typography>
+          <Typography variant="body2" color="textSecondary" paragraph>
+            A CloudEvent in the JSON format. <code>dataschema</code> pins
+            version {version.version}; leave it out to validate against the
+            latest version.
+          </Typography>
+          <section aria-labelledby={`${tabsId}-event`}>
+            <CodeSnippet
+              text={JSON.stringify(event, null, 2)}
+              language="json"
+              showCopyCodeButton
+            />
+          </section>
+        </Grid>
+        <Grid item xs={12} lg={6}>
+          <Typography variant="h6" component="h3">
+            Send it
+          </Typography>
+          <Typography variant="body2" color="textSecondary" paragraph>
+            Set <code>TOKEN</code> to your service's Backstage external-access
+            token. A <code>202</code> answer means the event is stored durably.
+          </Typography>
+          <Tabs
+            value={selected.id}
+            onChange={(_, value) => setSnippet(value)}
+            aria-label="How to send the example event"
+            indicatorColor="primary"
+          >
+            {SNIPPETS.map(candidate => (
+              <Tab
+                key={candidate.id}
+                value={candidate.id}
+                label={candidate.label}
+                id={`${tabsId}-tab-${candidate.id}`}
+                aria-controls={`${tabsId}-panel-${candidate.id}`}
+              />
+            ))}
+          </Tabs>
+          <Box
+            role="tabpanel"
+            id={`${tabsId}-panel-${selected.id}`}
+            aria-labelledby={`${tabsId}-tab-${selected.id}`}
+            pt={1}
+          >
+            <CodeSnippet
+              text={selected.make({ url, event })}
+              language={selected.language}
+              showCopyCodeButton
+            />
+          </Box>
+        </Grid>
+      </Grid>
+    );
+  }
+
+  return <InfoCard title="Send an event">{body}</InfoCard>;
+};

@@ -1,0 +1,105 @@
+import { SchemaField } from '@internal/plugin-event-schemas-common';
+import Box from '@material-ui/core/Box';
+import { makeStyles } from '@material-ui/core/styles';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableHead from '@material-ui/core/TableHead';
+import TableRow from '@material-ui/core/TableRow';
+import Tooltip from '@material-ui/core/Tooltip';
+import Typography from '@material-ui/core/Typography';
+import FingerprintIcon from '@material-ui/icons/Fingerprint';
+import { fieldRows } from './fieldRows';
+
+const useStyles = makeStyles(theme => ({
+  name: { fontFamily: 'monospace', fontWeight: 500 },
+  type: { fontFamily: 'monospace', color: theme.palette.text.secondary },
+  guide: {
+    borderLeft: `1px solid ${theme.palette.divider}`,
+    paddingLeft: theme.spacing(1),
+  },
+  personal: {
+    display: 'inline-flex',
+    alignItems: 'center',
+    gap: theme.spacing(0.5),
+    whiteSpace: 'nowrap',
+  },
+  personalIcon: { color: theme.palette.warning.main },
+}));
+
+/**
+ * A schema's fields as an indented table: nested fields under their parent,
+ * with type, whether required, whether personal data, and description.
+ */
+export const FieldTree = (props: {
+  fields: SchemaField[];
+  personalDataFields: string[];
+  /** Names the table for screen readers, e.g. `Fields of version 2`. */
+  label: string;
+}) => {
+  const classes = useStyles();
+  const rows = fieldRows(props.fields, props.personalDataFields);
+  return (
+    <Table size="small" aria-label={props.label}>
+      <TableHead>
+        <TableRow>
+          <TableCell>Field</TableCell>
+          <TableCell>Type</TableCell>
+          <TableCell>Required</TableCell>
+          <TableCell>Personal data</TableCell>
+          <TableCell>Description</TableCell>
+        </TableRow>
+      </TableHead>
+      <TableBody>
+        {rows.map(({ field, depth, parent, personalData }) => (
+          <TableRow key={field.path}>
+            <TableCell>
+              <Box
+                style={{ marginLeft: depth * 20 }}
+                className={depth > 0 ? classes.guide : undefined}
+              >
+                <span className={classes.name} title={field.path}>
+                  {field.name}
+                </span>
+                {parent && (
+                  <Typography variant="srOnly">{` in ${parent}`}</Typography>
+                )}
+              </Box>
+            </TableCell>
+            <TableCell className={classes.type}>{field.type}</TableCell>
+            <TableCell>
+              {field.required ? (
+                'Required'
+              ) : (
+                <Typography variant="body2" color="textSecondary">
+                  Optional
+                </Typography>
+              )}
+            </TableCell>
+            <TableCell>
+              {personalData && (
+                <Tooltip
+                  title={
+                    personalData === 'own'
+                      ? 'Declared personal data'
+                      : 'Inside a field declared personal data'
+                  }
+                >
+                  <span className={classes.personal}>
+                    <FingerprintIcon
+                      fontSize="small"
+                      className={classes.personalIcon}
+                      aria-hidden
+                    />
+                    Personal data
+                  </span>
+                </Tooltip>
+              )}
+            </TableCell>
+            <TableCell>{field.description}</TableCell>
+          </TableRow>
+        ))}
+      </TableBody>
+    </Table>
+  );
+};

@@ -1,0 +1,44 @@
+import { SchemaField } from '@internal/plugin-event-schemas-common';
+
+/** A field as the field tree draws it. */
+export type FieldRow = {
+  field: SchemaField;
+  /** How many listed fields enclose it: 0 at the top of the event. */
+  depth: number;
+  /** The closest enclosing field's path. */
+  parent?: string;
+  /**
+   * `own` when the field is declared personal data, `inherited` when a field
+   * enclosing it is (the user's email inside a personal `user`).
+   */
+  personalData?: 'own' | 'inherited';
+};
+
+/** Whether `path` lies inside the field at `ancestor` (`user.id`, `tracks[].id`, `map.{}.x`). */
+function isInside(path: string, ancestor: string): boolean {
+  return path.startsWith(`${ancestor}.`) || path.startsWith(`${ancestor}[].`);
+}
+
+/** listFields' fields (schema order, parents first) as rows of a tree. */
+export function fieldRows(
+  fields: SchemaField[],
+  personalDataFields: string[],
+): FieldRow[] {
+  const personal = new Set(personalDataFields);
+  return fields.map(field => {
+    const ancestors = fields.filter(other => isInside(field.path, other.path));
+    const parent = ancestors.reduce<string | undefined>(
+      (closest, other) =>
+        closest === undefined || other.path.length > closest.length
+          ? other.path
+          : closest,
+      undefined,
+    );
+    let personalData: FieldRow['personalData'];
+    if (personal.has(field.path)) personalData = 'own';
+    else if (personalDataFields.some(p => isInside(field.path, p))) {
+      personalData = 'inherited';
+    }
+    return { field, depth: ancestors.length, parent, personalData };
+  });
+}

@@ -1,0 +1,1 @@
+export { EventTypePage } from './EventTypePage';

@@ -1,0 +1,94 @@
+import { InfoCard } from '@backstage/core-components';
+import { EventTypeVersion } from '@internal/plugin-event-schemas-common';
+import Chip from '@material-ui/core/Chip';
+import { makeStyles } from '@material-ui/core/styles';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableHead from '@material-ui/core/TableHead';
+import TableRow from '@material-ui/core/TableRow';
+import Tooltip from '@material-ui/core/Tooltip';
+import Typography from '@material-ui/core/Typography';
+import { Principal } from '../EventTypeOverview/Principal';
+import { Timestamp } from '../shared';
+
+const useStyles = makeStyles(theme => ({
+  fingerprint: { fontFamily: 'monospace' },
+  chip: { marginLeft: theme.spacing(1) },
+}));
+
+/** `sha256:1a2b3c4d5e6f…`: enough to tell versions apart at a glance. */
+function shortFingerprint(fingerprint: string): string {
+  const [algorithm, digest] = fingerprint.includes(':')
+    ? fingerprint.split(':', 2)
+    : ['', fingerprint];
+  return `${algorithm ? `${algorithm}:` : ''}${digest.slice(0, 12)}…`;
+}
+
+/** Every version of a type, newest first. */
+export const VersionsTable = (props: { versions: EventTypeVersion[] }) => {
+  const classes = useStyles();
+  const newestFirst = [...props.versions].reverse();
+  const latest = newestFirst[0]?.version;
+  return (
+    <InfoCard title={`Versions (${props.versions.length})`} noPadding>
+      <Table size="small" aria-label="Versions">
+        <TableHead>
+          <TableRow>
+            <TableCell>Version</TableCell>
+            <TableCell>Registered</TableCell>
+            <TableCell>By</TableCell>
+            <TableCell>Fingerprint</TableCell>
+            <TableCell>Status</TableCell>
+          </TableRow>
+        </TableHead>
+        <TableBody>
+          {newestFirst.map(version => (
+            <TableRow key={version.version}>
+              <TableCell>
+                {`Version ${version.version}`}
+                {version.version === latest && (
+                  <Chip
+                    label="latest"
+                    size="small"
+                    color="primary"
+                    className={classes.chip}
+                  />
+                )}
+              </TableCell>
+              <TableCell>
+                <Timestamp value={version.createdAt} />
+              </TableCell>
+              <TableCell>
+                <Principal value={version.createdBy} />
+              </TableCell>
+              <TableCell>
+                <Tooltip title={version.fingerprint}>
+                  <span className={classes.fingerprint}>
+                    {shortFingerprint(version.fingerprint)}
+                  </span>
+                </Tooltip>
+              </TableCell>
+              <TableCell>
+                {version.deprecation ? (
+                  <>
+                    <Typography variant="body2">Deprecated</Typography>
+                    <Typography variant="caption" color="textSecondary">
+                      {version.deprecation.reason}
+                      {version.deprecation.successor &&
+                        ` Use version ${version.deprecation.successor}.`}
+                    </Typography>
+                  </>
+                ) : (
+                  <Typography variant="body2" color="textSecondary">
+                    Active
+                  </Typography>
+                )}
+              </TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+    </InfoCard>
+  );
+};

@@ -1,0 +1,20 @@
+import { CompatibilityMode } from '@internal/plugin-event-schemas-common';
+
+/** What each compatibility mode lets a new version do, in one sentence. */
+export const COMPATIBILITY_MODE_EXPLANATIONS: Record<
+  CompatibilityMode,
+  string
+> = {
+  NONE: 'Any schema is accepted: new versions are not checked against earlier ones.',
+  BACKWARD:
+    'Every event valid under the latest version must stay valid under the new one, so consumers on the new schema can read existing events.',
+  BACKWARD_TRANSITIVE:
+    'Every event valid under any earlier version must stay valid under the new one, so consumers on the new schema can read all existing events.',
+  FORWARD:
+    'Every event valid under the new version must be valid under the latest one, so consumers still on it can read new events.',
+  FORWARD_TRANSITIVE:
+    'Every event valid under the new version must be valid under every earlier one, so consumers on any version can read new events.',
+  FULL: 'BACKWARD and FORWARD against the latest version: old and new consumers read old and new events.',
+  FULL_TRANSITIVE:
+    'BACKWARD and FORWARD against every earlier version: consumers on any version read events of any version.',
+};

@@ -1,0 +1,1 @@
+export { EventTypeVersions } from './EventTypeVersions';

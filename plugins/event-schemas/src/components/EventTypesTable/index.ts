@@ -1,1 +1,0 @@
-export { EventTypesTable } from './EventTypesTable';

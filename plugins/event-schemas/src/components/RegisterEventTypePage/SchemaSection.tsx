@@ -1,0 +1,182 @@
+import { InfoCard } from '@backstage/core-components';
+import Checkbox from '@material-ui/core/Checkbox';
+import Grid from '@material-ui/core/Grid';
+import ListItemText from '@material-ui/core/ListItemText';
+import MenuItem from '@material-ui/core/MenuItem';
+import TextField from '@material-ui/core/TextField';
+import {
+  COMPATIBILITY_MODES,
+  CompatibilityMode,
+  EVENT_TYPE_FORMATS,
+  EventTypeFormat,
+} from '@internal/plugin-event-schemas-common';
+import { memo, useCallback } from 'react';
+import { SchemaEditor } from '../SchemaEditor';
+import { fieldId, FormBinding } from './form';
+import { SchemaCheck } from './useSchemaCheck';
+
+const FORMAT_LABELS: Record<EventTypeFormat, string> = {
+  jsonschema: 'JSON Schema',
+  avro: 'Avro',
+};
+
+/** What each mode lets the next version change, in one line. */
+const COMPATIBILITY_HELP: Record<CompatibilityMode, string> = {
+  NONE: 'Any new version is accepted; consumers must cope with every change',
+  BACKWARD:
+    'Consumers on a new version can read events of the previous one: add optional fields, remove fields',
+  BACKWARD_TRANSITIVE:
+    'Consumers on a new version can read events of every earlier one',
+  FORWARD:
+    'Consumers still on the previous version can read events of a new one: add fields, remove optional ones',
+  FORWARD_TRANSITIVE:
+    'Consumers on any earlier version can read events of a new one',
+  FULL: 'Both BACKWARD and FORWARD against the previous version: only optional fields come and go',
+  FULL_TRANSITIVE: 'Both BACKWARD and FORWARD against every earlier version',
+};
+
+// The editor reconfigures CodeMirror whenever it renders, which is slow;
+// typing in the form's other fields should not render it.
+const MemoSchemaEditor = memo(SchemaEditor);
+
+/** The schema's words for a valid check: `Valid JSON Schema: 3 fields`. */
+function describeValid(format: EventTypeFormat, fields: number): string {
+  const what = format === 'avro' ? 'Avro schema' : FORMAT_LABELS[format];
+  return `Valid ${what}: ${fields} field${fields === 1 ? '' : 's'}`;
+}
+
+/** The schema (version 1), its language and how later versions may differ. */
+export const SchemaSection = (props: {
+  form: FormBinding;
+  /** What the browser found of the schema text. */
+  check: SchemaCheck;
+  onFormatChange: (format: EventTypeFormat) => void;
+}) => {
+  const { form, check } = props;
+  const { values, errors, change } = form;
+  const changeSchema = useCallback(
+    (schema: string) => change('schema', schema),
+    [change],
+  );
+  const fields = check.valid ? check.fields : [];
+  const selected = values.personalDataFields;
+  // A selected field the schema lost stays listed, so it can be unselected.
+  const options = [
+    ...fields.map(field => ({ path: field.path, type: field.type })),
+    ...selected
+      .filter(path => !fields.some(field => field.path === path))
+      .map(path => ({ path, type: 'not in the schema' })),
+  ];
+  const schemaError =
+    errors.schema ?? (check.valid ? undefined : check.message);
+
+  return (
+    <InfoCard title="Schema">
+      <Grid container spacing={2}>
+        <Grid item xs={12} md={4}>
+          <TextField
+            id={fieldId('format')}
+            select
+            label="Format"
+            fullWidth
+            variant="outlined"
+            margin="normal"
+            value={values.format}
+            onChange={event =>
+              props.onFormatChange(event.target.value as EventTypeFormat)
+            }
+            error={Boolean(errors.format)}
+            helperText={errors.format ?? 'The schema language'}
+          >
+            {EVENT_TYPE_FORMATS.map(format => (
+              <MenuItem key={format} value={format}>
+                {FORMAT_LABELS[format]}
+              </MenuItem>
+            ))}
+          </TextField>
+        </Grid>
+        <Grid item xs={12} md={8}>
+          <TextField
+            id={fieldId('compatibility')}
+            select
+            label="Compatibility mode"
+            fullWidth
+            variant="outlined"
+            margin="normal"
+            value={values.compatibility}
+            onChange={event =>
+              change('compatibility', event.target.value as CompatibilityMode)
+            }
+            error={Boolean(errors.compatibility)}
+            helperText={
+              errors.compatibility ?? COMPATIBILITY_HELP[values.compatibility]
+            }
+          >
+            {COMPATIBILITY_MODES.map(mode => (
+              <MenuItem key={mode} value={mode}>
+                {mode}
+              </MenuItem>
+            ))}
+          </TextField>
+        </Grid>
+        <Grid item xs={12}>
+          {/* The id lets the form take the user to the editor. */}
+          <div id={fieldId('schema')}>
+            <MemoSchemaEditor
+              label="Schema (version 1)"
+              value={values.schema}
+              onChange={changeSchema}
+              error={schemaError}
+              helperText={
+                check.valid
+                  ? describeValid(values.format, fields.length)
+                  : undefined
+              }
+            />
+          </div>
+        </Grid>
+        <Grid item xs={12}>
+          <TextField
+            id={fieldId('personalDataFields')}
+            select
+            label="Personal data fields"
+            fullWidth
+            variant="outlined"
+            margin="normal"
+            value={selected}
+            disabled={options.length === 0}
+            SelectProps={{
+              multiple: true,
+              renderValue: value => (value as string[]).join(', '),
+            }}
+            onChange={event =>
+              change(
+                'personalDataFields',
+                event.target.value as unknown as string[],
+              )
+            }
+            error={Boolean(errors.personalDataFields)}
+            helperText={
+              errors.personalDataFields ??
+              (options.length === 0
+                ? 'The schema’s fields are listed here once it is valid'
+                : 'Fields that hold personal data, so their retention and access can be handled with care')
+            }
+          >
+            {options.map(option => (
+              <MenuItem key={option.path} value={option.path}>
+                <Checkbox
+                  checked={selected.includes(option.path)}
+                  size="small"
+                  inputProps={{ 'aria-hidden': true }}
+                  tabIndex={-1}
+                />
+                <ListItemText primary={option.path} secondary={option.type} />
+              </MenuItem>
+            ))}
+          </TextField>
+        </Grid>
+      </Grid>
+    </InfoCard>
+  );
+};

@@ -1,0 +1,1 @@
+export { RegisterEventTypePage } from './RegisterEventTypePage';

@@ -1,0 +1,1 @@
+export { SchemaEditor } from './SchemaEditor';

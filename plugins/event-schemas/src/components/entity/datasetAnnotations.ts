@@ -1,0 +1,33 @@
+import { Entity } from '@backstage/catalog-model';
+import {
+  ANNOTATION_DATASET_DELIVERED_RETENTION,
+  ANNOTATION_DATASET_DELIVERY_PAGE,
+  ANNOTATION_DATASET_LOCATION,
+  ANNOTATION_DATASET_RAW_RETENTION,
+  ANNOTATION_DATASET_SLA_MAX_LATENESS,
+} from '@internal/plugin-delivery-pipeline-common';
+import { eventTypeOfEntity } from './filters';
+
+/** What the pipeline's catalog module wrote on a dataset `Resource`. */
+export type DatasetAnnotations = {
+  eventType?: string;
+  /** The folder of the delivered partitions, `file://…` or `gs://…`. */
+  location?: string;
+  /** ISO 8601 durations, e.g. `P7D`, `PT4H`. */
+  rawRetention?: string;
+  deliveredRetention?: string;
+  slaMaxLateness?: string;
+  deliveryPage?: string;
+};
+
+export function readDatasetAnnotations(entity: Entity): DatasetAnnotations {
+  const annotations = entity.metadata.annotations ?? {};
+  return {
+    eventType: eventTypeOfEntity(entity),
+    location: annotations[ANNOTATION_DATASET_LOCATION],
+    rawRetention: annotations[ANNOTATION_DATASET_RAW_RETENTION],
+    deliveredRetention: annotations[ANNOTATION_DATASET_DELIVERED_RETENTION],
+    slaMaxLateness: annotations[ANNOTATION_DATASET_SLA_MAX_LATENESS],
+    deliveryPage: annotations[ANNOTATION_DATASET_DELIVERY_PAGE],
+  };
+}

@@ -1,0 +1,23 @@
+export {
+  formatCount,
+  formatIsoDuration,
+  formatPercent,
+  formatSeconds,
+  isoDurationSeconds,
+} from './format';
+export { LoadError } from './LoadError';
+export { Timestamp, formatLocalTime } from './Timestamp';
+export { useCanEdit } from './useCanEdit';
+export { useSearchParam } from './useSearchParam';
+export { EventSchemasLayout } from './EventSchemasLayout';
+export { isNotFound } from './errors';
+export {
+  slaStatusOf,
+  compareCompliance,
+  SLA_STATUSES,
+  SLA_STATUS_LABELS,
+} from './slaStatus';
+export type { SlaStatus } from './slaStatus';
+export { SlaStatusLabel } from './SlaStatusLabel';
+export { PartialLoadWarning } from './PartialLoadWarning';
+export { NAME_CELL, OWNER_CELL } from './tableStyles';
