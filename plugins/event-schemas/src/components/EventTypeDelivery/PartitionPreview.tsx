@@ -14,7 +14,7 @@ import { useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { deliveryPipelineApiRef } from '../../api';
 import { formatCount, formatLocalTime, LoadError, Timestamp } from '../shared';
-import { isForbidden } from './errors';
+import { isForbidden } from '../shared';
 
 /** How many rows a preview shows. */
 export const PREVIEW_ROWS = 20;

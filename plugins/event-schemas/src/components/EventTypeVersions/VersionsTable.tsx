@@ -9,8 +9,7 @@ import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
-import { Principal } from '../EventTypeOverview/Principal';
-import { Timestamp } from '../shared';
+import { Timestamp, Principal } from '../shared';
 
 const useStyles = makeStyles(theme => ({
   fingerprint: { fontFamily: 'monospace' },

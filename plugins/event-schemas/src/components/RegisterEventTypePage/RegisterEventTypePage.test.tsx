@@ -260,7 +260,7 @@ describe('RegisterEventTypePage', () => {
     );
     await chooseOption(/^Compatibility mode/, 'FULL');
     expect(
-      screen.getByText(/only optional fields come and go/),
+      screen.getByText(/old and new consumers read old and new events/),
     ).toBeInTheDocument();
     await enter(/^Tags/, 'search, mobile-app');
     await enter(/^Raw retention/, 'P7D');

@@ -14,26 +14,7 @@ import { memo, useCallback } from 'react';
 import { SchemaEditor } from '../SchemaEditor';
 import { fieldId, FormBinding } from './form';
 import { SchemaCheck } from './useSchemaCheck';
-
-const FORMAT_LABELS: Record<EventTypeFormat, string> = {
-  jsonschema: 'JSON Schema',
-  avro: 'Avro',
-};
-
-/** What each mode lets the next version change, in one line. */
-const COMPATIBILITY_HELP: Record<CompatibilityMode, string> = {
-  NONE: 'Any new version is accepted; consumers must cope with every change',
-  BACKWARD:
-    'Consumers on a new version can read events of the previous one: add optional fields, remove fields',
-  BACKWARD_TRANSITIVE:
-    'Consumers on a new version can read events of every earlier one',
-  FORWARD:
-    'Consumers still on the previous version can read events of a new one: add fields, remove optional ones',
-  FORWARD_TRANSITIVE:
-    'Consumers on any earlier version can read events of a new one',
-  FULL: 'Both BACKWARD and FORWARD against the previous version: only optional fields come and go',
-  FULL_TRANSITIVE: 'Both BACKWARD and FORWARD against every earlier version',
-};
+import { FORMAT_LABELS, COMPATIBILITY_MODE_EXPLANATIONS } from '../shared';
 
 // The editor reconfigures CodeMirror whenever it renders, which is slow;
 // typing in the form's other fields should not render it.
@@ -109,7 +90,8 @@ export const SchemaSection = (props: {
             }
             error={Boolean(errors.compatibility)}
             helperText={
-              errors.compatibility ?? COMPATIBILITY_HELP[values.compatibility]
+              errors.compatibility ??
+              COMPATIBILITY_MODE_EXPLANATIONS[values.compatibility]
             }
           >
             {COMPATIBILITY_MODES.map(mode => (

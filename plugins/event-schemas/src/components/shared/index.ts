@@ -10,7 +10,7 @@ export { Timestamp, formatLocalTime } from './Timestamp';
 export { useCanEdit } from './useCanEdit';
 export { useSearchParam } from './useSearchParam';
 export { EventSchemasLayout } from './EventSchemasLayout';
-export { isNotFound } from './errors';
+export { errorMessage, isForbidden, isNotFound } from './errors';
 export {
   slaStatusOf,
   compareCompliance,
@@ -21,3 +21,6 @@ export type { SlaStatus } from './slaStatus';
 export { SlaStatusLabel } from './SlaStatusLabel';
 export { PartialLoadWarning } from './PartialLoadWarning';
 export { NAME_CELL, OWNER_CELL } from './tableStyles';
+export { COMPATIBILITY_MODE_EXPLANATIONS, FORMAT_LABELS } from './schemaWords';
+export { Principal } from './Principal';
+export { OwnerOnlyButton } from './OwnerOnlyButton';

@@ -2,7 +2,6 @@ import { InfoCard, Link } from '@backstage/core-components';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import {
   EventType,
-  EventTypeFormat,
   eventTypeEntityName,
 } from '@internal/plugin-event-schemas-common';
 import Box from '@material-ui/core/Box';
@@ -12,15 +11,14 @@ import Typography from '@material-ui/core/Typography';
 import EditIcon from '@material-ui/icons/Edit';
 import { ReactNode } from 'react';
 import { useEventSchemasLinks } from '../../../routes';
-import { COMPATIBILITY_MODE_EXPLANATIONS } from '../../EventTypeVersions/compatibilityModes';
-import { Timestamp, formatIsoDuration } from '../../shared';
-import { OwnerOnlyButton } from '../OwnerOnlyButton';
-import { Principal } from '../Principal';
-
-const FORMAT_NAMES: Record<EventTypeFormat, string> = {
-  jsonschema: 'JSON Schema',
-  avro: 'Avro',
-};
+import {
+  Timestamp,
+  formatIsoDuration,
+  COMPATIBILITY_MODE_EXPLANATIONS,
+  OwnerOnlyButton,
+  Principal,
+  FORMAT_LABELS,
+} from '../../shared';
 
 const useStyles = makeStyles(theme => ({
   list: { margin: 0 },
@@ -108,7 +106,7 @@ export const DetailsCard = (props: {
         <Detail term="Owner">
           <EntityRefLink entityRef={eventType.owner} defaultKind="group" />
         </Detail>
-        <Detail term="Format">{FORMAT_NAMES[eventType.format]}</Detail>
+        <Detail term="Format">{FORMAT_LABELS[eventType.format]}</Detail>
         <Detail term="Compatibility">
           {eventType.compatibility}
           <Typography variant="body2" color="textSecondary" component="span">

@@ -21,9 +21,12 @@ import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { FormEvent, useEffect, useId, useState } from 'react';
 import { eventSchemasApiRef } from '../../../api';
-import { COMPATIBILITY_MODE_EXPLANATIONS } from '../../EventTypeVersions/compatibilityModes';
-import { formatSeconds, isoDurationSeconds } from '../../shared';
-import { errorMessage } from '../errorMessage';
+import {
+  formatSeconds,
+  isoDurationSeconds,
+  COMPATIBILITY_MODE_EXPLANATIONS,
+} from '../../shared';
+import { errorMessage } from '../../shared';
 import {
   DetailsField,
   DetailsForm,

@@ -9,8 +9,7 @@ import FormControlLabel from '@material-ui/core/FormControlLabel';
 import Switch from '@material-ui/core/Switch';
 import Typography from '@material-ui/core/Typography';
 import { SchemaEditor } from '../../SchemaEditor';
-import { Timestamp, useSearchParam } from '../../shared';
-import { Principal } from '../Principal';
+import { Timestamp, useSearchParam, Principal } from '../../shared';
 import { FieldTree } from './FieldTree';
 
 /** The fields of a schema, or why there are none to list. */

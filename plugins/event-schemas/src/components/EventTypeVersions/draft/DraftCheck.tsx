@@ -15,10 +15,12 @@ import Typography from '@material-ui/core/Typography';
 import { useState } from 'react';
 import { prettySchema } from '../diff/schemaDiff';
 import { eventSchemasApiRef } from '../../../api';
-import { OwnerOnlyButton } from '../../EventTypeOverview/OwnerOnlyButton';
-import { errorMessage } from '../../EventTypeOverview/errorMessage';
+import {
+  errorMessage,
+  OwnerOnlyButton,
+  COMPATIBILITY_MODE_EXPLANATIONS,
+} from '../../shared';
 import { SchemaEditor } from '../../SchemaEditor';
-import { COMPATIBILITY_MODE_EXPLANATIONS } from '../compatibilityModes';
 import { DraftCheck as Check, useDraftCheck } from './useDraftCheck';
 
 /** What came of pressing Register, when it did not register a version. */

@@ -1,4 +1,13 @@
-import { CompatibilityMode } from '@internal/plugin-event-schemas-common';
+import {
+  CompatibilityMode,
+  EventTypeFormat,
+} from '@internal/plugin-event-schemas-common';
+
+/** The schema languages by their names. */
+export const FORMAT_LABELS: Record<EventTypeFormat, string> = {
+  jsonschema: 'JSON Schema',
+  avro: 'Avro',
+};
 
 /** What each compatibility mode lets a new version do, in one sentence. */
 export const COMPATIBILITY_MODE_EXPLANATIONS: Record<

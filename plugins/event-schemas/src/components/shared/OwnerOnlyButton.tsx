@@ -1,7 +1,7 @@
 import { EventType } from '@internal/plugin-event-schemas-common';
 import Button, { ButtonProps } from '@material-ui/core/Button';
 import Tooltip from '@material-ui/core/Tooltip';
-import { useCanEdit } from '../shared';
+import { useCanEdit } from './useCanEdit';
 
 /**
  * A button for a change to an event type. Users who may not change it see
