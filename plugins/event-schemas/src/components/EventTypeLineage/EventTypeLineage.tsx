@@ -45,13 +45,15 @@ export const EventTypeLineage = ({ eventType }: { eventType: EventType }) => {
     );
   }
   return (
+    // The graph gets the whole width: it scales to fit it, and a lineage is
+    // a wide, flat chain whose labels are unreadable at half a page.
     <Grid container spacing={3}>
-      <Grid item xs={12} lg={8}>
+      <Grid item xs={12}>
         <InfoCard title="Lineage graph">
           <LineageGraph refs={lineage} />
         </InfoCard>
       </Grid>
-      <Grid item xs={12} lg={4}>
+      <Grid item xs={12}>
         <InfoCard title="Lineage">
           <LineageList lineage={lineage} />
         </InfoCard>

@@ -37,7 +37,7 @@ const RELATION_PAIRS: RelationPairs = [
 ];
 
 const useStyles = makeStyles({
-  graph: { height: 420 },
+  graph: { height: 360 },
 });
 
 /**
