@@ -1,5 +1,6 @@
 import { ResponseError } from '@backstage/errors';
 import { NewEventType } from '../../api';
+import { readRegistryProblems } from '../shared';
 import { FieldErrors, FormField } from './form';
 
 /** Why registering failed: per field where the registry says which, else in general. */
@@ -9,8 +10,7 @@ export type SubmitErrors = {
   message?: string;
 };
 
-// The registry's request paths and the form field each belongs to. Items of
-// a list (`tags.2`) belong to the list's field.
+// The registry's request paths and the form field each belongs to.
 const FIELDS_BY_PATH: Record<string, FormField> = {
   name: 'name',
   title: 'title',
@@ -27,13 +27,6 @@ const FIELDS_BY_PATH: Record<string, FormField> = {
   'sla.maxLateness': 'sla.maxLateness',
   personalDataFields: 'personalDataFields',
 };
-
-// `path: message` where path is a dotted request path (`retention.raw`,
-// `tags.2`); a part without one continues the previous message, whose own
-// text had a `; ` (`must be a catalog group, ...; got kind 'user'`), unless
-// it is about the request as a whole (`unknown field 'colour'`).
-const PROBLEM = /^([A-Za-z]\w*(?:\.\w+)*): ([\s\S]*)$/;
-const WHOLE_REQUEST_PROBLEM = /^unknown fields? /;
 
 /**
  * Reads an error from registering an event type (`POST /event-types`) into
@@ -62,17 +55,15 @@ export function readSubmitError(options: {
 
   const fields: FieldErrors = {};
   const unmapped: string[] = [];
-  for (const problem of splitProblems(
-    message.replace(/^Invalid event type: /, ''),
-  )) {
-    const match = PROBLEM.exec(problem);
-    const placed = match && placeProblem({ path: match[1], text: match[2] });
-    if (placed) {
-      const text = describeItem({ path: match![1], request }) + placed.text;
-      const known = fields[placed.field];
-      fields[placed.field] = known ? `${known}; ${text}` : text;
+  for (const problem of readRegistryProblems(message, request)) {
+    const field = problem.path && FIELDS_BY_PATH[problem.path];
+    if (field) {
+      const known = fields[field];
+      fields[field] = known ? `${known}; ${problem.text}` : problem.text;
     } else {
-      unmapped.push(problem);
+      unmapped.push(
+        problem.path ? `${problem.path}: ${problem.text}` : problem.text,
+      );
     }
   }
   return {
@@ -88,36 +79,4 @@ function errorMessage(error: unknown): string {
   // Not `instanceof Error`: errors from another realm (fetch's) fail it.
   const text = (error as { message?: unknown } | undefined)?.message;
   return typeof text === 'string' ? text : String(error);
-}
-
-function splitProblems(text: string): string[] {
-  const problems: string[] = [];
-  for (const part of text.split('; ')) {
-    const continues = !PROBLEM.test(part) && !WHOLE_REQUEST_PROBLEM.test(part);
-    if (problems.length > 0 && continues) {
-      problems[problems.length - 1] += `; ${part}`;
-    } else {
-      problems.push(part);
-    }
-  }
-  return problems;
-}
-
-function placeProblem(options: {
-  path: string;
-  text: string;
-}): { field: FormField; text: string } | undefined {
-  const { path, text } = options;
-  const field =
-    FIELDS_BY_PATH[path] ?? FIELDS_BY_PATH[path.replace(/\.\d+$/, '')];
-  return field ? { field, text } : undefined;
-}
-
-/** `'Mobile': ` for `tags.1`, naming the item the message is about. */
-function describeItem(options: { path: string; request: NewEventType }) {
-  const item = /^(tags|personalDataFields)\.(\d+)$/.exec(options.path);
-  if (!item) return '';
-  const list = options.request[item[1] as 'tags' | 'personalDataFields'];
-  const value = list?.[Number(item[2])];
-  return value === undefined ? '' : `'${value}': `;
 }

@@ -24,3 +24,5 @@ export { NAME_CELL, OWNER_CELL } from './tableStyles';
 export { COMPATIBILITY_MODE_EXPLANATIONS, FORMAT_LABELS } from './schemaWords';
 export { Principal } from './Principal';
 export { OwnerOnlyButton } from './OwnerOnlyButton';
+export { readRegistryProblems } from './registryProblems';
+export type { RegistryProblem } from './registryProblems';

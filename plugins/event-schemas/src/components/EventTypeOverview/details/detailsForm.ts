@@ -3,6 +3,7 @@ import {
   EventType,
 } from '@internal/plugin-event-schemas-common';
 import { EventTypeChange } from '../../../api';
+import { readRegistryProblems } from '../../shared';
 
 /** The editable details of an event type, as the form holds them. */
 export type DetailsForm = {
@@ -112,42 +113,23 @@ export type DetailsProblems = {
 
 /**
  * Reads the registry's 400 message, `Invalid change: sla.maxLateness: must
- * be ...; tags.1: must be ...`, into messages for the form's fields. A list
- * item's problem names the item (`'Foo': must be ...`).
+ * be ...; tags.1: must be ...`, into messages for the form's fields.
  */
 export function problemsOf(
   message: string,
   change: DetailsChange,
 ): DetailsProblems {
   const problems: DetailsProblems = { fields: {}, other: [] };
-  const match = /^Invalid change: (.*)$/s.exec(message);
-  if (!match) {
-    // The registry's own checks name one field and may use '; ' inside:
-    // `personalDataFields: 'x' is not a field of the schema; its fields are: ...`.
-    const named = /^(\w+): (.*)$/s.exec(message);
-    const field = named && FIELD_OF_PATH[named[1]];
-    if (field) problems.fields[field] = named[2];
-    else problems.other.push(message);
-    return problems;
-  }
-  for (const problem of match[1].split('; ')) {
-    const parsed = /^([\w.]+): (.*)$/s.exec(problem);
-    const path = parsed?.[1] ?? '';
-    const list = /^(tags|personalDataFields)\.(\d+)$/.exec(path);
-    const field = FIELD_OF_PATH[list ? list[1] : path];
-    if (!parsed || !field) {
-      problems.other.push(problem);
+  for (const problem of readRegistryProblems(message, change)) {
+    const field = problem.path && FIELD_OF_PATH[problem.path];
+    if (!field) {
+      problems.other.push(
+        problem.path ? `${problem.path}: ${problem.text}` : problem.text,
+      );
       continue;
     }
-    let text = parsed[2];
-    if (list) {
-      const item = (change[list[1] as 'tags' | 'personalDataFields'] ?? [])[
-        Number(list[2])
-      ];
-      text = item === undefined ? text : `'${item}': ${text}`;
-    }
     const known = problems.fields[field];
-    problems.fields[field] = known ? `${known}; ${text}` : text;
+    problems.fields[field] = known ? `${known}; ${problem.text}` : problem.text;
   }
   return problems;
 }
