@@ -15,6 +15,7 @@ import {
   SlaStatusLabel,
   NAME_CELL,
   OWNER_CELL,
+  DottedName,
 } from '../shared';
 import { DeliveryRow, waitingPartitions } from './deliveryRows';
 
@@ -69,8 +70,12 @@ function byNumber(
 
 const EventTypeLink = (props: { name: string }) => {
   const links = useEventSchemasLinks();
-  if (!links) return <>{props.name}</>;
-  return <Link to={links.eventType(props.name, 'delivery')}>{props.name}</Link>;
+  if (!links) return <DottedName name={props.name} />;
+  return (
+    <Link to={links.eventType(props.name, 'delivery')}>
+      <DottedName name={props.name} />
+    </Link>
+  );
 };
 
 const columns: TableColumn<DeliveryRow>[] = [

@@ -13,6 +13,7 @@ import {
   isoDurationSeconds,
   NAME_CELL,
   OWNER_CELL,
+  DottedName,
 } from '../shared';
 import { useEventSchemasLinks } from '../../routes';
 import { DeliveryStatusCell } from './DeliveryStatusCell';
@@ -43,7 +44,13 @@ const NameCell = (props: { eventType: EventType }) => {
   return (
     <>
       <Box display="flex" alignItems="center" flexWrap="wrap" gridGap={8}>
-        {links ? <Link to={links.eventType(name)}>{name}</Link> : name}
+        {links ? (
+          <Link to={links.eventType(name)}>
+            <DottedName name={name} />
+          </Link>
+        ) : (
+          <DottedName name={name} />
+        )}
         <Deprecated eventType={props.eventType} />
       </Box>
       {title && (

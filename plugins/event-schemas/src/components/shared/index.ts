@@ -26,3 +26,4 @@ export { Principal } from './Principal';
 export { OwnerOnlyButton } from './OwnerOnlyButton';
 export { readRegistryProblems } from './registryProblems';
 export type { RegistryProblem } from './registryProblems';
+export { DottedName } from './DottedName';
