@@ -77,6 +77,7 @@ export const catalogModuleEventTypes = createBackendModule({
           reader: new HttpEventTypeReader({ discovery, auth }),
           // Users follow the entities' links, so the externally reachable URL.
           registryUrl: await discovery.getExternalBaseUrl('event-schemas'),
+          appBaseUrl: config.getString('app.baseUrl'),
           logger,
           scheduler,
           schedule: readSchedule(config),

@@ -77,6 +77,7 @@ describe('EventTypeEntityProvider', () => {
     const provider = new EventTypeEntityProvider({
       reader,
       registryUrl: REGISTRY_URL,
+      appBaseUrl: 'http://localhost:3000',
       logger,
       scheduler,
       schedule: SCHEDULE,
@@ -167,6 +168,7 @@ describe('EventTypeEntityProvider', () => {
       const provider = new EventTypeEntityProvider({
         reader: new FakeReader(),
         registryUrl: REGISTRY_URL,
+        appBaseUrl: 'http://localhost:3000',
         logger: mockServices.logger.mock(),
         scheduler: mockServices.scheduler.mock(),
         schedule: SCHEDULE,
@@ -272,6 +274,7 @@ describe('EventTypeEntityProvider', () => {
       const provider = new EventTypeEntityProvider({
         reader: new FakeReader(),
         registryUrl: REGISTRY_URL,
+        appBaseUrl: 'http://localhost:3000',
         logger,
         scheduler: mockServices.scheduler.mock(),
         schedule: SCHEDULE,

@@ -76,6 +76,7 @@ async function mapConcurrently<T, R>(
 export class EventTypeEntityProvider implements EntityProvider {
   readonly #reader: EventTypeReader;
   readonly #registryUrl: string;
+  readonly #appBaseUrl: string;
   readonly #logger: LoggerService;
   readonly #scheduler: SchedulerService;
   readonly #schedule: SchedulerServiceTaskScheduleDefinition;
@@ -85,6 +86,8 @@ export class EventTypeEntityProvider implements EntityProvider {
     reader: EventTypeReader;
     /** Base URL of the registry's HTTP API, for the entities' locations. */
     registryUrl: string;
+    /** The portal's `app.baseUrl`, for the entities' links to its pages. */
+    appBaseUrl: string;
     logger: LoggerService;
     scheduler: SchedulerService;
     /** When to run the full sync. */
@@ -92,6 +95,7 @@ export class EventTypeEntityProvider implements EntityProvider {
   }) {
     this.#reader = options.reader;
     this.#registryUrl = options.registryUrl;
+    this.#appBaseUrl = options.appBaseUrl;
     this.#logger = options.logger;
     this.#scheduler = options.scheduler;
     this.#schedule = options.schedule;
@@ -216,6 +220,7 @@ export class EventTypeEntityProvider implements EntityProvider {
         eventType,
         version,
         registryUrl: this.#registryUrl,
+        appBaseUrl: this.#appBaseUrl,
       }),
       locationKey: locationKey(eventType.name),
     };

@@ -49,6 +49,7 @@ describe('eventTypeToApiEntity', () => {
       eventType,
       version: makeVersion(eventType),
       registryUrl: REGISTRY_URL,
+      appBaseUrl: 'http://localhost:3000',
     });
 
     expect(entity.metadata).toEqual({
@@ -65,14 +66,19 @@ describe('eventTypeToApiEntity', () => {
         [ANNOTATION_EVENT_TYPE_FORMAT]: 'jsonschema',
         [ANNOTATION_EVENT_TYPE_LATEST_VERSION]: '2',
       },
+      // The portal's pages, which a signed-in browser can open.
       links: [
         {
-          url: 'http://localhost:7007/api/event-schemas/event-types/com.example.playback.started',
-          title: 'Event type (registry API)',
+          url: 'http://localhost:3000/event-types/com.example.playback.started/overview',
+          title: 'Event type',
         },
         {
-          url: 'http://localhost:7007/api/event-schemas/event-types/com.example.playback.started/versions/latest',
-          title: 'Latest schema version (registry API)',
+          url: 'http://localhost:3000/event-types/com.example.playback.started/versions',
+          title: 'Schema versions',
+        },
+        {
+          url: 'http://localhost:3000/event-types/com.example.playback.started/delivery',
+          title: 'Delivery',
         },
       ],
     });
@@ -99,6 +105,7 @@ describe('eventTypeToApiEntity', () => {
       eventType,
       version: makeVersion(eventType),
       registryUrl: REGISTRY_URL,
+      appBaseUrl: 'http://localhost:3000',
     });
 
     expect(entity.metadata.name).toHaveLength(63);
@@ -115,6 +122,7 @@ describe('eventTypeToApiEntity', () => {
         eventType: withTitle,
         version: makeVersion(withTitle),
         registryUrl: REGISTRY_URL,
+        appBaseUrl: 'http://localhost:3000',
       }).metadata.description,
     ).toBe('Playback started');
 
@@ -124,6 +132,7 @@ describe('eventTypeToApiEntity', () => {
         eventType: bare,
         version: makeVersion(bare),
         registryUrl: REGISTRY_URL,
+        appBaseUrl: 'http://localhost:3000',
       }).metadata,
     ).not.toHaveProperty('description');
   });
@@ -144,6 +153,7 @@ describe('eventTypeToApiEntity', () => {
       eventType,
       version: makeVersion(eventType),
       registryUrl: REGISTRY_URL,
+      appBaseUrl: 'http://localhost:3000',
     });
 
     expect(entity.metadata.tags).toEqual([
@@ -170,6 +180,7 @@ describe('eventTypeToApiEntity', () => {
       eventType,
       version: makeVersion(eventType),
       registryUrl: REGISTRY_URL,
+      appBaseUrl: 'http://localhost:3000',
     });
 
     expect(entity.spec.lifecycle).toBe('deprecated');
@@ -194,6 +205,7 @@ describe('eventTypeToApiEntity', () => {
         eventType,
         version: makeVersion(eventType),
         registryUrl: REGISTRY_URL,
+        appBaseUrl: 'http://localhost:3000',
       });
 
       const { document, diagnostics, errors } = await parseDefinition(entity);
@@ -255,6 +267,7 @@ describe('eventTypeToApiEntity', () => {
         eventType,
         version: makeVersion(eventType, { type: 'record' }),
         registryUrl: REGISTRY_URL,
+        appBaseUrl: 'http://localhost:3000',
       });
 
       const { errors } = await parseDefinition(entity);
@@ -269,6 +282,7 @@ describe('eventTypeToApiEntity', () => {
         eventType,
         version: makeVersion(eventType),
         registryUrl: REGISTRY_URL,
+        appBaseUrl: 'http://localhost:3000',
       });
 
       const definition = parse(entity.spec.definition);
@@ -311,6 +325,7 @@ describe('eventTypeToApiEntity', () => {
         eventType,
         version: makeVersion(eventType, PLAYBACK_STOPPED_AVRO),
         registryUrl: REGISTRY_URL,
+        appBaseUrl: 'http://localhost:3000',
       });
 
       const { document, diagnostics, errors } = await parseDefinition(entity);
@@ -359,6 +374,7 @@ describe('eventTypeToApiEntity', () => {
             properties: { user_id: { type: 'string' } },
           }),
           registryUrl: REGISTRY_URL,
+          appBaseUrl: 'http://localhost:3000',
         });
 
         const { document, errors } = await parseDefinition(entity);

@@ -40,8 +40,18 @@ export function eventTypeToApiEntity(options: {
    * entity to name the location it is managed by; this is the type's URL.
    */
   registryUrl: string;
+  /**
+   * The portal's `app.baseUrl`: the entity links to the type's pages there
+   * (the plugin mounts them at `/event-types`), which a browser can open;
+   * the registry's API would answer it 401.
+   */
+  appBaseUrl: string;
 }): ApiEntity {
-  const { eventType, version, registryUrl } = options;
+  const { eventType, version, registryUrl, appBaseUrl } = options;
+  const pageUrl = `${appBaseUrl.replace(
+    /\/$/,
+    '',
+  )}/event-types/${encodeURIComponent(eventType.name)}`;
   const eventTypeUrl = `${registryUrl}/event-types/${encodeURIComponent(
     eventType.name,
   )}`;
@@ -67,11 +77,9 @@ export function eventTypeToApiEntity(options: {
           : {}),
       },
       links: [
-        { url: eventTypeUrl, title: 'Event type (registry API)' },
-        {
-          url: `${eventTypeUrl}/versions/latest`,
-          title: 'Latest schema version (registry API)',
-        },
+        { url: `${pageUrl}/overview`, title: 'Event type' },
+        { url: `${pageUrl}/versions`, title: 'Schema versions' },
+        { url: `${pageUrl}/delivery`, title: 'Delivery' },
       ],
     },
     spec: {

@@ -25,7 +25,9 @@ describe('catalogModuleEventTypes', () => {
         scheduler.factory,
         events.factory,
         logger.factory,
-        mockServices.rootConfig.factory({ data: config }),
+        mockServices.rootConfig.factory({
+          data: { app: { baseUrl: 'http://localhost:3000' }, ...config },
+        }),
       ],
     });
 
