@@ -18,9 +18,6 @@ import { DeliveryOverviewPage } from './DeliveryOverviewPage';
 
 const DAY_MS = 86_400_000;
 
-// material-table renders slowly in jsdom, the more so on a busy machine.
-jest.setTimeout(20_000);
-
 // jsdom computes styles slowly; checking pointer-events on every click of
 // a big table costs seconds.
 const user = userEvent.setup({

@@ -26,8 +26,6 @@ registerMswTestHooks(server);
 // A week of hourly cells is a big DOM for jsdom: give the rendering time on a
 // busy machine.
 configure({ asyncUtilTimeout: 5_000 });
-jest.setTimeout(20_000);
-
 const HOUR_MS = 3_600_000;
 const MINUTE_MS = 60_000;
 const name = playbackStarted.name;

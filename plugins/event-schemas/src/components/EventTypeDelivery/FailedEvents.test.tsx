@@ -18,8 +18,6 @@ registerMswTestHooks(server);
 
 // Room for a busy machine: these render tables with tooltips.
 configure({ asyncUtilTimeout: 5_000 });
-jest.setTimeout(15_000);
-
 const name = playbackStarted.name;
 const window = rangeWindow('7d', new Date('2026-11-23T14:30:00Z'));
 

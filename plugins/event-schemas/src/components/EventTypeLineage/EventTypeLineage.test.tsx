@@ -60,9 +60,6 @@ const lineageEntities = [
   ]),
 ];
 
-// Laying out the graph takes a while on a busy machine.
-jest.setTimeout(20_000);
-
 describe('EventTypeLineage', () => {
   // Nothing here talks HTTP; msw fails the test if something tries to.
   const server = setupServer();

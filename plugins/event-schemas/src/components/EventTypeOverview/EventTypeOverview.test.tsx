@@ -26,32 +26,25 @@ const answerVersions = () =>
  * asynchronously, and fills the snippet in only then.
  */
 const exampleShown = () =>
-  waitFor(
-    () =>
-      JSON.parse(
-        screen.getByRole('region', { name: 'Example event' }).textContent!,
-      ),
-    { timeout: 5000 },
+  waitFor(() =>
+    JSON.parse(
+      screen.getByRole('region', { name: 'Example event' }).textContent!,
+    ),
   );
 
 /** The text of the snippet in the selected tab, once highlighted. */
 const snippetShown = () =>
-  waitFor(
-    () => {
-      const text = screen.getByRole('tabpanel').textContent!;
-      expect(text).not.toBe('');
-      return text;
-    },
-    { timeout: 5000 },
-  );
+  waitFor(() => {
+    const text = screen.getByRole('tabpanel').textContent!;
+    expect(text).not.toBe('');
+    return text;
+  });
 
 /** The row of the field tree that lists `name`. */
 const fieldRow = (name: string) =>
   within(screen.getByRole('table', { name: 'Fields of version 2' }))
     .getByText(name)
     .closest('tr') as HTMLElement;
-
-jest.setTimeout(20_000);
 
 describe('EventTypeOverview', () => {
   const server = setupServer();

@@ -12,8 +12,6 @@ import {
 } from '../../__testUtils__';
 import { EventTypePage } from './EventTypePage';
 
-jest.setTimeout(20_000);
-
 const typeUrl = `${registryUrl}/event-types/${playbackStarted.name}`;
 
 const Location = () => (
@@ -51,9 +49,7 @@ describe('EventTypePage', () => {
         name: playbackStarted.name,
       }),
     ).toBeInTheDocument();
-    expect(
-      await screen.findByText('Playback started', {}, { timeout: 5000 }),
-    ).toBeInTheDocument();
+    expect(await screen.findByText('Playback started')).toBeInTheDocument();
     expect(screen.getByText('v2')).toBeInTheDocument();
     for (const tab of ['versions', 'delivery', 'lineage']) {
       expect(
@@ -130,8 +126,6 @@ describe('EventTypePage', () => {
     expect(
       await screen.findByText(
         /Could not load event type com\.example\.playback\.started/,
-        {},
-        { timeout: 5000 },
       ),
     ).toBeInTheDocument();
     await userEvent.click(screen.getByRole('button', { name: 'Retry' }));

@@ -14,8 +14,6 @@ import {
 } from '../../__testUtils__';
 import { EventTypeVersions } from './EventTypeVersions';
 
-jest.setTimeout(20_000);
-
 const versionsUrl = `${registryUrl}/event-types/${playbackStarted.name}/versions`;
 const compatibilityUrl = `${registryUrl}/event-types/${playbackStarted.name}/compatibility`;
 

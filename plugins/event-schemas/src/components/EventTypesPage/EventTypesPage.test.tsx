@@ -47,9 +47,6 @@ const checkoutCompleted: EventType = {
 
 const eventTypes = [playbackStarted, searchPerformed, checkoutCompleted];
 
-// material-table renders slowly in jsdom, the more so on a busy machine.
-jest.setTimeout(20_000);
-
 // jsdom computes styles slowly; checking pointer-events on every click of
 // a big table costs seconds.
 const user = userEvent.setup({

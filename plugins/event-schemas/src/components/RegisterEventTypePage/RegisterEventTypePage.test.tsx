@@ -139,9 +139,6 @@ async function chooseOption(select: RegExp, option: string | RegExp) {
   await userEvent.click(screen.getByRole('option', { name: option }));
 }
 
-// A page of MUI fields and a CodeMirror editor takes seconds to render in jsdom.
-jest.setTimeout(20_000);
-
 describe('RegisterEventTypePage', () => {
   it('checks the name as it is typed and warns when it is taken', async () => {
     useRegistry();

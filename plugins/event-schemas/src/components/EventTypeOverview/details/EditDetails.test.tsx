@@ -29,8 +29,6 @@ async function replaceText(field: HTMLElement, text: string) {
   await userEvent.paste(text);
 }
 
-jest.setTimeout(20_000);
-
 describe('Editing the details of an event type', () => {
   const server = setupServer();
   registerMswTestHooks(server);
