@@ -1,8 +1,6 @@
 import {
   coreServices,
   createBackendModule,
-  readSchedulerServiceTaskScheduleDefinitionFromConfig,
-  RootConfigService,
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
@@ -11,7 +9,10 @@ import {
   EVENT_SCHEMAS_TOPIC,
   isEventTypeChangedPayload,
 } from '@internal/plugin-event-schemas-common';
-import { HttpEventTypeReader } from '@internal/plugin-event-schemas-node';
+import {
+  HttpEventTypeReader,
+  readSyncSchedule,
+} from '@internal/plugin-event-schemas-node';
 import { DeliveredDatasetEntityProvider } from './DeliveredDatasetEntityProvider';
 import { HttpDeliveredRootReader } from './HttpDeliveredRootReader';
 
@@ -29,22 +30,6 @@ const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
   initialDelay: { seconds: 15 },
   scope: 'global',
 };
-
-function readSchedule(
-  config: RootConfigService,
-): SchedulerServiceTaskScheduleDefinition {
-  if (!config.has(SCHEDULE_CONFIG_KEY)) {
-    return DEFAULT_SCHEDULE;
-  }
-  const configured = readSchedulerServiceTaskScheduleDefinitionFromConfig(
-    config.getConfig(SCHEDULE_CONFIG_KEY),
-  );
-  return {
-    ...configured,
-    initialDelay: configured.initialDelay ?? DEFAULT_SCHEDULE.initialDelay,
-    scope: configured.scope ?? DEFAULT_SCHEDULE.scope,
-  };
-}
 
 /**
  * Catalog module that gives every event type of the schema registry a
@@ -84,7 +69,10 @@ export const catalogModuleDeliveredDatasets = createBackendModule({
           appBaseUrl: config.getString('app.baseUrl'),
           logger,
           scheduler,
-          schedule: readSchedule(config),
+          schedule: readSyncSchedule(config, {
+            key: SCHEDULE_CONFIG_KEY,
+            defaults: DEFAULT_SCHEDULE,
+          }),
         });
         catalog.addEntityProvider(provider);
 
