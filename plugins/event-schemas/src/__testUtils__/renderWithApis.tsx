@@ -1,3 +1,4 @@
+import { HttpResponse } from 'msw';
 import { convertLegacyRouteRef } from '@backstage/core-compat-api';
 import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
@@ -66,5 +67,13 @@ export function renderWithApis(
       mountPath: options.mountPath,
       initialRouteEntries: options.initialRouteEntries,
     },
+  );
+}
+
+/** A backend's error answer, as Backstage's error handler writes it. */
+export function backendError(status: number, name: string, message: string) {
+  return HttpResponse.json(
+    { error: { name, message }, response: { statusCode: status } },
+    { status },
   );
 }

@@ -16,6 +16,7 @@ import {
   playbackPartitions,
   playbackStarted,
   renderWithApis,
+  backendError,
 } from '../../__testUtils__';
 import { EventTypeDelivery } from './EventTypeDelivery';
 import { formatDay, formatLocalHour } from './hours';
@@ -30,11 +31,7 @@ const HOUR_MS = 3_600_000;
 const MINUTE_MS = 60_000;
 const name = playbackStarted.name;
 
-const failure = (status: number, errorName: string, message: string) =>
-  HttpResponse.json(
-    { error: { name: errorName, message }, response: { statusCode: status } },
-    { status },
-  );
+const failure = backendError;
 
 // Queries by text and label, not by role, where the heatmap is on screen:
 // role queries check every element's accessibility, which takes seconds over

@@ -8,6 +8,7 @@ import {
   pipelineUrl,
   playbackStarted,
   renderWithApis,
+  backendError,
 } from '../../__testUtils__';
 import { FailedEvents } from './FailedEvents';
 import { formatPayload } from './FailedEventPayload';
@@ -169,13 +170,7 @@ describe('FailedEvents', () => {
       http.get(`${pipelineUrl}/failed-events`, ({ request }) => {
         calls += 1;
         if (calls === 1 || calls === 3) {
-          return HttpResponse.json(
-            {
-              error: { name: 'Error', message: 'Store unavailable' },
-              response: { statusCode: 500 },
-            },
-            { status: 500 },
-          );
+          return backendError(500, 'Error', 'Store unavailable');
         }
         return HttpResponse.json(
           new URL(request.url).searchParams.get('cursor')

@@ -13,6 +13,7 @@ import {
   playbackVersions,
   registryUrl,
   renderWithApis,
+  backendError,
 } from '../../__testUtils__';
 import { EventTypeOverview } from './EventTypeOverview';
 
@@ -153,13 +154,7 @@ describe('EventTypeOverview', () => {
       http.get(versionsUrl, () => {
         calls++;
         return calls === 1
-          ? HttpResponse.json(
-              {
-                error: { name: 'Error', message: 'database is down' },
-                response: { statusCode: 500 },
-              },
-              { status: 500 },
-            )
+          ? backendError(500, 'Error', 'database is down')
           : HttpResponse.json({ items: playbackVersions });
       }),
     );

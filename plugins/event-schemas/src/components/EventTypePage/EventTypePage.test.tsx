@@ -9,6 +9,7 @@ import {
   playbackVersions,
   registryUrl,
   renderWithApis,
+  backendError,
 } from '../../__testUtils__';
 import { EventTypePage } from './EventTypePage';
 
@@ -77,15 +78,10 @@ describe('EventTypePage', () => {
   it('says so when there is no such type, with a way back', async () => {
     server.use(
       http.get(`${registryUrl}/event-types/com.example.gone`, () =>
-        HttpResponse.json(
-          {
-            error: {
-              name: 'NotFoundError',
-              message: "No event type named 'com.example.gone'",
-            },
-            response: { statusCode: 404 },
-          },
-          { status: 404 },
+        backendError(
+          404,
+          'NotFoundError',
+          "No event type named 'com.example.gone'",
         ),
       ),
     );
@@ -105,15 +101,10 @@ describe('EventTypePage', () => {
       http.get(typeUrl, () => {
         calls += 1;
         return calls === 1
-          ? HttpResponse.json(
-              {
-                error: {
-                  name: 'ServiceUnavailableError',
-                  message: 'The registry database is unreachable',
-                },
-                response: { statusCode: 503 },
-              },
-              { status: 503 },
+          ? backendError(
+              503,
+              'ServiceUnavailableError',
+              'The registry database is unreachable',
             )
           : HttpResponse.json(playbackStarted);
       }),

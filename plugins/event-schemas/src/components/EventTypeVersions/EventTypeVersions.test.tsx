@@ -11,6 +11,7 @@ import {
   playbackVersions,
   registryUrl,
   renderWithApis,
+  backendError,
 } from '../../__testUtils__';
 import { EventTypeVersions } from './EventTypeVersions';
 
@@ -304,13 +305,7 @@ describe('EventTypeVersions', () => {
       http.get(versionsUrl, () => {
         calls++;
         return calls === 1
-          ? HttpResponse.json(
-              {
-                error: { name: 'Error', message: 'database is down' },
-                response: { statusCode: 500 },
-              },
-              { status: 500 },
-            )
+          ? backendError(500, 'Error', 'database is down')
           : HttpResponse.json({ items: playbackVersions });
       }),
     );

@@ -13,6 +13,7 @@ import {
   playbackStarted,
   registryUrl,
   renderWithApis,
+  backendError,
 } from '../../__testUtils__';
 import { EventTypesPage } from './EventTypesPage';
 
@@ -68,13 +69,7 @@ function healthNow(): EventTypeHealth[] {
 }
 
 const failure = (message: string) =>
-  HttpResponse.json(
-    {
-      error: { name: 'ServiceUnavailableError', message },
-      response: { statusCode: 503 },
-    },
-    { status: 503 },
-  );
+  backendError(503, 'ServiceUnavailableError', message);
 
 // Queries by text, not by role: computing roles over a whole table is
 // slow enough to time tests out.

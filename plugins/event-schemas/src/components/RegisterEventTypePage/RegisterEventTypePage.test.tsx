@@ -10,6 +10,7 @@ import {
   playbackStarted,
   registryUrl,
   renderWithApis,
+  backendError,
 } from '../../__testUtils__';
 import { RegisterEventTypePage } from './RegisterEventTypePage';
 
@@ -86,11 +87,7 @@ function useRegistry(
 }
 
 function registryError(status: number, name: string, message: string) {
-  return () =>
-    HttpResponse.json(
-      { error: { name, message }, response: { statusCode: status } },
-      { status },
-    );
+  return () => backendError(status, name, message);
 }
 
 /** Replaces the editor's text the way a user pasting a schema would. */

@@ -10,6 +10,7 @@ import {
   playbackHealth,
   playbackStarted,
   renderWithApis,
+  backendError,
 } from '../../__testUtils__';
 import { DatasetEntityCard } from './DatasetEntityCard';
 import { playbackDatasetEntity } from './testEntities';
@@ -139,13 +140,7 @@ describe('DatasetEntityCard', () => {
       http.get(healthUrl, () =>
         pipelineUp
           ? HttpResponse.json(playbackHealth(now))
-          : HttpResponse.json(
-              {
-                error: { name: 'Error', message: 'pipeline is restarting' },
-                response: { statusCode: 503 },
-              },
-              { status: 503 },
-            ),
+          : backendError(503, 'Error', 'pipeline is restarting'),
       ),
     );
     await render();

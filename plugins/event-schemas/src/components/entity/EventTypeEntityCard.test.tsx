@@ -24,6 +24,7 @@ import {
   playbackStarted,
   registryUrl,
   renderWithApis,
+  backendError,
 } from '../../__testUtils__';
 import { EventTypeEntityCard } from './EventTypeEntityCard';
 import { playbackApiEntity, unrelatedEntity } from './testEntities';
@@ -33,18 +34,8 @@ const typeUrl = `${registryUrl}/event-types/${playbackStarted.name}`;
 const healthUrl = `${pipelineUrl}/event-types/${playbackStarted.name}/health`;
 
 const notFound = (message: string) =>
-  HttpResponse.json(
-    {
-      error: { name: 'NotFoundError', message },
-      response: { statusCode: 404 },
-    },
-    { status: 404 },
-  );
-const serverError = (message: string) =>
-  HttpResponse.json(
-    { error: { name: 'Error', message }, response: { statusCode: 500 } },
-    { status: 500 },
-  );
+  backendError(404, 'NotFoundError', message);
+const serverError = (message: string) => backendError(500, 'Error', message);
 
 describe('EventTypeEntityCard', () => {
   const server = setupServer();

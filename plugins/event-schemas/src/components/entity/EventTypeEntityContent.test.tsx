@@ -10,6 +10,7 @@ import {
   playbackStarted,
   registryUrl,
   renderWithApis,
+  backendError,
 } from '../../__testUtils__';
 import { EventTypeEntityContent } from './EventTypeEntityContent';
 import { playbackApiEntity } from './testEntities';
@@ -104,13 +105,7 @@ describe('EventTypeEntityContent', () => {
   it('says so when the registry no longer has the type', async () => {
     server.use(
       http.get(typeUrl, () =>
-        HttpResponse.json(
-          {
-            error: { name: 'NotFoundError', message: 'No such event type' },
-            response: { statusCode: 404 },
-          },
-          { status: 404 },
-        ),
+        backendError(404, 'NotFoundError', 'No such event type'),
       ),
     );
     await render();
@@ -128,13 +123,7 @@ describe('EventTypeEntityContent', () => {
       http.get(typeUrl, () =>
         registryUp
           ? HttpResponse.json(playbackStarted)
-          : HttpResponse.json(
-              {
-                error: { name: 'Error', message: 'registry is restarting' },
-                response: { statusCode: 500 },
-              },
-              { status: 500 },
-            ),
+          : backendError(500, 'Error', 'registry is restarting'),
       ),
     );
     await render();

@@ -7,6 +7,7 @@ import {
   pipelineUrl,
   playbackStarted,
   renderWithApis,
+  backendError,
 } from '../../__testUtils__';
 import { RetentionDeletions } from './RetentionDeletions';
 import { retentionDeletion as deletion } from './testEntities';
@@ -98,13 +99,7 @@ describe('RetentionDeletions', () => {
     answer(() =>
       up
         ? HttpResponse.json({ items: [deletion(1)] })
-        : HttpResponse.json(
-            {
-              error: { name: 'Error', message: 'database is locked' },
-              response: { statusCode: 500 },
-            },
-            { status: 500 },
-          ),
+        : backendError(500, 'Error', 'database is locked'),
     );
     await render();
 

@@ -10,6 +10,7 @@ import {
   playbackVersions,
   registryUrl,
   renderWithApis,
+  backendError,
 } from '../../../__testUtils__';
 import { EventTypeOverview } from '../EventTypeOverview';
 
@@ -105,16 +106,10 @@ describe('Editing the details of an event type', () => {
     server.use(
       answerVersions(),
       http.patch(typeUrl, () =>
-        HttpResponse.json(
-          {
-            error: {
-              name: 'InputError',
-              message:
-                'Invalid change: sla.maxLateness: must be an ISO 8601 duration such as P30D or PT4H; tags.1: must be lowercase letters, digits, +, #, : separated by single dashes; owner: unknown',
-            },
-            response: { statusCode: 400 },
-          },
-          { status: 400 },
+        backendError(
+          400,
+          'InputError',
+          'Invalid change: sla.maxLateness: must be an ISO 8601 duration such as P30D or PT4H; tags.1: must be lowercase letters, digits, +, #, : separated by single dashes; owner: unknown',
         ),
       ),
     );
