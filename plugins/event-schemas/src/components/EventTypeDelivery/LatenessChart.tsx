@@ -14,8 +14,7 @@ import {
   durationTicks,
   latenessSeries,
   latenessSummary,
-  tickLabel,
-  timeTicks,
+  timeAxis,
 } from './chartData';
 import { formatHourRange, HourCell } from './hours';
 import { DeliveryWindow, HOUR_MS } from './range';
@@ -70,15 +69,7 @@ export const LatenessChart = memo(
           margin={{ top: 8, right: 8, left: 8, bottom: 0 }}
         >
           <CartesianGrid {...style.grid} vertical={false} />
-          <XAxis
-            dataKey="time"
-            type="number"
-            scale="time"
-            domain={[props.window.from.getTime(), props.window.to.getTime()]}
-            ticks={timeTicks(props.window)}
-            tickFormatter={tickLabel(props.window)}
-            {...style.axis}
-          />
+          <XAxis {...timeAxis(props.window)} {...style.axis} />
           <YAxis
             domain={[0, yTicks[yTicks.length - 1]]}
             ticks={yTicks}

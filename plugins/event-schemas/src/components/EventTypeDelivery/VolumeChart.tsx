@@ -11,7 +11,7 @@ import {
 } from 'recharts';
 import { formatCount } from '../shared';
 import { ChartFrame, useChartStyle } from './ChartFrame';
-import { tickLabel, timeTicks, volumeSeries, volumeSummary } from './chartData';
+import { timeAxis, volumeSeries, volumeSummary } from './chartData';
 import { formatHourRange, HourCell } from './hours';
 import { DeliveryWindow, HOUR_MS } from './range';
 
@@ -53,15 +53,7 @@ export const VolumeChart = memo(
           margin={{ top: 8, right: 8, left: 8, bottom: 0 }}
         >
           <CartesianGrid {...style.grid} vertical={false} />
-          <XAxis
-            dataKey="time"
-            type="number"
-            scale="time"
-            domain={[props.window.from.getTime(), props.window.to.getTime()]}
-            ticks={timeTicks(props.window)}
-            tickFormatter={tickLabel(props.window)}
-            {...style.axis}
-          />
+          <XAxis {...timeAxis(props.window)} {...style.axis} />
           <YAxis
             tickFormatter={value => formatCount(Number(value))}
             allowDecimals={false}

@@ -132,3 +132,18 @@ export function durationTicks(max: number, count = 4): number[] {
   for (let t = 0; t <= top; t += step) ticks.push(t);
   return ticks;
 }
+
+/**
+ * The props of both charts' time axis (recharts' `XAxis`): the window in
+ * local time, with ticks at whole hours or days.
+ */
+export function timeAxis(window: DeliveryWindow) {
+  return {
+    dataKey: 'time',
+    type: 'number' as const,
+    scale: 'time' as const,
+    domain: [window.from.getTime(), window.to.getTime()],
+    ticks: timeTicks(window),
+    tickFormatter: tickLabel(window),
+  };
+}
