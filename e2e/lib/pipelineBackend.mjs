@@ -22,7 +22,8 @@ import { gunzip as gunzipCallback } from 'node:zlib';
 const gunzip = promisify(gunzipCallback);
 
 export const repoRoot = new URL('../..', import.meta.url).pathname;
-const entryPoint = 'plugins/delivery-pipeline-backend/dev/pipelineBackend.ts';
+const defaultEntryPoint =
+  'plugins/delivery-pipeline-backend/dev/pipelineBackend.ts';
 const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
 
 /** A TCP port nobody listens on right now. */
@@ -98,7 +99,10 @@ export class PipelineBackend {
   /** Static external-access token accepted by the backend. */
   token;
   dataDir;
-  /** `deliveryPipeline.storage.directory`, where raw partitions are written. */
+  /**
+   * Where the test reads partitions: `deliveryPipeline.storage.directory`,
+   * or the folder a fake bucket mirrors its objects to.
+   */
   storageDirectory;
   configFile;
   /** The config it runs with (written on the first start). */
@@ -112,6 +116,8 @@ export class PipelineBackend {
   ready = false;
 
   #config;
+  #entryPoint;
+  #storageDirectoryOverride;
   #startTimeoutMs;
   #env;
   #child;
@@ -126,12 +132,18 @@ export class PipelineBackend {
     token = `pipeline-test-${randomBytes(12).toString('hex')}`,
     startTimeoutMs = 120_000,
     env = {},
+    // Another backend, e.g. one with a storage module (then pass the folder
+    // its objects can be read from as storageDirectory).
+    entryPoint = defaultEntryPoint,
+    storageDirectory,
   }) {
     if (!dataDir) throw new Error('startPipelineBackend needs a dataDir');
     this.dataDir = dataDir;
     this.token = token;
     this.#startTimeoutMs = startTimeoutMs;
     this.#env = env;
+    this.#entryPoint = entryPoint;
+    this.#storageDirectoryOverride = storageDirectory;
     this.port = port;
     this.storageDirectory = join(dataDir, 'storage');
     this.configFile = join(dataDir, 'app-config.yaml');
@@ -171,10 +183,9 @@ export class PipelineBackend {
     const config = merge(generated, this.#config);
     this.config = config;
     // The backend runs in the repo root: relative paths are resolved there.
-    this.storageDirectory = resolvePath(
-      repoRoot,
-      config.deliveryPipeline.storage.directory,
-    );
+    this.storageDirectory =
+      this.#storageDirectoryOverride ??
+      resolvePath(repoRoot, config.deliveryPipeline.storage.directory);
     mkdirSync(this.dataDir, { recursive: true });
     // JSON is YAML: no YAML library needed.
     writeFileSync(this.configFile, `${JSON.stringify(config, null, 2)}\n`);
@@ -213,7 +224,7 @@ export class PipelineBackend {
       [
         '--require',
         '@backstage/cli/config/nodeTransform.cjs',
-        entryPoint,
+        this.#entryPoint,
         '--config',
         this.configFile,
       ],

@@ -45,6 +45,9 @@ backend.add(import('@internal/plugin-event-schemas-backend'));
 // Every event type becomes an API entity in the catalog.
 backend.add(catalogModuleEventTypes);
 backend.add(import('@internal/plugin-delivery-pipeline-backend'));
+// Google Cloud: Pub/Sub, Cloud Storage and BigQuery where
+// deliveryPipeline.gcp configures them (app-config.gcp.yaml); inert without.
+backend.add(import('@internal/plugin-delivery-pipeline-backend-module-gcp'));
 // Every event type's delivered data becomes a dataset Resource entity.
 backend.add(catalogModuleDeliveredDatasets);
 

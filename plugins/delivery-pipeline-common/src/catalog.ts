@@ -1,3 +1,9 @@
+import {
+  DEFAULT_NAMESPACE,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { eventTypeEntityName } from '@internal/plugin-event-schemas-common';
+
 /**
  * Annotation holding the name of the event type whose delivered events the
  * dataset holds; the way back from the entity to the registry and pipeline.
@@ -47,3 +53,38 @@ export const ANNOTATION_DATASET_SLA_MAX_LATENESS =
  */
 export const ANNOTATION_DATASET_DELIVERY_PAGE =
   'delivery-pipeline/delivery-page';
+
+const DATASET_SUFFIX = '-dataset';
+
+/**
+ * The `metadata.name` of the catalog `Resource` entity of an event type's
+ * delivered dataset: the name of its `API` entity (see
+ * `eventTypeEntityName`) with a `-dataset` suffix.
+ *
+ * @remarks
+ *
+ * Where that would exceed 63 characters, the name is shortened the way
+ * `eventTypeEntityName` shortens: its first characters, a `-`, the 64-bit
+ * hash of the whole event type name (the same hash a shortened `API` entity
+ * name ends with), then the suffix.
+ *
+ * @public
+ */
+export function datasetEntityName(eventTypeName: string): string {
+  return eventTypeEntityName(eventTypeName, DATASET_SUFFIX);
+}
+
+/**
+ * The entity ref of an event type's delivered dataset, e.g.
+ * `resource:default/com.example.playback.started-dataset`; what consumers
+ * put in their `spec.dependsOn`.
+ *
+ * @public
+ */
+export function datasetEntityRef(eventTypeName: string): string {
+  return stringifyEntityRef({
+    kind: 'Resource',
+    namespace: DEFAULT_NAMESPACE,
+    name: datasetEntityName(eventTypeName),
+  });
+}

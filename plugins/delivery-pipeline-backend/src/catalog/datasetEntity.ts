@@ -17,9 +17,12 @@ import {
   ANNOTATION_DATASET_LOCATION,
   ANNOTATION_DATASET_RAW_RETENTION,
   ANNOTATION_DATASET_SLA_MAX_LATENESS,
+  datasetEntityName,
+  datasetEntityRef,
 } from '@internal/plugin-delivery-pipeline-common';
 
-// Moved to the common package, for the frontend; exported here as before.
+// Moved to the common package, for the frontend and the backend modules;
+// exported here as before.
 export {
   ANNOTATION_DATASET_DELIVERED_RETENTION,
   ANNOTATION_DATASET_DELIVERY_PAGE,
@@ -27,42 +30,9 @@ export {
   ANNOTATION_DATASET_LOCATION,
   ANNOTATION_DATASET_RAW_RETENTION,
   ANNOTATION_DATASET_SLA_MAX_LATENESS,
+  datasetEntityName,
+  datasetEntityRef,
 };
-
-const DATASET_SUFFIX = '-dataset';
-
-/**
- * The `metadata.name` of the catalog `Resource` entity of an event type's
- * delivered dataset: the name of its `API` entity (see
- * `eventTypeEntityName`) with a `-dataset` suffix.
- *
- * @remarks
- *
- * Where that would exceed 63 characters, the name is shortened the way
- * `eventTypeEntityName` shortens: its first characters, a `-`, the 64-bit
- * hash of the whole event type name (the same hash a shortened `API` entity
- * name ends with), then the suffix.
- *
- * @public
- */
-export function datasetEntityName(eventTypeName: string): string {
-  return eventTypeEntityName(eventTypeName, DATASET_SUFFIX);
-}
-
-/**
- * The entity ref of an event type's delivered dataset, e.g.
- * `resource:default/com.example.playback.started-dataset`; what consumers
- * put in their `spec.dependsOn`.
- *
- * @public
- */
-export function datasetEntityRef(eventTypeName: string): string {
-  return stringifyEntityRef({
-    kind: 'Resource',
-    namespace: DEFAULT_NAMESPACE,
-    name: datasetEntityName(eventTypeName),
-  });
-}
 
 /** `<root>/<event type>`: where the pipeline writes a type's partitions. */
 export function deliveredFolder(options: {

@@ -1,0 +1,17 @@
+// The delivery pipeline's dev backend (registry, pipeline, permissions,
+// events) with this module added: what the reliability test starts, with
+// `deliveryPipeline.gcp` pointing at the fakes of dev/fakeGcp.ts.
+//
+//   node --require @backstage/cli/config/nodeTransform.cjs \
+//     plugins/delivery-pipeline-backend-module-gcp/dev/pipelineBackend.ts --config my-config.yaml
+import { createBackend } from '@backstage/backend-defaults';
+import { permissionModuleEventSchemasPolicy } from '@internal/plugin-event-schemas-backend';
+
+const backend = createBackend();
+backend.add(import('@backstage/plugin-permission-backend'));
+backend.add(permissionModuleEventSchemasPolicy);
+backend.add(import('@backstage/plugin-events-backend'));
+backend.add(import('@internal/plugin-event-schemas-backend'));
+backend.add(import('@internal/plugin-delivery-pipeline-backend'));
+backend.add(import('../src'));
+backend.start();

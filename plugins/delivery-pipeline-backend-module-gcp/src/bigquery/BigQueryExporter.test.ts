@@ -1,0 +1,432 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { NotFoundError } from '@backstage/errors';
+import {
+  DeliveredPartition,
+  PartitionStorage,
+} from '@internal/plugin-delivery-pipeline-node';
+import {
+  EventType,
+  EventTypeVersion,
+} from '@internal/plugin-event-schemas-common';
+import { setupServer } from 'msw/node';
+import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import {
+  FakeBigQuery,
+  testBigQueryClient,
+} from '../__testUtils__/fakeBigQuery';
+import { BigQueryExporter, slotsOf } from './BigQueryExporter';
+import { BigQueryTables } from './tables';
+
+const PROJECT = 'test-project';
+const TYPE = 'com.example.search.performed';
+const TABLE = 'com_example_search_performed';
+const HOUR = Date.parse('2026-11-23T10:00:00Z');
+const HOUR_ID = '2026112310';
+
+class MemoryStorage implements PartitionStorage {
+  readonly objects = new Map<string, Buffer>();
+  async write(path: string, content: Buffer) {
+    this.objects.set(path, content);
+  }
+  async read(path: string) {
+    const content = this.objects.get(path);
+    if (!content) throw new NotFoundError(path);
+    return content;
+  }
+  async list(prefix: string) {
+    return [...this.objects.keys()].filter(k => k.startsWith(prefix)).sort();
+  }
+  async delete(path: string) {
+    this.objects.delete(path);
+  }
+  url(path: string) {
+    return `memory:///${path}`;
+  }
+}
+
+const registry = {
+  async getEventType(name: string): Promise<EventType | undefined> {
+    return {
+      name,
+      owner: 'group:default/search',
+      lifecycle: 'production',
+      tags: [],
+      format: 'avro',
+      compatibility: 'FULL',
+      retention: { raw: 'P7D', delivered: 'P30D' },
+      sla: { maxLateness: 'PT2H' },
+      personalDataFields: ['user_id', 'query'],
+      latestVersion: 1,
+      createdBy: 'user:default/me',
+      createdAt: '2026-01-01T00:00:00Z',
+      updatedAt: '2026-01-01T00:00:00Z',
+    };
+  },
+  async getLatestVersion(name: string): Promise<EventTypeVersion | undefined> {
+    return {
+      eventType: name,
+      version: 1,
+      schema: JSON.stringify({
+        type: 'record',
+        name: 'SearchPerformed',
+        namespace: 'com.example.search',
+        fields: [
+          { name: 'user_id', type: 'string' },
+          { name: 'query', type: 'string' },
+          { name: 'results', type: 'int', default: 0 },
+          {
+            name: 'at',
+            type: { type: 'long', logicalType: 'timestamp-millis' },
+          },
+        ],
+      }),
+      fingerprint: 'sha256:x',
+      createdBy: 'user:default/me',
+      createdAt: '2026-01-01T00:00:00Z',
+    };
+  },
+};
+
+/** Writes a delivered partition the way the deduper does: gzip NDJSON files. */
+async function deliver(
+  storage: PartitionStorage,
+  options: {
+    start?: number;
+    widthMs?: number;
+    events: number;
+    perFile?: number;
+    tag?: string;
+    /** The events' `time`, as the producer wrote it. */
+    time?: string;
+  },
+): Promise<DeliveredPartition> {
+  const start = options.start ?? HOUR;
+  const widthMs = options.widthMs ?? 3_600_000;
+  const folder = `delivered/${TYPE}/${new Date(start).toISOString()}`;
+  const perFile = options.perFile ?? options.events;
+  const files: DeliveredPartition['files'] = [];
+  for (let first = 0; first < options.events; first += perFile) {
+    const lines: string[] = [];
+    for (let i = first; i < Math.min(options.events, first + perFile); i++) {
+      const receivedAt = start + Math.floor((i * widthMs) / options.events);
+      lines.push(
+        JSON.stringify({
+          specversion: '1.0',
+          id: `${options.tag ?? 'e'}-${i}`,
+          source: '/search',
+          type: TYPE,
+          time: options.time ?? new Date(receivedAt - 5).toISOString(),
+          datacontenttype: 'application/json',
+          data: {
+            user_id: `u${i}`,
+            query: 'jazz',
+            results: i,
+            at: receivedAt - 5,
+          },
+          receivedAt: new Date(receivedAt).toISOString(),
+        }),
+      );
+    }
+    const content = gzipSync(`${lines.join('\n')}\n`);
+    const path = `${folder}/part-${String(files.length).padStart(
+      5,
+      '0',
+    )}.ndjson.gz`;
+    await storage.write(path, content);
+    files.push({
+      path,
+      events: lines.length,
+      bytes: content.length,
+      sha256: `sha256:${createHash('sha256').update(content).digest('hex')}`,
+    });
+  }
+  const checksum = `sha256:${createHash('sha256')
+    .update(files.map(f => f.sha256).join(''))
+    .digest('hex')}`;
+  return {
+    eventType: TYPE,
+    start,
+    end: start + widthMs,
+    folder,
+    files,
+    manifestPath: `${folder}/_manifest.json`,
+    events: options.events,
+    checksum,
+  };
+}
+
+describe('BigQueryExporter', () => {
+  const fake = new FakeBigQuery();
+  const server = setupServer(...fake.handlers());
+  beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+  afterEach(() => fake.clearFaults());
+  afterAll(() => server.close());
+
+  let datasets = 0;
+  function setup() {
+    datasets += 1;
+    const datasetId = `warehouse_${datasets}`;
+    const logger = mockServices.logger.mock();
+    const bigquery = testBigQueryClient({ projectId: PROJECT });
+    const storage = new MemoryStorage();
+    const tables = new BigQueryTables({
+      bigquery,
+      datasetId,
+      location: 'US',
+      eventTypes: registry,
+      logger,
+    });
+    const exporter = new BigQueryExporter({
+      bigquery,
+      tables,
+      storage,
+      logger,
+      pollIntervalMs: 1,
+    });
+    const rows = (partition?: string) =>
+      fake.rows(PROJECT, datasetId, TABLE, partition);
+    const uploads = () =>
+      fake.requests.filter(r => r.startsWith('POST /upload/')).length;
+    const jobsOf = () =>
+      fake
+        .jobs()
+        .filter(
+          (job: any) =>
+            job.configuration.load.destinationTable.datasetId === datasetId,
+        );
+    return { datasetId, logger, storage, exporter, rows, uploads, jobsOf };
+  }
+
+  it('loads a partition into its hour with a job named after it', async () => {
+    const { storage, exporter, rows, jobsOf, datasetId } = setup();
+    const partition = await deliver(storage, { events: 5, perFile: 2 });
+
+    await exporter.export(partition);
+
+    expect(rows(HOUR_ID)).toHaveLength(5);
+    expect(rows(HOUR_ID)[0]).toEqual({
+      specversion: '1.0',
+      id: 'e-0',
+      source: '/search',
+      type: TYPE,
+      time: '2026-11-23T09:59:59.995Z',
+      datacontenttype: 'application/json',
+      received_at: '2026-11-23T10:00:00.000Z',
+      data: {
+        user_id: 'u0',
+        query: 'jazz',
+        results: 0,
+        at: '2026-11-23T09:59:59.995000Z',
+      },
+    });
+    const [job] = jobsOf() as any[];
+    expect(job.jobReference.jobId).toBe(
+      `delivery_${datasetId}_${TABLE}_20261123T100000Z_${partition.checksum.slice(
+        7,
+        23,
+      )}`,
+    );
+    expect(job.configuration.load).toMatchObject({
+      destinationTable: { tableId: `${TABLE}$${HOUR_ID}` },
+      writeDisposition: 'WRITE_TRUNCATE',
+      sourceFormat: 'NEWLINE_DELIMITED_JSON',
+    });
+  });
+
+  it('loads times BigQuery would refuse as written (nanoseconds, leap second)', async () => {
+    const { storage, exporter, rows } = setup();
+    await exporter.export(
+      await deliver(storage, {
+        events: 1,
+        time: '2016-12-31T23:59:60.123456789Z',
+      }),
+    );
+    await exporter.export(
+      await deliver(storage, {
+        events: 1,
+        start: HOUR + 3_600_000,
+        time: '2026-11-23T11:00:00.123456789+01:00',
+      }),
+    );
+    expect(rows(HOUR_ID)[0].time).toBe('2016-12-31T23:59:59.999999Z');
+    expect(rows('2026112311')[0].time).toBe('2026-11-23T11:00:00.123456+01:00');
+  });
+
+  it('does not load a partition again when exported twice', async () => {
+    const { storage, exporter, rows, uploads, jobsOf } = setup();
+    const partition = await deliver(storage, { events: 3 });
+    await exporter.export(partition);
+    const uploaded = uploads();
+
+    await exporter.export(partition);
+
+    expect(uploads()).toBe(uploaded);
+    expect(jobsOf()).toHaveLength(1);
+    expect(rows(HOUR_ID)).toHaveLength(3);
+  });
+
+  it('waits for the job of an attempt whose answer was lost (409) instead of loading twice', async () => {
+    const { storage, exporter, rows, jobsOf } = setup();
+    const partition = await deliver(storage, { events: 3 });
+    await exporter.export(partition);
+    // The retry does not see the job at first (as if the first attempt
+    // crashed before BigQuery listed it), inserts, and gets 409.
+    fake.failNext(
+      { method: 'GET', path: /\/jobs\/delivery_/ },
+      { status: 404, reason: 'notFound' },
+    );
+    const before = fake.requests.length;
+
+    await exporter.export(partition);
+
+    expect(fake.requests.slice(before)).toEqual([
+      expect.stringMatching(/^GET .*\/jobs\/delivery_/),
+      expect.stringMatching(
+        /^POST \/upload\/bigquery\/v2\/projects\/test-project\/jobs$/,
+      ),
+      expect.stringMatching(/^GET .*\/jobs\/delivery_/),
+    ]);
+    expect(jobsOf()).toHaveLength(1);
+    expect(rows(HOUR_ID)).toHaveLength(3);
+  });
+
+  it('replaces the hour when the partition is delivered again with other content', async () => {
+    const { storage, exporter, rows, jobsOf } = setup();
+    await exporter.export(await deliver(storage, { events: 4, tag: 'first' }));
+    const redelivered = await deliver(storage, { events: 2, tag: 'second' });
+
+    await exporter.export(redelivered);
+
+    expect(jobsOf()).toHaveLength(2);
+    expect(rows(HOUR_ID).map(r => r.id)).toEqual(['second-0', 'second-1']);
+  });
+
+  it('rejects on a quota error, to be retried later, and loads on the retry', async () => {
+    const { storage, exporter, rows } = setup();
+    const partition = await deliver(storage, { events: 3 });
+    await exporter.export(
+      await deliver(storage, { events: 1, start: HOUR - 3_600_000 }),
+    );
+    fake.failNext(
+      { method: 'POST', path: /^\/upload\// },
+      { status: 403, reason: 'quotaExceeded' },
+    );
+
+    await expect(exporter.export(partition)).rejects.toThrow(
+      /Quota exceeded.*\(a BigQuery quota or rate limit; retried later\)/,
+    );
+    expect(rows(HOUR_ID)).toHaveLength(0);
+
+    await exporter.export(partition);
+    expect(rows(HOUR_ID)).toHaveLength(3);
+  });
+
+  it('rides out rate limits and server errors on the client’s own retries', async () => {
+    const { storage, exporter, rows } = setup();
+    const partition = await deliver(storage, { events: 2 });
+    await exporter.export(
+      await deliver(storage, { events: 1, start: HOUR - 3_600_000 }),
+    );
+    fake.failNext(
+      { method: 'GET', path: /\/jobs\/delivery_/ },
+      { status: 503, times: 1 },
+    );
+    fake.failNext(
+      { method: 'GET', path: /\/tables\// },
+      { status: 403, reason: 'rateLimitExceeded' },
+    );
+
+    await exporter.export(partition);
+    expect(rows(HOUR_ID)).toHaveLength(2);
+  });
+
+  it('rejects with the job’s errors, and loads with a new job on the retry', async () => {
+    const { storage, exporter, rows, jobsOf } = setup();
+    const partition = await deliver(storage, { events: 3 });
+    fake.failNextJob({
+      reason: 'invalid',
+      location: 'part-00000.ndjson.gz',
+      message: 'Error while reading data: Invalid timestamp',
+    });
+
+    await expect(exporter.export(partition)).rejects.toThrow(
+      /^BigQuery load job delivery_warehouse_\d+_com_example_search_performed_20261123T100000Z_[0-9a-f]{16} into com_example_search_performed failed: invalid: Error while reading data: Invalid timestamp \(at part-00000.ndjson.gz\)$/,
+    );
+    expect(rows(HOUR_ID)).toHaveLength(0);
+
+    await exporter.export(partition);
+    expect(rows(HOUR_ID)).toHaveLength(3);
+    expect(jobsOf().map((job: any) => job.jobReference.jobId)).toEqual([
+      expect.stringMatching(/_[0-9a-f]{16}$/),
+      expect.stringMatching(/_[0-9a-f]{16}_r1$/),
+    ]);
+  });
+
+  it('polls a running job until it is done', async () => {
+    const { storage, exporter, rows } = setup();
+    fake.runningPolls = 3;
+    const before = fake.requests.length;
+    try {
+      await exporter.export(await deliver(storage, { events: 2 }));
+    } finally {
+      fake.runningPolls = 0;
+    }
+    expect(rows(HOUR_ID)).toHaveLength(2);
+    const polls = fake.requests
+      .slice(before)
+      .filter(r => /^GET .*\/jobs\/delivery_/.test(r));
+    // One look before the insert, three RUNNING answers, then DONE.
+    expect(polls).toHaveLength(5);
+  });
+
+  it('loads a partition of several hours hour by hour', async () => {
+    const { storage, exporter, rows, jobsOf } = setup();
+    await exporter.export(
+      await deliver(storage, { events: 6, widthMs: 3 * 3_600_000 }),
+    );
+    expect(rows('2026112310')).toHaveLength(2);
+    expect(rows('2026112311')).toHaveLength(2);
+    expect(rows('2026112312')).toHaveLength(2);
+    expect(jobsOf()).toHaveLength(3);
+  });
+
+  it('appends partitions narrower than an hour, which share their hour', async () => {
+    const { storage, exporter, rows, jobsOf } = setup();
+    await exporter.export(
+      await deliver(storage, { events: 2, widthMs: 900_000 }),
+    );
+    await exporter.export(
+      await deliver(storage, {
+        events: 3,
+        widthMs: 900_000,
+        start: HOUR + 900_000,
+        tag: 'q2',
+      }),
+    );
+    expect(rows(HOUR_ID)).toHaveLength(5);
+    expect(
+      (jobsOf() as any[]).map(job => [
+        job.configuration.load.destinationTable.tableId,
+        job.configuration.load.writeDisposition,
+      ]),
+    ).toEqual([
+      [TABLE, 'WRITE_APPEND'],
+      [TABLE, 'WRITE_APPEND'],
+    ]);
+  });
+});
+
+describe('slotsOf', () => {
+  it('splits whole hours and keeps narrower partitions whole', () => {
+    const partition = (start: number, end: number) =>
+      ({ start, end } as DeliveredPartition);
+    expect(slotsOf(partition(HOUR, HOUR + 3_600_000))).toEqual([
+      { start: HOUR, end: HOUR + 3_600_000, replacesHour: true },
+    ]);
+    expect(slotsOf(partition(HOUR, HOUR + 2 * 3_600_000))).toHaveLength(2);
+    expect(slotsOf(partition(HOUR, HOUR + 10_000))).toEqual([
+      { start: HOUR, end: HOUR + 10_000, replacesHour: false },
+    ]);
+  });
+});

@@ -1,0 +1,117 @@
+import {
+  coreServices,
+  createBackendModule,
+  SchedulerServiceTaskScheduleDefinition,
+} from '@backstage/backend-plugin-api';
+import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
+import {
+  EVENT_SCHEMAS_TOPIC,
+  isEventTypeChangedPayload,
+} from '@internal/plugin-event-schemas-common';
+import {
+  HttpEventTypeReader,
+  readSyncSchedule,
+} from '@internal/plugin-event-schemas-node';
+import { createDefaultAuth } from '../auth';
+import {
+  BigQueryTableEntityProvider,
+  ProjectIdSource,
+} from './BigQueryTableEntityProvider';
+import { tableIdFor } from '../bigquery/names';
+
+const GCP_KEY = 'deliveryPipeline.gcp';
+const BIGQUERY_KEY = `${GCP_KEY}.bigquery`;
+const SCHEDULE_CONFIG_KEY = `${BIGQUERY_KEY}.catalog.schedule`;
+
+/**
+ * As the datasets' entities (`deliveryPipeline.catalog.schedule`): changes
+ * arrive as events within seconds, the full sync is the safety net for lost
+ * events and removes what was deleted meanwhile; the initial delay lets the
+ * registry start in the same backend.
+ */
+const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
+  frequency: { minutes: 30 },
+  timeout: { minutes: 10 },
+  initialDelay: { seconds: 15 },
+  scope: 'global',
+};
+
+/**
+ * Catalog module that gives every event type of the schema registry a
+ * `Resource` entity (`spec.type: bigquery-table`) for the BigQuery table
+ * its delivered data is loaded into, which depends on the type's dataset
+ * entity. Does nothing unless `deliveryPipeline.gcp.bigquery` is configured.
+ */
+export const catalogModuleBigQueryTables = createBackendModule({
+  pluginId: 'catalog',
+  moduleId: 'delivery-pipeline-bigquery-tables',
+  register(reg) {
+    reg.registerInit({
+      deps: {
+        catalog: catalogProcessingExtensionPoint,
+        scheduler: coreServices.scheduler,
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        discovery: coreServices.discovery,
+        auth: coreServices.auth,
+        events: eventsServiceRef,
+      },
+      async init({
+        catalog,
+        scheduler,
+        config,
+        logger,
+        discovery,
+        auth,
+        events,
+      }) {
+        const bigquery = config.getOptionalConfig(BIGQUERY_KEY);
+        if (!bigquery) {
+          logger.info(
+            `${BIGQUERY_KEY} is not configured, so there are no BigQuery tables to add to the catalog`,
+          );
+          return;
+        }
+        const configuredProjectId = config.getOptionalString(
+          `${GCP_KEY}.projectId`,
+        );
+        // Asked of the credentials only when the first sync needs it, so
+        // that the backend starts while the metadata server is away.
+        const projectId: ProjectIdSource =
+          configuredProjectId ?? (() => createDefaultAuth().getProjectId());
+
+        const provider = new BigQueryTableEntityProvider({
+          eventTypes: new HttpEventTypeReader({ discovery, auth }),
+          projectId,
+          datasetId: bigquery.getString('datasetId'),
+          tableIdOf: tableIdFor,
+          // Users follow the entities' links, so the externally reachable URL.
+          registryUrl: await discovery.getExternalBaseUrl('event-schemas'),
+          appBaseUrl: config.getString('app.baseUrl'),
+          logger,
+          scheduler,
+          schedule: readSyncSchedule(config, {
+            key: SCHEDULE_CONFIG_KEY,
+            defaults: DEFAULT_SCHEDULE,
+          }),
+        });
+        catalog.addEntityProvider(provider);
+
+        await events.subscribe({
+          id: 'delivery-pipeline-bigquery-tables-entity-provider',
+          topics: [EVENT_SCHEMAS_TOPIC],
+          async onEvent({ eventPayload }) {
+            if (!isEventTypeChangedPayload(eventPayload)) {
+              logger.warn(
+                `Ignored an event on topic ${EVENT_SCHEMAS_TOPIC} without action and event type`,
+              );
+              return;
+            }
+            await provider.applyChange(eventPayload);
+          },
+        });
+      },
+    });
+  },
+});

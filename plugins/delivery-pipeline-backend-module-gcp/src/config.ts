@@ -1,0 +1,99 @@
+import { Config, readDurationFromConfig } from '@backstage/config';
+import { durationToMilliseconds, HumanDuration } from '@backstage/types';
+
+/** `deliveryPipeline.gcp` with its defaults filled in (see config.d.ts). */
+export type GcpConfig = {
+  /** Undefined: the project of the credentials. */
+  projectId?: string;
+  pubsub?: {
+    topicPrefix: string;
+    deadLetterTopic: string;
+    maxDeliveryAttempts: number;
+    messageRetentionMs: number;
+    publishDeadlineMs: number;
+    clockSkewMs: number;
+    maxBacklogEvents: number;
+    maxBacklogBytes: number;
+    apiEndpoint?: string;
+  };
+  storage?: {
+    bucket: string;
+    prefix: string;
+    resumableThresholdBytes: number;
+    apiEndpoint?: string;
+  };
+  bigquery?: {
+    datasetId: string;
+    location: string;
+    personalDataPolicyTag?: string;
+    apiEndpoint?: string;
+  };
+  monitoring: { apiEndpoint?: string; refreshIntervalMs: number };
+};
+
+export const GCP_CONFIG_KEY = 'deliveryPipeline.gcp';
+
+/** Reads `deliveryPipeline.gcp`; undefined when it is absent. */
+export function readGcpConfig(root: Config): GcpConfig | undefined {
+  const gcp = root.getOptionalConfig(GCP_CONFIG_KEY);
+  if (!gcp) {
+    return undefined;
+  }
+  const duration = (config: Config, key: string, fallback: HumanDuration) =>
+    durationToMilliseconds(
+      config.has(key) ? readDurationFromConfig(config, { key }) : fallback,
+    );
+
+  const pubsub = gcp.getOptionalConfig('pubsub');
+  const storage = gcp.getOptionalConfig('storage');
+  const bigquery = gcp.getOptionalConfig('bigquery');
+  const topicPrefix = pubsub?.getOptionalString('topicPrefix') ?? 'events.';
+  const maxDeliveryAttempts =
+    pubsub?.getOptionalNumber('maxDeliveryAttempts') ?? 5;
+  if (maxDeliveryAttempts < 5 || maxDeliveryAttempts > 100) {
+    // Pub/Sub's own bounds; it would refuse the subscription otherwise.
+    throw new Error(
+      `${GCP_CONFIG_KEY}.pubsub.maxDeliveryAttempts must be between 5 and 100; got ${maxDeliveryAttempts}`,
+    );
+  }
+
+  return {
+    projectId: gcp.getOptionalString('projectId'),
+    pubsub: pubsub && {
+      topicPrefix,
+      deadLetterTopic:
+        pubsub.getOptionalString('deadLetterTopic') ??
+        `${topicPrefix}dead-letter`,
+      maxDeliveryAttempts,
+      messageRetentionMs: duration(pubsub, 'messageRetention', { days: 7 }),
+      publishDeadlineMs: duration(pubsub, 'publishDeadline', { seconds: 30 }),
+      clockSkewMs: duration(pubsub, 'clockSkew', { seconds: 5 }),
+      maxBacklogEvents:
+        pubsub.getOptionalNumber('maxBacklogEvents') ?? 100_000_000,
+      maxBacklogBytes:
+        pubsub.getOptionalNumber('maxBacklogBytes') ?? 100 * 1024 ** 3,
+      apiEndpoint: pubsub.getOptionalString('apiEndpoint'),
+    },
+    storage: storage && {
+      bucket: storage.getString('bucket'),
+      prefix: storage.getOptionalString('prefix') ?? '',
+      resumableThresholdBytes:
+        storage.getOptionalNumber('resumableThreshold') ?? 8 * 1024 ** 2,
+      apiEndpoint: storage.getOptionalString('apiEndpoint'),
+    },
+    bigquery: bigquery && {
+      datasetId: bigquery.getString('datasetId'),
+      location: bigquery.getOptionalString('location') ?? 'US',
+      personalDataPolicyTag: bigquery.getOptionalString(
+        'personalDataPolicyTag',
+      ),
+      apiEndpoint: bigquery.getOptionalString('apiEndpoint'),
+    },
+    monitoring: {
+      apiEndpoint: gcp.getOptionalString('monitoring.apiEndpoint'),
+      refreshIntervalMs: duration(gcp, 'monitoring.refreshInterval', {
+        seconds: 15,
+      }),
+    },
+  };
+}
