@@ -49,6 +49,12 @@ import {
   waitForDelivered,
   watchPartitions,
 } from './lib/delivery.mjs';
+import {
+  gcpConfig,
+  gcpEntryPoint,
+  startFakeGcp,
+  tableIdOf,
+} from './lib/fakeGcp.mjs';
 import { startLoad } from './lib/load.mjs';
 import { readRawEvents, startPipelineBackend } from './lib/pipelineBackend.mjs';
 
@@ -88,6 +94,10 @@ const randomBetween = (min, max) => min + Math.random() * (max - min);
 const seconds = ms => `${(ms / 1000).toFixed(1)} s`;
 
 const pgProblem = await probePostgres(pgUrl);
+const pgSkip =
+  pgProblem && !isCi
+    ? `no PostgreSQL server at ${pgUrl} (${pgProblem}); set TEST_POSTGRES_URL to run it`
+    : false;
 
 test('SQLite, local transport, one backend SIGKILLed 4 times: exactly-once delivery', async t => {
   const run = newRun(t, 'sqlite');
@@ -150,92 +160,142 @@ test('SQLite, local transport, one backend SIGKILLed 4 times: exactly-once deliv
 
 test(
   'PostgreSQL, database transport, two replicas, one SIGKILLed and restarted, the other SIGKILLed: exactly-once delivery',
-  {
-    skip:
-      pgProblem && !isCi
-        ? `no PostgreSQL server at ${pgUrl} (${pgProblem}); set TEST_POSTGRES_URL to run it`
-        : false,
-  },
+  { skip: pgSkip },
   async t => {
-    if (pgProblem) {
-      assert.fail(
-        `CI needs a PostgreSQL server at ${pgUrl} (${pgProblem}): start it, or set TEST_POSTGRES_URL.`,
-      );
-    }
     const run = newRun(t, 'postgres');
-    // Backstage creates one database per plugin, named <prefix><pluginId>;
-    // both replicas use the same prefix, so the same databases.
-    const prefix = `crash_${randomBytes(4).toString('hex')}_`;
-    run.cleanups.push(() => dropDatabases(pgUrl, prefix));
     const storageDirectory = run.tempDir('pipeline-pg-storage-');
-    const token = `pipeline-test-${randomBytes(12).toString('hex')}`;
-    const replica = name =>
-      startPipelineBackend({
-        dataDir: run.tempDir(`pipeline-pg-${name}-`),
-        startTimeoutMs: 60_000,
-        token,
+    await twoReplicasCase(run, {
+      storageDirectory,
+      replica: () => ({
         config: {
-          backend: {
-            database: { client: 'pg', connection: pgUrl, prefix },
-          },
           deliveryPipeline: {
             ...pipelineConfig('database'),
             storage: { directory: storageDirectory },
           },
         },
-      });
-    // One after the other: the first seeds the registry's demo data.
-    const a = await replica('a');
-    run.backends.push(a);
-    run.log(`replica A up on ${a.url} (pid ${a.pid})`);
-    await a.waitForEventType(eventType);
-    const b = await replica('b');
-    run.backends.push(b);
-    run.log(`replica B up on ${b.url} (pid ${b.pid})`);
-    await b.waitForEventType(eventType);
-
-    const db = await connectPipelineDatabase(pgUrl, prefix);
-    run.cleanups.unshift(() => db.close());
-    const readDb = () => db.partitions(eventType);
-    const watcher = watchPartitions({
-      read: readDb,
-      storageDirectory,
-      eventType,
+      }),
     });
-    run.watcher = watcher;
-    const load = startLoad({ backends: [a, b], eventType });
-    run.load = load;
-
-    await load.waitForAckFrom(a);
-    await load.waitForAckFrom(b);
-    await sleep(randomBetween(3000, 5000));
-    await run.kill(b, 'of replica B', () => watcher.atKill('B', readDb));
-    await sleep(randomBetween(2000, 4000));
-    const restartAt = Date.now();
-    await b.start();
-    run.log(`replica B restarted in ${seconds(Date.now() - restartAt)}`);
-    await load.waitForAckFrom(b);
-    await sleep(randomBetween(3000, 5000));
-    // For good: replica B must finish everything replica A was doing.
-    await run.kill(a, 'of replica A, not restarted', () =>
-      watcher.atKill('A', readDb),
-    );
-    await sleep(randomBetween(3000, 4000));
-    await run.stopLoad();
-    assert.ok(b.running, `replica B died:\n${b.logTail()}`);
-
-    const raw = await checkRaw(run, storageDirectory);
-    const items = await run.waitForDelivery(storageDirectory, raw, async () =>
-      describeTasks(await readPostgresTasks(pgUrl, prefix)),
-    );
-    await checkDelivered(run, storageDirectory, items);
-
-    await watcher.pollNow();
-    await watcher.stop();
-    checkOnce(run, await readDb());
-    run.report();
   },
 );
+
+test(
+  'Google Cloud adapters (Pub/Sub, Cloud Storage, BigQuery, served by fakes of their REST APIs), two replicas, one SIGKILLed and restarted, the other SIGKILLed: exactly-once delivery and load',
+  { skip: pgSkip },
+  async t => {
+    const run = newRun(t, 'gcp');
+    const gcp = await startFakeGcp(run.tempDir('pipeline-fake-gcp-'));
+    run.cleanups.push(() => gcp.stop());
+    run.log(
+      `fake Google Cloud up (pid ${gcp.pid}): ${JSON.stringify(gcp.endpoints)}`,
+    );
+    const datasetId = 'exactly_once';
+    await twoReplicasCase(run, {
+      storageDirectory: gcp.endpoints.mirrorDirectory,
+      replica: () => ({
+        entryPoint: gcpEntryPoint,
+        storageDirectory: gcp.endpoints.mirrorDirectory,
+        // Application Default Credentials, from a key file whose token
+        // endpoint is the fake.
+        env: { GOOGLE_APPLICATION_CREDENTIALS: gcp.endpoints.credentialsFile },
+        config: {
+          deliveryPipeline: {
+            ...pipelineConfig('database'),
+            gcp: gcpConfig(gcp.endpoints, datasetId),
+          },
+        },
+      }),
+      // Every acknowledged event is loaded into BigQuery once.
+      afterDelivery: () =>
+        checkLoaded(run, gcp, `${datasetId}.${tableIdOf(eventType)}`),
+    });
+  },
+);
+
+/**
+ * Two replicas on one PostgreSQL database, both under load: replica B is
+ * SIGKILLed and restarted, then replica A SIGKILLed for good, so B must
+ * finish everything A was doing. `replica()` gives each replica's
+ * startPipelineBackend options beyond the shared ones.
+ */
+async function twoReplicasCase(
+  run,
+  { storageDirectory, replica, afterDelivery },
+) {
+  if (pgProblem) {
+    assert.fail(
+      `CI needs a PostgreSQL server at ${pgUrl} (${pgProblem}): start it, or set TEST_POSTGRES_URL.`,
+    );
+  }
+  // Backstage creates one database per plugin, named <prefix><pluginId>;
+  // both replicas use the same prefix, so the same databases.
+  const prefix = `crash_${randomBytes(4).toString('hex')}_`;
+  run.cleanups.push(() => dropDatabases(pgUrl, prefix));
+  const token = `pipeline-test-${randomBytes(12).toString('hex')}`;
+  const start = name => {
+    const options = replica(name);
+    return startPipelineBackend({
+      ...options,
+      dataDir: run.tempDir(`pipeline-${run.name}-${name}-`),
+      startTimeoutMs: 60_000,
+      token,
+      config: {
+        ...options.config,
+        backend: { database: { client: 'pg', connection: pgUrl, prefix } },
+      },
+    });
+  };
+  // One after the other: the first seeds the registry's demo data.
+  const a = await start('a');
+  run.backends.push(a);
+  run.log(`replica A up on ${a.url} (pid ${a.pid})`);
+  await a.waitForEventType(eventType);
+  const b = await start('b');
+  run.backends.push(b);
+  run.log(`replica B up on ${b.url} (pid ${b.pid})`);
+  await b.waitForEventType(eventType);
+
+  const db = await connectPipelineDatabase(pgUrl, prefix);
+  run.cleanups.unshift(() => db.close());
+  const readDb = () => db.partitions(eventType);
+  const watcher = watchPartitions({
+    read: readDb,
+    storageDirectory,
+    eventType,
+  });
+  run.watcher = watcher;
+  const load = startLoad({ backends: [a, b], eventType });
+  run.load = load;
+
+  await load.waitForAckFrom(a);
+  await load.waitForAckFrom(b);
+  await sleep(randomBetween(3000, 5000));
+  await run.kill(b, 'of replica B', () => watcher.atKill('B', readDb));
+  await sleep(randomBetween(2000, 4000));
+  const restartAt = Date.now();
+  await b.start();
+  run.log(`replica B restarted in ${seconds(Date.now() - restartAt)}`);
+  await load.waitForAckFrom(b);
+  await sleep(randomBetween(3000, 5000));
+  // For good: replica B must finish everything replica A was doing.
+  await run.kill(a, 'of replica A, not restarted', () =>
+    watcher.atKill('A', readDb),
+  );
+  await sleep(randomBetween(3000, 4000));
+  await run.stopLoad();
+  assert.ok(b.running, `replica B died:\n${b.logTail()}`);
+
+  const raw = await checkRaw(run, storageDirectory);
+  const items = await run.waitForDelivery(storageDirectory, raw, async () =>
+    describeTasks(await readPostgresTasks(pgUrl, prefix)),
+  );
+  await checkDelivered(run, storageDirectory, items);
+  await afterDelivery?.();
+
+  await watcher.pollNow();
+  await watcher.stop();
+  checkOnce(run, await readDb());
+  run.report();
+}
 
 /**
  * What one case shares between its steps: its log, backends, load, watcher,
@@ -361,6 +421,48 @@ function newRun(t, name) {
 }
 
 const keyOf = event => `${event.source} ${event.id}`;
+
+/**
+ * The warehouse: every acknowledged (source, id) is a row of the BigQuery
+ * table once, and nothing else is. Loads follow delivery within seconds.
+ */
+async function checkLoaded(run, gcp, table) {
+  const { load } = run;
+  const expected = new Set(
+    [...load.acked.keys()].map(id => keyOf(load.expectedEvent(id))),
+  );
+  const deadline = Date.now() + 60_000;
+  let rows;
+  let keys;
+  for (;;) {
+    rows = await gcp.rows(table);
+    keys = new Set(rows.map(keyOf));
+    const complete = [...expected].every(key => keys.has(key));
+    if (complete || Date.now() > deadline) break;
+    await sleep(500);
+  }
+  run.totals.bigQueryRows = rows.length;
+  run.log(`BigQuery: ${rows.length} rows in ${table}`);
+  const missing = [...expected].filter(key => !keys.has(key));
+  const strangers = [...keys].filter(key => !expected.has(key));
+  assert.deepEqual(
+    missing.slice(0, 10),
+    [],
+    `${missing.length} acknowledged events are not in BigQuery 60 s after their delivery`,
+  );
+  assert.deepEqual(
+    strangers.slice(0, 10),
+    [],
+    'rows of events never acknowledged',
+  );
+  assert.equal(
+    rows.length,
+    keys.size,
+    `${
+      rows.length - keys.size
+    } events were loaded into BigQuery more than once`,
+  );
+}
 
 /**
  * At-least-once: every acknowledged event reaches the raw partitions (the

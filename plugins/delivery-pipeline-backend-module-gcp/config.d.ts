@@ -41,6 +41,15 @@ export interface Config {
          */
         maxDeliveryAttempts?: number;
         /**
+         * How long a pulled message stays with its consumer before Pub/Sub
+         * offers it again, until the consumer's lease extends it (10 seconds
+         * to 10 minutes): what a consumer that crashes right after a pull
+         * delays its messages by. Keep it at `deliveryPipeline.consumer.lease`.
+         * Default 60 seconds.
+         * @visibility backend
+         */
+        ackDeadline?: HumanDuration | string;
+        /**
          * How long the subscriptions keep unacknowledged messages (10
          * minutes to 7 days). Default 7 days.
          * @visibility backend

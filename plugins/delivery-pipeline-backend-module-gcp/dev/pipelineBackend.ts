@@ -6,6 +6,7 @@
 //     plugins/delivery-pipeline-backend-module-gcp/dev/pipelineBackend.ts --config my-config.yaml
 import { createBackend } from '@backstage/backend-defaults';
 import { permissionModuleEventSchemasPolicy } from '@internal/plugin-event-schemas-backend';
+import { deliveryPipelineModuleGcp } from '../src';
 
 const backend = createBackend();
 backend.add(import('@backstage/plugin-permission-backend'));
@@ -13,5 +14,6 @@ backend.add(permissionModuleEventSchemasPolicy);
 backend.add(import('@backstage/plugin-events-backend'));
 backend.add(import('@internal/plugin-event-schemas-backend'));
 backend.add(import('@internal/plugin-delivery-pipeline-backend'));
-backend.add(import('../src'));
+// The pipeline's module only: this backend has no catalog for the other.
+backend.add(deliveryPipelineModuleGcp);
 backend.start();

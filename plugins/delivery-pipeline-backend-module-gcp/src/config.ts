@@ -9,6 +9,7 @@ export type GcpConfig = {
     topicPrefix: string;
     deadLetterTopic: string;
     maxDeliveryAttempts: number;
+    ackDeadlineSeconds: number;
     messageRetentionMs: number;
     publishDeadlineMs: number;
     clockSkewMs: number;
@@ -57,6 +58,14 @@ export function readGcpConfig(root: Config): GcpConfig | undefined {
     );
   }
 
+  const ackDeadlineSeconds =
+    (pubsub && duration(pubsub, 'ackDeadline', { seconds: 60 }) / 1000) ?? 60;
+  if (ackDeadlineSeconds < 10 || ackDeadlineSeconds > 600) {
+    throw new Error(
+      `${GCP_CONFIG_KEY}.pubsub.ackDeadline must be between 10 seconds and 10 minutes; got ${ackDeadlineSeconds} s`,
+    );
+  }
+
   return {
     projectId: gcp.getOptionalString('projectId'),
     pubsub: pubsub && {
@@ -65,6 +74,7 @@ export function readGcpConfig(root: Config): GcpConfig | undefined {
         pubsub.getOptionalString('deadLetterTopic') ??
         `${topicPrefix}dead-letter`,
       maxDeliveryAttempts,
+      ackDeadlineSeconds,
       messageRetentionMs: duration(pubsub, 'messageRetention', { days: 7 }),
       publishDeadlineMs: duration(pubsub, 'publishDeadline', { seconds: 30 }),
       clockSkewMs: duration(pubsub, 'clockSkew', { seconds: 5 }),

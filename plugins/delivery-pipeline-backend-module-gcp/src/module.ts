@@ -80,6 +80,7 @@ export const deliveryPipelineModuleGcp = createBackendModule({
             subscriber,
             names: new PubSubNames({ projectId, ...settings.pubsub }),
             maxDeliveryAttempts: settings.pubsub.maxDeliveryAttempts,
+            ackDeadlineSeconds: settings.pubsub.ackDeadlineSeconds,
             messageRetentionMs: settings.pubsub.messageRetentionMs,
             logger,
           });
