@@ -17,7 +17,10 @@
 // Cases: one backend on SQLite with the local transport, SIGKILLed 4 times;
 // two replicas on one PostgreSQL database (database transport, shared
 // storage), both under load, one SIGKILLed and restarted, then the other
-// SIGKILLed for good.
+// SIGKILLed for good; the same with the Google Cloud module's Pub/Sub
+// transport, Cloud Storage and BigQuery export, against fakes of their REST
+// APIs in a process of their own, where BigQuery must also hold every
+// acknowledged event once.
 //
 // Partitions are 5 s wide with 2 s of grace and the tasks run every second,
 // so delivery follows the load within seconds.
