@@ -169,14 +169,14 @@ test(
     const storageDirectory = run.tempDir('pipeline-pg-storage-');
     await twoReplicasCase(run, {
       storageDirectory,
-      replica: () => ({
+      replica: {
         config: {
           deliveryPipeline: {
             ...pipelineConfig('database'),
             storage: { directory: storageDirectory },
           },
         },
-      }),
+      },
     });
   },
 );
@@ -194,7 +194,7 @@ test(
     const datasetId = 'exactly_once';
     await twoReplicasCase(run, {
       storageDirectory: gcp.endpoints.mirrorDirectory,
-      replica: () => ({
+      replica: {
         entryPoint: gcpEntryPoint,
         storageDirectory: gcp.endpoints.mirrorDirectory,
         // Application Default Credentials, from a key file whose token
@@ -206,7 +206,7 @@ test(
             gcp: gcpConfig(gcp.endpoints, datasetId),
           },
         },
-      }),
+      },
       // Every acknowledged event is loaded into BigQuery once.
       afterDelivery: () =>
         checkLoaded(run, gcp, `${datasetId}.${tableIdOf(eventType)}`),
@@ -217,7 +217,7 @@ test(
 /**
  * Two replicas on one PostgreSQL database, both under load: replica B is
  * SIGKILLed and restarted, then replica A SIGKILLed for good, so B must
- * finish everything A was doing. `replica()` gives each replica's
+ * finish everything A was doing. `replica` holds the replicas'
  * startPipelineBackend options beyond the shared ones.
  */
 async function twoReplicasCase(
@@ -234,19 +234,17 @@ async function twoReplicasCase(
   const prefix = `crash_${randomBytes(4).toString('hex')}_`;
   run.cleanups.push(() => dropDatabases(pgUrl, prefix));
   const token = `pipeline-test-${randomBytes(12).toString('hex')}`;
-  const start = name => {
-    const options = replica(name);
-    return startPipelineBackend({
-      ...options,
+  const start = name =>
+    startPipelineBackend({
+      ...replica,
       dataDir: run.tempDir(`pipeline-${run.name}-${name}-`),
       startTimeoutMs: 60_000,
       token,
       config: {
-        ...options.config,
+        ...replica.config,
         backend: { database: { client: 'pg', connection: pgUrl, prefix } },
       },
     });
-  };
   // One after the other: the first seeds the registry's demo data.
   const a = await start('a');
   run.backends.push(a);

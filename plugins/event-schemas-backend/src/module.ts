@@ -7,12 +7,9 @@ import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node'
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { EventTypeEntityProvider } from './catalog/EventTypeEntityProvider';
 import {
-  EVENT_SCHEMAS_TOPIC,
-  isEventTypeChangedPayload,
-} from '@internal/plugin-event-schemas-common';
-import {
   HttpEventTypeReader,
   readSyncSchedule,
+  subscribeToEventTypeChanges,
 } from '@internal/plugin-event-schemas-node';
 
 const SCHEDULE_CONFIG_KEY = 'eventSchemas.catalog.schedule';
@@ -72,18 +69,11 @@ export const catalogModuleEventTypes = createBackendModule({
         });
         catalog.addEntityProvider(provider);
 
-        await events.subscribe({
+        await subscribeToEventTypeChanges({
+          events,
           id: 'event-types-entity-provider',
-          topics: [EVENT_SCHEMAS_TOPIC],
-          async onEvent({ eventPayload }) {
-            if (!isEventTypeChangedPayload(eventPayload)) {
-              logger.warn(
-                `Ignored an event on topic ${EVENT_SCHEMAS_TOPIC} without action and event type`,
-              );
-              return;
-            }
-            await provider.applyChange(eventPayload);
-          },
+          logger,
+          provider,
         });
       },
     });

@@ -1,9 +1,17 @@
 /**
  * For backend plugins and modules that read the schema registry: its HTTP
- * client, which calls it as the caller's own service identity, and the
- * schedule of the catalog modules that mirror its event types.
+ * client, which calls it as the caller's own service identity, and what the
+ * catalog modules that mirror its event types share: their schedule, the
+ * skeleton of their entity providers and their subscription to changes.
  *
  * @packageDocumentation
  */
 export { HttpEventTypeReader } from './HttpEventTypeReader';
 export { readSyncSchedule } from './readSyncSchedule';
+export {
+  EventTypeEntityProviderBase,
+  eventTypeLocationKey,
+  type EventTypeEntityProviderBaseOptions,
+  type EventTypeSource,
+} from './EventTypeEntityProviderBase';
+export { subscribeToEventTypeChanges } from './subscribeToEventTypeChanges';

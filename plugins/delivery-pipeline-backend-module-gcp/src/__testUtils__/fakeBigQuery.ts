@@ -1,18 +1,8 @@
 import { BigQuery } from '@google-cloud/bigquery';
 import { http, HttpHandler, HttpResponse } from 'msw';
+import { googleErrorResponse } from './googleError';
 import { gunzipSync } from 'node:zlib';
 import { testAuthClient } from './testAuth';
-
-const STATUS_NAMES: Record<number, string> = {
-  400: 'INVALID_ARGUMENT',
-  403: 'PERMISSION_DENIED',
-  404: 'NOT_FOUND',
-  409: 'ALREADY_EXISTS',
-  412: 'FAILED_PRECONDITION',
-  429: 'RESOURCE_EXHAUSTED',
-  500: 'INTERNAL',
-  503: 'UNAVAILABLE',
-};
 
 /**
  * A stateful fake of the BigQuery REST API v2, the part the warehouse
@@ -226,11 +216,10 @@ export class FakeBigQuery {
         }
       }
     } catch (error) {
-      return googleError(400, 'INVALID_ARGUMENT', `${error}`, 'invalid');
+      return googleError(400, `${error}`, 'invalid');
     }
     return googleError(
       404,
-      'NOT_FOUND',
       `The fake does not implement ${method} ${path}`,
       'notFound',
     );
@@ -250,7 +239,6 @@ export class FakeBigQuery {
       fault.reason ?? (fault.status >= 500 ? 'backendError' : 'invalid');
     return googleError(
       fault.status,
-      STATUS_NAMES[fault.status] ?? 'UNKNOWN',
       fault.message ?? defaultMessage(fault.status, reason),
       reason,
     );
@@ -265,12 +253,7 @@ export class FakeBigQuery {
     const reference = body.datasetReference as { datasetId: string };
     const key = `${projectId}:${reference.datasetId}`;
     if (this.#datasets.has(key)) {
-      return googleError(
-        409,
-        'ALREADY_EXISTS',
-        `Already Exists: Dataset ${key}`,
-        'duplicate',
-      );
+      return googleError(409, `Already Exists: Dataset ${key}`, 'duplicate');
     }
     const resource: Resource = {
       kind: 'bigquery#dataset',
@@ -291,7 +274,6 @@ export class FakeBigQuery {
       ? HttpResponse.json(resource)
       : googleError(
           404,
-          'NOT_FOUND',
           `Not found: Dataset ${projectId}:${datasetId}`,
           'notFound',
         );
@@ -301,7 +283,6 @@ export class FakeBigQuery {
     if (!this.#datasets.has(`${projectId}:${datasetId}`)) {
       return googleError(
         404,
-        'NOT_FOUND',
         `Not found: Dataset ${projectId}:${datasetId}`,
         'notFound',
       );
@@ -309,18 +290,12 @@ export class FakeBigQuery {
     const { tableId } = body.tableReference as { tableId: string };
     const key = `${projectId}:${datasetId}.${tableId}`;
     if (this.#tables.has(key)) {
-      return googleError(
-        409,
-        'ALREADY_EXISTS',
-        `Already Exists: Table ${key}`,
-        'duplicate',
-      );
+      return googleError(409, `Already Exists: Table ${key}`, 'duplicate');
     }
     const problem = checkFields(
       (body.schema as Resource | undefined)?.fields as Field[] | undefined,
     );
-    if (problem)
-      return googleError(400, 'INVALID_ARGUMENT', problem, 'invalid');
+    if (problem) return googleError(400, problem, 'invalid');
     const resource: Resource = {
       kind: 'bigquery#table',
       ...body,
@@ -341,7 +316,6 @@ export class FakeBigQuery {
     if (!table) {
       return googleError(
         404,
-        'NOT_FOUND',
         `Not found: Table ${projectId}:${datasetId}.${tableId}`,
         'notFound',
       );
@@ -365,21 +339,11 @@ export class FakeBigQuery {
     const key = `${projectId}:${datasetId}.${tableId}`;
     const table = this.#tables.get(key);
     if (!table) {
-      return googleError(
-        404,
-        'NOT_FOUND',
-        `Not found: Table ${key}`,
-        'notFound',
-      );
+      return googleError(404, `Not found: Table ${key}`, 'notFound');
     }
     const ifMatch = request.headers.get('if-match');
     if (ifMatch && ifMatch !== table.resource.etag) {
-      return googleError(
-        412,
-        'FAILED_PRECONDITION',
-        'Precondition check failed.',
-        'conditionNotMet',
-      );
+      return googleError(412, 'Precondition check failed.', 'conditionNotMet');
     }
     const next = (
       method === 'PUT' ? { ...body } : mergePatch(table.resource, body)
@@ -395,8 +359,7 @@ export class FakeBigQuery {
         table.resource.timePartitioning as Resource | undefined,
         next.timePartitioning as Resource | undefined,
       );
-    if (problem)
-      return googleError(400, 'INVALID_ARGUMENT', problem, 'invalid');
+    if (problem) return googleError(400, problem, 'invalid');
     table.resource = {
       ...next,
       id: key,
@@ -415,7 +378,6 @@ export class FakeBigQuery {
     if (url.searchParams.get('uploadType') !== 'multipart') {
       return googleError(
         400,
-        'INVALID_ARGUMENT',
         `The fake supports uploadType=multipart only, not ${url.searchParams.get(
           'uploadType',
         )}`,
@@ -425,24 +387,14 @@ export class FakeBigQuery {
     const contentType = request.headers.get('content-type') ?? '';
     const boundary = /boundary="?([^";]+)"?/.exec(contentType)?.[1];
     if (!boundary) {
-      return googleError(
-        400,
-        'INVALID_ARGUMENT',
-        'Missing multipart boundary',
-        'invalid',
-      );
+      return googleError(400, 'Missing multipart boundary', 'invalid');
     }
     const parts = splitMultipart(
       Buffer.from(await request.arrayBuffer()),
       boundary,
     );
     if (parts.length !== 2) {
-      return googleError(
-        400,
-        'INVALID_ARGUMENT',
-        'Expected metadata and media parts',
-        'invalid',
-      );
+      return googleError(400, 'Expected metadata and media parts', 'invalid');
     }
     const body = JSON.parse(parts[0].toString('utf8')) as Resource;
     return this.#insertJob(projectId, body, async () => ({ data: [parts[1]] }));
@@ -457,19 +409,13 @@ export class FakeBigQuery {
     const jobId =
       (reference.jobId as string | undefined) ?? `job_${this.#jobs.size + 1}`;
     if (!/^[A-Za-z0-9_-]{1,1024}$/.test(jobId)) {
-      return googleError(
-        400,
-        'INVALID_ARGUMENT',
-        `Invalid job ID "${jobId}"`,
-        'invalid',
-      );
+      return googleError(400, `Invalid job ID "${jobId}"`, 'invalid');
     }
     const key = `${projectId}:${jobId}`;
     const location = (reference.location as string | undefined) ?? 'US';
     if (this.#jobs.has(key)) {
       return googleError(
         409,
-        'ALREADY_EXISTS',
         `Already Exists: Job ${projectId}:${location}.${jobId}`,
         'duplicate',
       );
@@ -477,12 +423,7 @@ export class FakeBigQuery {
     const configuration = (body.configuration ?? {}) as Resource;
     const load = configuration.load as Resource | undefined;
     if (!load) {
-      return googleError(
-        400,
-        'INVALID_ARGUMENT',
-        'The fake runs load jobs only',
-        'invalid',
-      );
+      return googleError(400, 'The fake runs load jobs only', 'invalid');
     }
     const sources = (await uploaded()) ?? (await this.#readSources(load));
     const jobFault = this.#jobFaults[0];
@@ -548,7 +489,6 @@ export class FakeBigQuery {
     if (!job) {
       return googleError(
         404,
-        'NOT_FOUND',
         `Not found: Job ${projectId}:${jobId}`,
         'notFound',
       );
@@ -771,23 +711,8 @@ function defaultMessage(status: number, reason: string): string {
   return `Request failed with status ${status}`;
 }
 
-function googleError(
-  code: number,
-  status: string,
-  message: string,
-  reason: string,
-): Response {
-  return HttpResponse.json(
-    {
-      error: {
-        code,
-        message,
-        status,
-        errors: [{ message, domain: 'global', reason }],
-      },
-    },
-    { status: code },
-  );
+function googleError(code: number, message: string, reason: string): Response {
+  return googleErrorResponse(code, message, { reason });
 }
 
 /** RFC 7396 merge patch, which is how BigQuery's PATCH treats the body. */

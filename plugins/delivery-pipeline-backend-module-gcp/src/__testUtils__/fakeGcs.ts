@@ -3,6 +3,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { OAuth2Client } from 'google-auth-library';
+import { googleErrorResponse } from './googleError';
 import { testAuthClient } from './testAuth';
 
 /**
@@ -975,23 +976,11 @@ function faultError(status: number): GcsApiError {
 }
 
 function errorResponse(error: GcsApiError): Response {
-  return HttpResponse.json(
-    {
-      error: {
-        code: error.status,
-        message: error.message,
-        errors: [
-          {
-            message: error.message,
-            domain: 'global',
-            reason: error.reason,
-            ...error.extra,
-          },
-        ],
-      },
-    },
-    { status: error.status },
-  );
+  return googleErrorResponse(error.status, error.message, {
+    reason: error.reason,
+    extra: error.extra,
+    withoutStatus: true,
+  });
 }
 
 const CRC32C_TABLE = (() => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { http, HttpHandler, HttpResponse } from 'msw';
+import { googleErrorResponse } from './googleError';
 
 /**
  * The RPCs the fake answers, named as in the Pub/Sub and Monitoring APIs;
@@ -84,19 +85,6 @@ const METRICS = {
   'pubsub.googleapis.com/subscription/backlog_bytes': (s: MetricSample) =>
     s.backlogBytes,
 } as const;
-
-const STATUS_NAMES: Record<number, string> = {
-  400: 'INVALID_ARGUMENT',
-  401: 'UNAUTHENTICATED',
-  403: 'PERMISSION_DENIED',
-  404: 'NOT_FOUND',
-  409: 'ALREADY_EXISTS',
-  412: 'FAILED_PRECONDITION',
-  429: 'RESOURCE_EXHAUSTED',
-  500: 'INTERNAL',
-  503: 'UNAVAILABLE',
-  504: 'DEADLINE_EXCEEDED',
-};
 
 const ID_PATTERN = /^[A-Za-z][A-Za-z0-9\-_.~+%]{2,254}$/;
 
@@ -720,14 +708,5 @@ function notFound(id: string): Response {
 
 /** An error as Google's REST APIs send it. */
 function errorResponse(status: number, message: string): Response {
-  return HttpResponse.json(
-    {
-      error: {
-        code: status,
-        message,
-        status: STATUS_NAMES[status] ?? 'UNKNOWN',
-      },
-    },
-    { status },
-  );
+  return googleErrorResponse(status, message);
 }

@@ -6,12 +6,9 @@ import {
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import {
-  EVENT_SCHEMAS_TOPIC,
-  isEventTypeChangedPayload,
-} from '@internal/plugin-event-schemas-common';
-import {
   HttpEventTypeReader,
   readSyncSchedule,
+  subscribeToEventTypeChanges,
 } from '@internal/plugin-event-schemas-node';
 import { createDefaultAuth } from '../auth';
 import {
@@ -98,18 +95,11 @@ export const catalogModuleBigQueryTables = createBackendModule({
         });
         catalog.addEntityProvider(provider);
 
-        await events.subscribe({
+        await subscribeToEventTypeChanges({
+          events,
           id: 'delivery-pipeline-bigquery-tables-entity-provider',
-          topics: [EVENT_SCHEMAS_TOPIC],
-          async onEvent({ eventPayload }) {
-            if (!isEventTypeChangedPayload(eventPayload)) {
-              logger.warn(
-                `Ignored an event on topic ${EVENT_SCHEMAS_TOPIC} without action and event type`,
-              );
-              return;
-            }
-            await provider.applyChange(eventPayload);
-          },
+          logger,
+          provider,
         });
       },
     });

@@ -4,15 +4,12 @@ import {
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
 import { toError } from '@backstage/errors';
+import { DeferredEntity } from '@backstage/plugin-catalog-node';
+import { EventType } from '@internal/plugin-event-schemas-common';
 import {
-  DeferredEntity,
-  EntityProvider,
-  EntityProviderConnection,
-} from '@backstage/plugin-catalog-node';
-import {
-  EventType,
-  EventTypeChangedPayload,
-} from '@internal/plugin-event-schemas-common';
+  EventTypeEntityProviderBase,
+  EventTypeSource,
+} from '@internal/plugin-event-schemas-node';
 import { datasetEntityRef, eventTypeToDatasetEntity } from './datasetEntity';
 
 /**
@@ -20,12 +17,7 @@ import { datasetEntityRef, eventTypeToDatasetEntity } from './datasetEntity';
  *
  * @public
  */
-export interface DatasetEventTypeReader {
-  /** Every event type, across all pages. */
-  listEventTypes(): Promise<EventType[]>;
-  /** One event type; `undefined` when there is none of that name. */
-  getEventType(name: string): Promise<EventType | undefined>;
-}
+export type DatasetEventTypeReader = EventTypeSource;
 
 /**
  * Where the provider learns where delivered data is written (the pipeline).
@@ -48,8 +40,6 @@ export interface DeliveredRootReader {
  */
 export const DATASETS_FULL_SYNC_TASK_ID = 'delivery-pipeline-catalog-full-sync';
 
-const PROVIDER_NAME = 'delivered-datasets';
-
 /**
  * Keeps one catalog `Resource` entity (`spec.type: dataset`) per event type
  * of the schema registry, for the type's delivered data: a scheduled full
@@ -58,15 +48,10 @@ const PROVIDER_NAME = 'delivered-datasets';
  *
  * @public
  */
-export class DeliveredDatasetEntityProvider implements EntityProvider {
-  readonly #eventTypes: DatasetEventTypeReader;
+export class DeliveredDatasetEntityProvider extends EventTypeEntityProviderBase {
   readonly #deliveredRoot: DeliveredRootReader;
   readonly #registryUrl: string;
   readonly #appBaseUrl: string;
-  readonly #logger: LoggerService;
-  readonly #scheduler: SchedulerService;
-  readonly #schedule: SchedulerServiceTaskScheduleDefinition;
-  #connection?: EntityProviderConnection;
   /** The last root the pipeline named, used while it cannot be asked. */
   #lastDeliveredRoot?: string;
 
@@ -82,94 +67,41 @@ export class DeliveredDatasetEntityProvider implements EntityProvider {
     /** When to run the full sync. */
     schedule: SchedulerServiceTaskScheduleDefinition;
   }) {
-    this.#eventTypes = options.eventTypes;
+    super({
+      providerName: 'delivered-datasets',
+      fullSyncTaskId: DATASETS_FULL_SYNC_TASK_ID,
+      eventTypes: options.eventTypes,
+      logger: options.logger,
+      scheduler: options.scheduler,
+      schedule: options.schedule,
+      entityWords: { plural: 'the delivered datasets', singular: 'dataset' },
+    });
     this.#deliveredRoot = options.deliveredRoot;
     this.#registryUrl = options.registryUrl;
     this.#appBaseUrl = options.appBaseUrl;
-    this.#logger = options.logger;
-    this.#scheduler = options.scheduler;
-    this.#schedule = options.schedule;
-  }
-
-  getProviderName(): string {
-    return PROVIDER_NAME;
   }
 
   /**
-   * Schedules the full sync here rather than at module start, so that it
-   * never runs before the catalog has handed over the connection.
+   * Without the pipeline's answer, the datasets are still synced, without
+   * their location.
    */
-  async connect(connection: EntityProviderConnection): Promise<void> {
-    this.#connection = connection;
-    await this.#scheduler.scheduleTask({
-      id: DATASETS_FULL_SYNC_TASK_ID,
-      ...this.#schedule,
-      fn: () => this.fullSync(),
-    });
-  }
-
-  /**
-   * Replaces all entities of this provider with the datasets of the
-   * registry's current event types. Applies nothing when the registry
-   * cannot be listed, so that only a type's absence from the list ever
-   * removes its dataset. Without the pipeline's answer, the datasets are
-   * still synced, without their location.
-   */
-  async fullSync(): Promise<void> {
-    const connection = this.#requireConnection();
-    const eventTypes = await this.#eventTypes.listEventTypes();
+  protected async toEntities(
+    eventTypes: EventType[],
+  ): Promise<DeferredEntity[]> {
     const deliveredRoot = await this.#readDeliveredRoot();
-    const entities = eventTypes.map(eventType =>
-      this.#toDeferredEntity(eventType, deliveredRoot),
-    );
-    await connection.applyMutation({ type: 'full', entities });
-    this.#logger.info(
-      `Synced the delivered datasets of ${entities.length} event types to the catalog`,
-    );
+    return eventTypes.map(eventType => ({
+      entity: eventTypeToDatasetEntity({
+        eventType,
+        registryUrl: this.#registryUrl,
+        appBaseUrl: this.#appBaseUrl,
+        deliveredRoot,
+      }),
+      locationKey: this.locationKey(eventType.name),
+    }));
   }
 
-  /**
-   * Applies one change announced by the registry. Errors are logged, not
-   * thrown: the events service cannot do anything about them, and the next
-   * full sync repairs whatever a lost change left behind.
-   */
-  async applyChange(change: EventTypeChangedPayload): Promise<void> {
-    const { action, eventType: name } = change;
-    try {
-      const connection = this.#requireConnection();
-      if (action === 'deleted') {
-        await connection.applyMutation({
-          type: 'delta',
-          added: [],
-          removed: [
-            {
-              entityRef: datasetEntityRef(name),
-              locationKey: locationKey(name),
-            },
-          ],
-        });
-        return;
-      }
-      const eventType = await this.#eventTypes.getEventType(name);
-      if (!eventType) {
-        // Deleted since; its `deleted` change takes care of the entity.
-        this.#logger.info(
-          `Event type ${name} was not found in the registry, no dataset to upsert`,
-        );
-        return;
-      }
-      const deliveredRoot = await this.#readDeliveredRoot();
-      await connection.applyMutation({
-        type: 'delta',
-        added: [this.#toDeferredEntity(eventType, deliveredRoot)],
-        removed: [],
-      });
-    } catch (error) {
-      this.#logger.error(
-        `Failed to apply change '${action}' of event type ${name} to its dataset in the catalog; the next full sync will catch up`,
-        toError(error),
-      );
-    }
+  protected entityRef(name: string): string {
+    return datasetEntityRef(name);
   }
 
   /**
@@ -180,7 +112,7 @@ export class DeliveredDatasetEntityProvider implements EntityProvider {
     try {
       this.#lastDeliveredRoot = await this.#deliveredRoot.getDeliveredRoot();
     } catch (error) {
-      this.#logger.warn(
+      this.logger.warn(
         `Could not read where the delivery pipeline delivers to; ${
           this.#lastDeliveredRoot
             ? `keeping the last known location ${this.#lastDeliveredRoot}`
@@ -191,34 +123,4 @@ export class DeliveredDatasetEntityProvider implements EntityProvider {
     }
     return this.#lastDeliveredRoot;
   }
-
-  #requireConnection(): EntityProviderConnection {
-    if (!this.#connection) {
-      throw new Error(`${this.getProviderName()} is not connected yet`);
-    }
-    return this.#connection;
-  }
-
-  #toDeferredEntity(
-    eventType: EventType,
-    deliveredRoot: string | undefined,
-  ): DeferredEntity {
-    return {
-      entity: eventTypeToDatasetEntity({
-        eventType,
-        registryUrl: this.#registryUrl,
-        appBaseUrl: this.#appBaseUrl,
-        deliveredRoot,
-      }),
-      locationKey: locationKey(eventType.name),
-    };
-  }
-}
-
-/**
- * Claims the entity for this provider: the catalog refuses to let another
- * provider or location overwrite an entity with a different location key.
- */
-function locationKey(name: string): string {
-  return `${PROVIDER_NAME}:${name}`;
 }
