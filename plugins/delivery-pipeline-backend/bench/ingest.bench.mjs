@@ -1,5 +1,5 @@
 /*
- * yarn bench:ingest [--seconds 20] [--warmup 5] [--connections 16]
+ * yarn bench:ingest [--seconds 20] [--warmup 5] [--connections 16] [--backend <module>]
  *
  * Ingest throughput of the real backend on the embedded default (SQLite
  * metadata, the local transport fsynced by its worker thread, local file
@@ -28,6 +28,14 @@
  * Prints a table, writes bench-results/ingest.json and ends with one line of
  * JSON. A benchmark, not a test: figures vary with the machine and its load;
  * compare within a run.
+ *
+ * --backend measures another set-up of the pipeline instead of the embedded
+ * default, e.g. a transport module's (yarn bench:ingest:pubsub): a module
+ * exporting `name` (the results go to bench-results/ingest-<name>.json),
+ * `setUp` (a sentence for the results) and `start({ dataDir })`, which
+ * resolves to `{ options, helperPid, stop() }`: options merged into
+ * startPipelineBackend's, and the process of whatever it started beside the
+ * backend (fake services), whose CPU time is reported too.
  *
  * BENCH_CPU_PROF=<folder> runs the backend with --cpu-prof into that folder
  * (one profile per thread: main, transport worker, ...), for a look at where
@@ -460,6 +468,7 @@ async function main() {
       seconds: { type: 'string', default: '20' },
       warmup: { type: 'string', default: '5' },
       connections: { type: 'string', default: '16' },
+      backend: { type: 'string' },
     },
   });
   const seconds = Number(values.seconds);
@@ -487,13 +496,21 @@ async function main() {
 
   // Other work on the machine skews both figures: keep what was running.
   const loadAverageAtStart = os.loadavg().map(n => Math.round(n * 100) / 100);
+  const setUp = values.backend
+    ? await import(new URL(values.backend, `file://${process.cwd()}/`).href)
+    : undefined;
   let backend;
   let reference;
+  let helper;
   try {
-    console.log('Starting the pipeline backend (embedded default)...');
+    console.log(
+      `Starting the pipeline backend (${setUp?.name ?? 'embedded default'})...`,
+    );
+    helper = await setUp?.start({ dataDir: join(dataDir, 'helper') });
     backend = await startPipelineBackend({
+      ...helper?.options,
       dataDir: join(dataDir, 'backend'),
-      env,
+      env: { ...helper?.options.env, ...env },
     });
     await backend.waitForEventType(EVENT_TYPE);
 
@@ -520,6 +537,7 @@ async function main() {
       ackedPerBatch,
     });
     console.log(`Ours: ${seconds} s, ${connections} connections...`);
+    const helperCpuMsBefore = helper && processCpuMs(helper.helperPid);
     const ours = await load({
       ...settings,
       url: backend.url,
@@ -527,6 +545,13 @@ async function main() {
       serverPid: backend.pid,
       ackedPerBatch,
     });
+    if (helper) {
+      ours.cpuCores.helper =
+        Math.round(
+          (processCpuMs(helper.helperPid) - helperCpuMsBefore) /
+            (ours.seconds * 10),
+        ) / 100;
+    }
     // What the consumer had not yet moved to raw partitions when the load
     // stopped: a backlog that grows run after run ends in 429s.
     const consumerBacklogAtEnd =
@@ -613,6 +638,9 @@ async function main() {
         ours.cpuCores.loadGenerator,
         ref.cpuCores.loadGenerator,
       ],
+      ...(helper
+        ? [['CPU cores: beside the backend', ours.cpuCores.helper, '-']]
+        : []),
     ];
     console.log('');
     for (const [name, a, b] of rows) {
@@ -668,6 +696,7 @@ async function main() {
         bytesPerRequest: batchBytes,
         eventType: EVENT_TYPE,
         backend:
+          setUp?.setUp ??
           'plugins/delivery-pipeline-backend/dev/pipelineBackend.ts, default config (SQLite, local transport, local storage)',
         reference:
           'node:http in a child process: JSON.parse, then fs.write of the body on an open fd (O_APPEND, no fsync)',
@@ -681,11 +710,12 @@ async function main() {
     };
     const dir = join(repoRoot, 'bench-results');
     mkdirSync(dir, { recursive: true });
+    const resultsFile = setUp ? `ingest-${setUp.name}.json` : 'ingest.json';
     writeFileSync(
-      join(dir, 'ingest.json'),
+      join(dir, resultsFile),
       `${JSON.stringify(results, null, 2)}\n`,
     );
-    console.log('\nWritten to bench-results/ingest.json');
+    console.log(`\nWritten to bench-results/${resultsFile}`);
     console.log(
       JSON.stringify({
         eventsPerSecond: ours.eventsPerSecond,
@@ -697,6 +727,7 @@ async function main() {
   } finally {
     await reference?.stop();
     await backend?.stop();
+    await helper?.stop();
     await rm(dataDir, { recursive: true, force: true });
   }
 }

@@ -1,0 +1,46 @@
+// The set-up `yarn bench:ingest:pubsub` measures: the pipeline's ingest
+// benchmark (plugins/delivery-pipeline-backend/bench/ingest.bench.mjs) with
+// this module's Pub/Sub transport and Cloud Storage in place of the local
+// ones, answered by the fakes of dev/fakeGcp.ts in a process of their own on
+// the same machine. The fakes' CPU is reported beside the backend's: on a
+// machine of 2 cores they take a share a real deployment gives to Google.
+import { join } from 'node:path';
+import {
+  gcpConfig,
+  gcpEntryPoint,
+  startFakeGcp,
+} from '../../../e2e/lib/fakeGcp.mjs';
+
+export const name = 'pubsub';
+
+export const setUp =
+  'plugins/delivery-pipeline-backend-module-gcp/dev/pipelineBackend.ts: Pub/Sub transport (REST) and Cloud Storage, against the fakes of dev/fakeGcp.ts on the same machine';
+
+export async function start({ dataDir }) {
+  const fake = await startFakeGcp(join(dataDir, 'fake-gcp'));
+  const { pubsub, monitoring, storage, projectId } = gcpConfig(
+    fake.endpoints,
+    'bench',
+  );
+  return {
+    helperPid: fake.pid,
+    options: {
+      entryPoint: gcpEntryPoint,
+      storageDirectory: fake.endpoints.mirrorDirectory,
+      env: { GOOGLE_APPLICATION_CREDENTIALS: fake.endpoints.credentialsFile },
+      config: {
+        deliveryPipeline: {
+          // No BigQuery: loads follow delivery, not ingest. The production
+          // publish deadline: no partitions close during the run anyway.
+          gcp: {
+            projectId,
+            pubsub: { ...pubsub, publishDeadline: { seconds: 30 } },
+            monitoring,
+            storage,
+          },
+        },
+      },
+    },
+    stop: () => fake.stop(),
+  };
+}
