@@ -1,7 +1,6 @@
 import {
   coreServices,
   createBackendModule,
-  SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
@@ -13,18 +12,6 @@ import {
 } from '@internal/plugin-event-schemas-node';
 
 const SCHEDULE_CONFIG_KEY = 'eventSchemas.catalog.schedule';
-
-/**
- * Changes reach the catalog as events within seconds; the full sync is the
- * safety net for lost events and removes what was deleted meanwhile. The
- * initial delay gives the registry time to start in the same backend.
- */
-const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
-  frequency: { minutes: 30 },
-  timeout: { minutes: 10 },
-  initialDelay: { seconds: 15 },
-  scope: 'global',
-};
 
 /**
  * Catalog module that makes every event type of the schema registry an
@@ -64,7 +51,6 @@ export const catalogModuleEventTypes = createBackendModule({
           scheduler,
           schedule: readSyncSchedule(config, {
             key: SCHEDULE_CONFIG_KEY,
-            defaults: DEFAULT_SCHEDULE,
           }),
         });
         catalog.addEntityProvider(provider);

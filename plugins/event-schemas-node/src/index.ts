@@ -7,7 +7,7 @@
  * @packageDocumentation
  */
 export { HttpEventTypeReader } from './HttpEventTypeReader';
-export { readSyncSchedule } from './readSyncSchedule';
+export { DEFAULT_SYNC_SCHEDULE, readSyncSchedule } from './readSyncSchedule';
 export {
   EventTypeEntityProviderBase,
   eventTypeLocationKey,

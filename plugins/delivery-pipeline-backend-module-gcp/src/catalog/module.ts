@@ -1,7 +1,6 @@
 import {
   coreServices,
   createBackendModule,
-  SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
@@ -20,19 +19,6 @@ import { tableIdFor } from '../bigquery/names';
 const GCP_KEY = 'deliveryPipeline.gcp';
 const BIGQUERY_KEY = `${GCP_KEY}.bigquery`;
 const SCHEDULE_CONFIG_KEY = `${BIGQUERY_KEY}.catalog.schedule`;
-
-/**
- * As the datasets' entities (`deliveryPipeline.catalog.schedule`): changes
- * arrive as events within seconds, the full sync is the safety net for lost
- * events and removes what was deleted meanwhile; the initial delay lets the
- * registry start in the same backend.
- */
-const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
-  frequency: { minutes: 30 },
-  timeout: { minutes: 10 },
-  initialDelay: { seconds: 15 },
-  scope: 'global',
-};
 
 /**
  * Catalog module that gives every event type of the schema registry a
@@ -90,7 +76,6 @@ export const catalogModuleBigQueryTables = createBackendModule({
           scheduler,
           schedule: readSyncSchedule(config, {
             key: SCHEDULE_CONFIG_KEY,
-            defaults: DEFAULT_SCHEDULE,
           }),
         });
         catalog.addEntityProvider(provider);

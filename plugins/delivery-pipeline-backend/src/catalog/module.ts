@@ -1,7 +1,6 @@
 import {
   coreServices,
   createBackendModule,
-  SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
@@ -14,19 +13,6 @@ import { DeliveredDatasetEntityProvider } from './DeliveredDatasetEntityProvider
 import { HttpDeliveredRootReader } from './HttpDeliveredRootReader';
 
 const SCHEDULE_CONFIG_KEY = 'deliveryPipeline.catalog.schedule';
-
-/**
- * Changes reach the catalog as events within seconds; the full sync is the
- * safety net for lost events and removes what was deleted meanwhile. The
- * initial delay gives the registry and the pipeline time to start in the
- * same backend.
- */
-const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
-  frequency: { minutes: 30 },
-  timeout: { minutes: 10 },
-  initialDelay: { seconds: 15 },
-  scope: 'global',
-};
 
 /**
  * Catalog module that gives every event type of the schema registry a
@@ -68,7 +54,6 @@ export const catalogModuleDeliveredDatasets = createBackendModule({
           scheduler,
           schedule: readSyncSchedule(config, {
             key: SCHEDULE_CONFIG_KEY,
-            defaults: DEFAULT_SCHEDULE,
           }),
         });
         catalog.addEntityProvider(provider);
