@@ -5,11 +5,6 @@
 // the same machine. The fakes' CPU is reported beside the backend's: on a
 // machine of 2 cores they take a share a real deployment gives to Google.
 import { join } from 'node:path';
-import {
-  gcpConfig,
-  gcpEntryPoint,
-  startFakeGcp,
-} from '../../../e2e/lib/fakeGcp.mjs';
 
 export const name = 'pubsub';
 
@@ -17,6 +12,11 @@ export const setUp =
   'plugins/delivery-pipeline-backend-module-gcp/dev/pipelineBackend.ts: Pub/Sub transport (REST) and Cloud Storage, against the fakes of dev/fakeGcp.ts on the same machine';
 
 export async function start({ dataDir }) {
+  // The repo's test helpers, outside any package (as the ingest bench loads
+  // its own).
+  const { gcpConfig, gcpEntryPoint, startFakeGcp } = await import(
+    new URL('../../../e2e/lib/fakeGcp.mjs', import.meta.url).href
+  );
   const fake = await startFakeGcp(join(dataDir, 'fake-gcp'));
   const { pubsub, monitoring, storage, projectId } = gcpConfig(
     fake.endpoints,
