@@ -1,4 +1,5 @@
 import { ResponseError } from '@backstage/errors';
+import { DataSubjectErasure } from './personalData';
 import {
   EventTypeHealth,
   EventTypeHealthList,
@@ -86,6 +87,22 @@ export class DeliveryPipelineClient {
     return this.#get('/failed-events', filter);
   }
 
+  /**
+   * Erases a person: deletes their keys (so their personal data is
+   * unreadable in every stored copy) and their failed events. With
+   * `suppress`, events about them are refused from now on.
+   */
+  eraseDataSubject(
+    subject: string,
+    options: { suppress?: boolean } = {},
+  ): Promise<DataSubjectErasure> {
+    return this.#request(
+      'DELETE',
+      `/data-subjects/${encodeURIComponent(subject)}`,
+      { suppress: options.suppress ? true : undefined },
+    );
+  }
+
   /** What retention deleted, newest first. */
   listRetentionDeletions(filter: {
     eventType?: string;
@@ -97,7 +114,15 @@ export class DeliveryPipelineClient {
     return this.#get('/retention/deletions', filter);
   }
 
-  async #get<T>(
+  #get<T>(
+    path: string,
+    query: Record<string, string | number | boolean | Date | undefined>,
+  ): Promise<T> {
+    return this.#request('GET', path, query);
+  }
+
+  async #request<T>(
+    method: 'GET' | 'DELETE',
     path: string,
     query: Record<string, string | number | boolean | Date | undefined>,
   ): Promise<T> {
@@ -113,6 +138,7 @@ export class DeliveryPipelineClient {
     const search = params.toString();
     const response = await this.#fetchApi.fetch(
       `${baseUrl}${path}${search ? `?${search}` : ''}`,
+      { method },
     );
     if (!response.ok) {
       // Carries the backend's error (name, message) to the caller.

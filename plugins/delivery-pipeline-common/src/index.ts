@@ -5,5 +5,6 @@
  */
 export * from './types';
 export * from './permissions';
+export * from './personalData';
 export { DeliveryPipelineClient } from './DeliveryPipelineClient';
 export * from './catalog';

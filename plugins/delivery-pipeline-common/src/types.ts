@@ -1,3 +1,5 @@
+import { PersonalDataView } from './personalData';
+
 /**
  * Where a partition is in its life: `open` while events may still arrive,
  * `closed` once the completionist knows it is complete, `delivered` once the
@@ -133,7 +135,13 @@ export type RetentionDeletionList = {
 export type PartitionPreview = {
   eventType: string;
   start: string;
+  /**
+   * Personal values are decrypted or masked, as `personalData` says; the
+   * data subject's field shows the clear id or the pseudonym.
+   */
   rows: Array<Record<string, unknown>>;
+  /** How personal data shows in `rows`; absent when the type has none. */
+  personalData?: PersonalDataView;
   /** Events in the partition, of which `rows` are the first. */
   totalRows: number;
   /** Where the delivered files are (`file://`, `gs://`). */
@@ -155,8 +163,14 @@ export type FailedEvent = {
   eventId?: string;
   /** Why it was rejected, in words a producer can act on. */
   reason: string;
-  /** The event as received (JSON text), cut to the configured size. */
+  /**
+   * The event as received (JSON text), cut to the configured size. Stored
+   * encrypted; shown in clear to readers allowed to read the type's personal
+   * data, else with every value under `data` masked (see `payloadMasked`).
+   */
   payload: string;
+  /** Whether `payload` shows {@link MASKED_VALUE} in place of values. */
+  payloadMasked?: boolean;
   /** Whether `payload` was cut; a cut event cannot be replayed. */
   payloadTruncated: boolean;
   /** Subject of the credentials that sent it. */

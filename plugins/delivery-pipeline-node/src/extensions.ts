@@ -1,5 +1,6 @@
 import { createExtensionPoint } from '@backstage/backend-plugin-api';
 import { PartitionExporter } from './exporter';
+import { KeyEncryptionKey } from './keyEncryptionKey';
 import { PartitionStorage } from './storage';
 import { EventTransport } from './transport';
 
@@ -49,4 +50,21 @@ export interface DeliveryPipelineExporterExtensionPoint {
 export const deliveryPipelineExporterExtensionPoint =
   createExtensionPoint<DeliveryPipelineExporterExtensionPoint>({
     id: 'delivery-pipeline.exporter',
+  });
+
+/**
+ * Replaces the key-encryption key of the personal data keychain, e.g. with a
+ * key management service. Without a module setting one, the plugin reads it
+ * from the file `deliveryPipeline.personalData.keyEncryptionKeyFile`.
+ *
+ * @public
+ */
+export interface DeliveryPipelinePersonalDataExtensionPoint {
+  setKeyEncryptionKey(key: KeyEncryptionKey): void;
+}
+
+/** @public */
+export const deliveryPipelinePersonalDataExtensionPoint =
+  createExtensionPoint<DeliveryPipelinePersonalDataExtensionPoint>({
+    id: 'delivery-pipeline.personal-data',
   });

@@ -1,6 +1,7 @@
 /**
  * Extension points of the delivery pipeline: the transport that carries
- * accepted events to the consumer, and the storage partitions are written to.
+ * accepted events to the consumer, the storage partitions are written to,
+ * exporters, and the personal data keychain's key-encryption key.
  *
  * @packageDocumentation
  */
@@ -8,3 +9,4 @@ export * from './transport';
 export * from './storage';
 export * from './exporter';
 export * from './extensions';
+export * from './keyEncryptionKey';

@@ -44,8 +44,20 @@ export type EventType = {
   retention: { raw: string; delivered: string };
   /** Maximum lateness of an hourly partition, ISO 8601 (e.g. `PT4H`). */
   sla: { maxLateness: string };
-  /** Dotted paths of the fields that hold personal data, e.g. `user.email`. */
+  /**
+   * Dotted paths of the fields that hold personal data, e.g. `user.email`;
+   * array items add `[]` (`contacts[].email`). Ingest encrypts them with the
+   * data subject's key before anything is stored. Includes `dataSubject`.
+   */
   personalDataFields: string[];
+  /**
+   * Dotted path of the string field naming the person an event is about
+   * (the data subject), e.g. `user_id`. Ingest replaces it with a stable
+   * pseudonym and encrypts the personal fields with that person's key, so
+   * erasing the person erases them everywhere. Set whenever
+   * `personalDataFields` is not empty; not inside an array.
+   */
+  dataSubject?: string;
   latestVersion: number;
   deprecation?: Deprecation;
   createdBy: string;
