@@ -58,6 +58,48 @@ export interface Config {
        * @visibility backend
        */
       maxPayloadBytes?: number;
+      /**
+       * How long failed events are kept: they may hold personal data in any
+       * field. Default 7 days.
+       * @visibility backend
+       */
+      retention?: HumanDuration | string;
+    };
+    /**
+     * Personal data: the fields an event type marks as personal are
+     * encrypted at ingest with a key per data subject, kept in a keychain in
+     * the plugin's database; erasing a person deletes their key.
+     */
+    personalData?: {
+      /**
+       * The key-encryption key that wraps the keychain, as a JSON key set
+       * file. Generated on the first start (while the keychain is empty);
+       * keep it secret, out of git, and backed up: without it, all personal
+       * data is unreadable. Ignored when a module sets a key-encryption key
+       * (Cloud KMS in the GCP module). Default
+       * `data/delivery-pipeline/key-encryption-key.json` under the working
+       * directory.
+       * @visibility backend
+       */
+      keyEncryptionKeyFile?: string;
+      /**
+       * How long a replica uses a key it read: an erasure made on another
+       * replica takes effect here within this time. Default 30 seconds.
+       * @visibility backend
+       */
+      keyCacheTtl?: HumanDuration | string;
+      /**
+       * Most keys a replica keeps in memory (one per active person).
+       * Default 100000.
+       * @visibility backend
+       */
+      keyCacheSize?: number;
+      /**
+       * Data subject ids whose events are refused (dropped, not kept), on
+       * top of those erased with `suppress=true`.
+       * @visibility secret
+       */
+      suppressedSubjects?: string[];
     };
     /** Carries accepted events to the consumer. A module may replace it. */
     transport?: {

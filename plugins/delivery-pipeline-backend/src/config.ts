@@ -8,7 +8,13 @@ import { checkPartitionWidth } from './partitions/layout';
 /** `deliveryPipeline` config with its defaults filled in (see config.d.ts). */
 export type PipelineConfig = {
   limits: BindingLimits;
-  maxFailedPayloadBytes: number;
+  failedEvents: { maxPayloadBytes: number; retentionMs: number };
+  personalData: {
+    keyEncryptionKeyFile: string;
+    keyCacheTtlMs: number;
+    keyCacheSize: number;
+    suppressedSubjects: string[];
+  };
   transport: {
     type: 'local' | 'database';
     directory: string;
@@ -80,7 +86,21 @@ export function readPipelineConfig(root: Config): PipelineConfig {
         DEFAULT_BINDING_LIMITS.maxEventDepth,
       ),
     },
-    maxFailedPayloadBytes: number('failedEvents.maxPayloadBytes', 65_536),
+    failedEvents: {
+      maxPayloadBytes: number('failedEvents.maxPayloadBytes', 65_536),
+      retentionMs: duration('failedEvents.retention', { days: 7 }),
+    },
+    personalData: {
+      keyEncryptionKeyFile: path.resolve(
+        config?.getOptionalString('personalData.keyEncryptionKeyFile') ??
+          `${DEFAULT_DATA_DIRECTORY}/key-encryption-key.json`,
+      ),
+      keyCacheTtlMs: duration('personalData.keyCacheTtl', { seconds: 30 }),
+      keyCacheSize: number('personalData.keyCacheSize', 100_000),
+      suppressedSubjects:
+        config?.getOptionalStringArray('personalData.suppressedSubjects') ??
+        [],
+    },
     transport: {
       type: transportType,
       directory: path.resolve(

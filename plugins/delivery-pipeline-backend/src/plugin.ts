@@ -4,12 +4,15 @@ import {
 } from '@backstage/backend-plugin-api';
 import {
   deliveryPipelineExporterExtensionPoint,
+  deliveryPipelinePersonalDataExtensionPoint,
   deliveryPipelineStorageExtensionPoint,
   deliveryPipelineTransportExtensionPoint,
   EventTransport,
+  KeyEncryptionKey,
   PartitionExporter,
   PartitionStorage,
 } from '@internal/plugin-delivery-pipeline-node';
+import { deliveryPipelinePermissions } from '@internal/plugin-delivery-pipeline-common';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { HttpEventTypeReader } from '@internal/plugin-event-schemas-node';
@@ -28,6 +31,13 @@ import { EventTypePolicies } from './policies/EventTypePolicies';
 import { RetentionTask } from './retention/RetentionTask';
 import { DatabaseRetentionStore } from './database/DatabaseRetentionStore';
 import { DatabaseFailedEventStore } from './database/DatabaseFailedEventStore';
+import { DatabaseKeychainStore } from './database/DatabaseKeychainStore';
+import { createKeychain } from './personalData/createKeychain';
+import { PersonalDataProtector } from './personalData/PersonalDataProtector';
+import { PersonalDataReader } from './personalData/PersonalDataReader';
+import { sealUnsealedFailedEvents } from './personalData/sealUnsealedFailedEvents';
+import { FailedEventRetention } from './retention/FailedEventRetention';
+import { PersonalDataAccessControl } from './service/PersonalDataAccessControl';
 import { DatabasePartitionStore } from './database/DatabasePartitionStore';
 import { migrateDatabase } from './database/migrateDatabase';
 import { IngestService } from './ingest/IngestService';
@@ -50,6 +60,7 @@ export const deliveryPipelinePlugin = createBackendPlugin({
   register(env) {
     let moduleTransport: EventTransport | undefined;
     let moduleStorage: PartitionStorage | undefined;
+    let moduleKeyEncryptionKey: KeyEncryptionKey | undefined;
     const exporters: PartitionExporter[] = [];
     env.registerExtensionPoint(deliveryPipelineTransportExtensionPoint, {
       setTransport(transport) {
@@ -67,6 +78,16 @@ export const deliveryPipelinePlugin = createBackendPlugin({
         moduleStorage = storage;
       },
     });
+    env.registerExtensionPoint(deliveryPipelinePersonalDataExtensionPoint, {
+      setKeyEncryptionKey(key) {
+        if (moduleKeyEncryptionKey) {
+          throw new Error(
+            'A delivery pipeline key-encryption key was already set',
+          );
+        }
+        moduleKeyEncryptionKey = key;
+      },
+    });
     env.registerExtensionPoint(deliveryPipelineExporterExtensionPoint, {
       addExporter(exporter) {
         if (exporters.some(e => e.name === exporter.name)) {
@@ -80,6 +101,7 @@ export const deliveryPipelinePlugin = createBackendPlugin({
 
     env.registerInit({
       deps: {
+        auditor: coreServices.auditor,
         auth: coreServices.auth,
         config: coreServices.rootConfig,
         database: coreServices.database,
@@ -91,6 +113,7 @@ export const deliveryPipelinePlugin = createBackendPlugin({
         logger: coreServices.logger,
         notifications: notificationService,
         permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
         scheduler: coreServices.scheduler,
       },
       async init(deps) {
@@ -101,6 +124,9 @@ export const deliveryPipelinePlugin = createBackendPlugin({
         const db = await migrateDatabase(database);
         const partitions = new DatabasePartitionStore(db);
         const failedEvents = new DatabaseFailedEventStore(db);
+        // The read permission is on the registry's `event-type` resources,
+        // whose conditions the registry's plugin applies.
+        deps.permissionsRegistry.addPermissions(deliveryPipelinePermissions);
 
         const transportName = moduleTransport
           ? 'extension'
@@ -154,13 +180,21 @@ export const deliveryPipelinePlugin = createBackendPlugin({
         });
         const retentionStore = new DatabaseRetentionStore(db);
 
+        const keychain = await createKeychain({
+          store: new DatabaseKeychainStore(db),
+          keyEncryptionKey: moduleKeyEncryptionKey,
+          settings: settings.personalData,
+          logger: logger.child({ task: 'keychain' }),
+        });
+        const protector = new PersonalDataProtector({ keychain });
         const ingest = new IngestService({
           validators,
           restrictions: ProducerRestrictions.fromConfig(config),
           transport,
+          personalData: protector,
           failedEvents,
           limits: settings.limits,
-          maxFailedPayloadBytes: settings.maxFailedPayloadBytes,
+          maxFailedPayloadBytes: settings.failedEvents.maxPayloadBytes,
         });
         httpRouter.use(
           await createRouter({
@@ -172,6 +206,15 @@ export const deliveryPipelinePlugin = createBackendPlugin({
             policies,
             storage,
             retention: retentionStore,
+            personalData: {
+              keychain,
+              reader: new PersonalDataReader({ keychain }),
+              access: new PersonalDataAccessControl({
+                permissions: deps.permissions,
+                auditor: deps.auditor,
+                eventTypes: validators,
+              }),
+            },
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
@@ -222,6 +265,11 @@ export const deliveryPipelinePlugin = createBackendPlugin({
           policies,
           logger: logger.child({ task: 'retention' }),
         });
+        const failedEventRetention = new FailedEventRetention({
+          failedEvents,
+          retentionMs: settings.failedEvents.retentionMs,
+          logger: logger.child({ task: 'retention' }),
+        });
 
         // Singletons across replicas: the scheduler's global scope holds a
         // database lock while a task runs (until its timeout if the replica
@@ -264,6 +312,9 @@ export const deliveryPipelinePlugin = createBackendPlugin({
           scope: 'global',
           fn: async () => {
             await retention.runOnce();
+            await failedEventRetention.runOnce();
+            // A rotation of the key-encryption key takes effect here.
+            await keychain.rewrap();
           },
         });
 
@@ -276,7 +327,8 @@ export const deliveryPipelinePlugin = createBackendPlugin({
             })
           : undefined;
 
-        lifecycle.addStartupHook(() => {
+        lifecycle.addStartupHook(async () => {
+          await sealUnsealedFailedEvents({ failedEvents, protector, logger });
           consumer.start();
           demoTraffic?.start();
         });

@@ -27,6 +27,7 @@ describe('DatabaseFailedEventStore', () => {
           eventId: `e${i}`,
           reason: `reason ${i}`,
           payload: `{"id":"e${i}"}`,
+          keyId: 'k1',
           payloadTruncated: i === 3,
           producer: 'local-dev-producer',
         })),
@@ -42,6 +43,7 @@ describe('DatabaseFailedEventStore', () => {
         eventId: 'e3',
         reason: 'reason 3',
         payload: '{"id":"e3"}',
+        keyId: 'k1',
         payloadTruncated: true,
         producer: 'local-dev-producer',
         replayedAt: undefined,
@@ -79,6 +81,7 @@ describe('DatabaseFailedEventStore', () => {
           eventId: id,
           reason: 'old',
           payload: '{}',
+          keyId: 'k1',
           payloadTruncated: false,
         })),
       );
@@ -95,6 +98,46 @@ describe('DatabaseFailedEventStore', () => {
       expect(
         (await store.list({ limit: 10, includeReplayed: true })).items[1],
       ).toMatchObject({ eventId: 'a', replayedAt: '2026-11-23T10:30:00.000Z' });
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'deletes events past their retention, and seals those kept in clear, %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await migrateDatabase({ getClient: async () => knex });
+      const store = new DatabaseFailedEventStore(knex);
+      await store.add(
+        [0, 10, 20].map(m => ({
+          receivedAt: minute(m),
+          eventId: `e${m}`,
+          reason: 'r',
+          payload: `sealed ${m}`,
+          keyId: 'k1',
+          payloadTruncated: false,
+        })),
+      );
+      expect(await store.deleteReceivedBefore(minute(15))).toBe(2);
+      expect((await store.list({ limit: 10 })).items.map(e => e.eventId)).toEqual([
+        'e20',
+      ]);
+
+      // Rows from before payloads were sealed have no key.
+      await knex('failed_events').insert({
+        received_at: minute(30),
+        reason: 'r',
+        payload: '{"data":{"email":"a@b.c"}}',
+        payload_truncated: false,
+      });
+      const [unsealed] = await store.listUnsealed(10);
+      expect(unsealed).toMatchObject({ payload: '{"data":{"email":"a@b.c"}}' });
+      expect(unsealed.keyId).toBeUndefined();
+      await store.markSealed({ id: unsealed.id, payload: 'sealed', keyId: 'k2' });
+      expect(await store.listUnsealed(10)).toEqual([]);
+      expect((await store.list({ limit: 1 })).items[0]).toMatchObject({
+        payload: 'sealed',
+        keyId: 'k2',
+      });
     },
   );
 

@@ -1,11 +1,10 @@
 import { InputError } from '@backstage/errors';
 import { Knex } from 'knex';
 import {
-  FailedEvent,
   FailedEventFilter,
-  FailedEventPage,
   FailedEventStore,
   NewFailedEvent,
+  StoredFailedEvent,
 } from './FailedEventStore';
 
 type FailedEventRow = {
@@ -19,6 +18,7 @@ type FailedEventRow = {
   payload_truncated: boolean | number;
   producer: string | null;
   replayed_at: Date | string | number | null;
+  key_id: string | null;
 };
 
 /** {@link FailedEventStore} on the plugin's database; migrations run elsewhere. */
@@ -39,6 +39,7 @@ export class DatabaseFailedEventStore implements FailedEventStore {
         event_id: event.eventId ?? null,
         reason: event.reason,
         payload: event.payload,
+        key_id: event.keyId,
         payload_truncated: event.payloadTruncated,
         producer: event.producer ?? null,
       })),
@@ -48,7 +49,7 @@ export class DatabaseFailedEventStore implements FailedEventStore {
 
   async list(
     filter: FailedEventFilter & { limit: number; cursor?: string },
-  ): Promise<FailedEventPage> {
+  ): Promise<{ items: StoredFailedEvent[]; nextCursor?: string }> {
     const query = this.db<FailedEventRow>('failed_events')
       .select('*')
       .orderBy('id', 'desc')
@@ -88,6 +89,29 @@ export class DatabaseFailedEventStore implements FailedEventStore {
     });
   }
 
+  async deleteReceivedBefore(before: Date): Promise<number> {
+    return this.db('failed_events').where('received_at', '<', before).delete();
+  }
+
+  async listUnsealed(limit: number): Promise<StoredFailedEvent[]> {
+    const rows: FailedEventRow[] = await this.db('failed_events')
+      .whereNull('key_id')
+      .orderBy('id')
+      .limit(limit);
+    return rows.map(toFailedEvent);
+  }
+
+  async markSealed(event: {
+    id: string;
+    payload: string;
+    keyId: string;
+  }): Promise<void> {
+    await this.db('failed_events')
+      .where({ id: event.id })
+      .whereNull('key_id')
+      .update({ payload: event.payload, key_id: event.keyId });
+  }
+
   #applyFilter(query: Knex.QueryBuilder, filter: FailedEventFilter): void {
     if (filter.eventType) query.where('event_type', filter.eventType);
     if (filter.from) query.where('received_at', '>=', filter.from);
@@ -96,7 +120,7 @@ export class DatabaseFailedEventStore implements FailedEventStore {
   }
 }
 
-function toFailedEvent(row: FailedEventRow): FailedEvent {
+function toFailedEvent(row: FailedEventRow): StoredFailedEvent {
   return {
     id: String(row.id),
     receivedAt: new Date(row.received_at).toISOString(),
@@ -107,6 +131,7 @@ function toFailedEvent(row: FailedEventRow): FailedEvent {
     payload: row.payload,
     payloadTruncated: Boolean(row.payload_truncated),
     producer: row.producer ?? undefined,
+    keyId: row.key_id ?? undefined,
     replayedAt:
       row.replayed_at === null
         ? undefined

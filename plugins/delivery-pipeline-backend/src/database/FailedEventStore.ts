@@ -5,8 +5,17 @@ import {
 
 export type { FailedEvent, FailedEventPage };
 
-export type NewFailedEvent = Omit<FailedEvent, 'id' | 'receivedAt'> & {
+/**
+ * A failed event as stored: its payload sealed with the key `keyId` names
+ * (absent for events kept before payloads were sealed).
+ */
+export type StoredFailedEvent = Omit<FailedEvent, 'payloadMasked'> & {
+  keyId?: string;
+};
+
+export type NewFailedEvent = Omit<StoredFailedEvent, 'id' | 'receivedAt'> & {
   receivedAt: Date;
+  keyId: string;
 };
 
 export type FailedEventFilter = {
@@ -17,16 +26,22 @@ export type FailedEventFilter = {
   includeReplayed?: boolean;
 };
 
-/** Where rejected events are kept. */
+/** Where rejected events are kept (table `failed_events`). */
 export interface FailedEventStore {
   add(events: NewFailedEvent[]): Promise<void>;
   list(
     filter: FailedEventFilter & { limit: number; cursor?: string },
-  ): Promise<FailedEventPage>;
+  ): Promise<{ items: StoredFailedEvent[]; nextCursor?: string }>;
   /** Marks events as replayed, and keeps a new reason for those that failed again. */
   recordReplay(outcome: {
     replayed: string[];
     failedAgain: Array<{ id: string; reason: string }>;
     at: Date;
   }): Promise<void>;
+  /** Deletes events received before `before` (retention); returns how many. */
+  deleteReceivedBefore(before: Date): Promise<number>;
+  /** Events whose payload is not sealed yet (kept before sealing existed). */
+  listUnsealed(limit: number): Promise<StoredFailedEvent[]>;
+  /** Replaces a payload by its sealed form. */
+  markSealed(event: { id: string; payload: string; keyId: string }): Promise<void>;
 }

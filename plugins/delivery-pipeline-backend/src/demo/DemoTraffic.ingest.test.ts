@@ -14,6 +14,11 @@ import { FailedEventStore, NewFailedEvent } from '../database/FailedEventStore';
 import { DEFAULT_BINDING_LIMITS } from '../ingest/binding';
 import { IngestService } from '../ingest/IngestService';
 import { ProducerRestrictions } from '../ingest/ProducerRestrictions';
+import {
+  closeMemoryDatabases,
+  testKeychain,
+} from '../personalData/__testUtils__/testKeychain';
+import { PersonalDataProtector } from '../personalData/PersonalDataProtector';
 import { EventTypeValidators } from '../registry/EventTypeValidators';
 import { RegistryClient } from '../registry/RegistryClient';
 import { DemoTraffic } from './DemoTraffic';
@@ -70,13 +75,15 @@ describe('DemoTraffic through the real ingest', () => {
     jest.useFakeTimers({ now: Date.parse('2026-11-24T12:00:00Z') });
   });
 
-  afterEach(() => {
+  afterEach(async () => {
     jest.useRealTimers();
+    await closeMemoryDatabases();
   });
 
   it('is accepted, except for the invalid events, which become failed events', async () => {
     const published: TransportEvent[] = [];
     const failed: NewFailedEvent[] = [];
+    const { keychain } = await testKeychain();
     const ingest = new IngestService({
       validators: new EventTypeValidators({ registry: exampleRegistry() }),
       restrictions: ProducerRestrictions.fromConfig(new ConfigReader({})),
@@ -85,6 +92,7 @@ describe('DemoTraffic through the real ingest', () => {
           published.push(...events);
         },
       } as Partial<EventTransport> as EventTransport,
+      personalData: new PersonalDataProtector({ keychain }),
       failedEvents: {
         add: async (events: NewFailedEvent[]) => {
           failed.push(...events);

@@ -1,8 +1,9 @@
 import { NotAllowedError } from '@backstage/errors';
 import { EventTransport } from '@internal/plugin-delivery-pipeline-node';
 import { IncomingHttpHeaders } from 'node:http';
-import { FailedEvent, FailedEventStore } from '../database/FailedEventStore';
+import { FailedEventStore } from '../database/FailedEventStore';
 import { ingestCounters } from '../metrics';
+import { PersonalDataProtector } from '../personalData/PersonalDataProtector';
 import { EventTypeValidators } from '../registry/EventTypeValidators';
 import {
   BindingError,
@@ -34,17 +35,28 @@ export type IngestServiceOptions = {
   validators: EventTypeValidators;
   restrictions: ProducerRestrictions;
   transport: EventTransport;
+  personalData: PersonalDataProtector;
   failedEvents: FailedEventStore;
   limits: BindingLimits;
   /** Most bytes of a rejected event's payload kept. */
   maxFailedPayloadBytes: number;
 };
 
+/** A failed event to send through the checks again, its payload opened. */
+export type ReplayItem = {
+  id: string;
+  reason: string;
+  payload: string;
+  payloadTruncated: boolean;
+  eventType?: string;
+};
+
 /**
  * Events in: parses a request in any mode of the CloudEvents HTTP binding,
- * checks every event against the registry, publishes the accepted ones to
- * the transport (resolving once they are durable) and keeps the rejected ones
- * as failed events with their reasons.
+ * checks every event against the registry, seals their personal data,
+ * publishes the accepted ones to the transport (resolving once they are
+ * durable) and keeps the rejected ones, sealed, as failed events with their
+ * reasons.
  */
 export class IngestService {
   readonly #options: IngestServiceOptions;
@@ -104,7 +116,7 @@ export class IngestService {
    * registered) enter the pipeline; the others keep their new reason.
    */
   async replay(
-    failed: FailedEvent[],
+    failed: ReplayItem[],
     producer: string,
   ): Promise<ReplayOutcome & { replayedIds: string[] }> {
     // A replay follows a fix in the registry: use its state now, not a
@@ -153,6 +165,7 @@ export class IngestService {
     return { replayed: replayedIds.length, replayedIds, failedAgain };
   }
 
+  /** The registry's checks, then personal data sealed. */
   async #check(items: ParseItem[], producer: string) {
     const checked = await checkAgainstRegistry({
       items,
@@ -163,7 +176,13 @@ export class IngestService {
     if (checked.forbidden) {
       throw new NotAllowedError(checked.forbidden);
     }
-    return checked;
+    const sealed = await this.#options.personalData.protect(checked.accepted);
+    return {
+      accepted: sealed.accepted,
+      rejected: [...checked.rejected, ...sealed.rejected].sort(
+        (a, b) => a.index - b.index,
+      ),
+    };
   }
 
   async #keepRejected(
@@ -172,22 +191,32 @@ export class IngestService {
     receivedAt: number,
   ): Promise<void> {
     const max = this.#options.maxFailedPayloadBytes;
-    await this.#options.failedEvents.add(
-      rejected.map(rejection => {
+    const kept = rejected
+      .filter(rejection => !rejection.discard)
+      .map(rejection => {
         const truncated = Buffer.byteLength(rejection.payload) > max;
         return {
-          receivedAt: new Date(receivedAt),
-          eventType: rejection.eventType,
-          source: rejection.source,
-          eventId: rejection.eventId,
-          reason: rejection.reason,
+          ...rejection,
           payload: truncated
             ? truncateUtf8(rejection.payload, max)
             : rejection.payload,
-          payloadTruncated: truncated,
-          producer,
+          truncated,
         };
-      }),
+      });
+    if (kept.length === 0) return;
+    const sealed = await this.#options.personalData.sealFailed(kept);
+    await this.#options.failedEvents.add(
+      kept.map((rejection, i) => ({
+        receivedAt: new Date(receivedAt),
+        eventType: rejection.eventType,
+        source: rejection.source,
+        eventId: rejection.eventId,
+        reason: rejection.reason,
+        payload: sealed[i].payload,
+        keyId: sealed[i].keyId,
+        payloadTruncated: rejection.truncated,
+        producer,
+      })),
     );
   }
 }

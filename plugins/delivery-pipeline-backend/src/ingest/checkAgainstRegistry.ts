@@ -1,7 +1,11 @@
 import { ServiceUnavailableError } from '@backstage/errors';
 import { TransportEvent } from '@internal/plugin-delivery-pipeline-node';
+import {
+  PersonalDataFields,
+  personalDataFieldsOf,
+} from '../personalData/personalDataFields';
 import { EventTypeValidators } from '../registry/EventTypeValidators';
-import { ParseItem } from './binding';
+import { CloudEventJson, ParseItem } from './binding';
 import { ProducerRestrictions } from './ProducerRestrictions';
 
 /** An event that failed a check, with what a failed-events store keeps. */
@@ -15,13 +19,22 @@ export type Rejection = {
   eventType?: string;
   source?: string;
   eventId?: string;
+  /** Where the type keeps its data subject, when the type is known. */
+  dataSubject?: string;
+  /** Not kept as a failed event: its data subject's events are refused. */
+  discard?: true;
 };
 
 /** An event that passed every check, not yet stamped with its receive time. */
 export type CheckedEvent = {
+  /** Position in the request, as in {@link Rejection}. */
+  index: number;
   eventType: string;
+  event: CloudEventJson;
   /** The CloudEvent in the JSON format. */
   json: string;
+  /** The type's personal data, when it has any: sealed before publishing. */
+  personalData?: PersonalDataFields;
 };
 
 /** The outcome of checking the events of one request. */
@@ -73,6 +86,7 @@ export async function checkAgainstRegistry(options: {
     if (forbidden) {
       return { accepted: [], rejected: [], forbidden };
     }
+    let dataSubject: string | undefined;
     const reject = (reason: string) =>
       rejected.push({
         index: item.index,
@@ -81,6 +95,7 @@ export async function checkAgainstRegistry(options: {
         eventType: event.type,
         source: event.source,
         eventId: event.id,
+        dataSubject,
       });
 
     let version: number | undefined;
@@ -114,6 +129,8 @@ export async function checkAgainstRegistry(options: {
       reject(found.reason);
       continue;
     }
+    const personalData = personalDataFieldsOf(found.eventType);
+    dataSubject = personalData?.dataSubject;
     if (event.data === undefined) {
       reject(
         `Event has no data; events of type '${event.type}' carry data that follows version ${found.version} of its schema`,
@@ -132,7 +149,13 @@ export async function checkAgainstRegistry(options: {
       );
       continue;
     }
-    accepted.push({ eventType: event.type, json });
+    accepted.push({
+      index: item.index,
+      eventType: event.type,
+      event,
+      json,
+      personalData,
+    });
   }
   return { accepted, rejected };
 }

@@ -54,9 +54,7 @@ export class EventTypeValidators {
     name: string,
     version?: number,
   ): Promise<VersionValidator | ValidatorLookupFailure> {
-    const eventType = await this.#types.getOrLoad(name, () =>
-      this.#registry.getEventType(name),
-    );
+    const eventType = await this.getEventType(name);
     if (!eventType) {
       return {
         reason: `Unknown event type '${name}': register it in the schema registry before sending events of it`,
@@ -84,6 +82,11 @@ export class EventTypeValidators {
       return { reason: `Event type '${name}' has no version ${wanted}` };
     }
     return { eventType, version: wanted, validate };
+  }
+
+  /** The registered type (cached as for {@link EventTypeValidators.get}). */
+  async getEventType(name: string): Promise<EventType | undefined> {
+    return this.#types.getOrLoad(name, () => this.#registry.getEventType(name));
   }
 
   /** Looks the type up again on next use: it changed in the registry. */

@@ -81,6 +81,36 @@ export function parseReplayRequest(body: unknown): {
   };
 }
 
+/** Most values one decrypt request opens. */
+export const MAX_DECRYPT_VALUES = 5000;
+
+const decryptRequest = z.strictObject({
+  eventType: z.string().min(1).max(256),
+  values: z
+    .array(z.string().min(1).max(1_000_000))
+    .min(1)
+    .max(MAX_DECRYPT_VALUES),
+  /** What the values come from (a file, a table), for the audit log. */
+  source: z.string().max(1024).optional(),
+});
+
+/** The body of `POST /personal-data/decrypt`. */
+export function parseDecryptRequest(body: unknown): z.infer<
+  typeof decryptRequest
+> {
+  const parsed = decryptRequest.safeParse(body);
+  if (!parsed.success) {
+    const issues = parsed.error.issues
+      .slice(0, 5)
+      .map(issue => `${issue.path.join('.') || 'body'}: ${issue.message}`)
+      .join('; ');
+    throw new InputError(
+      `Invalid decrypt request: ${issues}. Send {"eventType": "<type>", "values": ["pd1:...", "ps1:..."]} with at most ${MAX_DECRYPT_VALUES} values`,
+    );
+  }
+  return parsed.data;
+}
+
 function toDate(value: string, what: string): Date {
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) {

@@ -1,4 +1,5 @@
 import {
+  AuditorService,
   HttpAuthService,
   LoggerService,
   PermissionsService,
@@ -30,6 +31,10 @@ import { FailedEventStore } from '../database/FailedEventStore';
 import { PartitionStore } from '../database/PartitionStore';
 import { BindingLimits, readBody } from '../ingest/binding';
 import { IngestService } from '../ingest/IngestService';
+import { Keychain } from '../personalData/Keychain';
+import { PersonalDataReader } from '../personalData/PersonalDataReader';
+import { PersonalDataAccessControl } from './PersonalDataAccessControl';
+import { createPersonalDataRouter } from './personalDataRouter';
 import { partitionFolder } from '../partitions/layout';
 import {
   SlaPolicy,
@@ -86,13 +91,33 @@ export async function createRouter(options: {
   failedEvents: FailedEventStore;
   ingest: IngestService;
   limits: BindingLimits;
+  personalData: {
+    keychain: Keychain;
+    reader: PersonalDataReader;
+    access: PersonalDataAccessControl;
+  };
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
+  auditor: AuditorService;
   logger: LoggerService;
 }): Promise<express.Router> {
   const { partitions, failedEvents, ingest, limits, httpAuth, permissions } =
     options;
   const { policies, storage, retention } = options;
+  const personalDataOf = async (eventType: string) => {
+    try {
+      const fields = await options.personalData.access.fieldsOf(eventType);
+      // A type the registry no longer knows: whatever it held is treated
+      // as personal (the fields are unknown, so every sealed value is).
+      return fields === 'unknown' ? { fields: [] } : fields;
+    } catch (error) {
+      throw new ServiceUnavailableError(
+        `Could not read the personal data fields of '${eventType}' from the schema registry: ${
+          toError(error).message
+        }`,
+      );
+    }
+  };
   const policyOf = async (eventType: string) => {
     try {
       return await policies.get(eventType);
@@ -121,6 +146,16 @@ export async function createRouter(options: {
     });
     res.status(202).json(outcome);
   });
+
+  const { reader, access } = options.personalData;
+  router.use(
+    createPersonalDataRouter({
+      ...options.personalData,
+      httpAuth,
+      permissions,
+      auditor: options.auditor,
+    }),
+  );
 
   router.use(express.json());
 
@@ -286,7 +321,46 @@ export async function createRouter(options: {
       }),
       limit,
     });
-    res.json({ eventType, start: partition.start, ...preview });
+    const personal = await personalDataOf(eventType);
+    if (!personal) {
+      res.json({ eventType, start: partition.start, ...preview });
+      return;
+    }
+    const view = (await access.accessFor(credentials, [eventType])).get(
+      eventType,
+    )!;
+    const reveal = () =>
+      reader.revealEvents({
+        eventType,
+        events: preview.rows,
+        personalData: personal,
+        access: view,
+      });
+    if (view === 'clear') {
+      await access.auditedRead(
+        req,
+        { eventType, partition: partition.start },
+        async () => ({
+          result: undefined,
+          counts: {
+            rows: preview.rows.length,
+            values: (await reveal()).clearValues,
+          },
+        }),
+      );
+    } else {
+      await reveal();
+    }
+    res.json({
+      eventType,
+      start: partition.start,
+      ...preview,
+      personalData: {
+        fields: personal.fields,
+        dataSubject: personal.dataSubject,
+        access: view,
+      },
+    });
   });
 
   router.get('/retention/deletions', async (req, res) => {
@@ -307,16 +381,60 @@ export async function createRouter(options: {
   });
 
   router.get('/failed-events', async (req, res) => {
-    res.json(
-      await failedEvents.list({
-        eventType: optionalString(req.query, 'eventType'),
-        from: optionalDate(req.query, 'from'),
-        to: optionalDate(req.query, 'to'),
-        includeReplayed: optionalBoolean(req.query, 'includeReplayed'),
-        limit: optionalLimit(req.query, { default: 100, max: 1000 }),
-        cursor: optionalString(req.query, 'cursor'),
-      }),
+    const credentials = await httpAuth.credentials(req);
+    const page = await failedEvents.list({
+      eventType: optionalString(req.query, 'eventType'),
+      from: optionalDate(req.query, 'from'),
+      to: optionalDate(req.query, 'to'),
+      includeReplayed: optionalBoolean(req.query, 'includeReplayed'),
+      limit: optionalLimit(req.query, { default: 100, max: 1000 }),
+      cursor: optionalString(req.query, 'cursor'),
+    });
+    // A refused event may hold personal data anywhere: only a type known to
+    // have none is shown in clear to everyone.
+    const types = [
+      ...new Set(page.items.flatMap(item => item.eventType ?? [])),
+    ];
+    const withoutPersonalData = new Set<string>();
+    for (const eventType of types) {
+      if ((await personalDataOf(eventType)) === undefined) {
+        withoutPersonalData.add(eventType);
+      }
+    }
+    const decisions = await access.accessFor(
+      credentials,
+      types.filter(type => !withoutPersonalData.has(type)),
     );
+    const accessOf = (eventType?: string) => {
+      if (eventType && withoutPersonalData.has(eventType)) return 'clear';
+      // Without a type, only the admins' blanket decision could allow it:
+      // the policy has no type to decide on, so it stays masked.
+      return eventType ? decisions.get(eventType) ?? 'masked' : 'masked';
+    };
+    const clearReads = page.items.filter(
+      item =>
+        item.eventType &&
+        !withoutPersonalData.has(item.eventType) &&
+        accessOf(item.eventType) === 'clear',
+    );
+    const reveal = () => reader.revealFailedEvents(page.items, accessOf);
+    const items =
+      clearReads.length === 0
+        ? await reveal()
+        : await access.auditedRead(
+            req,
+            {
+              eventType: [
+                ...new Set(clearReads.map(item => item.eventType!)),
+              ],
+              partition: 'failed-events',
+            },
+            async () => ({
+              result: await reveal(),
+              counts: { rows: clearReads.length },
+            }),
+          );
+    res.json({ items, nextCursor: page.nextCursor });
   });
 
   router.post('/failed-events/replay', async (req, res) => {
@@ -344,7 +462,10 @@ export async function createRouter(options: {
       to: request.to,
       limit: request.limit,
     });
-    const outcome = await ingest.replay(page.items, producerOf(credentials));
+    const outcome = await ingest.replay(
+      await reader.openFailedPayloads(page.items),
+      producerOf(credentials),
+    );
     await failedEvents.recordReplay({
       replayed: outcome.replayedIds,
       failedAgain: outcome.failedAgain,

@@ -6,6 +6,10 @@ import {
   eventTypeUpdatePermission,
 } from '@internal/plugin-event-schemas-common';
 import { createPermission } from '@backstage/plugin-permission-common';
+import {
+  dataSubjectErasePermission,
+  personalDataReadPermission,
+} from '@internal/plugin-delivery-pipeline-common';
 import { EventSchemasPermissionPolicy } from './EventSchemasPermissionPolicy';
 import { isOwnerRule } from './rules';
 
@@ -59,6 +63,32 @@ describe('EventSchemasPermissionPolicy', () => {
     }
     expect(
       await policy.handle({ permission: eventTypeDeletePermission }, alice),
+    ).toEqual({ result: AuthorizeResult.DENY });
+  });
+
+  it('lets owners and admins read personal data in clear, and only admins erase people', async () => {
+    expect(
+      await policy.handle({ permission: personalDataReadPermission }, alice),
+    ).toEqual({
+      result: AuthorizeResult.CONDITIONAL,
+      pluginId: 'event-schemas',
+      resourceType: 'event-type',
+      conditions: {
+        rule: 'IS_OWNER',
+        resourceType: 'event-type',
+        params: {
+          owners: ['user:default/alice', 'group:default/playback'],
+        },
+      },
+    });
+    expect(
+      await policy.handle({ permission: personalDataReadPermission }, carol),
+    ).toEqual({ result: AuthorizeResult.ALLOW });
+    expect(
+      await policy.handle({ permission: dataSubjectErasePermission }, carol),
+    ).toEqual({ result: AuthorizeResult.ALLOW });
+    expect(
+      await policy.handle({ permission: dataSubjectErasePermission }, alice),
     ).toEqual({ result: AuthorizeResult.DENY });
   });
 

@@ -15,14 +15,19 @@ import {
   eventTypeUpdatePermission,
 } from '@internal/plugin-event-schemas-common';
 import {
+  dataSubjectErasePermission,
+  personalDataReadPermission,
+} from '@internal/plugin-delivery-pipeline-common';
+import {
   createEventTypeConditionalDecision,
   eventTypeConditions,
 } from './conditions';
 
 /**
- * The registry's default policy: anyone signed in registers event types,
- * owners change their own, the admin groups (`eventSchemas.permissions.adminGroups`)
- * do anything, and only they delete. Every other permission goes to
+ * The suite's default policy: anyone signed in registers event types,
+ * owners change their own and read their personal data in clear, the admin
+ * groups (`eventSchemas.permissions.adminGroups`) do anything, and only they
+ * delete types and erase data subjects. Every other permission goes to
  * `fallback`, which allows by default, as Backstage's allow-all policy does.
  */
 export class EventSchemasPermissionPolicy implements PermissionPolicy {
@@ -62,14 +67,20 @@ export class EventSchemasPermissionPolicy implements PermissionPolicy {
     if (isPermission(permission, eventTypeCreatePermission)) {
       return { result: user ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
     }
-    if (isPermission(permission, eventTypeUpdatePermission)) {
+    if (
+      isPermission(permission, eventTypeUpdatePermission) ||
+      isPermission(permission, personalDataReadPermission)
+    ) {
       if (isAdmin) return { result: AuthorizeResult.ALLOW };
       return createEventTypeConditionalDecision(
         permission,
         eventTypeConditions.isOwner({ owners: ownership }),
       );
     }
-    if (isPermission(permission, eventTypeDeletePermission)) {
+    if (
+      isPermission(permission, eventTypeDeletePermission) ||
+      isPermission(permission, dataSubjectErasePermission)
+    ) {
       return { result: isAdmin ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
     }
     return this.fallback

@@ -62,4 +62,22 @@ describe('TtlCache', () => {
     ).rejects.toThrow('registry down');
     await expect(cache.getOrLoad('a', async () => 'v')).resolves.toBe('v');
   });
+
+  it('gets and sets entries that the caller loads, with the same expiry and bound', () => {
+    let now = 0;
+    const cache = new TtlCache<string>({
+      ttlMs: 1000,
+      maxEntries: 2,
+      now: () => now,
+    });
+    expect(cache.get('a')).toBeUndefined();
+    cache.set('a', 'A');
+    cache.set('b', 'B');
+    expect(cache.get('a')).toBe('A'); // now the most recently used
+    cache.set('c', 'C'); // evicts b
+    expect(cache.get('b')).toBeUndefined();
+    expect(cache.get('a')).toBe('A');
+    now = 1000;
+    expect(cache.get('a')).toBeUndefined();
+  });
 });

@@ -22,11 +22,8 @@ export class TtlCache<T> {
 
   async getOrLoad(key: string, load: () => Promise<T>): Promise<T> {
     const now = (this.options.now ?? Date.now)();
-    const hit = this.entries.get(key);
-    if (hit && hit.expires > now) {
-      // Re-insert to mark as most recently used.
-      this.entries.delete(key);
-      this.entries.set(key, hit);
+    const hit = this.#fresh(key, now);
+    if (hit) {
       return hit.value;
     }
     const pending = this.loading.get(key);
@@ -36,12 +33,38 @@ export class TtlCache<T> {
     const loaded = load().finally(() => this.loading.delete(key));
     this.loading.set(key, loaded);
     const value = await loaded;
+    this.#store(key, value, now);
+    return value;
+  }
+
+  /**
+   * The entry for `key` if it has not expired, without loading; for callers
+   * that load their misses together, then {@link TtlCache.set} them.
+   */
+  get(key: string): T | undefined {
+    return this.#fresh(key, (this.options.now ?? Date.now)())?.value;
+  }
+
+  /** Stores a value loaded by the caller. */
+  set(key: string, value: T): void {
+    this.#store(key, value, (this.options.now ?? Date.now)());
+  }
+
+  #fresh(key: string, now: number) {
+    const hit = this.entries.get(key);
+    if (!hit || hit.expires <= now) return undefined;
+    // Re-insert to mark as most recently used.
+    this.entries.delete(key);
+    this.entries.set(key, hit);
+    return hit;
+  }
+
+  #store(key: string, value: T, now: number): void {
     this.entries.delete(key);
     this.entries.set(key, { value, expires: now + this.options.ttlMs });
     if (this.entries.size > this.options.maxEntries) {
       this.entries.delete(this.entries.keys().next().value!);
     }
-    return value;
   }
 
   /** Forgets one entry. */
