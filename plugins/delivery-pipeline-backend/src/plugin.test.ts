@@ -1,169 +1,28 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import {
-  coreServices,
-  createBackendModule,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
+import { mockCredentials } from '@backstage/backend-test-utils';
+import { createBackendModule } from '@backstage/backend-plugin-api';
 import {
   DeliveredPartition,
   deliveryPipelineExporterExtensionPoint,
 } from '@internal/plugin-delivery-pipeline-node';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { notificationService } from '@backstage/plugin-notifications-node';
-// The real registry, beside the pipeline as in the portal: ingest reads
-// schemas from its HTTP API.
-// eslint-disable-next-line @backstage/no-mixed-plugin-imports
-import eventSchemasPlugin from '@internal/plugin-event-schemas-backend';
 import { CloudEvent, HTTP } from 'cloudevents';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import request from 'supertest';
-import { deliveryPipelinePlugin } from './plugin';
+import {
+  deliverAll,
+  PLAYBACK,
+  playback,
+  send,
+  startPipeline,
+  stopPipelines,
+  user,
+  waitForRaw,
+} from './__testUtils__/pipelineTestBackend';
 
 jest.setTimeout(60_000);
 
-const PLAYBACK = 'com.example.playback.started';
-const examples = path.resolve(__dirname, '../../../examples/event-types');
-const user = mockCredentials.user.header();
-
-type Server = Awaited<ReturnType<typeof startTestBackend>>['server'];
-
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  await Promise.all(cleanups.splice(0).map(cleanup => cleanup()));
-});
-
-/**
- * The pipeline with the real schema registry beside it (seeded with the
- * repo's demo event types), on throw-away folders.
- */
-async function startPipeline(
-  deliveryPipeline: {
-    transport?: object;
-    consumer?: object;
-    ingest?: object;
-    partitions?: object;
-    completionist?: object;
-    deduper?: object;
-  } = {},
-  extraFeatures: Parameters<typeof startTestBackend>[0]['features'] = [],
-) {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'pipeline-test-'));
-  // Scheduled tasks run only when a test triggers them.
-  const scheduler = mockServices.scheduler();
-  const backend = await startTestBackend({
-    features: [
-      createServiceFactory({
-        service: coreServices.scheduler,
-        deps: {},
-        factory: () => scheduler,
-      }),
-      deliveryPipelinePlugin,
-      eventSchemasPlugin,
-      mockServices.database.factory(),
-      mockServices.rootConfig.factory({
-        data: {
-          eventSchemas: { demoData: { directories: [examples] } },
-          deliveryPipeline: {
-            ...deliveryPipeline,
-            transport: {
-              directory: path.join(dir, 'transport'),
-              ...deliveryPipeline.transport,
-            },
-            storage: { directory: path.join(dir, 'storage') },
-            consumer: {
-              pollInterval: { milliseconds: 50 },
-              ...deliveryPipeline.consumer,
-            },
-            deduper: {
-              spillDirectory: path.join(dir, 'spill'),
-              ...deliveryPipeline.deduper,
-            },
-          },
-        },
-      }),
-      ...(extraFeatures ?? []),
-      catalogServiceMock.factory({ entities: [] }),
-      createServiceFactory({
-        service: notificationService,
-        deps: {},
-        factory: () => ({ send: async () => {} }),
-      }),
-    ],
-  });
-  cleanups.push(async () => {
-    await backend.stop();
-    await fs.rm(dir, { recursive: true, force: true });
-  });
-  return {
-    server: backend.server,
-    storage: path.join(dir, 'storage'),
-    scheduler,
-  };
-}
-
-function playback(
-  id: string,
-  data: object = { user_id: 'u1', track_id: 't1' },
-) {
-  return new CloudEvent({
-    id,
-    type: PLAYBACK,
-    source: '//playback-service/eu-west-1',
-    data,
-  });
-}
-
-function send(server: Server, message: { headers: object; body: unknown }) {
-  return request(server)
-    .post('/api/delivery-pipeline/events')
-    .set(message.headers as Record<string, string>)
-    .set('Authorization', user)
-    .send(message.body as string);
-}
-
-/** Every line of every raw partition file. */
-async function rawLines(storage: string): Promise<Array<Record<string, any>>> {
-  const lines: Array<Record<string, any>> = [];
-  const walk = async (dir: string): Promise<void> => {
-    for (const entry of await fs.readdir(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) await walk(full);
-      else if (entry.name.endsWith('.ndjson.gz')) {
-        const text = gunzipSync(await fs.readFile(full)).toString();
-        lines.push(
-          ...text
-            .trim()
-            .split('\n')
-            .map(line => JSON.parse(line)),
-        );
-      }
-    }
-  };
-  await walk(path.join(storage, 'raw')).catch(() => {});
-  return lines;
-}
-
-async function waitForRaw(storage: string, ids: string[]) {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const lines = await rawLines(storage);
-    const found = new Set(lines.map(line => line.id));
-    if (ids.every(id => found.has(id))) return lines;
-    if (Date.now() > deadline) {
-      throw new Error(
-        `Not in raw partitions: ${ids.filter(id => !found.has(id))}`,
-      );
-    }
-    await new Promise(resolve => setTimeout(resolve, 100));
-  }
-}
+afterEach(stopPipelines);
 
 describe('deliveryPipelinePlugin', () => {
   it('answers the health check without credentials', async () => {
@@ -480,10 +339,11 @@ describe('deliveryPipelinePlugin', () => {
         });
       },
     });
-    const { server, storage, scheduler } = await startPipeline(
+    const pipeline = await startPipeline(
       { partitions: { width: { seconds: 2 }, grace: { milliseconds: 200 } } },
       [exporterModule],
     );
+    const { server, storage } = pipeline;
     const batch = (events: CloudEvent<any>[]) =>
       request(server)
         .post('/api/delivery-pipeline/events')
@@ -502,21 +362,7 @@ describe('deliveryPipelinePlugin', () => {
     ]);
     expect(resent.body.rejected).toHaveLength(1);
 
-    const deadline = Date.now() + 30_000;
-    let items: Array<Record<string, any>> = [];
-    for (;;) {
-      const listed = await request(server)
-        .get(`/api/delivery-pipeline/partitions?eventType=${PLAYBACK}`)
-        .set('Authorization', user);
-      items = listed.body.items;
-      if (items.length && items.every(p => p.state === 'delivered')) break;
-      if (Date.now() > deadline) {
-        throw new Error(`Not delivered: ${JSON.stringify(items)}`);
-      }
-      await new Promise(resolve => setTimeout(resolve, 200));
-      await scheduler.triggerTask('delivery-pipeline-completionist');
-      await scheduler.triggerTask('delivery-pipeline-deduper');
-    }
+    const items = await deliverAll(pipeline, PLAYBACK);
     const total = (key: string) =>
       items.reduce((sum, p) => sum + (p.counts[key] ?? 0), 0);
     expect(total('received')).toBe(6);

@@ -1,7 +1,8 @@
 /**
  * Extension points of the delivery pipeline: the transport that carries
  * accepted events to the consumer, the storage partitions are written to,
- * exporters, and the personal data keychain's key-encryption key.
+ * exporters, and the personal data keychain's key-encryption key; and the
+ * decrypter that batch jobs use to read personal data they are allowed to.
  *
  * @packageDocumentation
  */
@@ -10,3 +11,4 @@ export * from './storage';
 export * from './exporter';
 export * from './extensions';
 export * from './keyEncryptionKey';
+export * from './personalData/PersonalDataDecrypter';
