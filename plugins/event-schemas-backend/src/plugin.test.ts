@@ -119,7 +119,39 @@ const newType = {
   format: 'jsonschema',
   tags: ['playback'],
   personalDataFields: ['user_id'],
+  dataSubject: 'user_id',
   schema: playbackV1,
+};
+
+// Personal data of a nested person, in an open schema so that versions
+// may drop fields.
+const signupV1 = {
+  type: 'object',
+  properties: {
+    user: {
+      type: 'object',
+      properties: {
+        id: { type: 'string' },
+        email: { type: 'string' },
+        age: { type: 'integer' },
+      },
+    },
+    account_id: { type: ['string', 'null'] },
+    invitees: {
+      type: 'array',
+      items: { type: 'object', properties: { id: { type: 'string' } } },
+    },
+  },
+};
+
+const signupType = {
+  name: 'com.example.account.signed-up',
+  owner: 'group:default/playback',
+  format: 'jsonschema',
+  compatibility: 'NONE',
+  personalDataFields: ['user.email'],
+  dataSubject: 'user.id',
+  schema: signupV1,
 };
 
 describe.each(TestDatabases.create().eachSupportedId())(
@@ -298,6 +330,22 @@ describe.each(TestDatabases.create().eachSupportedId())(
       [{ ...newType, schema: '{"type": "object",' }, 'Invalid schema'],
       [{ ...newType, schema: { type: 'objekt' } }, 'Invalid schema'],
       [{ ...newType, personalDataFields: ['email'] }, "'email' is not a field"],
+      [
+        { ...newType, dataSubject: undefined },
+        'dataSubject: required when personalDataFields is set: name the string field that identifies the person an event is about, e.g. user_id',
+      ],
+      [
+        { ...newType, dataSubject: 'listener' },
+        "dataSubject: 'listener' is not a field of the schema",
+      ],
+      [
+        { ...newType, dataSubject: '' },
+        'dataSubject: must name a string field',
+      ],
+      [
+        { ...newType, dataSubject: 'x'.repeat(1025) },
+        'dataSubject: must be at most 1024 characters',
+      ],
       [
         { ...newType, schema: { type: 'string', pattern: '(a+)+$' } },
         'Invalid schema',
@@ -543,6 +591,129 @@ describe.each(TestDatabases.create().eachSupportedId())(
       expect(bad.status).toBe(400);
       expect(bad.body.error.message).toContain("unknown field 'color'");
       expect(bad.body.error.message).toContain('limit: must be at most 500');
+    });
+
+    it('keeps the data subject a string field that names one person, personal itself, in every version', async () => {
+      const { api } = await startRegistry();
+      const created = await api.post('/event-types', signupType);
+      expect(created.status).toBe(201);
+      expect(created.body).toMatchObject({
+        personalDataFields: ['user.email', 'user.id'],
+        dataSubject: 'user.id',
+      });
+      const base = `/event-types/${signupType.name}`;
+      expect((await api.get(base)).body).toMatchObject({
+        personalDataFields: ['user.email', 'user.id'],
+        dataSubject: 'user.id',
+      });
+
+      const refusals: Array<[object, string]> = [
+        [
+          { personalDataFields: ['user'] },
+          "personalDataFields: 'user' contains the data subject 'user.id', which is stored as a pseudonym and must stay readable: mark the other fields of 'user' as personal instead",
+        ],
+        [
+          { dataSubject: 'user.age' },
+          "dataSubject: 'user.age' is of type integer, not a string",
+        ],
+        [
+          { dataSubject: 'invitees[].id' },
+          "dataSubject: 'invitees[].id' is inside an array or a map, but an event is about one person",
+        ],
+        [
+          { dataSubject: null },
+          'dataSubject: cannot be unset while personalDataFields is set: set personalDataFields to [] in the same change',
+        ],
+        [{ dataSubject: 7 }, 'Invalid change: dataSubject: '],
+      ];
+      for (const [change, message] of refusals) {
+        const refused = await api.patch(base, change);
+        expect(refused.status).toBe(400);
+        expect(refused.body.error.message).toContain(message);
+      }
+
+      // Another subject: it becomes personal too; the old one stays so.
+      const moved = await api.patch(base, { dataSubject: 'account_id' });
+      expect(moved.status).toBe(200);
+      expect(moved.body).toMatchObject({
+        personalDataFields: ['user.email', 'user.id', 'account_id'],
+        dataSubject: 'account_id',
+      });
+      const untouched = await api.patch(base, { title: 'Signed up' });
+      expect(untouched.body.dataSubject).toBe('account_id');
+
+      const cleared = await api.patch(base, {
+        personalDataFields: [],
+        dataSubject: null,
+      });
+      expect(cleared.status).toBe(200);
+      expect(cleared.body.personalDataFields).toEqual([]);
+      expect(cleared.body.dataSubject).toBeUndefined();
+      const unnamed = await api.patch(base, {
+        personalDataFields: ['user.email'],
+      });
+      expect(unnamed.status).toBe(400);
+      expect(unnamed.body.error.message).toMatch(
+        /^dataSubject: required when personalDataFields is set/,
+      );
+      expect(
+        (await api.patch(base, { dataSubject: 'user.id' })).body
+          .personalDataFields,
+      ).toEqual(['user.id']);
+
+      // A version without the subject (even under NONE) is refused, and
+      // the dry run says why.
+      const { id: _id, ...userWithoutId } = signupV1.properties.user.properties;
+      const withoutSubject = {
+        ...signupV1,
+        properties: {
+          ...signupV1.properties,
+          user: { type: 'object', properties: userWithoutId },
+        },
+      };
+      const dryRun = await api.post(`${base}/compatibility`, {
+        schema: withoutSubject,
+      });
+      expect(dryRun.status).toBe(200);
+      expect(dryRun.body).toEqual({
+        compatible: false,
+        messages: [
+          expect.stringMatching(
+            /^dataSubject: 'user\.id', the type's data subject, is missing in this schema: every version must keep it as a string field/,
+          ),
+        ],
+      });
+      const refused = await api.post(`${base}/versions`, {
+        schema: withoutSubject,
+      });
+      expect(refused.status).toBe(400);
+      expect(refused.body.error.message).toMatch(/^dataSubject: 'user\.id'/);
+      const retyped = await api.post(`${base}/versions`, {
+        schema: {
+          ...withoutSubject,
+          properties: {
+            ...withoutSubject.properties,
+            user: {
+              type: 'object',
+              properties: { ...userWithoutId, id: { type: 'integer' } },
+            },
+          },
+        },
+      });
+      expect(retyped.status).toBe(400);
+      expect(retyped.body.error.message).toContain('is of type integer');
+      expect((await api.get(`${base}/versions`)).body.items).toHaveLength(1);
+
+      const kept = await api.post(`${base}/versions`, {
+        schema: {
+          ...signupV1,
+          properties: { ...signupV1.properties, country: { type: 'string' } },
+        },
+      });
+      expect(kept.status).toBe(201);
+      expect(
+        (await api.post(`${base}/compatibility`, { schema: signupV1 })).body,
+      ).toEqual({ compatible: true, messages: [] });
     });
 
     it('validates an event against the latest or a named version', async () => {

@@ -14,6 +14,7 @@ import {
   ANNOTATION_EVENT_TYPE_LATEST_VERSION,
   eventTypeToApiEntity,
 } from './apiEntity';
+import { EventType } from '@internal/plugin-event-schemas-common';
 import {
   makeEventType,
   makeVersion,
@@ -258,6 +259,7 @@ describe('eventTypeToApiEntity', () => {
         retention: { raw: 'P30D', delivered: 'P365D' },
         sla: { maxLateness: 'PT4H' },
         personalDataFields: ['user_id'],
+        dataSubject: 'user_id',
       });
     });
 
@@ -276,7 +278,7 @@ describe('eventTypeToApiEntity', () => {
       );
     });
 
-    it('embeds the schema as registered, with only its local $refs moved', () => {
+    it('embeds the schema as registered, with only its local $refs moved and its personal data marked', () => {
       const eventType = makeEventType();
       const entity = eventTypeToApiEntity({
         eventType,
@@ -296,6 +298,10 @@ describe('eventTypeToApiEntity', () => {
           ...PLAYBACK_STARTED_SCHEMA,
           properties: {
             ...PLAYBACK_STARTED_SCHEMA.properties,
+            user_id: {
+              ...PLAYBACK_STARTED_SCHEMA.properties.user_id,
+              'x-personal-data': 'pseudonym',
+            },
             track_id: {
               $ref: '#/channels/com.example.playback.started/messages/com.example.playback.started/payload/schema/definitions/trackId',
             },
@@ -314,6 +320,125 @@ describe('eventTypeToApiEntity', () => {
           ],
         },
       });
+    });
+
+    it('says how delivered data holds personal data, and marks the properties the schema declares directly', async () => {
+      const eventType = makeEventType({
+        personalDataFields: [
+          'user.email',
+          'contacts[].phone',
+          'home',
+          'billing.zip',
+          'user.id',
+        ],
+        dataSubject: 'user.id',
+      });
+      const address = {
+        type: 'object',
+        properties: { zip: { type: 'string' } },
+      };
+      const entity = eventTypeToApiEntity({
+        eventType,
+        version: makeVersion(eventType, {
+          type: 'object',
+          definitions: { address },
+          properties: {
+            user: {
+              type: 'object',
+              properties: {
+                id: { type: 'string' },
+                email: { type: 'string' },
+              },
+            },
+            contacts: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: { phone: { type: 'string' } },
+              },
+            },
+            home: { $ref: '#/definitions/address' },
+            billing: { $ref: '#/definitions/address' },
+            shipping: { $ref: '#/definitions/address' },
+          },
+        }),
+        registryUrl: REGISTRY_URL,
+        appBaseUrl: 'http://localhost:3000',
+      });
+
+      const { document, errors } = await parseDefinition(entity);
+      expect(errors).toEqual([]);
+      const description = document.messages().all()[0].description();
+      expect(description).toContain(
+        'Each event is about the person its `user.id` field names (the data subject).',
+      );
+      expect(description).toContain(
+        'Personal fields: `user.email`, `contacts[].phone`, `home`, `billing.zip`.',
+      );
+      expect(description).toContain('`pd1:<keyId>:<ciphertext>`');
+      expect(description).toContain('the pseudonym `ps1:<keyId>`');
+      expect(
+        document.extensions().get('x-event-schemas').value(),
+      ).toMatchObject({
+        personalDataFields: eventType.personalDataFields,
+        dataSubject: 'user.id',
+      });
+
+      const schema = parse(entity.spec.definition).channels[
+        'com.example.playback.started'
+      ].messages['com.example.playback.started'].payload.schema;
+      expect(schema.properties.user.properties).toEqual({
+        id: { type: 'string', 'x-personal-data': 'pseudonym' },
+        email: { type: 'string', 'x-personal-data': 'encrypted' },
+      });
+      expect(schema.properties.contacts.items.properties.phone).toEqual({
+        type: 'string',
+        'x-personal-data': 'encrypted',
+      });
+      // The property itself is marked; the shared definition, which
+      // `shipping` uses too, is not, so `billing.zip` stays unmarked.
+      expect(schema.properties.home).toEqual({
+        $ref: '#/channels/com.example.playback.started/messages/com.example.playback.started/payload/schema/definitions/address',
+        'x-personal-data': 'encrypted',
+      });
+      expect(schema.definitions).toEqual({ address });
+    });
+
+    it('says nothing of personal data for a type without any, and marks none without a data subject', () => {
+      const definitionOf = (eventType: EventType) =>
+        parse(
+          eventTypeToApiEntity({
+            eventType,
+            version: makeVersion(eventType),
+            registryUrl: REGISTRY_URL,
+            appBaseUrl: 'http://localhost:3000',
+          }).spec.definition,
+        ).channels['com.example.playback.started'].messages[
+          'com.example.playback.started'
+        ];
+
+      const none = definitionOf(
+        makeEventType({ personalDataFields: [], dataSubject: undefined }),
+      );
+      expect(none.description).toBeUndefined();
+      expect(none.payload.schema).toEqual({
+        ...PLAYBACK_STARTED_SCHEMA,
+        properties: expect.objectContaining({
+          user_id: PLAYBACK_STARTED_SCHEMA.properties.user_id,
+        }),
+      });
+
+      // Registered before data subjects existed: nothing encrypts it yet.
+      const withoutSubject = definitionOf(
+        makeEventType({ dataSubject: undefined }),
+      );
+      expect(withoutSubject.description).toContain(
+        'The type names no data subject yet',
+      );
+      expect(withoutSubject.description).not.toContain('pd1:');
+      expect(withoutSubject.payload.schema.properties.user_id).toEqual(
+        PLAYBACK_STARTED_SCHEMA.properties.user_id,
+      );
     });
 
     it('is a valid AsyncAPI 3 document embedding the Avro schema', async () => {

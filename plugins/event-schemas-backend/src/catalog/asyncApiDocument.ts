@@ -1,5 +1,9 @@
 import { JsonObject, JsonValue } from '@backstage/types';
 import {
+  CIPHERTEXT_PREFIX,
+  PSEUDONYM_PREFIX,
+} from '@internal/plugin-delivery-pipeline-common';
+import {
   EventType,
   EventTypeVersion,
 } from '@internal/plugin-event-schemas-common';
@@ -94,6 +98,53 @@ function jsonSchemaFormat(schema: JsonValue): string {
   return `application/schema+json;version=${draft}`;
 }
 
+/**
+ * The annotation on a JSON Schema payload's personal properties, saying how
+ * delivered data holds them: `encrypted` (a personal value) or `pseudonym`
+ * (the data subject).
+ */
+export const PERSONAL_DATA_KEYWORD = 'x-personal-data';
+
+/**
+ * The subschema a field path (`user.email`, `contacts[].email`) names when
+ * the schema declares it directly, through `properties` and single-schema
+ * `items`; `undefined` when the field comes from a `$ref` or a combinator,
+ * whose subschemas other fields may share and so must not be annotated.
+ */
+function declaredSubschema(
+  schema: JsonValue,
+  path: string,
+): JsonObject | undefined {
+  let node: JsonValue | undefined = schema;
+  for (const segment of path.split('.')) {
+    const name = segment.replace(/(\[\])+$/, '');
+    const properties: JsonValue | undefined = isJsonObject(node)
+      ? node.properties
+      : undefined;
+    node = isJsonObject(properties) ? properties[name] : undefined;
+    for (let i = name.length; i < segment.length; i += 2) {
+      node = isJsonObject(node) ? node.items : undefined;
+    }
+    if (!isJsonObject(node)) return undefined;
+  }
+  return node as JsonObject;
+}
+
+/**
+ * Marks the personal properties of an embedded JSON Schema, in place. Only
+ * with a data subject: without one there is no key to encrypt them with.
+ */
+function annotatePersonalData(schema: JsonValue, eventType: EventType): void {
+  if (!eventType.dataSubject) return;
+  for (const path of eventType.personalDataFields) {
+    const property = declaredSubschema(schema, path);
+    if (property) {
+      property[PERSONAL_DATA_KEYWORD] =
+        path === eventType.dataSubject ? 'pseudonym' : 'encrypted';
+    }
+  }
+}
+
 /** The message payload: the registered schema as a Multi Format Schema. */
 function payload(options: {
   eventType: EventType;
@@ -105,10 +156,48 @@ function payload(options: {
   if (eventType.format === 'avro') {
     return { schemaFormat: AVRO_SCHEMA_FORMAT, schema };
   }
-  return {
-    schemaFormat: jsonSchemaFormat(schema),
-    schema: rebaseLocalRefs(schema, schemaPointer),
-  };
+  // A copy: rebasing builds new objects for every subschema.
+  const embedded = rebaseLocalRefs(schema, schemaPointer);
+  annotatePersonalData(embedded, eventType);
+  return { schemaFormat: jsonSchemaFormat(schema), schema: embedded };
+}
+
+/**
+ * Markdown for the message's description: which fields hold personal data,
+ * whose, and how delivered data holds them.
+ */
+function personalDataDescription(eventType: EventType): string | undefined {
+  const { personalDataFields, dataSubject } = eventType;
+  if (personalDataFields.length === 0) return undefined;
+  const code = (text: string) => `\`${text}\``;
+  const others = personalDataFields.filter(path => path !== dataSubject);
+  const fields =
+    others.length > 0
+      ? ` Personal fields: ${others.map(code).join(', ')}.`
+      : '';
+  if (!dataSubject) {
+    return `**Personal data.**${fields} The type names no data subject yet (the field that identifies the person an event is about), which encrypting them per person needs.`;
+  }
+  const lines = [
+    `**Personal data.** Each event is about the person its ${code(
+      dataSubject,
+    )} field names (the data subject).${fields}`,
+    `Producers send clear values. Delivered data holds each personal value as ${code(
+      `${CIPHERTEXT_PREFIX}<keyId>:<ciphertext>`,
+    )}, a string whatever the field's type, encrypted with the data subject's key, and the data subject as the pseudonym ${code(
+      `${PSEUDONYM_PREFIX}<keyId>`,
+    )}, the id of that key: the same for a person across event types, so data can be counted and joined per person without the clear id. Erasing a person deletes their key, which leaves their values unreadable in every copy.`,
+  ];
+  if (eventType.format === 'jsonschema') {
+    lines.push(
+      `In the payload schema, ${code(
+        PERSONAL_DATA_KEYWORD,
+      )} marks the personal properties (${code(
+        'encrypted',
+      )}) and the data subject (${code('pseudonym')}).`,
+    );
+  }
+  return lines.join('\n\n');
 }
 
 /**
@@ -235,6 +324,7 @@ export function eventTypeAsyncApiDocument(options: {
             title: eventType.title ?? eventType.name,
             contentType: CLOUDEVENTS_CONTENT_TYPE,
             deprecated: eventType.deprecation ? true : undefined,
+            description: personalDataDescription(eventType),
             headers: cloudEventAttributes({ eventType, version, registryUrl }),
             payload: payload({
               eventType,
@@ -260,6 +350,7 @@ export function eventTypeAsyncApiDocument(options: {
       retention: eventType.retention,
       sla: eventType.sla,
       personalDataFields: eventType.personalDataFields,
+      dataSubject: eventType.dataSubject,
       deprecation: eventType.deprecation,
     }),
   });

@@ -17,6 +17,7 @@ export function makeEventType(overrides: Partial<EventType> = {}): EventType {
     retention: { raw: 'P30D', delivered: 'P365D' },
     sla: { maxLateness: 'PT4H' },
     personalDataFields: ['user_id'],
+    dataSubject: 'user_id',
     latestVersion: 2,
     createdBy: 'user:default/guest',
     createdAt: '2026-11-01T10:00:00.000Z',

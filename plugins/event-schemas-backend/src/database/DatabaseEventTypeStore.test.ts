@@ -17,6 +17,7 @@ const playback: NewEventType = {
   retention: { raw: 'P7D', delivered: 'P90D' },
   sla: { maxLateness: 'PT3H' },
   personalDataFields: ['user_id'],
+  dataSubject: 'user_id',
   createdBy: 'user:default/alice',
 };
 
@@ -27,7 +28,12 @@ const version = (
   schema: `{"v":${n}}`,
   fingerprint: `sha256:${n}`,
   // What listFields gives: the name is the path's last segment.
-  fields: fieldPaths.map(path => ({ path, name: path.split('.').pop()! })),
+  fields: fieldPaths.map(path => ({
+    path,
+    name: path.split('.').pop()!,
+    type: 'string',
+    required: true,
+  })),
   createdBy: 'user:default/alice',
 });
 
@@ -199,6 +205,43 @@ describe('DatabaseEventTypeStore', () => {
         'com.example.search.performed',
       ]);
       expect(page2.nextCursor).toBeUndefined();
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'stores, keeps, changes and unsets the data subject, %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      const { dataSubject: _none, ...anonymous } = playback;
+      const created = await store.createEventType({
+        eventType: { ...anonymous, personalDataFields: [] },
+        version: version(1, ['user.id', 'user.email']),
+      });
+      expect(created.eventType.dataSubject).toBeUndefined();
+
+      const named = await store.updateEventType({
+        name: playback.name,
+        changes: {
+          personalDataFields: ['user.email', 'user.id'],
+          dataSubject: 'user.id',
+        },
+      });
+      expect(named).toMatchObject({
+        personalDataFields: ['user.email', 'user.id'],
+        dataSubject: 'user.id',
+      });
+      const untouched = await store.updateEventType({
+        name: playback.name,
+        changes: { lifecycle: 'deprecated' },
+      });
+      expect(untouched.dataSubject).toBe('user.id');
+
+      const unset = await store.updateEventType({
+        name: playback.name,
+        changes: { personalDataFields: [], dataSubject: null },
+      });
+      expect(unset.dataSubject).toBeUndefined();
+      expect(unset.personalDataFields).toEqual([]);
     },
   );
 

@@ -36,6 +36,7 @@ type EventTypeRow = {
   retention_delivered: string;
   sla_max_lateness: string;
   personal_data_fields: string;
+  data_subject: string | null;
   latest_version: number | string;
   deprecation: string | null;
   deleted_at: Date | string | number | null;
@@ -158,6 +159,7 @@ export class DatabaseEventTypeStore implements EventTypeStore {
           retention_delivered: type.retention.delivered,
           sla_max_lateness: type.sla.maxLateness,
           personal_data_fields: JSON.stringify(type.personalDataFields),
+          data_subject: type.dataSubject ?? null,
           latest_version: 1,
           deprecation: null,
           deleted_at: null,
@@ -206,6 +208,9 @@ export class DatabaseEventTypeStore implements EventTypeStore {
     }
     if (changes.personalDataFields !== undefined) {
       update.personal_data_fields = JSON.stringify(changes.personalDataFields);
+    }
+    if (changes.dataSubject !== undefined) {
+      update.data_subject = changes.dataSubject;
     }
     if (changes.deprecation !== undefined) {
       update.deprecation = changes.deprecation
@@ -357,6 +362,7 @@ function toEventType(row: EventTypeRow): EventType {
     retention: { raw: row.retention_raw, delivered: row.retention_delivered },
     sla: { maxLateness: row.sla_max_lateness },
     personalDataFields: JSON.parse(row.personal_data_fields),
+    dataSubject: row.data_subject ?? undefined,
     latestVersion: Number(row.latest_version),
     deprecation: row.deprecation ? JSON.parse(row.deprecation) : undefined,
     createdBy: row.created_by,

@@ -5,6 +5,7 @@ import {
   EventTypeFormat,
   EventTypeList,
   EventTypeVersion,
+  SchemaField,
 } from '@internal/plugin-event-schemas-common';
 
 /** Filters of `GET /event-types`; all optional, combined with AND. */
@@ -29,7 +30,7 @@ export type NewVersion = {
   schema: string;
   fingerprint: string;
   /** Every field (as `listFields` gives them), for the field-name filter. */
-  fields: Array<{ path: string; name: string }>;
+  fields: SchemaField[];
   createdBy: string;
 };
 
@@ -44,6 +45,8 @@ export type EventTypeChanges = Partial<{
   retention: { raw: string; delivered: string };
   sla: { maxLateness: string };
   personalDataFields: string[];
+  /** `null` unsets it. */
+  dataSubject: string | null;
   deprecation: Deprecation | null;
 }>;
 

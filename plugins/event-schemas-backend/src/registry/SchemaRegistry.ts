@@ -27,6 +27,7 @@ import {
   UpdateEventTypeRequest,
 } from '../service/requests';
 import { TtlCache } from '@internal/plugin-event-schemas-common';
+import { checkPersonalData, keptDataSubjectProblem } from './personalData';
 
 /** What happened to an event type, for whoever keeps a copy or tells people. */
 export type EventTypeChange =
@@ -144,8 +145,11 @@ export class SchemaRegistry {
       schema: request.schema,
       createdBy,
     });
-    const personalDataFields = request.personalDataFields ?? [];
-    checkFieldsExist({ fields: personalDataFields, version });
+    const personalDataFields = checkPersonalData({
+      personalDataFields: request.personalDataFields ?? [],
+      dataSubject: request.dataSubject,
+      fields: version.fields,
+    });
     const created = await this.store.createEventType({
       eventType: {
         name: request.name,
@@ -164,6 +168,7 @@ export class SchemaRegistry {
         },
         sla: request.sla ?? this.config.defaults.sla,
         personalDataFields,
+        dataSubject: request.dataSubject,
         createdBy,
       },
       version,
@@ -194,18 +199,48 @@ export class SchemaRegistry {
         deprecatedBy: updatedBy,
       };
     }
-    if (request.personalDataFields) {
-      const latest = await this.getVersion({ name, version: 'latest' });
-      checkFieldsExist({
-        fields: request.personalDataFields,
-        version: {
-          fields: listFields({ format: current.format, schema: latest.schema }),
-        },
+    if (
+      request.personalDataFields !== undefined ||
+      request.dataSubject !== undefined
+    ) {
+      changes.personalDataFields = await this.checkPersonalDataChange({
+        current,
+        request,
       });
     }
     const eventType = await this.store.updateEventType({ name, changes });
     await this.onChange({ action: 'updated', eventType, changes });
     return eventType;
+  }
+
+  /**
+   * The personal data fields after a change that touches them or the data
+   * subject, checked against the latest version's fields.
+   */
+  private async checkPersonalDataChange(options: {
+    current: EventType;
+    request: UpdateEventTypeRequest;
+  }): Promise<string[]> {
+    const { current, request } = options;
+    const personalDataFields =
+      request.personalDataFields ?? current.personalDataFields;
+    if (request.dataSubject === null && personalDataFields.length > 0) {
+      throw new InputError(
+        'dataSubject: cannot be unset while personalDataFields is set: set personalDataFields to [] in the same change, or name another data subject',
+      );
+    }
+    const latest = await this.getVersion({
+      name: current.name,
+      version: 'latest',
+    });
+    return checkPersonalData({
+      personalDataFields,
+      dataSubject:
+        request.dataSubject === undefined
+          ? current.dataSubject
+          : request.dataSubject ?? undefined,
+      fields: listFields({ format: current.format, schema: latest.schema }),
+    });
   }
 
   async deleteEventType(name: string): Promise<void> {
@@ -254,6 +289,11 @@ export class SchemaRegistry {
     });
     if (existing) return { version: existing, created: false };
 
+    const subjectProblem = keptDataSubjectProblem({
+      dataSubject: eventType.dataSubject,
+      fields: prepared.fields,
+    });
+    if (subjectProblem) throw new InputError(subjectProblem);
     const result = await this.check({ eventType, schema });
     if (!result.compatible) {
       throw new IncompatibleSchemaError({
@@ -282,7 +322,17 @@ export class SchemaRegistry {
   }): Promise<CompatibilityResult> {
     const eventType = await this.getEventType(options.name);
     this.parse({ format: eventType.format, schema: options.schema });
-    return this.check({ eventType, schema: options.schema });
+    const result = await this.check({ eventType, schema: options.schema });
+    const subjectProblem = keptDataSubjectProblem({
+      dataSubject: eventType.dataSubject,
+      fields: listFields({
+        format: eventType.format,
+        schema: options.schema,
+      }),
+    });
+    return subjectProblem
+      ? { compatible: false, messages: [...result.messages, subjectProblem] }
+      : result;
   }
 
   async setVersionDeprecation(options: {
@@ -377,21 +427,5 @@ export class SchemaRegistry {
       }
       throw error;
     }
-  }
-}
-
-function checkFieldsExist(options: {
-  fields: string[];
-  version: Pick<NewVersion, 'fields'>;
-}) {
-  const known = new Set(options.version.fields.map(field => field.path));
-  const unknown = options.fields.filter(field => !known.has(field));
-  if (unknown.length > 0) {
-    const list = [...known].slice(0, 20).join(', ');
-    throw new InputError(
-      `personalDataFields: ${unknown.map(f => `'${f}'`).join(', ')} ${
-        unknown.length > 1 ? 'are not fields' : 'is not a field'
-      } of the schema; its fields are: ${list}`,
-    );
   }
 }

@@ -87,6 +87,13 @@ const deprecation = z
   })
   .nullable();
 
+// A dotted field path as listFields gives it (at most as long as the
+// registry stores field paths); SchemaRegistry checks it names a field.
+const dataSubject = z
+  .string()
+  .min(1, 'must name a string field of the schema, e.g. user_id')
+  .max(1024, 'must be at most 1024 characters');
+
 const retention = z.strictObject({
   raw: duration.optional(),
   delivered: duration.optional(),
@@ -104,6 +111,7 @@ export const createEventTypeRequest = z.strictObject({
   retention: retention.optional(),
   sla: z.strictObject({ maxLateness: duration }).optional(),
   personalDataFields: z.array(z.string().min(1)).max(500).optional(),
+  dataSubject: dataSubject.optional(),
   schema: schemaText,
 });
 export type CreateEventTypeRequest = z.infer<typeof createEventTypeRequest>;
@@ -118,6 +126,7 @@ export const updateEventTypeRequest = z.strictObject({
   retention: retention.optional(),
   sla: z.strictObject({ maxLateness: duration }).optional(),
   personalDataFields: z.array(z.string().min(1)).max(500).optional(),
+  dataSubject: dataSubject.nullable().optional(),
   deprecation: deprecation.optional(),
 });
 export type UpdateEventTypeRequest = z.infer<typeof updateEventTypeRequest>;

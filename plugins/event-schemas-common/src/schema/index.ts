@@ -15,5 +15,11 @@ export type {
 export { canonicalSchema } from './canonicalSchema';
 export { listFields } from './listFields';
 export type { SchemaField } from './fieldListing';
+export {
+  isDataSubjectCandidate,
+  isInArrayOrMap,
+  isInsideField,
+  isStringField,
+} from './dataSubject';
 export { compileValidator } from './compileValidator';
 export type { SchemaValidator, ValidationResult } from './compileValidator';

@@ -84,11 +84,34 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   );
 }
 
-/** A short rendering of a value for messages: strings in single quotes. */
+/**
+ * A short rendering of a schema's own value (a `const`, an `enum` member,
+ * a default) for messages: strings in single quotes. Never for event data,
+ * which may be personal: see {@link describeKind}.
+ */
 export function describeValue(value: unknown): string {
   if (typeof value === 'string') {
     return `'${value}'`;
   }
   const text = value === undefined ? 'nothing' : JSON.stringify(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/**
+ * What kind of value an event holds, for validation messages: `a string`,
+ * `a number`, `an object`... The value itself is never quoted, since those
+ * messages are stored as failed events' reasons and shown to people who may
+ * not read the event's personal data.
+ */
+export function describeKind(value: unknown): string {
+  if (value === undefined) {
+    return 'nothing';
+  }
+  if (value === null) {
+    return 'null';
+  }
+  if (Array.isArray(value)) {
+    return 'an array';
+  }
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }

@@ -1,5 +1,5 @@
 import { Type, types } from 'avsc';
-import { describeValue } from '../json';
+import { describeKind } from '../json';
 import { escapePointerSegment } from '../jsonSchema/pointer';
 import { unqualify } from './names';
 
@@ -7,7 +7,8 @@ const MAX_LONG = 2 ** 63;
 
 /**
  * Checks an event given as natural JSON against an Avro schema, collecting
- * an error per path (`/user/id: expected string, got 42`).
+ * an error per path (`/user/id: expected string, got a number`). Messages
+ * say what kind of value was found, never the value: see describeKind.
  *
  * Walks the avsc types itself rather than calling avsc's `isValid`, because
  * avsc validates its in-memory representation, not JSON:
@@ -41,7 +42,7 @@ function check(
 ): void {
   const fail = (expected: string) =>
     errors.push(
-      `${path || '/'}: expected ${expected}, got ${describeValue(value)}`,
+      `${path || '/'}: expected ${expected}, got ${describeKind(value)}`,
     );
   switch (type.typeName) {
     case 'union:unwrapped':
@@ -139,7 +140,7 @@ function checkUnion(
     errors.push(...sameShape[0].errors);
   } else {
     errors.push(
-      `${path || '/'}: expected ${label(union)}, got ${describeValue(value)}`,
+      `${path || '/'}: expected ${label(union)}, got ${describeKind(value)}`,
     );
   }
 }
@@ -152,7 +153,7 @@ function checkRecord(
 ): void {
   if (!isPlainObject(value)) {
     errors.push(
-      `${path || '/'}: expected ${label(record)}, got ${describeValue(value)}`,
+      `${path || '/'}: expected ${label(record)}, got ${describeKind(value)}`,
     );
     return;
   }
