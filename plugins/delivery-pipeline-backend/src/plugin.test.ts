@@ -51,14 +51,16 @@ describe('deliveryPipelinePlugin', () => {
 
     const lines = await waitForRaw(storage, ['s-1', 'b-1', 'b-2']);
     const byId = Object.fromEntries(lines.map(line => [line.id, line]));
+    // user_id, the type's data subject, is stored as the person's pseudonym.
+    const pseudonym = expect.stringMatching(/^ps1:[\w-]{22}$/);
     expect(byId['s-1']).toMatchObject({
       specversion: '1.0',
       type: PLAYBACK,
       source: '//playback-service/eu-west-1',
-      data: { user_id: 'u1', track_id: 't1' },
+      data: { user_id: pseudonym, track_id: 't1' },
       receivedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
     });
-    expect(byId['b-1'].data).toEqual({ user_id: 'u1', track_id: 't1' });
+    expect(byId['b-1'].data).toEqual(byId['s-1'].data);
     expect(byId['b-2'].subject).toBe('Zoë’s playlist');
 
     // One hourly partition, laid out by receive time.
@@ -227,7 +229,10 @@ describe('deliveryPipelinePlugin', () => {
     expect(replay.status).toBe(200);
     expect(replay.body).toEqual({ replayed: 1, failedAgain: [], more: false });
     const lines = await waitForRaw(storage, ['late-1']);
-    expect(lines.find(line => line.id === 'late-1')?.data).toEqual(withCountry);
+    expect(lines.find(line => line.id === 'late-1')?.data).toEqual({
+      ...withCountry,
+      user_id: expect.stringMatching(/^ps1:/),
+    });
 
     const left = await request(server)
       .get('/api/delivery-pipeline/failed-events')

@@ -22,7 +22,7 @@ import request from 'supertest';
 import { deliveryPipelinePlugin } from '../plugin';
 
 export const PLAYBACK = 'com.example.playback.started';
-const examples = path.resolve(__dirname, '../../../examples/event-types');
+const examples = path.resolve(__dirname, '../../../../examples/event-types');
 export const user = mockCredentials.user.header();
 
 export type Server = Awaited<ReturnType<typeof startTestBackend>>['server'];
