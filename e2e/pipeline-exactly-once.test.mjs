@@ -22,6 +22,12 @@
 // APIs in a process of their own, where BigQuery must also hold every
 // acknowledged event once.
 //
+// The events carry personal data (the demo search type: the data subject
+// user_id and the personal query): raw and delivered partitions must hold
+// them sealed only, and opened through the decrypt API they must be what
+// was sent. Sealing is deterministic, so a resend stays a resend (no
+// conflicts), across kills too.
+//
 // Partitions are 5 s wide with 2 s of grace and the tasks run every second,
 // so delivery follows the load within seconds.
 //
@@ -59,9 +65,10 @@ import {
   tableIdOf,
 } from './lib/fakeGcp.mjs';
 import { startLoad } from './lib/load.mjs';
+import { openPersonalData, sealedValuesOf } from './lib/personalData.mjs';
 import { readRawEvents, startPipelineBackend } from './lib/pipelineBackend.mjs';
 
-const eventType = 'com.example.playback.started';
+const eventType = 'com.example.search.performed';
 const pgUrl =
   process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432';
 const isCi = process.env.CI === 'true' || process.env.CI === '1';
@@ -150,7 +157,7 @@ test('SQLite, local transport, one backend SIGKILLed 4 times: exactly-once deliv
   const items = await run.waitForDelivery(backend.storageDirectory, raw, () =>
     describeTasks(readSqliteTasks(sqliteDirectory)),
   );
-  await checkDelivered(run, backend.storageDirectory, items);
+  await checkDelivered(run, backend, backend.storageDirectory, items);
 
   // delivery_attempts is only in the database: read it with the backend down.
   await watcher.pollNow();
@@ -234,6 +241,11 @@ async function twoReplicasCase(
   const prefix = `crash_${randomBytes(4).toString('hex')}_`;
   run.cleanups.push(() => dropDatabases(pgUrl, prefix));
   const token = `pipeline-test-${randomBytes(12).toString('hex')}`;
+  // One keychain in the shared database: one key-encryption key for both.
+  const keyEncryptionKeyFile = join(
+    run.tempDir(`pipeline-${run.name}-keys-`),
+    'key-encryption-key.json',
+  );
   const start = name =>
     startPipelineBackend({
       ...replica,
@@ -243,6 +255,10 @@ async function twoReplicasCase(
       config: {
         ...replica.config,
         backend: { database: { client: 'pg', connection: pgUrl, prefix } },
+        deliveryPipeline: {
+          ...replica.config.deliveryPipeline,
+          personalData: { keyEncryptionKeyFile },
+        },
       },
     });
   // One after the other: the first seeds the registry's demo data.
@@ -289,7 +305,7 @@ async function twoReplicasCase(
   const items = await run.waitForDelivery(storageDirectory, raw, async () =>
     describeTasks(await readPostgresTasks(pgUrl, prefix)),
   );
-  await checkDelivered(run, storageDirectory, items);
+  await checkDelivered(run, b, storageDirectory, items);
   await afterDelivery?.();
 
   await watcher.pollNow();
@@ -478,16 +494,20 @@ async function checkRaw(run, storageDirectory) {
   let files;
   let folders;
   let missing;
+  let unsealed;
   for (;;) {
     found = new Set();
     folders = new Set();
     lines = 0;
+    unsealed = [];
     files = await readRawEvents(storageDirectory, {
       eventType,
       onEvent: (event, { folder }) => {
         found.add(event.id);
         folders.add(folder);
         lines += 1;
+        const { sealed, pseudonyms } = sealedValuesOf([event]);
+        if (sealed !== 1 || pseudonyms !== 1) unsealed.push(event);
       },
     });
     missing = [...load.acked.keys()].filter(id => !found.has(id));
@@ -514,6 +534,11 @@ async function checkRaw(run, storageDirectory) {
     strangers.slice(0, 10),
     [],
     `${strangers.length} ids in the raw partitions were never sent`,
+  );
+  assert.deepEqual(
+    unsealed.slice(0, 3),
+    [],
+    `${unsealed.length} raw events do not hold their personal data sealed (a pseudonym and one sealed value)`,
   );
   if (missing.length > 0) {
     assert.fail(
@@ -544,12 +569,13 @@ async function checkRaw(run, storageDirectory) {
  * (source, id) once, as it was sent, in the partition of its receive time,
  * and nothing else; each partition's counters match its files.
  */
-async function checkDelivered(run, storageDirectory, items) {
+async function checkDelivered(run, backend, storageDirectory, items) {
   const { load } = run;
   const seen = new Map(); // key -> [where]
   const contentMismatches = [];
   const misplaced = [];
   const strangers = [];
+  const firstCopies = [];
   const { folders, lines } = await readDeliveredEvents(storageDirectory, {
     eventType,
     onEvent: (event, { folder, file, line }) => {
@@ -561,26 +587,41 @@ async function checkDelivered(run, storageDirectory, items) {
         return;
       }
       seen.set(key, [where]);
-      const { receivedAt, ...sent } = event;
-      const expected = load.expectedEvent(event.id);
-      if (!expected || keyOf(expected) !== key) {
-        strangers.push(`${key} at ${where}`);
-        return;
-      }
-      if (!isDeepStrictEqual(sent, expected)) {
-        contentMismatches.push(
-          `${where}: delivered ${JSON.stringify(
-            sent,
-          )}\n    sent ${JSON.stringify(expected)}`,
-        );
-      }
-      const start = partitionStartOfFolder(folder);
-      const received = Date.parse(receivedAt);
-      if (!(received >= start && received < start + widthMs)) {
-        misplaced.push(`${where}: receivedAt ${receivedAt}`);
-      }
+      firstCopies.push({ event, folder, where });
     },
   });
+  // Personal data is sealed in the files: open it as an allowed job would.
+  const { failed } = await openPersonalData({
+    backend,
+    eventType,
+    events: firstCopies.map(copy => copy.event),
+  });
+  assert.deepEqual(
+    failed.slice(0, 5),
+    [],
+    `${failed.length} sealed values of delivered events did not open`,
+  );
+  for (const { event, folder, where } of firstCopies) {
+    const key = keyOf(event);
+    const { receivedAt, ...sent } = event;
+    const expected = load.expectedEvent(event.id);
+    if (!expected || keyOf(expected) !== key) {
+      strangers.push(`${key} at ${where}`);
+      continue;
+    }
+    if (!isDeepStrictEqual(sent, expected)) {
+      contentMismatches.push(
+        `${where}: delivered ${JSON.stringify(
+          sent,
+        )}\n    sent ${JSON.stringify(expected)}`,
+      );
+    }
+    const start = partitionStartOfFolder(folder);
+    const received = Date.parse(receivedAt);
+    if (!(received >= start && received < start + widthMs)) {
+      misplaced.push(`${where}: receivedAt ${receivedAt}`);
+    }
+  }
   const duplicated = [...seen].filter(([, places]) => places.length > 1);
   const missing = [...load.acked.keys()].filter(
     id => !seen.has(keyOf(load.expectedEvent(id))),

@@ -5,6 +5,8 @@
 // - Every event has a unique (source, id): source `//crash-test/sender-<s>`,
 //   id `crash-<s>-<n>`; its content is a function of (s, n) and the time the
 //   batch was made, so `expectedEvent(id)` rebuilds exactly what was sent.
+//   Its data follows the demo event type's schema (examples/event-types),
+//   personal data included: 97 people, each event about one of them.
 // - Client retries: a request that fails (connection refused or reset by a
 //   SIGKILL, 5xx, 429, timeout, 404 from a backend still starting) is sent
 //   again, same body, to the next backend,
@@ -32,6 +34,21 @@ export function parseId(id) {
   const match = /^crash-(\d+)-(\d+)$/.exec(String(id));
   return match ? { sender: Number(match[1]), n: Number(match[2]) } : undefined;
 }
+
+/** The data of event n of a sender, per demo event type. */
+const dataOf = {
+  'com.example.playback.started': (sender, n) => ({
+    user_id: `user-${n % 97}`,
+    track_id: `track-${sender}-${n}`,
+    position_ms: n,
+  }),
+  // The data subject (user_id) and a personal field (query) of its own.
+  'com.example.search.performed': (sender, n) => ({
+    user_id: `user-${n % 97}`,
+    query: `songs like ${sender}-${n}`,
+    results: n % 100,
+  }),
+};
 
 export function startLoad({
   backends,
@@ -70,6 +87,8 @@ export function startLoad({
   let stopping = false;
   let flushDeadline = Infinity;
 
+  const makeData = dataOf[eventType];
+  if (!makeData) throw new Error(`No load data for ${eventType}`);
   const makeEvent = (sender, n, time) => ({
     specversion: '1.0',
     type: eventType,
@@ -77,11 +96,7 @@ export function startLoad({
     id: idOf(sender, n),
     time,
     datacontenttype: 'application/json',
-    data: {
-      user_id: `user-${n % 97}`,
-      track_id: `track-${sender}-${n}`,
-      position_ms: n,
-    },
+    data: makeData(sender, n),
   });
 
   const count = outcome => {

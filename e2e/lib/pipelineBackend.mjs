@@ -178,6 +178,10 @@ export class PipelineBackend {
           directory: join(this.dataDir, 'transport'),
         },
         storage: { directory: this.storageDirectory },
+        // Replicas of one database must share it: pass the same file.
+        personalData: {
+          keyEncryptionKeyFile: join(this.dataDir, 'key-encryption-key.json'),
+        },
       },
     };
     const config = merge(generated, this.#config);

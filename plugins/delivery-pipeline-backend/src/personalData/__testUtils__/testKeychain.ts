@@ -83,6 +83,7 @@ export async function testKeychain(
     db?: Knex;
     kek?: MemoryKeyEncryptionKey;
     cacheTtlMs?: number;
+    cacheSize?: number;
     suppressedSubjects?: string[];
     now?: () => number;
   } = {},
@@ -95,7 +96,7 @@ export async function testKeychain(
     keyEncryptionKey: kek,
     logger: mockServices.logger.mock(),
     cacheTtlMs: options.cacheTtlMs ?? 30_000,
-    cacheSize: 1000,
+    cacheSize: options.cacheSize ?? 1000,
     suppressedSubjects: options.suppressedSubjects,
     now: options.now,
   });
