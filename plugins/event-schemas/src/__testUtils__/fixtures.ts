@@ -55,6 +55,7 @@ export const playbackStarted: EventType = {
   retention: { raw: 'P7D', delivered: 'P90D' },
   sla: { maxLateness: 'PT4H' },
   personalDataFields: ['user_id'],
+  dataSubject: 'user_id',
   latestVersion: 2,
   createdBy: 'user:default/alice',
   createdAt: '2026-11-01T10:00:00.000Z',

@@ -21,17 +21,24 @@ export type NewEventType = {
   retention?: { raw?: string; delivered?: string };
   sla?: { maxLateness: string };
   personalDataFields?: string[];
+  /** The path of the string field naming the person an event is about. */
+  dataSubject?: string;
   /** The first version's schema, as text. */
   schema: string;
 };
 
 /** What changing an event type's details sends (`PATCH /event-types/{name}`). */
 export type EventTypeChange = Partial<
-  Omit<NewEventType, 'name' | 'format' | 'schema' | 'title' | 'description'>
+  Omit<
+    NewEventType,
+    'name' | 'format' | 'schema' | 'title' | 'description' | 'dataSubject'
+  >
 > & {
   /** `null` clears it. */
   title?: string | null;
   description?: string | null;
+  /** `null` unsets it, with `personalDataFields: []`. */
+  dataSubject?: string | null;
   /** `null` takes a deprecation back. */
   deprecation?: { reason: string; successor?: string } | null;
 };

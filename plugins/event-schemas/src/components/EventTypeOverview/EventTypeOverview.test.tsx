@@ -74,6 +74,13 @@ describe('EventTypeOverview', () => {
     expect(
       within(fieldRow('position_ms')).queryByText('Personal data'),
     ).not.toBeInTheDocument();
+    // The field naming the person the event is about.
+    expect(
+      within(fieldRow('user_id')).getByText('Data subject'),
+    ).toBeInTheDocument();
+    expect(
+      within(fieldRow('track_id')).queryByText('Data subject'),
+    ).not.toBeInTheDocument();
 
     expect(
       screen.getByText('A listener started playing a track.'),

@@ -35,13 +35,10 @@ export const EventTypeOverview = (props: {
     [api, eventType.name, eventType.latestVersion],
   );
   const latest = versions.value?.[versions.value.length - 1];
-  const fieldPaths = useMemo(() => {
+  const fields = useMemo(() => {
     if (!latest) return undefined;
     try {
-      return listFields({
-        format: eventType.format,
-        schema: latest.schema,
-      }).map(field => field.path);
+      return listFields({ format: eventType.format, schema: latest.schema });
     } catch {
       return undefined;
     }
@@ -87,7 +84,7 @@ export const EventTypeOverview = (props: {
       <EditDetailsDialog
         open={editing}
         eventType={eventType}
-        fieldPaths={fieldPaths}
+        fields={fields}
         onClose={() => setEditing(false)}
         onSaved={updated => {
           setEditing(false);

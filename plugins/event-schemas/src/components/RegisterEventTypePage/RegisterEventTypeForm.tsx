@@ -72,9 +72,7 @@ export const RegisterEventTypeForm = () => {
     () =>
       checkValues({
         values,
-        schemaFields: schemaCheck.valid
-          ? schemaCheck.fields.map(field => field.path)
-          : undefined,
+        schemaFields: schemaCheck.valid ? schemaCheck.fields : undefined,
       }),
     [values, schemaCheck],
   );
@@ -109,10 +107,15 @@ export const RegisterEventTypeForm = () => {
       const blank = Array.isArray(value)
         ? value.length === 0
         : value.trim() === '';
-      // An empty required field is only an error once the user has left it.
+      // An empty required field is only an error once the user has left it;
+      // the data subject as soon as a field is personal, to say what else
+      // personal data needs.
+      const due =
+        !blank ||
+        touched.has(field) ||
+        (field === 'dataSubject' && values.personalDataFields.length > 0);
       const message =
-        (client && (!blank || touched.has(field)) ? client : undefined) ??
-        submitErrors.fields[field];
+        (client && due ? client : undefined) ?? submitErrors.fields[field];
       if (message) shown[field] = describeError(field, message);
     }
     return shown;

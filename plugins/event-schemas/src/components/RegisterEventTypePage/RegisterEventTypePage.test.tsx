@@ -264,6 +264,19 @@ describe('RegisterEventTypePage', () => {
     await enter(/^Maximum lateness/, 'PT4H');
     await chooseOption(/^Personal data fields/, /user_id/);
     await userEvent.keyboard('{Escape}');
+    // Personal data needs the person it is about, and says so at once.
+    expect(
+      screen.getByText(
+        'Data subject is required when a field holds personal data: choose the field that identifies the person an event is about',
+      ),
+    ).toBeInTheDocument();
+    expect(submitButton()).toBeDisabled();
+    await chooseOption(/^Data subject/, /^user_id/);
+    expect(
+      screen.getByText(
+        /^The field that identifies the person an event is about/,
+      ),
+    ).toBeInTheDocument();
 
     await waitFor(() => expect(submitButton()).toBeEnabled());
     await userEvent.click(submitButton());
@@ -285,6 +298,7 @@ describe('RegisterEventTypePage', () => {
         retention: { raw: 'P7D' },
         sla: { maxLateness: 'PT4H' },
         personalDataFields: ['user_id'],
+        dataSubject: 'user_id',
         schema: expect.stringContaining('"user_id"'),
       },
     ]);
@@ -336,6 +350,83 @@ describe('RegisterEventTypePage', () => {
     // Changing the field clears the registry's complaint about it.
     await enter(/^Raw retention/, 'P8D');
     expect(raw).toHaveAttribute('aria-invalid', 'false');
+  });
+
+  it('offers the string fields outside arrays and maps as the data subject, which is personal data itself', async () => {
+    const answers = [
+      registryError(
+        400,
+        'InputError',
+        "dataSubject: 'user.id', the type's data subject, is missing in this schema",
+      ),
+    ];
+    const posted = useRegistry(body =>
+      answers.length > 0
+        ? answers.shift()!()
+        : HttpResponse.json(
+            { ...playbackStarted, ...body, latestVersion: 1, version: 1 },
+            { status: 201 },
+          ),
+    );
+    await renderPage();
+    await fillRequired();
+    await pasteSchema(
+      JSON.stringify({
+        type: 'object',
+        properties: {
+          user: {
+            type: 'object',
+            properties: {
+              id: { type: 'string' },
+              age: { type: 'integer' },
+            },
+          },
+          tracks: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: { owner: { type: 'string' } },
+            },
+          },
+        },
+      }),
+    );
+    await screen.findByText('Valid JSON Schema: 5 fields');
+
+    await userEvent.click(
+      screen.getByRole('button', { name: /^Data subject/ }),
+    );
+    expect(
+      screen.getAllByRole('option').map(option => option.textContent),
+    ).toEqual(['NoneThe events hold no personal data', 'user.idstring']);
+    await userEvent.click(screen.getByRole('option', { name: /^user\.id/ }));
+
+    // Chosen, it is personal, and stays so while it is the subject.
+    expect(
+      screen.getByRole('button', { name: /^Personal data fields/ }),
+    ).toHaveTextContent('user.id');
+    await userEvent.click(
+      screen.getByRole('button', { name: /^Personal data fields/ }),
+    );
+    expect(
+      screen.getByRole('option', { name: 'user.id string, the data subject' }),
+    ).toHaveAttribute('aria-disabled', 'true');
+    await userEvent.keyboard('{Escape}');
+
+    // The registry's objection to the subject shows at the subject.
+    await waitFor(() => expect(submitButton()).toBeEnabled());
+    await userEvent.click(submitButton());
+    expect(
+      await screen.findByText(
+        "'user.id', the type's data subject, is missing in this schema",
+      ),
+    ).toBeInTheDocument();
+    await userEvent.click(submitButton());
+    await screen.findByText(/^Now at /);
+    expect(posted[1]).toMatchObject({
+      personalDataFields: ['user.id'],
+      dataSubject: 'user.id',
+    });
   });
 
   it('shows a rejected schema at the schema, a taken name at the name, and other failures above the button', async () => {

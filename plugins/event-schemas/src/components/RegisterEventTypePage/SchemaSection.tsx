@@ -9,12 +9,17 @@ import {
   CompatibilityMode,
   EVENT_TYPE_FORMATS,
   EventTypeFormat,
+  isDataSubjectCandidate,
 } from '@internal/plugin-event-schemas-common';
 import { memo, useCallback } from 'react';
 import { SchemaEditor } from '../SchemaEditor';
 import { fieldId, FormBinding } from './form';
 import { SchemaCheck } from './useSchemaCheck';
-import { FORMAT_LABELS, COMPATIBILITY_MODE_EXPLANATIONS } from '../shared';
+import {
+  DATA_SUBJECT_HELP,
+  FORMAT_LABELS,
+  COMPATIBILITY_MODE_EXPLANATIONS,
+} from '../shared';
 
 // The editor reconfigures CodeMirror whenever it renders, which is slow;
 // typing in the form's other fields should not render it.
@@ -48,6 +53,22 @@ export const SchemaSection = (props: {
       .filter(path => !fields.some(field => field.path === path))
       .map(path => ({ path, type: 'not in the schema' })),
   ];
+  const subject = values.dataSubject;
+  const candidates = fields.filter(isDataSubjectCandidate);
+  // A subject the schema lost stays listed, as the personal fields do.
+  const subjectOptions = [
+    ...candidates.map(field => ({ path: field.path, type: field.type })),
+    ...(subject && !candidates.some(field => field.path === subject)
+      ? [{ path: subject, type: 'not a string field of the schema' }]
+      : []),
+  ];
+  // The subject is personal data itself, as the registry counts it.
+  const chooseSubject = (path: string) => {
+    change('dataSubject', path);
+    if (path && !selected.includes(path)) {
+      change('personalDataFields', [...selected, path]);
+    }
+  };
   const schemaError =
     errors.schema ?? (check.valid ? undefined : check.message);
 
@@ -117,7 +138,7 @@ export const SchemaSection = (props: {
             />
           </div>
         </Grid>
-        <Grid item xs={12}>
+        <Grid item xs={12} md={6}>
           <TextField
             id={fieldId('personalDataFields')}
             select
@@ -142,17 +163,61 @@ export const SchemaSection = (props: {
               errors.personalDataFields ??
               (options.length === 0
                 ? 'The schema’s fields are listed here once it is valid'
-                : 'Fields that hold personal data, so their retention and access can be handled with care')
+                : 'Fields that hold data about a person: they are encrypted with the data subject’s key before anything is stored')
             }
           >
             {options.map(option => (
-              <MenuItem key={option.path} value={option.path}>
+              <MenuItem
+                key={option.path}
+                value={option.path}
+                // Personal while it is the subject: choose another to uncheck it.
+                disabled={option.path === subject}
+              >
                 <Checkbox
                   checked={selected.includes(option.path)}
                   size="small"
                   inputProps={{ 'aria-hidden': true }}
                   tabIndex={-1}
                 />
+                <ListItemText
+                  primary={option.path}
+                  secondary={
+                    option.path === subject
+                      ? `${option.type}, the data subject`
+                      : option.type
+                  }
+                />
+              </MenuItem>
+            ))}
+          </TextField>
+        </Grid>
+        <Grid item xs={12} md={6}>
+          <TextField
+            id={fieldId('dataSubject')}
+            select
+            label="Data subject"
+            fullWidth
+            variant="outlined"
+            margin="normal"
+            value={subject}
+            disabled={subjectOptions.length === 0 && subject === ''}
+            SelectProps={{
+              displayEmpty: true,
+              renderValue: value => (value as string) || 'None',
+            }}
+            InputLabelProps={{ shrink: true }}
+            onChange={event => chooseSubject(event.target.value)}
+            error={Boolean(errors.dataSubject)}
+            helperText={errors.dataSubject ?? DATA_SUBJECT_HELP}
+          >
+            <MenuItem value="">
+              <ListItemText
+                primary="None"
+                secondary="The events hold no personal data"
+              />
+            </MenuItem>
+            {subjectOptions.map(option => (
+              <MenuItem key={option.path} value={option.path}>
                 <ListItemText primary={option.path} secondary={option.type} />
               </MenuItem>
             ))}

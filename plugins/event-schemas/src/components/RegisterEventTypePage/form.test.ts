@@ -1,3 +1,4 @@
+import { listFields } from '@internal/plugin-event-schemas-common';
 import { checkValues, initialValues, toNewEventType } from './form';
 import { isStarterSchema, starterSchema } from './starterSchemas';
 import { checkSchema } from './useSchemaCheck';
@@ -20,7 +21,9 @@ describe('the registration form', () => {
           'sla.maxLateness': 'PT0S',
           personalDataFields: ['email'],
         },
-        schemaFields: ['user_id'],
+        schemaFields: [
+          { path: 'user_id', name: 'user_id', type: 'string', required: true },
+        ],
       }),
     ).toEqual({
       name: 'must be 1 to 128 letters, digits, dots, dashes or underscores, e.g. com.example.playback.started',
@@ -32,6 +35,63 @@ describe('the registration form', () => {
       'retention.raw': 'must be an ISO 8601 duration such as P30D or PT4H',
       'sla.maxLateness': 'must be an ISO 8601 duration such as P30D or PT4H',
       personalDataFields: 'no longer in the schema: email',
+      dataSubject:
+        'is required when a field holds personal data: choose the field that identifies the person an event is about',
+    });
+  });
+
+  it('checks the personal data with the registry rules', () => {
+    const schemaFields = listFields({
+      format: 'jsonschema',
+      schema: JSON.stringify({
+        properties: {
+          user: {
+            properties: {
+              id: { type: 'string' },
+              email: { type: 'string' },
+              age: { type: 'integer' },
+            },
+          },
+          tracks: {
+            type: 'array',
+            items: { properties: { owner: { type: 'string' } } },
+          },
+        },
+      }),
+    });
+    const check = (personalDataFields: string[], dataSubject: string) =>
+      checkValues({
+        values: {
+          ...initialValues(),
+          name: 'com.example.signed-up',
+          owner: 'group:default/accounts',
+          personalDataFields,
+          dataSubject,
+        },
+        schemaFields,
+      });
+
+    expect(check(['user.email', 'user.id'], 'user.id')).toEqual({});
+    expect(check([], '')).toEqual({});
+    expect(check(['user.email'], '')).toEqual({
+      dataSubject:
+        'is required when a field holds personal data: choose the field that identifies the person an event is about',
+    });
+    expect(check(['user.age'], 'user.age')).toEqual({
+      dataSubject:
+        'must be a string field outside arrays and maps: an event is about one person',
+    });
+    expect(check(['tracks[].owner'], 'tracks[].owner')).toEqual({
+      dataSubject:
+        'must be a string field outside arrays and maps: an event is about one person',
+    });
+    expect(check(['user_id'], 'user_id')).toEqual({
+      personalDataFields: 'no longer in the schema: user_id',
+      dataSubject: 'is no longer in the schema: user_id',
+    });
+    expect(check(['user', 'user.id'], 'user.id')).toEqual({
+      personalDataFields:
+        "'user' holds the data subject, which stays readable as a pseudonym: mark the other fields of user instead",
     });
   });
 
@@ -53,6 +113,16 @@ describe('the registration form', () => {
       compatibility: 'BACKWARD',
       retention: { delivered: 'P400D' },
       schema: starterSchema('jsonschema'),
+    });
+    expect(
+      toNewEventType({
+        ...initialValues(),
+        personalDataFields: ['user_id'],
+        dataSubject: 'user_id',
+      }),
+    ).toMatchObject({
+      personalDataFields: ['user_id'],
+      dataSubject: 'user_id',
     });
   });
 

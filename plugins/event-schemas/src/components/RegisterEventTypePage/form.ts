@@ -2,9 +2,10 @@ import { parseEntityRef } from '@backstage/catalog-model';
 import {
   CompatibilityMode,
   EventTypeFormat,
+  SchemaField,
 } from '@internal/plugin-event-schemas-common';
 import { NewEventType } from '../../api';
-import { isoDurationSeconds } from '../shared';
+import { checkPersonalData, isoDurationSeconds } from '../shared';
 import { starterSchema } from './starterSchemas';
 
 // The registration form's values and the checks it runs as the user types.
@@ -29,7 +30,8 @@ export type FormField =
   | 'retention.raw'
   | 'retention.delivered'
   | 'sla.maxLateness'
-  | 'personalDataFields';
+  | 'personalDataFields'
+  | 'dataSubject';
 
 /** What the user has entered, as entered (tags as the text typed). */
 export type FormValues = {
@@ -46,6 +48,8 @@ export type FormValues = {
   'retention.delivered': string;
   'sla.maxLateness': string;
   personalDataFields: string[];
+  /** The data subject's field path; `''` for none. */
+  dataSubject: string;
 };
 
 export type FieldErrors = Partial<Record<FormField, string>>;
@@ -65,6 +69,7 @@ export const FIELD_LABELS: Record<FormField, string> = {
   'retention.delivered': 'Delivered retention',
   'sla.maxLateness': 'Maximum lateness',
   personalDataFields: 'Personal data fields',
+  dataSubject: 'Data subject',
 };
 
 export function initialValues(): FormValues {
@@ -82,6 +87,7 @@ export function initialValues(): FormValues {
     'retention.delivered': '',
     'sla.maxLateness': '',
     personalDataFields: [],
+    dataSubject: '',
   };
 }
 
@@ -137,12 +143,12 @@ function checkDuration(value: string): string | undefined {
 
 /**
  * Every problem the form can see by itself, by field. `schemaFields` are the
- * paths of the schema's fields when the schema is valid, to check the
- * personal data fields against.
+ * schema's fields when the schema is valid, to check the personal data
+ * fields and the data subject against.
  */
 export function checkValues(options: {
   values: FormValues;
-  schemaFields?: string[];
+  schemaFields?: SchemaField[];
 }): FieldErrors {
   const { values, schemaFields } = options;
   const errors: FieldErrors = {
@@ -162,14 +168,12 @@ export function checkValues(options: {
     'retention.raw': checkDuration(values['retention.raw']),
     'retention.delivered': checkDuration(values['retention.delivered']),
     'sla.maxLateness': checkDuration(values['sla.maxLateness']),
+    ...checkPersonalData({
+      personalDataFields: values.personalDataFields,
+      dataSubject: values.dataSubject,
+      fields: schemaFields,
+    }),
   };
-  if (schemaFields) {
-    const known = new Set(schemaFields);
-    const gone = values.personalDataFields.filter(path => !known.has(path));
-    if (gone.length > 0) {
-      errors.personalDataFields = `no longer in the schema: ${gone.join(', ')}`;
-    }
-  }
   return Object.fromEntries(
     Object.entries(errors).filter(([, message]) => message !== undefined),
   );
@@ -203,6 +207,7 @@ export function toNewEventType(values: FormValues): NewEventType {
       values.personalDataFields.length > 0
         ? values.personalDataFields
         : undefined,
+    dataSubject: values.dataSubject || undefined,
     schema: values.schema,
   };
 }

@@ -26,6 +26,7 @@ const FIELDS_BY_PATH: Record<string, FormField> = {
   sla: 'sla.maxLateness',
   'sla.maxLateness': 'sla.maxLateness',
   personalDataFields: 'personalDataFields',
+  dataSubject: 'dataSubject',
 };
 
 /**

@@ -27,3 +27,5 @@ export { OwnerOnlyButton } from './OwnerOnlyButton';
 export { readRegistryProblems } from './registryProblems';
 export type { RegistryProblem } from './registryProblems';
 export { DottedName } from './DottedName';
+export { checkPersonalData, DATA_SUBJECT_HELP } from './personalData';
+export type { PersonalDataProblems } from './personalData';

@@ -37,6 +37,25 @@ describe('readRegistryProblems', () => {
         text: "'x' is not a field of the schema; its fields are: a, b",
       },
     ]);
+    expect(
+      readRegistryProblems(
+        'dataSubject: required when personalDataFields is set: name the string field that identifies the person an event is about, e.g. user_id; its string fields outside arrays and maps are: user_id, item_id',
+      ),
+    ).toEqual([
+      {
+        path: 'dataSubject',
+        text: 'required when personalDataFields is set: name the string field that identifies the person an event is about, e.g. user_id; its string fields outside arrays and maps are: user_id, item_id',
+      },
+    ]);
+    expect(
+      readRegistryProblems(
+        'Invalid change: dataSubject: must be at most 1024 characters; personalDataFields.0: is required',
+        { personalDataFields: ['user.email'] },
+      ),
+    ).toEqual([
+      { path: 'dataSubject', text: 'must be at most 1024 characters' },
+      { path: 'personalDataFields', text: "'user.email': is required" },
+    ]);
     expect(readRegistryProblems('Something else went wrong')).toEqual([
       { text: 'Something else went wrong' },
     ]);

@@ -14,7 +14,8 @@ const LIST_ITEM = /^(tags|personalDataFields)\.(\d+)$/;
  * The problems of a registry 400 as its request parser writes them,
  * `Invalid <what>: owner: must be ...; tags.1: must be ...`, or as its own
  * checks do, one field and a message that may hold `; ` itself
- * (`personalDataFields: 'x' is not a field of the schema; its fields are...`).
+ * (`personalDataFields: 'x' is not a field of the schema; its fields are...`,
+ * `dataSubject: required when personalDataFields is set: ...`).
  * A part without a path continues the previous message, unless it is about
  * the request as a whole (`unknown field 'colour'`). A list item's problem
  * is the list's, naming the item: `tags`, `'Mobile': must be ...`.

@@ -73,10 +73,13 @@ describe('Editing the details of an event type', () => {
         'Each hour is delivered at most 2 h after it ends',
       ),
     ).toBeInTheDocument();
-    // Personal data is picked from the latest schema's fields.
-    expect(
-      within(dialog).getByRole('checkbox', { name: 'user_id' }),
-    ).toBeChecked();
+    // Personal data is picked from the latest schema's fields; the data
+    // subject is personal while it is the subject.
+    const subject = within(dialog).getByRole('checkbox', {
+      name: 'user_id (data subject)',
+    });
+    expect(subject).toBeChecked();
+    expect(subject).toBeDisabled();
     await userEvent.click(
       within(dialog).getByRole('checkbox', { name: 'track_id' }),
     );
@@ -100,6 +103,79 @@ describe('Editing the details of an event type', () => {
         severity: 'success',
       }),
     ]);
+  });
+
+  it('moves the data subject, which becomes personal, and unsets it only without personal data', async () => {
+    const bodies: unknown[] = [];
+    let current: EventType = playbackStarted;
+    server.use(
+      answerVersions(),
+      http.patch(typeUrl, async ({ request }) => {
+        const body = (await request.json()) as Partial<EventType>;
+        bodies.push(body);
+        current = {
+          ...current,
+          ...body,
+          dataSubject: body.dataSubject ?? undefined,
+        };
+        return HttpResponse.json(current);
+      }),
+    );
+    await renderWithApis(<EventTypeOverview eventType={playbackStarted} />);
+    await screen.findByRole('table', { name: 'Fields of version 2' });
+
+    await userEvent.click(screen.getByRole('button', { name: 'Edit details' }));
+    let dialog = await screen.findByRole('dialog');
+    const subjectSelect = () => within(dialog).getByLabelText('Data subject');
+    // Strings only: position_ms is an integer.
+    expect(
+      within(subjectSelect())
+        .getAllByRole('option')
+        .map(option => option.textContent),
+    ).toEqual(['None', 'track_id', 'user_id']);
+    expect(subjectSelect()).toHaveAccessibleDescription(
+      /^The field that identifies the person an event is about/,
+    );
+    await userEvent.selectOptions(subjectSelect(), 'track_id');
+    const moved = within(dialog).getByRole('checkbox', {
+      name: 'track_id (data subject)',
+    });
+    expect(moved).toBeChecked();
+    expect(moved).toBeDisabled();
+    // The former subject stays personal, and may now be unchecked.
+    expect(
+      within(dialog).getByRole('checkbox', { name: 'user_id' }),
+    ).toBeEnabled();
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
+    await waitFor(() =>
+      expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
+    );
+    expect(bodies).toEqual([
+      { personalDataFields: ['user_id', 'track_id'], dataSubject: 'track_id' },
+    ]);
+
+    await userEvent.click(screen.getByRole('button', { name: 'Edit details' }));
+    dialog = await screen.findByRole('dialog');
+    await userEvent.selectOptions(subjectSelect(), '');
+    expect(subjectSelect()).toHaveAttribute('aria-invalid', 'true');
+    expect(subjectSelect()).toHaveAccessibleDescription(
+      'is required when a field holds personal data: choose the field that identifies the person an event is about',
+    );
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
+    expect(bodies).toHaveLength(1);
+
+    await userEvent.click(
+      within(dialog).getByRole('checkbox', { name: 'user_id' }),
+    );
+    await userEvent.click(
+      within(dialog).getByRole('checkbox', { name: 'track_id' }),
+    );
+    expect(subjectSelect()).toHaveAttribute('aria-invalid', 'false');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
+    await waitFor(() =>
+      expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
+    );
+    expect(bodies[1]).toEqual({ personalDataFields: [], dataSubject: null });
   });
 
   it("shows the registry's objections at the fields they name", async () => {

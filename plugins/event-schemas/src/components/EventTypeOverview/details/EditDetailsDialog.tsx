@@ -4,6 +4,8 @@ import {
   COMPATIBILITY_MODES,
   CompatibilityMode,
   EventType,
+  isDataSubjectCandidate,
+  SchemaField,
 } from '@internal/plugin-event-schemas-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
@@ -22,9 +24,11 @@ import Typography from '@material-ui/core/Typography';
 import { FormEvent, useEffect, useId, useState } from 'react';
 import { eventSchemasApiRef } from '../../../api';
 import {
+  checkPersonalData,
   formatSeconds,
   isoDurationSeconds,
   COMPATIBILITY_MODE_EXPLANATIONS,
+  DATA_SUBJECT_HELP,
 } from '../../shared';
 import { errorMessage } from '../../shared';
 import {
@@ -55,12 +59,12 @@ function durationHelp(value: string, what: (words: string) => string): string {
 export const EditDetailsDialog = (props: {
   open: boolean;
   eventType: EventType;
-  /** The latest schema's field paths, to pick the personal data from. */
-  fieldPaths?: string[];
+  /** The latest schema's fields, to pick the personal data and its subject from. */
+  fields?: SchemaField[];
   onClose: () => void;
   onSaved: (eventType: EventType) => void;
 }) => {
-  const { open, eventType, fieldPaths, onClose, onSaved } = props;
+  const { open, eventType, fields, onClose, onSaved } = props;
   const api = useApi(eventSchemasApiRef);
   const titleId = useId();
   const [form, setForm] = useState<DetailsForm>(() => formOf(eventType));
@@ -98,14 +102,30 @@ export const EditDetailsDialog = (props: {
     variant: 'outlined' as const,
     disabled: saving,
   });
-  const help = (field: DetailsField, text: string) =>
-    problems.fields[field] ?? text;
+  // The registry's personal data rules, checked as the user picks.
+  const personalProblems: DetailsProblems['fields'] = checkPersonalData({
+    personalDataFields: form.personalDataFields,
+    dataSubject: form.dataSubject.trim(),
+    fields,
+  });
+  const problemOf = (field: DetailsField) =>
+    problems.fields[field] ?? personalProblems[field];
+  const help = (field: DetailsField, text: string) => problemOf(field) ?? text;
 
   const save = async (event: FormEvent) => {
     event.preventDefault();
     const change = changeOf(form, eventType);
     if (Object.keys(change).length === 0) {
       onClose();
+      return;
+    }
+    const changesPersonalData =
+      change.personalDataFields !== undefined ||
+      change.dataSubject !== undefined;
+    if (
+      changesPersonalData &&
+      (personalProblems.personalDataFields || personalProblems.dataSubject)
+    ) {
       return;
     }
     setSaving(true);
@@ -125,7 +145,10 @@ export const EditDetailsDialog = (props: {
   };
 
   const paths = [
-    ...new Set([...(fieldPaths ?? []), ...form.personalDataFields]),
+    ...new Set([
+      ...(fields ?? []).map(field => field.path),
+      ...form.personalDataFields,
+    ]),
   ];
   const togglePath = (path: string, checked: boolean) =>
     set('personalDataFields')(
@@ -133,6 +156,33 @@ export const EditDetailsDialog = (props: {
         ? [...form.personalDataFields, path]
         : form.personalDataFields.filter(p => p !== path),
     );
+  const subject = form.dataSubject;
+  // A subject the schema lost stays listed, as the personal fields do.
+  const subjectPaths = [
+    ...new Set([
+      ...(fields ?? []).filter(isDataSubjectCandidate).map(field => field.path),
+      ...(subject ? [subject] : []),
+    ]),
+  ];
+  // The subject is personal data itself, as the registry counts it.
+  const chooseSubject = (path: string) => {
+    setForm(current => ({
+      ...current,
+      dataSubject: path,
+      personalDataFields:
+        path && !current.personalDataFields.includes(path)
+          ? [...current.personalDataFields, path]
+          : current.personalDataFields,
+    }));
+    setProblems(current => ({
+      ...current,
+      fields: {
+        ...current.fields,
+        dataSubject: undefined,
+        personalDataFields: undefined,
+      },
+    }));
+  };
 
   return (
     <Dialog
@@ -244,55 +294,95 @@ export const EditDetailsDialog = (props: {
               ),
             )}
           />
-          {paths.length > 0 && fieldPaths ? (
-            <FormControl
-              component="fieldset"
-              margin="dense"
-              error={Boolean(problems.fields.personalDataFields)}
-              disabled={saving}
-            >
-              <FormLabel component="legend">Personal data fields</FormLabel>
-              <FormGroup>
-                {paths.map(path => (
-                  <FormControlLabel
-                    key={path}
-                    label={<code>{path}</code>}
-                    control={
-                      <Checkbox
-                        size="small"
-                        checked={form.personalDataFields.includes(path)}
-                        onChange={e => togglePath(path, e.target.checked)}
-                      />
-                    }
-                  />
+          {paths.length > 0 && fields ? (
+            <>
+              <FormControl
+                component="fieldset"
+                margin="dense"
+                error={Boolean(problemOf('personalDataFields'))}
+                disabled={saving}
+              >
+                <FormLabel component="legend">Personal data fields</FormLabel>
+                <FormGroup>
+                  {paths.map(path => (
+                    <FormControlLabel
+                      key={path}
+                      label={
+                        path === subject ? (
+                          <>
+                            <code>{path}</code> (data subject)
+                          </>
+                        ) : (
+                          <code>{path}</code>
+                        )
+                      }
+                      control={
+                        <Checkbox
+                          size="small"
+                          checked={form.personalDataFields.includes(path)}
+                          // Personal while it is the subject.
+                          disabled={path === subject}
+                          onChange={e => togglePath(path, e.target.checked)}
+                        />
+                      }
+                    />
+                  ))}
+                </FormGroup>
+                <FormHelperText>
+                  {help(
+                    'personalDataFields',
+                    'The fields that hold data about a person: they are encrypted with the data subject’s key',
+                  )}
+                </FormHelperText>
+              </FormControl>
+              <TextField
+                label="Data subject"
+                select
+                SelectProps={{ native: true }}
+                InputLabelProps={{ shrink: true }}
+                {...fieldProps('dataSubject')}
+                error={Boolean(problemOf('dataSubject'))}
+                onChange={e => chooseSubject(e.target.value)}
+                helperText={help('dataSubject', DATA_SUBJECT_HELP)}
+              >
+                <option value="">None</option>
+                {subjectPaths.map(path => (
+                  <option key={path} value={path}>
+                    {path}
+                  </option>
                 ))}
-              </FormGroup>
-              <FormHelperText>
-                {help(
-                  'personalDataFields',
-                  'The fields that hold data about a person',
-                )}
-              </FormHelperText>
-            </FormControl>
+              </TextField>
+            </>
           ) : (
-            <TextField
-              id={`${titleId}-personalDataFields`}
-              label="Personal data fields"
-              value={personalText}
-              onChange={e => {
-                setPersonalText(e.target.value);
-                set('personalDataFields')(splitList(e.target.value));
-              }}
-              error={Boolean(problems.fields.personalDataFields)}
-              fullWidth
-              margin="dense"
-              variant="outlined"
-              disabled={saving}
-              helperText={help(
-                'personalDataFields',
-                'Dotted field paths separated by commas, e.g. user.email',
-              )}
-            />
+            <>
+              <TextField
+                id={`${titleId}-personalDataFields`}
+                label="Personal data fields"
+                value={personalText}
+                onChange={e => {
+                  setPersonalText(e.target.value);
+                  set('personalDataFields')(splitList(e.target.value));
+                }}
+                error={Boolean(problemOf('personalDataFields'))}
+                fullWidth
+                margin="dense"
+                variant="outlined"
+                disabled={saving}
+                helperText={help(
+                  'personalDataFields',
+                  'Dotted field paths separated by commas, e.g. user.email',
+                )}
+              />
+              <TextField
+                label="Data subject"
+                {...fieldProps('dataSubject')}
+                error={Boolean(problemOf('dataSubject'))}
+                helperText={help(
+                  'dataSubject',
+                  `A dotted field path, e.g. user_id. ${DATA_SUBJECT_HELP}`,
+                )}
+              />
+            </>
           )}
         </DialogContent>
         <DialogActions>

@@ -17,6 +17,8 @@ export type DetailsForm = {
   retentionDelivered: string;
   slaMaxLateness: string;
   personalDataFields: string[];
+  /** The data subject's field path; `''` for none. */
+  dataSubject: string;
 };
 
 export type DetailsField = keyof DetailsForm;
@@ -35,6 +37,7 @@ export function formOf(eventType: EventType): DetailsForm {
     retentionDelivered: eventType.retention.delivered,
     slaMaxLateness: eventType.sla.maxLateness,
     personalDataFields: eventType.personalDataFields,
+    dataSubject: eventType.dataSubject ?? '',
   };
 }
 
@@ -89,6 +92,10 @@ export function changeOf(
   ) {
     change.personalDataFields = form.personalDataFields;
   }
+  const dataSubject = form.dataSubject.trim();
+  if (dataSubject !== before.dataSubject) {
+    change.dataSubject = dataSubject || null;
+  }
   return change;
 }
 
@@ -102,6 +109,7 @@ const FIELD_OF_PATH: Record<string, DetailsField> = {
   'retention.delivered': 'retentionDelivered',
   'sla.maxLateness': 'slaMaxLateness',
   personalDataFields: 'personalDataFields',
+  dataSubject: 'dataSubject',
 };
 
 /** Why the registry refused a change, per form field where it says which. */

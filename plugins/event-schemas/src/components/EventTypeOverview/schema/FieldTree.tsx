@@ -9,6 +9,7 @@ import TableRow from '@material-ui/core/TableRow';
 import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import FingerprintIcon from '@material-ui/icons/Fingerprint';
+import PersonIcon from '@material-ui/icons/Person';
 import { fieldRows } from './fieldRows';
 
 const useStyles = makeStyles(theme => ({
@@ -25,20 +26,32 @@ const useStyles = makeStyles(theme => ({
     whiteSpace: 'nowrap',
   },
   personalIcon: { color: theme.palette.warning.main },
+  markings: {
+    display: 'flex',
+    flexDirection: 'column',
+    gap: theme.spacing(0.5),
+  },
 }));
 
 /**
  * A schema's fields as an indented table: nested fields under their parent,
- * with type, whether required, whether personal data, and description.
+ * with type, whether required, whether personal data (and the data subject),
+ * and description.
  */
 export const FieldTree = (props: {
   fields: SchemaField[];
   personalDataFields: string[];
+  /** The path of the field naming the person an event is about. */
+  dataSubject?: string;
   /** Names the table for screen readers, e.g. `Fields of version 2`. */
   label: string;
 }) => {
   const classes = useStyles();
-  const rows = fieldRows(props.fields, props.personalDataFields);
+  const rows = fieldRows(
+    props.fields,
+    props.personalDataFields,
+    props.dataSubject,
+  );
   return (
     <Table size="small" aria-label={props.label}>
       <TableHead>
@@ -51,7 +64,7 @@ export const FieldTree = (props: {
         </TableRow>
       </TableHead>
       <TableBody>
-        {rows.map(({ field, depth, parent, personalData }) => (
+        {rows.map(({ field, depth, parent, personalData, dataSubject }) => (
           <TableRow key={field.path}>
             <TableCell>
               <Box
@@ -77,24 +90,34 @@ export const FieldTree = (props: {
               )}
             </TableCell>
             <TableCell>
-              {personalData && (
-                <Tooltip
-                  title={
-                    personalData === 'own'
-                      ? 'Declared personal data'
-                      : 'Inside a field declared personal data'
-                  }
-                >
-                  <span className={classes.personal}>
-                    <FingerprintIcon
-                      fontSize="small"
-                      className={classes.personalIcon}
-                      aria-hidden
-                    />
-                    Personal data
-                  </span>
-                </Tooltip>
-              )}
+              <span className={classes.markings}>
+                {personalData && (
+                  <Tooltip
+                    title={
+                      personalData === 'own'
+                        ? 'Declared personal data: encrypted with the data subject’s key'
+                        : 'Inside a field declared personal data'
+                    }
+                  >
+                    <span className={classes.personal}>
+                      <FingerprintIcon
+                        fontSize="small"
+                        className={classes.personalIcon}
+                        aria-hidden
+                      />
+                      Personal data
+                    </span>
+                  </Tooltip>
+                )}
+                {dataSubject && (
+                  <Tooltip title="Identifies the person the event is about; stored as a pseudonym">
+                    <span className={classes.personal}>
+                      <PersonIcon fontSize="small" aria-hidden />
+                      Data subject
+                    </span>
+                  </Tooltip>
+                )}
+              </span>
             </TableCell>
             <TableCell>{field.description}</TableCell>
           </TableRow>

@@ -69,6 +69,7 @@ export const SchemaCard = (props: {
       <FieldTree
         fields={listing.fields}
         personalDataFields={eventType.personalDataFields}
+        dataSubject={eventType.dataSubject}
         label={`Fields of version ${version.version}`}
       />
     );

@@ -1,4 +1,7 @@
-import { SchemaField } from '@internal/plugin-event-schemas-common';
+import {
+  isInsideField,
+  SchemaField,
+} from '@internal/plugin-event-schemas-common';
 
 /** A field as the field tree draws it. */
 export type FieldRow = {
@@ -12,21 +15,21 @@ export type FieldRow = {
    * enclosing it is (the user's email inside a personal `user`).
    */
   personalData?: 'own' | 'inherited';
+  /** Whether the field names the person the event is about. */
+  dataSubject: boolean;
 };
-
-/** Whether `path` lies inside the field at `ancestor` (`user.id`, `tracks[].id`, `map.{}.x`). */
-function isInside(path: string, ancestor: string): boolean {
-  return path.startsWith(`${ancestor}.`) || path.startsWith(`${ancestor}[].`);
-}
 
 /** listFields' fields (schema order, parents first) as rows of a tree. */
 export function fieldRows(
   fields: SchemaField[],
   personalDataFields: string[],
+  dataSubject?: string,
 ): FieldRow[] {
   const personal = new Set(personalDataFields);
   return fields.map(field => {
-    const ancestors = fields.filter(other => isInside(field.path, other.path));
+    const ancestors = fields.filter(other =>
+      isInsideField({ path: field.path, parent: other.path }),
+    );
     const parent = ancestors.reduce<string | undefined>(
       (closest, other) =>
         closest === undefined || other.path.length > closest.length
@@ -36,9 +39,19 @@ export function fieldRows(
     );
     let personalData: FieldRow['personalData'];
     if (personal.has(field.path)) personalData = 'own';
-    else if (personalDataFields.some(p => isInside(field.path, p))) {
+    else if (
+      personalDataFields.some(p =>
+        isInsideField({ path: field.path, parent: p }),
+      )
+    ) {
       personalData = 'inherited';
     }
-    return { field, depth: ancestors.length, parent, personalData };
+    return {
+      field,
+      depth: ancestors.length,
+      parent,
+      personalData,
+      dataSubject: field.path === dataSubject,
+    };
   });
 }
