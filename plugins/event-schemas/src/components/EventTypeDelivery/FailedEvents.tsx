@@ -14,11 +14,10 @@ import Typography from '@material-ui/core/Typography';
 import KeyboardArrowDownIcon from '@material-ui/icons/KeyboardArrowDown';
 import KeyboardArrowRightIcon from '@material-ui/icons/KeyboardArrowRight';
 import { useState } from 'react';
-import { LoadError, Timestamp } from '../shared';
+import { LoadError, Timestamp, VisuallyHidden } from '../shared';
 import { FailedEventPayload } from './FailedEventPayload';
 import { DeliveryWindow } from './range';
 import { useFailedEvents } from './useFailedEvents';
-import { VisuallyHidden } from './VisuallyHidden';
 
 const COLUMNS = 7;
 

@@ -27,3 +27,6 @@ export { OwnerOnlyButton } from './OwnerOnlyButton';
 export { readRegistryProblems } from './registryProblems';
 export type { RegistryProblem } from './registryProblems';
 export { DottedName } from './DottedName';
+export { VisuallyHidden } from './VisuallyHidden';
+export { Fact, Facts } from './Facts';
+export { CODE_INPUT_PROPS } from './codeInputProps';
