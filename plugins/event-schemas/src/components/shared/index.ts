@@ -30,3 +30,10 @@ export { DottedName } from './DottedName';
 export { VisuallyHidden } from './VisuallyHidden';
 export { Fact, Facts } from './Facts';
 export { CODE_INPUT_PROPS } from './codeInputProps';
+export { PersonalValueChip } from './PersonalValueChip';
+export {
+  hiddenValueKind,
+  HIDDEN_VALUE_EXPLANATIONS,
+  whoMayReadPersonalData,
+} from './personalDataWords';
+export type { HiddenValueKind } from './personalDataWords';
