@@ -1,4 +1,4 @@
-import { renderTestApp } from '@backstage/frontend-test-utils';
+import { mockApis, renderTestApp } from '@backstage/frontend-test-utils';
 import { screen } from '@testing-library/react';
 import eventSchemasPlugin from './alpha';
 import { deliveryPipelineApiRef, eventSchemasApiRef } from './api';
@@ -16,6 +16,21 @@ describe('event-schemas plugin (new frontend system)', () => {
 
     expect(
       await screen.findByText('No event types registered yet'),
+    ).toBeInTheDocument();
+  });
+
+  it('serves the Data subjects page at /event-types/data-subjects', async () => {
+    renderTestApp({
+      features: [eventSchemasPlugin],
+      initialRouteEntries: ['/event-types/data-subjects'],
+      apis: [mockApis.permission()],
+    });
+
+    expect(
+      await screen.findByRole('heading', { level: 1, name: 'Data subjects' }),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('form', { name: 'Erase a person' }),
     ).toBeInTheDocument();
   });
 

@@ -50,6 +50,8 @@ const deliveryPipelineApi = ApiBlueprint.make({
 });
 
 // The pages draw their own header (a type's page has its name and tabs).
+// One page extension serves them all, the data subjects page included, so
+// the app's sidebar keeps one item for the suite.
 const eventTypesPage = PageBlueprint.make({
   params: {
     path: '/event-types',

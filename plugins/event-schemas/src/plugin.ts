@@ -42,7 +42,8 @@ export const eventSchemasPlugin = createPlugin({
 
 /**
  * The plugin's pages: the event types, registering one, each type's page
- * with its tabs, and the delivery overview, under one path, e.g.
+ * with its tabs, the delivery overview and erasing a data subject, under
+ * one path, e.g.
  * `<Route path="/event-types" element={<EventSchemasPage />} />`.
  *
  * @public

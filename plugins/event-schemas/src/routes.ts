@@ -20,6 +20,8 @@ export type EventSchemasLinks = {
   eventTypes(): string;
   register(): string;
   deliveryOverview(): string;
+  /** Erasing a person's personal data, on a privacy request. */
+  dataSubjects(): string;
   /** One type's page; its tabs are `<root>/<name>/<tab>`. */
   eventType(name: string, tab?: EventTypeTab): string;
 };
@@ -30,6 +32,7 @@ export function eventSchemasLinks(root: string): EventSchemasLinks {
     eventTypes: () => base || '/',
     register: () => `${base}/new`,
     deliveryOverview: () => `${base}/delivery`,
+    dataSubjects: () => `${base}/data-subjects`,
     eventType: (name, tab = 'overview') =>
       `${base}/${encodeURIComponent(name)}/${tab}`,
   };

@@ -1,7 +1,10 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import { DeliveryPipelineClient } from '@internal/plugin-delivery-pipeline-common';
 
-/** The delivery pipeline's HTTP API (`/api/delivery-pipeline`), read-only. */
+/**
+ * The delivery pipeline's HTTP API (`/api/delivery-pipeline`): reads, and
+ * erasing a data subject.
+ */
 export type DeliveryPipelineApi = {
   [K in keyof DeliveryPipelineClient]: DeliveryPipelineClient[K];
 };

@@ -266,7 +266,12 @@ describe('EventTypeDelivery', () => {
     await userEvent.click(previewButtons[0]);
     expect(await screen.findByText('evt-1')).toBeInTheDocument();
     expect(screen.getByText('app/ios')).toBeInTheDocument();
-    expect(screen.getByText(/"track_id": "track-42"/)).toBeInTheDocument();
+    expect(
+      screen.getByText('track_id', { selector: 'dt' }),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('track-42', { selector: 'dd' }),
+    ).toBeInTheDocument();
     expect(
       screen.getByText(
         'The first 1 of 9 events, from file:///data/delivered/playback',

@@ -1,5 +1,10 @@
 import { registerMswTestHooks } from '@backstage/frontend-test-utils';
-import { FailedEvent } from '@internal/plugin-delivery-pipeline-common';
+import {
+  ERASED_VALUE,
+  FailedEvent,
+  MASKED_VALUE,
+  UNREADABLE_VALUE,
+} from '@internal/plugin-delivery-pipeline-common';
 import { configure, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
@@ -11,7 +16,6 @@ import {
   backendError,
 } from '../../__testUtils__';
 import { FailedEvents } from './FailedEvents';
-import { formatPayload } from './FailedEventPayload';
 import { rangeWindow } from './range';
 
 const server = setupServer();
@@ -149,6 +153,112 @@ describe('FailedEvents', () => {
       screen.getByRole('button', { name: 'Show the payload of evt-2' }),
     );
     expect(screen.getByText(/Not valid JSON/)).toBeInTheDocument();
+    expect(screen.getByLabelText('Payload of evt-2').textContent).toBe(
+      'not json at all',
+    );
+    // Payloads in clear: nothing said about masks.
+    expect(screen.queryByRole('note')).toBeNull();
+    expect(screen.queryByText(/are masked/)).toBeNull();
+  });
+
+  it('says the values of masked payloads are masked and why, and sets them apart', async () => {
+    // As the pipeline masks a payload: every value but the attributes
+    // shown beside it.
+    const masked = {
+      specversion: '1.0',
+      id: 'evt-0',
+      source: 'app/ios',
+      type: name,
+      datacontenttype: MASKED_VALUE,
+      data: { user_id: MASKED_VALUE, track: { id: MASKED_VALUE } },
+    };
+    server.use(
+      http.get(`${pipelineUrl}/failed-events`, () =>
+        HttpResponse.json({
+          items: [
+            failedEvent(0, {
+              payload: JSON.stringify(masked),
+              payloadMasked: true,
+            }),
+            // Not JSON when it was received: masked whole.
+            failedEvent(1, { payload: MASKED_VALUE, payloadMasked: true }),
+          ],
+        }),
+      ),
+    );
+    await renderWithApis(<FailedEvents eventType={name} window={window} />);
+
+    // Said once, above the list.
+    expect(
+      await screen.findByRole('note', { name: 'Payload values are masked' }),
+    ).toHaveTextContent(
+      'Payload values are masked. A rejected event did not pass its schema, so its personal data may be anywhere in it: every value of its payload is masked but its id, source, type and time. Only the owners of com.example.playback.started and the data platform admins may read them (permission delivery-pipeline.personal-data.read).',
+    );
+    expect(screen.getAllByRole('note')).toHaveLength(1);
+
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Show the payload of evt-0' }),
+    );
+    expect(screen.getByText(/^Its values are masked/)).toHaveTextContent(
+      "Its values are masked, but for the attributes shown beside it: you may not read this type's personal data.",
+    );
+    const payload = screen.getByLabelText('Payload of evt-0');
+    // The raw JSON still, with each masked value set apart.
+    expect(payload.textContent).toBe(JSON.stringify(masked, null, 2));
+    expect(
+      within(payload)
+        .getAllByText(`"${MASKED_VALUE}"`)
+        .map(element => element.getAttribute('data-personal-value')),
+    ).toEqual(['masked', 'masked', 'masked']);
+    await userEvent.hover(within(payload).getAllByText(`"${MASKED_VALUE}"`)[0]);
+    expect(await screen.findByRole('tooltip')).toHaveTextContent(
+      'Masked: a personal value you may not read.',
+    );
+
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Show the payload of evt-1' }),
+    );
+    const whole = screen.getByLabelText('Payload of evt-1');
+    expect(whole).toHaveTextContent(
+      'The whole payload is masked: it is not a JSON object, so nothing in it can be told apart from personal data.',
+    );
+    expect(whole.querySelector('[data-personal-value=masked]')).not.toBeNull();
+    // Masked, not broken.
+    expect(screen.queryByText(/Not valid JSON/)).toBeNull();
+  });
+
+  it('says when a payload was erased or is unreadable', async () => {
+    server.use(
+      http.get(`${pipelineUrl}/failed-events`, () =>
+        HttpResponse.json({
+          items: [
+            failedEvent(0, { payload: ERASED_VALUE }),
+            failedEvent(1, { payload: UNREADABLE_VALUE }),
+          ],
+        }),
+      ),
+    );
+    await renderWithApis(<FailedEvents eventType={name} window={window} />);
+
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Show the payload of evt-0' }),
+    );
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Show the payload of evt-1' }),
+    );
+    expect(screen.getByLabelText('Payload of evt-0')).toHaveTextContent(
+      'The whole payload is erased: the person it was about was erased, and their key deleted.',
+    );
+    expect(
+      screen
+        .getByLabelText('Payload of evt-0')
+        .querySelector('[data-personal-value=erased]'),
+    ).not.toBeNull();
+    expect(screen.getByLabelText('Payload of evt-1')).toHaveTextContent(
+      'The whole payload is unreadable: it was changed after it was encrypted and fails authentication.',
+    );
+    expect(screen.queryByText(/Not valid JSON/)).toBeNull();
+    expect(screen.queryByRole('note')).toBeNull();
   });
 
   it('says when there are none', async () => {
@@ -195,15 +305,5 @@ describe('FailedEvents', () => {
     expect(screen.getByText(/\(#0\)/)).toBeInTheDocument();
     await userEvent.click(screen.getByRole('button', { name: 'Retry' }));
     expect(await screen.findByText(/\(#1\)/)).toBeInTheDocument();
-  });
-});
-
-describe('formatPayload', () => {
-  it('pretty-prints JSON and leaves anything else alone', () => {
-    expect(formatPayload('{"a":1}')).toEqual({
-      text: '{\n  "a": 1\n}',
-      json: true,
-    });
-    expect(formatPayload('{"a":')).toEqual({ text: '{"a":', json: false });
   });
 });

@@ -14,11 +14,16 @@ import Typography from '@material-ui/core/Typography';
 import KeyboardArrowDownIcon from '@material-ui/icons/KeyboardArrowDown';
 import KeyboardArrowRightIcon from '@material-ui/icons/KeyboardArrowRight';
 import { useState } from 'react';
-import { LoadError, Timestamp } from '../shared';
+import {
+  LoadError,
+  Timestamp,
+  VisuallyHidden,
+  whoMayReadPersonalData,
+} from '../shared';
 import { FailedEventPayload } from './FailedEventPayload';
+import { PersonalDataNotice } from './PersonalDataNotice';
 import { DeliveryWindow } from './range';
 import { useFailedEvents } from './useFailedEvents';
-import { VisuallyHidden } from './VisuallyHidden';
 
 const COLUMNS = 7;
 
@@ -112,6 +117,13 @@ export const FailedEvents = (props: {
   }
   return (
     <>
+      {failed.items.some(event => event.payloadMasked) && (
+        <PersonalDataNotice access="masked" title="Payload values are masked">
+          A rejected event did not pass its schema, so its personal data may be
+          anywhere in it: every value of its payload is masked but its id,
+          source, type and time. {whoMayReadPersonalData(props.eventType)}
+        </PersonalDataNotice>
+      )}
       <Box overflow="auto">
         <Table size="small" aria-label="Failed events, newest first">
           <TableHead>

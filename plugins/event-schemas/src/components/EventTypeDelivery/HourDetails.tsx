@@ -24,11 +24,11 @@ import {
   formatLocalTime,
   formatSeconds,
   Timestamp,
+  VisuallyHidden,
 } from '../shared';
 import { formatHourRange, HourCell } from './hours';
 import { HOUR_STATE_DESCRIPTIONS } from './HourTooltip';
 import { PartitionPreview } from './PartitionPreview';
-import { VisuallyHidden } from './VisuallyHidden';
 
 const useStyles = makeStyles({
   // Short values side by side; the box scrolls on a narrow screen.

@@ -8,7 +8,7 @@ import { HeatmapLegend } from './HeatmapLegend';
 import { moveFocus } from './heatmapNavigation';
 import { formatDay, Heatmap, heatmapSummary, HourCell } from './hours';
 import { HourTooltip } from './HourTooltip';
-import { VisuallyHidden } from './VisuallyHidden';
+import { VisuallyHidden } from '../shared';
 
 const HOURS = Array.from({ length: 24 }, (_, h) => String(h).padStart(2, '0'));
 

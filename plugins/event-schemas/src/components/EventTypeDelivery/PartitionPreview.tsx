@@ -1,5 +1,6 @@
 import { Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
+import { PersonalDataView } from '@internal/plugin-delivery-pipeline-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import ButtonGroup from '@material-ui/core/ButtonGroup';
@@ -13,8 +14,17 @@ import Typography from '@material-ui/core/Typography';
 import { useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { deliveryPipelineApiRef } from '../../api';
-import { formatCount, formatLocalTime, LoadError, Timestamp } from '../shared';
-import { isForbidden } from '../shared';
+import {
+  formatCount,
+  formatLocalTime,
+  isForbidden,
+  LoadError,
+  Timestamp,
+  whoMayReadPersonalData,
+} from '../shared';
+import { EventData } from './EventData';
+import { JsonText } from './JsonText';
+import { FieldList, PersonalDataNotice } from './PersonalDataNotice';
 
 /** How many rows a preview shows. */
 export const PREVIEW_ROWS = 20;
@@ -31,6 +41,7 @@ const useStyles = makeStyles({
   table: {
     '& th, & td:not(:last-child)': { whiteSpace: 'nowrap' },
     '& td:last-child': { minWidth: 240 },
+    '& td': { verticalAlign: 'top' },
   },
   scroll: {
     maxHeight: 480,
@@ -43,7 +54,43 @@ const text = (value: unknown) => {
   return typeof value === 'string' ? value : JSON.stringify(value);
 };
 
-/** The first rows of a delivered partition, as a table or as JSON. */
+/** What the reader sees of the type's personal data, and why. */
+const PreviewPersonalDataNotice = (props: {
+  eventType: string;
+  personalData: PersonalDataView;
+}) => {
+  const { eventType, personalData } = props;
+  if (personalData.access === 'clear') {
+    return (
+      <PersonalDataNotice access="clear" title="You see personal data in clear">
+        The personal values of this event type (
+        <FieldList fields={personalData.fields} />) are shown in clear because
+        you may read them, and this read is recorded in the audit log. Values of
+        people who were erased read erased.
+      </PersonalDataNotice>
+    );
+  }
+  return (
+    <PersonalDataNotice access="masked" title="Personal data is masked">
+      The personal values of this event type are masked:{' '}
+      <FieldList fields={personalData.fields} />.{' '}
+      {whoMayReadPersonalData(eventType)}
+      {personalData.dataSubject && (
+        <>
+          {' '}
+          The data subject, <code>{personalData.dataSubject}</code>, shows as a
+          pseudonym: the same for one person in every event, so rows can still
+          be counted and joined per person.
+        </>
+      )}
+    </PersonalDataNotice>
+  );
+};
+
+/**
+ * The first rows of a delivered partition, as a table or as JSON, with what
+ * the reader sees of the personal data said first.
+ */
 export const PartitionPreview = (props: {
   eventType: string;
   start: string;
@@ -113,10 +160,16 @@ export const PartitionPreview = (props: {
             </Button>
           </ButtonGroup>
         </Box>
+        {value.personalData && (
+          <PreviewPersonalDataNotice
+            eventType={eventType}
+            personalData={value.personalData}
+          />
+        )}
         <div className={classes.scroll}>
           {view === 'json' ? (
-            <pre className={classes.json}>
-              {JSON.stringify(value.rows, null, 2)}
+            <pre className={classes.json} aria-label={`${title}, as JSON`}>
+              <JsonText value={value.rows} />
             </pre>
           ) : (
             <Table size="small" aria-label={title} className={classes.table}>
@@ -151,9 +204,10 @@ export const PartitionPreview = (props: {
                       )}
                     </TableCell>
                     <TableCell>
-                      <pre className={classes.json}>
-                        {JSON.stringify(row.data, null, 2) ?? '–'}
-                      </pre>
+                      <EventData
+                        data={row.data}
+                        dataSubject={value.personalData?.dataSubject}
+                      />
                     </TableCell>
                   </TableRow>
                 ))}

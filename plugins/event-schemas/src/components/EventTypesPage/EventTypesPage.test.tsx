@@ -130,6 +130,10 @@ describe('EventTypesPage', () => {
       'href',
       '/event-types/delivery',
     );
+    expect(control('Data subjects')).toHaveAttribute(
+      'href',
+      '/event-types/data-subjects',
+    );
 
     const playback = rowOf(playbackStarted.name);
     expect(within(playback).getByText('Playback started')).toBeInTheDocument();

@@ -32,6 +32,9 @@ const HeaderActions = () => {
       >
         Delivery overview
       </LinkButton>
+      <LinkButton variant="outlined" color="inherit" to={links.dataSubjects()}>
+        Data subjects
+      </LinkButton>
     </Box>
   );
 };

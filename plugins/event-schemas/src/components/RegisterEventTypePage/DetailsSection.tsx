@@ -2,8 +2,9 @@ import { InfoCard, Link } from '@backstage/core-components';
 import Grid from '@material-ui/core/Grid';
 import TextField from '@material-ui/core/TextField';
 import { useEventSchemasLinks } from '../../routes';
+import { CODE_INPUT_PROPS } from '../shared';
 import { fieldId, FormBinding } from './form';
-import { CODE_INPUT_PROPS, FormTextField } from './FormTextField';
+import { FormTextField } from './FormTextField';
 import { OwnerField } from './OwnerField';
 
 const NAME_HELP =

@@ -1,6 +1,6 @@
-import { formatIsoDuration } from '../shared';
+import { CODE_INPUT_PROPS, formatIsoDuration } from '../shared';
 import { ChangeField, FormField } from './form';
-import { CODE_INPUT_PROPS, FormTextField } from './FormTextField';
+import { FormTextField } from './FormTextField';
 
 /**
  * An optional ISO 8601 duration (`P7D`, `PT4H`), read back in words as the

@@ -2,13 +2,6 @@ import TextField from '@material-ui/core/TextField';
 import { memo, ReactNode } from 'react';
 import { ChangeField, fieldId, FormField } from './form';
 
-/** For names, refs and codes, which are not words to correct. */
-export const CODE_INPUT_PROPS = {
-  spellCheck: false,
-  autoCapitalize: 'none',
-  autoCorrect: 'off',
-};
-
 /**
  * One text field of the form, outlined and labelled, with its error in place
  * of its help. It renders only when its own props change: the form renders

@@ -1,7 +1,7 @@
 import { InfoCard, Progress } from '@backstage/core-components';
 import { EntityRefLink, useEntity } from '@backstage/plugin-catalog-react';
 import { lineageRefs } from '../EventTypeLineage/lineageRefs';
-import { formatIsoDuration } from '../shared';
+import { Fact, Facts, formatIsoDuration } from '../shared';
 import { CardLoadError } from './CardLoadError';
 import {
   DatasetAnnotations,
@@ -10,7 +10,6 @@ import {
 import { DatasetLocation } from './DatasetLocation';
 import { Freshness } from './DeliveryStatus';
 import { EventTypeLinks } from './EventTypeLinks';
-import { Fact, Facts } from './Facts';
 import { NotAnEventType } from './NotAnEventType';
 import { useEventTypeHealth } from './useEventTypeHealth';
 

@@ -29,3 +29,13 @@ export type { RegistryProblem } from './registryProblems';
 export { DottedName } from './DottedName';
 export { checkPersonalData, DATA_SUBJECT_HELP } from './personalData';
 export type { PersonalDataProblems } from './personalData';
+export { VisuallyHidden } from './VisuallyHidden';
+export { Fact, Facts } from './Facts';
+export { CODE_INPUT_PROPS } from './codeInputProps';
+export { PersonalValueChip } from './PersonalValueChip';
+export {
+  hiddenValueKind,
+  HIDDEN_VALUE_EXPLANATIONS,
+  whoMayReadPersonalData,
+} from './personalDataWords';
+export type { HiddenValueKind } from './personalDataWords';

@@ -1,0 +1,1 @@
+export { DataSubjectsPage } from './DataSubjectsPage';
