@@ -1,5 +1,5 @@
-// The fakes of Pub/Sub, Cloud Monitoring, Cloud Storage and BigQuery in a
-// process of their own (plugins/delivery-pipeline-backend-module-gcp/dev/fakeGcp.ts),
+// The fakes of Pub/Sub, Cloud Monitoring, Cloud Storage, BigQuery and Cloud
+// KMS in a process of their own (plugins/delivery-pipeline-backend-module-gcp/dev/fakeGcp.ts),
 // so that their state outlives the backends a test SIGKILLs.
 //
 //   const gcp = await startFakeGcp(dir);
@@ -40,6 +40,8 @@ export function gcpConfig(endpoints, datasetId) {
     },
     storage: { bucket: endpoints.bucket, apiEndpoint: endpoints.storage },
     bigquery: { datasetId, apiEndpoint: endpoints.bigquery },
+    // The personal data keychain's key-encryption key.
+    kms: { keyName: endpoints.kmsKeyName, apiEndpoint: endpoints.kms },
   };
 }
 

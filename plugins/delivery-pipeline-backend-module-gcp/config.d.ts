@@ -7,7 +7,8 @@ export interface Config {
      * Runs the delivery pipeline on Google Cloud (module
      * `delivery-pipeline-backend-module-gcp`). Each section present replaces
      * its local counterpart: `pubsub` the transport, `storage` the partition
-     * storage, `bigquery` adds the warehouse export. Credentials are
+     * storage, `kms` the personal data keychain's key-encryption key;
+     * `bigquery` adds the warehouse export. Credentials are
      * Application Default Credentials: `GOOGLE_APPLICATION_CREDENTIALS`, the
      * gcloud user, or the workload identity of GKE, Cloud Run or Compute
      * Engine.
@@ -141,6 +142,26 @@ export interface Config {
         };
         /**
          * Another BigQuery endpoint, for a fake in tests.
+         * @visibility backend
+         */
+        apiEndpoint?: string;
+      };
+      /**
+       * Cloud KMS wraps the secret of the personal data keychain (in place of
+       * `deliveryPipeline.personalData.keyEncryptionKeyFile`), so that the
+       * pipeline's database alone never reveals a data subject's key.
+       */
+      kms?: {
+        /**
+         * The symmetric (`ENCRYPT_DECRYPT`) key, by its full resource name:
+         * `projects/<project>/locations/<location>/keyRings/<key ring>/cryptoKeys/<key>`.
+         * Not a version: the keychain follows the key's primary version,
+         * and rewraps its secret when a rotation changes it.
+         * @visibility backend
+         */
+        keyName: string;
+        /**
+         * Another Cloud KMS endpoint, for a fake in tests. Default Google's.
          * @visibility backend
          */
         apiEndpoint?: string;

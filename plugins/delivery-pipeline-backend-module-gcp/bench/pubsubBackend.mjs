@@ -1,7 +1,8 @@
 // The set-up `yarn bench:ingest:pubsub` measures: the pipeline's ingest
 // benchmark (plugins/delivery-pipeline-backend/bench/ingest.bench.mjs) with
 // this module's Pub/Sub transport and Cloud Storage in place of the local
-// ones, answered by the fakes of dev/fakeGcp.ts in a process of their own on
+// ones (and Cloud KMS as the personal data keychain's key-encryption key,
+// used only at start-up), answered by the fakes of dev/fakeGcp.ts in a process of their own on
 // the same machine. The fakes' CPU is reported beside the backend's: on a
 // machine of 2 cores they take a share a real deployment gives to Google.
 import { join } from 'node:path';
@@ -9,7 +10,7 @@ import { join } from 'node:path';
 export const name = 'pubsub';
 
 export const setUp =
-  'plugins/delivery-pipeline-backend-module-gcp/dev/pipelineBackend.ts: Pub/Sub transport (REST) and Cloud Storage, against the fakes of dev/fakeGcp.ts on the same machine';
+  'plugins/delivery-pipeline-backend-module-gcp/dev/pipelineBackend.ts: Pub/Sub transport (REST), Cloud Storage and Cloud KMS, against the fakes of dev/fakeGcp.ts on the same machine';
 
 export async function start({ dataDir }) {
   // The repo's test helpers, outside any package (as the ingest bench loads
@@ -18,7 +19,7 @@ export async function start({ dataDir }) {
     new URL('../../../e2e/lib/fakeGcp.mjs', import.meta.url).href
   );
   const fake = await startFakeGcp(join(dataDir, 'fake-gcp'));
-  const { pubsub, monitoring, storage, projectId } = gcpConfig(
+  const { pubsub, monitoring, storage, kms, projectId } = gcpConfig(
     fake.endpoints,
     'bench',
   );
@@ -37,6 +38,7 @@ export async function start({ dataDir }) {
             pubsub: { ...pubsub, publishDeadline: { seconds: 30 } },
             monitoring,
             storage,
+            kms,
           },
         },
       },

@@ -1,5 +1,5 @@
-// The fakes of Pub/Sub (with Cloud Monitoring), Cloud Storage and BigQuery
-// that the unit tests use in-process, served over real HTTP so that backends
+// The fakes of Pub/Sub (with Cloud Monitoring), Cloud Storage, BigQuery and
+// Cloud KMS that the unit tests use in-process, served over real HTTP so that backends
 // in other processes (which a crash test SIGKILLs) share their state:
 //
 //   node --require @backstage/cli/config/nodeTransform.cjs \
@@ -8,8 +8,9 @@
 // It writes `<dir>/credentials.json`, a service account key whose token_uri
 // is this fake: with GOOGLE_APPLICATION_CREDENTIALS pointing at it, a
 // backend's Application Default Credentials work unchanged. Objects are
-// mirrored as files under `<dir>/bucket/`. It prints one line of JSON with
-// the endpoints, then serves until killed. `GET <bigquery>/_fake/rows?table=`
+// mirrored as files under `<dir>/bucket/`. Cloud KMS holds one symmetric
+// key, `kmsKeyName`, for the personal data keychain. It prints one line of
+// JSON with the endpoints, then serves until killed. `GET <bigquery>/_fake/rows?table=`
 // answers the rows loaded into a table (not a Google API: for assertions).
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -17,11 +18,13 @@ import { join, resolve } from 'node:path';
 import { http, HttpResponse } from 'msw';
 import { FakeBigQuery } from '../src/__testUtils__/fakeBigQuery';
 import { FakeGcs } from '../src/__testUtils__/fakeGcs';
+import { FakeKms } from '../src/__testUtils__/fakeKms';
 import { FakePubSub } from '../src/__testUtils__/fakePubSub';
 import { serveHandlers } from '../src/__testUtils__/serveHandlers';
 
 export const FAKE_PROJECT = 'fake-project';
 export const FAKE_BUCKET = 'fake-partitions';
+export const FAKE_KMS_KEY = `projects/${FAKE_PROJECT}/locations/global/keyRings/delivery-pipeline/cryptoKeys/personal-data-keychain`;
 
 async function main() {
   const dirArg = process.argv.indexOf('--dir');
@@ -37,6 +40,8 @@ async function main() {
   const pubsub = new FakePubSub({ sampleOnRead: true });
   const gcs = new FakeGcs({ buckets: [FAKE_BUCKET], mirrorDirectory });
   const bigquery = new FakeBigQuery();
+  const kms = new FakeKms();
+  kms.createKey(FAKE_KMS_KEY);
 
   // The OAuth token endpoint of the service account below: the JWT-bearer
   // grant, answered without checking the signature.
@@ -56,6 +61,7 @@ async function main() {
   const pubsubServer = await serveHandlers([token, ...pubsub.handlers()]);
   const storageServer = await serveHandlers(gcs.handlers());
   const bigqueryServer = await serveHandlers([rows, ...bigquery.handlers()]);
+  const kmsServer = await serveHandlers(kms.handlers());
 
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const credentialsFile = join(dir, 'credentials.json');
@@ -82,6 +88,8 @@ async function main() {
       monitoring: pubsubServer.url,
       storage: storageServer.url,
       bigquery: bigqueryServer.url,
+      kms: kmsServer.url,
+      kmsKeyName: FAKE_KMS_KEY,
     })}\n`,
   );
 }

@@ -1,5 +1,6 @@
 import { Config, readDurationFromConfig } from '@backstage/config';
 import { durationToMilliseconds, HumanDuration } from '@backstage/types';
+import { CRYPTO_KEY_NAME } from './kms/CloudKmsKeyEncryptionKey';
 
 /** `deliveryPipeline.gcp` with its defaults filled in (see config.d.ts). */
 export type GcpConfig = {
@@ -30,6 +31,11 @@ export type GcpConfig = {
     apiEndpoint?: string;
   };
   monitoring: { apiEndpoint?: string; refreshIntervalMs: number };
+  kms?: {
+    /** The CryptoKey: `projects/P/locations/L/keyRings/R/cryptoKeys/K`. */
+    keyName: string;
+    apiEndpoint?: string;
+  };
 };
 
 export const GCP_CONFIG_KEY = 'deliveryPipeline.gcp';
@@ -48,6 +54,7 @@ export function readGcpConfig(root: Config): GcpConfig | undefined {
   const pubsub = gcp.getOptionalConfig('pubsub');
   const storage = gcp.getOptionalConfig('storage');
   const bigquery = gcp.getOptionalConfig('bigquery');
+  const kms = gcp.getOptionalConfig('kms');
   const topicPrefix = pubsub?.getOptionalString('topicPrefix') ?? 'events.';
   const maxDeliveryAttempts =
     pubsub?.getOptionalNumber('maxDeliveryAttempts') ?? 5;
@@ -105,5 +112,26 @@ export function readGcpConfig(root: Config): GcpConfig | undefined {
         seconds: 15,
       }),
     },
+    kms: kms && {
+      keyName: readKeyName(kms),
+      apiEndpoint: kms.getOptionalString('apiEndpoint'),
+    },
   };
+}
+
+function readKeyName(kms: Config): string {
+  const keyName = kms.getString('keyName');
+  if (CRYPTO_KEY_NAME.test(keyName)) {
+    return keyName;
+  }
+  const key = `${GCP_CONFIG_KEY}.kms.keyName`;
+  if (/\/cryptoKeyVersions\//.test(keyName)) {
+    // A version would pin the key: rotation would never take effect.
+    throw new Error(
+      `${key} names a key version (${keyName}); name the key itself, without /cryptoKeyVersions/…, so that its rotations take effect`,
+    );
+  }
+  throw new Error(
+    `${key} must be a Cloud KMS key's full resource name, projects/<project>/locations/<location>/keyRings/<key ring>/cryptoKeys/<key>; got '${keyName}'`,
+  );
 }

@@ -1,6 +1,7 @@
 /**
  * The delivery pipeline on Google Cloud: Pub/Sub transport, Cloud Storage
- * partitions, BigQuery warehouse, and the warehouse's tables in the catalog.
+ * partitions, BigQuery warehouse, the warehouse's tables in the catalog, and
+ * Cloud KMS as the personal data keychain's key-encryption key.
  *
  * @packageDocumentation
  */
@@ -26,4 +27,5 @@ export { catalogModuleBigQueryTables } from './catalog';
 export * from './pubsub';
 export * from './storage';
 export * from './bigquery';
+export * from './kms';
 export { createDefaultAuth } from './auth';

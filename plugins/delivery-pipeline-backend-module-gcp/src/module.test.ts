@@ -6,8 +6,10 @@ import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { JsonObject } from '@backstage/types';
 import {
   deliveryPipelineExporterExtensionPoint,
+  deliveryPipelinePersonalDataExtensionPoint,
   deliveryPipelineStorageExtensionPoint,
   deliveryPipelineTransportExtensionPoint,
+  KeyEncryptionKey,
   PartitionExporter,
 } from '@internal/plugin-delivery-pipeline-node';
 import {
@@ -24,9 +26,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeBigQuery } from './__testUtils__/fakeBigQuery';
 import { FakeGcs } from './__testUtils__/fakeGcs';
+import { FakeKms } from './__testUtils__/fakeKms';
 import { FakePubSub } from './__testUtils__/fakePubSub';
 import { GcsPartitionStorage } from './storage';
 import { makeEventType } from './catalog/testFixtures';
+import { CloudKmsKeyEncryptionKey } from './kms';
 import { deliveryPipelineModuleGcp } from './module';
 import { PubSubEventTransport } from './pubsub';
 
@@ -34,6 +38,7 @@ jest.setTimeout(60_000);
 
 const PROJECT = 'acme-events';
 const BUCKET = 'acme-partitions';
+const KMS_KEY = `projects/${PROJECT}/locations/europe/keyRings/pipeline/cryptoKeys/keychain`;
 const SCHEMA = JSON.stringify({
   type: 'object',
   properties: { user_id: { type: 'string' }, track_id: { type: 'string' } },
@@ -85,6 +90,8 @@ describe('deliveryPipelineModuleGcp', () => {
   const pubsub = new FakePubSub({ sampleOnRead: true });
   const gcs = new FakeGcs({ buckets: [BUCKET] });
   const bigquery = new FakeBigQuery();
+  const kms = new FakeKms();
+  kms.createKey(KMS_KEY);
   // Application Default Credentials from a key file, as in production; its
   // token endpoint is answered here.
   const token = http.post('https://oauth2.googleapis.com/token', () =>
@@ -99,6 +106,7 @@ describe('deliveryPipelineModuleGcp', () => {
     ...pubsub.handlers(),
     ...gcs.handlers(),
     ...bigquery.handlers(),
+    ...kms.handlers(),
   );
   const credentialsDir = mkdtempSync(join(tmpdir(), 'gcp-module-test-'));
   const previousCredentials = process.env.GOOGLE_APPLICATION_CREDENTIALS;
@@ -137,6 +145,7 @@ describe('deliveryPipelineModuleGcp', () => {
     const setTransport = jest.fn();
     const setStorage = jest.fn();
     const addExporter = jest.fn();
+    const setKeyEncryptionKey = jest.fn();
     const events = mockServices.events.mock();
     const logger = mockServices.logger.mock();
     const backend = await startTestBackend({
@@ -144,6 +153,7 @@ describe('deliveryPipelineModuleGcp', () => {
         [deliveryPipelineTransportExtensionPoint, { setTransport }],
         [deliveryPipelineStorageExtensionPoint, { setStorage }],
         [deliveryPipelineExporterExtensionPoint, { addExporter }],
+        [deliveryPipelinePersonalDataExtensionPoint, { setKeyEncryptionKey }],
       ],
       features: [
         deliveryPipelineModuleGcp,
@@ -154,7 +164,14 @@ describe('deliveryPipelineModuleGcp', () => {
       ],
     });
     stop = () => backend.stop();
-    return { setTransport, setStorage, addExporter, events, logger };
+    return {
+      setTransport,
+      setStorage,
+      addExporter,
+      setKeyEncryptionKey,
+      events,
+      logger,
+    };
   }
 
   const gcpConfig = (gcp: JsonObject) => ({
@@ -167,6 +184,7 @@ describe('deliveryPipelineModuleGcp', () => {
     expect(module.setTransport).not.toHaveBeenCalled();
     expect(module.setStorage).not.toHaveBeenCalled();
     expect(module.addExporter).not.toHaveBeenCalled();
+    expect(module.setKeyEncryptionKey).not.toHaveBeenCalled();
     expect(module.logger.info).toHaveBeenCalledWith(
       'No deliveryPipeline.gcp config: the delivery pipeline keeps its local transport and storage',
     );
@@ -230,6 +248,42 @@ describe('deliveryPipelineModuleGcp', () => {
     expect(pubsub.subscriptions.has(subscription)).toBe(true);
     expect(module.setStorage).not.toHaveBeenCalled();
     expect(module.addExporter).not.toHaveBeenCalled();
+  });
+
+  it('sets Cloud KMS as the key-encryption key of the personal data keychain', async () => {
+    const module = await startModule(
+      gcpConfig({ kms: { keyName: KMS_KEY } }),
+      [],
+    );
+
+    const [kek]: [KeyEncryptionKey] = module.setKeyEncryptionKey.mock.calls[0];
+    expect(kek).toBeInstanceOf(CloudKmsKeyEncryptionKey);
+    // With the backend's Application Default Credentials, at Google's
+    // endpoint (answered by the fake).
+    await expect(kek.primaryKeyId()).resolves.toBe(
+      `${KMS_KEY}/cryptoKeyVersions/1`,
+    );
+    expect(module.setTransport).not.toHaveBeenCalled();
+    expect(module.setStorage).not.toHaveBeenCalled();
+  });
+
+  it('refuses a Cloud KMS key name that is not a crypto key', async () => {
+    await expect(
+      startModule(
+        gcpConfig({ kms: { keyName: `${KMS_KEY}/cryptoKeyVersions/1` } }),
+        [],
+      ),
+    ).rejects.toThrow(
+      `deliveryPipeline.gcp.kms.keyName names a key version (${KMS_KEY}/cryptoKeyVersions/1); name the key itself, without /cryptoKeyVersions/…, so that its rotations take effect`,
+    );
+    await expect(
+      startModule(gcpConfig({ kms: { keyName: 'keychain' } }), []),
+    ).rejects.toThrow(
+      "deliveryPipeline.gcp.kms.keyName must be a Cloud KMS key's full resource name, projects/<project>/locations/<location>/keyRings/<key ring>/cryptoKeys/<key>; got 'keychain'",
+    );
+    await expect(startModule(gcpConfig({ kms: {} }), [])).rejects.toThrow(
+      "Missing required config value at 'deliveryPipeline.gcp.kms.keyName'",
+    );
   });
 
   it('refuses BigQuery without Cloud Storage, and Pub/Sub settings outside the bounds Pub/Sub sets', async () => {

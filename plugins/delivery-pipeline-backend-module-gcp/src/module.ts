@@ -7,6 +7,7 @@ import { toError } from '@backstage/errors';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import {
   deliveryPipelineExporterExtensionPoint,
+  deliveryPipelinePersonalDataExtensionPoint,
   deliveryPipelineStorageExtensionPoint,
   deliveryPipelineTransportExtensionPoint,
 } from '@internal/plugin-delivery-pipeline-node';
@@ -19,6 +20,7 @@ import { BigQuery } from '@google-cloud/bigquery';
 import { createDefaultAuth } from './auth';
 import { BigQueryExporter, BigQueryTables } from './bigquery';
 import { GCP_CONFIG_KEY, readGcpConfig } from './config';
+import { CloudKmsKeyEncryptionKey } from './kms';
 import {
   createPubSubClients,
   PubSubEventTransport,
@@ -29,7 +31,8 @@ import { createGcsBucket, GcsPartitionStorage } from './storage';
 
 /**
  * Runs the delivery pipeline on Google Cloud: the Pub/Sub transport, Cloud
- * Storage partitions and the BigQuery export, each where its section of
+ * Storage partitions, the BigQuery export and Cloud KMS as the personal data
+ * keychain's key-encryption key, each where its section of
  * `deliveryPipeline.gcp` is configured. Without that config it does nothing
  * and the pipeline keeps its local parts.
  *
@@ -50,6 +53,7 @@ export const deliveryPipelineModuleGcp = createBackendModule({
         transports: deliveryPipelineTransportExtensionPoint,
         storages: deliveryPipelineStorageExtensionPoint,
         exporters: deliveryPipelineExporterExtensionPoint,
+        personalData: deliveryPipelinePersonalDataExtensionPoint,
       },
       async init(deps) {
         const { config, logger, lifecycle, events } = deps;
@@ -61,6 +65,18 @@ export const deliveryPipelineModuleGcp = createBackendModule({
           return;
         }
         const googleAuth = createDefaultAuth(settings.projectId);
+        if (settings.kms) {
+          deps.personalData.setKeyEncryptionKey(
+            new CloudKmsKeyEncryptionKey({
+              keyName: settings.kms.keyName,
+              authClient: googleAuth,
+              apiEndpoint: settings.kms.apiEndpoint,
+            }),
+          );
+          logger.info(
+            `The personal data keychain's key-encryption key is Cloud KMS key ${settings.kms.keyName}`,
+          );
+        }
         const projectId =
           settings.projectId ?? (await googleAuth.getProjectId());
         const registry = new HttpEventTypeReader(deps);

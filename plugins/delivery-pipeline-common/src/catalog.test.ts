@@ -1,5 +1,10 @@
 import { eventTypeEntityName } from '@internal/plugin-event-schemas-common';
-import { datasetEntityName, datasetEntityRef } from './catalog';
+import {
+  datasetEntityName,
+  datasetEntityRef,
+  describePersonalData,
+  personalDataAnnotations,
+} from './catalog';
 
 const VALID_ENTITY_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 
@@ -60,6 +65,39 @@ describe('datasetEntityRef', () => {
   it('is the ref consumers depend on', () => {
     expect(datasetEntityRef('com.example.search.performed')).toBe(
       'resource:default/com.example.search.performed-dataset',
+    );
+  });
+});
+
+describe('personalDataAnnotations and describePersonalData', () => {
+  it('list the personal fields with the data subject, and say how they are stored', () => {
+    // A type registered before data subjects: its subject is added.
+    const eventType = {
+      personalDataFields: ['email', 'contacts[].phone'],
+      dataSubject: 'user.id',
+    };
+    expect(personalDataAnnotations(eventType)).toEqual({
+      'delivery-pipeline/personal-data-fields':
+        'email,contacts[].phone,user.id',
+      'delivery-pipeline/data-subject': 'user.id',
+      'delivery-pipeline/personal-data-storage': 'encrypted-per-data-subject',
+    });
+    expect(describePersonalData(eventType)).toBe(
+      "email, contacts[].phone are personal data, encrypted with a key per person (the person named by user.id): erasing the person makes their values unreadable in every copy, and reading them in clear needs delivery-pipeline.personal-data.read. user.id holds the person's pseudonym, not their id, the same in every event type until they are erased.",
+    );
+  });
+
+  it('say nothing of a type without personal data, and no subject when it has none', () => {
+    expect(personalDataAnnotations({ personalDataFields: [] })).toEqual({});
+    expect(describePersonalData({ personalDataFields: [] })).toBe('');
+
+    const withoutSubject = { personalDataFields: ['email'] };
+    expect(personalDataAnnotations(withoutSubject)).toEqual({
+      'delivery-pipeline/personal-data-fields': 'email',
+      'delivery-pipeline/personal-data-storage': 'encrypted-per-data-subject',
+    });
+    expect(describePersonalData(withoutSubject)).toBe(
+      'email is personal data, encrypted with a key per person: erasing the person makes their values unreadable in every copy, and reading them in clear needs delivery-pipeline.personal-data.read.',
     );
   });
 });

@@ -115,15 +115,23 @@ export function parsePseudonym(value: unknown): { keyId: string } | undefined {
   return KEY_ID.test(keyId) ? { keyId } : undefined;
 }
 
-type PathStep = { property: string } | 'items' | 'values';
+/**
+ * One step of a field path: a named member, each item of an array, or each
+ * value of a map.
+ *
+ * @public
+ */
+export type FieldPathStep = { property: string } | 'items' | 'values';
 
 /**
  * The steps of a field path as the registry lists them: `user.email`,
  * `tracks[].id` (each item of an array), `attributes.{}.name` (each value of
  * a map).
+ *
+ * @public
  */
-function parseFieldPath(path: string): PathStep[] {
-  const steps: PathStep[] = [];
+export function parseFieldPath(path: string): FieldPathStep[] {
+  const steps: FieldPathStep[] = [];
   for (const segment of path.split('.')) {
     if (segment === '{}') {
       steps.push('values');

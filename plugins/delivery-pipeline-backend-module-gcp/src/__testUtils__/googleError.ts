@@ -28,15 +28,22 @@ export function googleErrorResponse(
     /** More members of the `errors` item, e.g. `location`. */
     extra?: Record<string, unknown>;
     withoutStatus?: boolean;
+    /**
+     * The canonical status when it is not the one the HTTP status names,
+     * e.g. FAILED_PRECONDITION on a 400.
+     */
+    status?: string;
   } = {},
 ): Response {
-  const { reason, extra, withoutStatus } = options;
+  const { reason, extra, withoutStatus, status } = options;
   return HttpResponse.json(
     {
       error: {
         code,
         message,
-        ...(withoutStatus ? {} : { status: STATUS_NAMES[code] ?? 'UNKNOWN' }),
+        ...(withoutStatus
+          ? {}
+          : { status: status ?? STATUS_NAMES[code] ?? 'UNKNOWN' }),
         ...(reason
           ? { errors: [{ message, domain: 'global', reason, ...extra }] }
           : {}),

@@ -16,7 +16,7 @@ import {
   testBigQueryClient,
 } from '../__testUtils__/fakeBigQuery';
 import { BigQueryExporter, slotsOf } from './BigQueryExporter';
-import { BigQueryTables } from './tables';
+import { BigQueryTables, EventTypeSource } from './tables';
 
 const PROJECT = 'test-project';
 const TYPE = 'com.example.search.performed';
@@ -99,6 +99,8 @@ async function deliver(
     tag?: string;
     /** The events' `time`, as the producer wrote it. */
     time?: string;
+    /** The events' `data` as stored, for event `i`. */
+    data?: (i: number, receivedAt: number) => Record<string, unknown>;
   },
 ): Promise<DeliveredPartition> {
   const start = options.start ?? HOUR;
@@ -118,7 +120,7 @@ async function deliver(
           type: TYPE,
           time: options.time ?? new Date(receivedAt - 5).toISOString(),
           datacontenttype: 'application/json',
-          data: {
+          data: options.data?.(i, receivedAt) ?? {
             user_id: `u${i}`,
             query: 'jazz',
             results: i,
@@ -164,7 +166,7 @@ describe('BigQueryExporter', () => {
   afterAll(() => server.close());
 
   let datasets = 0;
-  function setup() {
+  function setup(eventTypes: EventTypeSource = registry) {
     datasets += 1;
     const datasetId = `warehouse_${datasets}`;
     const logger = mockServices.logger.mock();
@@ -174,7 +176,7 @@ describe('BigQueryExporter', () => {
       bigquery,
       datasetId,
       location: 'US',
-      eventTypes: registry,
+      eventTypes,
       logger,
     });
     const exporter = new BigQueryExporter({
@@ -231,6 +233,89 @@ describe('BigQueryExporter', () => {
       destinationTable: { tableId: `${TABLE}$${HOUR_ID}` },
       writeDisposition: 'WRITE_TRUNCATE',
       sourceFormat: 'NEWLINE_DELIMITED_JSON',
+    });
+  });
+
+  describe('personal data', () => {
+    const KEY = 'Zm9vYmFyYmF6cXV4cXV1eA';
+    /** The search type with a location record, and `personal` personal. */
+    const registryWith = (personal: string[]) => ({
+      async getEventType(name: string) {
+        return {
+          ...(await registry.getEventType(name))!,
+          personalDataFields: ['user_id', ...personal],
+          dataSubject: 'user_id',
+          latestVersion: 2,
+        };
+      },
+      async getLatestVersion(name: string) {
+        const latest = (await registry.getLatestVersion(name))!;
+        const schema = JSON.parse(latest.schema);
+        schema.fields.push({
+          name: 'location',
+          type: [
+            'null',
+            {
+              type: 'record',
+              name: 'Location',
+              fields: [
+                { name: 'lat', type: 'double' },
+                { name: 'lon', type: 'double' },
+              ],
+            },
+          ],
+          default: null,
+        });
+        return { ...latest, version: 2, schema: JSON.stringify(schema) };
+      },
+    });
+
+    it('loads the ciphertext and pseudonyms ingest stored into STRING columns, whatever the schema types', async () => {
+      const { storage, exporter, rows } = setup(
+        registryWith(['query', 'results', 'location']),
+      );
+      const stored = (i: number, receivedAt: number) => ({
+        user_id: `ps1:${KEY}`,
+        query: `pd1:${KEY}:cXVlcnk${i}`,
+        results: `pd1:${KEY}:cmVzdWx0cw${i}`,
+        at: receivedAt - 5,
+        location: `pd1:${KEY}:bG9jYXRpb24${i}`,
+      });
+
+      await exporter.export(
+        await deliver(storage, { events: 2, data: stored }),
+      );
+
+      expect(rows(HOUR_ID).map(row => row.data)).toEqual([
+        { ...stored(0, HOUR), at: '2026-11-23T09:59:59.995000Z' },
+        { ...stored(1, HOUR + 1_800_000), at: '2026-11-23T10:29:59.995000Z' },
+      ]);
+    });
+
+    it('fails the export, saying why, when a field became personal after its table was created', async () => {
+      let current = registryWith([]);
+      const { storage, exporter, rows, datasetId } = setup({
+        getEventType: name => current.getEventType(name),
+        getLatestVersion: name => current.getLatestVersion(name),
+      });
+      await exporter.export(await deliver(storage, { events: 1 }));
+
+      current = registryWith(['results']);
+      const next = await deliver(storage, {
+        events: 1,
+        start: HOUR + 3_600_000,
+        data: (_i, receivedAt) => ({
+          user_id: `ps1:${KEY}`,
+          query: 'jazz',
+          results: `pd1:${KEY}:cmVzdWx0cw`,
+          at: receivedAt - 5,
+        }),
+      });
+
+      await expect(exporter.export(next)).rejects.toThrow(
+        `BigQuery table ${datasetId}.${TABLE} cannot take the events of ${TYPE}: its personal data fields changed since the table was created (data.results: the table has NULLABLE INT64, the schema wants NULLABLE STRING)`,
+      );
+      expect(rows('2026112311')).toEqual([]);
     });
   });
 

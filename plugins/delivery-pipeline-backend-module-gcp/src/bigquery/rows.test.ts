@@ -44,6 +44,102 @@ describe('toRow', () => {
     });
   });
 
+  it('loads personal data as the strings ingest stored, whatever the schema types', () => {
+    const { data } = schemaToBigQuery({
+      format: 'jsonschema',
+      schema: JSON.stringify({
+        type: 'object',
+        properties: {
+          user_id: { type: 'string' },
+          born: { type: 'string', format: 'date-time' },
+          location: {
+            type: 'object',
+            properties: { lat: { type: 'number' }, lon: { type: 'number' } },
+          },
+          tags: { type: 'array', items: { type: 'integer' } },
+          contacts: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                email: { type: 'string' },
+                since: { type: 'string', format: 'date-time' },
+              },
+            },
+          },
+        },
+      }),
+      personalDataFields: [
+        'user_id',
+        'born',
+        'location',
+        'tags',
+        'contacts[].email',
+      ],
+      dataSubject: 'user_id',
+    });
+    const key = 'Zm9vYmFyYmF6cXV4cXV1eA';
+    const sealed = (n: number) => `pd1:${key}:c2VhbGVk${n}`;
+    const stored = {
+      user_id: `ps1:${key}`,
+      born: sealed(1),
+      location: sealed(2),
+      tags: sealed(3),
+      contacts: [
+        { email: sealed(4), since: '2026-01-01T00:00:00.123456789Z' },
+        { since: '2026-01-02T00:00:00Z' },
+      ],
+    };
+
+    expect(toRow(line({ data: stored }), data).data).toEqual({
+      ...stored,
+      contacts: [
+        // Not personal: converted as before.
+        { email: sealed(4), since: '2026-01-01T00:00:00.123456Z' },
+        { since: '2026-01-02T00:00:00Z' },
+      ],
+    });
+  });
+
+  it('converts nothing of a personal value, even where the Avro type would be', () => {
+    const { data } = schemaToBigQuery({
+      format: 'avro',
+      schema: JSON.stringify({
+        type: 'record',
+        name: 'Payment',
+        fields: [
+          { name: 'user_id', type: 'string' },
+          { name: 'photo', type: 'bytes' },
+          {
+            name: 'amount',
+            type: {
+              type: 'bytes',
+              logicalType: 'decimal',
+              precision: 9,
+              scale: 2,
+            },
+          },
+          { name: 'card', type: 'bytes' },
+        ],
+      }),
+      personalDataFields: ['user_id', 'photo', 'amount'],
+      dataSubject: 'user_id',
+    });
+    const key = 'Zm9vYmFyYmF6cXV4cXV1eA';
+    const stored = {
+      user_id: `ps1:${key}`,
+      photo: `pd1:${key}:cGhvdG8`,
+      amount: `pd1:${key}:YW1vdW50`,
+      card: 'ab',
+    };
+
+    expect(toRow(line({ data: stored }), data).data).toEqual({
+      ...stored,
+      // Not personal: bytes as base64, as before.
+      card: 'YWI=',
+    });
+  });
+
   it('renames sanitised fields, converts date-times, keeps big integers exact', () => {
     const { data } = schemaToBigQuery({
       format: 'jsonschema',

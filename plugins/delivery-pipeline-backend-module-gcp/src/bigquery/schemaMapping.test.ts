@@ -1,7 +1,12 @@
 import { schemaToBigQuery } from './schemaMapping';
-import { BigQueryField } from './types';
+import { BigQueryField, ValueConversion } from './types';
 
 const TAG = 'projects/p/locations/eu/taxonomies/1/policyTags/2';
+/** What a personal field's column says it holds. */
+const CIPHERTEXT =
+  "[personal data] Ciphertext of personal data (pd1:<key id>:<sealed>), whatever the field's type in the schema: encrypted with the key of the event's data subject, unreadable for good once they are erased. Readers with delivery-pipeline.personal-data.read on the event type open it through the delivery pipeline's decrypt API (POST /api/delivery-pipeline/personal-data/decrypt, or PersonalDataDecrypter of delivery-pipeline-node).";
+const PSEUDONYM_TEXT =
+  "The data subject's pseudonym (ps1:<key id>), not their id: the same for one person in every event type until they are erased, so rows can be counted and joined per person.";
 
 function data(fields: BigQueryField[]): BigQueryField {
   return fields.find(f => f.name === 'data')!;
@@ -106,7 +111,7 @@ describe('schemaToBigQuery', () => {
     const mapping = schemaToBigQuery({
       format: 'jsonschema',
       schema: JSON.stringify(schema),
-      personalDataFields: ['user.email', 'address', 'attributes.ip'],
+      personalDataFields: ['user.email', 'attributes.ip'],
       personalDataPolicyTag: TAG,
     });
     const root = data(mapping.fields);
@@ -197,35 +202,115 @@ describe('schemaToBigQuery', () => {
       expect(data(again.fields).fields!.map(f => f.name)).toContain(userAgent);
     });
 
-    it('marks personal data and tags it with the policy tag, leaves only', () => {
-      expect(column('user', 'email')).toMatchObject({
-        description: '[personal data]',
+    it('stores personal data as STRING ciphertext, tagged with the policy tag', () => {
+      expect(column('user', 'email')).toEqual({
+        name: 'email',
+        type: 'STRING',
+        mode: 'NULLABLE',
+        description: CIPHERTEXT,
         policyTags: { names: [TAG] },
       });
       expect(column('user', 'id').policyTags).toBeUndefined();
-      // A record: every column inside it; no tag on the RECORD itself.
-      expect(column('address').policyTags).toBeUndefined();
-      expect(column('address', 'city').policyTags).toEqual({ names: [TAG] });
-      expect(column('address', 'zip').description).toBe('[personal data]');
-      // A path into a JSON column marks the JSON column.
+      // A path into a JSON column (a map) marks the JSON column, which
+      // holds the ciphertext strings where the values were.
       expect(column('attributes')).toMatchObject({
-        description: '[personal data]',
+        type: 'JSON',
+        description: expect.stringMatching(
+          /^\[personal data\] Some values inside are personal data, each stored as ciphertext \(pd1:<key id>:<sealed>\)/,
+        ),
         policyTags: { names: [TAG] },
       });
+      expect(mapping.data).toMatchObject({ kind: 'record' });
     });
 
-    it('marks personal data without a policy tag when none is configured', () => {
+    it('marks personal data without a policy tag when none is configured, and says which paths reach no column', () => {
       const plain = schemaToBigQuery({
         format: 'jsonschema',
         schema: JSON.stringify(schema),
-        personalDataFields: ['user.email', 'nothing.here'],
+        personalDataFields: ['user.email', 'nothing.here', 'items.sku'],
       });
       const email = child(data(plain.fields), 'user', 'email');
-      expect(email.description).toBe('[personal data]');
+      expect(email.description).toBe(CIPHERTEXT);
       expect(email.policyTags).toBeUndefined();
-      expect(plain.notes).toContain(
-        'personal data field nothing.here is not in the schema; no column marked',
+      // `items` is an array: its members are `items[].sku`, as ingest reads
+      // the path too.
+      expect(child(data(plain.fields), 'items', 'sku').type).toBe('STRING');
+      expect(plain.notes).toEqual(
+        expect.arrayContaining([
+          'personal data field nothing.here is not a column of the table; no column marked',
+          'personal data field items.sku is not a column of the table; no column marked',
+        ]),
       );
+    });
+
+    it('makes the column of every personal path one STRING: records, arrays, numbers, and leaves inside repeated records', () => {
+      const personal = schemaToBigQuery({
+        format: 'jsonschema',
+        schema: JSON.stringify(schema),
+        personalDataFields: [
+          'user.id',
+          'user.age',
+          'address',
+          'tags',
+          'items[].sku',
+        ],
+        dataSubject: 'user.id',
+      });
+      const personalColumn = (...path: string[]) =>
+        child(data(personal.fields), ...path);
+
+      expect(personalColumn('user', 'id')).toEqual({
+        name: 'id',
+        type: 'STRING',
+        mode: 'NULLABLE',
+        description: `[personal data] ${PSEUDONYM_TEXT}`,
+      });
+      expect(personalColumn('user', 'age')).toEqual({
+        name: 'age',
+        type: 'STRING',
+        mode: 'NULLABLE',
+        description: CIPHERTEXT,
+      });
+      expect(personalColumn('user')).toMatchObject({
+        type: 'RECORD',
+        description: 'Who',
+      });
+      expect(personalColumn('address')).toEqual({
+        name: 'address',
+        type: 'STRING',
+        mode: 'NULLABLE',
+        description: CIPHERTEXT,
+      });
+      expect(personalColumn('tags')).toMatchObject({
+        type: 'STRING',
+        mode: 'NULLABLE',
+      });
+      expect(personalColumn('items')).toMatchObject({
+        type: 'RECORD',
+        mode: 'REPEATED',
+      });
+      expect(personalColumn('items', 'sku')).toMatchObject({
+        type: 'STRING',
+        mode: 'NULLABLE',
+        description: CIPHERTEXT,
+      });
+      expect(personalColumn('items', 'qty').type).toBe('INT64');
+
+      // The ciphertext strings load as they are.
+      const conversion = personal.data as Extract<
+        ValueConversion,
+        { kind: 'record' }
+      >;
+      const of = (source: string) =>
+        conversion.fields.find(f => f.source === source)!.value;
+      expect(of('address')).toEqual({ kind: 'as-is' });
+      expect(of('tags')).toEqual({ kind: 'as-is' });
+      expect(of('user')).toMatchObject({
+        kind: 'record',
+        fields: expect.arrayContaining([
+          { source: 'age', column: 'age', value: { kind: 'as-is' } },
+        ]),
+      });
     });
 
     it('maps the examples/ playback schema', () => {
@@ -243,13 +328,14 @@ describe('schemaToBigQuery', () => {
           additionalProperties: false,
         }),
         personalDataFields: ['user_id'],
+        dataSubject: 'user_id',
       });
       expect(data(example.fields).fields).toEqual([
         {
           name: 'user_id',
           type: 'STRING',
           mode: 'NULLABLE',
-          description: '[personal data] The listener',
+          description: `[personal data] The listener. ${PSEUDONYM_TEXT}`,
         },
         { name: 'track_id', type: 'STRING', mode: 'NULLABLE' },
         { name: 'position_ms', type: 'INT64', mode: 'NULLABLE' },
@@ -367,7 +453,7 @@ describe('schemaToBigQuery', () => {
     const mapping = schemaToBigQuery({
       format: 'avro',
       schema: JSON.stringify(schema),
-      personalDataFields: ['customer.email', 'billing'],
+      personalDataFields: ['customer.email'],
       personalDataPolicyTag: TAG,
     });
     const root = data(mapping.fields);
@@ -426,12 +512,40 @@ describe('schemaToBigQuery', () => {
     });
 
     it('marks personal data', () => {
-      expect(column('customer', 'email').policyTags).toEqual({ names: [TAG] });
+      expect(column('customer', 'email')).toMatchObject({
+        type: 'STRING',
+        description: CIPHERTEXT,
+        policyTags: { names: [TAG] },
+      });
       expect(column('customer', 'name').policyTags).toBeUndefined();
-      expect(column('billing', 'email').description).toBe('[personal data]');
-      expect(column('billing', 'name').description).toBe(
-        '[personal data] Full name',
-      );
+      // The same named type elsewhere is not personal.
+      expect(column('billing', 'email').description).toBeUndefined();
+    });
+
+    it('stores a personal record as one STRING column, loaded as is', () => {
+      const personal = schemaToBigQuery({
+        format: 'avro',
+        schema: JSON.stringify(schema),
+        personalDataFields: ['billing', 'lines[].qty'],
+      });
+      const billing = child(data(personal.fields), 'billing');
+      expect(billing).toEqual({
+        name: 'billing',
+        type: 'STRING',
+        mode: 'NULLABLE',
+        description: CIPHERTEXT,
+      });
+      expect(child(data(personal.fields), 'lines', 'qty')).toMatchObject({
+        type: 'STRING',
+        mode: 'NULLABLE',
+      });
+      const conversion = personal.data as Extract<
+        ValueConversion,
+        { kind: 'record' }
+      >;
+      expect(
+        conversion.fields.find(f => f.source === 'billing')!.value,
+      ).toEqual({ kind: 'as-is' });
     });
 
     it('maps the examples/ search schema', () => {
@@ -448,6 +562,7 @@ describe('schemaToBigQuery', () => {
           ],
         }),
         personalDataFields: ['user_id', 'query'],
+        dataSubject: 'user_id',
         personalDataPolicyTag: TAG,
       });
       expect(data(example.fields).fields).toEqual([
@@ -455,14 +570,14 @@ describe('schemaToBigQuery', () => {
           name: 'user_id',
           type: 'STRING',
           mode: 'NULLABLE',
-          description: '[personal data]',
+          description: `[personal data] ${PSEUDONYM_TEXT}`,
           policyTags: { names: [TAG] },
         },
         {
           name: 'query',
           type: 'STRING',
           mode: 'NULLABLE',
-          description: '[personal data]',
+          description: CIPHERTEXT,
           policyTags: { names: [TAG] },
         },
         { name: 'results', type: 'INT64', mode: 'NULLABLE' },

@@ -21,11 +21,26 @@ export type SchemaMerge = {
   updated: string[];
   /**
    * Columns the newer schema types differently. BigQuery cannot change a
-   * column's type in place, so they keep their type; loads of values that
-   * do not fit it fail with BigQuery's own message.
+   * column's type in place, so they keep their type.
    */
-  conflicts: string[];
+  conflicts: SchemaConflict[];
 };
+
+/** A column the table has with another type (or mode) than wanted. */
+export type SchemaConflict = {
+  /** Dotted column path, e.g. `data.user.age`. */
+  path: string;
+  existing: BigQueryField;
+  wanted: BigQueryField;
+};
+
+/** `data.age: the table has NULLABLE INT64, the schema wants NULLABLE STRING`. */
+export function describeConflict(conflict: SchemaConflict): string {
+  const { path, existing, wanted } = conflict;
+  return `${path}: the table has ${existing.mode ?? 'NULLABLE'} ${
+    existing.type
+  }, the schema wants ${wanted.mode} ${wanted.type}`;
+}
 
 /**
  * Merges the columns a schema wants into a table's columns, as far as
@@ -80,9 +95,7 @@ function mergeField(
     canonicalType(field.type) !== canonicalType(want.type) ||
     (mode === 'REPEATED') !== (want.mode === 'REPEATED')
   ) {
-    result.conflicts.push(
-      `${path}: the table has ${mode} ${field.type}, the schema wants ${want.mode} ${want.type}`,
-    );
+    result.conflicts.push({ path, existing: field, wanted: want });
     return field;
   }
   const next: BigQueryField = { ...field };

@@ -26,6 +26,7 @@ class FakeRegistry implements EventTypeSource {
   ];
   retention = 'P400D';
   personalDataFields = ['user_id'];
+  dataSubject?: string = 'user_id';
 
   async getEventType(name: string): Promise<EventType | undefined> {
     if (name !== TYPE) return undefined;
@@ -40,6 +41,7 @@ class FakeRegistry implements EventTypeSource {
       retention: { raw: 'P7D', delivered: this.retention },
       sla: { maxLateness: 'PT2H' },
       personalDataFields: this.personalDataFields,
+      dataSubject: this.dataSubject,
       latestVersion: this.versions.length,
       createdBy: 'user:default/me',
       createdAt: '2026-01-01T00:00:00Z',
@@ -108,6 +110,8 @@ describe('BigQueryTables', () => {
     const data = table().schema.fields.find((f: any) => f.name === 'data');
     expect(data.fields[0]).toMatchObject({
       name: 'user_id',
+      type: 'STRING',
+      description: expect.stringContaining("The data subject's pseudonym"),
       policyTags: {
         names: ['projects/p/locations/eu/taxonomies/1/policyTags/2'],
       },
@@ -165,19 +169,100 @@ describe('BigQueryTables', () => {
     registry.versions.push({
       type: 'object',
       properties: {
-        user_id: { type: 'integer' },
-        track_id: { type: 'string' },
+        user_id: { type: 'string' },
+        track_id: { type: 'integer' },
       },
     });
 
     await tables.ensureTable(TYPE);
 
     const data = table().schema.fields.find((f: any) => f.name === 'data');
-    expect(data.fields[0]).toMatchObject({ name: 'user_id', type: 'STRING' });
+    expect(data.fields[1]).toMatchObject({ name: 'track_id', type: 'STRING' });
     expect(logger.warn).toHaveBeenCalledWith(
       expect.stringContaining(
-        'data.user_id: the table has NULLABLE STRING, the schema wants NULLABLE INT64',
+        'data.track_id: the table has NULLABLE STRING, the schema wants NULLABLE INT64',
       ),
+    );
+  });
+
+  it('creates personal columns as STRING whatever the schema type, and marks a STRING field that becomes personal in place', async () => {
+    const { tables, registry, table } = setup();
+    registry.versions = [
+      {
+        type: 'object',
+        properties: {
+          user_id: { type: 'string' },
+          track_id: { type: 'string' },
+          seconds: { type: 'integer' },
+        },
+      },
+    ];
+    registry.personalDataFields = ['user_id', 'seconds'];
+    await tables.ensureTable(TYPE);
+    const column = (name: string) =>
+      table()
+        .schema.fields.find((f: any) => f.name === 'data')
+        .fields.find((f: any) => f.name === name);
+    expect(column('seconds')).toMatchObject({
+      type: 'STRING',
+      description: expect.stringMatching(/^\[personal data\] Ciphertext/),
+    });
+
+    // track_id was a STRING already: it only gains the marks.
+    registry.personalDataFields = ['user_id', 'seconds', 'track_id'];
+    await tables.ensureTable(TYPE);
+    expect(column('track_id')).toMatchObject({
+      type: 'STRING',
+      description: expect.stringMatching(/^\[personal data\] Ciphertext/),
+      policyTags: {
+        names: ['projects/p/locations/eu/taxonomies/1/policyTags/2'],
+      },
+    });
+  });
+
+  it('refuses to go on, saying why and what to do, when personal data fields change the type of an existing column', async () => {
+    const { tables, registry, table, datasetId } = setup();
+    registry.versions = [
+      {
+        type: 'object',
+        properties: {
+          user_id: { type: 'string' },
+          seconds: { type: 'integer' },
+          tags: { type: 'array', items: { type: 'string' } },
+        },
+      },
+    ];
+    await tables.ensureTable(TYPE);
+    const before = table().etag;
+
+    registry.personalDataFields = ['user_id', 'seconds', 'tags'];
+    const refusal = tables.ensureTable(TYPE);
+
+    await expect(refusal).rejects.toMatchObject({ name: 'ConflictError' });
+    await expect(refusal).rejects.toThrow(
+      `BigQuery table ${datasetId}.${TABLE} cannot take the events of ${TYPE}: its personal data fields changed since the table was created (data.seconds: the table has NULLABLE INT64, the schema wants NULLABLE STRING; data.tags: the table has REPEATED STRING, the schema wants NULLABLE STRING). Personal data is stored as a STRING (ciphertext, or the data subject's pseudonym) whatever the field's type, and BigQuery cannot change a column's type. Rename the table (or copy what you need and drop it): the next export attempt creates it anew and the waiting partitions load into it.`,
+    );
+    expect(table().etag).toBe(before);
+  });
+
+  it('refuses as well when a field stops being personal: its column holds ciphertext', async () => {
+    const { tables, registry } = setup();
+    registry.versions = [
+      {
+        type: 'object',
+        properties: {
+          user_id: { type: 'string' },
+          seconds: { type: 'integer' },
+        },
+      },
+    ];
+    registry.personalDataFields = ['user_id', 'seconds'];
+    await tables.ensureTable(TYPE);
+
+    registry.personalDataFields = ['user_id'];
+
+    await expect(tables.ensureTable(TYPE)).rejects.toThrow(
+      '(data.seconds: the table has NULLABLE STRING, the schema wants NULLABLE INT64)',
     );
   });
 

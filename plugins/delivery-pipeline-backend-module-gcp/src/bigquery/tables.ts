@@ -8,8 +8,17 @@ import {
 import { statusOf } from './errors';
 import { tableIdFor } from './names';
 import { retentionToMs } from './retention';
-import { mergeSchema, schemaChanged } from './schemaMerge';
-import { RECEIVED_AT_COLUMN, schemaToBigQuery } from './schemaMapping';
+import {
+  describeConflict,
+  mergeSchema,
+  SchemaConflict,
+  schemaChanged,
+} from './schemaMerge';
+import {
+  isPersonal,
+  RECEIVED_AT_COLUMN,
+  schemaToBigQuery,
+} from './schemaMapping';
 import { BigQueryField, TableMapping } from './types';
 
 /** The registry calls the tables need (HttpEventTypeReader has them). */
@@ -133,6 +142,7 @@ export class BigQueryTables {
       eventType.latestVersion,
       eventType.retention?.delivered,
       eventType.personalDataFields,
+      eventType.dataSubject,
       eventType.format,
     ]);
     const known = this.#known.get(name);
@@ -156,6 +166,7 @@ export class BigQueryTables {
       format: eventType.format,
       schema: version.schema,
       personalDataFields: eventType.personalDataFields,
+      dataSubject: eventType.dataSubject,
       personalDataPolicyTag: this.#options.personalDataPolicyTag,
     });
     for (const note of mapping.notes) {
@@ -188,7 +199,13 @@ export class BigQueryTables {
         continue; // another replica created it: reconcile with theirs
       }
       this.#checkOwnTable(existing, eventType.name, tableId);
-      const patch = this.#patchFor(existing, mapping, expirationMs, eventType);
+      const patch = this.#patchFor(
+        existing,
+        mapping,
+        expirationMs,
+        eventType,
+        tableId,
+      );
       if (!patch) return ensured;
       if (await this.#patch(table, existing.etag, patch.body)) {
         logger.info(
@@ -214,13 +231,22 @@ export class BigQueryTables {
     mapping: TableMapping,
     expirationMs: number | undefined,
     eventType: EventType,
+    tableId: string,
   ): { body: Record<string, unknown>; changes: string[] } | undefined {
     const body: Record<string, unknown> = {};
     const changes: string[] = [];
     const merge = mergeSchema(existing.schema?.fields ?? [], mapping.fields);
+    const personal = merge.conflicts.filter(
+      c => isPersonal(c.existing) || isPersonal(c.wanted),
+    );
+    if (personal.length > 0) {
+      throw this.#personalDataConflict(eventType.name, tableId, personal);
+    }
     for (const conflict of merge.conflicts) {
       this.#options.logger.warn(
-        `BigQuery table for ${eventType.name}: ${conflict}. BigQuery cannot change a column's type; the column keeps its type and loads of values that do not fit it fail. Create a new event type for an incompatible change.`,
+        `BigQuery table for ${eventType.name}: ${describeConflict(
+          conflict,
+        )}. BigQuery cannot change a column's type; the column keeps its type and loads of values that do not fit it fail. Create a new event type for an incompatible change.`,
       );
     }
     if (schemaChanged(merge)) {
@@ -247,6 +273,28 @@ export class BigQueryTables {
       );
     }
     return changes.length > 0 ? { body, changes } : undefined;
+  }
+
+  /**
+   * A type's personal data fields changed after its table was created: a
+   * field became personal (its values are strings from now on) or stopped
+   * being (its values have their own type again), and BigQuery cannot
+   * change the column's type. Loading anyway would fail on every value, or
+   * mix ciphertext and clear values in one column; refusing says why.
+   */
+  #personalDataConflict(
+    eventType: string,
+    tableId: string,
+    conflicts: SchemaConflict[],
+  ): ConflictError {
+    const table = `${this.#options.datasetId}.${tableId}`;
+    return new ConflictError(
+      `BigQuery table ${table} cannot take the events of ${eventType}: its personal data fields changed since the table was created (${conflicts
+        .map(describeConflict)
+        .join(
+          '; ',
+        )}). Personal data is stored as a STRING (ciphertext, or the data subject's pseudonym) whatever the field's type, and BigQuery cannot change a column's type. Rename the table (or copy what you need and drop it): the next export attempt creates it anew and the waiting partitions load into it. Rows loaded before keep the values they had in the old table; clear personal values among them are out of reach of erasure, so delete them once copied.`,
+    );
   }
 
   /** Refuses a table of another event type, or one partitioned otherwise. */

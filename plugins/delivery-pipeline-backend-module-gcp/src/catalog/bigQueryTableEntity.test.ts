@@ -7,9 +7,13 @@ import {
   resourceEntityV1alpha1Validator,
 } from '@backstage/catalog-model';
 import {
+  ANNOTATION_DATASET_DATA_SUBJECT,
   ANNOTATION_DATASET_DELIVERED_RETENTION,
   ANNOTATION_DATASET_EVENT_TYPE,
+  ANNOTATION_DATASET_PERSONAL_DATA_FIELDS,
+  ANNOTATION_DATASET_PERSONAL_DATA_STORAGE,
   datasetEntityName,
+  personalDataAnnotations,
 } from '@internal/plugin-delivery-pipeline-common';
 import { eventTypeEntityName } from '@internal/plugin-event-schemas-common';
 import {
@@ -62,7 +66,7 @@ describe('eventTypeToBigQueryTableEntity', () => {
         name: 'com.example.playback.started-bigquery',
         title: 'acme-events.events.com_example_playback_started',
         description:
-          "The BigQuery table of the delivered com.example.playback.started events: each complete hourly partition of the dataset is loaded once, into a table partitioned by the hour the pipeline received the events. Partitions expire after P400D, the type's delivered retention. The events: Sent when a track starts playing.",
+          "The BigQuery table of the delivered com.example.playback.started events: each complete hourly partition of the dataset is loaded once, into a table partitioned by the hour the pipeline received the events. Partitions expire after P400D, the type's delivered retention. user_id holds the person's pseudonym, not their id, the same in every event type until they are erased. Their columns hold the ciphertext and pseudonyms the pipeline stored; each column's description says how to read them. The events: Sent when a track starts playing.",
         tags: ['playback', 'events'],
         annotations: {
           [ANNOTATION_LOCATION]:
@@ -73,6 +77,10 @@ describe('eventTypeToBigQueryTableEntity', () => {
           [ANNOTATION_BIGQUERY_TABLE]:
             'acme-events:events.com_example_playback_started',
           [ANNOTATION_DATASET_DELIVERED_RETENTION]: 'P400D',
+          [ANNOTATION_DATASET_PERSONAL_DATA_FIELDS]: 'user_id',
+          [ANNOTATION_DATASET_DATA_SUBJECT]: 'user_id',
+          [ANNOTATION_DATASET_PERSONAL_DATA_STORAGE]:
+            'encrypted-per-data-subject',
         },
         links: [
           {
@@ -111,12 +119,41 @@ describe('eventTypeToBigQueryTableEntity', () => {
     );
 
     const bare = eventTypeToBigQueryTableEntity({
-      eventType: makeEventType({ description: undefined, title: undefined }),
+      eventType: makeEventType({
+        description: undefined,
+        title: undefined,
+        personalDataFields: [],
+        dataSubject: undefined,
+      }),
       table: tableOf(eventType.name),
       registryUrl: REGISTRY_URL,
       appBaseUrl: APP_BASE_URL,
     });
     expect(bare.metadata.description).toMatch(/delivered retention\.$/);
+  });
+
+  it('marks the personal data as the dataset does: the table holds the same fields, stored the same way', async () => {
+    const eventType = makeEventType({
+      personalDataFields: ['user_id', 'user.email'],
+      dataSubject: 'user_id',
+    });
+    const entity = eventTypeToBigQueryTableEntity({
+      eventType,
+      table: tableOf(eventType.name),
+      registryUrl: REGISTRY_URL,
+      appBaseUrl: APP_BASE_URL,
+    });
+
+    expect(entity.metadata.annotations).toMatchObject(
+      personalDataAnnotations(eventType),
+    );
+    expect(entity.metadata.annotations).toMatchObject({
+      [ANNOTATION_DATASET_PERSONAL_DATA_FIELDS]: 'user_id,user.email',
+    });
+    expect(entity.metadata.description).toContain(
+      'user.email is personal data, encrypted with a key per person (the person named by user_id)',
+    );
+    await expectAcceptedByCatalog(entity);
   });
 
   it('sanitizes tags to the catalog rules, as the dataset does', async () => {

@@ -9,6 +9,8 @@ import {
   ANNOTATION_DATASET_DELIVERED_RETENTION,
   ANNOTATION_DATASET_EVENT_TYPE,
   datasetEntityRef,
+  describePersonalData,
+  personalDataAnnotations,
 } from '@internal/plugin-delivery-pipeline-common';
 import {
   EventType,
@@ -82,6 +84,8 @@ export function bigQueryConsoleUrl(table: BigQueryTableLocation): string {
  * depends on the delivered dataset's entity, the table's source, so that
  * the catalog graph continues the lineage from the event type's `API`
  * through the dataset to the table and whoever declares `dependsOn` on it.
+ * It carries the dataset's personal data annotations: the table holds the
+ * same fields, stored the same way.
  */
 export function eventTypeToBigQueryTableEntity(options: {
   eventType: EventType;
@@ -105,7 +109,15 @@ export function eventTypeToBigQueryTableEntity(options: {
   )}/event-types/${encodedName}/delivery`;
   const retention = eventType.retention.delivered;
   const about = eventType.description ?? eventType.title;
-  const description = `The BigQuery table of the delivered ${eventType.name} events: each complete hourly partition of the dataset is loaded once, into a table partitioned by the hour the pipeline received the events. Partitions expire after ${retention}, the type's delivered retention.`;
+  const personalData = describePersonalData(eventType);
+  const description = [
+    `The BigQuery table of the delivered ${eventType.name} events: each complete hourly partition of the dataset is loaded once, into a table partitioned by the hour the pipeline received the events. Partitions expire after ${retention}, the type's delivered retention.`,
+    personalData &&
+      `${personalData} Their columns hold the ciphertext and pseudonyms the pipeline stored; each column's description says how to read them.`,
+    about && `The events: ${about}`,
+  ]
+    .filter(Boolean)
+    .join(' ');
 
   return {
     apiVersion: 'backstage.io/v1alpha1',
@@ -113,7 +125,7 @@ export function eventTypeToBigQueryTableEntity(options: {
     metadata: {
       name: bigQueryTableEntityName(eventType.name),
       title: `${projectId}.${datasetId}.${tableId}`,
-      description: about ? `${description} The events: ${about}` : description,
+      description,
       tags: eventTypeEntityTags(eventType.tags),
       annotations: {
         [ANNOTATION_LOCATION]: location,
@@ -121,6 +133,7 @@ export function eventTypeToBigQueryTableEntity(options: {
         [ANNOTATION_DATASET_EVENT_TYPE]: eventType.name,
         [ANNOTATION_BIGQUERY_TABLE]: `${projectId}:${datasetId}.${tableId}`,
         [ANNOTATION_DATASET_DELIVERED_RETENTION]: retention,
+        ...personalDataAnnotations(eventType),
       },
       links: [
         { url: bigQueryConsoleUrl(table), title: 'BigQuery table' },

@@ -7,6 +7,11 @@ import {
   resourceEntityV1alpha1Validator,
 } from '@backstage/catalog-model';
 import * as common from '@internal/plugin-delivery-pipeline-common';
+import {
+  ANNOTATION_DATASET_DATA_SUBJECT,
+  ANNOTATION_DATASET_PERSONAL_DATA_FIELDS,
+  ANNOTATION_DATASET_PERSONAL_DATA_STORAGE,
+} from '@internal/plugin-delivery-pipeline-common';
 import { eventTypeEntityName } from '@internal/plugin-event-schemas-common';
 import {
   ANNOTATION_DATASET_DELIVERED_RETENTION,
@@ -51,7 +56,7 @@ describe('eventTypeToDatasetEntity', () => {
         name: 'com.example.playback.started-dataset',
         title: 'com.example.playback.started (delivered)',
         description:
-          'The deduplicated hourly dataset of the com.example.playback.started events: every accepted event once per (source, id), in hourly partitions by receive time, delivered once the hour is complete. The events: Sent when a track starts playing.',
+          "The deduplicated hourly dataset of the com.example.playback.started events: every accepted event once per (source, id), in hourly partitions by receive time, delivered once the hour is complete. user_id holds the person's pseudonym, not their id, the same in every event type until they are erased. The events: Sent when a track starts playing.",
         tags: ['playback', 'events'],
         annotations: {
           [ANNOTATION_LOCATION]:
@@ -66,6 +71,10 @@ describe('eventTypeToDatasetEntity', () => {
           [ANNOTATION_DATASET_SLA_MAX_LATENESS]: 'PT2H',
           [ANNOTATION_DATASET_DELIVERY_PAGE]:
             'http://localhost:3000/event-types/com.example.playback.started/delivery',
+          [ANNOTATION_DATASET_PERSONAL_DATA_FIELDS]: 'user_id',
+          [ANNOTATION_DATASET_DATA_SUBJECT]: 'user_id',
+          [ANNOTATION_DATASET_PERSONAL_DATA_STORAGE]:
+            'encrypted-per-data-subject',
         },
         links: [
           {
@@ -123,11 +132,53 @@ describe('eventTypeToDatasetEntity', () => {
     );
 
     const bare = eventTypeToDatasetEntity({
-      eventType: makeEventType({ description: undefined, title: undefined }),
+      eventType: makeEventType({
+        description: undefined,
+        title: undefined,
+        personalDataFields: [],
+        dataSubject: undefined,
+      }),
       registryUrl: REGISTRY_URL,
       appBaseUrl: APP_BASE_URL,
     });
     expect(bare.metadata.description).toMatch(/the hour is complete\.$/);
+  });
+
+  it('says which fields are personal data, whose, and how they are stored', async () => {
+    const entity = eventTypeToDatasetEntity({
+      eventType: makeEventType({
+        personalDataFields: ['user_id', 'user.email', 'contacts[].email'],
+        dataSubject: 'user_id',
+      }),
+      registryUrl: REGISTRY_URL,
+      appBaseUrl: APP_BASE_URL,
+    });
+
+    expect(entity.metadata.annotations).toMatchObject({
+      [ANNOTATION_DATASET_PERSONAL_DATA_FIELDS]:
+        'user_id,user.email,contacts[].email',
+      [ANNOTATION_DATASET_DATA_SUBJECT]: 'user_id',
+      [ANNOTATION_DATASET_PERSONAL_DATA_STORAGE]: 'encrypted-per-data-subject',
+    });
+    expect(entity.metadata.description).toContain(
+      "complete. user.email, contacts[].email are personal data, encrypted with a key per person (the person named by user_id): erasing the person makes their values unreadable in every copy, and reading them in clear needs delivery-pipeline.personal-data.read. user_id holds the person's pseudonym, not their id, the same in every event type until they are erased. The events:",
+    );
+    await expectAcceptedByCatalog(entity);
+
+    const none = eventTypeToDatasetEntity({
+      eventType: makeEventType({
+        personalDataFields: [],
+        dataSubject: undefined,
+      }),
+      registryUrl: REGISTRY_URL,
+      appBaseUrl: APP_BASE_URL,
+    });
+    expect(
+      Object.keys(none.metadata.annotations!).filter(key =>
+        /personal-data|data-subject/.test(key),
+      ),
+    ).toEqual([]);
+    expect(none.metadata.description).not.toContain('personal');
   });
 
   it('sanitizes tags to the catalog rules and drops what cannot be saved', async () => {

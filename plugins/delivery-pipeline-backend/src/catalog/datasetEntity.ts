@@ -19,6 +19,8 @@ import {
   ANNOTATION_DATASET_SLA_MAX_LATENESS,
   datasetEntityName,
   datasetEntityRef,
+  describePersonalData,
+  personalDataAnnotations,
 } from '@internal/plugin-delivery-pipeline-common';
 
 // Moved to the common package, for the frontend and the backend modules;
@@ -47,7 +49,8 @@ export function deliveredFolder(options: {
  * hourly partitioned events of an event type. It depends on the event
  * type's `API` entity, so that the catalog graph shows the lineage from the
  * producer through the event type to the dataset and its consumers (who
- * declare `dependsOn` on the dataset).
+ * declare `dependsOn` on the dataset). Its annotations say which fields are
+ * personal data, whose, and how they are stored (`personalDataAnnotations`).
  *
  * @public
  */
@@ -75,7 +78,13 @@ export function eventTypeToDatasetEntity(options: {
     '',
   )}/event-types/${encodedName}/delivery`;
   const about = eventType.description ?? eventType.title;
-  const description = `The deduplicated hourly dataset of the ${eventType.name} events: every accepted event once per (source, id), in hourly partitions by receive time, delivered once the hour is complete.`;
+  const description = [
+    `The deduplicated hourly dataset of the ${eventType.name} events: every accepted event once per (source, id), in hourly partitions by receive time, delivered once the hour is complete.`,
+    describePersonalData(eventType),
+    about && `The events: ${about}`,
+  ]
+    .filter(Boolean)
+    .join(' ');
 
   return {
     apiVersion: 'backstage.io/v1alpha1',
@@ -83,7 +92,7 @@ export function eventTypeToDatasetEntity(options: {
     metadata: {
       name: datasetEntityName(eventType.name),
       title: `${eventType.name} (delivered)`,
-      description: about ? `${description} The events: ${about}` : description,
+      description,
       tags: eventTypeEntityTags(eventType.tags),
       annotations: {
         [ANNOTATION_LOCATION]: location,
@@ -101,6 +110,7 @@ export function eventTypeToDatasetEntity(options: {
         [ANNOTATION_DATASET_DELIVERED_RETENTION]: eventType.retention.delivered,
         [ANNOTATION_DATASET_SLA_MAX_LATENESS]: eventType.sla.maxLateness,
         [ANNOTATION_DATASET_DELIVERY_PAGE]: deliveryPage,
+        ...personalDataAnnotations(eventType),
       },
       links: [{ url: deliveryPage, title: 'Delivery', icon: 'dashboard' }],
     },

@@ -14,6 +14,7 @@ export function makeEventType(overrides: Partial<EventType> = {}): EventType {
     retention: { raw: 'P7D', delivered: 'P400D' },
     sla: { maxLateness: 'PT2H' },
     personalDataFields: ['user_id'],
+    dataSubject: 'user_id',
     latestVersion: 2,
     createdBy: 'user:default/guest',
     createdAt: '2026-11-01T10:00:00.000Z',

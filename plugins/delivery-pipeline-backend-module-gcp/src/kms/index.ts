@@ -1,0 +1,2 @@
+export { CloudKmsKeyEncryptionKey } from './CloudKmsKeyEncryptionKey';
+export type { CloudKmsKeyEncryptionKeyOptions } from './CloudKmsKeyEncryptionKey';
