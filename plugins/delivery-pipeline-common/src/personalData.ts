@@ -165,7 +165,22 @@ export function replaceFieldValues(
   path: string,
   replace: (value: unknown) => unknown,
 ): number {
-  const steps = parseFieldPath(path);
+  const steps = compiledFieldPath(path);
+  if (steps.length === 0) return 0;
+  if (steps.every(step => typeof step === 'object')) {
+    // The common case, on ingest's path for every event: member after
+    // member, without a closure per call.
+    let holder: unknown = data;
+    const last = steps.length - 1;
+    for (let i = 0; i < last; i++) {
+      holder = ownMember(holder, (steps[i] as { property: string }).property);
+    }
+    const name = (steps[last] as { property: string }).property;
+    const value = ownMember(holder, name);
+    if (value === undefined || value === null) return 0;
+    (holder as Record<string, unknown>)[name] = replace(value);
+    return 1;
+  }
   let replaced = 0;
   const visit = (container: unknown, depth: number): void => {
     const step = steps[depth];
@@ -199,6 +214,26 @@ export function replaceFieldValues(
   return replaced;
 }
 
+/** Parsed paths: a type has a handful, used for every one of its events. */
+const compiledPaths = new Map<string, FieldPathStep[]>();
+
+function compiledFieldPath(path: string): FieldPathStep[] {
+  let steps = compiledPaths.get(path);
+  if (!steps) {
+    steps = parseFieldPath(path);
+    if (compiledPaths.size >= 10_000) compiledPaths.clear();
+    compiledPaths.set(path, steps);
+  }
+  return steps;
+}
+
+/** An object's own member, or `undefined` (never an inherited one). */
+function ownMember(holder: unknown, name: string): unknown {
+  return isObject(holder) && Object.prototype.hasOwnProperty.call(holder, name)
+    ? holder[name]
+    : undefined;
+}
+
 /**
  * The value at a field path that reaches at most one value (no array or
  * map on the way), such as the data subject's; `undefined` when absent.
@@ -207,12 +242,10 @@ export function replaceFieldValues(
  */
 export function readFieldValue(data: unknown, path: string): unknown {
   let value: unknown = data;
-  for (const step of parseFieldPath(path)) {
-    if (typeof step !== 'object' || !isObject(value)) return undefined;
-    if (!Object.prototype.hasOwnProperty.call(value, step.property)) {
-      return undefined;
-    }
-    value = value[step.property];
+  for (const step of compiledFieldPath(path)) {
+    if (typeof step !== 'object') return undefined;
+    value = ownMember(value, step.property);
+    if (value === undefined) return undefined;
   }
   return value;
 }

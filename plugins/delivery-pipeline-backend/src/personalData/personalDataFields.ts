@@ -11,15 +11,31 @@ export type PersonalDataFields = {
   dataSubject?: string;
 };
 
+type PersonalDataDeclaration = Pick<
+  EventType,
+  'personalDataFields' | 'dataSubject'
+>;
+
+/** Per type object: ingest asks for every event of a cached type. */
+const known = new WeakMap<
+  PersonalDataDeclaration,
+  PersonalDataFields | undefined
+>();
+
 /** The personal data of a type, or `undefined` when it declares none. */
 export function personalDataFieldsOf(
-  eventType: Pick<EventType, 'personalDataFields' | 'dataSubject'>,
+  eventType: PersonalDataDeclaration,
 ): PersonalDataFields | undefined {
+  if (known.has(eventType)) return known.get(eventType);
   const fields = new Set(eventType.personalDataFields ?? []);
   if (eventType.dataSubject) fields.add(eventType.dataSubject);
-  if (fields.size === 0) return undefined;
-  return {
-    fields: [...fields].sort((a, b) => a.length - b.length),
-    dataSubject: eventType.dataSubject,
-  };
+  const personal =
+    fields.size === 0
+      ? undefined
+      : {
+          fields: [...fields].sort((a, b) => a.length - b.length),
+          dataSubject: eventType.dataSubject,
+        };
+  known.set(eventType, personal);
+  return personal;
 }
