@@ -2,17 +2,22 @@
 // throw-away SQLite folder, with its demo traffic), signs in as guest in
 // headless Chromium and goes through what producers, consumers and the
 // platform team do: register an event type through the form, find it, try
-// an incompatible version, watch delivery, open the catalog's entities.
+// an incompatible version, watch delivery, open the catalog's entities;
+// register a type with personal data, send events of two people, find no
+// clear personal value anywhere under the data folder, read them in clear as
+// an owner and masked as someone else, erase one person.
 // Saves a screenshot of each page to test-results/e2e/.
 //
 // Run by scripts/test.sh; alone: node --test e2e/portal.test.mjs
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
+import { scanFiles } from './lib/scanFiles.mjs';
 
 const repoRoot = new URL('..', import.meta.url).pathname;
 const appUrl = 'http://localhost:3000';
@@ -78,6 +83,10 @@ before(async () => {
         'transport',
       ),
       APP_CONFIG_deliveryPipeline_storage_directory: join(dataDir, 'storage'),
+      APP_CONFIG_deliveryPipeline_personalData_keyEncryptionKeyFile: join(
+        dataDir,
+        'key-encryption-key.json',
+      ),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -469,4 +478,248 @@ test("the catalog shows an event type's API entity, its dataset and their lineag
     await page.getByRole('link', { name: 'listening-stats' }).first().waitFor();
     await shot(page, 'lineage.png');
   });
+});
+
+const profileSchema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  type: 'object',
+  required: ['user_id', 'plan'],
+  properties: {
+    user_id: { type: 'string', description: 'The member' },
+    email: { type: 'string', description: 'Where the member gets mail' },
+    plan: { type: 'string' },
+  },
+  additionalProperties: false,
+};
+// Owned by playback, which the guest is in: the guest reads it in clear.
+const ownType = 'com.example.e2e.profile-updated';
+// Owned by insights, which the guest is not in: the guest sees masks.
+const othersType = 'com.example.e2e.profile-viewed';
+
+/** The local token: a service principal, allowed everything. */
+function api(path, options = {}) {
+  return fetch(`${backendUrl}${path}`, {
+    ...options,
+    headers: {
+      Authorization: 'Bearer dev-token-local-only',
+      'Content-Type': 'application/json',
+      ...options.headers,
+    },
+  });
+}
+
+/**
+ * The delivered rows of a type's partitions whose ids are among `ids`, as
+ * the preview shows them to the caller; waits until all of them are there.
+ */
+async function deliveredRows(eventType, ids) {
+  const deadline = Date.now() + 240_000;
+  for (;;) {
+    const rows = new Map();
+    const listed = await api(
+      `/api/delivery-pipeline/partitions?eventType=${eventType}&state=delivered`,
+    );
+    for (const partition of (await listed.json()).items ?? []) {
+      const preview = await api(
+        `/api/delivery-pipeline/partitions/${eventType}/${encodeURIComponent(
+          partition.start,
+        )}/preview?limit=500`,
+      );
+      for (const row of (await preview.json()).rows ?? []) {
+        if (ids.includes(row.id)) rows.set(row.id, row);
+      }
+    }
+    if (rows.size === ids.length) return rows;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `Only ${rows.size} of ${ids.length} events of ${eventType} delivered after 240 s:\n${portalLog.slice(
+          -4000,
+        )}`,
+      );
+    }
+    await new Promise(resolve => setTimeout(resolve, 3000));
+  }
+}
+
+/** Opens the preview of the type's first delivered partition, in its Delivery tab. */
+async function openPreview(page, eventType) {
+  await page.goto(`${appUrl}/event-types/${eventType}/delivery?range=24h`);
+  await page
+    .getByRole('button', { name: /: (on time|late|open)/ })
+    .last()
+    .click();
+  await page
+    .getByRole('button', { name: /^Preview the partition starting/ })
+    .first()
+    .click();
+}
+
+test('personal data: registered through the form, sealed on disk, masked to others, erased per person', async () => {
+  const run = randomBytes(4).toString('hex');
+  const [ann, ben] = ['ann', 'ben'].map(name => ({
+    id: `${name}-${run}`,
+    email: `${name}.${run}@example.com`,
+  }));
+
+  let snippet;
+  await withPage(async page => {
+    await page.goto(`${appUrl}/event-types/new`);
+    await page.getByRole('textbox', { name: /^Name/ }).fill(ownType);
+    await page.getByRole('textbox', { name: /^Owner/ }).fill('playback');
+    await page
+      .getByRole('option', { name: /playback/ })
+      .first()
+      .click();
+    await replaceEditorText(page, JSON.stringify(profileSchema, null, 2));
+    await page.getByText('Valid JSON Schema: 3 fields').waitFor();
+    // The personal fields, then the field naming the person.
+    await page.getByRole('button', { name: /^Personal data fields/ }).click();
+    await page.getByRole('option', { name: /^email/ }).click();
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: /^Data subject/ }).click();
+    await page.getByRole('option', { name: /^user_id/ }).click();
+    await shot(page, 'register-personal-data.png');
+    await page.getByRole('button', { name: 'Register', exact: true }).click();
+
+    await page.waitForURL(`${appUrl}/event-types/${ownType}/overview`);
+    await page.getByText('Data subject').first().waitFor();
+    // The page's curl snippet, as a producer copies it.
+    snippet = await page
+      .getByRole('tabpanel')
+      .filter({ hasText: 'curl -X POST' })
+      .locator('pre')
+      .first()
+      .innerText();
+    await shot(page, 'overview-personal-data.png');
+  });
+  const sent = JSON.parse(
+    execFileSync('sh', ['-c', snippet], {
+      env: { ...process.env, TOKEN: 'dev-token-local-only' },
+    }).toString(),
+  );
+  assert.deepEqual(sent, { accepted: 1, rejected: [] }, 'the snippet sends');
+
+  const registered = await api('/api/event-schemas/event-types', {
+    method: 'POST',
+    body: JSON.stringify({
+      name: othersType,
+      owner: 'group:default/insights',
+      format: 'jsonschema',
+      dataSubject: 'user_id',
+      personalDataFields: ['email'],
+      schema: profileSchema,
+    }),
+  });
+  assert.equal(registered.status, 201);
+
+  // Two people, two events each in each type, and one refused event each.
+  const events = [];
+  const expected = new Map();
+  for (const eventType of [ownType, othersType]) {
+    for (const person of [ann, ben]) {
+      for (const n of [1, 2]) {
+        const data = { user_id: person.id, email: person.email, plan: 'free' };
+        const event = {
+          specversion: '1.0',
+          id: `${eventType}-${person.id}-${n}`,
+          source: '//e2e/profiles',
+          type: eventType,
+          data,
+        };
+        events.push(event);
+        expected.set(event.id, data);
+      }
+    }
+  }
+  for (const person of [ann, ben]) {
+    events.push({
+      specversion: '1.0',
+      id: `${ownType}-${person.id}-refused`,
+      source: '//e2e/profiles',
+      type: ownType,
+      data: { user_id: person.id, email: person.email, plan: 7 },
+    });
+  }
+  const batch = await api('/api/delivery-pipeline/events', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/cloudevents-batch+json' },
+    body: JSON.stringify(events),
+  });
+  assert.equal(batch.status, 202);
+  assert.equal((await batch.json()).accepted, 8);
+
+  // An allowed reader (the local token) sees both people in clear.
+  const idsOf = eventType =>
+    [...expected.keys()].filter(id => id.startsWith(`${eventType}-`));
+  for (const eventType of [ownType, othersType]) {
+    const rows = await deliveredRows(eventType, idsOf(eventType));
+    for (const [id, row] of rows) {
+      assert.deepEqual(row.data, expected.get(id), `${id} reads in clear`);
+    }
+  }
+
+  // Nothing under the data folder holds a clear personal value: the
+  // transport, raw and delivered partitions, SQLite databases and journals.
+  // The event ids (not personal) are found there, which shows where the
+  // scan reached.
+  const needles = [ann.id, ann.email, ben.id, ben.email];
+  const probes = [`${othersType}-${ann.id}-1`, `${ownType}-${ben.id}-refused`];
+  const scan = await scanFiles(dataDir, [...needles, ...probes]);
+  for (const needle of needles) {
+    assert.deepEqual(scan.found.get(needle), [], `${needle} stored in clear`);
+  }
+  const reached = where =>
+    scan.found.get(probes[0]).some(path => path.includes(where));
+  assert.ok(reached('/storage/raw/'), 'the scan read the raw partitions');
+  assert.ok(reached('/storage/delivered/'), 'the scan read delivered ones');
+  assert.ok(
+    scan.found.get(probes[1]).some(path => path.includes('/sqlite/')),
+    "the scan read the plugin's database (failed events)",
+  );
+  console.log(
+    `scanned ${scan.files} files, ${Math.round(
+      scan.bytes / 1024,
+    )} KiB: no clear personal value`,
+  );
+
+  await withPage(async page => {
+    // The guest owns one type: its preview shows personal data in clear.
+    await openPreview(page, ownType);
+    await page.getByText('You see personal data in clear').waitFor();
+    await page.getByText(ann.email).first().waitFor();
+    await shot(page, 'preview-clear.png');
+
+    // Not the other: masks, and the pseudonym in place of the person.
+    await openPreview(page, othersType);
+    await page.getByText('Personal data is masked').waitFor();
+    await page.getByText('masked').first().waitFor();
+    assert.equal(await page.getByText(ann.email).count(), 0);
+    await shot(page, 'preview-masked.png');
+
+    // The guest is in the local privacy group: erases Ann.
+    await page.goto(`${appUrl}/event-types/data-subjects`);
+    await page.getByRole('textbox', { name: /^The person's id/ }).fill(ann.id);
+    await page.getByRole('button', { name: 'Erase…' }).click();
+    await page.getByRole('button', { name: `Erase ${ann.id}` }).click();
+    await page.getByRole('status', { name: `Erased ${ann.id}` }).waitFor();
+    await shot(page, 'data-subject-erased.png');
+  });
+
+  // Ann's values are gone from every copy; Ben's read as before.
+  const after = await deliveredRows(othersType, idsOf(othersType));
+  for (const [id, row] of after) {
+    assert.deepEqual(
+      row.data,
+      id.includes(ann.id)
+        ? { user_id: '[erased]', email: '[erased]', plan: 'free' }
+        : expected.get(id),
+      id,
+    );
+  }
+  const failed = await api(
+    `/api/delivery-pipeline/failed-events?eventType=${ownType}`,
+  );
+  const failedIds = (await failed.json()).items.map(item => item.eventId);
+  assert.ok(failedIds.includes(`${ownType}-${ben.id}-refused`));
+  assert.ok(!failedIds.includes(`${ownType}-${ann.id}-refused`));
 });

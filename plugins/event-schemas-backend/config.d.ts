@@ -10,6 +10,13 @@ export interface Config {
        * @visibility backend
        */
       adminGroups?: string[];
+      /**
+       * Catalog groups whose members handle privacy requests: they may erase
+       * data subjects (delivery-pipeline.data-subject.erase) without being
+       * allowed to read personal data. The admin groups may too.
+       * @visibility backend
+       */
+      privacyGroups?: string[];
     };
     /** Limits on registered schemas; requests over them get a 400 or 413. */
     limits?: {

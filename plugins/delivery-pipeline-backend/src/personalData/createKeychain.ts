@@ -31,7 +31,13 @@ export async function createKeychain(options: {
           `The key-encryption key file ${settings.keyEncryptionKeyFile} (deliveryPipeline.personalData.keyEncryptionKeyFile) is missing, but the keychain in the database is wrapped by its key '${existing.keyId}': restore the file from your backup. Without it, every person's personal data is unreadable.`,
         );
       }
-      await file.generate();
+      await file.generate().catch(error => {
+        throw new Error(
+          `Cannot create the key-encryption key file ${settings.keyEncryptionKeyFile} (deliveryPipeline.personalData.keyEncryptionKeyFile): ${
+            (error as Error).message
+          }. Point the setting at a writable path, provide the file from your secret store, or install a key management service module (Cloud KMS in the GCP module)`,
+        );
+      });
       logger.warn(
         `Generated the personal data key-encryption key ${settings.keyEncryptionKeyFile}: keep it secret and back it up; in production, use a key management service (see the plugin README)`,
       );

@@ -92,6 +92,23 @@ describe('EventSchemasPermissionPolicy', () => {
     ).toEqual({ result: AuthorizeResult.DENY });
   });
 
+  it('lets the privacy groups erase people without reading personal data', async () => {
+    const withPrivacy = new EventSchemasPermissionPolicy({
+      adminGroups: ['group:default/data-platform'],
+      privacyGroups: ['group:default/privacy'],
+    });
+    const dana = user('user:default/dana', ['group:default/Privacy']);
+    expect(
+      await withPrivacy.handle({ permission: dataSubjectErasePermission }, dana),
+    ).toEqual({ result: AuthorizeResult.ALLOW });
+    expect(
+      await withPrivacy.handle({ permission: personalDataReadPermission }, dana),
+    ).toMatchObject({ result: AuthorizeResult.CONDITIONAL });
+    expect(
+      await withPrivacy.handle({ permission: eventTypeDeletePermission }, dana),
+    ).toEqual({ result: AuthorizeResult.DENY });
+  });
+
   it("passes other plugins' permissions to the fallback, allowing by default", async () => {
     const other = createPermission({
       name: 'catalog.entity.delete',

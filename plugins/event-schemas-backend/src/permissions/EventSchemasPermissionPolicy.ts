@@ -27,30 +27,38 @@ import {
  * The suite's default policy: anyone signed in registers event types,
  * owners change their own and read their personal data in clear, the admin
  * groups (`eventSchemas.permissions.adminGroups`) do anything, and only they
- * delete types and erase data subjects. Every other permission goes to
- * `fallback`, which allows by default, as Backstage's allow-all policy does.
+ * delete types. Data subjects are erased by the admins and the privacy
+ * groups (`eventSchemas.permissions.privacyGroups`), who need not read any
+ * personal data to do it. Every other permission goes to `fallback`, which
+ * allows by default, as Backstage's allow-all policy does.
  */
 export class EventSchemasPermissionPolicy implements PermissionPolicy {
   static fromConfig(
     config: Config,
     options?: { fallback?: PermissionPolicy },
   ): EventSchemasPermissionPolicy {
-    const adminGroups =
-      config.getOptionalStringArray('eventSchemas.permissions.adminGroups') ??
-      [];
+    const groups = (key: string) =>
+      config.getOptionalStringArray(`eventSchemas.permissions.${key}`) ?? [];
     return new EventSchemasPermissionPolicy({
-      adminGroups,
+      adminGroups: groups('adminGroups'),
+      privacyGroups: groups('privacyGroups'),
       fallback: options?.fallback,
     });
   }
 
   private readonly adminGroups: Set<string>;
+  private readonly privacyGroups: Set<string>;
   private readonly fallback?: PermissionPolicy;
 
-  constructor(options: { adminGroups: string[]; fallback?: PermissionPolicy }) {
-    this.adminGroups = new Set(
-      options.adminGroups.map(ref => ref.toLocaleLowerCase('en-US')),
-    );
+  constructor(options: {
+    adminGroups: string[];
+    privacyGroups?: string[];
+    fallback?: PermissionPolicy;
+  }) {
+    const refs = (list: string[]) =>
+      new Set(list.map(ref => ref.toLocaleLowerCase('en-US')));
+    this.adminGroups = refs(options.adminGroups);
+    this.privacyGroups = refs(options.privacyGroups ?? []);
     this.fallback = options.fallback;
   }
 
@@ -77,11 +85,15 @@ export class EventSchemasPermissionPolicy implements PermissionPolicy {
         eventTypeConditions.isOwner({ owners: ownership }),
       );
     }
-    if (
-      isPermission(permission, eventTypeDeletePermission) ||
-      isPermission(permission, dataSubjectErasePermission)
-    ) {
+    if (isPermission(permission, eventTypeDeletePermission)) {
       return { result: isAdmin ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
+    }
+    if (isPermission(permission, dataSubjectErasePermission)) {
+      const handlesPrivacy = ownership.some(ref => this.privacyGroups.has(ref));
+      return {
+        result:
+          isAdmin || handlesPrivacy ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
+      };
     }
     return this.fallback
       ? this.fallback.handle(request, user)
