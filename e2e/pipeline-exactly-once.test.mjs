@@ -611,9 +611,9 @@ async function checkDelivered(run, backend, storageDirectory, items) {
     }
     if (!isDeepStrictEqual(sent, expected)) {
       contentMismatches.push(
-        `${where}: delivered ${JSON.stringify(
-          sent,
-        )}\n    sent ${JSON.stringify(expected)}`,
+        `${where}: delivered ${JSON.stringify(sent)}\n    sent ${JSON.stringify(
+          expected,
+        )}`,
       );
     }
     const start = partitionStartOfFolder(folder);

@@ -62,7 +62,11 @@ export async function openPersonalData({ backend, eventType, events }) {
           'Content-Type': 'application/json',
           Authorization: `Bearer ${backend.token}`,
         },
-        body: JSON.stringify({ eventType, values: batch, source: 'crash test' }),
+        body: JSON.stringify({
+          eventType,
+          values: batch,
+          source: 'crash test',
+        }),
       },
     );
     if (!response.ok) {

@@ -21,7 +21,15 @@ export async function scanFiles(folder, needles) {
         await walk(path);
         continue;
       }
-      let content = await readFile(path);
+      let content;
+      try {
+        content = await readFile(path);
+      } catch (error) {
+        // A journal the running backend removed after listing: what it
+        // held is in its database file by now.
+        if (error.code === 'ENOENT') continue;
+        throw error;
+      }
       if (entry.name.endsWith('.gz')) content = gunzipSync(content);
       files += 1;
       bytes += content.length;

@@ -717,7 +717,8 @@ async function main() {
       row('202 latency max ms', r => r.latencyMs.accepted.max),
       row(
         'all responses p50/p99 ms',
-        r => `${r.latencyMs.allResponses.p50} / ${r.latencyMs.allResponses.p99}`,
+        r =>
+          `${r.latencyMs.allResponses.p50} / ${r.latencyMs.allResponses.p99}`,
       ),
       row('CPU cores: server', r => r.cpuCores.server),
       row('CPU cores: load generator', r => r.cpuCores.loadGenerator),
@@ -726,10 +727,10 @@ async function main() {
         : []),
     ];
     console.log('');
-    for (const [name, ...values] of rows) {
+    for (const [name, ...cells] of rows) {
       console.log(
-        `${name.padEnd(28)} ${values
-          .map(value => String(value).padStart(20))
+        `${name.padEnd(28)} ${cells
+          .map(cell => String(cell).padStart(20))
           .join(' ')}`,
       );
     }

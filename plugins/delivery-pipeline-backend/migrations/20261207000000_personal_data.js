@@ -45,7 +45,9 @@ exports.up = async function up(knex) {
     table
       .text('sealed_subject')
       .nullable()
-      .comment('The subject id sealed by this key, for readers allowed to see it');
+      .comment(
+        'The subject id sealed by this key, for readers allowed to see it',
+      );
     table.timestamp('created_at', { useTz: true }).notNullable();
   });
 

@@ -98,8 +98,7 @@ export function readPipelineConfig(root: Config): PipelineConfig {
       keyCacheTtlMs: duration('personalData.keyCacheTtl', { seconds: 30 }),
       keyCacheSize: number('personalData.keyCacheSize', 100_000),
       suppressedSubjects:
-        config?.getOptionalStringArray('personalData.suppressedSubjects') ??
-        [],
+        config?.getOptionalStringArray('personalData.suppressedSubjects') ?? [],
     },
     transport: {
       type: transportType,

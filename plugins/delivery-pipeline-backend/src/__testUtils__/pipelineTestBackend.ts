@@ -148,7 +148,10 @@ export function playback(
   });
 }
 
-export function send(server: Server, message: { headers: object; body: unknown }) {
+export function send(
+  server: Server,
+  message: { headers: object; body: unknown },
+) {
   return request(server)
     .post('/api/delivery-pipeline/events')
     .set(message.headers as Record<string, string>)
@@ -157,7 +160,9 @@ export function send(server: Server, message: { headers: object; body: unknown }
 }
 
 /** Every line of every raw partition file. */
-export async function rawLines(storage: string): Promise<Array<Record<string, any>>> {
+export async function rawLines(
+  storage: string,
+): Promise<Array<Record<string, any>>> {
   const lines: Array<Record<string, any>> = [];
   const walk = async (dir: string): Promise<void> => {
     for (const entry of await fs.readdir(dir, { withFileTypes: true })) {
@@ -192,4 +197,3 @@ export async function waitForRaw(storage: string, ids: string[]) {
     await new Promise(resolve => setTimeout(resolve, 100));
   }
 }
-

@@ -118,9 +118,9 @@ describe('DatabaseFailedEventStore', () => {
         })),
       );
       expect(await store.deleteReceivedBefore(minute(15))).toBe(2);
-      expect((await store.list({ limit: 10 })).items.map(e => e.eventId)).toEqual([
-        'e20',
-      ]);
+      expect(
+        (await store.list({ limit: 10 })).items.map(e => e.eventId),
+      ).toEqual(['e20']);
 
       // Rows from before payloads were sealed have no key.
       await knex('failed_events').insert({
@@ -132,7 +132,11 @@ describe('DatabaseFailedEventStore', () => {
       const [unsealed] = await store.listUnsealed(10);
       expect(unsealed).toMatchObject({ payload: '{"data":{"email":"a@b.c"}}' });
       expect(unsealed.keyId).toBeUndefined();
-      await store.markSealed({ id: unsealed.id, payload: 'sealed', keyId: 'k2' });
+      await store.markSealed({
+        id: unsealed.id,
+        payload: 'sealed',
+        keyId: 'k2',
+      });
       expect(await store.listUnsealed(10)).toEqual([]);
       expect((await store.list({ limit: 1 })).items[0]).toMatchObject({
         payload: 'sealed',

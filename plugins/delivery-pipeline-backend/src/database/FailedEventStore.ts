@@ -43,5 +43,9 @@ export interface FailedEventStore {
   /** Events whose payload is not sealed yet (kept before sealing existed). */
   listUnsealed(limit: number): Promise<StoredFailedEvent[]>;
   /** Replaces a payload by its sealed form. */
-  markSealed(event: { id: string; payload: string; keyId: string }): Promise<void>;
+  markSealed(event: {
+    id: string;
+    payload: string;
+    keyId: string;
+  }): Promise<void>;
 }

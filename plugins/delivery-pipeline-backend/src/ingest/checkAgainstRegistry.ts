@@ -86,8 +86,7 @@ export async function checkAgainstRegistry(options: {
     if (forbidden) {
       return { accepted: [], rejected: [], forbidden };
     }
-    let dataSubject: string | undefined;
-    const reject = (reason: string) =>
+    const reject = (reason: string, dataSubject?: string) =>
       rejected.push({
         index: item.index,
         reason,
@@ -130,10 +129,10 @@ export async function checkAgainstRegistry(options: {
       continue;
     }
     const personalData = personalDataFieldsOf(found.eventType);
-    dataSubject = personalData?.dataSubject;
     if (event.data === undefined) {
       reject(
         `Event has no data; events of type '${event.type}' carry data that follows version ${found.version} of its schema`,
+        personalData?.dataSubject,
       );
       continue;
     }
@@ -146,6 +145,7 @@ export async function checkAgainstRegistry(options: {
           : '';
       reject(
         `data does not follow version ${found.version} of '${event.type}': ${quoted}${more}`,
+        personalData?.dataSubject,
       );
       continue;
     }

@@ -53,7 +53,9 @@ export class FileKeyEncryptionKey implements KeyEncryptionKey {
 
   /** Writes a new file with one key, readable by its owner only. */
   async generate(): Promise<void> {
-    const id = `kek-${new Date().toISOString().slice(0, 10)}-${randomUUID().slice(0, 8)}`;
+    const id = `kek-${new Date()
+      .toISOString()
+      .slice(0, 10)}-${randomUUID().slice(0, 8)}`;
     const file: KeyFile & { about: string } = {
       about: ABOUT,
       primary: id,
@@ -121,7 +123,9 @@ export class FileKeyEncryptionKey implements KeyEncryptionKey {
       text = await fs.readFile(this.#file, 'utf8');
     } catch (error) {
       throw new Error(
-        `Cannot read the key-encryption key file ${this.#file} (deliveryPipeline.personalData.keyEncryptionKeyFile): ${
+        `Cannot read the key-encryption key file ${
+          this.#file
+        } (deliveryPipeline.personalData.keyEncryptionKeyFile): ${
           (error as Error).message
         }`,
       );
@@ -131,7 +135,9 @@ export class FileKeyEncryptionKey implements KeyEncryptionKey {
       file = JSON.parse(text);
     } catch {
       throw new Error(
-        `The key-encryption key file ${this.#file} is not JSON; it holds {"primary": "<id>", "keys": [{"id": "<id>", "key": "<32 bytes, base64>"}]}`,
+        `The key-encryption key file ${
+          this.#file
+        } is not JSON; it holds {"primary": "<id>", "keys": [{"id": "<id>", "key": "<32 bytes, base64>"}]}`,
       );
     }
     if (
@@ -140,7 +146,9 @@ export class FileKeyEncryptionKey implements KeyEncryptionKey {
       !file.keys.some(k => k?.id === file.primary)
     ) {
       throw new Error(
-        `The key-encryption key file ${this.#file} must name its "primary" key among its "keys"`,
+        `The key-encryption key file ${
+          this.#file
+        } must name its "primary" key among its "keys"`,
       );
     }
     return file;
@@ -150,13 +158,19 @@ export class FileKeyEncryptionKey implements KeyEncryptionKey {
     const entry = file.keys.find(k => k?.id === id);
     if (!entry) {
       throw new Error(
-        `The key-encryption key file ${this.#file} has no key '${id}', which wrapped the keychain: restore it (keep old keys until the keychain was rewrapped)`,
+        `The key-encryption key file ${
+          this.#file
+        } has no key '${id}', which wrapped the keychain: restore it (keep old keys until the keychain was rewrapped)`,
       );
     }
     const key = Buffer.from(String(entry.key), 'base64');
     if (key.length !== 32) {
       throw new Error(
-        `Key '${id}' of ${this.#file} must be 32 bytes in base64 (e.g. openssl rand -base64 32); it has ${key.length}`,
+        `Key '${id}' of ${
+          this.#file
+        } must be 32 bytes in base64 (e.g. openssl rand -base64 32); it has ${
+          key.length
+        }`,
       );
     }
     return key;

@@ -2,7 +2,10 @@ import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
 import { Knex } from 'knex';
 import { DatabaseFailedEventStore } from '../database/DatabaseFailedEventStore';
 import { migrateDatabase } from '../database/migrateDatabase';
-import { MemoryKeyEncryptionKey, testKeychain } from './__testUtils__/testKeychain';
+import {
+  MemoryKeyEncryptionKey,
+  testKeychain,
+} from './__testUtils__/testKeychain';
 import { openValue, sealText, sealValue } from './sealing';
 
 jest.setTimeout(60_000);
@@ -36,7 +39,9 @@ describe('Keychain', () => {
       expect(keyOf(fromA, 'alice')).toBe(keyOf(fromB, 'alice'));
       expect(keyOf(fromA, 'bob')).toBe(keyOf(fromB, 'bob'));
       expect(keyOf(fromA, 'alice')).not.toBe(keyOf(fromA, 'bob'));
-      expect(Number((await db('personal_data_keys').count({ n: '*' }))[0].n)).toBe(2);
+      expect(
+        Number((await db('personal_data_keys').count({ n: '*' }))[0].n),
+      ).toBe(2);
 
       // A value sealed on one replica opens on another, and on a new one.
       const alice = fromA.get('alice') as any;
@@ -113,23 +118,33 @@ describe('Keychain', () => {
         failedEventsDeleted: 2,
         suppressed: false,
       });
-      expect((await keychain.keysById([alice.keyId, bob.keyId])).has(alice.keyId)).toBe(false);
+      expect(
+        (await keychain.keysById([alice.keyId, bob.keyId])).has(alice.keyId),
+      ).toBe(false);
       expect(await keychain.subjectsById([alice.keyId])).toEqual(new Map());
-      expect((await failed.list({ limit: 10 })).items.map(e => e.keyId).sort()).toEqual(
-        [bob.keyId, storeKey.keyId].sort(),
-      );
+      expect(
+        (await failed.list({ limit: 10 })).items.map(e => e.keyId).sort(),
+      ).toEqual([bob.keyId, storeKey.keyId].sort());
       // A second call: nothing left to erase, the same receipt.
       expect(
-        await keychain.erase({ subject: 'alice', suppress: false, now: new Date() }),
+        await keychain.erase({
+          subject: 'alice',
+          suppress: false,
+          now: new Date(),
+        }),
       ).toEqual(receipt);
       const audit = await db('data_subject_erasures').select();
       expect(JSON.stringify(audit)).not.toContain('alice');
 
       // Alice's later events are new data: a new key, a new pseudonym.
-      const again = (await keychain.keysForSubjects(['alice'])).get('alice') as any;
+      const again = (await keychain.keysForSubjects(['alice'])).get(
+        'alice',
+      ) as any;
       expect(again.key.keyId).not.toBe(alice.keyId);
       // Bob is untouched.
-      expect((await keychain.keysForSubjects(['bob'])).get('bob')).toEqual({ key: bob });
+      expect((await keychain.keysForSubjects(['bob'])).get('bob')).toEqual({
+        key: bob,
+      });
     },
   );
 
@@ -142,9 +157,16 @@ describe('Keychain', () => {
         suppressedSubjects: ['carol'],
       });
       await keychain.keysForSubjects(['alice']);
-      const receipt = await keychain.erase({ subject: 'alice', suppress: true });
+      const receipt = await keychain.erase({
+        subject: 'alice',
+        suppress: true,
+      });
       expect(receipt).toMatchObject({ keysDeleted: 1, suppressed: true });
-      const resolved = await keychain.keysForSubjects(['alice', 'carol', 'dan']);
+      const resolved = await keychain.keysForSubjects([
+        'alice',
+        'carol',
+        'dan',
+      ]);
       expect(resolved.get('alice')).toEqual({ suppressed: true });
       expect(resolved.get('carol')).toEqual({ suppressed: true });
       expect(resolved.get('dan')).toHaveProperty('key');
@@ -154,12 +176,14 @@ describe('Keychain', () => {
       // Asking to suppress after an erasure without it records it.
       await keychain.keysForSubjects(['erin']);
       await keychain.erase({ subject: 'erin', suppress: false });
-      expect(await keychain.erase({ subject: 'erin', suppress: true })).toMatchObject(
-        { keysDeleted: 1, suppressed: true },
-      );
+      expect(
+        await keychain.erase({ subject: 'erin', suppress: true }),
+      ).toMatchObject({ keysDeleted: 1, suppressed: true });
       expect(await keychain.unsuppress('alice')).toBe(true);
       expect(await keychain.unsuppress('alice')).toBe(false);
-      expect((await keychain.keysForSubjects(['alice'])).get('alice')).toHaveProperty('key');
+      expect(
+        (await keychain.keysForSubjects(['alice'])).get('alice'),
+      ).toHaveProperty('key');
     },
   );
 
@@ -170,20 +194,40 @@ describe('Keychain', () => {
       let now = 1_000_000;
       const ttl = 30_000;
       const kek = new MemoryKeyEncryptionKey();
-      const a = await testKeychain({ db, kek, cacheTtlMs: ttl, now: () => now });
-      const b = await testKeychain({ db, kek, cacheTtlMs: ttl, now: () => now });
-      const alice = ((await a.keychain.keysForSubjects(['alice'])).get('alice') as any).key;
-      expect((await b.keychain.keysById([alice.keyId])).has(alice.keyId)).toBe(true);
+      const a = await testKeychain({
+        db,
+        kek,
+        cacheTtlMs: ttl,
+        now: () => now,
+      });
+      const b = await testKeychain({
+        db,
+        kek,
+        cacheTtlMs: ttl,
+        now: () => now,
+      });
+      const alice = (
+        (await a.keychain.keysForSubjects(['alice'])).get('alice') as any
+      ).key;
+      expect((await b.keychain.keysById([alice.keyId])).has(alice.keyId)).toBe(
+        true,
+      );
 
       await a.keychain.erase({ subject: 'alice', suppress: false });
       // On the erasing replica at once.
-      expect((await a.keychain.keysById([alice.keyId])).has(alice.keyId)).toBe(false);
+      expect((await a.keychain.keysById([alice.keyId])).has(alice.keyId)).toBe(
+        false,
+      );
       // On the other, while its cached copy lives...
       now += ttl - 1;
-      expect((await b.keychain.keysById([alice.keyId])).has(alice.keyId)).toBe(true);
+      expect((await b.keychain.keysById([alice.keyId])).has(alice.keyId)).toBe(
+        true,
+      );
       // ...and no longer once it expired.
       now += 1;
-      expect((await b.keychain.keysById([alice.keyId])).has(alice.keyId)).toBe(false);
+      expect((await b.keychain.keysById([alice.keyId])).has(alice.keyId)).toBe(
+        false,
+      );
       expect(await b.keychain.subjectsById([alice.keyId])).toEqual(new Map());
     },
   );
@@ -194,7 +238,9 @@ describe('Keychain', () => {
       const db = await database(databaseId);
       const kek = new MemoryKeyEncryptionKey();
       const first = await testKeychain({ db, kek });
-      const alice = ((await first.keychain.keysForSubjects(['alice'])).get('alice') as any).key;
+      const alice = (
+        (await first.keychain.keysForSubjects(['alice'])).get('alice') as any
+      ).key;
       const sealed = sealValue(alice, TYPE, 'alice@example.com');
       const before = await db('personal_data_keychain').first();
       const keysBefore = await db('personal_data_keys').select();

@@ -4,16 +4,28 @@ import {
   testKeychain,
 } from './__testUtils__/testKeychain';
 import { personalDataFieldsOf } from './personalDataFields';
-import { FAILED_EVENT_PURPOSE, PersonalDataProtector } from './PersonalDataProtector';
+import {
+  FAILED_EVENT_PURPOSE,
+  PersonalDataProtector,
+} from './PersonalDataProtector';
 import { openText, openValue } from './sealing';
 
 const TYPE = 'com.example.account.updated';
 const personalData = personalDataFieldsOf({
   dataSubject: 'user.id',
-  personalDataFields: ['user.email', 'addresses', 'contacts[].phone', 'tags.{}.note'],
+  personalDataFields: [
+    'user.email',
+    'addresses',
+    'contacts[].phone',
+    'tags.{}.note',
+  ],
 });
 
-function checked(index: number, data: unknown, id = `e-${index}`): CheckedEvent {
+function checked(
+  index: number,
+  data: unknown,
+  id = `e-${index}`,
+): CheckedEvent {
   const event = {
     specversion: '1.0' as const,
     id,
@@ -21,7 +33,13 @@ function checked(index: number, data: unknown, id = `e-${index}`): CheckedEvent 
     type: TYPE,
     data,
   };
-  return { index, eventType: TYPE, event, json: JSON.stringify(event), personalData };
+  return {
+    index,
+    eventType: TYPE,
+    event,
+    json: JSON.stringify(event),
+    personalData,
+  };
 }
 
 const alice = () => ({
@@ -38,10 +56,14 @@ describe('PersonalDataProtector', () => {
   it('seals every personal field with the subject key and puts the pseudonym in the subject field', async () => {
     const { keychain } = await testKeychain();
     const protector = new PersonalDataProtector({ keychain });
-    const { accepted, rejected } = await protector.protect([checked(0, alice())]);
+    const { accepted, rejected } = await protector.protect([
+      checked(0, alice()),
+    ]);
     expect(rejected).toEqual([]);
     const { data } = JSON.parse(accepted[0].json);
-    const key = ((await keychain.keysForSubjects(['alice'])).get('alice') as any).key;
+    const key = (
+      (await keychain.keysForSubjects(['alice'])).get('alice') as any
+    ).key;
     expect(data.user.id).toBe(`ps1:${key.keyId}`);
     expect(data.user.plan).toBe('premium');
     expect(data.count).toBe(3);
@@ -49,9 +71,18 @@ describe('PersonalDataProtector', () => {
     const open = (v: string) => openValue(key, TYPE, v);
     expect(open(data.user.email)).toBe('alice@example.com');
     expect(open(data.addresses)).toEqual([{ city: 'Oslo' }]);
-    expect(data.contacts.map((c: any) => open(c.phone))).toEqual(['+47 1', '+47 2']);
+    expect(data.contacts.map((c: any) => open(c.phone))).toEqual([
+      '+47 1',
+      '+47 2',
+    ]);
     expect(open(data.tags.a.note)).toBe('private');
-    for (const clear of ['alice@example.com', 'Oslo', '+47 1', 'private', '"alice"']) {
+    for (const clear of [
+      'alice@example.com',
+      'Oslo',
+      '+47 1',
+      'private',
+      '"alice"',
+    ]) {
       expect(accepted[0].json).not.toContain(clear);
     }
   });
@@ -69,9 +100,14 @@ describe('PersonalDataProtector', () => {
   });
 
   it('rejects events without a subject, keeps order, and drops those of suppressed people', async () => {
-    const { keychain } = await testKeychain({ suppressedSubjects: ['mallory'] });
+    const { keychain } = await testKeychain({
+      suppressedSubjects: ['mallory'],
+    });
     const protector = new PersonalDataProtector({ keychain });
-    const plain: CheckedEvent = { ...checked(1, { n: 1 }), personalData: undefined };
+    const plain: CheckedEvent = {
+      ...checked(1, { n: 1 }),
+      personalData: undefined,
+    };
     const { accepted, rejected } = await protector.protect([
       checked(0, { user: { email: 'x@y.z' } }),
       plain,
@@ -84,7 +120,9 @@ describe('PersonalDataProtector', () => {
     expect(rejected).toEqual([
       expect.objectContaining({
         index: 0,
-        reason: expect.stringMatching(/^data\.user\.id must name the person .*got none$/),
+        reason: expect.stringMatching(
+          /^data\.user\.id must name the person .*got none$/,
+        ),
         dataSubject: 'user.id',
         eventId: 'e-0',
       }),
@@ -94,7 +132,9 @@ describe('PersonalDataProtector', () => {
       }),
       expect.objectContaining({
         index: 3,
-        reason: expect.stringContaining('erased and asked that events about them no longer be collected'),
+        reason: expect.stringContaining(
+          'erased and asked that events about them no longer be collected',
+        ),
         discard: true,
       }),
     ]);
@@ -123,7 +163,9 @@ describe('PersonalDataProtector', () => {
       { index: 1, reason: 'r', payload: '{not json', dataSubject: 'user.id' },
       { index: 2, reason: 'r', payload },
     ]);
-    const aliceKey = ((await keychain.keysForSubjects(['alice'])).get('alice') as any).key;
+    const aliceKey = (
+      (await keychain.keysForSubjects(['alice'])).get('alice') as any
+    ).key;
     const storeKey = await keychain.failedEventsKey();
     expect(sealed.map(s => s.keyId)).toEqual([
       aliceKey.keyId,
@@ -131,7 +173,11 @@ describe('PersonalDataProtector', () => {
       storeKey.keyId,
     ]);
     expect(sealed[0].payload).not.toContain('alice');
-    expect(openText(aliceKey, FAILED_EVENT_PURPOSE, sealed[0].payload)).toBe(payload);
-    expect(openText(storeKey, FAILED_EVENT_PURPOSE, sealed[1].payload)).toBe('{not json');
+    expect(openText(aliceKey, FAILED_EVENT_PURPOSE, sealed[0].payload)).toBe(
+      payload,
+    );
+    expect(openText(storeKey, FAILED_EVENT_PURPOSE, sealed[1].payload)).toBe(
+      '{not json',
+    );
   });
 });

@@ -76,7 +76,11 @@ export class PersonalDataProtector {
       if (typeof subject !== 'string' || subject === '') {
         reject(
           event,
-          `data.${personal.dataSubject} must name the person the event is about (the data subject of '${event.eventType}'): a non-empty string; got ${
+          `data.${
+            personal.dataSubject
+          } must name the person the event is about (the data subject of '${
+            event.eventType
+          }'): a non-empty string; got ${
             subject === '' ? 'an empty string' : 'none'
           }`,
         );

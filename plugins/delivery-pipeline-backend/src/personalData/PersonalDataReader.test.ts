@@ -62,8 +62,18 @@ describe('PersonalDataReader', () => {
       access: 'clear',
     });
     expect(events.map(e => e.data)).toEqual([
-      { user_id: 'alice', email: 'alice@example.com', contacts: [{ phone: 'alice-phone' }], plan: 'free' },
-      { user_id: 'bob', email: 'bob@example.com', contacts: [{ phone: 'bob-phone' }], plan: 'free' },
+      {
+        user_id: 'alice',
+        email: 'alice@example.com',
+        contacts: [{ phone: 'alice-phone' }],
+        plan: 'free',
+      },
+      {
+        user_id: 'bob',
+        email: 'bob@example.com',
+        contacts: [{ phone: 'bob-phone' }],
+        plan: 'free',
+      },
     ]);
     expect(clearValues).toBe(6);
   });
@@ -71,7 +81,12 @@ describe('PersonalDataReader', () => {
   it('masks personal values for everyone else, keeping the pseudonym', async () => {
     const { reader, events } = await setUp();
     const pseudonym = events[0].data.user_id;
-    await reader.revealEvents({ eventType: TYPE, events, personalData, access: 'masked' });
+    await reader.revealEvents({
+      eventType: TYPE,
+      events,
+      personalData,
+      access: 'masked',
+    });
     expect(events[0].data).toEqual({
       user_id: pseudonym,
       email: MASKED_VALUE,
@@ -83,11 +98,30 @@ describe('PersonalDataReader', () => {
 
   it('masks values stored in clear before sealing, and sealed values outside the fields listed now', async () => {
     const { reader, events } = await setUp();
-    const legacy = [{ data: { user_id: 'carol', email: 'carol@example.com', plan: 'x' } }];
-    await reader.revealEvents({ eventType: TYPE, events: legacy, personalData, access: 'masked' });
-    expect(legacy[0].data).toEqual({ user_id: MASKED_VALUE, email: MASKED_VALUE, plan: 'x' });
-    const narrowed = personalDataFieldsOf({ dataSubject: 'user_id', personalDataFields: [] })!;
-    await reader.revealEvents({ eventType: TYPE, events, personalData: narrowed, access: 'masked' });
+    const legacy = [
+      { data: { user_id: 'carol', email: 'carol@example.com', plan: 'x' } },
+    ];
+    await reader.revealEvents({
+      eventType: TYPE,
+      events: legacy,
+      personalData,
+      access: 'masked',
+    });
+    expect(legacy[0].data).toEqual({
+      user_id: MASKED_VALUE,
+      email: MASKED_VALUE,
+      plan: 'x',
+    });
+    const narrowed = personalDataFieldsOf({
+      dataSubject: 'user_id',
+      personalDataFields: [],
+    })!;
+    await reader.revealEvents({
+      eventType: TYPE,
+      events,
+      personalData: narrowed,
+      access: 'masked',
+    });
     expect(events[0].data.email).toBe(MASKED_VALUE);
   });
 
@@ -96,7 +130,12 @@ describe('PersonalDataReader', () => {
     await keychain.erase({ subject: 'alice', suppress: false });
     const sealed = events[1].data.email as string;
     events[1].data.email = `${sealed.slice(0, -4)}AAAA`;
-    await reader.revealEvents({ eventType: TYPE, events, personalData, access: 'clear' });
+    await reader.revealEvents({
+      eventType: TYPE,
+      events,
+      personalData,
+      access: 'clear',
+    });
     expect(events[0].data).toEqual({
       user_id: ERASED_VALUE,
       email: ERASED_VALUE,
@@ -129,12 +168,28 @@ describe('PersonalDataReader', () => {
   it('opens failed payloads, masks them for readers without the permission, and marks erased ones', async () => {
     const { reader, protector, keychain } = await setUp();
     const payloads = [
-      JSON.stringify({ id: 'f-1', type: TYPE, source: '//a', data: { user_id: 'alice', email: 'alice@x' }, subject: 'alice' }),
-      JSON.stringify({ id: 'f-2', type: TYPE, source: '//a', data: { user_id: 'bob', email: 'bob@x' } }),
+      JSON.stringify({
+        id: 'f-1',
+        type: TYPE,
+        source: '//a',
+        data: { user_id: 'alice', email: 'alice@x' },
+        subject: 'alice',
+      }),
+      JSON.stringify({
+        id: 'f-2',
+        type: TYPE,
+        source: '//a',
+        data: { user_id: 'bob', email: 'bob@x' },
+      }),
       'not json at all',
     ];
     const sealed = await protector.sealFailed(
-      payloads.map((payload, index) => ({ index, reason: 'r', payload, dataSubject: 'user_id' })),
+      payloads.map((payload, index) => ({
+        index,
+        reason: 'r',
+        payload,
+        dataSubject: 'user_id',
+      })),
     );
     const stored = sealed.map((s, i) => ({
       id: String(i),
@@ -149,7 +204,9 @@ describe('PersonalDataReader', () => {
     expect(clear.map(e => e.payload)).toEqual(payloads);
     expect(clear[0]).not.toHaveProperty('keyId');
 
-    const masked = await reader.revealFailedEvents(stored, t => (t ? 'masked' : 'clear'));
+    const masked = await reader.revealFailedEvents(stored, t =>
+      t ? 'masked' : 'clear',
+    );
     expect(JSON.parse(masked[0].payload)).toEqual({
       id: 'f-1',
       type: TYPE,

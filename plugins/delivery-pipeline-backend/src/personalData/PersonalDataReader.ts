@@ -18,10 +18,18 @@ import { openText, openValue, SealBrokenError } from './sealing';
 export type PersonalDataAccess = 'clear' | 'masked';
 
 /** What opening one stored value gave. */
-export type OpenedValue = { value: unknown } | { state: 'erased' | 'unreadable' };
+export type OpenedValue =
+  | { value: unknown }
+  | { state: 'erased' | 'unreadable' };
 
 /** Attributes a masked failed event keeps: they are shown beside it anyway. */
-const UNMASKED_ATTRIBUTES = new Set(['specversion', 'id', 'source', 'type', 'time']);
+const UNMASKED_ATTRIBUTES = new Set([
+  'specversion',
+  'id',
+  'source',
+  'type',
+  'time',
+]);
 
 /**
  * Shows stored events to a reader: personal values opened for readers
@@ -53,7 +61,9 @@ export class PersonalDataReader {
         for (const path of personalData.fields) {
           // The pseudonym is not personal in itself: consumers count with it.
           replaceFieldValues(event.data, path, value =>
-            path === subjectPath && parsePseudonym(value) ? value : MASKED_VALUE,
+            path === subjectPath && parsePseudonym(value)
+              ? value
+              : MASKED_VALUE,
           );
         }
         // Sealed values outside today's fields (the list changed since).
@@ -79,29 +89,29 @@ export class PersonalDataReader {
     }
     const keys = await this.#keychain.keysById(keyIds);
     const subjects = await this.#keychain.subjectsById(subjectKeyIds);
-    let clearValues = 0;
-    for (const event of events) {
-      replaceDeep(event, 'data', value => {
-        if (!parseCiphertext(value)) return value;
-        const opened = openWith(keys, eventType, value as string);
-        if ('value' in opened) {
-          clearValues += 1;
-          return opened.value;
-        }
-        return opened.state === 'erased' ? ERASED_VALUE : UNREADABLE_VALUE;
-      });
-      if (subjectPath) {
-        replaceFieldValues(event.data, subjectPath, value => {
-          const pseudonym = parsePseudonym(value);
-          if (!pseudonym) return value;
-          const subject = subjects.get(pseudonym.keyId);
-          if (subject === undefined) return ERASED_VALUE;
-          clearValues += 1;
-          return subject;
-        });
+    const shown = { clearValues: 0 };
+    const open = (value: unknown) => {
+      if (!parseCiphertext(value)) return value;
+      const opened = openWith(keys, eventType, value as string);
+      if ('value' in opened) {
+        shown.clearValues += 1;
+        return opened.value;
       }
+      return opened.state === 'erased' ? ERASED_VALUE : UNREADABLE_VALUE;
+    };
+    const identify = (value: unknown) => {
+      const pseudonym = parsePseudonym(value);
+      if (!pseudonym) return value;
+      const subject = subjects.get(pseudonym.keyId);
+      if (subject === undefined) return ERASED_VALUE;
+      shown.clearValues += 1;
+      return subject;
+    };
+    for (const event of events) {
+      replaceDeep(event, 'data', open);
+      if (subjectPath) replaceFieldValues(event.data, subjectPath, identify);
     }
-    return { clearValues };
+    return shown;
   }
 
   /**
@@ -141,7 +151,11 @@ export class PersonalDataReader {
     return opened.map(({ keyId: _keyId, ...event }) =>
       access(event.eventType) === 'clear'
         ? event
-        : { ...event, payload: maskPayload(event.payload), payloadMasked: true },
+        : {
+            ...event,
+            payload: maskPayload(event.payload),
+            payloadMasked: true,
+          },
     );
   }
 

@@ -33,7 +33,9 @@ export async function createKeychain(options: {
       }
       await file.generate().catch(error => {
         throw new Error(
-          `Cannot create the key-encryption key file ${settings.keyEncryptionKeyFile} (deliveryPipeline.personalData.keyEncryptionKeyFile): ${
+          `Cannot create the key-encryption key file ${
+            settings.keyEncryptionKeyFile
+          } (deliveryPipeline.personalData.keyEncryptionKeyFile): ${
             (error as Error).message
           }. Point the setting at a writable path, provide the file from your secret store, or install a key management service module (Cloud KMS in the GCP module)`,
         );

@@ -49,7 +49,11 @@ describe('sealing personal values', () => {
       const changed = Buffer.from(bytes);
       changed[at] ^= 0x01;
       expect(() =>
-        openValue(key, TYPE, `${prefix}:${keyId}:${changed.toString('base64url')}`),
+        openValue(
+          key,
+          TYPE,
+          `${prefix}:${keyId}:${changed.toString('base64url')}`,
+        ),
       ).toThrow(SealBrokenError);
     }
     expect(() =>

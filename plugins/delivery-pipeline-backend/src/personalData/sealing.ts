@@ -123,7 +123,11 @@ export function sealValue(
 }
 
 /** {@link sealValue} of a value already serialized. */
-export function sealJson(key: DataKey, eventType: string, json: string): string {
+export function sealJson(
+  key: DataKey,
+  eventType: string,
+  json: string,
+): string {
   const sealed = seal(
     key,
     Buffer.from(json),
@@ -162,7 +166,11 @@ export function sealText(key: DataKey, purpose: string, text: string): string {
   ).toString('base64url');
 }
 
-export function openText(key: DataKey, purpose: string, sealed: string): string {
+export function openText(
+  key: DataKey,
+  purpose: string,
+  sealed: string,
+): string {
   return open(
     key,
     Buffer.from(sealed, 'base64url'),

@@ -1,7 +1,4 @@
-import {
-  mockCredentials,
-  mockServices,
-} from '@backstage/backend-test-utils';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import {
   AuthorizeResult,
   PolicyDecision,
@@ -37,7 +34,8 @@ const ownership: Record<string, string[]> = {
   'user:default/bob': ['user:default/bob', 'group:default/search'],
   'user:default/carol': ['user:default/carol', 'group:default/data-platform'],
 };
-const header = (name: string) => mockCredentials.user.header(`user:default/${name}`);
+const header = (name: string) =>
+  mockCredentials.user.header(`user:default/${name}`);
 const alice = header('alice');
 const bob = header('bob');
 const carol = header('carol');
@@ -69,7 +67,9 @@ function permissionStandIn(server: () => Server) {
           );
           if (decision.result !== AuthorizeResult.CONDITIONAL) return decision;
           const applied = await request(server())
-            .post('/api/event-schemas/.well-known/backstage/permissions/apply-conditions')
+            .post(
+              '/api/event-schemas/.well-known/backstage/permissions/apply-conditions',
+            )
             .set('Authorization', mockCredentials.service.header())
             .send({
               items: [
@@ -82,7 +82,9 @@ function permissionStandIn(server: () => Server) {
               ],
             });
           if (applied.status !== 200) {
-            throw new Error(`apply-conditions: ${applied.status} ${applied.text}`);
+            throw new Error(
+              `apply-conditions: ${applied.status} ${applied.text}`,
+            );
           }
           return { result: applied.body.items[0].result };
         }),
@@ -92,8 +94,10 @@ function permissionStandIn(server: () => Server) {
 }
 
 async function startWithPersonalData() {
-  let server: Server | undefined;
-  const audits: Array<{ eventId: string; meta?: unknown; outcome?: unknown }> = [];
+  // Known once the backend runs; the permission stand-in calls it back.
+  const started: { server?: Server } = {};
+  const audits: Array<{ eventId: string; meta?: unknown; outcome?: unknown }> =
+    [];
   const auditor = mockServices.auditor.mock({
     createEvent: async ({ eventId, meta }) => {
       const audit: (typeof audits)[number] = { eventId, meta };
@@ -110,9 +114,10 @@ async function startWithPersonalData() {
   });
   const pipeline = await startPipeline(
     { partitions: { width: { seconds: 2 }, grace: { milliseconds: 200 } } },
-    [permissionStandIn(() => server!), auditor.factory],
+    [permissionStandIn(() => started.server!), auditor.factory],
   );
-  server = pipeline.server;
+  started.server = pipeline.server;
+  const { server } = pipeline;
   const registered = await request(server)
     .post('/api/event-schemas/event-types')
     .set('Authorization', carol)
@@ -171,7 +176,9 @@ function sendBatch(server: Server, events: object[]) {
 
 const preview = (server: Server, start: string, as: string) =>
   request(server)
-    .get(`/api/delivery-pipeline/partitions/${ACCOUNT}/${start}/preview?limit=500`)
+    .get(
+      `/api/delivery-pipeline/partitions/${ACCOUNT}/${start}/preview?limit=500`,
+    )
     .set('Authorization', as);
 
 const failedEvents = (server: Server, as: string) =>
@@ -187,7 +194,9 @@ describe('personal data through the pipeline', () => {
       account('a-1', 'ada'),
       account('b-1', 'bo'),
       // Invalid (a number as the plan): kept as a failed event, sealed.
-      account('a-2', 'ada', { user: { id: 'ada', email: 'ada@example.com', plan: 7 } }),
+      account('a-2', 'ada', {
+        user: { id: 'ada', email: 'ada@example.com', plan: 7 },
+      }),
     ]);
     expect(sent.status).toBe(202);
     expect(sent.body).toMatchObject({ accepted: 2, rejected: [{ index: 2 }] });
@@ -195,7 +204,12 @@ describe('personal data through the pipeline', () => {
     // Nothing on disk holds a clear personal value.
     const raw = await waitForRaw(pipeline.storage, ['a-1', 'b-1']);
     const rawText = JSON.stringify(raw);
-    for (const clear of ['ada@example.com', 'ada-phone', '"ada"', 'bo@example.com']) {
+    for (const clear of [
+      'ada@example.com',
+      'ada-phone',
+      '"ada"',
+      'bo@example.com',
+    ]) {
       expect(rawText).not.toContain(clear);
     }
     const adaRaw = raw.find(line => line.id === 'a-1')!;
@@ -220,7 +234,8 @@ describe('personal data through the pipeline', () => {
       dataSubject: 'user.id',
       access: 'clear',
     });
-    const byId = (rows: any[]) => Object.fromEntries(rows.map(r => [r.id, r.data]));
+    const byId = (rows: any[]) =>
+      Object.fromEntries(rows.map(r => [r.id, r.data]));
     expect(byId(asOwner.body.rows)).toEqual({
       'a-1': account('a-1', 'ada').data,
       'b-1': account('b-1', 'bo').data,
@@ -239,7 +254,9 @@ describe('personal data through the pipeline', () => {
       contacts: [{ phone: MASKED_VALUE }],
     });
     expect(JSON.stringify(asOther.body)).not.toContain('ada@example.com');
-    expect((await preview(server, partition.start, carol)).body.personalData.access).toBe('clear');
+    expect(
+      (await preview(server, partition.start, carol)).body.personalData.access,
+    ).toBe('clear');
 
     // Failed events: clear to the owner, masked to others.
     const failedOwner = await failedEvents(server, alice);
@@ -247,7 +264,10 @@ describe('personal data through the pipeline', () => {
       'ada@example.com',
     );
     const failedOther = await failedEvents(server, bob);
-    expect(failedOther.body.items[0]).toMatchObject({ eventId: 'a-2', payloadMasked: true });
+    expect(failedOther.body.items[0]).toMatchObject({
+      eventId: 'a-2',
+      payloadMasked: true,
+    });
     expect(failedOther.body.items[0].payload).not.toContain('ada');
 
     // Only admins erase.
@@ -276,7 +296,9 @@ describe('personal data through the pipeline', () => {
     expect(JSON.stringify(erasure)).not.toContain('ada');
 
     // Ada's values are gone from every copy; Bo's read as before.
-    const after = byId((await preview(server, partition.start, alice)).body.rows);
+    const after = byId(
+      (await preview(server, partition.start, alice)).body.rows,
+    );
     expect(after['a-1']).toEqual({
       user: { id: ERASED_VALUE, email: ERASED_VALUE, plan: 'free' },
       contacts: [{ phone: ERASED_VALUE }],
@@ -290,7 +312,9 @@ describe('personal data through the pipeline', () => {
     const { server, audits } = pipeline;
     await sendBatch(server, [account('a-1', 'ada'), account('b-1', 'bo')]);
     const raw = await waitForRaw(pipeline.storage, ['a-1', 'b-1']);
-    const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/delivery-pipeline`;
+    const baseUrl = `http://127.0.0.1:${
+      (server.address() as AddressInfo).port
+    }/api/delivery-pipeline`;
     const tokenOf = (h: string) => h.replace(/^Bearer /, '');
 
     const decrypter = new PersonalDataDecrypter({
@@ -313,7 +337,10 @@ describe('personal data through the pipeline', () => {
       outcome: { values: 6, erased: 0 },
     });
 
-    const denied = await new PersonalDataDecrypter({ baseUrl, token: tokenOf(bob) })
+    const denied = await new PersonalDataDecrypter({
+      baseUrl,
+      token: tokenOf(bob),
+    })
       .decryptEvents({ eventType: ACCOUNT, events: raw })
       .catch(e => e);
     expect(denied).toBeInstanceOf(ResponseError);
@@ -337,7 +364,9 @@ describe('personal data through the pipeline', () => {
     expect((await bad({ values: ['x'] })).body.error.message).toMatch(
       /^Invalid decrypt request: eventType/,
     );
-    expect((await bad({ eventType: ACCOUNT, values: ['hello'] })).body.error.message).toBe(
+    expect(
+      (await bad({ eventType: ACCOUNT, values: ['hello'] })).body.error.message,
+    ).toBe(
       'values[0] is neither a sealed personal value (pd1:<keyId>:...) nor a pseudonym (ps1:<keyId>)',
     );
     const tooMany = await bad({
@@ -357,7 +386,10 @@ describe('personal data through the pipeline', () => {
       .set('Authorization', carol);
     expect(erased.body).toMatchObject({ keysDeleted: 1, suppressed: true });
 
-    const refused = await sendBatch(server, [account('a-2', 'ada'), account('b-1', 'bo')]);
+    const refused = await sendBatch(server, [
+      account('a-2', 'ada'),
+      account('b-1', 'bo'),
+    ]);
     expect(refused.body).toEqual({
       accepted: 1,
       rejected: [

@@ -51,6 +51,18 @@ export function createPersonalDataRouter(options: {
     return credentials;
   }
 
+  // Backstage's request log writes the URL once the answer is sent: there,
+  // and in the audit log, the person is named by the keyed hash the
+  // database uses, never by their id.
+  router.use('/data-subjects/:subject', (req, _res, next) => {
+    req.originalUrl = req.originalUrl.replace(
+      /(\/data-subjects\/)[^/?]*/,
+      (_match, prefix) =>
+        `${prefix}${encodeURIComponent(keychain.ownerOf(req.params.subject))}`,
+    );
+    next();
+  });
+
   router.delete('/data-subjects/:subject', async (req, res) => {
     const subject = subjectParam(req);
     const suppress = optionalBoolean(req.query, 'suppress');
@@ -123,9 +135,7 @@ export function createPersonalDataRouter(options: {
         );
       }
       const credentials = await httpAuth.credentials(req);
-      const decision = await access.accessFor(credentials, [
-        request.eventType,
-      ]);
+      const decision = await access.accessFor(credentials, [request.eventType]);
       if (decision.get(request.eventType) !== 'clear') {
         throw new NotAllowedError(
           `You may not read the personal data of '${request.eventType}' (permission delivery-pipeline.personal-data.read: its owners and the data platform admins)`,

@@ -95,9 +95,9 @@ const decryptRequest = z.strictObject({
 });
 
 /** The body of `POST /personal-data/decrypt`. */
-export function parseDecryptRequest(body: unknown): z.infer<
-  typeof decryptRequest
-> {
+export function parseDecryptRequest(
+  body: unknown,
+): z.infer<typeof decryptRequest> {
   const parsed = decryptRequest.safeParse(body);
   if (!parsed.success) {
     const issues = parsed.error.issues

@@ -424,9 +424,7 @@ export async function createRouter(options: {
         : await access.auditedRead(
             req,
             {
-              eventType: [
-                ...new Set(clearReads.map(item => item.eventType!)),
-              ],
+              eventType: [...new Set(clearReads.map(item => item.eventType!))],
               partition: 'failed-events',
             },
             async () => ({

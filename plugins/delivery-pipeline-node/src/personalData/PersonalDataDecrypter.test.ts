@@ -61,8 +61,16 @@ describe('PersonalDataDecrypter', () => {
       batchSize: 2,
     });
     const events = [
-      event(1, { user: `ps1:${K1}`, email: `pd1:${K1}:email`, age: `pd1:${K1}:age` }),
-      event(2, { user: `ps1:${K2}`, email: `pd1:${K2}:email`, list: [`pd1:${K1}:email`] }),
+      event(1, {
+        user: `ps1:${K1}`,
+        email: `pd1:${K1}:email`,
+        age: `pd1:${K1}:age`,
+      }),
+      event(2, {
+        user: `ps1:${K2}`,
+        email: `pd1:${K2}:email`,
+        list: [`pd1:${K1}:email`],
+      }),
       event(3, { note: `pd1:${K1}:changed`, plain: 'pd1:not-a-key' }),
     ];
     const result = await decrypter.decryptEvents({
@@ -97,9 +105,15 @@ describe('PersonalDataDecrypter', () => {
     });
     const { events } = await decrypter.decryptEvents({
       eventType: 'com.example.a',
-      events: [event(1, { user: `ps1:${K1}` }), event(2, { user: `ps1:${K2}` })],
+      events: [
+        event(1, { user: `ps1:${K1}` }),
+        event(2, { user: `ps1:${K2}` }),
+      ],
     });
-    expect(events.map(e => e.data)).toEqual([{ user: 'alice' }, { user: null }]);
+    expect(events.map(e => e.data)).toEqual([
+      { user: 'alice' },
+      { user: null },
+    ]);
     expect(requests[0].auth).toBe('Bearer fresh-token');
   });
 

@@ -99,10 +99,16 @@ describe('EventSchemasPermissionPolicy', () => {
     });
     const dana = user('user:default/dana', ['group:default/Privacy']);
     expect(
-      await withPrivacy.handle({ permission: dataSubjectErasePermission }, dana),
+      await withPrivacy.handle(
+        { permission: dataSubjectErasePermission },
+        dana,
+      ),
     ).toEqual({ result: AuthorizeResult.ALLOW });
     expect(
-      await withPrivacy.handle({ permission: personalDataReadPermission }, dana),
+      await withPrivacy.handle(
+        { permission: personalDataReadPermission },
+        dana,
+      ),
     ).toMatchObject({ result: AuthorizeResult.CONDITIONAL });
     expect(
       await withPrivacy.handle({ permission: eventTypeDeletePermission }, dana),

@@ -92,7 +92,9 @@ export class EventSchemasPermissionPolicy implements PermissionPolicy {
       const handlesPrivacy = ownership.some(ref => this.privacyGroups.has(ref));
       return {
         result:
-          isAdmin || handlesPrivacy ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
+          isAdmin || handlesPrivacy
+            ? AuthorizeResult.ALLOW
+            : AuthorizeResult.DENY,
       };
     }
     return this.fallback

@@ -47,7 +47,11 @@ export class MemoryKeyEncryptionKey implements KeyEncryptionKey {
     this.calls.unwrap += 1;
     const key = this.versions.get(keyId);
     if (!key) throw new Error(`No key version ${keyId}`);
-    const decipher = createDecipheriv('aes-256-gcm', key, wrapped.subarray(0, 12));
+    const decipher = createDecipheriv(
+      'aes-256-gcm',
+      key,
+      wrapped.subarray(0, 12),
+    );
     decipher.setAuthTag(wrapped.subarray(-16));
     return Buffer.concat([
       decipher.update(wrapped.subarray(12, -16)),
