@@ -3,6 +3,7 @@ import {
   parsePseudonym,
   readFieldValue,
   replaceFieldValues,
+  replaceLeaves,
 } from './personalData';
 
 const KEY_ID = 'AAAAAAAAAAAAAAAAAAAAAA';
@@ -105,5 +106,23 @@ describe('readFieldValue', () => {
     expect(readFieldValue(data, 'user.name')).toBeUndefined();
     expect(readFieldValue(data, 'tags[].x')).toBeUndefined();
     expect(readFieldValue(null, 'user')).toBeUndefined();
+  });
+});
+
+describe('replaceLeaves', () => {
+  it('replaces every scalar at any depth, leaving null and the structure', () => {
+    const event = {
+      id: 'e-1',
+      data: { a: 'x', b: [1, { c: true, d: null }], e: {} },
+    };
+    replaceLeaves(event, 'data', value => `<${String(value)}>`);
+    expect(event).toEqual({
+      id: 'e-1',
+      data: { a: '<x>', b: ['<1>', { c: '<true>', d: null }], e: {} },
+    });
+    const holder: Record<string, unknown> = { text: 'plain' };
+    replaceLeaves(holder, 'text', () => 'masked');
+    replaceLeaves(holder, 'absent', () => 'never');
+    expect(holder).toEqual({ text: 'masked' });
   });
 });

@@ -249,3 +249,28 @@ export function readFieldValue(data: unknown, path: string): unknown {
   }
   return value;
 }
+
+/**
+ * Replaces, in place, every scalar (string, number, boolean) under
+ * `holder[key]`, in objects and arrays at any depth; `null` is left alone.
+ * For values whose place no field path gives: sealed values wherever they
+ * are, a payload masked whole.
+ *
+ * @public
+ */
+export function replaceLeaves(
+  holder: Record<string, unknown> | unknown[],
+  key: string | number,
+  replace: (value: unknown) => unknown,
+): void {
+  const value = (holder as any)[key];
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) replaceLeaves(value, i, replace);
+  } else if (typeof value === 'object' && value !== null) {
+    for (const name of Object.keys(value)) {
+      replaceLeaves(value as Record<string, unknown>, name, replace);
+    }
+  } else if (value !== undefined && value !== null) {
+    (holder as any)[key] = replace(value);
+  }
+}

@@ -6,6 +6,7 @@ import {
   parsePseudonym,
   readFieldValue,
   replaceFieldValues,
+  replaceLeaves,
   UNREADABLE_VALUE,
 } from '@internal/plugin-delivery-pipeline-common';
 import { StoredFailedEvent } from '../database/FailedEventStore';
@@ -67,7 +68,7 @@ export class PersonalDataReader {
           );
         }
         // Sealed values outside today's fields (the list changed since).
-        replaceDeep(event, 'data', value =>
+        replaceLeaves(event, 'data', value =>
           parseCiphertext(value) ? MASKED_VALUE : value,
         );
       }
@@ -77,7 +78,7 @@ export class PersonalDataReader {
     const keyIds = new Set<string>();
     const subjectKeyIds = new Set<string>();
     for (const event of events) {
-      replaceDeep(event, 'data', value => {
+      replaceLeaves(event, 'data', value => {
         const sealed = parseCiphertext(value);
         if (sealed) keyIds.add(sealed.keyId);
         return value;
@@ -108,7 +109,7 @@ export class PersonalDataReader {
       return subject;
     };
     for (const event of events) {
-      replaceDeep(event, 'data', open);
+      replaceLeaves(event, 'data', open);
       if (subjectPath) replaceFieldValues(event.data, subjectPath, identify);
     }
     return shown;
@@ -206,24 +207,6 @@ function openWith(
   }
 }
 
-/** Replaces every scalar under `holder[key]`, in place. */
-function replaceDeep(
-  holder: Record<string, unknown> | unknown[],
-  key: string | number,
-  replace: (value: unknown) => unknown,
-): void {
-  const value = (holder as any)[key];
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) replaceDeep(value, i, replace);
-  } else if (typeof value === 'object' && value !== null) {
-    for (const name of Object.keys(value)) {
-      replaceDeep(value as Record<string, unknown>, name, replace);
-    }
-  } else if (value !== undefined && value !== null) {
-    (holder as any)[key] = replace(value);
-  }
-}
-
 /**
  * A failed event's payload for a reader who may not read its personal
  * data. The event was refused, so nothing says where personal data sits
@@ -242,7 +225,7 @@ function maskPayload(payload: string): string {
   const record = event as Record<string, unknown>;
   for (const name of Object.keys(record)) {
     if (!UNMASKED_ATTRIBUTES.has(name)) {
-      replaceDeep(record, name, () => MASKED_VALUE);
+      replaceLeaves(record, name, () => MASKED_VALUE);
     }
   }
   return JSON.stringify(record);

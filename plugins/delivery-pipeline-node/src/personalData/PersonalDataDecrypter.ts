@@ -2,6 +2,7 @@ import { ResponseError } from '@backstage/errors';
 import {
   parseCiphertext,
   parsePseudonym,
+  replaceLeaves,
 } from '@internal/plugin-delivery-pipeline-common';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
@@ -90,8 +91,10 @@ export class PersonalDataDecrypter {
     const events = options.events.map(event => structuredClone(event));
     const wanted = new Set<string>();
     for (const event of events) {
-      visitStrings(event, 'data', value => {
-        if (this.#isSealed(value)) wanted.add(value);
+      replaceLeaves(event, 'data', value => {
+        if (typeof value === 'string' && this.#isSealed(value)) {
+          wanted.add(value);
+        }
         return value;
       });
     }
@@ -109,8 +112,8 @@ export class PersonalDataDecrypter {
     }
     const counts = { opened: 0, erased: 0, unreadable: 0 };
     for (const event of events) {
-      visitStrings(event, 'data', value => {
-        const result = clear.get(value);
+      replaceLeaves(event, 'data', value => {
+        const result = typeof value === 'string' && clear.get(value);
         if (!result) return value;
         if ('value' in result) {
           counts.opened += 1;
@@ -198,22 +201,4 @@ export async function* decryptDeliveredFile(options: {
     if (batch.length >= batchEvents) yield* await flush();
   }
   if (batch.length > 0) yield* await flush();
-}
-
-/** Replaces every string under `holder[key]`, in place. */
-function visitStrings(
-  holder: Record<string, unknown> | unknown[],
-  key: string | number,
-  replace: (value: string) => unknown,
-): void {
-  const value = (holder as any)[key];
-  if (typeof value === 'string') {
-    (holder as any)[key] = replace(value);
-  } else if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) visitStrings(value, i, replace);
-  } else if (typeof value === 'object' && value !== null) {
-    for (const name of Object.keys(value)) {
-      visitStrings(value as Record<string, unknown>, name, replace);
-    }
-  }
 }
