@@ -51,6 +51,9 @@ describe('DatasetEntityCard', () => {
       'each partition delivered within 4 h of its end',
     );
     expect(fact('Retention')).toHaveTextContent('raw 7 d, delivered 90 d');
+    expect(fact('Personal data')).toHaveTextContent(
+      "user.email encrypted with a key per person; user_id holds the person's pseudonym. Readable in clear by the event type's owners and the data platform admins (the decrypt API); erasing a person erases them here.",
+    );
     expect(
       within(fact('Event type')).getByRole('link', {
         name: playbackStarted.name,
@@ -134,6 +137,23 @@ describe('DatasetEntityCard', () => {
     expect(fact('Location')).not.toHaveTextContent('gzip');
   });
 
+  it('says nothing of personal data for a dataset without any', async () => {
+    server.use(
+      http.get(healthUrl, () => HttpResponse.json(playbackHealth(now))),
+    );
+    const {
+      'delivery-pipeline/personal-data-fields': _fields,
+      'delivery-pipeline/data-subject': _subject,
+      ...annotations
+    } = playbackDatasetEntity.metadata.annotations!;
+    await render({
+      ...playbackDatasetEntity,
+      metadata: { ...playbackDatasetEntity.metadata, annotations },
+    });
+    await screen.findByText(/delivered 10 min after it ended/);
+    expect(screen.queryByText('Personal data', { selector: 'dt' })).toBeNull();
+  });
+
   it('keeps the facts it has when the pipeline fails, with a Retry', async () => {
     let pipelineUp = false;
     server.use(
@@ -149,6 +169,9 @@ describe('DatasetEntityCard', () => {
       'Could not load freshness: pipeline is restarting',
     );
     expect(fact('Retention')).toHaveTextContent('raw 7 d, delivered 90 d');
+    expect(fact('Personal data')).toHaveTextContent(
+      "user.email encrypted with a key per person; user_id holds the person's pseudonym. Readable in clear by the event type's owners and the data platform admins (the decrypt API); erasing a person erases them here.",
+    );
     pipelineUp = true;
     await userEvent.click(screen.getByRole('button', { name: 'Retry' }));
 

@@ -13,6 +13,29 @@ import { EventTypeLinks } from './EventTypeLinks';
 import { NotAnEventType } from './NotAnEventType';
 import { useEventTypeHealth } from './useEventTypeHealth';
 
+/** Which fields are personal and how the files hold them. */
+const PersonalDataFact = (props: { annotations: DatasetAnnotations }) => {
+  const { personalDataFields, dataSubject } = props.annotations;
+  const sealed = personalDataFields.filter(field => field !== dataSubject);
+  return (
+    <>
+      {sealed.length > 0 && (
+        <>
+          <code>{sealed.join(', ')}</code> encrypted with a key per person
+          {dataSubject ? '; ' : ''}
+        </>
+      )}
+      {dataSubject && (
+        <>
+          <code>{dataSubject}</code> holds the person&apos;s pseudonym
+        </>
+      )}
+      . Readable in clear by the event type&apos;s owners and the data platform
+      admins (the decrypt API); erasing a person erases them here.
+    </>
+  );
+};
+
 const DatasetFacts = (props: {
   eventType: string;
   annotations: DatasetAnnotations;
@@ -62,6 +85,11 @@ const DatasetFacts = (props: {
           lastDelivered={health?.lastDelivered}
         />
       </Fact>
+      {annotations.personalDataFields.length > 0 && (
+        <Fact label="Personal data">
+          <PersonalDataFact annotations={annotations} />
+        </Fact>
+      )}
     </Facts>
   );
 };

@@ -1,8 +1,10 @@
 import { Entity } from '@backstage/catalog-model';
 import {
+  ANNOTATION_DATASET_DATA_SUBJECT,
   ANNOTATION_DATASET_DELIVERED_RETENTION,
   ANNOTATION_DATASET_DELIVERY_PAGE,
   ANNOTATION_DATASET_LOCATION,
+  ANNOTATION_DATASET_PERSONAL_DATA_FIELDS,
   ANNOTATION_DATASET_RAW_RETENTION,
   ANNOTATION_DATASET_SLA_MAX_LATENESS,
 } from '@internal/plugin-delivery-pipeline-common';
@@ -18,6 +20,9 @@ export type DatasetAnnotations = {
   deliveredRetention?: string;
   slaMaxLateness?: string;
   deliveryPage?: string;
+  /** Paths of the personal fields, the data subject's included. */
+  personalDataFields: string[];
+  dataSubject?: string;
 };
 
 export function readDatasetAnnotations(entity: Entity): DatasetAnnotations {
@@ -29,5 +34,12 @@ export function readDatasetAnnotations(entity: Entity): DatasetAnnotations {
     deliveredRetention: annotations[ANNOTATION_DATASET_DELIVERED_RETENTION],
     slaMaxLateness: annotations[ANNOTATION_DATASET_SLA_MAX_LATENESS],
     deliveryPage: annotations[ANNOTATION_DATASET_DELIVERY_PAGE],
+    personalDataFields: (
+      annotations[ANNOTATION_DATASET_PERSONAL_DATA_FIELDS] ?? ''
+    )
+      .split(',')
+      .map(field => field.trim())
+      .filter(Boolean),
+    dataSubject: annotations[ANNOTATION_DATASET_DATA_SUBJECT],
   };
 }

@@ -42,6 +42,9 @@ export const playbackDatasetEntity: Entity = {
       'delivery-pipeline/sla-max-lateness': 'PT4H',
       'delivery-pipeline/delivery-page':
         'http://localhost:3000/event-types/com.example.playback.started/delivery',
+      'delivery-pipeline/personal-data-fields': 'user_id,user.email',
+      'delivery-pipeline/data-subject': 'user_id',
+      'delivery-pipeline/personal-data-storage': 'encrypted-per-data-subject',
     },
   },
   spec: {
