@@ -165,20 +165,17 @@ export function replaceFieldValues(
   path: string,
   replace: (value: unknown) => unknown,
 ): number {
-  const steps = compiledFieldPath(path);
+  const { steps, members } = compiledFieldPath(path);
   if (steps.length === 0) return 0;
-  if (steps.every(step => typeof step === 'object')) {
+  if (members) {
     // The common case, on ingest's path for every event: member after
     // member, without a closure per call.
     let holder: unknown = data;
-    const last = steps.length - 1;
-    for (let i = 0; i < last; i++) {
-      holder = ownMember(holder, (steps[i] as { property: string }).property);
-    }
-    const name = (steps[last] as { property: string }).property;
-    const value = ownMember(holder, name);
+    const last = members.length - 1;
+    for (let i = 0; i < last; i++) holder = ownMember(holder, members[i]);
+    const value = ownMember(holder, members[last]);
     if (value === undefined || value === null) return 0;
-    (holder as Record<string, unknown>)[name] = replace(value);
+    (holder as Record<string, unknown>)[members[last]] = replace(value);
     return 1;
   }
   let replaced = 0;
@@ -214,17 +211,29 @@ export function replaceFieldValues(
   return replaced;
 }
 
-/** Parsed paths: a type has a handful, used for every one of its events. */
-const compiledPaths = new Map<string, FieldPathStep[]>();
+type CompiledFieldPath = {
+  steps: FieldPathStep[];
+  /** The member names, when every step is one (no array or map). */
+  members?: string[];
+};
 
-function compiledFieldPath(path: string): FieldPathStep[] {
-  let steps = compiledPaths.get(path);
-  if (!steps) {
-    steps = parseFieldPath(path);
+/** Parsed paths: a type has a handful, used for every one of its events. */
+const compiledPaths = new Map<string, CompiledFieldPath>();
+
+function compiledFieldPath(path: string): CompiledFieldPath {
+  let compiled = compiledPaths.get(path);
+  if (!compiled) {
+    const steps = parseFieldPath(path);
+    compiled = {
+      steps,
+      members: steps.every(step => typeof step === 'object')
+        ? steps.map(step => (step as { property: string }).property)
+        : undefined,
+    };
     if (compiledPaths.size >= 10_000) compiledPaths.clear();
-    compiledPaths.set(path, steps);
+    compiledPaths.set(path, compiled);
   }
-  return steps;
+  return compiled;
 }
 
 /** An object's own member, or `undefined` (never an inherited one). */
@@ -241,10 +250,11 @@ function ownMember(holder: unknown, name: string): unknown {
  * @public
  */
 export function readFieldValue(data: unknown, path: string): unknown {
+  const { members } = compiledFieldPath(path);
+  if (!members) return undefined;
   let value: unknown = data;
-  for (const step of compiledFieldPath(path)) {
-    if (typeof step !== 'object') return undefined;
-    value = ownMember(value, step.property);
+  for (const name of members) {
+    value = ownMember(value, name);
     if (value === undefined) return undefined;
   }
   return value;

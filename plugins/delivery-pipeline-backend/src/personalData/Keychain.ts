@@ -116,6 +116,9 @@ export class Keychain {
       ttlMs: options.cacheTtlMs,
       maxEntries: options.cacheSize,
       now: options.now,
+      // Entries live for the TTL at most: least-recently-used bookkeeping on
+      // every event's lookup would buy little.
+      evict: 'oldest' as const,
     };
     this.#subjects = new TtlCache(cache);
     this.#keys = new TtlCache(cache);

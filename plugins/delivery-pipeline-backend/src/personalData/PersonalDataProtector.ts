@@ -5,7 +5,7 @@ import {
 } from '@internal/plugin-delivery-pipeline-common';
 import { CheckedEvent, Rejection } from '../ingest/checkAgainstRegistry';
 import { Keychain } from './Keychain';
-import { DataKey, sealJson, sealText } from './sealing';
+import { DataKey, flat, sealText, sealValue } from './sealing';
 
 /** What {@link PersonalDataProtector.protect} returns. */
 export type ProtectedEvents = {
@@ -20,11 +20,12 @@ export type SealedPayload = { payload: string; keyId: string };
 /**
  * Sealing is deterministic, so a person's values seen lately are not sealed
  * again (sealing costs about 8 µs, a lookup well under 1). Remembered per
- * key, with the key: when the keychain forgets a key (its cache TTL, an
- * erasure), what it sealed goes too.
+ * key and event type, with the key: when the keychain forgets a key (its
+ * cache TTL, an erasure), what it sealed goes too. Strings only: ids,
+ * emails, addresses, names.
  */
 const MEMO_PER_KEY = 16;
-/** Only short values are remembered (ids, emails, addresses). */
+/** Only short values are remembered. */
 const MEMO_MAX_CHARS = 256;
 /** What a failed event's payload is sealed for. */
 export const FAILED_EVENT_PURPOSE = 'failed-event';
@@ -37,7 +38,7 @@ export const FAILED_EVENT_PURPOSE = 'failed-event';
  */
 export class PersonalDataProtector {
   readonly #keychain: Keychain;
-  readonly #memo = new WeakMap<DataKey, Map<string, string>>();
+  readonly #memo = new WeakMap<DataKey, Map<string, Map<string, string>>>();
 
   constructor(options: { keychain: Keychain }) {
     this.#keychain = options.keychain;
@@ -148,25 +149,43 @@ export class PersonalDataProtector {
         this.#sealValue(key, checked.eventType, value),
       );
     }
-    replaceFieldValues(data, subjectPath, () => PSEUDONYM_PREFIX + key.keyId);
+    const pseudonym = this.#pseudonymOf(key);
+    replaceFieldValues(data, subjectPath, () => pseudonym);
     checked.json = JSON.stringify(event);
     return checked;
   }
 
+  /** Each key's pseudonym, made once. */
+  readonly #pseudonyms = new WeakMap<DataKey, string>();
+
+  #pseudonymOf(key: DataKey): string {
+    let pseudonym = this.#pseudonyms.get(key);
+    if (pseudonym === undefined) {
+      pseudonym = flat(PSEUDONYM_PREFIX + key.keyId);
+      this.#pseudonyms.set(key, pseudonym);
+    }
+    return pseudonym;
+  }
+
   #sealValue(key: DataKey, eventType: string, value: unknown): string {
-    const json = JSON.stringify(value);
-    if (json.length > MEMO_MAX_CHARS) return sealJson(key, eventType, json);
-    let memo = this.#memo.get(key);
+    if (typeof value !== 'string' || value.length > MEMO_MAX_CHARS) {
+      return sealValue(key, eventType, value);
+    }
+    let byType = this.#memo.get(key);
+    if (!byType) {
+      byType = new Map();
+      this.#memo.set(key, byType);
+    }
+    let memo = byType.get(eventType);
     if (!memo) {
       memo = new Map();
-      this.#memo.set(key, memo);
+      byType.set(eventType, memo);
     }
-    const memoKey = `${eventType}\u0000${json}`;
-    let sealed = memo.get(memoKey);
+    let sealed = memo.get(value);
     if (sealed === undefined) {
-      sealed = sealJson(key, eventType, json);
+      sealed = sealValue(key, eventType, value);
       if (memo.size >= MEMO_PER_KEY) memo.delete(memo.keys().next().value!);
-      memo.set(memoKey, sealed);
+      memo.set(value, sealed);
     }
     return sealed;
   }

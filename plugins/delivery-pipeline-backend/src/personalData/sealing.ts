@@ -119,21 +119,23 @@ export function sealValue(
   eventType: string,
   value: unknown,
 ): string {
-  return sealJson(key, eventType, JSON.stringify(value));
-}
-
-/** {@link sealValue} of a value already serialized. */
-export function sealJson(
-  key: DataKey,
-  eventType: string,
-  json: string,
-): string {
   const sealed = seal(
     key,
-    Buffer.from(json),
+    Buffer.from(JSON.stringify(value)),
     valueContext(key.keyId, eventType),
   );
-  return `${CIPHERTEXT_PREFIX}${key.keyId}:${sealed.toString('base64url')}`;
+  return flat(
+    `${CIPHERTEXT_PREFIX}${key.keyId}:${sealed.toString('base64url')}`,
+  );
+}
+
+/**
+ * One flat string instead of a chain of concatenations: ingest serializes a
+ * remembered sealed value once per event, and V8 would walk the chain (or
+ * flatten it) each time.
+ */
+export function flat(text: string): string {
+  return Buffer.from(text, 'latin1').toString('latin1');
 }
 
 /**

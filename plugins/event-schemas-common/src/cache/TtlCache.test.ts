@@ -80,4 +80,18 @@ describe('TtlCache', () => {
     now = 1000;
     expect(cache.get('a')).toBeUndefined();
   });
+
+  it('can evict the oldest entry instead of the least recently used', () => {
+    const cache = new TtlCache<string>({
+      ttlMs: 60_000,
+      maxEntries: 2,
+      evict: 'oldest',
+    });
+    cache.set('a', 'A');
+    cache.set('b', 'B');
+    expect(cache.get('a')).toBe('A');
+    cache.set('c', 'C'); // evicts a, the oldest, though it was just used
+    expect(cache.get('a')).toBeUndefined();
+    expect(cache.get('b')).toBe('B');
+  });
 });

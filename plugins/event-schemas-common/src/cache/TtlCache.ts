@@ -17,6 +17,12 @@ export class TtlCache<T> {
       ttlMs: number;
       maxEntries: number;
       now?: () => number;
+      /**
+       * Which entry goes beyond `maxEntries`: the least recently used (the
+       * default), or the oldest, which spares every hit the bookkeeping;
+       * for entries that expire soon anyway.
+       */
+      evict?: 'least-recently-used' | 'oldest';
     },
   ) {}
 
@@ -53,9 +59,11 @@ export class TtlCache<T> {
   #fresh(key: string, now: number) {
     const hit = this.entries.get(key);
     if (!hit || hit.expires <= now) return undefined;
-    // Re-insert to mark as most recently used.
-    this.entries.delete(key);
-    this.entries.set(key, hit);
+    if (this.options.evict !== 'oldest') {
+      // Re-insert to mark as most recently used.
+      this.entries.delete(key);
+      this.entries.set(key, hit);
+    }
     return hit;
   }
 
