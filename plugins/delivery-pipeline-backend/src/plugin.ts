@@ -187,6 +187,13 @@ export const deliveryPipelinePlugin = createBackendPlugin({
           logger: logger.child({ task: 'keychain' }),
         });
         const protector = new PersonalDataProtector({ keychain });
+        const reader = new PersonalDataReader({ keychain });
+        const personalDataAccess = new PersonalDataAccessControl({
+          permissions: deps.permissions,
+          auditor: deps.auditor,
+          reader,
+          eventTypes: validators,
+        });
         const ingest = new IngestService({
           validators,
           restrictions: ProducerRestrictions.fromConfig(config),
@@ -206,15 +213,7 @@ export const deliveryPipelinePlugin = createBackendPlugin({
             policies,
             storage,
             retention: retentionStore,
-            personalData: {
-              keychain,
-              reader: new PersonalDataReader({ keychain }),
-              access: new PersonalDataAccessControl({
-                permissions: deps.permissions,
-                auditor: deps.auditor,
-                eventTypes: validators,
-              }),
-            },
+            personalData: { keychain, reader, access: personalDataAccess },
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

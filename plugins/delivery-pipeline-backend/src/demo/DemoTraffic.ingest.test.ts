@@ -70,6 +70,10 @@ function exampleRegistry(): RegistryClient {
   };
 }
 
+// A minute of traffic through the real ingest, keychain included: seconds
+// alone, more on a busy machine.
+jest.setTimeout(60_000);
+
 describe('DemoTraffic through the real ingest', () => {
   beforeEach(() => {
     jest.useFakeTimers({ now: Date.parse('2026-11-24T12:00:00Z') });

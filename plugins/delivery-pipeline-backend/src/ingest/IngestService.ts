@@ -206,17 +206,24 @@ export class IngestService {
     if (kept.length === 0) return;
     const sealed = await this.#options.personalData.sealFailed(kept);
     await this.#options.failedEvents.add(
-      kept.map((rejection, i) => ({
-        receivedAt: new Date(receivedAt),
-        eventType: rejection.eventType,
-        source: rejection.source,
-        eventId: rejection.eventId,
-        reason: rejection.reason,
-        payload: sealed[i].payload,
-        keyId: sealed[i].keyId,
-        payloadTruncated: rejection.truncated,
-        producer,
-      })),
+      kept.flatMap((rejection, i) => {
+        const payload = sealed[i];
+        // Its data subject's events are refused: not kept, even as failed.
+        if (!payload) return [];
+        return [
+          {
+            receivedAt: new Date(receivedAt),
+            eventType: rejection.eventType,
+            source: rejection.source,
+            eventId: rejection.eventId,
+            reason: rejection.reason,
+            payload: payload.payload,
+            keyId: payload.keyId,
+            payloadTruncated: rejection.truncated,
+            producer,
+          },
+        ];
+      }),
     );
   }
 }

@@ -167,17 +167,28 @@ describe('PersonalDataProtector', () => {
       (await keychain.keysForSubjects(['alice'])).get('alice') as any
     ).key;
     const storeKey = await keychain.failedEventsKey();
-    expect(sealed.map(s => s.keyId)).toEqual([
+    expect(sealed.map(s => s!.keyId)).toEqual([
       aliceKey.keyId,
       storeKey.keyId,
       storeKey.keyId,
     ]);
-    expect(sealed[0].payload).not.toContain('alice');
-    expect(openText(aliceKey, FAILED_EVENT_PURPOSE, sealed[0].payload)).toBe(
+    expect(sealed[0]!.payload).not.toContain('alice');
+    expect(openText(aliceKey, FAILED_EVENT_PURPOSE, sealed[0]!.payload)).toBe(
       payload,
     );
-    expect(openText(storeKey, FAILED_EVENT_PURPOSE, sealed[1].payload)).toBe(
+    expect(openText(storeKey, FAILED_EVENT_PURPOSE, sealed[1]!.payload)).toBe(
       '{not json',
     );
+  });
+
+  it('keeps no failed event of a person whose events are refused', async () => {
+    const { keychain } = await testKeychain({ suppressedSubjects: ['alice'] });
+    const protector = new PersonalDataProtector({ keychain });
+    const payload = JSON.stringify({ type: TYPE, data: alice() });
+    expect(
+      await protector.sealFailed([
+        { index: 0, reason: 'r', payload, dataSubject: 'user.id' },
+      ]),
+    ).toEqual([undefined]);
   });
 });

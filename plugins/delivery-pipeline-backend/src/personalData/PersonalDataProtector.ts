@@ -4,7 +4,7 @@ import {
   replaceFieldValues,
 } from '@internal/plugin-delivery-pipeline-common';
 import { CheckedEvent, Rejection } from '../ingest/checkAgainstRegistry';
-import { Keychain } from './Keychain';
+import { Keychain, SubjectKey } from './Keychain';
 import { DataKey, flat, sealText, sealValue } from './sealing';
 
 /** What {@link PersonalDataProtector.protect} returns. */
@@ -39,6 +39,8 @@ export const FAILED_EVENT_PURPOSE = 'failed-event';
 export class PersonalDataProtector {
   readonly #keychain: Keychain;
   readonly #memo = new WeakMap<DataKey, Map<string, Map<string, string>>>();
+  /** Each key's pseudonym, made once. */
+  readonly #pseudonyms = new WeakMap<DataKey, string>();
 
   constructor(options: { keychain: Keychain }) {
     this.#keychain = options.keychain;
@@ -114,22 +116,28 @@ export class PersonalDataProtector {
   /**
    * Seals failed events' payloads: with the data subject's key when the
    * payload names one (so erasing the person deletes them), else with the
-   * failed-events store's key.
+   * failed-events store's key. `undefined` for the events of a person whose
+   * events are refused: they are not kept either.
    */
-  async sealFailed(rejections: Rejection[]): Promise<SealedPayload[]> {
+  async sealFailed(
+    rejections: Rejection[],
+  ): Promise<Array<SealedPayload | undefined>> {
     const subjects = rejections.map(r => failedSubject(r));
     const known = subjects.filter((s): s is string => s !== undefined);
     const keys = known.length
       ? await this.#keychain.keysForSubjects(known)
-      : new Map();
+      : new Map<string, SubjectKey>();
     let storeKey: DataKey | undefined;
-    const sealed: SealedPayload[] = [];
+    const sealed: Array<SealedPayload | undefined> = [];
     for (let i = 0; i < rejections.length; i++) {
-      const resolved = subjects[i] && keys.get(subjects[i]!);
+      const subject = subjects[i];
+      const resolved = subject === undefined ? undefined : keys.get(subject);
+      if (resolved && !('key' in resolved)) {
+        sealed.push(undefined);
+        continue;
+      }
       const key =
-        resolved && 'key' in resolved
-          ? resolved.key
-          : (storeKey ??= await this.#keychain.failedEventsKey());
+        resolved?.key ?? (storeKey ??= await this.#keychain.failedEventsKey());
       sealed.push({
         payload: sealText(key, FAILED_EVENT_PURPOSE, rejections[i].payload),
         keyId: key.keyId,
@@ -154,9 +162,6 @@ export class PersonalDataProtector {
     checked.json = JSON.stringify(event);
     return checked;
   }
-
-  /** Each key's pseudonym, made once. */
-  readonly #pseudonyms = new WeakMap<DataKey, string>();
 
   #pseudonymOf(key: DataKey): string {
     let pseudonym = this.#pseudonyms.get(key);

@@ -196,8 +196,8 @@ describe('PersonalDataReader', () => {
       receivedAt: '2026-12-07T10:00:00.000Z',
       eventType: i === 2 ? undefined : TYPE,
       reason: 'r',
-      payload: s.payload,
-      keyId: s.keyId,
+      payload: s!.payload,
+      keyId: s!.keyId,
       payloadTruncated: false,
     }));
     const clear = await reader.revealFailedEvents(stored, () => 'clear');

@@ -24,7 +24,8 @@ export async function sealUnsealedFailedEvents(options: {
       batch.map(event => ({ index: 0, reason: '', payload: event.payload })),
     );
     for (let i = 0; i < batch.length; i++) {
-      await failedEvents.markSealed({ id: batch[i].id, ...payloads[i] });
+      // Without a data subject, every payload gets the store's key.
+      await failedEvents.markSealed({ id: batch[i].id, ...payloads[i]! });
     }
     sealed += batch.length;
   }

@@ -389,6 +389,8 @@ describe('personal data through the pipeline', () => {
     const refused = await sendBatch(server, [
       account('a-2', 'ada'),
       account('b-1', 'bo'),
+      // Invalid as well: still not kept, as a failed event either.
+      account('a-3', 'ada', { contacts: 'none' }),
     ]);
     expect(refused.body).toEqual({
       accepted: 1,
@@ -397,6 +399,11 @@ describe('personal data through the pipeline', () => {
           index: 0,
           id: 'a-2',
           reason: expect.stringContaining('no longer be collected'),
+        },
+        {
+          index: 2,
+          id: 'a-3',
+          reason: expect.stringContaining('data does not follow'),
         },
       ],
     });
@@ -418,9 +425,9 @@ describe('personal data through the pipeline', () => {
       ).status,
     ).toBe(404);
     // Ada's new events are new data, under a new key.
-    const back = await sendBatch(server, [account('a-3', 'ada')]);
+    const back = await sendBatch(server, [account('a-4', 'ada')]);
     expect(back.body.accepted).toBe(1);
-    const lines = await waitForRaw(pipeline.storage, ['a-1', 'a-3']);
+    const lines = await waitForRaw(pipeline.storage, ['a-1', 'a-4']);
     const pseudonyms = lines
       .filter(l => l.id.startsWith('a-'))
       .map(l => l.data.user.id);

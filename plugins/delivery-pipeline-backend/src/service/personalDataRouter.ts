@@ -135,8 +135,7 @@ export function createPersonalDataRouter(options: {
         );
       }
       const credentials = await httpAuth.credentials(req);
-      const decision = await access.accessFor(credentials, [request.eventType]);
-      if (decision.get(request.eventType) !== 'clear') {
+      if (!(await access.mayRead(credentials, request.eventType))) {
         throw new NotAllowedError(
           `You may not read the personal data of '${request.eventType}' (permission delivery-pipeline.personal-data.read: its owners and the data platform admins)`,
         );

@@ -104,20 +104,6 @@ export async function createRouter(options: {
   const { partitions, failedEvents, ingest, limits, httpAuth, permissions } =
     options;
   const { policies, storage, retention } = options;
-  const personalDataOf = async (eventType: string) => {
-    try {
-      const fields = await options.personalData.access.fieldsOf(eventType);
-      // A type the registry no longer knows: whatever it held is treated
-      // as personal (the fields are unknown, so every sealed value is).
-      return fields === 'unknown' ? { fields: [] } : fields;
-    } catch (error) {
-      throw new ServiceUnavailableError(
-        `Could not read the personal data fields of '${eventType}' from the schema registry: ${
-          toError(error).message
-        }`,
-      );
-    }
-  };
   const policyOf = async (eventType: string) => {
     try {
       return await policies.get(eventType);
@@ -321,46 +307,14 @@ export async function createRouter(options: {
       }),
       limit,
     });
-    const personal = await personalDataOf(eventType);
-    if (!personal) {
-      res.json({ eventType, start: partition.start, ...preview });
-      return;
-    }
-    const view = (await access.accessFor(credentials, [eventType])).get(
+    const personalData = await access.revealPreview({
+      req,
+      credentials,
       eventType,
-    )!;
-    const reveal = () =>
-      reader.revealEvents({
-        eventType,
-        events: preview.rows,
-        personalData: personal,
-        access: view,
-      });
-    if (view === 'clear') {
-      await access.auditedRead(
-        req,
-        { eventType, partition: partition.start },
-        async () => ({
-          result: undefined,
-          counts: {
-            rows: preview.rows.length,
-            values: (await reveal()).clearValues,
-          },
-        }),
-      );
-    } else {
-      await reveal();
-    }
-    res.json({
-      eventType,
-      start: partition.start,
-      ...preview,
-      personalData: {
-        fields: personal.fields,
-        dataSubject: personal.dataSubject,
-        access: view,
-      },
+      partitionStart: partition.start,
+      rows: preview.rows,
     });
+    res.json({ eventType, start: partition.start, ...preview, personalData });
   });
 
   router.get('/retention/deletions', async (req, res) => {
@@ -390,49 +344,14 @@ export async function createRouter(options: {
       limit: optionalLimit(req.query, { default: 100, max: 1000 }),
       cursor: optionalString(req.query, 'cursor'),
     });
-    // A refused event may hold personal data anywhere: only a type known to
-    // have none is shown in clear to everyone.
-    const types = [
-      ...new Set(page.items.flatMap(item => item.eventType ?? [])),
-    ];
-    const withoutPersonalData = new Set<string>();
-    for (const eventType of types) {
-      if ((await personalDataOf(eventType)) === undefined) {
-        withoutPersonalData.add(eventType);
-      }
-    }
-    const decisions = await access.accessFor(
-      credentials,
-      types.filter(type => !withoutPersonalData.has(type)),
-    );
-    const accessOf = (eventType?: string) => {
-      if (eventType && withoutPersonalData.has(eventType)) return 'clear';
-      // Without a type, only the admins' blanket decision could allow it:
-      // the policy has no type to decide on, so it stays masked.
-      return eventType ? decisions.get(eventType) ?? 'masked' : 'masked';
-    };
-    const clearReads = page.items.filter(
-      item =>
-        item.eventType &&
-        !withoutPersonalData.has(item.eventType) &&
-        accessOf(item.eventType) === 'clear',
-    );
-    const reveal = () => reader.revealFailedEvents(page.items, accessOf);
-    const items =
-      clearReads.length === 0
-        ? await reveal()
-        : await access.auditedRead(
-            req,
-            {
-              eventType: [...new Set(clearReads.map(item => item.eventType!))],
-              partition: 'failed-events',
-            },
-            async () => ({
-              result: await reveal(),
-              counts: { rows: clearReads.length },
-            }),
-          );
-    res.json({ items, nextCursor: page.nextCursor });
+    res.json({
+      items: await access.revealFailedEvents({
+        req,
+        credentials,
+        items: page.items,
+      }),
+      nextCursor: page.nextCursor,
+    });
   });
 
   router.post('/failed-events/replay', async (req, res) => {
