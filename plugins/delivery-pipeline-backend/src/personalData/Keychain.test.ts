@@ -60,6 +60,20 @@ describe('Keychain', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    "keeps the failed-events key apart from any person's, whatever their id, %p",
+    async databaseId => {
+      const db = await database(databaseId);
+      const { keychain } = await testKeychain({ db });
+      const storeKey = await keychain.failedEventsKey();
+      const person = (await keychain.keysForSubjects(['failed-events'])).get(
+        'failed-events',
+      ) as any;
+      expect(person.key.keyId).not.toBe(storeKey.keyId);
+      expect((await keychain.failedEventsKey()).keyId).toBe(storeKey.keyId);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'keeps no clear subject id and no clear key in the database, %p',
     async databaseId => {
       const db = await database(databaseId);

@@ -60,8 +60,10 @@ export class Keychain {
   readonly #suppressedByConfig: Set<string>;
   /** By clear subject id: the key (or suppression) it resolves to. */
   readonly #subjects: TtlCache<SubjectKey>;
-  /** By key id; `undefined` when no such key exists (erased). */
+  /** By key id; `null` when no such key exists (erased). */
   readonly #keys: TtlCache<KeyEntry>;
+  /** The failed-events key, apart: no subject id may name it. */
+  readonly #storeKeys: TtlCache<DataKey>;
 
   static async create(options: {
     store: KeychainStore;
@@ -122,6 +124,7 @@ export class Keychain {
     };
     this.#subjects = new TtlCache(cache);
     this.#keys = new TtlCache(cache);
+    this.#storeKeys = new TtlCache(cache);
   }
 
   /**
@@ -137,7 +140,7 @@ export class Keychain {
 
   /**
    * The key of each subject (created for those seen for the first time),
-   * or its suppression. One round trip to the store for all the misses.
+   * or its suppression. The misses go to the store together.
    */
   async keysForSubjects(subjects: string[]): Promise<Map<string, SubjectKey>> {
     const resolved = new Map<string, SubjectKey>();
@@ -190,16 +193,15 @@ export class Keychain {
 
   /** The key sealing failed events whose data subject is unknown. */
   async failedEventsKey(): Promise<DataKey> {
-    const cached = this.#subjects.get(FAILED_EVENTS_OWNER);
-    if (cached && 'key' in cached) return cached.key;
-    let [stored] = await this.#store.findKeysByOwner([FAILED_EVENTS_OWNER]);
-    if (!stored) {
-      await this.#store.insertKeys([this.#newKey(FAILED_EVENTS_OWNER)]);
-      [stored] = await this.#store.findKeysByOwner([FAILED_EVENTS_OWNER]);
-    }
-    const { key } = this.#remember(stored);
-    this.#subjects.set(FAILED_EVENTS_OWNER, { key });
-    return key;
+    return this.#storeKeys.getOrLoad(FAILED_EVENTS_OWNER, async () => {
+      let [stored] = await this.#store.findKeysByOwner([FAILED_EVENTS_OWNER]);
+      if (!stored) {
+        await this.#store.insertKeys([this.#newKey(FAILED_EVENTS_OWNER)]);
+        // Another replica may have stored its own first: use whichever won.
+        [stored] = await this.#store.findKeysByOwner([FAILED_EVENTS_OWNER]);
+      }
+      return this.#remember(stored).key;
+    });
   }
 
   /** Keys by id; an id without a key (erased) is absent from the map. */
