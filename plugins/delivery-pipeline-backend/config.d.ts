@@ -65,6 +65,22 @@ export interface Config {
        */
       retention?: HumanDuration | string;
     };
+    /** Bounds on what one request to the API reads. */
+    api?: {
+      /**
+       * Longest time window (`from` to `to`) one request covers: longer
+       * ones get 400. Default 31 days.
+       * @visibility backend
+       */
+      maxWindow?: HumanDuration | string;
+      /**
+       * Payload bytes after which a page of failed events (and a replay)
+       * stops, with a cursor (`more` for a replay) for the rest; a page holds
+       * at least one event. Default 4194304 (4 MiB).
+       * @visibility backend
+       */
+      maxPageBytes?: number;
+    };
     /**
      * Personal data: the fields an event type marks as personal are
      * encrypted at ingest with a key per data subject, kept in a keychain in

@@ -4,13 +4,28 @@
  */
 
 import { createBackend } from '@backstage/backend-defaults';
-import { catalogModuleDeliveredDatasets } from '@internal/plugin-delivery-pipeline-backend';
+import { rootHttpRouterServiceFactory } from '@backstage/backend-defaults/rootHttpRouter';
+import {
+  catalogModuleDeliveredDatasets,
+  createStartupGate,
+} from '@internal/plugin-delivery-pipeline-backend';
 import {
   catalogModuleEventTypes,
   permissionModuleEventSchemasPolicy,
 } from '@internal/plugin-event-schemas-backend';
 
 const backend = createBackend();
+
+// Until every plugin is mounted, /api answers 503 with Retry-After rather
+// than 404, so producers retry instead of dropping events.
+backend.add(
+  rootHttpRouterServiceFactory({
+    configure({ app, lifecycle, config, applyDefaults }) {
+      app.use('/api', createStartupGate({ lifecycle, config }));
+      applyDefaults();
+    },
+  }),
+);
 
 backend.add(import('@backstage/plugin-app-backend'));
 backend.add(import('@backstage/plugin-proxy-backend'));

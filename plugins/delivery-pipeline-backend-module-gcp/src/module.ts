@@ -113,6 +113,8 @@ export const deliveryPipelineModuleGcp = createBackendModule({
               maxBacklogEvents: settings.pubsub.maxBacklogEvents,
               maxBacklogBytes: settings.pubsub.maxBacklogBytes,
               logger: logger.child({ task: 'pubsub-transport' }),
+              isRegistered: async eventType =>
+                (await registry.getEventType(eventType)) !== undefined,
             }),
           );
           onChange.push(eventType => provisioner.provision(eventType));

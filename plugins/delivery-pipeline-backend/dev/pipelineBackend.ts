@@ -7,9 +7,20 @@
 //   node --require @backstage/cli/config/nodeTransform.cjs \
 //     plugins/delivery-pipeline-backend/dev/pipelineBackend.ts --config my-config.yaml
 import { createBackend } from '@backstage/backend-defaults';
+import { rootHttpRouterServiceFactory } from '@backstage/backend-defaults/rootHttpRouter';
 import { permissionModuleEventSchemasPolicy } from '@internal/plugin-event-schemas-backend';
+import { createStartupGate } from '../src';
 
 const backend = createBackend();
+// As in the portal's backend (packages/backend): 503 until started.
+backend.add(
+  rootHttpRouterServiceFactory({
+    configure({ app, lifecycle, config, applyDefaults }) {
+      app.use('/api', createStartupGate({ lifecycle, config }));
+      applyDefaults();
+    },
+  }),
+);
 backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(permissionModuleEventSchemasPolicy);
 backend.add(import('@backstage/plugin-events-backend'));

@@ -9,6 +9,7 @@ import { checkPartitionWidth } from './partitions/layout';
 export type PipelineConfig = {
   limits: BindingLimits;
   failedEvents: { maxPayloadBytes: number; retentionMs: number };
+  api: { maxWindowMs: number; maxPageBytes: number };
   personalData: {
     keyEncryptionKeyFile: string;
     keyCacheTtlMs: number;
@@ -89,6 +90,10 @@ export function readPipelineConfig(root: Config): PipelineConfig {
     failedEvents: {
       maxPayloadBytes: number('failedEvents.maxPayloadBytes', 65_536),
       retentionMs: duration('failedEvents.retention', { days: 7 }),
+    },
+    api: {
+      maxWindowMs: duration('api.maxWindow', { days: 31 }),
+      maxPageBytes: number('api.maxPageBytes', 4_194_304),
     },
     personalData: {
       keyEncryptionKeyFile: path.resolve(

@@ -210,6 +210,7 @@ export const deliveryPipelinePlugin = createBackendPlugin({
             failedEvents,
             ingest,
             limits: settings.limits,
+            api: settings.api,
             policies,
             storage,
             retention: retentionStore,

@@ -310,6 +310,12 @@ describe.each(TestDatabases.create().eachSupportedId())(
     it.each([
       [{ ...newType, name: 'has space' }, 'name: must be 1 to 128 letters'],
       [{ ...newType, name: 'x'.repeat(129) }, 'name: must be 1 to 128'],
+      // Path segments and hidden files would be folders of their own.
+      [{ ...newType, name: '.' }, 'start with a letter or digit'],
+      [{ ...newType, name: '..' }, 'start with a letter or digit'],
+      [{ ...newType, name: '.hidden' }, 'start with a letter or digit'],
+      [{ ...newType, name: '-flag' }, 'start with a letter or digit'],
+      [{ ...newType, name: 'trailing.' }, 'not end with a dot'],
       [
         { ...newType, owner: 'user:default/alice' },
         'owner: must be a catalog group',

@@ -10,4 +10,5 @@ export * from './schema';
 export * from './compatibility';
 export * from './catalog';
 export * from './events';
+export * from './names';
 export * from './cache';

@@ -518,6 +518,49 @@ describe('PubSubEventTransport', () => {
     );
   });
 
+  it('takes the messages of a type the registry does not know, or of an invalid name, for poison', async () => {
+    const isRegistered = jest.fn(
+      async (eventType: string) => eventType === ORDERS,
+    );
+    const { transport, provisioner, fake, logger, clock } = setup({
+      isRegistered,
+    });
+    await provisioner.provision(ORDERS);
+    // Subscriptions anyone with access to the project could have made; the
+    // transport finds them in Monitoring by their names.
+    await provisioner.provision(USERS);
+    await provisioner.provision('..');
+    await transport.publish([
+      event(ORDERS, 'o1', clock.now()),
+      event(USERS, 'u1', clock.now()),
+      event('..', 'x1', clock.now()),
+    ]);
+
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      const claim = await transport.claim({ maxEvents: 10, leaseMs: LEASE_MS });
+      expect(claim?.events.map(e => JSON.parse(e.line).id) ?? []).toEqual(
+        attempt === 1 ? ['o1'] : [],
+      );
+      if (claim) await transport.ack(claim);
+    }
+
+    expect(
+      fake.held('events.dead-letter.kept').map(m => JSON.parse(m.data).id),
+    ).toEqual(expect.arrayContaining(['u1', 'x1']));
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringMatching(
+        /because its event type com\.example\.user\.signed-up is not registered in the schema registry/,
+      ),
+    );
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringMatching(
+        /because its event type "\.\." is not a valid name/,
+      ),
+    );
+    // One registry look-up per type, not per message or claim.
+    expect(isRegistered).toHaveBeenCalledTimes(2);
+  });
+
   describe('low watermark', () => {
     it('is held back by an unacknowledged message until Monitoring sees it acknowledged', async () => {
       const { transport, fake, clock } = setup();

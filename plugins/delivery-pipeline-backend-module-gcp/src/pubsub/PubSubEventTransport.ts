@@ -10,6 +10,11 @@ import {
   TransportEvent,
   TransportFullError,
 } from '@internal/plugin-delivery-pipeline-node';
+import {
+  EVENT_TYPE_NAME_RULE,
+  isValidEventTypeName,
+  TtlCache,
+} from '@internal/plugin-event-schemas-common';
 import { GrpcCode, isGrpcCode } from './grpcCodes';
 import {
   fromMessage,
@@ -81,6 +86,13 @@ export type PubSubEventTransportOptions = {
   metricsCacheMs?: number;
   /** The clock of leases and watermarks (tests move it). */
   now?: () => number;
+  /**
+   * Whether the schema registry knows an event type. Subscriptions are found
+   * by name in the project, where anyone with Pub/Sub access may create one:
+   * the messages of a type the registry does not know are poison, never
+   * written to storage. Default: every type with a valid name.
+   */
+  isRegistered?: (eventType: string) => Promise<boolean>;
 };
 
 /** A claim as this replica holds it. */
@@ -159,6 +171,11 @@ export class PubSubEventTransport implements EventTransport {
   /** Event types found in Monitoring that the provisioner does not know. */
   readonly #discovered = new Set<string>();
   readonly #warnedNoPoint = new Set<string>();
+  /** Registry answers, briefly reused: one look-up per type per minute. */
+  readonly #registered = new TtlCache<boolean>({
+    ttlMs: 60_000,
+    maxEntries: 10_000,
+  });
   #nextPublishId = 0;
   #cursor = 0;
   #watermark = 0;
@@ -265,9 +282,24 @@ export class PubSubEventTransport implements EventTransport {
         answeredEmpty.add(eventType);
         continue;
       }
+      let unknownType: string | undefined;
+      try {
+        unknownType = await this.#whyNotRegistered(eventType);
+      } catch (lookupError) {
+        // The registry being down is not the messages' fault: they return
+        // when their ack deadline ends.
+        this.#options.logger.warn(
+          `Could not check event type ${eventType} against the schema registry; its messages are left for later`,
+          toError(lookupError),
+        );
+        answeredEmpty.add(eventType);
+        continue;
+      }
       for (const { ackId, message, deliveryAttempt } of received) {
         if (!ackId) continue;
-        const event = fromMessage(message ?? {}, eventType);
+        const event: ReturnType<typeof fromMessage> = unknownType
+          ? { poison: unknownType }
+          : fromMessage(message ?? {}, eventType);
         if ('poison' in event) {
           this.#options.logger.warn(
             `Pub/Sub message ${
@@ -588,6 +620,25 @@ export class PubSubEventTransport implements EventTransport {
   }
 
   /** Provisioned types, then those only Monitoring knows of. */
+  /** Why messages of a type are poison, or `undefined` when they are not. */
+  async #whyNotRegistered(eventType: string): Promise<string | undefined> {
+    if (!isValidEventTypeName(eventType)) {
+      return `its event type ${JSON.stringify(
+        eventType,
+      )} is not a valid name (${EVENT_TYPE_NAME_RULE})`;
+    }
+    const isRegistered = this.#options.isRegistered;
+    if (!isRegistered) {
+      return undefined;
+    }
+    const registered = await this.#registered.getOrLoad(eventType, () =>
+      isRegistered(eventType),
+    );
+    return registered
+      ? undefined
+      : `its event type ${eventType} is not registered in the schema registry`;
+  }
+
   #eventTypesToPull(): string[] {
     const known = this.#provisioner.knownEventTypes();
     const knownSet = new Set(known);

@@ -421,7 +421,6 @@ describe('GcsPartitionStorage', () => {
   it('builds gs:// URLs from the bucket and prefix', () => {
     const { storage } = setup();
     expect(storage.url(PARTITION)).toBe(`gs://${BUCKET}/${PREFIX}${PARTITION}`);
-    expect(storage.url('raw/./a/../b')).toBe(`gs://${BUCKET}/${PREFIX}raw/b`);
   });
 
   it('treats the prefix as a folder and works without one', async () => {
@@ -437,7 +436,18 @@ describe('GcsPartitionStorage', () => {
 
   it('refuses paths that leave the partition root', async () => {
     const { storage } = setup();
-    for (const bad of ['/etc/passwd', '../outside', 'raw/../../outside', '']) {
+    // `.` and `..` segments are refused, not resolved: an event type named
+    // `..` must not land in another type's folder.
+    for (const bad of [
+      '/etc/passwd',
+      '../outside',
+      'raw/../../outside',
+      '',
+      'raw/../delivered/x',
+      'raw/./a',
+      'raw//a',
+      'raw/a\u0000b',
+    ]) {
       expect(() => storage.url(bad)).toThrow(InputError);
       await expect(storage.write(bad, Buffer.from('x'))).rejects.toThrow(
         InputError,

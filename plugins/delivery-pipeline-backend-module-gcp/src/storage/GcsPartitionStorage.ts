@@ -1,14 +1,16 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { Bucket, CRC32C, File } from '@google-cloud/storage';
-import { PartitionStorage } from '@internal/plugin-delivery-pipeline-node';
+import {
+  checkPartitionPath,
+  PartitionStorage,
+} from '@internal/plugin-delivery-pipeline-node';
 import { createHash } from 'node:crypto';
 import { httpStatusOf } from './gcsErrors';
 import {
   checkObjectName,
   contentTypeFor,
   normalizeObjectPrefix,
-  normalizePartitionPath,
 } from './objectNames';
 
 /** Options for {@link GcsPartitionStorage}. */
@@ -175,7 +177,7 @@ export class GcsPartitionStorage implements PartitionStorage {
   }
 
   async list(prefix: string): Promise<string[]> {
-    const folder = normalizePartitionPath(prefix, { folder: true });
+    const folder = checkPartitionPath(prefix, { folder: true });
     const objectPrefix = this.#prefix + (folder ? `${folder}/` : '');
     const found: string[] = [];
     let pageToken: string | undefined;
@@ -228,7 +230,7 @@ export class GcsPartitionStorage implements PartitionStorage {
   }
 
   #objectName(objectPath: string): string {
-    return checkObjectName(this.#prefix + normalizePartitionPath(objectPath));
+    return checkObjectName(this.#prefix + checkPartitionPath(objectPath));
   }
 
   /** The object currently at a name, or undefined when there is none. */

@@ -1,5 +1,4 @@
 import { InputError } from '@backstage/errors';
-import path from 'node:path';
 
 /** Cloud Storage's limit on an object name, in UTF-8 bytes. */
 const MAX_OBJECT_NAME_BYTES = 1024;
@@ -12,36 +11,6 @@ const MAX_OBJECT_NAME_BYTES = 1024;
 export function normalizeObjectPrefix(prefix: string | undefined): string {
   const trimmed = (prefix ?? '').replace(/^\/+/, '').replace(/\/+$/, '');
   return trimmed ? `${trimmed}/` : '';
-}
-
-/**
- * A partition path checked and normalised the way the local storage resolves
- * it against its root: `a/./b` and `a/x/../b` are `a/b`; absolute paths and
- * paths that climb out of the root are refused. The root itself (an empty
- * path) is only a valid folder, for listing.
- */
-export function normalizePartitionPath(
-  partitionPath: string,
-  options: { folder?: boolean } = {},
-): string {
-  const invalid = () =>
-    new InputError(`Invalid object path '${partitionPath}'`);
-  if (path.posix.isAbsolute(partitionPath) || /[\r\n]/.test(partitionPath)) {
-    throw invalid();
-  }
-  const normalized = path.posix
-    .normalize(partitionPath === '' ? '.' : partitionPath)
-    .replace(/\/+$/, '');
-  if (normalized === '..' || normalized.startsWith('../')) {
-    throw invalid();
-  }
-  if (normalized === '.' || normalized === '') {
-    if (options.folder) {
-      return '';
-    }
-    throw invalid();
-  }
-  return normalized;
 }
 
 /** Checks a full object name against Cloud Storage's length limit. */

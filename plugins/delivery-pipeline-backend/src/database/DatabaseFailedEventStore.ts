@@ -21,6 +21,9 @@ type FailedEventRow = {
   key_id: string | null;
 };
 
+/** Rows read at a time while filling a page up to its byte budget. */
+const LIST_CHUNK_ROWS = 20;
+
 /** {@link FailedEventStore} on the plugin's database; migrations run elsewhere. */
 export class DatabaseFailedEventStore implements FailedEventStore {
   constructor(private readonly db: Knex) {}
@@ -48,28 +51,47 @@ export class DatabaseFailedEventStore implements FailedEventStore {
   }
 
   async list(
-    filter: FailedEventFilter & { limit: number; cursor?: string },
+    filter: FailedEventFilter & {
+      limit: number;
+      cursor?: string;
+      maxBytes?: number;
+    },
   ): Promise<{ items: StoredFailedEvent[]; nextCursor?: string }> {
-    const query = this.db<FailedEventRow>('failed_events')
-      .select('*')
-      .orderBy('id', 'desc')
-      .limit(filter.limit + 1);
-    this.#applyFilter(query, filter);
-    if (filter.cursor !== undefined) {
-      if (!/^\d+$/.test(filter.cursor)) {
-        throw new InputError(
-          `Invalid cursor '${filter.cursor}': pass the nextCursor of the previous page`,
-        );
-      }
-      query.where('id', '<', filter.cursor);
+    if (filter.cursor !== undefined && !/^\d{1,18}$/.test(filter.cursor)) {
+      throw new InputError(
+        'Invalid cursor: pass the nextCursor of the previous page',
+      );
     }
-    const rows: FailedEventRow[] = await query;
-    const items = rows.slice(0, filter.limit).map(toFailedEvent);
-    return {
-      items,
-      nextCursor:
-        rows.length > filter.limit ? items[items.length - 1].id : undefined,
-    };
+    const maxBytes = filter.maxBytes ?? Infinity;
+    // Read in chunks, so that a page of large payloads stops near its byte
+    // budget instead of loading `limit` payloads of up to 64 KiB each.
+    const chunkSize = Math.min(filter.limit + 1, LIST_CHUNK_ROWS);
+    const items: StoredFailedEvent[] = [];
+    let bytes = 0;
+    let after = filter.cursor;
+    for (;;) {
+      const query = this.db<FailedEventRow>('failed_events')
+        .select('*')
+        .orderBy('id', 'desc')
+        .limit(Math.min(chunkSize, filter.limit + 1 - items.length));
+      this.#applyFilter(query, filter);
+      if (after !== undefined) query.where('id', '<', after);
+      const rows: FailedEventRow[] = await query;
+      for (const row of rows) {
+        if (
+          items.length === filter.limit ||
+          (items.length > 0 && bytes >= maxBytes)
+        ) {
+          return { items, nextCursor: items[items.length - 1].id };
+        }
+        items.push(toFailedEvent(row));
+        bytes += Buffer.byteLength(row.payload, 'utf8');
+      }
+      if (rows.length < chunkSize || items.length === 0) {
+        return { items };
+      }
+      after = items[items.length - 1].id;
+    }
   }
 
   async recordReplay(outcome: {

@@ -29,8 +29,17 @@ export type FailedEventFilter = {
 /** Where rejected events are kept (table `failed_events`). */
 export interface FailedEventStore {
   add(events: NewFailedEvent[]): Promise<void>;
+  /**
+   * Newest first. A page ends after `limit` events, or earlier once its
+   * payloads add up to more than `maxBytes` (it holds at least one event);
+   * `nextCursor` is set whenever more may follow.
+   */
   list(
-    filter: FailedEventFilter & { limit: number; cursor?: string },
+    filter: FailedEventFilter & {
+      limit: number;
+      cursor?: string;
+      maxBytes?: number;
+    },
   ): Promise<{ items: StoredFailedEvent[]; nextCursor?: string }>;
   /** Marks events as replayed, and keeps a new reason for those that failed again. */
   recordReplay(outcome: {

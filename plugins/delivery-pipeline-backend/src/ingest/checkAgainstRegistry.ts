@@ -1,6 +1,10 @@
 import { ServiceUnavailableError } from '@backstage/errors';
 import { TransportEvent } from '@internal/plugin-delivery-pipeline-node';
 import {
+  EVENT_TYPE_NAME_RULE,
+  isValidEventTypeName,
+} from '@internal/plugin-event-schemas-common';
+import {
   PersonalDataFields,
   personalDataFieldsOf,
 } from '../personalData/personalDataFields';
@@ -97,6 +101,15 @@ export async function checkAgainstRegistry(options: {
         dataSubject,
       });
 
+    // Checked before any lookup: the type names folders, objects and
+    // tables, and a name the registry would not accept costs no lookup.
+    if (!isValidEventTypeName(event.type)) {
+      reject(
+        `Event type '${event.type}' is not a valid name: ${EVENT_TYPE_NAME_RULE}`,
+      );
+      continue;
+    }
+
     let version: number | undefined;
     if (typeof event.dataschema === 'string') {
       const match = VERSION_URL.exec(event.dataschema);
@@ -106,11 +119,16 @@ export async function checkAgainstRegistry(options: {
         );
         continue;
       }
-      if (decodeURIComponent(match[1]) !== event.type) {
+      const named = decodePathSegment(match[1]);
+      if (named === undefined) {
         reject(
-          `dataschema names event type '${decodeURIComponent(
-            match[1],
-          )}' but the event's type is '${event.type}'`,
+          `dataschema '${event.dataschema}' has a malformed percent escape in the event type's name`,
+        );
+        continue;
+      }
+      if (named !== event.type) {
+        reject(
+          `dataschema names event type '${named}' but the event's type is '${event.type}'`,
         );
         continue;
       }
@@ -179,6 +197,15 @@ export function stampReceived(
     // time without serializing the event a second time.
     line: `${json.slice(0, -1)},"receivedAt":${receivedAtJson}}`,
   }));
+}
+
+/** A percent-encoded path segment, or `undefined` when an escape is malformed. */
+function decodePathSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -34,6 +34,19 @@ describe('partition layout', () => {
     ).toBe('delivered/com.example.a/2026-11-23/10/17-40');
   });
 
+  it('refuses an event type whose name would be another folder', () => {
+    for (const eventType of ['.', '..', '.hidden', 'a/b', '']) {
+      expect(() =>
+        partitionFolder({
+          kind: 'raw',
+          eventType,
+          start: 0,
+          widthMs: 3_600_000,
+        }),
+      ).toThrow(/Invalid event type name/);
+    }
+  });
+
   it('accepts widths that divide a day, and explains the others', () => {
     for (const ok of [1000, 10_000, 900_000, 3_600_000, 86_400_000]) {
       expect(() => checkPartitionWidth(ok)).not.toThrow();

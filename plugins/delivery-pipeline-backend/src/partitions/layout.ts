@@ -1,3 +1,5 @@
+import { assertValidEventTypeName } from '@internal/plugin-event-schemas-common';
+
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 
@@ -25,6 +27,9 @@ export function partitionStartOf(receivedAt: number, widthMs: number): number {
 /**
  * The folder of a partition: `<kind>/<event type>/<yyyy-mm-dd>/<hh>`, with a
  * `<mm>-<ss>` folder below the hour when partitions are narrower than one.
+ * The name is checked again here, where it becomes a folder: ingest and the
+ * transports refuse invalid names, but a name such as `..` must never reach
+ * a path whatever let it through.
  */
 export function partitionFolder(options: {
   kind: 'raw' | 'delivered';
@@ -32,6 +37,7 @@ export function partitionFolder(options: {
   start: number;
   widthMs: number;
 }): string {
+  assertValidEventTypeName(options.eventType);
   const iso = new Date(options.start).toISOString();
   const folder = `${options.kind}/${options.eventType}/${iso.slice(
     0,

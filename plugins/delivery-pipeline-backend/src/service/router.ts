@@ -25,7 +25,7 @@ import {
   TransportFullError,
 } from '@internal/plugin-delivery-pipeline-node';
 import { eventTypeUpdatePermission } from '@internal/plugin-event-schemas-common';
-import express, { ErrorRequestHandler, Request } from 'express';
+import express, { ErrorRequestHandler } from 'express';
 import Router from 'express-promise-router';
 import { FailedEventStore } from '../database/FailedEventStore';
 import { PartitionStore } from '../database/PartitionStore';
@@ -44,11 +44,16 @@ import {
 } from './partitionViews';
 import { previewPartition } from './preview';
 import { producerOf } from './producerOf';
+import { systemErrorFilter } from './systemErrorFilter';
 import {
+  eventTypeParam,
+  healthWindow,
   optionalBoolean,
-  optionalDate,
+  optionalCursor,
+  optionalEventType,
   optionalLimit,
   optionalString,
+  optionalWindow,
   parseReplayRequest,
 } from './requests';
 
@@ -91,6 +96,8 @@ export async function createRouter(options: {
   failedEvents: FailedEventStore;
   ingest: IngestService;
   limits: BindingLimits;
+  /** Bounds on what one request reads (deliveryPipeline.api). */
+  api: { maxWindowMs: number; maxPageBytes: number };
   personalData: {
     keychain: Keychain;
     reader: PersonalDataReader;
@@ -104,6 +111,7 @@ export async function createRouter(options: {
   const { partitions, failedEvents, ingest, limits, httpAuth, permissions } =
     options;
   const { policies, storage, retention } = options;
+  const { maxWindowMs, maxPageBytes } = options.api;
   const policyOf = async (eventType: string) => {
     try {
       return await policies.get(eventType);
@@ -168,9 +176,8 @@ export async function createRouter(options: {
       );
     }
     const listed = await partitions.listPartitions({
-      eventType: optionalString(req.query, 'eventType'),
-      from: optionalDate(req.query, 'from'),
-      to: optionalDate(req.query, 'to'),
+      eventType: optionalEventType(req.query),
+      ...optionalWindow(req.query, maxWindowMs),
       state: state as PartitionState | undefined,
       limit: optionalLimit(req.query, { default: 10_000, max: 10_000 }),
     });
@@ -180,7 +187,10 @@ export async function createRouter(options: {
   // Every type with partitions in the window, for overviews; a registered
   // type that received nothing is left out (the registry lists those).
   router.get('/event-types/health', async (req, res) => {
-    const { from, to } = healthWindow(req.query);
+    const { from, to } = healthWindow(req.query, {
+      defaultMs: DAY_MS,
+      maxWindowMs,
+    });
     const inWindow = await partitions.listPartitions({ from, to });
     const policyByType = new Map<string, SlaPolicy>();
     for (const eventType of new Set(inWindow.map(p => p.eventType))) {
@@ -221,8 +231,11 @@ export async function createRouter(options: {
   });
 
   router.get('/event-types/:name/health', async (req, res) => {
-    const eventType = req.params.name;
-    const { from, to } = healthWindow(req.query);
+    const eventType = eventTypeParam(req.params.name);
+    const { from, to } = healthWindow(req.query, {
+      defaultMs: DAY_MS,
+      maxWindowMs,
+    });
     const policy = await policyOf(eventType);
     // Partitions whose deadline falls in the window may have started up to
     // the SLA before it.
@@ -259,11 +272,18 @@ export async function createRouter(options: {
   });
 
   router.get('/partitions/:eventType/:start/preview', async (req, res) => {
-    const { eventType } = req.params;
+    const eventType = eventTypeParam(req.params.eventType);
     const start = new Date(req.params.start);
-    if (Number.isNaN(start.getTime())) {
+    if (
+      Number.isNaN(start.getTime()) ||
+      start.getUTCFullYear() < 0 ||
+      start.getUTCFullYear() > 9999
+    ) {
       throw new InputError(
-        `The partition start must be an ISO 8601 time, such as 2026-11-23T10:00:00Z; got '${req.params.start}'`,
+        `The partition start must be an ISO 8601 time, such as 2026-11-23T10:00:00Z; got '${req.params.start.slice(
+          0,
+          50,
+        )}'`,
       );
     }
     const limit = optionalLimit(req.query, { default: 20, max: 500 });
@@ -320,11 +340,10 @@ export async function createRouter(options: {
   router.get('/retention/deletions', async (req, res) => {
     res.json(
       await retention.listDeletions({
-        eventType: optionalString(req.query, 'eventType'),
-        from: optionalDate(req.query, 'from'),
-        to: optionalDate(req.query, 'to'),
+        eventType: optionalEventType(req.query),
+        ...optionalWindow(req.query, maxWindowMs),
         limit: optionalLimit(req.query, { default: 100, max: 1000 }),
-        cursor: optionalString(req.query, 'cursor'),
+        cursor: optionalCursor(req.query),
       }),
     );
   });
@@ -337,12 +356,12 @@ export async function createRouter(options: {
   router.get('/failed-events', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
     const page = await failedEvents.list({
-      eventType: optionalString(req.query, 'eventType'),
-      from: optionalDate(req.query, 'from'),
-      to: optionalDate(req.query, 'to'),
+      eventType: optionalEventType(req.query),
+      ...optionalWindow(req.query, maxWindowMs),
       includeReplayed: optionalBoolean(req.query, 'includeReplayed'),
       limit: optionalLimit(req.query, { default: 100, max: 1000 }),
-      cursor: optionalString(req.query, 'cursor'),
+      cursor: optionalCursor(req.query),
+      maxBytes: maxPageBytes,
     });
     res.json({
       items: await access.revealFailedEvents({
@@ -356,7 +375,7 @@ export async function createRouter(options: {
 
   router.post('/failed-events/replay', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
-    const request = parseReplayRequest(req.body);
+    const request = parseReplayRequest(req.body, maxWindowMs);
     // Replaying changes what lands in the type's dataset: the type's owners
     // (the registry's update permission) decide.
     const [decision] = await permissions.authorize(
@@ -378,6 +397,7 @@ export async function createRouter(options: {
       from: request.from,
       to: request.to,
       limit: request.limit,
+      maxBytes: maxPageBytes,
     });
     const outcome = await ingest.replay(
       await reader.openFailedPayloads(page.items),
@@ -396,17 +416,6 @@ export async function createRouter(options: {
   });
 
   router.use(transportFullHandler);
+  router.use(systemErrorFilter(logger));
   return router;
-}
-
-/** `from` and `to` of a health query; the last 24 hours by default. */
-function healthWindow(query: Request['query']): { from: Date; to: Date } {
-  const to = optionalDate(query, 'to') ?? new Date();
-  const from = optionalDate(query, 'from') ?? new Date(to.getTime() - DAY_MS);
-  if (from >= to) {
-    throw new InputError(
-      `Query parameter 'from' must be before 'to'; got ${from.toISOString()} and ${to.toISOString()}`,
-    );
-  }
-  return { from, to };
 }

@@ -55,5 +55,14 @@ describe('LocalPartitionStorage', () => {
     await expect(storage.read('/etc/passwd')).rejects.toThrow(
       "Invalid object path '/etc/passwd'",
     );
+    // Inside the folder but through another type's: an event type named
+    // `..` or `.` must not resolve to a sibling folder.
+    for (const bad of ['raw/../delivered/x.gz', 'raw/./x.gz', 'raw//x.gz']) {
+      await expect(storage.write(bad, Buffer.from('x'))).rejects.toThrow(
+        `Invalid object path '${bad}'`,
+      );
+    }
+    await expect(storage.list('raw/..')).rejects.toThrow('Invalid object path');
+    expect(await storage.list('')).toEqual(expect.any(Array));
   });
 });

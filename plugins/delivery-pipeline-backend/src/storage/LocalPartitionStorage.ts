@@ -1,5 +1,8 @@
 import { InputError, NotFoundError } from '@backstage/errors';
-import { PartitionStorage } from '@internal/plugin-delivery-pipeline-node';
+import {
+  checkPartitionPath,
+  PartitionStorage,
+} from '@internal/plugin-delivery-pipeline-node';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -53,7 +56,7 @@ export class LocalPartitionStorage implements PartitionStorage {
   }
 
   async list(prefix: string): Promise<string[]> {
-    const start = this.#resolve(prefix);
+    const start = this.#resolve(prefix, { folder: true });
     const found: string[] = [];
     const walk = async (dir: string): Promise<void> => {
       let entries;
@@ -84,11 +87,15 @@ export class LocalPartitionStorage implements PartitionStorage {
     return pathToFileURL(this.#resolve(objectPath)).href;
   }
 
-  /** The file of an object path; refuses paths that would leave the root. */
-  #resolve(objectPath: string): string {
-    const resolved = path.resolve(this.#root, objectPath);
+  /**
+   * The file of an object path; refuses paths with `.` or `..` segments and
+   * any that would leave the root.
+   */
+  #resolve(objectPath: string, options: { folder?: boolean } = {}): string {
+    const checked = checkPartitionPath(objectPath, options);
+    const resolved = path.resolve(this.#root, checked);
     if (
-      path.isAbsolute(objectPath) ||
+      path.isAbsolute(checked) ||
       (resolved !== this.#root && !resolved.startsWith(this.#root + path.sep))
     ) {
       throw new InputError(`Invalid object path '${objectPath}'`);

@@ -92,6 +92,36 @@ describe('DatabaseEventTypeStore', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'refuses a name that shares a folder or table id with another type, deleted or not, %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      await store.createEventType({ eventType: playback, version: version(1) });
+      const named = (name: string) => ({
+        eventType: { ...playback, name },
+        version: version(1),
+      });
+      // BigQuery table ids turn '.' into '_'.
+      await expect(
+        store.createEventType(named('com_example_playback_started')),
+      ).rejects.toThrow(
+        /too close to the existing type 'com\.example\.playback\.started'/,
+      );
+      // Case-insensitive filesystems fold case.
+      await expect(
+        store.createEventType(named('Com.Example.Playback.Started')),
+      ).rejects.toThrow(ConflictError);
+      await store.createEventType(named('com.example.Other'));
+      await store.deleteEventType({ name: 'com.example.Other' });
+      await expect(
+        store.createEventType(named('com.example.other')),
+      ).rejects.toThrow(/too close to the existing type 'com\.example\.Other'/);
+      await expect(
+        store.createEventType(named('com.example.another')),
+      ).resolves.toBeDefined();
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'adds versions in order and refuses one based on a stale latest version, %p',
     async databaseId => {
       const { store } = await createStore(databaseId);

@@ -2,12 +2,14 @@ import {
   DatabaseService,
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
-import { ConflictError, NotFoundError } from '@backstage/errors';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
   Deprecation,
   EventType,
   EventTypeList,
+  EVENT_TYPE_NAME_LOOKUP_PATTERN,
   EventTypeVersion,
+  eventTypeNameKey,
 } from '@internal/plugin-event-schemas-common';
 import { Knex } from 'knex';
 import {
@@ -25,6 +27,8 @@ const migrationsDir = resolvePackagePath(
 
 type EventTypeRow = {
   name: string;
+  /** eventTypeNameKey of the name; null only in rows older than the column. */
+  name_key: string | null;
   title: string | null;
   description: string | null;
   owner: string;
@@ -146,8 +150,21 @@ export class DatabaseEventTypeStore implements EventTypeStore {
     const now = new Date();
     try {
       await this.db.transaction(async tx => {
+        const nameKey = eventTypeNameKey(type.name);
+        // Deleted types count: their data may still be in the folder or
+        // table that the new name would share.
+        const collision = await tx<EventTypeRow>('event_types')
+          .where({ name_key: nameKey })
+          .whereNot({ name: type.name })
+          .first('name');
+        if (collision) {
+          throw new ConflictError(
+            `Event type name '${type.name}' is too close to the existing type '${collision.name}': storage folders on case-insensitive filesystems and BigQuery table ids (where '.' becomes '_') would not tell them apart. Choose another name.`,
+          );
+        }
         await tx('event_types').insert({
           name: type.name,
+          name_key: nameKey,
           title: type.title ?? null,
           description: type.description ?? null,
           owner: type.owner,
@@ -400,8 +417,18 @@ function encodeCursor(name: string): string {
   return Buffer.from(name, 'utf8').toString('base64url');
 }
 
+/** The name a cursor was made from; anything else is not a cursor of ours. */
 function decodeCursor(cursor: string): string {
-  return Buffer.from(cursor, 'base64url').toString('utf8');
+  const name = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (
+    !EVENT_TYPE_NAME_LOOKUP_PATTERN.test(name) ||
+    encodeCursor(name) !== cursor
+  ) {
+    throw new InputError(
+      'Invalid cursor: pass the nextCursor of the previous page',
+    );
+  }
+  return name;
 }
 
 function isUniqueViolation(error: unknown): boolean {

@@ -67,7 +67,10 @@ export interface EventTypeStore {
   /** When the name was ever taken, deleted types included. */
   getDeletedAt(name: string): Promise<Date | undefined>;
 
-  /** Throws ConflictError when the name is taken. */
+  /**
+   * Throws ConflictError when the name is taken, or when another type's name
+   * (deleted types included) has the same eventTypeNameKey.
+   */
   createEventType(options: {
     eventType: NewEventType;
     version: NewVersion;

@@ -3,6 +3,9 @@ import { InputError } from '@backstage/errors';
 import {
   COMPATIBILITY_MODES,
   EVENT_TYPE_FORMATS,
+  EVENT_TYPE_NAME_LOOKUP_PATTERN,
+  EVENT_TYPE_NAME_PATTERN,
+  EVENT_TYPE_NAME_RULE,
 } from '@internal/plugin-event-schemas-common';
 import { z } from 'zod';
 import { isPositiveDuration } from './config';
@@ -11,14 +14,18 @@ import { isPositiveDuration } from './config';
 // API does not know is an error, not silently dropped (a typo such as
 // `compatibilty` would otherwise leave the default in place).
 
-/** letters, digits, `.`, `-`, `_`; at most 128 characters. */
-export const EVENT_TYPE_NAME_PATTERN = /^[A-Za-z0-9._-]{1,128}$/;
-
+// The rule for new names (see EVENT_TYPE_NAME_PATTERN).
 const eventTypeName = z
   .string()
+  .regex(EVENT_TYPE_NAME_PATTERN, EVENT_TYPE_NAME_RULE);
+
+// Names of types that already exist, in paths and look-ups (see
+// EVENT_TYPE_NAME_LOOKUP_PATTERN).
+const registeredEventTypeName = z
+  .string()
   .regex(
-    EVENT_TYPE_NAME_PATTERN,
-    'must be 1 to 128 letters, digits, dots, dashes or underscores, e.g. com.example.playback.started',
+    EVENT_TYPE_NAME_LOOKUP_PATTERN,
+    'must be 1 to 128 letters, digits, dots, dashes or underscores',
   );
 
 const groupRef = z.string().transform((value, ctx) => {
@@ -136,9 +143,9 @@ export const schemaRequest = z.strictObject({ schema: schemaText });
 export const updateVersionRequest = z.strictObject({ deprecation });
 
 export const validateRequest = z.strictObject({
-  type: eventTypeName,
+  type: registeredEventTypeName,
   version: z
-    .union([z.number().int().positive(), z.literal('latest')])
+    .union([z.number().int().positive().max(999_999_999), z.literal('latest')])
     .optional(),
   data: z.unknown(),
 });
@@ -147,7 +154,7 @@ export const listQuery = z.strictObject({
   owner: groupRef.optional(),
   text: z.string().max(200).optional(),
   format: format.optional(),
-  lifecycle: z.string().optional(),
+  lifecycle: z.string().max(255).optional(),
   field: z.string().max(255).optional(),
   limit: z.coerce
     .number()
@@ -155,10 +162,14 @@ export const listQuery = z.strictObject({
     .min(1)
     .max(500, 'must be at most 500')
     .default(50),
-  cursor: z.string().optional(),
+  // What nextCursor gives: a name, base64url-encoded.
+  cursor: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,256}$/, 'must be the nextCursor of a page')
+    .optional(),
 });
 
-export { eventTypeName };
+export { eventTypeName, registeredEventTypeName };
 
 /**
  * Parses a request part with a schema above, turning every problem into one
@@ -168,7 +179,19 @@ export function parseRequest<T extends z.ZodType>(options: {
   schema: T;
   value: unknown;
   what: string;
+  /** A top-level field that is data, not text to store: NUL is allowed. */
+  data?: string;
 }): z.output<T> {
+  const nulAt = findNul(options.value, options.data);
+  if (nulAt !== undefined) {
+    // PostgreSQL text cannot hold NUL: refused here rather than by the
+    // database with a 500.
+    throw new InputError(
+      `Invalid ${options.what}: ${
+        nulAt ? `${nulAt}: ` : ''
+      }must not contain the NUL character (\\u0000)`,
+    );
+  }
   const result = options.schema.safeParse(options.value, {
     // Zod's own wording for a missing field is 'Invalid input'.
     error: issue => (issue.input === undefined ? 'is required' : undefined),
@@ -185,4 +208,27 @@ export function parseRequest<T extends z.ZodType>(options: {
     return path ? `${path}: ${issue.message}` : issue.message;
   });
   throw new InputError(`Invalid ${options.what}: ${problems.join('; ')}`);
+}
+
+/**
+ * The path of the first string or key holding NUL, `''` for the value
+ * itself; `undefined` when there is none. Iterative, since the value may be
+ * nested as deep as the JSON parser allows.
+ */
+function findNul(value: unknown, skipField?: string): string | undefined {
+  const stack: Array<{ value: unknown; path: string }> = [{ value, path: '' }];
+  while (stack.length > 0) {
+    const { value: next, path } = stack.pop()!;
+    if (typeof next === 'string') {
+      if (next.includes('\u0000')) return path;
+    } else if (typeof next === 'object' && next !== null) {
+      for (const [key, child] of Object.entries(next)) {
+        const childPath = path ? `${path}.${key}` : key;
+        if (key.includes('\u0000')) return path;
+        if (path === '' && key === skipField) continue;
+        stack.push({ value: child, path: childPath });
+      }
+    }
+  }
+  return undefined;
 }

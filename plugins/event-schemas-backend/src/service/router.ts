@@ -32,7 +32,7 @@ import {
 import { RegistryConfig } from './config';
 import {
   createEventTypeRequest,
-  eventTypeName,
+  registeredEventTypeName,
   listQuery,
   parseRequest,
   schemaRequest,
@@ -284,6 +284,7 @@ export async function createRouter(options: {
       schema: validateRequest,
       value: req.body,
       what: 'validation request',
+      data: 'data',
     });
     res.json(await registry.validate({ type, version, data }));
   });
@@ -357,7 +358,7 @@ export async function createRouter(options: {
 
 function nameParam(req: Request): string {
   return parseRequest({
-    schema: eventTypeName,
+    schema: registeredEventTypeName,
     value: req.params.name,
     what: 'event type name in the path',
   });
@@ -366,10 +367,11 @@ function nameParam(req: Request): string {
 function versionParam(req: Request): number | 'latest' {
   const raw = req.params.version;
   if (raw === 'latest') return 'latest';
-  const version = Number(raw);
-  if (!Number.isInteger(version) || version < 1) {
+  // Digits only, and within the database's integer column.
+  const version = /^[1-9]\d{0,8}$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isInteger(version)) {
     throw new InputError(
-      `Version must be a number from 1, or latest; got '${raw}'`,
+      `Version must be a number from 1, or latest; got '${raw.slice(0, 50)}'`,
     );
   }
   return version;

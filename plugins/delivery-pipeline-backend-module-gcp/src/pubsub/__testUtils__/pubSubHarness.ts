@@ -29,6 +29,7 @@ export type HarnessOptions = {
   /** A fake and clock made beforehand, e.g. to serve it first. */
   fake?: FakePubSub;
   clock?: TestClock;
+  isRegistered?: (eventType: string) => Promise<boolean>;
 };
 
 /**
@@ -80,6 +81,7 @@ export function createHarness(options: HarnessOptions = {}) {
       publishRetry: { initialDelayMs: 5, maxDelayMs: 50 },
       logger,
       now: clock.now,
+      isRegistered: options.isRegistered,
     });
     return { transport, provisioner, publisher, subscriber };
   };

@@ -1,7 +1,9 @@
 import { parseEntityRef } from '@backstage/catalog-model';
 import {
   CompatibilityMode,
+  EVENT_TYPE_NAME_RULE,
   EventTypeFormat,
+  isValidEventTypeName,
   SchemaField,
 } from '@internal/plugin-event-schemas-common';
 import { NewEventType } from '../../api';
@@ -91,11 +93,6 @@ export function initialValues(): FormValues {
   };
 }
 
-/** The registry's rule for names (EVENT_TYPE_NAME_PATTERN). */
-export const EVENT_TYPE_NAME_PATTERN = /^[A-Za-z0-9._-]{1,128}$/;
-const NAME_RULE =
-  'must be 1 to 128 letters, digits, dots, dashes or underscores, e.g. com.example.playback.started';
-
 const TAG_PATTERN = /^[a-z0-9:+#]+(-[a-z0-9:+#]+)*$/;
 const TAG_RULE =
   'must be lowercase letters, digits, +, #, : separated by single dashes';
@@ -113,7 +110,7 @@ export function parseTags(text: string): string[] {
 
 function checkName(name: string): string | undefined {
   if (name === '') return 'is required';
-  return EVENT_TYPE_NAME_PATTERN.test(name) ? undefined : NAME_RULE;
+  return isValidEventTypeName(name) ? undefined : EVENT_TYPE_NAME_RULE;
 }
 
 function checkOwner(owner: string): string | undefined {

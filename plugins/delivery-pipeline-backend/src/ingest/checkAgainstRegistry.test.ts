@@ -1,0 +1,127 @@
+import { EventType } from '@internal/plugin-event-schemas-common';
+import { EventTypeValidators } from '../registry/EventTypeValidators';
+import { RegistryClient } from '../registry/RegistryClient';
+import { ParseItem } from './binding';
+import { checkAgainstRegistry } from './checkAgainstRegistry';
+import { ProducerRestrictions } from './ProducerRestrictions';
+
+// Lets every producer send every type: who may produce is tested elsewhere.
+const unrestricted = {
+  check: () => undefined,
+} as unknown as ProducerRestrictions;
+
+function countingRegistry() {
+  const registry: jest.Mocked<RegistryClient> = {
+    getEventType: jest.fn(async name =>
+      name === 'com.example.known'
+        ? ({
+            name,
+            format: 'jsonschema',
+            latestVersion: 1,
+            personalDataFields: [],
+          } as unknown as EventType)
+        : undefined,
+    ),
+    getVersion: jest.fn(async (_name, version) => ({
+      eventType: 'com.example.known',
+      version,
+      schema: '{"type":"object"}',
+      fingerprint: 'sha256:x',
+      createdBy: 'user:default/alice',
+      createdAt: new Date(0).toISOString(),
+    })),
+  };
+  return registry;
+}
+
+function item(
+  index: number,
+  type: string,
+  extra: Record<string, unknown> = {},
+): ParseItem {
+  const event = {
+    specversion: '1.0' as const,
+    id: `e${index}`,
+    source: '/test',
+    type,
+    data: {},
+    ...extra,
+  };
+  return {
+    index,
+    ok: true,
+    parsed: { event, json: JSON.stringify(event) },
+  };
+}
+
+describe('checkAgainstRegistry', () => {
+  it('looks each distinct type up once per batch, and unknown types again only after a while', async () => {
+    const registry = countingRegistry();
+    const validators = new EventTypeValidators({ registry });
+    const items = Array.from({ length: 300 }, (_, i) =>
+      item(
+        i,
+        ['com.example.unknown1', 'com.example.unknown2', 'com.example.known'][
+          i % 3
+        ],
+      ),
+    );
+    const first = await checkAgainstRegistry({
+      items,
+      producer: 'user:default/alice',
+      validators,
+      restrictions: unrestricted,
+    });
+    expect(first.accepted).toHaveLength(100);
+    expect(first.rejected).toHaveLength(200);
+    expect(first.rejected[0].reason).toMatch(/^Unknown event type/);
+    expect(registry.getEventType).toHaveBeenCalledTimes(3);
+    expect(registry.getVersion).toHaveBeenCalledTimes(1);
+
+    // A flood of the same unknown types is answered from the negative cache.
+    await checkAgainstRegistry({
+      items,
+      producer: 'user:default/alice',
+      validators,
+      restrictions: unrestricted,
+    });
+    expect(registry.getEventType).toHaveBeenCalledTimes(3);
+  });
+
+  it('refuses names that are not valid event type names without asking the registry', async () => {
+    const registry = countingRegistry();
+    const validators = new EventTypeValidators({ registry });
+    const { accepted, rejected } = await checkAgainstRegistry({
+      items: ['.', '..', '.hidden', 'a/b', '-x', ''].map((type, i) =>
+        item(i, type),
+      ),
+      producer: 'user:default/alice',
+      validators,
+      restrictions: unrestricted,
+    });
+    expect(accepted).toEqual([]);
+    expect(rejected).toHaveLength(6);
+    for (const rejection of rejected) {
+      expect(rejection.reason).toMatch(/is not a valid name: must be 1 to 128/);
+    }
+    expect(registry.getEventType).not.toHaveBeenCalled();
+  });
+
+  it('rejects a dataschema with a malformed percent escape as the event’s fault', async () => {
+    const registry = countingRegistry();
+    const validators = new EventTypeValidators({ registry });
+    const { accepted, rejected } = await checkAgainstRegistry({
+      items: [
+        item(0, 'com.example.known', {
+          dataschema:
+            'https://portal/api/event-schemas/event-types/%E0%A4%A/versions/1',
+        }),
+      ],
+      producer: 'user:default/alice',
+      validators,
+      restrictions: unrestricted,
+    });
+    expect(accepted).toEqual([]);
+    expect(rejected[0].reason).toMatch(/malformed percent escape/);
+  });
+});

@@ -1,0 +1,1 @@
+export { createStartupGate } from './createStartupGate';
