@@ -14,6 +14,7 @@ import { notificationService } from '@backstage/plugin-notifications-node';
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import eventSchemasPlugin from '@internal/plugin-event-schemas-backend';
 import { CloudEvent } from 'cloudevents';
+import { Knex } from 'knex';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -50,6 +51,11 @@ export async function startPipeline(
     failedEvents?: object;
   } = {},
   extraFeatures: Parameters<typeof startTestBackend>[0]['features'] = [],
+  /**
+   * A database per plugin (e.g. PostgreSQL from TestDatabases); each plugin
+   * gets its own, as in a real backend. Default: SQLite in memory.
+   */
+  databases?: { registry: Knex; pipeline: Knex },
 ) {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'pipeline-test-'));
   // Scheduled tasks run only when a test triggers them.
@@ -63,7 +69,18 @@ export async function startPipeline(
       }),
       deliveryPipelinePlugin,
       eventSchemasPlugin,
-      mockServices.database.factory(),
+      databases
+        ? createServiceFactory({
+            service: coreServices.database,
+            deps: { plugin: coreServices.pluginMetadata },
+            factory: ({ plugin }) => ({
+              getClient: async () =>
+                plugin.getId() === 'event-schemas'
+                  ? databases.registry
+                  : databases.pipeline,
+            }),
+          })
+        : mockServices.database.factory(),
       mockServices.rootConfig.factory({
         data: {
           eventSchemas: { demoData: { directories: [examples] } },

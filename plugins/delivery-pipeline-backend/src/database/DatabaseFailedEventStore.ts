@@ -21,6 +21,18 @@ type FailedEventRow = {
   key_id: string | null;
 };
 
+/**
+ * A rejected event's attribute as the database can keep it: whatever the
+ * producer sent, NUL (which PostgreSQL refuses in text) becomes U+FFFD and
+ * the value is cut to its column's length. Only for finding the event: the
+ * payload keeps what was sent.
+ */
+function storable(value: string | undefined, maxChars?: number): string | null {
+  if (value === undefined) return null;
+  const clean = value.replace(/\u0000/g, '\ufffd');
+  return maxChars === undefined ? clean : clean.slice(0, maxChars);
+}
+
 /** Rows read at a time while filling a page up to its byte budget. */
 const LIST_CHUNK_ROWS = 20;
 
@@ -37,14 +49,14 @@ export class DatabaseFailedEventStore implements FailedEventStore {
       'failed_events',
       events.map(event => ({
         received_at: event.receivedAt,
-        event_type: event.eventType ?? null,
-        source: event.source ?? null,
-        event_id: event.eventId ?? null,
-        reason: event.reason,
+        event_type: storable(event.eventType, 256),
+        source: storable(event.source),
+        event_id: storable(event.eventId),
+        reason: storable(event.reason)!,
         payload: event.payload,
         key_id: event.keyId,
         payload_truncated: event.payloadTruncated,
-        producer: event.producer ?? null,
+        producer: storable(event.producer, 256),
       })),
       200,
     );

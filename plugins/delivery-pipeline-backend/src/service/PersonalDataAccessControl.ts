@@ -10,7 +10,10 @@ import {
   PersonalDataView,
   personalDataReadPermission,
 } from '@internal/plugin-delivery-pipeline-common';
-import { EventType } from '@internal/plugin-event-schemas-common';
+import {
+  EVENT_TYPE_NAME_LOOKUP_PATTERN,
+  EventType,
+} from '@internal/plugin-event-schemas-common';
 import { JsonObject } from '@backstage/types';
 import { Request } from 'express';
 import { StoredFailedEvent } from '../database/FailedEventStore';
@@ -157,6 +160,11 @@ export class PersonalDataAccessControl {
    * have held some: every sealed value of it counts as personal.
    */
   async #fieldsOf(eventType: string): Promise<PersonalDataFields | undefined> {
+    // A failed event's type may be anything a producer sent; one that no
+    // type can have is not asked for (the registry would answer 400).
+    if (!EVENT_TYPE_NAME_LOOKUP_PATTERN.test(eventType)) {
+      return { fields: [] };
+    }
     let type: EventType | undefined;
     try {
       type = await this.#eventTypes.getEventType(eventType);

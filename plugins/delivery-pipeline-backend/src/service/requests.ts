@@ -18,9 +18,14 @@ export function optionalString(query: Query, name: string): string | undefined {
   if (typeof value !== 'string' || value === '') {
     throw new InputError(`Query parameter '${name}' must be a single string`);
   }
-  if (value.length > MAX_PARAMETER_CHARS || value.includes('\u0000')) {
+  if (value.length > MAX_PARAMETER_CHARS) {
     throw new InputError(
-      `Query parameter '${name}' must be at most ${MAX_PARAMETER_CHARS} characters, without NUL`,
+      `Query parameter '${name}' must be at most ${MAX_PARAMETER_CHARS} characters`,
+    );
+  }
+  if (value.includes('\u0000')) {
+    throw new InputError(
+      `Query parameter '${name}' must not contain the NUL character`,
     );
   }
   return value;
