@@ -28,25 +28,29 @@ const registeredEventTypeName = z
     'must be 1 to 128 letters, digits, dots, dashes or underscores',
   );
 
-const groupRef = z.string().transform((value, ctx) => {
-  try {
-    const ref = parseEntityRef(value, { defaultKind: 'group' });
-    if (ref.kind.toLocaleLowerCase('en-US') !== 'group') {
+// At most as long as the database's owner column.
+const groupRef = z
+  .string()
+  .max(255, 'must be at most 255 characters')
+  .transform((value, ctx) => {
+    try {
+      const ref = parseEntityRef(value, { defaultKind: 'group' });
+      if (ref.kind.toLocaleLowerCase('en-US') !== 'group') {
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be a catalog group, e.g. group:default/playback; got kind '${ref.kind}'`,
+        });
+        return z.NEVER;
+      }
+      return stringifyEntityRef(ref).toLocaleLowerCase('en-US');
+    } catch {
       ctx.addIssue({
         code: 'custom',
-        message: `must be a catalog group, e.g. group:default/playback; got kind '${ref.kind}'`,
+        message: 'must be a catalog group ref, e.g. group:default/playback',
       });
       return z.NEVER;
     }
-    return stringifyEntityRef(ref).toLocaleLowerCase('en-US');
-  } catch {
-    ctx.addIssue({
-      code: 'custom',
-      message: 'must be a catalog group ref, e.g. group:default/playback',
-    });
-    return z.NEVER;
-  }
-});
+  });
 
 const duration = z
   .string()
@@ -66,6 +70,7 @@ const tag = z
 
 const lifecycle = z
   .string()
+  .max(255, 'must be at most 255 characters')
   .regex(
     /^[a-z0-9]+(-[a-z0-9]+)*$/,
     'must be a word such as experimental, production or deprecated',
