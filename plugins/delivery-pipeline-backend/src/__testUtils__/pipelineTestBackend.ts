@@ -49,6 +49,7 @@ export async function startPipeline(
     deduper?: object;
     personalData?: object;
     failedEvents?: object;
+    api?: object;
   } = {},
   extraFeatures: Parameters<typeof startTestBackend>[0]['features'] = [],
   /**

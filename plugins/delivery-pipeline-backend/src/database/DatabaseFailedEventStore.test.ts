@@ -71,6 +71,75 @@ describe('DatabaseFailedEventStore', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'ends a page once its payloads exceed the byte budget, with at least one event and a cursor, %p',
+    async databaseId => {
+      const store = await createStore(databaseId);
+      // 60 events of 1 KiB, then one of 10 KiB (the newest).
+      await store.add(
+        Array.from({ length: 61 }, (_, i) => ({
+          receivedAt: minute(i % 60),
+          eventType: 'com.example.a',
+          eventId: `e${i}`,
+          reason: 'r',
+          payload: 'x'.repeat(i === 60 ? 10_240 : 1024),
+          keyId: 'k1',
+          payloadTruncated: false,
+        })),
+      );
+      // Larger than the budget alone: a page of one.
+      const first = await store.list({ limit: 1000, maxBytes: 5000 });
+      expect(first.items.map(e => e.eventId)).toEqual(['e60']);
+      expect(first.nextCursor).toBeDefined();
+
+      const seen = [...first.items];
+      let cursor = first.nextCursor;
+      let pages = 1;
+      while (cursor) {
+        const page = await store.list({ limit: 1000, maxBytes: 5000, cursor });
+        // 5 payloads of 1 KiB reach 5000 bytes: the page ends there.
+        expect(page.items.length).toBeLessThanOrEqual(5);
+        seen.push(...page.items);
+        cursor = page.nextCursor;
+        pages += 1;
+      }
+      expect(pages).toBe(13);
+      expect(new Set(seen.map(e => e.eventId)).size).toBe(61);
+      // The row limit still holds under the budget.
+      const limited = await store.list({ limit: 3, maxBytes: 1_000_000 });
+      expect(limited.items).toHaveLength(3);
+      expect(limited.nextCursor).toBe(limited.items[2].id);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'keeps attributes that PostgreSQL text cannot hold as they would be shown, %p',
+    async databaseId => {
+      const store = await createStore(databaseId);
+      await store.add([
+        {
+          receivedAt: minute(0),
+          eventType: `a\u0000${'b'.repeat(1000)}`,
+          source: 's\u0000',
+          eventId: 'e\u0000',
+          reason: 'Unknown event type a\u0000b',
+          payload: 'sealed',
+          keyId: 'k1',
+          payloadTruncated: false,
+          producer: 'p\u0000',
+        },
+      ]);
+      const [kept] = (await store.list({ limit: 1 })).items;
+      expect(kept).toMatchObject({
+        eventType: `a\ufffd${'b'.repeat(254)}`,
+        source: 's\ufffd',
+        eventId: 'e\ufffd',
+        reason: 'Unknown event type a\ufffdb',
+        producer: 'p\ufffd',
+      });
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'records replays: replayed events leave the list, failures get their new reason, %p',
     async databaseId => {
       const store = await createStore(databaseId);

@@ -71,7 +71,10 @@ export class DatabaseFailedEventStore implements FailedEventStore {
   ): Promise<{ items: StoredFailedEvent[]; nextCursor?: string }> {
     if (filter.cursor !== undefined && !/^\d{1,18}$/.test(filter.cursor)) {
       throw new InputError(
-        'Invalid cursor: pass the nextCursor of the previous page',
+        `Invalid cursor '${filter.cursor.slice(
+          0,
+          50,
+        )}': pass the nextCursor of the previous page`,
       );
     }
     const maxBytes = filter.maxBytes ?? Infinity;
