@@ -141,7 +141,10 @@ test('keeps bearer tokens and payloads out of its log, and server paths out of i
       await call('/api/delivery-pipeline/events', {
         method: 'POST',
         type: ce,
-        body: event('bad-1', { user_id: 'u1', unknown: secrets.rejectedPayload }),
+        body: event('bad-1', {
+          user_id: 'u1',
+          unknown: secrets.rejectedPayload,
+        }),
       })
     ).status,
     400,
@@ -191,7 +194,10 @@ test('keeps bearer tokens and payloads out of its log, and server paths out of i
       await call('/api/delivery-pipeline/personal-data/decrypt', {
         method: 'POST',
         type: 'application/json',
-        body: JSON.stringify({ eventType: PLAYBACK, values: [secrets.decrypt] }),
+        body: JSON.stringify({
+          eventType: PLAYBACK,
+          values: [secrets.decrypt],
+        }),
       })
     ).status,
     400,

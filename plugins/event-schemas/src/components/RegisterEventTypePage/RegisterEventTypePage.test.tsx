@@ -145,7 +145,7 @@ describe('RegisterEventTypePage', () => {
     await userEvent.type(name, 'a b');
     expect(
       screen.getByText(
-        'Name must be 1 to 128 letters, digits, dots, dashes or underscores, e.g. com.example.playback.started',
+        'Name must be 1 to 128 letters, digits, dots, dashes or underscores, start with a letter or digit and not end with a dot, e.g. com.example.playback.started',
       ),
     ).toBeInTheDocument();
     expect(name).toHaveAttribute('aria-invalid', 'true');

@@ -26,7 +26,7 @@ describe('the registration form', () => {
         ],
       }),
     ).toEqual({
-      name: 'must be 1 to 128 letters, digits, dots, dashes or underscores, e.g. com.example.playback.started',
+      name: 'must be 1 to 128 letters, digits, dots, dashes or underscores, start with a letter or digit and not end with a dot, e.g. com.example.playback.started',
       owner:
         "must be a catalog group, e.g. group:default/playback; got kind 'user'",
       lifecycle:
