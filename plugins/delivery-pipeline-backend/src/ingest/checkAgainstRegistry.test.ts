@@ -88,6 +88,24 @@ describe('checkAgainstRegistry', () => {
     expect(registry.getEventType).toHaveBeenCalledTimes(3);
   });
 
+  it('looks up at most 100 distinct types per request, rejecting events of more', async () => {
+    const registry = countingRegistry();
+    const validators = new EventTypeValidators({ registry });
+    const { rejected } = await checkAgainstRegistry({
+      items: Array.from({ length: 1000 }, (_, i) =>
+        item(i, `com.example.made-up-${i}`),
+      ),
+      producer: 'user:default/alice',
+      validators,
+      restrictions: unrestricted,
+    });
+    expect(rejected).toHaveLength(1000);
+    expect(registry.getEventType).toHaveBeenCalledTimes(100);
+    expect(rejected[100].reason).toBe(
+      "A request may hold events of at most 100 event types; send events of 'com.example.made-up-100' in another request",
+    );
+  });
+
   it('refuses names that are not valid event type names without asking the registry', async () => {
     const registry = countingRegistry();
     const validators = new EventTypeValidators({ registry });

@@ -52,6 +52,12 @@ export type CheckedEvents = {
 /** `.../event-types/<name>/versions/<n>`: what the registry puts in `dataschema`. */
 const VERSION_URL = /\/event-types\/([^/]+)\/versions\/([1-9]\d*)$/;
 
+/**
+ * Most event types one request looks up: a batch of a thousand made-up
+ * types would otherwise cost the registry a thousand look-ups.
+ */
+const MAX_TYPES_PER_REQUEST = 100;
+
 /** Validation errors quoted per event: enough to fix it, bounded in size. */
 const MAX_ERRORS_QUOTED = 5;
 
@@ -69,6 +75,7 @@ export async function checkAgainstRegistry(options: {
   const { items, producer, validators, restrictions } = options;
   // A batch is mostly one or two types: look each version up once.
   const lookups = new Map<string, ReturnType<typeof lookUp>>();
+  const types = new Set<string>();
   const accepted: CheckedEvent[] = [];
   const rejected: Rejection[] = [];
 
@@ -135,6 +142,15 @@ export async function checkAgainstRegistry(options: {
       version = Number(match[2]);
     }
 
+    if (!types.has(event.type)) {
+      if (types.size >= MAX_TYPES_PER_REQUEST) {
+        reject(
+          `A request may hold events of at most ${MAX_TYPES_PER_REQUEST} event types; send events of '${event.type}' in another request`,
+        );
+        continue;
+      }
+      types.add(event.type);
+    }
     const key = `${event.type}\u0000${version ?? 'latest'}`;
     let lookup = lookups.get(key);
     if (!lookup) {
