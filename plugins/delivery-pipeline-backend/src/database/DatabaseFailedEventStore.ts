@@ -29,7 +29,7 @@ type FailedEventRow = {
  */
 function storable(value: string | undefined, maxChars?: number): string | null {
   if (value === undefined) return null;
-  const clean = value.replace(/\u0000/g, '\ufffd');
+  const clean = value.split('\u0000').join('\ufffd');
   return maxChars === undefined ? clean : clean.slice(0, maxChars);
 }
 

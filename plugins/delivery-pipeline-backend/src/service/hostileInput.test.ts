@@ -218,6 +218,13 @@ function cases(): Case[] {
   return all;
 }
 
+function contentTypeOf(url: string, body?: string) {
+  if (body === undefined) return undefined;
+  return url === '/events'
+    ? 'application/cloudevents+json'
+    : 'application/json';
+}
+
 async function send(server: Server, c: Case) {
   let req = request(server)
     [c.method](`/api/delivery-pipeline${c.url}`)
@@ -368,12 +375,7 @@ describe.each(TestDatabases.create().eachSupportedId())(
           method: method as Case['method'],
           url,
           body,
-          contentType:
-            body === undefined
-              ? undefined
-              : url === '/events'
-              ? 'application/cloudevents+json'
-              : 'application/json',
+          contentType: contentTypeOf(url, body),
         });
         expect(res.status).toBe(400);
         expect(res.body.error.message).toMatch(message);

@@ -2,6 +2,7 @@ import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import { DatabaseEventTypeStore } from './DatabaseEventTypeStore';
 import { NewEventType, NewVersion } from './EventTypeStore';
+import { resolve as resolvePath } from 'node:path';
 
 jest.setTimeout(60_000);
 
@@ -88,6 +89,52 @@ describe('DatabaseEventTypeStore', () => {
       await expect(
         store.createEventType({ eventType: playback, version: version(1) }),
       ).rejects.toThrow(ConflictError);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'gives the types registered before name keys existed their key, %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const directory = resolvePath(__dirname, '../../migrations');
+      // The schema before the name key, with a type in it.
+      await knex.migrate.up({
+        directory,
+        name: '20261123000000_init.js',
+      });
+      await knex.migrate.up({
+        directory,
+        name: '20261207000000_data_subject.js',
+      });
+      const now = new Date();
+      await knex('event_types').insert({
+        name: 'Com.Example.Old',
+        owner: 'group:default/playback',
+        lifecycle: 'production',
+        tags: '[]',
+        format: 'jsonschema',
+        compatibility: 'BACKWARD',
+        retention_raw: 'P7D',
+        retention_delivered: 'P90D',
+        sla_max_lateness: 'PT3H',
+        personal_data_fields: '[]',
+        latest_version: 1,
+        created_by: 'user:default/alice',
+        created_at: now,
+        updated_at: now,
+      });
+      const store = await DatabaseEventTypeStore.create({
+        database: { getClient: async () => knex },
+      });
+      expect(
+        await knex('event_types').where({ name: 'Com.Example.Old' }).first(),
+      ).toMatchObject({ name_key: 'com_example_old' });
+      await expect(
+        store.createEventType({
+          eventType: { ...playback, name: 'com.example_old' },
+          version: version(1),
+        }),
+      ).rejects.toThrow(/too close to the existing type 'Com\.Example\.Old'/);
     },
   );
 

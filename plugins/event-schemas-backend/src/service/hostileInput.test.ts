@@ -274,7 +274,9 @@ describe.each(TestDatabases.create().eachSupportedId())(
           schema,
         }),
       });
-      expect(created.status).toBe(201);
+      if (created.status !== 201) {
+        throw new Error(`Could not register ${NAME}: ${created.text}`);
+      }
     });
     afterAll(() => stop());
 
