@@ -218,11 +218,19 @@ export function parseDecryptRequest(
   return parsed.data;
 }
 
+/** A time in the path, such as a partition's start. */
+export function timeParam(value: string, what: string): Date {
+  return toDate(value, what);
+}
+
 function toDate(value: string, what: string): Date {
   const date = new Date(value);
   if (!isTimeInRange(date)) {
     throw new InputError(
-      `${what} must be an ISO 8601 time, such as 2026-11-23T10:00:00Z; got '${value}'`,
+      `${what} must be an ISO 8601 time, such as 2026-11-23T10:00:00Z; got '${value.slice(
+        0,
+        50,
+      )}'`,
     );
   }
   return date;

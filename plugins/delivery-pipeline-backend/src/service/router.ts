@@ -55,6 +55,7 @@ import {
   optionalString,
   optionalWindow,
   parseReplayRequest,
+  timeParam,
 } from './requests';
 
 /** 429 with `Retry-After` while the transport's backlog is at its bound. */
@@ -273,19 +274,7 @@ export async function createRouter(options: {
 
   router.get('/partitions/:eventType/:start/preview', async (req, res) => {
     const eventType = eventTypeParam(req.params.eventType);
-    const start = new Date(req.params.start);
-    if (
-      Number.isNaN(start.getTime()) ||
-      start.getUTCFullYear() < 0 ||
-      start.getUTCFullYear() > 9999
-    ) {
-      throw new InputError(
-        `The partition start must be an ISO 8601 time, such as 2026-11-23T10:00:00Z; got '${req.params.start.slice(
-          0,
-          50,
-        )}'`,
-      );
-    }
+    const start = timeParam(req.params.start, 'The partition start');
     const limit = optionalLimit(req.query, { default: 20, max: 500 });
     const credentials = await httpAuth.credentials(req);
     // Rows are the events themselves, personal data included: a policy
