@@ -32,6 +32,56 @@ let portalLog = '';
 let dataDir;
 let browser;
 
+/** The statuses producers got while the backend started (see below). */
+let startupAnswers = [];
+
+/**
+ * Posts an event every 100 ms until stopped, as a producer that retries
+ * would, and keeps each answer's status and Retry-After.
+ */
+function produceWhileStarting() {
+  let stopped = false;
+  const answers = [];
+  const loop = (async () => {
+    while (!stopped) {
+      try {
+        const response = await fetch(
+          `${backendUrl}/api/delivery-pipeline/events`,
+          {
+            method: 'POST',
+            headers: {
+              Authorization: 'Bearer dev-token-local-only',
+              'Content-Type': 'application/cloudevents+json',
+            },
+            body: JSON.stringify({
+              specversion: '1.0',
+              id: `startup-${answers.length}`,
+              source: '//e2e/startup',
+              type: 'com.example.playback.started',
+              data: { user_id: 'u-1', track_id: 't-1' },
+            }),
+            signal: AbortSignal.timeout(10_000),
+          },
+        );
+        answers.push({
+          status: response.status,
+          retryAfter: response.headers.get('retry-after'),
+        });
+      } catch {
+        // Not listening yet.
+      }
+      await new Promise(resolve => setTimeout(resolve, 100));
+    }
+  })();
+  return {
+    stop: async () => {
+      stopped = true;
+      await loop;
+      return answers;
+    },
+  };
+}
+
 async function isUp(url) {
   try {
     const response = await fetch(url);
@@ -95,7 +145,9 @@ before(async () => {
   };
   portal.stdout.on('data', keep);
   portal.stderr.on('data', keep);
+  const producing = produceWhileStarting();
   await waitUntilUp(`${backendUrl}/api/event-schemas/health`);
+  startupAnswers = await producing.stop();
   await waitUntilUp(appUrl);
   browser = await chromium.launch({
     executablePath: chromiumPath,
@@ -151,6 +203,18 @@ async function waitForEntity(ref) {
     `The catalog has no ${ref} after 120 s:\n${portalLog.slice(-4000)}`,
   );
 }
+
+test('answers producers 503 with Retry-After while starting, never 404', () => {
+  assert.ok(startupAnswers.length > 0, 'No answer came while starting');
+  assert.deepEqual(
+    startupAnswers.filter(
+      answer =>
+        answer.status === 404 ||
+        (answer.status >= 500 && !(answer.status === 503 && answer.retryAfter)),
+    ),
+    [],
+  );
+});
 
 test('both backends report healthy without credentials', async () => {
   for (const plugin of ['event-schemas', 'delivery-pipeline']) {
