@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendFeatureLoader,
 } from '@backstage/backend-plugin-api';
+import authModuleGuestProvider from '@backstage/plugin-auth-backend-module-guest-provider';
 
 /**
  * Guest sign-in, loaded only where the config asks for it: app-config.yaml,
@@ -16,7 +17,7 @@ export const guestSignInWhenConfigured = createBackendFeatureLoader({
   deps: { config: coreServices.rootConfig },
   *loader({ config }) {
     if (config.has('auth.providers.guest')) {
-      yield import('@backstage/plugin-auth-backend-module-guest-provider');
+      yield authModuleGuestProvider;
     }
   },
 });
