@@ -48,8 +48,9 @@ if [ "${SKIP_BUILD:-}" != 1 ]; then
     [ -d "$workspace_dir" ] || continue
     find "$workspace_dir" -mindepth 2 -maxdepth 2 ! -name node_modules -exec rm -rf {} +
   done
-  rm -rf "$production_dir/.yarn"
+  # .yarn/install-state.gz stays too: it is how Yarn knows what it built.
   mkdir -p "$production_dir/.yarn"
+  rm -rf "$production_dir/.yarn/releases"
   cp -R .yarn/releases "$production_dir/.yarn/"
   cp .yarnrc.yml backstage.json yarn.lock package.json "$production_dir/"
   tar xzf packages/backend/dist/skeleton.tar.gz -C "$production_dir"
