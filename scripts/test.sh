@@ -58,8 +58,8 @@ step "Production start (built backend on PostgreSQL)"
 # its plugins and the app, installs the production dependencies into
 # dist/production and starts it with NODE_ENV=production on a fresh set of
 # PostgreSQL databases; guest sign-in and the local token must be refused.
-# About 5 minutes cold (better-sqlite3 compiled again for the install),
-# 1 to 2 minutes once dist/production exists.
+# About 7 minutes cold on 2 cores (better-sqlite3 compiled again for the
+# install), 2 to 3 once dist/production exists.
 node --test --test-reporter=spec 'e2e/production*.test.mjs'
 
 step "End-to-end (headless Chromium)"
