@@ -13,6 +13,7 @@ import {
   catalogModuleEventTypes,
   permissionModuleEventSchemasPolicy,
 } from '@internal/plugin-event-schemas-backend';
+import { guestSignInWhenConfigured } from './guestSignIn';
 
 const backend = createBackend();
 
@@ -30,9 +31,10 @@ backend.add(
 backend.add(import('@backstage/plugin-app-backend'));
 backend.add(import('@backstage/plugin-proxy-backend'));
 
-// Sign-in: the guest provider is for local use (see app-config.yaml).
+// Sign-in: the guest provider is for local use only (see guestSignIn.ts);
+// production adds its own provider (README, "Production sign-in").
 backend.add(import('@backstage/plugin-auth-backend'));
-backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+backend.add(guestSignInWhenConfigured);
 
 // Catalog: event types, datasets, producers and consumers live here.
 backend.add(import('@backstage/plugin-catalog-backend'));
