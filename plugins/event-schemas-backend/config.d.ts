@@ -35,6 +35,13 @@ export interface Config {
        * @visibility backend
        */
       maxPatternLength?: number;
+      /**
+       * Registrations (new event types and new versions) each user or
+       * service may make per minute; more get 429 with Retry-After.
+       * Default 30.
+       * @visibility backend
+       */
+      registrationsPerMinute?: number;
     };
     /** Applied to event types registered without their own values. */
     defaults?: {
