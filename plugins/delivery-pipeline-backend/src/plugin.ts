@@ -41,7 +41,11 @@ import { PersonalDataAccessControl } from './service/PersonalDataAccessControl';
 import { DatabasePartitionStore } from './database/DatabasePartitionStore';
 import { migrateDatabase } from './database/migrateDatabase';
 import { IngestService } from './ingest/IngestService';
-import { ProducerRestrictions } from './ingest/ProducerRestrictions';
+import {
+  ProducerAuthorization,
+  trustedProducer,
+} from './ingest/ProducerAuthorization';
+import { ProducerGrants } from './ingest/ProducerGrants';
 import { observeTransport } from './metrics';
 import { EventTypeValidators } from './registry/EventTypeValidators';
 import { createRouter } from './service/router';
@@ -124,8 +128,9 @@ export const deliveryPipelinePlugin = createBackendPlugin({
         const db = await migrateDatabase(database);
         const partitions = new DatabasePartitionStore(db);
         const failedEvents = new DatabaseFailedEventStore(db);
-        // The read permission is on the registry's `event-type` resources,
-        // whose conditions the registry's plugin applies.
+        // Producing and reading data are permissions on the registry's
+        // `event-type` resources, whose conditions the registry's plugin
+        // applies.
         deps.permissionsRegistry.addPermissions(deliveryPipelinePermissions);
 
         const transportName = moduleTransport
@@ -194,9 +199,13 @@ export const deliveryPipelinePlugin = createBackendPlugin({
           reader,
           eventTypes: validators,
         });
+        const producers = new ProducerAuthorization({
+          permissions: deps.permissions,
+          grants: ProducerGrants.fromConfig(config),
+          eventTypes: validators,
+        });
         const ingest = new IngestService({
           validators,
-          restrictions: ProducerRestrictions.fromConfig(config),
           transport,
           personalData: protector,
           failedEvents,
@@ -214,6 +223,7 @@ export const deliveryPipelinePlugin = createBackendPlugin({
             storage,
             retention: retentionStore,
             personalData: { keychain, reader, access: personalDataAccess },
+            producers,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
@@ -320,7 +330,11 @@ export const deliveryPipelinePlugin = createBackendPlugin({
         const demo = readDemoTrafficConfig(config);
         const demoTraffic = demo.enabled
           ? new DemoTraffic({
-              send: request => ingest.ingest(request),
+              send: request =>
+                ingest.ingest({
+                  ...request,
+                  producer: trustedProducer(request.producer),
+                }),
               eventsPerSecond: demo.eventsPerSecond,
               logger: logger.child({ task: 'demo-traffic' }),
             })

@@ -1,8 +1,8 @@
 import { ConfigReader } from '@backstage/config';
-import { ProducerRestrictions } from './ProducerRestrictions';
+import { ProducerGrants } from './ProducerGrants';
 
-describe('ProducerRestrictions', () => {
-  const restrictions = ProducerRestrictions.fromConfig(
+describe('ProducerGrants', () => {
+  const grants = ProducerGrants.fromConfig(
     new ConfigReader({
       deliveryPipeline: {
         ingest: {
@@ -13,64 +13,113 @@ describe('ProducerRestrictions', () => {
               sources: ['//playback-service/*'],
             },
             { subject: 'search-service', eventTypes: ['com.example.search.*'] },
+            { subject: 'local-dev-producer', eventTypes: ['*'] },
           ],
         },
       },
     }),
   );
 
-  it('lets a listed producer send its types from its sources', () => {
+  it('lets a listed service send its types from its sources', () => {
     expect(
-      restrictions.check('playback-service', {
+      grants.check('playback-service', {
         type: 'com.example.playback.started',
         source: '//playback-service/eu-west-1',
       }),
     ).toBeUndefined();
     expect(
-      restrictions.check('playback-service', {
+      grants.check('playback-service', {
         type: 'com.example.heartbeat',
         source: '//playback-service/us',
       }),
     ).toBeUndefined();
     expect(
-      restrictions.check('search-service', {
+      grants.check('search-service', {
         type: 'com.example.search.performed',
         source: 'anything',
       }),
     ).toBeUndefined();
+    expect(
+      grants.check('local-dev-producer', {
+        type: 'com.example.billing.paid',
+        source: 'x',
+      }),
+    ).toBeUndefined();
   });
 
-  it('names what a listed producer may not send', () => {
+  it('names what a listed service may not send', () => {
     expect(
-      restrictions.check('playback-service', {
+      grants.check('playback-service', {
         type: 'com.example.search.performed',
         source: '//playback-service/eu',
       }),
     ).toBe(
-      "Producer 'playback-service' may not send events of type 'com.example.search.performed' (deliveryPipeline.ingest.producers)",
+      "Service 'playback-service' may not produce events of type 'com.example.search.performed' (deliveryPipeline.ingest.producers)",
     );
     expect(
-      restrictions.check('playback-service', {
+      grants.check('playback-service', {
         type: 'com.example.playback.started',
         source: '//search-service/eu',
       }),
-    ).toBe(
-      "Producer 'playback-service' may not send events from source '//search-service/eu' (deliveryPipeline.ingest.producers)",
+    ).toMatch(
+      /^Service 'playback-service' may not produce events from source '\/\/search-service\/eu' \(deliveryPipeline.ingest.producers;/,
     );
     // An exact entry is not a prefix.
     expect(
-      restrictions.check('playback-service', {
+      grants.check('playback-service', {
         type: 'com.example.heartbeat.v2',
         source: '//playback-service/eu',
       }),
-    ).toMatch(/may not send events of type/);
+    ).toMatch(/may not produce events of type/);
   });
 
-  it('does not limit producers that are not listed', () => {
+  it('refuses services that are not listed', () => {
+    // Before: a subject not listed was not limited at all.
     expect(
-      restrictions.check('user:default/guest', {
-        type: 'com.example.anything',
-        source: 'x',
+      grants.check('billing-service', {
+        type: 'com.example.playback.started',
+        source: '//playback-service/eu',
+      }),
+    ).toBe(
+      "Service 'billing-service' may not produce events: it is not listed in deliveryPipeline.ingest.producers",
+    );
+  });
+
+  it.each([
+    '//playback-service/../billing',
+    '//playback-service/eu/../../billing',
+    '//playback-service/%2e%2e/billing',
+    '//playback-service/%2E%2E/billing',
+    '//playback-service/.%2e/billing',
+    '//playback-service/..%2Fbilling',
+    '//playback-service/..\\billing',
+    '//playback-service-evil/eu',
+    '//PLAYBACK-service-evil/eu',
+  ])(
+    'matches sources in normal form: %s is not under //playback-service/*',
+    source => {
+      expect(
+        grants.check('playback-service', {
+          type: 'com.example.playback.started',
+          source,
+        }),
+      ).toMatch(/may not produce events from source/);
+    },
+  );
+
+  it.each([
+    '//playback-service/eu/',
+    '//playback-service//eu',
+    '//playback-service/./eu',
+    '//playback-service/eu/x/../y',
+    '//Playback-Service/eu',
+    '//playback-service/%65u',
+    '//playback-service',
+  ])('accepts %s, the same source spelled differently', source => {
+    expect(
+      grants.check('playback-service', {
+        type: 'com.example.playback.started',
+        source,
       }),
     ).toBeUndefined();
   });

@@ -1,28 +1,33 @@
 import { Config } from '@backstage/config';
+import { normalizeSource } from './normalizeSource';
 
-type Restriction = {
-  eventTypes?: Matcher;
+type Grant = {
+  eventTypes: Matcher;
+  /** Absent: any source. */
   sources?: Matcher;
 };
 
-/** Matches exact values, or prefixes for patterns that end in `*`. */
 type Matcher = (value: string) => boolean;
 
-/**
- * What each producer may send, from `deliveryPipeline.ingest.producers`: a
- * subject listed there is limited to its event types and sources, a subject
- * not listed is not limited.
- */
-export class ProducerRestrictions {
-  readonly #bySubject: Map<string, Restriction>;
+const CONFIG_KEY = 'deliveryPipeline.ingest.producers';
 
-  static fromConfig(config: Config): ProducerRestrictions {
-    const entries =
-      config.getOptionalConfigArray('deliveryPipeline.ingest.producers') ?? [];
-    return new ProducerRestrictions(
+/**
+ * What each service may produce, from `deliveryPipeline.ingest.producers`:
+ * the event types (exact, or prefixes ending in `*`; `*` alone for all) and
+ * optionally the sources a listed subject may send. A service that is not
+ * listed may send nothing. Services have no user for a permission policy
+ * to decide on, so their grants live in config; users are decided by the
+ * policy (`delivery-pipeline.event-type.produce`).
+ */
+export class ProducerGrants {
+  readonly #bySubject: Map<string, Grant>;
+
+  static fromConfig(config: Config): ProducerGrants {
+    const entries = config.getOptionalConfigArray(CONFIG_KEY) ?? [];
+    return new ProducerGrants(
       entries.map(entry => ({
         subject: entry.getString('subject'),
-        eventTypes: entry.getOptionalStringArray('eventTypes'),
+        eventTypes: entry.getStringArray('eventTypes'),
         sources: entry.getOptionalStringArray('sources'),
       })),
     );
@@ -31,7 +36,7 @@ export class ProducerRestrictions {
   constructor(
     producers: Array<{
       subject: string;
-      eventTypes?: string[];
+      eventTypes: string[];
       sources?: string[];
     }>,
   ) {
@@ -39,34 +44,64 @@ export class ProducerRestrictions {
       producers.map(producer => [
         producer.subject,
         {
-          eventTypes: producer.eventTypes && matcher(producer.eventTypes),
-          sources: producer.sources && matcher(producer.sources),
+          eventTypes: typeMatcher(producer.eventTypes),
+          sources: producer.sources && sourceMatcher(producer.sources),
         },
       ]),
     );
   }
 
-  /** Why `subject` may not send this event, or `undefined` when it may. */
+  /** Why service `subject` may not send this event, or `undefined` when it may. */
   check(
     subject: string,
     event: { type: string; source: string },
   ): string | undefined {
-    const restriction = this.#bySubject.get(subject);
-    if (restriction?.eventTypes && !restriction.eventTypes(event.type)) {
-      return `Producer '${subject}' may not send events of type '${event.type}' (deliveryPipeline.ingest.producers)`;
+    const grant = this.#bySubject.get(subject);
+    if (!grant) {
+      return `Service '${subject}' may not produce events: it is not listed in ${CONFIG_KEY}`;
     }
-    if (restriction?.sources && !restriction.sources(event.source)) {
-      return `Producer '${subject}' may not send events from source '${event.source}' (deliveryPipeline.ingest.producers)`;
+    if (!grant.eventTypes(event.type)) {
+      return `Service '${subject}' may not produce events of type '${event.type}' (${CONFIG_KEY})`;
+    }
+    if (grant.sources && !grant.sources(event.source)) {
+      return `Service '${subject}' may not produce events from source '${event.source}' (${CONFIG_KEY}; sources are compared in normal form, without '..', '.' or empty segments)`;
     }
     return undefined;
   }
 }
 
-function matcher(patterns: string[]): Matcher {
+/** Exact names, or prefixes for patterns that end in `*`. */
+function typeMatcher(patterns: string[]): Matcher {
   const exact = new Set(patterns.filter(p => !p.endsWith('*')));
   const prefixes = patterns
     .filter(p => p.endsWith('*'))
     .map(p => p.slice(0, -1));
   return value =>
     exact.has(value) || prefixes.some(prefix => value.startsWith(prefix));
+}
+
+/**
+ * Sources compared in normal form ({@link normalizeSource}), so that no
+ * spelling of a source outside a grant falls inside it. `…/*` grants the
+ * path and everything below it; any other `*` suffix is a plain prefix.
+ */
+function sourceMatcher(patterns: string[]): Matcher {
+  const matchers = patterns.map((pattern): Matcher => {
+    if (pattern === '*') return () => true;
+    if (pattern.endsWith('/*')) {
+      const base = normalizeSource(pattern.slice(0, -2)) ?? pattern;
+      return source => source === base || source.startsWith(`${base}/`);
+    }
+    if (pattern.endsWith('*')) {
+      const prefix = pattern.slice(0, -1);
+      const normal = normalizeSource(prefix) ?? prefix;
+      return source => source.startsWith(normal);
+    }
+    const exact = normalizeSource(pattern) ?? pattern;
+    return source => source === exact;
+  });
+  return value => {
+    const source = normalizeSource(value);
+    return source !== undefined && matchers.some(matches => matches(source));
+  };
 }

@@ -6,7 +6,7 @@ import {
 } from '../personalData/personalDataFields';
 import { EventTypeValidators } from '../registry/EventTypeValidators';
 import { CloudEventJson, ParseItem } from './binding';
-import { ProducerRestrictions } from './ProducerRestrictions';
+import { Producer } from './ProducerAuthorization';
 
 /** An event that failed a check, with what a failed-events store keeps. */
 export type Rejection = {
@@ -23,6 +23,12 @@ export type Rejection = {
   dataSubject?: string;
   /** Not kept as a failed event: its data subject's events are refused. */
   discard?: true;
+  /**
+   * The producer may not send it: never kept (it is not the producer's to
+   * fill the type's failed events with), and a request of nothing else
+   * gets 403.
+   */
+  refused?: true;
 };
 
 /** An event that passed every check, not yet stamped with its receive time. */
@@ -41,8 +47,6 @@ export type CheckedEvent = {
 export type CheckedEvents = {
   accepted: CheckedEvent[];
   rejected: Rejection[];
-  /** Why the producer may not send one of the events: the request gets 403. */
-  forbidden?: string;
 };
 
 /** `.../event-types/<name>/versions/<n>`: what the registry puts in `dataschema`. */
@@ -52,17 +56,21 @@ const VERSION_URL = /\/event-types\/([^/]+)\/versions\/([1-9]\d*)$/;
 const MAX_ERRORS_QUOTED = 5;
 
 /**
- * Checks parsed events against the registry: the type is registered, the
- * producer may send it, and `data` follows the version named by `dataschema`
- * (the latest when there is none).
+ * Checks parsed events against the registry: the producer may send them
+ * (decided once per distinct type, before anything else), the type is
+ * registered, and `data` follows the version named by `dataschema` (the
+ * latest when there is none).
  */
 export async function checkAgainstRegistry(options: {
   items: ParseItem[];
-  producer: string;
+  producer: Producer;
   validators: EventTypeValidators;
-  restrictions: ProducerRestrictions;
 }): Promise<CheckedEvents> {
-  const { items, producer, validators, restrictions } = options;
+  const { items, producer, validators } = options;
+  const parsed = items.flatMap(item => (item.ok ? [item.parsed.event] : []));
+  const refusals = new Map(
+    (await producer.refusals(parsed)).map((refusal, i) => [parsed[i], refusal]),
+  );
   // A batch is mostly one or two types: look each version up once.
   const lookups = new Map<string, ReturnType<typeof lookUp>>();
   const accepted: CheckedEvent[] = [];
@@ -82,9 +90,19 @@ export async function checkAgainstRegistry(options: {
       continue;
     }
     const { event, json } = item.parsed;
-    const forbidden = restrictions.check(producer, event);
-    if (forbidden) {
-      return { accepted: [], rejected: [], forbidden };
+    const refusal = refusals.get(event);
+    if (refusal) {
+      rejected.push({
+        index: item.index,
+        reason: refusal,
+        payload: '',
+        eventType: event.type,
+        source: event.source,
+        eventId: event.id,
+        discard: true,
+        refused: true,
+      });
+      continue;
     }
     const reject = (reason: string, dataSubject?: string) =>
       rejected.push({
