@@ -19,6 +19,9 @@ import {
 } from './checkAgainstRegistry';
 import { Producer } from './ProducerAuthorization';
 
+/** Distinct refusals quoted in a 403: enough to fix it, bounded in size. */
+const MAX_REASONS_QUOTED = 3;
+
 /** What `POST /events` answers with 202. */
 export type IngestResponse = {
   accepted: number;
@@ -262,9 +265,6 @@ export class IngestService {
     );
   }
 }
-
-/** Distinct refusals quoted in a 403: enough to fix it, bounded in size. */
-const MAX_REASONS_QUOTED = 3;
 
 /** The longest prefix of `text` within `maxBytes` UTF-8 bytes. */
 function truncateUtf8(text: string, maxBytes: number): string {

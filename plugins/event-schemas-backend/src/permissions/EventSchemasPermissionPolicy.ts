@@ -28,6 +28,16 @@ import {
   eventTypeConditions,
 } from './conditions';
 
+/** Allowed to the type's owners (a condition) and to the admins. */
+const OWNERS_AND_ADMINS = [
+  eventTypeCreatePermission,
+  eventTypeUpdatePermission,
+  eventTypeProducePermission,
+  partitionPreviewPermission,
+  failedEventsReadPermission,
+  personalDataReadPermission,
+];
+
 /**
  * The suite's default policy, for its own permissions only:
  *
@@ -112,13 +122,3 @@ export class EventSchemasPermissionPolicy implements PermissionPolicy {
       : { result: AuthorizeResult.DENY };
   }
 }
-
-/** Allowed to the type's owners (a condition) and to the admins. */
-const OWNERS_AND_ADMINS = [
-  eventTypeCreatePermission,
-  eventTypeUpdatePermission,
-  eventTypeProducePermission,
-  partitionPreviewPermission,
-  failedEventsReadPermission,
-  personalDataReadPermission,
-];

@@ -62,6 +62,22 @@ class UnsupportedMediaTypeError extends CustomErrorBase {
   statusCode = 415;
 }
 
+/** 429 with `Retry-After`, which the default error handler does not set. */
+const rateLimitedHandler: ErrorRequestHandler = (error, req, res, next) => {
+  if (!(error instanceof TooManyRegistrationsError)) {
+    next(error);
+    return;
+  }
+  res
+    .status(429)
+    .set('Retry-After', String(error.retryAfterSeconds))
+    .json({
+      error: serializeError(error),
+      request: { method: req.method, url: req.url },
+      response: { statusCode: 429 },
+    });
+};
+
 export async function createRouter(options: {
   registry: SchemaRegistry;
   config: RegistryConfig;
@@ -362,22 +378,6 @@ export async function createRouter(options: {
   router.use(rateLimitedHandler);
   return router;
 }
-
-/** 429 with `Retry-After`, which the default error handler does not set. */
-const rateLimitedHandler: ErrorRequestHandler = (error, req, res, next) => {
-  if (!(error instanceof TooManyRegistrationsError)) {
-    next(error);
-    return;
-  }
-  res
-    .status(429)
-    .set('Retry-After', String(error.retryAfterSeconds))
-    .json({
-      error: serializeError(error),
-      request: { method: req.method, url: req.url },
-      response: { statusCode: 429 },
-    });
-};
 
 function nameParam(req: Request): string {
   return parseRequest({
