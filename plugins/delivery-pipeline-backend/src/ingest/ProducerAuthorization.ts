@@ -17,7 +17,7 @@ export interface Producer {
    * events' order. Decides once per distinct event type, never per event.
    */
   refusals(
-    events: ReadonlyArray<{ type: string; source: string }>,
+    events: ReadonlyArray<{ type: string; source?: string }>,
   ): Promise<Array<string | undefined>>;
 }
 
@@ -68,7 +68,7 @@ export class ProducerAuthorization {
   /** One policy request for all the distinct types of a request. */
   async #userRefusals(
     credentials: BackstageCredentials,
-    events: ReadonlyArray<{ type: string; source: string }>,
+    events: ReadonlyArray<{ type: string; source?: string }>,
   ): Promise<Array<string | undefined>> {
     const user = (credentials.principal as { userEntityRef: string })
       .userEntityRef;

@@ -73,6 +73,15 @@ describe('ProducerGrants', () => {
     ).toMatch(/may not produce events of type/);
   });
 
+  it('checks only the type of an event without a source (one that could not be parsed)', () => {
+    expect(
+      grants.check('playback-service', { type: 'com.example.playback.x' }),
+    ).toBeUndefined();
+    expect(
+      grants.check('playback-service', { type: 'com.example.search.x' }),
+    ).toMatch(/may not produce events of type/);
+  });
+
   it('refuses services that are not listed', () => {
     // Before: a subject not listed was not limited at all.
     expect(

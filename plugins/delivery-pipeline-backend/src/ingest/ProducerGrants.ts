@@ -51,10 +51,14 @@ export class ProducerGrants {
     );
   }
 
-  /** Why service `subject` may not send this event, or `undefined` when it may. */
+  /**
+   * Why service `subject` may not send this event, or `undefined` when it
+   * may. Without a source (an event that could not be parsed, which is
+   * never delivered) only its type is checked.
+   */
   check(
     subject: string,
-    event: { type: string; source: string },
+    event: { type: string; source?: string },
   ): string | undefined {
     const grant = this.#bySubject.get(subject);
     if (!grant) {
@@ -63,7 +67,11 @@ export class ProducerGrants {
     if (!grant.eventTypes(event.type)) {
       return `Service '${subject}' may not produce events of type '${event.type}' (${CONFIG_KEY})`;
     }
-    if (grant.sources && !grant.sources(event.source)) {
+    if (
+      grant.sources &&
+      event.source !== undefined &&
+      !grant.sources(event.source)
+    ) {
       return `Service '${subject}' may not produce events from source '${event.source}' (${CONFIG_KEY}; sources are compared in normal form, without '..', '.' or empty segments)`;
     }
     return undefined;

@@ -67,16 +67,28 @@ export async function checkAgainstRegistry(options: {
   validators: EventTypeValidators;
 }): Promise<CheckedEvents> {
   const { items, producer, validators } = options;
-  const parsed = items.flatMap(item => (item.ok ? [item.parsed.event] : []));
-  const refusals = new Map(
-    (await producer.refusals(parsed)).map((refusal, i) => [parsed[i], refusal]),
-  );
+  const refusalOf = await refusalsOf(items, producer);
   // A batch is mostly one or two types: look each version up once.
   const lookups = new Map<string, ReturnType<typeof lookUp>>();
   const accepted: CheckedEvent[] = [];
   const rejected: Rejection[] = [];
 
   for (const item of items) {
+    const refusal = refusalOf.get(item);
+    if (refusal) {
+      const attributes = item.ok ? item.parsed.event : item;
+      rejected.push({
+        index: item.index,
+        reason: refusal,
+        payload: '',
+        eventType: attributes.type,
+        source: attributes.source,
+        eventId: attributes.id,
+        discard: true,
+        refused: true,
+      });
+      continue;
+    }
     if (!item.ok) {
       rejected.push({
         index: item.index,
@@ -90,20 +102,6 @@ export async function checkAgainstRegistry(options: {
       continue;
     }
     const { event, json } = item.parsed;
-    const refusal = refusals.get(event);
-    if (refusal) {
-      rejected.push({
-        index: item.index,
-        reason: refusal,
-        payload: '',
-        eventType: event.type,
-        source: event.source,
-        eventId: event.id,
-        discard: true,
-        refused: true,
-      });
-      continue;
-    }
     const reject = (reason: string, dataSubject?: string) =>
       rejected.push({
         index: item.index,
@@ -176,6 +174,28 @@ export async function checkAgainstRegistry(options: {
     });
   }
   return { accepted, rejected };
+}
+
+/**
+ * Why the producer may not send each item, decided once per distinct type.
+ * An item that could not be parsed but names a type counts too: otherwise
+ * anyone could fill another team's failed events by sending them broken.
+ * Its source is checked only when it has one; it is never delivered.
+ */
+async function refusalsOf(
+  items: ParseItem[],
+  producer: Producer,
+): Promise<Map<ParseItem, string | undefined>> {
+  const claims = items.flatMap(item => {
+    const attributes = item.ok ? item.parsed.event : item;
+    return attributes.type === undefined
+      ? []
+      : [{ item, type: attributes.type, source: attributes.source }];
+  });
+  const refusals = await producer.refusals(
+    claims.map(({ type, source }) => ({ type, source })),
+  );
+  return new Map(claims.map(({ item }, i) => [item, refusals[i]]));
 }
 
 /**

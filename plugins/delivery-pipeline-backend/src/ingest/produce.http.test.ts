@@ -120,20 +120,22 @@ describe('who may produce', () => {
     expect(refusedBatch.status).toBe(403);
 
     // A batch with some events refused: those are rejected with the reason,
-    // as invalid events are, and not kept even as failed events.
+    // as invalid events are, and not kept even as failed events; a broken
+    // event (no id) of another group's type neither.
     const mixed = await post(server, as('bob'), [
       event('bob-4'),
       event('bob-5', SEARCH_DONE),
+      { specversion: '1.0', type: PLAYBACK, source: '//bob', data: {} },
     ]);
     expect(mixed.status).toBe(202);
+    const refusedByBob = expect.stringMatching(
+      /^User 'user:default\/bob' may not produce events of type/,
+    );
     expect(mixed.body).toEqual({
       accepted: 1,
       rejected: [
-        {
-          index: 0,
-          id: 'bob-4',
-          reason: expect.stringMatching(/^User 'user:default\/bob' may not/),
-        },
+        { index: 0, id: 'bob-4', reason: refusedByBob },
+        { index: 2, reason: refusedByBob },
       ],
     });
 
@@ -166,7 +168,7 @@ describe('who may produce', () => {
         meta: expect.objectContaining({ refusedEvents: 2 }),
       }),
       expect.objectContaining({
-        meta: expect.objectContaining({ refusedEvents: 1 }),
+        meta: expect.objectContaining({ refusedEvents: 2 }),
       }),
     ]);
     // No payloads in the audit log.
