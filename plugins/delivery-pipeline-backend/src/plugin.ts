@@ -37,6 +37,7 @@ import { PersonalDataProtector } from './personalData/PersonalDataProtector';
 import { PersonalDataReader } from './personalData/PersonalDataReader';
 import { sealUnsealedFailedEvents } from './personalData/sealUnsealedFailedEvents';
 import { FailedEventRetention } from './retention/FailedEventRetention';
+import { EventTypeDataAccess } from './service/EventTypeDataAccess';
 import { PersonalDataAccessControl } from './service/PersonalDataAccessControl';
 import { DatabasePartitionStore } from './database/DatabasePartitionStore';
 import { migrateDatabase } from './database/migrateDatabase';
@@ -193,9 +194,9 @@ export const deliveryPipelinePlugin = createBackendPlugin({
         });
         const protector = new PersonalDataProtector({ keychain });
         const reader = new PersonalDataReader({ keychain });
+        const dataAccess = new EventTypeDataAccess(deps);
         const personalDataAccess = new PersonalDataAccessControl({
-          permissions: deps.permissions,
-          auditor: deps.auditor,
+          dataAccess,
           reader,
           eventTypes: validators,
         });
@@ -224,6 +225,7 @@ export const deliveryPipelinePlugin = createBackendPlugin({
             retention: retentionStore,
             personalData: { keychain, reader, access: personalDataAccess },
             producers,
+            dataAccess,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

@@ -100,6 +100,8 @@ export async function createRouter(options: {
   };
   /** Who may produce which event types. */
   producers: ProducerAuthorization;
+  /** Who may read which types' data; audits reads and refusals. */
+  dataAccess: EventTypeDataAccess;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   auditor: AuditorService;
@@ -119,8 +121,7 @@ export async function createRouter(options: {
       );
     }
   };
-  const { logger, producers } = options;
-  const dataAccess = new EventTypeDataAccess(options);
+  const { logger, producers, dataAccess } = options;
   const router = Router();
 
   // Before the JSON parser: ingest reads its own body, in any mode of the
