@@ -5,7 +5,7 @@
 // an incompatible version, watch delivery, open the catalog's entities;
 // register a type with personal data, send events of two people, find no
 // clear personal value anywhere under the data folder, read them in clear as
-// an owner and masked as someone else, erase one person.
+// an owner and be refused another team's preview, erase one person.
 // Saves a screenshot of each page to test-results/e2e/.
 //
 // Run by scripts/test.sh; alone: node --test e2e/portal.test.mjs
@@ -271,6 +271,44 @@ test('the registry policy decides through the real permission backend', async ()
   );
   const removed = await call('DELETE', '/com.example.playback.started');
   assert.equal(removed.status, 403);
+
+  // Registering: only for the guest's own groups (a condition the registry
+  // applies to the type as it would be).
+  const forOthers = await call('POST', '', {
+    name: 'com.example.e2e.not-mine',
+    owner: 'group:default/insights',
+    format: 'jsonschema',
+    schema: { type: 'object' },
+  });
+  assert.equal(forOthers.status, 403);
+  assert.match(
+    (await forOthers.json()).error.message,
+    /only for groups you belong to \(.*group:default\/playback.*\); 'group:default\/insights' is not one of them/,
+  );
+
+  // Producing: into the types of the guest's groups, not others'.
+  const produce = type =>
+    fetch(`${backendUrl}/api/delivery-pipeline/events`, {
+      method: 'POST',
+      headers: {
+        Authorization: `Bearer ${token}`,
+        'Content-Type': 'application/cloudevents+json',
+      },
+      body: JSON.stringify({
+        specversion: '1.0',
+        id: `guest-${type}-${Date.now()}`,
+        source: '//e2e/guest',
+        type,
+        data: { user_id: 'u1', track_id: 't1' },
+      }),
+    });
+  assert.equal((await produce('com.example.playback.started')).status, 202);
+  const intoOthers = await produce('com.example.billing.paid');
+  assert.equal(intoOthers.status, 403);
+  assert.match(
+    (await intoOthers.json()).error.message,
+    /may not produce events of type 'com\.example\.billing\.paid'/,
+  );
 });
 
 test('a guest signs in, opens Event types and reads an event type in API docs', async () => {
@@ -557,7 +595,7 @@ const profileSchema = {
 };
 // Owned by playback, which the guest is in: the guest reads it in clear.
 const ownType = 'com.example.e2e.profile-updated';
-// Owned by insights, which the guest is not in: the guest sees masks.
+// Owned by insights, which the guest is not in: the guest may not preview it.
 const othersType = 'com.example.e2e.profile-viewed';
 
 /** The local token: a service principal, allowed everything. */
@@ -620,7 +658,7 @@ async function openPreview(page, eventType) {
     .click();
 }
 
-test('personal data: registered through the form, sealed on disk, masked to others, erased per person', async () => {
+test('personal data: registered through the form, sealed on disk, refused to other teams, erased per person', async () => {
   const run = randomBytes(4).toString('hex');
   const [ann, ben] = ['ann', 'ben'].map(name => ({
     id: `${name}-${run}`,
@@ -763,12 +801,13 @@ test('personal data: registered through the form, sealed on disk, masked to othe
     await page.getByText(ann.email).first().waitFor();
     await shot(page, 'preview-clear.png');
 
-    // Not the other: masks, and the pseudonym in place of the person.
+    // Not the other's: only its owners and the admins preview it.
     await openPreview(page, othersType);
-    await page.getByText('Personal data is masked').waitFor();
-    await page.getByText('masked').first().waitFor();
+    await page
+      .getByText(`You may not preview the delivered events of ${othersType}`)
+      .waitFor();
     assert.equal(await page.getByText(ann.email).count(), 0);
-    await shot(page, 'preview-masked.png');
+    await shot(page, 'preview-refused.png');
 
     // The guest is in the local privacy group: erases Ann.
     await page.goto(`${appUrl}/event-types/data-subjects`);

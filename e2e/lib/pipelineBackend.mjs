@@ -182,6 +182,10 @@ export class PipelineBackend {
         personalData: {
           keyEncryptionKeyFile: join(this.dataDir, 'key-encryption-key.json'),
         },
+        // A service produces only what it is granted: the test's token, all.
+        ingest: {
+          producers: [{ subject: 'pipeline-test-producer', eventTypes: ['*'] }],
+        },
       },
     };
     const config = merge(generated, this.#config);

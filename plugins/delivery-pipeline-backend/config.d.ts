@@ -27,24 +27,28 @@ export interface Config {
        */
       maxEventDepth?: number;
       /**
-       * Limits on what a producer may send, by the subject of its token
-       * (`local-dev-producer` for an external-access token with that
-       * subject, `user:default/jane` for a user). A subject listed here
-       * gets 403 for any other event type or source; one not listed is not
-       * limited.
+       * What each service may produce, by the subject of its token (e.g.
+       * `playback-service` for an external-access token with that
+       * subject). A service not listed here may produce nothing; a listed
+       * one gets 403 for any other event type or source. Users are not
+       * listed: the permission policy decides for them
+       * (`delivery-pipeline.event-type.produce`; the suite's: members of
+       * the type's owner group and the registry admins).
        */
       producers?: Array<{
         /** @visibility backend */
         subject: string;
         /**
-         * Event types it may send; `*` at the end matches any suffix, e.g.
-         * `com.example.playback.*`. Default: all.
+         * Event types it may produce; `*` at the end matches any suffix,
+         * e.g. `com.example.playback.*`, and `*` alone every type.
          * @visibility backend
          */
-        eventTypes?: string[];
+        eventTypes: string[];
         /**
-         * CloudEvents sources it may use, with the same `*` suffix rule.
-         * Default: all.
+         * CloudEvents sources it may use. `//host/*` grants the source and
+         * everything below it; sources are compared in normal form (`..`,
+         * `.`, empty segments, escapes and a trailing `/` resolved), and
+         * one that climbs above its start matches nothing. Default: all.
          * @visibility backend
          */
         sources?: string[];

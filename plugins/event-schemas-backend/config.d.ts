@@ -5,8 +5,12 @@ export interface Config {
   eventSchemas?: {
     permissions?: {
       /**
-       * Catalog groups whose members may change and delete any event type,
-       * e.g. group:default/data-platform. Used by the default policy module.
+       * Catalog groups whose members may register event types for any
+       * group, change and delete any type, produce into any type and read
+       * every type's failed events and previews, e.g.
+       * group:default/data-platform. Everyone else registers, changes,
+       * produces and reads only for the groups they belong to. Used by the
+       * suite's policy (EventSchemasPermissionPolicy).
        * @visibility backend
        */
       adminGroups?: string[];
@@ -18,7 +22,10 @@ export interface Config {
        */
       privacyGroups?: string[];
     };
-    /** Limits on registered schemas; requests over them get a 400 or 413. */
+    /**
+     * Limits on registered schemas (requests over them get a 400 or 413)
+     * and on how often they are registered (429).
+     */
     limits?: {
       /**
        * Largest schema text, in bytes. Default 262144 (256 KiB).
@@ -35,6 +42,13 @@ export interface Config {
        * @visibility backend
        */
       maxPatternLength?: number;
+      /**
+       * Registrations (new event types and new versions) each user or
+       * service may make per minute; more get 429 with Retry-After.
+       * Default 30.
+       * @visibility backend
+       */
+      registrationsPerMinute?: number;
     };
     /** Applied to event types registered without their own values. */
     defaults?: {

@@ -4,7 +4,9 @@ import request from 'supertest';
 import { guestSignInWhenConfigured } from './guestSignIn';
 
 describe('guestSignInWhenConfigured', () => {
-  const refreshWith = async (providers: Record<string, unknown>) => {
+  const refreshWith = async (
+    providers: Record<string, { userEntityRef: string } | null>,
+  ) => {
     const { server } = await startTestBackend({
       features: [
         authPlugin,

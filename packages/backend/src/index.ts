@@ -11,8 +11,9 @@ import {
 } from '@internal/plugin-delivery-pipeline-backend';
 import {
   catalogModuleEventTypes,
-  permissionModuleEventSchemasPolicy,
+  createEventSchemasPolicyModule,
 } from '@internal/plugin-event-schemas-backend';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { guestSignInWhenConfigured } from './guestSignIn';
 
 const backend = createBackend();
@@ -40,10 +41,19 @@ backend.add(guestSignInWhenConfigured);
 backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 
-// Permissions: the registry's policy (owners change their event types,
-// eventSchemas.permissions.adminGroups anything; other permissions allowed).
+// Permissions: the suite's policy decides its own permissions (registering,
+// changing, producing and reading an event type's data: its owner group and
+// eventSchemas.permissions.adminGroups). It defers every other permission
+// to the fallback composed here. This portal runs only stock plugins
+// (catalog, search, notifications...), which Backstage's default portal
+// leaves to the allow-all policy: the same here, stated explicitly. An
+// adopter with a policy of their own passes it as the fallback instead.
 backend.add(import('@backstage/plugin-permission-backend'));
-backend.add(permissionModuleEventSchemasPolicy);
+backend.add(
+  createEventSchemasPolicyModule({
+    fallback: { handle: async () => ({ result: AuthorizeResult.ALLOW }) },
+  }),
+);
 
 // Search: PostgreSQL's full-text search when the database is PostgreSQL,
 // the built-in Lunr engine otherwise (the pg module steps aside on SQLite).

@@ -287,24 +287,6 @@ describe('deliveryPipelinePlugin', () => {
     expect(malformed.status).toBe(400);
   });
 
-  it('limits a producer to its event types and sources', async () => {
-    const { server } = await startPipeline({
-      ingest: {
-        producers: [
-          {
-            subject: 'user:default/mock',
-            eventTypes: ['com.example.search.*'],
-          },
-        ],
-      },
-    });
-    const res = await send(server, HTTP.structured(playback('p-1')));
-    expect(res.status).toBe(403);
-    expect(res.body.error.message).toBe(
-      `Producer 'user:default/mock' may not send events of type '${PLAYBACK}' (deliveryPipeline.ingest.producers)`,
-    );
-  });
-
   it('answers 429 with Retry-After while the transport is full', async () => {
     const { server } = await startPipeline({
       transport: { maxBacklogEvents: 3 },

@@ -37,11 +37,16 @@ import { PersonalDataProtector } from './personalData/PersonalDataProtector';
 import { PersonalDataReader } from './personalData/PersonalDataReader';
 import { sealUnsealedFailedEvents } from './personalData/sealUnsealedFailedEvents';
 import { FailedEventRetention } from './retention/FailedEventRetention';
+import { EventTypeDataAccess } from './service/EventTypeDataAccess';
 import { PersonalDataAccessControl } from './service/PersonalDataAccessControl';
 import { DatabasePartitionStore } from './database/DatabasePartitionStore';
 import { migrateDatabase } from './database/migrateDatabase';
 import { IngestService } from './ingest/IngestService';
-import { ProducerRestrictions } from './ingest/ProducerRestrictions';
+import {
+  ProducerAuthorization,
+  trustedProducer,
+} from './ingest/ProducerAuthorization';
+import { ProducerGrants } from './ingest/ProducerGrants';
 import { observeTransport } from './metrics';
 import { EventTypeValidators } from './registry/EventTypeValidators';
 import { createRouter } from './service/router';
@@ -124,8 +129,9 @@ export const deliveryPipelinePlugin = createBackendPlugin({
         const db = await migrateDatabase(database);
         const partitions = new DatabasePartitionStore(db);
         const failedEvents = new DatabaseFailedEventStore(db);
-        // The read permission is on the registry's `event-type` resources,
-        // whose conditions the registry's plugin applies.
+        // Producing and reading data are permissions on the registry's
+        // `event-type` resources, whose conditions the registry's plugin
+        // applies.
         deps.permissionsRegistry.addPermissions(deliveryPipelinePermissions);
 
         const transportName = moduleTransport
@@ -188,15 +194,19 @@ export const deliveryPipelinePlugin = createBackendPlugin({
         });
         const protector = new PersonalDataProtector({ keychain });
         const reader = new PersonalDataReader({ keychain });
+        const dataAccess = new EventTypeDataAccess(deps);
         const personalDataAccess = new PersonalDataAccessControl({
-          permissions: deps.permissions,
-          auditor: deps.auditor,
+          dataAccess,
           reader,
+          eventTypes: validators,
+        });
+        const producers = new ProducerAuthorization({
+          permissions: deps.permissions,
+          grants: ProducerGrants.fromConfig(config),
           eventTypes: validators,
         });
         const ingest = new IngestService({
           validators,
-          restrictions: ProducerRestrictions.fromConfig(config),
           transport,
           personalData: protector,
           failedEvents,
@@ -215,6 +225,8 @@ export const deliveryPipelinePlugin = createBackendPlugin({
             storage,
             retention: retentionStore,
             personalData: { keychain, reader, access: personalDataAccess },
+            producers,
+            dataAccess,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
@@ -321,7 +333,11 @@ export const deliveryPipelinePlugin = createBackendPlugin({
         const demo = readDemoTrafficConfig(config);
         const demoTraffic = demo.enabled
           ? new DemoTraffic({
-              send: request => ingest.ingest(request),
+              send: request =>
+                ingest.ingest({
+                  ...request,
+                  producer: trustedProducer(request.producer),
+                }),
               eventsPerSecond: demo.eventsPerSecond,
               logger: logger.child({ task: 'demo-traffic' }),
             })

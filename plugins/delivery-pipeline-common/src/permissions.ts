@@ -15,6 +15,34 @@ export const partitionPreviewPermission = createPermission({
 });
 
 /**
+ * Producing events of a type (`POST /events`). A resource permission on the
+ * event type, decided once per type in a request. Users are decided by the
+ * policy (the suite's: the type's owners and the admin groups); services
+ * have no user for a policy to decide on, so ingest grants them types in
+ * `deliveryPipeline.ingest.producers` instead.
+ *
+ * @public
+ */
+export const eventTypeProducePermission = createPermission({
+  name: 'delivery-pipeline.event-type.produce',
+  attributes: { action: 'create' },
+  resourceType: 'event-type',
+});
+
+/**
+ * Reading an event type's failed events (their payloads and reasons). The
+ * suite's policy allows it to the type's owners and the admin groups; a
+ * failed event without a known type is for the admins only.
+ *
+ * @public
+ */
+export const failedEventsReadPermission = createPermission({
+  name: 'delivery-pipeline.failed-events.read',
+  attributes: { action: 'read' },
+  resourceType: 'event-type',
+});
+
+/**
  * Reading the clear values of an event type's personal data fields: in the
  * preview, in failed events and through the decrypt API. Everyone else sees
  * them masked. The suite's policy allows it to the type's owners and the
@@ -43,7 +71,9 @@ export const dataSubjectErasePermission = createPermission({
 
 /** @public */
 export const deliveryPipelinePermissions = [
+  eventTypeProducePermission,
   partitionPreviewPermission,
+  failedEventsReadPermission,
   personalDataReadPermission,
   dataSubjectErasePermission,
 ];

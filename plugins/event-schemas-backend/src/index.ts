@@ -6,7 +6,10 @@
  */
 export { eventSchemasPlugin as default } from './plugin';
 export { catalogModuleEventTypes } from './module';
-export { permissionModuleEventSchemasPolicy } from './policyModule';
+export {
+  createEventSchemasPolicyModule,
+  permissionModuleEventSchemasPolicy,
+} from './policyModule';
 export {
   EventSchemasPermissionPolicy,
   createEventTypeConditionalDecision,

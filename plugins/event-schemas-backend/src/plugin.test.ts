@@ -5,7 +5,10 @@ import {
   TestDatabaseId,
   TestDatabases,
 } from '@backstage/backend-test-utils';
-import { createServiceFactory } from '@backstage/backend-plugin-api';
+import {
+  BackstageCredentials,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   notificationService,
@@ -32,7 +35,11 @@ const alice = mockCredentials.user('user:default/alice');
 const bob = mockCredentials.user('user:default/bob');
 const carol = mockCredentials.user('user:default/carol');
 const ownership: Record<string, string[]> = {
-  'user:default/alice': ['user:default/alice', 'group:default/playback'],
+  'user:default/alice': [
+    'user:default/alice',
+    'group:default/playback',
+    'group:default/audio',
+  ],
   'user:default/bob': ['user:default/bob', 'group:default/search'],
   'user:default/carol': ['user:default/carol', 'group:default/data-platform'],
 };
@@ -55,13 +62,33 @@ function permissionStandIn(knex: Knex) {
   const store = DatabaseEventTypeStore.create({
     database: { getClient: async () => knex, migrations: { skip: true } },
   });
+  const userOf = (credentials: BackstageCredentials) => {
+    const ref = (credentials.principal as { userEntityRef: string })
+      .userEntityRef;
+    return {
+      info: { userEntityRef: ref, ownershipEntityRefs: ownership[ref] },
+    } as PolicyQueryUser;
+  };
   return mockServices.permissions.mock({
+    // As the permission backend answers a plugin: the policy's decision,
+    // conditions and all, for the plugin to apply.
+    authorizeConditional: async (requests, { credentials }) =>
+      Promise.all(
+        requests.map(query =>
+          (credentials.principal as { type: string }).type === 'service'
+            ? { result: AuthorizeResult.ALLOW }
+            : policy.handle(
+                { permission: query.permission },
+                userOf(credentials),
+              ),
+        ),
+      ) as any,
     authorize: async (requests, { credentials }) => {
-      const ref = (credentials.principal as { userEntityRef: string })
-        .userEntityRef;
-      const user = {
-        info: { userEntityRef: ref, ownershipEntityRefs: ownership[ref] },
-      } as PolicyQueryUser;
+      // Service principals skip the policy, as in Backstage.
+      if ((credentials.principal as { type: string }).type === 'service') {
+        return requests.map(() => ({ result: AuthorizeResult.ALLOW }));
+      }
+      const user = userOf(credentials);
       return Promise.all(
         requests.map(async query => {
           const decision: PolicyDecision = await policy.handle(
@@ -159,7 +186,7 @@ describe.each(TestDatabases.create().eachSupportedId())(
   databaseId => {
     const databases = TestDatabases.create({ ids: [databaseId] });
 
-    async function startRegistry() {
+    async function startRegistry(limits: object = {}) {
       const knex = await databases.init(databaseId as TestDatabaseId);
       const sent: NotificationSendOptions[] = [];
       const audits: Array<{ eventId: string; outcome: string }> = [];
@@ -183,7 +210,7 @@ describe.each(TestDatabases.create().eachSupportedId())(
               permission: { enabled: true },
               eventSchemas: {
                 permissions: { adminGroups: ['group:default/data-platform'] },
-                limits: { maxSchemaBytes: 4096 },
+                limits: { maxSchemaBytes: 4096, ...limits },
               },
             },
           }),
@@ -294,7 +321,7 @@ describe.each(TestDatabases.create().eachSupportedId())(
       expect(fetched.status).toBe(200);
       expect(fetched.body.title).toBe('Playback started');
 
-      const again = await api.post('/event-types', newType, bob);
+      const again = await api.post('/event-types', newType, carol);
       expect(again.status).toBe(409);
       expect(again.body.error.message).toContain('already exists');
       expect(audits).toContainEqual({
@@ -503,6 +530,89 @@ describe.each(TestDatabases.create().eachSupportedId())(
       expect(reused.body.error.message).toContain('was deleted');
     });
 
+    it('lets users register event types only for groups they belong to; admins and services for any', async () => {
+      const { api, server, audits } = await startRegistry();
+      const forSearch = { ...newType, owner: 'group:default/search' };
+
+      const refused = await api.post('/event-types', forSearch);
+      expect(refused.status).toBe(403);
+      expect(refused.body.error.message).toBe(
+        "You may register event types only for groups you belong to (group:default/playback, group:default/audio); 'group:default/search' is not one of them",
+      );
+      expect((await api.get(`/event-types/${newType.name}`)).status).toBe(404);
+      expect(audits).toContainEqual({
+        eventId: 'event-type-create',
+        outcome: 'fail',
+      });
+
+      expect((await api.post('/event-types', newType)).status).toBe(201);
+      expect(
+        (
+          await api.post(
+            '/event-types',
+            { ...signupType, owner: 'search' },
+            carol,
+          )
+        ).status,
+      ).toBe(201);
+      const byService = await request(server)
+        .post('/api/event-schemas/event-types')
+        .set('Authorization', mockCredentials.service.header())
+        .send({ ...forSearch, name: 'com.example.search.performed' });
+      expect(byService.status).toBe(201);
+    });
+
+    it("changes a type's owner only from and to the user's own groups, unless admin", async () => {
+      const { api } = await startRegistry();
+      await api.post('/event-types', newType);
+      const base = `/event-types/${newType.name}`;
+
+      const handedAway = await api.patch(base, { owner: 'search' });
+      expect(handedAway.status).toBe(403);
+      expect(handedAway.body.error.message).toBe(
+        `You may hand event type '${newType.name}' only to groups you belong to (group:default/playback, group:default/audio); 'group:default/search' is not one of them`,
+      );
+      expect((await api.get(base)).body.owner).toBe('group:default/playback');
+
+      const toOwnGroup = await api.patch(base, {
+        owner: 'group:default/audio',
+      });
+      expect(toOwnGroup.status).toBe(200);
+      expect(toOwnGroup.body.owner).toBe('group:default/audio');
+
+      // bob may not take it for his group.
+      const taken = await api.patch(base, { owner: 'search' }, bob);
+      expect(taken.status).toBe(403);
+      expect((await api.get(base)).body.owner).toBe('group:default/audio');
+
+      const byAdmin = await api.patch(base, { owner: 'search' }, carol);
+      expect(byAdmin.status).toBe(200);
+      expect(byAdmin.body.owner).toBe('group:default/search');
+    });
+
+    it('limits registrations per user and service: 429 with Retry-After', async () => {
+      const { api } = await startRegistry({ registrationsPerMinute: 2 });
+      const base = `/event-types/${newType.name}`;
+      expect((await api.post('/event-types', newType)).status).toBe(201);
+      expect(
+        (await api.post(`${base}/versions`, { schema: playbackV2 })).status,
+      ).toBe(201);
+
+      const limited = await api.post('/event-types', signupType);
+      expect(limited.status).toBe(429);
+      expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(59);
+      expect(limited.body.error.message).toMatch(
+        /^Too many registrations: at most 2 event types and versions a minute per user or service \(eventSchemas.limits.registrationsPerMinute\); retry in \d+ s$/,
+      );
+      expect((await api.get(`/event-types/${signupType.name}`)).status).toBe(
+        404,
+      );
+      // Per principal: carol is not held up by alice.
+      expect((await api.post('/event-types', signupType, carol)).status).toBe(
+        201,
+      );
+    });
+
     it('deprecates a type and a version, with a reason', async () => {
       const { api, sent } = await startRegistry();
       await api.post('/event-types', newType);
@@ -538,31 +648,40 @@ describe.each(TestDatabases.create().eachSupportedId())(
     it('filters and pages the list', async () => {
       const { api } = await startRegistry();
       await api.post('/event-types', newType);
-      await api.post('/event-types', {
-        name: 'com.example.search.performed',
-        owner: 'search',
-        format: 'avro',
-        description: 'A user searched the catalog',
-        schema: {
-          type: 'record',
-          name: 'SearchPerformed',
-          fields: [{ name: 'query', type: 'string' }],
+      // Other groups' types: registered by an admin.
+      await api.post(
+        '/event-types',
+        {
+          name: 'com.example.search.performed',
+          owner: 'search',
+          format: 'avro',
+          description: 'A user searched the catalog',
+          schema: {
+            type: 'record',
+            name: 'SearchPerformed',
+            fields: [{ name: 'query', type: 'string' }],
+          },
         },
-      });
-      await api.post('/event-types', {
-        name: 'com.example.checkout.completed',
-        owner: 'group:default/payments',
-        format: 'jsonschema',
-        schema: {
-          type: 'object',
-          properties: {
-            buyer: {
-              type: 'object',
-              properties: { user_id: { type: 'string' } },
+        carol,
+      );
+      await api.post(
+        '/event-types',
+        {
+          name: 'com.example.checkout.completed',
+          owner: 'group:default/payments',
+          format: 'jsonschema',
+          schema: {
+            type: 'object',
+            properties: {
+              buyer: {
+                type: 'object',
+                properties: { user_id: { type: 'string' } },
+              },
             },
           },
         },
-      });
+        carol,
+      );
 
       const names = async (query: string) =>
         (await api.get(`/event-types${query}`)).body.items.map(

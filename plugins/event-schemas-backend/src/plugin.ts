@@ -13,6 +13,8 @@ import { publishChange } from './registry/publishChange';
 import { SchemaRegistry } from './registry/SchemaRegistry';
 import { seedDemoData } from './registry/seedDemoData';
 import { readRegistryConfig } from './service/config';
+import { OwnershipAuthorization } from './service/OwnershipAuthorization';
+import { RegistrationRateLimiter } from './service/RegistrationRateLimiter';
 import { createRouter } from './service/router';
 
 /**
@@ -39,6 +41,7 @@ export const eventSchemasPlugin = createBackendPlugin({
         notifications: notificationService,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
+        userInfo: coreServices.userInfo,
       },
       async init(deps) {
         const { database, httpRouter, logger, permissionsRegistry } = deps;
@@ -68,6 +71,14 @@ export const eventSchemasPlugin = createBackendPlugin({
             config,
             httpAuth: deps.httpAuth,
             permissions: deps.permissions,
+            ownership: new OwnershipAuthorization({
+              permissions: deps.permissions,
+              userInfo: deps.userInfo,
+              rules: permissionsRegistry.getPermissionRuleset(
+                eventTypePermissionResourceRef,
+              ),
+            }),
+            rateLimiter: RegistrationRateLimiter.fromConfig(deps.config),
             auditor: deps.auditor,
             ping: () => store.ping(),
             logger,

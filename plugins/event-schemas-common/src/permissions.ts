@@ -3,15 +3,24 @@ import { createPermission } from '@backstage/plugin-permission-common';
 /** The resource type of the registry's event types, for conditional decisions. */
 export const EVENT_TYPE_RESOURCE_TYPE = 'event-type';
 
-/** Registering a new event type. Not a resource permission: it does not exist yet. */
+/**
+ * Registering a new event type. A resource permission on the event type as
+ * it would be registered: the default policy answers with a condition (the
+ * user belongs to the owner group) that the registry applies to the request
+ * before anything is stored, since the type does not exist yet for the
+ * permission framework to load.
+ */
 export const eventTypeCreatePermission = createPermission({
   name: 'event-schemas.event-type.create',
   attributes: { action: 'create' },
+  resourceType: EVENT_TYPE_RESOURCE_TYPE,
 });
 
 /**
  * Changing an event type: its metadata, a new version, deprecation. The
- * default policy allows it to the type's owners and the admins.
+ * default policy allows it to the type's owners and the admins. A change of
+ * owner must be allowed on the type as it is and as it would be, so nobody
+ * hands a type to, or takes it from, a group they are not in.
  */
 export const eventTypeUpdatePermission = createPermission({
   name: 'event-schemas.event-type.update',

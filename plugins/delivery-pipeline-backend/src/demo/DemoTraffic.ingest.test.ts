@@ -1,5 +1,4 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import { ConfigReader } from '@backstage/config';
 import {
   EventTransport,
   TransportEvent,
@@ -13,7 +12,7 @@ import path from 'node:path';
 import { FailedEventStore, NewFailedEvent } from '../database/FailedEventStore';
 import { DEFAULT_BINDING_LIMITS } from '../ingest/binding';
 import { IngestService } from '../ingest/IngestService';
-import { ProducerRestrictions } from '../ingest/ProducerRestrictions';
+import { trustedProducer } from '../ingest/ProducerAuthorization';
 import {
   closeMemoryDatabases,
   testKeychain,
@@ -90,7 +89,6 @@ describe('DemoTraffic through the real ingest', () => {
     const { keychain } = await testKeychain();
     const ingest = new IngestService({
       validators: new EventTypeValidators({ registry: exampleRegistry() }),
-      restrictions: ProducerRestrictions.fromConfig(new ConfigReader({})),
       transport: {
         publish: async (events: TransportEvent[]) => {
           published.push(...events);
@@ -107,7 +105,11 @@ describe('DemoTraffic through the real ingest', () => {
     });
     const logger = mockServices.logger.mock();
     const traffic = new DemoTraffic({
-      send: request => ingest.ingest(request),
+      send: request =>
+        ingest.ingest({
+          ...request,
+          producer: trustedProducer(request.producer),
+        }),
       logger,
       eventsPerSecond: 200,
       random: seededRandom(11),

@@ -17,7 +17,10 @@ import {
   Rejection,
   stampReceived,
 } from './checkAgainstRegistry';
-import { ProducerRestrictions } from './ProducerRestrictions';
+import { Producer } from './ProducerAuthorization';
+
+/** Distinct refusals quoted in a 403: enough to fix it, bounded in size. */
+const MAX_REASONS_QUOTED = 3;
 
 /** What `POST /events` answers with 202. */
 export type IngestResponse = {
@@ -31,9 +34,19 @@ export type ReplayOutcome = {
   failedAgain: Array<{ id: string; reason: string }>;
 };
 
+/** Events of a request that their producer may not send (for the audit log). */
+export type RefusedEvents = {
+  producer: string;
+  /** The distinct types refused. */
+  eventTypes: string[];
+  /** How many events were refused. */
+  events: number;
+  /** The distinct reasons. */
+  reasons: string[];
+};
+
 export type IngestServiceOptions = {
   validators: EventTypeValidators;
-  restrictions: ProducerRestrictions;
   transport: EventTransport;
   personalData: PersonalDataProtector;
   failedEvents: FailedEventStore;
@@ -68,13 +81,17 @@ export class IngestService {
   /**
    * Handles one request. Throws a {@link BindingError} (400, 413, 415) for a
    * request that holds no readable events, `NotAllowedError` when the
-   * producer may not send one of them (nothing is kept), and the transport's
-   * `TransportFullError` when it is at its bound (nothing is kept).
+   * producer may send none of its events, and the transport's
+   * `TransportFullError` when it is at its bound (nothing is kept). Events
+   * the producer may not send are never kept, not even as failed events;
+   * in a batch with others they are rejected with their reason, as invalid
+   * events are, and `onRefused` hears of them.
    */
   async ingest(request: {
     headers: IncomingHttpHeaders;
     body: Buffer;
-    producer: string;
+    producer: Producer;
+    onRefused?: (refused: RefusedEvents) => Promise<void>;
   }): Promise<IngestResponse> {
     const { mode, items } = parseCloudEvents({
       headers: request.headers,
@@ -82,13 +99,38 @@ export class IngestService {
       limits: this.#options.limits,
     });
     const checked = await this.#check(items, request.producer);
+    const refused = checked.rejected.filter(rejection => rejection.refused);
+    if (refused.length > 0) {
+      const reasons = [...new Set(refused.map(r => r.reason))];
+      await request.onRefused?.({
+        producer: request.producer.name,
+        eventTypes: [...new Set(refused.flatMap(r => r.eventType ?? []))],
+        events: refused.length,
+        reasons,
+      });
+      if (refused.length === items.length) {
+        ingestCounters.received.add(items.length);
+        ingestCounters.rejected.add(items.length);
+        throw new NotAllowedError(
+          reasons.length > MAX_REASONS_QUOTED
+            ? `${reasons.slice(0, MAX_REASONS_QUOTED).join('; ')} (and ${
+                reasons.length - MAX_REASONS_QUOTED
+              } more)`
+            : reasons.join('; '),
+        );
+      }
+    }
     const receivedAt = Date.now();
     if (checked.accepted.length > 0) {
       await this.#options.transport.publish(
         stampReceived(checked.accepted, receivedAt),
       );
     }
-    await this.#keepRejected(checked.rejected, request.producer, receivedAt);
+    await this.#keepRejected(
+      checked.rejected,
+      request.producer.name,
+      receivedAt,
+    );
     ingestCounters.received.add(
       checked.accepted.length + checked.rejected.length,
     );
@@ -117,7 +159,7 @@ export class IngestService {
    */
   async replay(
     failed: ReplayItem[],
-    producer: string,
+    producer: Producer,
   ): Promise<ReplayOutcome & { replayedIds: string[] }> {
     // A replay follows a fix in the registry: use its state now, not a
     // cached one.
@@ -165,17 +207,13 @@ export class IngestService {
     return { replayed: replayedIds.length, replayedIds, failedAgain };
   }
 
-  /** The registry's checks, then personal data sealed. */
-  async #check(items: ParseItem[], producer: string) {
+  /** The producer's grants and the registry's checks, then personal data sealed. */
+  async #check(items: ParseItem[], producer: Producer) {
     const checked = await checkAgainstRegistry({
       items,
       producer,
       validators: this.#options.validators,
-      restrictions: this.#options.restrictions,
     });
-    if (checked.forbidden) {
-      throw new NotAllowedError(checked.forbidden);
-    }
     const sealed = await this.#options.personalData.protect(checked.accepted);
     return {
       accepted: sealed.accepted,

@@ -3,12 +3,23 @@ import { EventTypeValidators } from '../registry/EventTypeValidators';
 import { RegistryClient } from '../registry/RegistryClient';
 import { ParseItem } from './binding';
 import { checkAgainstRegistry } from './checkAgainstRegistry';
-import { ProducerRestrictions } from './ProducerRestrictions';
+import { Producer } from './ProducerAuthorization';
 
-// Lets every producer send every type: who may produce is tested elsewhere.
-const unrestricted = {
-  check: () => undefined,
-} as unknown as ProducerRestrictions;
+/**
+ * May send every type (who may produce is tested elsewhere), and records
+ * which types it was asked about: deciding may cost a registry look-up each.
+ */
+function anyProducer() {
+  const asked = new Set<string>();
+  const producer: Producer = {
+    name: 'user:default/alice',
+    refusals: async events => {
+      events.forEach(event => asked.add(event.type));
+      return events.map(() => undefined);
+    },
+  };
+  return { producer, asked };
+}
 
 function countingRegistry() {
   const registry: jest.Mocked<RegistryClient> = {
@@ -68,9 +79,8 @@ describe('checkAgainstRegistry', () => {
     );
     const first = await checkAgainstRegistry({
       items,
-      producer: 'user:default/alice',
+      producer: anyProducer().producer,
       validators,
-      restrictions: unrestricted,
     });
     expect(first.accepted).toHaveLength(100);
     expect(first.rejected).toHaveLength(200);
@@ -81,9 +91,8 @@ describe('checkAgainstRegistry', () => {
     // A flood of the same unknown types is answered from the negative cache.
     await checkAgainstRegistry({
       items,
-      producer: 'user:default/alice',
+      producer: anyProducer().producer,
       validators,
-      restrictions: unrestricted,
     });
     expect(registry.getEventType).toHaveBeenCalledTimes(3);
   });
@@ -91,31 +100,36 @@ describe('checkAgainstRegistry', () => {
   it('looks up at most 100 distinct types per request, rejecting events of more', async () => {
     const registry = countingRegistry();
     const validators = new EventTypeValidators({ registry });
+    const { producer, asked } = anyProducer();
     const { rejected } = await checkAgainstRegistry({
       items: Array.from({ length: 1000 }, (_, i) =>
         item(i, `com.example.made-up-${i}`),
       ),
-      producer: 'user:default/alice',
+      producer,
       validators,
-      restrictions: unrestricted,
     });
     expect(rejected).toHaveLength(1000);
     expect(registry.getEventType).toHaveBeenCalledTimes(100);
-    expect(rejected[100].reason).toBe(
-      "A request may hold events of at most 100 event types; send events of 'com.example.made-up-100' in another request",
-    );
+    // Who may produce was decided for those 100 types only; the events of
+    // the others are refused, so never kept as failed events.
+    expect(asked.size).toBe(100);
+    expect(rejected[100]).toMatchObject({
+      reason:
+        "A request may hold events of at most 100 event types; send events of 'com.example.made-up-100' in another request",
+      refused: true,
+    });
   });
 
   it('refuses names that are not valid event type names without asking the registry', async () => {
     const registry = countingRegistry();
+    const { producer, asked } = anyProducer();
     const validators = new EventTypeValidators({ registry });
     const { accepted, rejected } = await checkAgainstRegistry({
       items: ['.', '..', '.hidden', 'a/b', '-x', ''].map((type, i) =>
         item(i, type),
       ),
-      producer: 'user:default/alice',
+      producer,
       validators,
-      restrictions: unrestricted,
     });
     expect(accepted).toEqual([]);
     expect(rejected).toHaveLength(6);
@@ -123,6 +137,7 @@ describe('checkAgainstRegistry', () => {
       expect(rejection.reason).toMatch(/is not a valid name: must be 1 to 128/);
     }
     expect(registry.getEventType).not.toHaveBeenCalled();
+    expect(asked.size).toBe(0);
   });
 
   it('rejects a dataschema with a malformed percent escape as the event’s fault', async () => {
@@ -135,9 +150,8 @@ describe('checkAgainstRegistry', () => {
             'https://portal/api/event-schemas/event-types/%E0%A4%A/versions/1',
         }),
       ],
-      producer: 'user:default/alice',
+      producer: anyProducer().producer,
       validators,
-      restrictions: unrestricted,
     });
     expect(accepted).toEqual([]);
     expect(rejected[0].reason).toMatch(/malformed percent escape/);

@@ -10,7 +10,7 @@ import {
 } from '../personalData/personalDataFields';
 import { EventTypeValidators } from '../registry/EventTypeValidators';
 import { CloudEventJson, ParseItem } from './binding';
-import { ProducerRestrictions } from './ProducerRestrictions';
+import { Producer } from './ProducerAuthorization';
 
 /** An event that failed a check, with what a failed-events store keeps. */
 export type Rejection = {
@@ -27,6 +27,12 @@ export type Rejection = {
   dataSubject?: string;
   /** Not kept as a failed event: its data subject's events are refused. */
   discard?: true;
+  /**
+   * The producer may not send it: never kept (it is not the producer's to
+   * fill the type's failed events with), and a request of nothing else
+   * gets 403.
+   */
+  refused?: true;
 };
 
 /** An event that passed every check, not yet stamped with its receive time. */
@@ -45,8 +51,6 @@ export type CheckedEvent = {
 export type CheckedEvents = {
   accepted: CheckedEvent[];
   rejected: Rejection[];
-  /** Why the producer may not send one of the events: the request gets 403. */
-  forbidden?: string;
 };
 
 /** `.../event-types/<name>/versions/<n>`: what the registry puts in `dataschema`. */
@@ -62,17 +66,18 @@ const MAX_TYPES_PER_REQUEST = 100;
 const MAX_ERRORS_QUOTED = 5;
 
 /**
- * Checks parsed events against the registry: the type is registered, the
- * producer may send it, and `data` follows the version named by `dataschema`
- * (the latest when there is none).
+ * Checks parsed events against the registry: the producer may send them
+ * (decided once per distinct type, before anything else), the type is
+ * registered, and `data` follows the version named by `dataschema` (the
+ * latest when there is none).
  */
 export async function checkAgainstRegistry(options: {
   items: ParseItem[];
-  producer: string;
+  producer: Producer;
   validators: EventTypeValidators;
-  restrictions: ProducerRestrictions;
 }): Promise<CheckedEvents> {
-  const { items, producer, validators, restrictions } = options;
+  const { items, producer, validators } = options;
+  const refusalOf = await refusalsOf(items, producer);
   // A batch is mostly one or two types: look each version up once.
   const lookups = new Map<string, ReturnType<typeof lookUp>>();
   const types = new Set<string>();
@@ -80,6 +85,21 @@ export async function checkAgainstRegistry(options: {
   const rejected: Rejection[] = [];
 
   for (const item of items) {
+    const refusal = refusalOf.get(item);
+    if (refusal) {
+      const attributes = item.ok ? item.parsed.event : item;
+      rejected.push({
+        index: item.index,
+        reason: refusal,
+        payload: '',
+        eventType: attributes.type,
+        source: attributes.source,
+        eventId: attributes.id,
+        discard: true,
+        refused: true,
+      });
+      continue;
+    }
     if (!item.ok) {
       rejected.push({
         index: item.index,
@@ -93,10 +113,6 @@ export async function checkAgainstRegistry(options: {
       continue;
     }
     const { event, json } = item.parsed;
-    const forbidden = restrictions.check(producer, event);
-    if (forbidden) {
-      return { accepted: [], rejected: [], forbidden };
-    }
     const reject = (reason: string, dataSubject?: string) =>
       rejected.push({
         index: item.index,
@@ -192,6 +208,47 @@ export async function checkAgainstRegistry(options: {
     });
   }
   return { accepted, rejected };
+}
+
+/**
+ * Why the producer may not send each item, decided once per distinct type.
+ * An item that could not be parsed but names a type counts too: otherwise
+ * anyone could fill another team's failed events by sending them broken.
+ * Its source is checked only when it has one; it is never delivered.
+ */
+async function refusalsOf(
+  items: ParseItem[],
+  producer: Producer,
+): Promise<Map<ParseItem, string | undefined>> {
+  // Deciding may cost a registry look-up per type: only names the registry
+  // could hold, and no more types than a request may carry. The events of
+  // any further type are refused here, so they are not kept as failed
+  // events of a type nobody decided on.
+  const types = new Set<string>();
+  const overflow = new Map<ParseItem, string>();
+  const claims = items.flatMap(item => {
+    const attributes = item.ok ? item.parsed.event : item;
+    const type = attributes.type;
+    if (type === undefined || !isValidEventTypeName(type)) return [];
+    if (!types.has(type)) {
+      if (types.size >= MAX_TYPES_PER_REQUEST) {
+        overflow.set(
+          item,
+          `A request may hold events of at most ${MAX_TYPES_PER_REQUEST} event types; send events of '${type}' in another request`,
+        );
+        return [];
+      }
+      types.add(type);
+    }
+    return [{ item, type, source: attributes.source }];
+  });
+  const refusals = await producer.refusals(
+    claims.map(({ type, source }) => ({ type, source })),
+  );
+  return new Map([
+    ...overflow,
+    ...claims.map(({ item }, i) => [item, refusals[i]] as const),
+  ]);
 }
 
 /**

@@ -1,10 +1,5 @@
-import {
-  AuditorService,
-  BackstageCredentials,
-  PermissionsService,
-} from '@backstage/backend-plugin-api';
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { ServiceUnavailableError, toError } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   FailedEvent,
   PersonalDataView,
@@ -25,6 +20,7 @@ import {
   PersonalDataFields,
   personalDataFieldsOf,
 } from '../personalData/personalDataFields';
+import { EventTypeDataAccess } from './EventTypeDataAccess';
 
 /**
  * Who may read which type's personal data in clear (the permission
@@ -33,21 +29,18 @@ import {
  * clear read.
  */
 export class PersonalDataAccessControl {
-  readonly #permissions: PermissionsService;
-  readonly #auditor: AuditorService;
+  readonly #dataAccess: EventTypeDataAccess;
   readonly #reader: PersonalDataReader;
   readonly #eventTypes: {
     getEventType(name: string): Promise<EventType | undefined>;
   };
 
   constructor(options: {
-    permissions: PermissionsService;
-    auditor: AuditorService;
+    dataAccess: EventTypeDataAccess;
     reader: PersonalDataReader;
     eventTypes: { getEventType(name: string): Promise<EventType | undefined> };
   }) {
-    this.#permissions = options.permissions;
-    this.#auditor = options.auditor;
+    this.#dataAccess = options.dataAccess;
     this.#reader = options.reader;
     this.#eventTypes = options.eventTypes;
   }
@@ -183,21 +176,13 @@ export class PersonalDataAccessControl {
     credentials: BackstageCredentials,
     eventTypes: string[],
   ): Promise<Map<string, PersonalDataAccess>> {
-    const names = [...new Set(eventTypes)];
-    const decisions = names.length
-      ? await this.#permissions.authorize(
-          names.map(name => ({
-            permission: personalDataReadPermission,
-            resourceRef: name,
-          })),
-          { credentials },
-        )
-      : [];
+    const allowed = await this.#dataAccess.allowedTypes(
+      credentials,
+      personalDataReadPermission,
+      eventTypes,
+    );
     return new Map(
-      names.map((name, i) => [
-        name,
-        decisions[i].result === AuthorizeResult.ALLOW ? 'clear' : 'masked',
-      ]),
+      eventTypes.map(name => [name, allowed.has(name) ? 'clear' : 'masked']),
     );
   }
 
@@ -211,19 +196,14 @@ export class PersonalDataAccessControl {
     meta: JsonObject,
     read: () => Promise<{ result: T; counts: JsonObject }>,
   ): Promise<T> {
-    const event = await this.#auditor.createEvent({
+    return this.#dataAccess.audited({
+      req,
       eventId: 'personal-data-read',
-      severityLevel: 'medium',
-      request: req,
       meta,
+      run: async () => {
+        const { result, counts } = await read();
+        return { result, meta: counts };
+      },
     });
-    try {
-      const { result, counts } = await read();
-      await event.success({ meta: counts });
-      return result;
-    } catch (error) {
-      await event.fail({ error: toError(error) });
-      throw error;
-    }
   }
 }

@@ -1,17 +1,16 @@
-import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import {
   AuthorizeResult,
-  PolicyDecision,
+  isPermission,
 } from '@backstage/plugin-permission-common';
-import { PolicyQueryUser } from '@backstage/plugin-permission-node';
+import { PermissionPolicy } from '@backstage/plugin-permission-node';
 import {
   ERASED_VALUE,
+  failedEventsReadPermission,
   MASKED_VALUE,
+  partitionPreviewPermission,
 } from '@internal/plugin-delivery-pipeline-common';
 import { PersonalDataDecrypter } from '@internal/plugin-delivery-pipeline-node';
-// The suite's policy, as the portal installs it.
-// eslint-disable-next-line @backstage/no-mixed-plugin-imports
-import { EventSchemasPermissionPolicy } from '@internal/plugin-event-schemas-backend';
 import { ResponseError } from '@backstage/errors';
 import { AddressInfo } from 'node:net';
 import request from 'supertest';
@@ -23,6 +22,10 @@ import {
   stopPipelines,
   waitForRaw,
 } from '../__testUtils__/pipelineTestBackend';
+import {
+  permissionStandIn,
+  recordingAuditor,
+} from '../__testUtils__/permissionStandIn';
 
 jest.setTimeout(90_000);
 afterEach(stopPipelines);
@@ -41,80 +44,27 @@ const bob = header('bob');
 const carol = header('carol');
 
 /**
- * The permission framework as the portal runs it: the suite's policy, and
- * for its conditional decisions the registry's own apply-conditions
- * endpoint (the read permission is the pipeline's, on the registry's
- * `event-type` resources). A stand-in for the permission backend, which
- * cannot call plugins back under the test backend's mock auth.
+ * An adopter's policy that lets every user preview partitions and read
+ * failed events (the suite's own lets only owners and admins), so that
+ * others see personal data masked.
  */
-function permissionStandIn(server: () => Server) {
-  const policy = new EventSchemasPermissionPolicy({
-    adminGroups: ['group:default/data-platform'],
-  });
-  return mockServices.permissions.mock({
-    authorize: async (requests, { credentials }) => {
-      const ref = (credentials.principal as { userEntityRef?: string })
-        .userEntityRef;
-      if (!ref) return requests.map(() => ({ result: AuthorizeResult.ALLOW }));
-      const user = {
-        info: { userEntityRef: ref, ownershipEntityRefs: ownership[ref] },
-      } as PolicyQueryUser;
-      return Promise.all(
-        requests.map(async query => {
-          const decision: PolicyDecision = await policy.handle(
-            { permission: query.permission },
-            user,
-          );
-          if (decision.result !== AuthorizeResult.CONDITIONAL) return decision;
-          const applied = await request(server())
-            .post(
-              '/api/event-schemas/.well-known/backstage/permissions/apply-conditions',
-            )
-            .set('Authorization', mockCredentials.service.header())
-            .send({
-              items: [
-                {
-                  id: '1',
-                  resourceRef: (query as { resourceRef: string }).resourceRef,
-                  resourceType: decision.resourceType,
-                  conditions: decision.conditions,
-                },
-              ],
-            });
-          if (applied.status !== 200) {
-            throw new Error(
-              `apply-conditions: ${applied.status} ${applied.text}`,
-            );
-          }
-          return { result: applied.body.items[0].result };
-        }),
-      );
-    },
-  }).factory;
+function opensReads(suite: PermissionPolicy): PermissionPolicy {
+  return {
+    handle: async (query, user) =>
+      isPermission(query.permission, partitionPreviewPermission) ||
+      isPermission(query.permission, failedEventsReadPermission)
+        ? { result: AuthorizeResult.ALLOW }
+        : suite.handle(query, user),
+  };
 }
 
 async function startWithPersonalData() {
   // Known once the backend runs; the permission stand-in calls it back.
   const started: { server?: Server } = {};
-  const audits: Array<{ eventId: string; meta?: unknown; outcome?: unknown }> =
-    [];
-  const auditor = mockServices.auditor.mock({
-    createEvent: async ({ eventId, meta }) => {
-      const audit: (typeof audits)[number] = { eventId, meta };
-      audits.push(audit);
-      return {
-        success: async (options?: { meta?: unknown }) => {
-          audit.outcome = options?.meta ?? 'success';
-        },
-        fail: async () => {
-          audit.outcome = 'fail';
-        },
-      };
-    },
-  });
+  const { audits, factory: auditor } = recordingAuditor();
   const pipeline = await startPipeline(
     { partitions: { width: { seconds: 2 }, grace: { milliseconds: 200 } } },
-    [permissionStandIn(() => started.server!), auditor.factory],
+    [permissionStandIn(ownership, () => started.server!, opensReads), auditor],
   );
   started.server = pipeline.server;
   const { server } = pipeline;

@@ -18,6 +18,7 @@ import {
   Partition,
   PartitionState,
   RetentionDeletionList,
+  failedEventsReadPermission,
   partitionPreviewPermission,
 } from '@internal/plugin-delivery-pipeline-common';
 import {
@@ -31,6 +32,7 @@ import { FailedEventStore } from '../database/FailedEventStore';
 import { PartitionStore } from '../database/PartitionStore';
 import { BindingLimits, readBody } from '../ingest/binding';
 import { IngestService } from '../ingest/IngestService';
+import { ProducerAuthorization } from '../ingest/ProducerAuthorization';
 import { Keychain } from '../personalData/Keychain';
 import { PersonalDataReader } from '../personalData/PersonalDataReader';
 import { PersonalDataAccessControl } from './PersonalDataAccessControl';
@@ -43,7 +45,7 @@ import {
   withSlaMet,
 } from './partitionViews';
 import { previewPartition } from './preview';
-import { producerOf } from './producerOf';
+import { EventTypeDataAccess } from './EventTypeDataAccess';
 import { systemErrorFilter } from './systemErrorFilter';
 import {
   eventTypeParam,
@@ -104,6 +106,10 @@ export async function createRouter(options: {
     reader: PersonalDataReader;
     access: PersonalDataAccessControl;
   };
+  /** Who may produce which event types. */
+  producers: ProducerAuthorization;
+  /** Who may read which types' data; audits reads and refusals. */
+  dataAccess: EventTypeDataAccess;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   auditor: AuditorService;
@@ -124,7 +130,7 @@ export async function createRouter(options: {
       );
     }
   };
-  const { logger } = options;
+  const { logger, producers, dataAccess } = options;
   const router = Router();
 
   // Before the JSON parser: ingest reads its own body, in any mode of the
@@ -137,7 +143,19 @@ export async function createRouter(options: {
     const outcome = await ingest.ingest({
       headers: req.headers,
       body,
-      producer: producerOf(credentials),
+      producer: producers.producerOf(credentials),
+      // Who tried to send what they may not: no payloads, no tokens.
+      onRefused: refused =>
+        dataAccess.auditRefusal({
+          req,
+          eventId: 'events-produce',
+          meta: {
+            producer: refused.producer,
+            eventTypes: refused.eventTypes,
+            refusedEvents: refused.events,
+          },
+          reason: refused.reasons.join('; '),
+        }),
     });
     res.status(202).json(outcome);
   });
@@ -277,53 +295,70 @@ export async function createRouter(options: {
     const start = timeParam(req.params.start, 'The partition start');
     const limit = optionalLimit(req.query, { default: 20, max: 500 });
     const credentials = await httpAuth.credentials(req);
-    // Rows are the events themselves, personal data included: a policy
-    // decides per event type (see the plugin README).
-    const [decision] = await permissions.authorize(
-      [{ permission: partitionPreviewPermission, resourceRef: eventType }],
-      { credentials },
-    );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        `You may not preview the delivered events of '${eventType}'`,
-      );
-    }
-    const [partition] = await partitions.listPartitions({
-      eventType,
-      from: start,
-      to: new Date(start.getTime() + 1),
-    });
-    if (!partition || Date.parse(partition.start) !== start.getTime()) {
-      throw new NotFoundError(
-        `No partition of '${eventType}' starts at ${start.toISOString()}`,
-      );
-    }
-    if (partition.state !== 'delivered') {
-      throw new NotFoundError(
-        partition.state === 'expired'
-          ? `The partition of '${eventType}' at ${partition.start} expired: retention deleted it at ${partition.expiredAt}`
-          : `The partition of '${eventType}' at ${partition.start} is ${partition.state}, not delivered yet`,
-      );
-    }
-    const preview = await previewPartition({
-      storage,
-      folder: partitionFolder({
-        kind: 'delivered',
-        eventType,
-        start: start.getTime(),
-        // Its own width: the configured one may have changed since.
-        widthMs: Date.parse(partition.end) - start.getTime(),
-      }),
-      limit,
-    });
-    const personalData = await access.revealPreview({
+    const answer = await dataAccess.audited({
       req,
-      credentials,
-      eventType,
-      partitionStart: partition.start,
-      rows: preview.rows,
+      eventId: 'partition-preview',
+      meta: { eventType, partition: start.toISOString() },
+      run: async () => {
+        // Rows are the events themselves, personal data included: a
+        // policy decides per event type (see the plugin README).
+        const allowed = await dataAccess.allowedTypes(
+          credentials,
+          partitionPreviewPermission,
+          [eventType],
+        );
+        if (!allowed.has(eventType)) {
+          throw new NotAllowedError(
+            `Only the owners of event type '${eventType}' and the registry admins may preview its delivered events`,
+          );
+        }
+        const [partition] = await partitions.listPartitions({
+          eventType,
+          from: start,
+          to: new Date(start.getTime() + 1),
+        });
+        if (!partition || Date.parse(partition.start) !== start.getTime()) {
+          throw new NotFoundError(
+            `No partition of '${eventType}' starts at ${start.toISOString()}`,
+          );
+        }
+        if (partition.state !== 'delivered') {
+          throw new NotFoundError(
+            partition.state === 'expired'
+              ? `The partition of '${eventType}' at ${partition.start} expired: retention deleted it at ${partition.expiredAt}`
+              : `The partition of '${eventType}' at ${partition.start} is ${partition.state}, not delivered yet`,
+          );
+        }
+        const preview = await previewPartition({
+          storage,
+          folder: partitionFolder({
+            kind: 'delivered',
+            eventType,
+            start: start.getTime(),
+            // Its own width: the configured one may have changed since.
+            widthMs: Date.parse(partition.end) - start.getTime(),
+          }),
+          limit,
+        });
+        const personalData = await access.revealPreview({
+          req,
+          credentials,
+          eventType,
+          partitionStart: partition.start,
+          rows: preview.rows,
+        });
+        return {
+          result: {
+            eventType,
+            start: partition.start,
+            ...preview,
+            personalData,
+          },
+          meta: { rows: preview.rows.length },
+        };
+      },
     });
-    res.json({ eventType, start: partition.start, ...preview, personalData });
+    res.json(answer);
   });
 
   router.get('/retention/deletions', async (req, res) => {
@@ -344,13 +379,59 @@ export async function createRouter(options: {
 
   router.get('/failed-events', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
-    const page = await failedEvents.list({
+    const filter = {
       eventType: optionalEventType(req.query),
       ...optionalWindow(req.query, maxWindowMs),
       includeReplayed: optionalBoolean(req.query, 'includeReplayed'),
       limit: optionalLimit(req.query, { default: 100, max: 1000 }),
       cursor: optionalCursor(req.query),
       maxBytes: maxPageBytes,
+    };
+    const page = await dataAccess.audited({
+      req,
+      eventId: 'failed-events-read',
+      meta: { eventType: filter.eventType ?? null },
+      run: async () => {
+        const { eventType } = filter;
+        if (
+          eventType &&
+          !(
+            await dataAccess.allowedTypes(
+              credentials,
+              failedEventsReadPermission,
+              [eventType],
+            )
+          ).has(eventType)
+        ) {
+          throw new NotAllowedError(
+            `Only the owners of event type '${eventType}' and the registry admins may read its failed events`,
+          );
+        }
+        const listed = await failedEvents.list(filter);
+        // Only what the caller may read: one decision per distinct type of
+        // the page, and events of no known type for the admins.
+        const readable = await dataAccess.allowedTypes(
+          credentials,
+          failedEventsReadPermission,
+          listed.items.flatMap(item => item.eventType ?? []),
+        );
+        const untypedReadable =
+          listed.items.some(item => !item.eventType) &&
+          (await dataAccess.allowedWithoutType(
+            credentials,
+            failedEventsReadPermission,
+          ));
+        const items = listed.items.filter(item =>
+          item.eventType ? readable.has(item.eventType) : untypedReadable,
+        );
+        return {
+          result: { items, nextCursor: listed.nextCursor },
+          meta: {
+            items: items.length,
+            withheld: listed.items.length - items.length,
+          },
+        };
+      },
     });
     res.json({
       items: await access.revealFailedEvents({
@@ -365,43 +446,58 @@ export async function createRouter(options: {
   router.post('/failed-events/replay', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
     const request = parseReplayRequest(req.body, maxWindowMs);
-    // Replaying changes what lands in the type's dataset: the type's owners
-    // (the registry's update permission) decide.
-    const [decision] = await permissions.authorize(
-      [
-        {
-          permission: eventTypeUpdatePermission,
-          resourceRef: request.eventType,
-        },
-      ],
-      { credentials },
-    );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        `Only the owners of event type '${request.eventType}' may replay its failed events`,
-      );
-    }
-    const page = await failedEvents.list({
-      eventType: request.eventType,
-      from: request.from,
-      to: request.to,
-      limit: request.limit,
-      maxBytes: maxPageBytes,
+    const answer = await dataAccess.audited({
+      req,
+      eventId: 'failed-events-replay',
+      meta: { eventType: request.eventType },
+      run: async () => {
+        // Replaying changes what lands in the type's dataset: the type's
+        // owners (the registry's update permission) decide.
+        const [decision] = await permissions.authorize(
+          [
+            {
+              permission: eventTypeUpdatePermission,
+              resourceRef: request.eventType,
+            },
+          ],
+          { credentials },
+        );
+        if (decision.result !== AuthorizeResult.ALLOW) {
+          throw new NotAllowedError(
+            `Only the owners of event type '${request.eventType}' may replay its failed events`,
+          );
+        }
+        const page = await failedEvents.list({
+          eventType: request.eventType,
+          from: request.from,
+          to: request.to,
+          limit: request.limit,
+          maxBytes: maxPageBytes,
+        });
+        // As the replaying user or service produced them: their grants apply.
+        const outcome = await ingest.replay(
+          await reader.openFailedPayloads(page.items),
+          producers.producerOf(credentials),
+        );
+        await failedEvents.recordReplay({
+          replayed: outcome.replayedIds,
+          failedAgain: outcome.failedAgain,
+          at: new Date(),
+        });
+        return {
+          result: {
+            replayed: outcome.replayed,
+            failedAgain: outcome.failedAgain,
+            more: page.nextCursor !== undefined,
+          },
+          meta: {
+            replayed: outcome.replayed,
+            failedAgain: outcome.failedAgain.length,
+          },
+        };
+      },
     });
-    const outcome = await ingest.replay(
-      await reader.openFailedPayloads(page.items),
-      producerOf(credentials),
-    );
-    await failedEvents.recordReplay({
-      replayed: outcome.replayedIds,
-      failedAgain: outcome.failedAgain,
-      at: new Date(),
-    });
-    res.json({
-      replayed: outcome.replayed,
-      failedAgain: outcome.failedAgain,
-      more: page.nextCursor !== undefined,
-    });
+    res.json(answer);
   });
 
   router.use(transportFullHandler);

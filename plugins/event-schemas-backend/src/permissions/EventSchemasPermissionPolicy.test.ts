@@ -1,4 +1,7 @@
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  AuthorizeResult,
+  PolicyDecision,
+} from '@backstage/plugin-permission-common';
 import { PolicyQueryUser } from '@backstage/plugin-permission-node';
 import {
   eventTypeCreatePermission,
@@ -8,6 +11,9 @@ import {
 import { createPermission } from '@backstage/plugin-permission-common';
 import {
   dataSubjectErasePermission,
+  eventTypeProducePermission,
+  failedEventsReadPermission,
+  partitionPreviewPermission,
   personalDataReadPermission,
 } from '@internal/plugin-delivery-pipeline-common';
 import { EventSchemasPermissionPolicy } from './EventSchemasPermissionPolicy';
@@ -26,13 +32,50 @@ describe('EventSchemasPermissionPolicy', () => {
     adminGroups: ['group:default/data-platform'],
   });
 
-  it('lets anyone signed in register event types', async () => {
+  it('lets users register event types only for their own groups; admins for any', async () => {
+    // Before this policy, anyone signed in registered for any group.
     expect(
       await policy.handle({ permission: eventTypeCreatePermission }, alice),
+    ).toEqual({
+      result: AuthorizeResult.CONDITIONAL,
+      pluginId: 'event-schemas',
+      resourceType: 'event-type',
+      conditions: {
+        rule: 'IS_OWNER',
+        resourceType: 'event-type',
+        params: {
+          owners: ['user:default/alice', 'group:default/playback'],
+        },
+      },
+    });
+    expect(
+      await policy.handle({ permission: eventTypeCreatePermission }, carol),
     ).toEqual({ result: AuthorizeResult.ALLOW });
     expect(
       await policy.handle({ permission: eventTypeCreatePermission }),
     ).toEqual({ result: AuthorizeResult.DENY });
+  });
+
+  it('decides producing, failed events and previews per type: owners (a condition) and admins, nobody without a user', async () => {
+    for (const permission of [
+      eventTypeProducePermission,
+      failedEventsReadPermission,
+      partitionPreviewPermission,
+    ]) {
+      expect(await policy.handle({ permission }, alice)).toMatchObject({
+        result: AuthorizeResult.CONDITIONAL,
+        conditions: {
+          rule: 'IS_OWNER',
+          params: { owners: ['user:default/alice', 'group:default/playback'] },
+        },
+      });
+      expect(await policy.handle({ permission }, carol)).toEqual({
+        result: AuthorizeResult.ALLOW,
+      });
+      expect(await policy.handle({ permission })).toEqual({
+        result: AuthorizeResult.DENY,
+      });
+    }
   });
 
   it("lets owners change their types: a condition on the user's ownership", async () => {
@@ -115,21 +158,36 @@ describe('EventSchemasPermissionPolicy', () => {
     ).toEqual({ result: AuthorizeResult.DENY });
   });
 
-  it("passes other plugins' permissions to the fallback, allowing by default", async () => {
+  it("passes other plugins' permissions to the fallback, denying them without one", async () => {
     const other = createPermission({
       name: 'catalog.entity.delete',
       attributes: { action: 'delete' },
     });
-    expect(await policy.handle({ permission: other }, alice)).toEqual({
+    const unknownOnEventTypes = createPermission({
+      name: 'event-schemas.event-type.archive',
+      attributes: { action: 'update' },
+      resourceType: 'event-type',
+    });
+    // Installing the suite does not make the portal allow-all.
+    for (const permission of [other, unknownOnEventTypes]) {
+      expect(await policy.handle({ permission }, carol)).toEqual({
+        result: AuthorizeResult.DENY,
+      });
+    }
+    const fallback = jest.fn(
+      async (): Promise<PolicyDecision> => ({ result: AuthorizeResult.ALLOW }),
+    );
+    const composed = new EventSchemasPermissionPolicy({
+      adminGroups: [],
+      fallback: { handle: fallback },
+    });
+    expect(await composed.handle({ permission: other }, alice)).toEqual({
       result: AuthorizeResult.ALLOW,
     });
-    const strict = new EventSchemasPermissionPolicy({
-      adminGroups: [],
-      fallback: { handle: async () => ({ result: AuthorizeResult.DENY }) },
-    });
-    expect(await strict.handle({ permission: other }, alice)).toEqual({
-      result: AuthorizeResult.DENY,
-    });
+    expect(fallback).toHaveBeenCalledWith({ permission: other }, alice);
+    // The suite's own permissions never reach the fallback.
+    await composed.handle({ permission: eventTypeDeletePermission }, alice);
+    expect(fallback).toHaveBeenCalledTimes(1);
   });
 });
 

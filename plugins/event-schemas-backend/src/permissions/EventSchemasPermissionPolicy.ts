@@ -3,6 +3,7 @@ import {
   AuthorizeResult,
   isPermission,
   PolicyDecision,
+  ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import {
   PermissionPolicy,
@@ -10,12 +11,16 @@ import {
   PolicyQueryUser,
 } from '@backstage/plugin-permission-node';
 import {
+  EVENT_TYPE_RESOURCE_TYPE,
   eventTypeCreatePermission,
   eventTypeDeletePermission,
   eventTypeUpdatePermission,
 } from '@internal/plugin-event-schemas-common';
 import {
   dataSubjectErasePermission,
+  eventTypeProducePermission,
+  failedEventsReadPermission,
+  partitionPreviewPermission,
   personalDataReadPermission,
 } from '@internal/plugin-delivery-pipeline-common';
 import {
@@ -23,14 +28,34 @@ import {
   eventTypeConditions,
 } from './conditions';
 
+/** Allowed to the type's owners (a condition) and to the admins. */
+const OWNERS_AND_ADMINS = [
+  eventTypeCreatePermission,
+  eventTypeUpdatePermission,
+  eventTypeProducePermission,
+  partitionPreviewPermission,
+  failedEventsReadPermission,
+  personalDataReadPermission,
+];
+
 /**
- * The suite's default policy: anyone signed in registers event types,
- * owners change their own and read their personal data in clear, the admin
- * groups (`eventSchemas.permissions.adminGroups`) do anything, and only they
- * delete types. Data subjects are erased by the admins and the privacy
- * groups (`eventSchemas.permissions.privacyGroups`), who need not read any
- * personal data to do it. Every other permission goes to `fallback`, which
- * allows by default, as Backstage's allow-all policy does.
+ * The suite's default policy, for its own permissions only:
+ *
+ * - registering an event type, changing it and producing its events: the
+ *   members of its owner group (a condition on the user's ownership refs,
+ *   which sign-in resolves from the catalog's membership relations) and the
+ *   admin groups (`eventSchemas.permissions.adminGroups`);
+ * - reading its data (failed events, partition previews, personal data in
+ *   clear): the same;
+ * - deleting types: the admins only;
+ * - erasing data subjects: the admins and the privacy groups
+ *   (`eventSchemas.permissions.privacyGroups`), who need not read any
+ *   personal data to do it.
+ *
+ * Every other permission goes to `fallback`, the adopter's own policy.
+ * Without one they are denied: installing the suite must not widen access
+ * to the rest of the portal, so allowing other plugins' permissions is a
+ * choice the adopter makes by passing a fallback.
  */
 export class EventSchemasPermissionPolicy implements PermissionPolicy {
   static fromConfig(
@@ -72,16 +97,11 @@ export class EventSchemasPermissionPolicy implements PermissionPolicy {
     );
     const isAdmin = ownership.some(ref => this.adminGroups.has(ref));
 
-    if (isPermission(permission, eventTypeCreatePermission)) {
-      return { result: user ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
-    }
-    if (
-      isPermission(permission, eventTypeUpdatePermission) ||
-      isPermission(permission, personalDataReadPermission)
-    ) {
+    if (OWNERS_AND_ADMINS.some(p => isPermission(permission, p))) {
       if (isAdmin) return { result: AuthorizeResult.ALLOW };
+      if (!user) return { result: AuthorizeResult.DENY };
       return createEventTypeConditionalDecision(
-        permission,
+        permission as ResourcePermission<typeof EVENT_TYPE_RESOURCE_TYPE>,
         eventTypeConditions.isOwner({ owners: ownership }),
       );
     }
@@ -99,6 +119,6 @@ export class EventSchemasPermissionPolicy implements PermissionPolicy {
     }
     return this.fallback
       ? this.fallback.handle(request, user)
-      : { result: AuthorizeResult.ALLOW };
+      : { result: AuthorizeResult.DENY };
   }
 }

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { SchemaRegistry } from '../registry/SchemaRegistry';
 import { DEFAULT_REGISTRY_CONFIG } from '../service/config';
+import { OwnershipAuthorization } from '../service/OwnershipAuthorization';
+import { RegistrationRateLimiter } from '../service/RegistrationRateLimiter';
 import { createRouter } from '../service/router';
 
 type Layer = { route?: { path: string; methods: Record<string, boolean> } };
@@ -15,6 +17,8 @@ describe('openapi.yaml', () => {
       config: DEFAULT_REGISTRY_CONFIG,
       httpAuth: mockServices.httpAuth(),
       permissions: mockServices.permissions(),
+      ownership: {} as OwnershipAuthorization,
+      rateLimiter: new RegistrationRateLimiter({ perMinute: 30 }),
       auditor: mockServices.auditor.mock(),
       ping: async () => {},
       logger: mockServices.logger.mock(),

@@ -9,27 +9,36 @@ import {
   CustomErrorBase,
   InputError,
   NotAllowedError,
+  serializeError,
   ServiceUnavailableError,
   toError,
 } from '@backstage/errors';
 import {
   AuthorizeResult,
-  BasicPermission,
   ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import {
   EVENT_TYPE_RESOURCE_TYPE,
-  eventTypeCreatePermission,
   eventTypeDeletePermission,
   eventTypeUpdatePermission,
 } from '@internal/plugin-event-schemas-common';
-import express, { NextFunction, Request, Response } from 'express';
+import express, {
+  ErrorRequestHandler,
+  NextFunction,
+  Request,
+  Response,
+} from 'express';
 import Router from 'express-promise-router';
 import {
   IncompatibleSchemaError,
   SchemaRegistry,
 } from '../registry/SchemaRegistry';
 import { RegistryConfig } from './config';
+import { OwnershipAuthorization } from './OwnershipAuthorization';
+import {
+  RegistrationRateLimiter,
+  TooManyRegistrationsError,
+} from './RegistrationRateLimiter';
 import {
   createEventTypeRequest,
   registeredEventTypeName,
@@ -53,17 +62,37 @@ class UnsupportedMediaTypeError extends CustomErrorBase {
   statusCode = 415;
 }
 
+/** 429 with `Retry-After`, which the default error handler does not set. */
+const rateLimitedHandler: ErrorRequestHandler = (error, req, res, next) => {
+  if (!(error instanceof TooManyRegistrationsError)) {
+    next(error);
+    return;
+  }
+  res
+    .status(429)
+    .set('Retry-After', String(error.retryAfterSeconds))
+    .json({
+      error: serializeError(error),
+      request: { method: req.method, url: req.url },
+      response: { statusCode: 429 },
+    });
+};
+
 export async function createRouter(options: {
   registry: SchemaRegistry;
   config: RegistryConfig;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
+  /** Who may own what: registering for a group, changing a type's owner. */
+  ownership: OwnershipAuthorization;
+  rateLimiter: RegistrationRateLimiter;
   auditor: AuditorService;
   /** Reports whether the database answers. */
   ping: () => Promise<void>;
   logger: LoggerService;
 }): Promise<express.Router> {
   const { registry, httpAuth, permissions, auditor, logger } = options;
+  const { ownership, rateLimiter } = options;
   // A schema travels JSON-escaped inside the body, which can double its size.
   const bodyLimit = options.config.limits.maxSchemaBytes * 2 + 64 * 1024;
   const router = Router();
@@ -120,7 +149,9 @@ export async function createRouter(options: {
       eventId: 'event-type-create',
       meta: { eventType: request.name },
       run: async () => {
-        const credentials = await authorize(req, eventTypeCreatePermission);
+        const credentials = await httpAuth.credentials(req);
+        await ownership.authorizeCreate({ credentials, request });
+        rateLimiter.take(principalRef(credentials));
         const { eventType, version } = await registry.createEventType({
           request,
           createdBy: principalRef(credentials),
@@ -155,6 +186,13 @@ export async function createRouter(options: {
           eventTypeUpdatePermission,
           name,
         );
+        if (request.owner !== undefined) {
+          await ownership.authorizeOwnerChange({
+            credentials,
+            eventType: await registry.getEventType(name),
+            owner: request.owner,
+          });
+        }
         res.json(
           await registry.updateEventType({
             name,
@@ -211,6 +249,7 @@ export async function createRouter(options: {
           eventTypeUpdatePermission,
           name,
         );
+        rateLimiter.take(principalRef(credentials));
         try {
           const { version, created } = await registry.registerVersion({
             name,
@@ -289,22 +328,6 @@ export async function createRouter(options: {
     res.json(await registry.validate({ type, version, data }));
   });
 
-  async function authorize(
-    req: Request,
-    permission: BasicPermission,
-  ): Promise<BackstageCredentials> {
-    const credentials = await httpAuth.credentials(req);
-    const [decision] = await permissions.authorize([{ permission }], {
-      credentials,
-    });
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        `You are not allowed to ${permission.attributes.action} event types`,
-      );
-    }
-    return credentials;
-  }
-
   async function authorizeOnType(
     req: Request,
     permission: ResourcePermission<typeof EVENT_TYPE_RESOURCE_TYPE>,
@@ -353,6 +376,7 @@ export async function createRouter(options: {
     }
   }
 
+  router.use(rateLimitedHandler);
   return router;
 }
 

@@ -47,6 +47,25 @@ function failedEvent(
 }
 
 describe('FailedEvents', () => {
+  it('says so when the user may not read the failed events', async () => {
+    server.use(
+      http.get(`${pipelineUrl}/failed-events`, () =>
+        backendError(
+          403,
+          'NotAllowedError',
+          `Only the owners of event type '${name}' and the registry admins may read its failed events`,
+        ),
+      ),
+    );
+    await renderWithApis(<FailedEvents eventType={name} window={window} />);
+    expect(
+      await screen.findByText(
+        /^You may not read the failed events of com\.example\.playback\.started:/,
+      ),
+    ).toHaveAttribute('role', 'alert');
+    expect(screen.queryByRole('button', { name: 'Retry' })).toBeNull();
+  });
+
   it('lists the failed events newest first, a page at a time', async () => {
     const requests: URL[] = [];
     server.use(

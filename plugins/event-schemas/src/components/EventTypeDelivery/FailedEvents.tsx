@@ -15,6 +15,7 @@ import KeyboardArrowDownIcon from '@material-ui/icons/KeyboardArrowDown';
 import KeyboardArrowRightIcon from '@material-ui/icons/KeyboardArrowRight';
 import { useState } from 'react';
 import {
+  isForbidden,
   LoadError,
   Timestamp,
   VisuallyHidden,
@@ -102,6 +103,14 @@ export const FailedEvents = (props: {
   const failed = useFailedEvents(props.eventType, props.window);
 
   if (failed.loading && !failed.items) return <Progress />;
+  if (failed.error && isForbidden(failed.error)) {
+    return (
+      <Typography role="alert">
+        You may not read the failed events of {props.eventType}: they hold the
+        events themselves, so only its owners and the admins may.
+      </Typography>
+    );
+  }
   if (failed.error) {
     return (
       <LoadError

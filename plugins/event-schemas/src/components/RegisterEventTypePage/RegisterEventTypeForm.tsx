@@ -1,11 +1,7 @@
 import { WarningPanel } from '@backstage/core-components';
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import { usePermission } from '@backstage/plugin-permission-react';
-import {
-  EventTypeFormat,
-  eventTypeCreatePermission,
-} from '@internal/plugin-event-schemas-common';
+import { EventTypeFormat } from '@internal/plugin-event-schemas-common';
 import Grid from '@material-ui/core/Grid';
 import { FormEvent, useCallback, useMemo, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
@@ -32,9 +28,6 @@ import { isStarterSchema, starterSchema } from './starterSchemas';
 import { readSubmitError, SubmitErrors } from './submitErrors';
 import { useSchemaCheck } from './useSchemaCheck';
 
-const NOT_ALLOWED =
-  "The registry's permission policy does not let you register event types. Ask the registry admins for access; you can still draft one here and check its schema.";
-
 /**
  * The form to register an event type with its first schema version. It
  * checks what it can as the user types, with the registry's own rules, and
@@ -45,7 +38,9 @@ export const RegisterEventTypeForm = () => {
   const alertApi = useApi(alertApiRef);
   const navigate = useNavigate();
   const links = useEventSchemasLinks();
-  const permission = usePermission({ permission: eventTypeCreatePermission });
+  // Who may register is decided on the owner chosen (the registry's policy:
+  // a group the user belongs to), so only the registry can say, on submit;
+  // its reason shows at the owner field.
 
   const [values, setValues] = useState<FormValues>(initialValues);
   const [touched, setTouched] = useState<ReadonlySet<FormField>>(new Set());
@@ -135,10 +130,7 @@ export const RegisterEventTypeForm = () => {
     ...(schemaCheck.valid ? [] : [FIELD_LABELS.schema]),
   ];
   const canSubmit =
-    permission.allowed &&
-    !submitting &&
-    blocking.length === 0 &&
-    !schemaCheck.pending;
+    !submitting && blocking.length === 0 && !schemaCheck.pending;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -175,15 +167,6 @@ export const RegisterEventTypeForm = () => {
   return (
     <form noValidate onSubmit={submit} aria-label="Register an event type">
       <Grid container spacing={3}>
-        {!permission.loading && !permission.allowed && (
-          <Grid item xs={12}>
-            <WarningPanel
-              title="You may not register event types"
-              message={NOT_ALLOWED}
-              defaultExpanded
-            />
-          </Grid>
-        )}
         <Grid item xs={12}>
           <DetailsSection form={form} nameTaken={nameTaken} />
         </Grid>
@@ -212,10 +195,8 @@ export const RegisterEventTypeForm = () => {
             canSubmit={canSubmit}
             submitting={submitting}
             reason={
-              permission.loading || permission.allowed
-                ? blocking.length > 0 &&
-                  `To register, complete or fix: ${blocking.join(', ')}`
-                : 'You may not register event types'
+              blocking.length > 0 &&
+              `To register, complete or fix: ${blocking.join(', ')}`
             }
           />
         </Grid>

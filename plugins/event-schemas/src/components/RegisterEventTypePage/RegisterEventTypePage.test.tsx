@@ -43,7 +43,6 @@ const CurrentPath = () => <p>Now at {useLocation().pathname}</p>;
 
 function renderPage(
   options: {
-    canEdit?: boolean;
     catalog?: ReturnType<typeof catalogApiMock.mock>;
     alerts?: ReturnType<typeof mockApis.alert>;
   } = {},
@@ -54,7 +53,6 @@ function renderPage(
       <Route path="/event-types/:name/:tab" element={<CurrentPath />} />
     </Routes>,
     {
-      canEdit: options.canEdit,
       initialRouteEntries: ['/event-types/new'],
       apis: [
         options.catalog ?? catalogApiMock({ entities: groups }),
@@ -472,26 +470,17 @@ describe('RegisterEventTypePage', () => {
     expect(submitButton()).toBeEnabled();
   });
 
-  it('says why a user without permission cannot register', async () => {
-    useRegistry();
-    await renderPage({ canEdit: false });
+  it('shows at the owner why the registry refuses a group the user is not in', async () => {
+    const reason =
+      "You may register event types only for groups you belong to (group:default/playback); 'group:default/search' is not one of them";
+    useRegistry(registryError(403, 'NotAllowedError', reason));
+    await renderPage();
+    await fillRequired();
 
-    expect(
-      await screen.findByText('Warning: You may not register event types'),
-    ).toBeInTheDocument();
-    expect(
-      screen.getByText(/permission policy does not let you register/),
-    ).toBeInTheDocument();
-    // Everything filled in and valid, and still not allowed.
-    await enter(/^Name/, 'com.example.search.done');
-    await chooseOwner(/^Search team/);
-    expect(screen.getByLabelText(/^Owner/)).toHaveAttribute(
-      'aria-invalid',
-      'false',
-    );
-    expect(submitButton()).toBeDisabled();
-    expect(submitButton()).toHaveAccessibleDescription(
-      'You may not register event types',
-    );
+    await userEvent.click(submitButton());
+    expect(await screen.findByText(reason)).toBeInTheDocument();
+    const owner = screen.getByLabelText(/^Owner/);
+    expect(owner).toHaveAttribute('aria-invalid', 'true');
+    expect(submitButton()).toBeEnabled();
   });
 });

@@ -102,19 +102,15 @@ describe('readSubmitError', () => {
       message:
         "unknown field 'colour'; retention: unknown fields 'a', 'b'; unknown field 'size'",
     });
+    // The registry decides on the owner chosen: its 403 belongs there.
+    const notMember =
+      "You may register event types only for groups you belong to (group:default/playback); 'group:default/search' is not one of them";
     expect(
       readSubmitError({
-        error: await responseError(
-          403,
-          'NotAllowedError',
-          'You are not allowed to create event types',
-        ),
+        error: await responseError(403, 'NotAllowedError', notMember),
         request,
       }),
-    ).toEqual({
-      fields: {},
-      message: 'You are not allowed to create event types',
-    });
+    ).toEqual({ fields: { owner: notMember } });
     expect(
       readSubmitError({ error: new TypeError('Failed to fetch'), request }),
     ).toEqual({ fields: {}, message: 'Failed to fetch' });

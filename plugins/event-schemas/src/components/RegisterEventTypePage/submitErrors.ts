@@ -34,7 +34,8 @@ const FIELDS_BY_PATH: Record<string, FormField> = {
  * messages for the form's fields, so each shows where it is fixed. The
  * registry's 400s name their fields (`Invalid event type: owner: must be
  * ...; retention.raw: must be ...`), a schema it rejects is `Invalid schema:
- * ...`, and a 409 is a name that is taken.
+ * ...`, a 409 is a name that is taken, and a 403 an owner group the user
+ * may not register for.
  */
 export function readSubmitError(options: {
   error: unknown;
@@ -45,6 +46,10 @@ export function readSubmitError(options: {
   const status = error instanceof ResponseError ? error.statusCode : undefined;
   if (status === 409) {
     return { fields: { name: message } };
+  }
+  // The policy decides on the owner chosen: a group the user belongs to.
+  if (status === 403) {
+    return { fields: { owner: message } };
   }
   if (status !== 400) {
     return { fields: {}, message };
