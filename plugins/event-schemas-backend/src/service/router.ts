@@ -30,6 +30,8 @@ import {
   SchemaRegistry,
 } from '../registry/SchemaRegistry';
 import { RegistryConfig } from './config';
+import { PayloadTooLargeError } from './errors';
+import { checkEventLimits } from './eventLimits';
 import {
   createEventTypeRequest,
   eventTypeName,
@@ -40,12 +42,6 @@ import {
   updateVersionRequest,
   validateRequest,
 } from './requests';
-
-/** A request body over the limit: 413. */
-class PayloadTooLargeError extends CustomErrorBase {
-  name = 'PayloadTooLargeError' as const;
-  statusCode = 413;
-}
 
 /** A body that is not JSON: 415. */
 class UnsupportedMediaTypeError extends CustomErrorBase {
@@ -285,6 +281,7 @@ export async function createRouter(options: {
       value: req.body,
       what: 'validation request',
     });
+    checkEventLimits({ data, limits: options.config.limits });
     res.json(await registry.validate({ type, version, data }));
   });
 

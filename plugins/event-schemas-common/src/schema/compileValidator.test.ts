@@ -264,4 +264,187 @@ describe('compileValidator', () => {
       ]);
     });
   });
+
+  // Each of these, without the bounds, blocks the event loop for seconds to
+  // hours or exhausts the heap (see validationWork).
+  describe('bounded work', () => {
+    /** An event nested `depth` levels deep through property `a`. */
+    const nested = (depth: number, bottom: unknown = {}): unknown => {
+      let value = bottom;
+      for (let i = 0; i < depth; i++) value = { a: value };
+      return value;
+    };
+    const timed = <T>(run: () => T) => {
+      const start = performance.now();
+      const result = run();
+      return { result, ms: performance.now() - start };
+    };
+
+    it('matches patterns in linear time', () => {
+      const check = jsonValidator({ type: 'string', pattern: '^(\\w|\\d)*!$' });
+      // About 16 s with a backtracking engine; 2^32 steps.
+      const { result, ms } = timed(() => check('1'.repeat(32)));
+      expect(result.valid).toBe(false);
+      expect(ms).toBeLessThan(100);
+      expect(check(`${'1'.repeat(32)}!`).valid).toBe(true);
+      const long = timed(() => check('1'.repeat(200_000)));
+      expect(long.result.valid).toBe(false);
+      expect(long.ms).toBeLessThan(1000);
+    });
+
+    it('matches patternProperties and \\u escapes with the same engine', () => {
+      const check = jsonValidator({
+        type: 'object',
+        patternProperties: { '^(\\w|\\d)*!$': { type: 'number' } },
+        properties: { name: { type: 'string', pattern: '^\\u0041\\u{42}$' } },
+      });
+      const { result, ms } = timed(() => check({ ['1'.repeat(32)]: 'x' }));
+      expect(result.valid).toBe(true);
+      expect(ms).toBeLessThan(100);
+      expect(check({ '12!': 'x' }).valid).toBe(false);
+      expect(check({ name: 'AB' }).valid).toBe(true);
+      expect(check({ name: 'Ab' }).valid).toBe(false);
+    });
+
+    it('stops recursion through two oneOf branches that both fit', () => {
+      const check = jsonValidator({
+        $defs: {
+          n: {
+            oneOf: [
+              { type: 'object', properties: { a: { $ref: '#/$defs/n' } } },
+              { type: 'object', properties: { a: { $ref: '#/$defs/n' } } },
+            ],
+          },
+        },
+        $ref: '#/$defs/n',
+      });
+      // 2^40 evaluations, and as many errors kept, without the meter.
+      const { result, ms } = timed(() => check(nested(40)));
+      expect(result.valid).toBe(false);
+      // Stopped by whichever bound it reaches first: work or problems.
+      expect(result.errors).toEqual([
+        expect.stringMatching(/^Validation stopped/),
+      ]);
+      expect(ms).toBeLessThan(1000);
+    });
+
+    it('stops a chain of definitions that each reference the next twice', () => {
+      const defs: Record<string, unknown> = { d30: { type: 'object' } };
+      for (let i = 0; i < 30; i++) {
+        const next = { $ref: `#/definitions/d${i + 1}` };
+        defs[`d${i}`] = { anyOf: [next, next], allOf: [next] };
+      }
+      const check = jsonValidator({
+        definitions: defs,
+        $ref: '#/definitions/d0',
+      });
+      const { result, ms } = timed(() => check({}));
+      expect(result.errors[0]).toMatch(/^Validation stopped/);
+      expect(ms).toBeLessThan(1000);
+    });
+
+    it('lets useful recursion through a fitting union validate big events', () => {
+      const check = jsonValidator({
+        $defs: {
+          tree: {
+            type: 'object',
+            required: ['kind'],
+            oneOf: [
+              {
+                properties: {
+                  kind: { const: 'leaf' },
+                  value: { type: 'number' },
+                },
+              },
+              {
+                properties: {
+                  kind: { const: 'node' },
+                  children: { type: 'array', items: { $ref: '#/$defs/tree' } },
+                },
+              },
+            ],
+          },
+        },
+        $ref: '#/$defs/tree',
+      });
+      const leaves = Array.from({ length: 5000 }, (_, i) => ({
+        kind: 'leaf',
+        value: i,
+      }));
+      const tree = {
+        kind: 'node',
+        children: [{ kind: 'node', children: leaves }, ...leaves],
+      };
+      expect(check(tree)).toEqual({ valid: true, errors: [] });
+    });
+
+    it('reports at most 100 problems, and how many more there are', () => {
+      const check = jsonValidator({
+        type: 'object',
+        additionalProperties: false,
+      });
+      const event = Object.fromEntries(
+        Array.from({ length: 500 }, (_, i) => [`p${i}`, i]),
+      );
+      const { errors } = check(event);
+      expect(errors).toHaveLength(101);
+      expect(errors[100]).toBe('... and 400 more');
+    });
+
+    it('stops gathering problems before they fill the heap', () => {
+      const required = Array.from({ length: 1000 }, (_, i) => `r${i}`);
+      const check = jsonValidator({
+        type: 'array',
+        items: { type: 'object', required },
+      });
+      // A million problems without the bound.
+      const { result, ms } = timed(() => check(Array(1000).fill({})));
+      expect(result.errors).toEqual([
+        'Validation stopped after more than 1000 problems; fix the first ones and validate again',
+      ]);
+      expect(ms).toBeLessThan(1000);
+    });
+
+    it('refuses to walk an event deeper than 256 levels', () => {
+      const check = jsonValidator({
+        $defs: {
+          n: { type: 'object', properties: { a: { $ref: '#/$defs/n' } } },
+        },
+        $ref: '#/$defs/n',
+      });
+      expect(check(nested(255)).valid).toBe(true);
+      expect(check(nested(100_000)).errors).toEqual([
+        '/: the event nests objects and arrays more than 256 levels deep, too deep to validate',
+      ]);
+    });
+
+    it('stops an Avro union of two recursive records of the same shape', () => {
+      const check = avroValidator({
+        type: 'record',
+        name: 'A',
+        fields: [
+          {
+            name: 'a',
+            type: [
+              'null',
+              'A',
+              {
+                type: 'record',
+                name: 'B',
+                fields: [{ name: 'a', type: ['null', 'A', 'B'] }],
+              },
+            ],
+          },
+        ],
+      });
+      // The first record branch fits at every level: linear.
+      const fits = timed(() => check(nested(40, { a: null })));
+      expect(fits.result).toEqual({ valid: true, errors: [] });
+      expect(fits.ms).toBeLessThan(200);
+      // Neither fits (a string at the bottom): 2^40 without the meter.
+      const { result, ms } = timed(() => check(nested(40, { a: 'x' })));
+      expect(result.errors[0]).toMatch(/^Validation stopped/);
+      expect(ms).toBeLessThan(1000);
+    });
+  });
 });

@@ -1,14 +1,14 @@
-import safeRegex from 'safe-regex2';
-import { isDraft2019OrLater } from './drafts';
+import { isDraft2019OrLater, isKnownMetaSchema } from './drafts';
 import { escapePointerSegment } from './pointer';
 import { REFERENCE_KEYWORDS, isInDocumentRef, resolveRef } from './refs';
+import { linearRegExpProblem } from './regExp';
 import { JsonSchemaDocument, JsonSchemaDraft, isSchemaObject } from './types';
 import { forEachSubschema } from './walk';
 
 /**
  * Why a regular expression is refused, or undefined when it is fine. JSON
- * Schema patterns run against every event, so one that backtracks
- * exponentially is a denial of service waiting for the right input.
+ * Schema patterns run against every event on RE2 (see regExp), which
+ * matches in linear time but cannot run backreferences or lookaround.
  */
 export function patternProblem(options: {
   pattern: string;
@@ -28,16 +28,59 @@ export function patternProblem(options: {
       (error as Error).message
     }`;
   }
-  if (!safeRegex(pattern)) {
-    return `${pointer}: pattern '${pattern}' could take exponential time to match (nested quantifiers such as (a+)+, or more than 25 quantifiers); rewrite it without repeating a repeated group`;
+  const problem = linearRegExpProblem(pattern);
+  return problem ? `${pointer}: pattern '${pattern}' ${problem}` : undefined;
+}
+
+/**
+ * References and meta-schema URIs anywhere in the document, data included
+ * (`examples`, `default`, `enum`, unknown keywords): nothing a schema names
+ * is ever fetched, by the registry or by a tool that reads the schema
+ * later, so only in-document references and the meta-schemas the registry
+ * knows by name may appear at all.
+ */
+function referenceProblems(document: JsonSchemaDocument): string[] {
+  const problems: string[] = [];
+  const stack: Array<{ value: unknown; pointer: string }> = [
+    { value: document, pointer: '' },
+  ];
+  while (stack.length > 0) {
+    const { value, pointer } = stack.pop()!;
+    if (value === null || typeof value !== 'object') {
+      continue;
+    }
+    if (!Array.isArray(value)) {
+      const object = value as Record<string, unknown>;
+      for (const keyword of REFERENCE_KEYWORDS) {
+        const ref = object[keyword];
+        if (typeof ref === 'string' && !isInDocumentRef(ref)) {
+          problems.push(
+            `${pointer}/${keyword}: '${ref}' points outside this schema; only in-document references ('#...') are supported, and nothing a schema names is fetched`,
+          );
+        }
+      }
+      const metaSchema = object.$schema;
+      if (typeof metaSchema === 'string' && !isKnownMetaSchema(metaSchema)) {
+        problems.push(
+          `${pointer}/$schema: '${metaSchema}' is not a meta-schema the registry knows (the JSON Schema drafts 04 to 2020-12, or Snowplow's self-describing schema), and it never fetches one; name a draft or leave $schema out`,
+        );
+      }
+    }
+    for (const [key, child] of Object.entries(value)) {
+      stack.push({
+        value: child,
+        pointer: `${pointer}/${escapePointerSegment(key)}`,
+      });
+    }
   }
-  return undefined;
+  return problems;
 }
 
 /**
  * What the registry refuses in a meta-schema-valid document: references
- * outside the document or to nowhere, embedded schema resources, and unsafe
- * regular expressions.
+ * outside the document (anywhere in it), to nowhere or to a value that is
+ * not in a schema position, unknown meta-schemas, embedded schema
+ * resources, and regular expressions RE2 cannot run.
  */
 export function documentProblems(options: {
   document: JsonSchemaDocument;
@@ -45,8 +88,17 @@ export function documentProblems(options: {
   maxPatternLength: number;
 }): string[] {
   const { document, draft, maxPatternLength } = options;
-  const problems: string[] = [];
+  const problems = referenceProblems(document);
   const idKeyword = draft === 'draft-04' ? 'id' : '$id';
+  // The schema objects validation evaluates, which compileJsonSchema meters;
+  // a reference into data (`#/examples/0`) would evaluate an unmetered one.
+  const subschemas = new Set<unknown>();
+  forEachSubschema({
+    schema: document,
+    visit: schema => {
+      subschemas.add(schema);
+    },
+  });
   forEachSubschema({
     schema: document,
     visit: (schema, pointer) => {
@@ -59,12 +111,18 @@ export function documentProblems(options: {
           continue;
         }
         if (!isInDocumentRef(ref)) {
-          problems.push(
-            `${pointer}/${keyword}: '${ref}' points outside this schema; only in-document references ('#...') are supported`,
-          );
-        } else if (!resolveRef({ root: document, ref })) {
+          continue; // referenceProblems says why
+        }
+        const target = resolveRef({ root: document, ref });
+        if (!target) {
           problems.push(
             `${pointer}/${keyword}: '${ref}' does not point to a schema in this document`,
+          );
+        } else if (typeof target === 'object' && !subschemas.has(target)) {
+          problems.push(
+            `${pointer}/${keyword}: '${ref}' points to a value that is not in a schema position (such as inside examples, default or an unknown keyword); put shared schemas under ${
+              isDraft2019OrLater(draft) ? '$defs' : 'definitions'
+            }`,
           );
         }
       }
