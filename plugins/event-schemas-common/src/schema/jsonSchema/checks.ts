@@ -54,9 +54,7 @@ function referenceProblems(document: JsonSchemaDocument): string[] {
       for (const keyword of REFERENCE_KEYWORDS) {
         const ref = object[keyword];
         if (typeof ref === 'string' && !isInDocumentRef(ref)) {
-          problems.push(
-            `${pointer}/${keyword}: '${ref}' points outside this schema; only in-document references ('#...') are supported, and nothing a schema names is fetched`,
-          );
+          problems.push(outsideProblem({ pointer, keyword, ref }));
         }
       }
       const metaSchema = object.$schema;
@@ -76,19 +74,32 @@ function referenceProblems(document: JsonSchemaDocument): string[] {
   return problems;
 }
 
+function outsideProblem(options: {
+  pointer: string;
+  keyword: string;
+  ref: string;
+}): string {
+  const { pointer, keyword, ref } = options;
+  return `${pointer}/${keyword}: '${ref}' points outside this schema; only in-document references ('#...') are supported, and nothing a schema names is fetched`;
+}
+
 /**
  * What the registry refuses in a meta-schema-valid document: references
- * outside the document (anywhere in it), to nowhere or to a value that is
- * not in a schema position, unknown meta-schemas, embedded schema
- * resources, and regular expressions RE2 cannot run.
+ * outside the document, to nowhere or to a value that is not in a schema
+ * position, and embedded schema resources. At registration also references
+ * and unknown meta-schemas anywhere in it (data included), and regular
+ * expressions RE2 cannot run; a stored schema is not held to rules added
+ * after it was registered, where compiling it is safe without them (a
+ * pattern RE2 cannot run fails to compile).
  */
 export function documentProblems(options: {
   document: JsonSchemaDocument;
   draft: JsonSchemaDraft;
   maxPatternLength: number;
+  registration: boolean;
 }): string[] {
-  const { document, draft, maxPatternLength } = options;
-  const problems = referenceProblems(document);
+  const { document, draft, maxPatternLength, registration } = options;
+  const problems = registration ? referenceProblems(document) : [];
   const idKeyword = draft === 'draft-04' ? 'id' : '$id';
   // The schema objects validation evaluates, which compileJsonSchema meters;
   // a reference into data (`#/examples/0`) would evaluate an unmetered one.
@@ -111,7 +122,8 @@ export function documentProblems(options: {
           continue;
         }
         if (!isInDocumentRef(ref)) {
-          continue; // referenceProblems says why
+          problems.push(outsideProblem({ pointer, keyword, ref }));
+          continue;
         }
         const target = resolveRef({ root: document, ref });
         if (!target) {
@@ -135,6 +147,9 @@ export function documentProblems(options: {
             isDraft2019OrLater(draft) ? '$defs' : 'definitions'
           } and reference them with '#/...'`,
         );
+      }
+      if (!registration) {
+        return;
       }
       if (typeof schema.pattern === 'string') {
         const problem = patternProblem({
@@ -162,5 +177,6 @@ export function documentProblems(options: {
       }
     },
   });
-  return problems;
+  // A reference in a schema position is found by both walks.
+  return [...new Set(problems)];
 }
