@@ -268,6 +268,61 @@ describe('parseSchema', () => {
       ).toContain("/examples/0/$schema: 'https://evil.test/m' is not");
     });
 
+    it('rejects definitions that multiply when their references are followed', () => {
+      const definitions: Record<string, unknown> = { d30: { type: 'object' } };
+      for (let i = 0; i < 30; i++) {
+        const next = { $ref: `#/definitions/d${i + 1}` };
+        definitions[`d${i}`] = { properties: { x: next, y: next } };
+      }
+      const schema = json({ definitions, $ref: '#/definitions/d0' });
+      const start = performance.now();
+      expect(
+        parseError({ format: 'jsonschema', schema, limits: { maxDepth: 64 } })
+          .message,
+      ).toContain(
+        'following its references, the schema expands to more than 100000 subschemas',
+      );
+      // Counting stops at the limit: 2^30 would take hours.
+      expect(performance.now() - start).toBeLessThan(5000);
+    });
+
+    it('accepts recursion and definitions shared by many properties', () => {
+      const address = {
+        type: 'object',
+        properties: Object.fromEntries(
+          ['street', 'city', 'zip', 'country'].map(k => [
+            k,
+            { type: 'string' },
+          ]),
+        ),
+      };
+      const schema = json({
+        definitions: {
+          address,
+          node: {
+            type: 'object',
+            properties: {
+              left: { $ref: '#/definitions/node' },
+              right: { $ref: '#/definitions/node' },
+              where: { $ref: '#/definitions/address' },
+            },
+          },
+        },
+        properties: {
+          ...Object.fromEntries(
+            Array.from({ length: 200 }, (_, i) => [
+              `a${i}`,
+              { $ref: '#/definitions/address' },
+            ]),
+          ),
+          tree: { $ref: '#/definitions/node' },
+        },
+      });
+      expect(parseSchema({ format: 'jsonschema', schema }).format).toBe(
+        'jsonschema',
+      );
+    });
+
     it('rejects a reference into data, which is not a schema position', () => {
       const schema = json({
         'x-shapes': { node: { type: 'object' } },

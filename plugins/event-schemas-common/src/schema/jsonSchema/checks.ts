@@ -3,7 +3,66 @@ import { escapePointerSegment } from './pointer';
 import { REFERENCE_KEYWORDS, isInDocumentRef, resolveRef } from './refs';
 import { linearRegExpProblem } from './regExp';
 import { JsonSchemaDocument, JsonSchemaDraft, isSchemaObject } from './types';
-import { forEachSubschema } from './walk';
+import { childSchemas, forEachSubschema } from './walk';
+
+/**
+ * Most subschemas a schema may expand to when its references are followed
+ * (recursion cut where it comes back), as the tools that read it (field
+ * listing, compatibility, examples) walk it. Far more than a 256 KiB schema
+ * holds, unless references multiply it: each of 30 definitions referencing
+ * the next twice expands to 2^30.
+ */
+export const MAX_EXPANDED_SUBSCHEMAS = 100_000;
+
+/**
+ * Why the schema expands to too many subschemas, or undefined. Walks it
+ * as the readers do, from the root, depth first with the references
+ * followed and recursion cut, and stops counting at the limit: bounded
+ * work itself.
+ */
+function expansionProblem(document: JsonSchemaDocument): string | undefined {
+  const active = new Set<JsonSchemaDocument>();
+  const stack: Array<{ schema: JsonSchemaDocument; leave: boolean }> = [
+    { schema: document, leave: false },
+  ];
+  const targets = new Map<string, JsonSchemaDocument | undefined>();
+  let visited = 0;
+  while (stack.length > 0) {
+    const { schema, leave } = stack.pop()!;
+    if (leave) {
+      active.delete(schema);
+      continue;
+    }
+    if (!isSchemaObject(schema) || active.has(schema)) {
+      continue;
+    }
+    if (++visited > MAX_EXPANDED_SUBSCHEMAS) {
+      return `following its references, the schema expands to more than ${MAX_EXPANDED_SUBSCHEMAS} subschemas (definitions that reference others more than once, over several levels, multiply); reading it would take exponential time, so reference each definition from fewer places`;
+    }
+    active.add(schema);
+    stack.push({ schema, leave: true });
+    for (const child of childSchemas(schema)) {
+      // Definitions are read where they are referenced, not where they sit.
+      if (!/^\/(\$defs|definitions)\//.test(child.pointer)) {
+        stack.push({ schema: child.schema, leave: false });
+      }
+    }
+    for (const keyword of REFERENCE_KEYWORDS) {
+      const ref = schema[keyword];
+      if (typeof ref !== 'string') {
+        continue;
+      }
+      if (!targets.has(ref)) {
+        targets.set(ref, resolveRef({ root: document, ref }));
+      }
+      const target = targets.get(ref);
+      if (target !== undefined) {
+        stack.push({ schema: target, leave: false });
+      }
+    }
+  }
+  return undefined;
+}
 
 /**
  * Why a regular expression is refused, or undefined when it is fine. JSON
@@ -177,6 +236,12 @@ export function documentProblems(options: {
       }
     },
   });
+  if (problems.length === 0) {
+    const expansion = expansionProblem(document);
+    if (expansion) {
+      problems.push(expansion);
+    }
+  }
   // A reference in a schema position is found by both walks.
   return [...new Set(problems)];
 }
