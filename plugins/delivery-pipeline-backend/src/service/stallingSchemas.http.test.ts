@@ -104,6 +104,14 @@ const stalling = [
     data: Array(5000).fill({}),
   },
   {
+    // Ajv's own uniqueItems compares every pair of arrays, from the end:
+    // 300 million comparisons before it reaches the duplicate in front.
+    name: 'com.example.attack.unique-items',
+    format: 'jsonschema',
+    schema: { type: 'array', uniqueItems: true },
+    data: [[-1], [-1], ...Array.from({ length: 25_000 }, (_, i) => [i])],
+  },
+  {
     name: 'com.example.attack.avro-union',
     format: 'avro',
     schema: {

@@ -13,6 +13,7 @@ import {
 } from '../validationWork';
 import { compileLinearRegExp } from './regExp';
 import { JsonSchemaDocument, JsonSchemaDraft, isSchemaObject } from './types';
+import { uniqueItems } from './uniqueItems';
 import { forEachSubschema } from './walk';
 
 const DRAFT_06_URI = 'http://json-schema.org/draft-06/schema#';
@@ -69,6 +70,14 @@ function createAjv(draft: JsonSchemaDraft): AjvCore {
   // keywords: false leaves out formatMinimum and friends: the compatibility
   // engine does not model them, so they must stay annotations here too.
   addFormats(ajv as Ajv, { mode: 'full', keywords: false });
+  ajv.removeKeyword('uniqueItems');
+  ajv.addKeyword({
+    keyword: 'uniqueItems',
+    type: 'array',
+    schemaType: 'boolean',
+    errors: true,
+    validate: uniqueItems,
+  });
   ajv.addKeyword({
     keyword: METER_KEYWORD,
     schemaType: 'boolean',
