@@ -252,7 +252,7 @@ describe.each(TestDatabases.create().eachSupportedId())(
             .delete(`/api/event-schemas${path}`)
             .set('Authorization', as(user)),
       };
-      return { server, api, sent, audits };
+      return { server, api, sent, audits, knex };
     }
 
     it('answers the health check without credentials', async () => {
@@ -783,6 +783,31 @@ describe.each(TestDatabases.create().eachSupportedId())(
       expect(tooLarge.body.error.message).toMatch(
         /^The data is 2062 bytes of JSON, more than events may be \(2048 bytes, eventSchemas.limits.maxEventBytes\)$/,
       );
+    });
+
+    it('answers /validate for a version that no longer compiles with the reason, not a 5xx', async () => {
+      const { api, knex } = await startRegistry();
+      await api.post('/event-types', newType);
+      // As a version registered before patterns ran on RE2 could be stored.
+      await knex('event_type_versions')
+        .where({ event_type: newType.name, version: 1 })
+        .update({
+          schema: JSON.stringify({ type: 'object', pattern: '^(?=a)' }),
+        });
+      const res = await api.post('/validate', {
+        type: newType.name,
+        data: { user_id: 'u1', track_id: 't1' },
+      });
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({
+        valid: false,
+        errors: [
+          expect.stringMatching(
+            /^Version 1 of event type 'com.example.playback.started' cannot validate events: .*; register a new version$/,
+          ),
+        ],
+        version: 1,
+      });
     });
 
     it('refuses schemas that reference, or name a meta-schema, outside themselves', async () => {
