@@ -330,6 +330,31 @@ describe('compileValidator', () => {
       expect(ms).toBeLessThan(BUSY_MACHINE_MS);
     });
 
+    it.each([
+      'http://json-schema.org/draft-04/schema#',
+      'http://json-schema.org/draft-06/schema#',
+      'http://json-schema.org/draft-07/schema#',
+      'https://json-schema.org/draft/2019-09/schema',
+      'https://json-schema.org/draft/2020-12/schema',
+    ])('meters every draft (%s)', $schema => {
+      const node = { $ref: '#/definitions/n' };
+      const check = jsonValidator({
+        $schema,
+        definitions: {
+          n: {
+            type: 'object',
+            allOf: [{ properties: { a: node } }, { properties: { a: node } }],
+          },
+        },
+        ...node,
+      });
+      const { result, ms } = timed(() => check(nested(40)));
+      expect(result.errors[0]).toMatch(
+        /^Validation stopped: the schema needed/,
+      );
+      expect(ms).toBeLessThan(BUSY_MACHINE_MS);
+    });
+
     it('stops a chain of definitions that each reference the next twice, recursively', () => {
       // 2^12 evaluations per level of the event: under the registry's
       // bound on expansion (see parseSchema), 2^120 for 10 levels.
