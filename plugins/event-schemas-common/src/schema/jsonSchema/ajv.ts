@@ -81,8 +81,8 @@ function createAjv(draft: JsonSchemaDraft): AjvCore {
   ajv.addKeyword({
     keyword: METER_KEYWORD,
     schemaType: 'boolean',
-    // First of the keywords that apply to every type, so that it runs
-    // before any keyword could fail the schema and skip it.
+    // First of the keywords that apply to every type: the work is charged
+    // before it is done (allErrors runs every keyword, so none skips it).
     before: ajv.RULES.rules[0].rules[0]?.keyword,
     code: (cxt: KeywordCxt) => {
       const fn = cxt.gen.scopeValue('func', { ref: meter });
