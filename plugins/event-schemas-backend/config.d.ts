@@ -49,6 +49,21 @@ export interface Config {
        * @visibility backend
        */
       registrationsPerMinute?: number;
+      /**
+       * Largest event data `POST /validate` accepts, in bytes of its JSON;
+       * over it: 413. Default deliveryPipeline.ingest.maxEventBytes, else
+       * 262144 (256 KiB).
+       * @visibility backend
+       */
+      maxEventBytes?: number;
+      /**
+       * Deepest nesting of objects and arrays in an event `POST /validate`
+       * accepts, the event itself being level 1 as in ingest (the data may
+       * nest one level less); deeper: 400. Default
+       * deliveryPipeline.ingest.maxEventDepth, else 64.
+       * @visibility backend
+       */
+      maxEventDepth?: number;
     };
     /** Applied to event types registered without their own values. */
     defaults?: {

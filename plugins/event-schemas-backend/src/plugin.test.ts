@@ -210,7 +210,12 @@ describe.each(TestDatabases.create().eachSupportedId())(
               permission: { enabled: true },
               eventSchemas: {
                 permissions: { adminGroups: ['group:default/data-platform'] },
-                limits: { maxSchemaBytes: 4096, ...limits },
+                limits: {
+                  maxSchemaBytes: 4096,
+                  maxEventBytes: 2048,
+                  maxEventDepth: 8,
+                  ...limits,
+                },
               },
             },
           }),
@@ -275,7 +280,7 @@ describe.each(TestDatabases.create().eachSupportedId())(
             .delete(`/api/event-schemas${path}`)
             .set('Authorization', as(user)),
       };
-      return { server, api, sent, audits };
+      return { server, api, sent, audits, knex };
     }
 
     it('answers the health check without credentials', async () => {
@@ -380,8 +385,8 @@ describe.each(TestDatabases.create().eachSupportedId())(
         'dataSubject: must be at most 1024 characters',
       ],
       [
-        { ...newType, schema: { type: 'string', pattern: '(a+)+$' } },
-        'Invalid schema',
+        { ...newType, schema: { type: 'string', pattern: '(a)\\1$' } },
+        'cannot run in linear time',
       ],
       [
         {
@@ -864,6 +869,91 @@ describe.each(TestDatabases.create().eachSupportedId())(
         data: {},
       });
       expect(unknown.status).toBe(404);
+    });
+
+    it('holds /validate to the depth and size limits of ingest', async () => {
+      const { api, server } = await startRegistry();
+      await api.post('/event-types', newType);
+      const nested = (depth: number) => {
+        let value: unknown = {};
+        for (let i = 1; i < depth; i++) value = { a: value };
+        return value;
+      };
+      // The event is level 1, so its data may nest 7 levels of 8.
+      const deepest = await api.post('/validate', {
+        type: newType.name,
+        data: nested(7),
+      });
+      expect(deepest.status).toBe(200);
+      for (const depth of [8, 10_000]) {
+        // As text: supertest would serialize 10,000 levels recursively.
+        const tooDeep = await request(server)
+          .post('/api/event-schemas/validate')
+          .set('Authorization', as(alice))
+          .set('Content-Type', 'application/json')
+          .send(
+            `{"type":"${newType.name}","data":${'{"a":'.repeat(
+              depth - 1,
+            )}{}${'}'.repeat(depth - 1)}}`,
+          );
+        expect(tooDeep.status).toBe(400);
+        expect(tooDeep.body.error.message).toBe(
+          'The data nests objects and arrays more than 7 levels deep; events may nest at most 8 levels, the event itself included (eventSchemas.limits.maxEventDepth)',
+        );
+      }
+      const tooLarge = await api.post('/validate', {
+        type: newType.name,
+        data: { user_id: 'x'.repeat(2048) },
+      });
+      expect(tooLarge.status).toBe(413);
+      expect(tooLarge.body.error.message).toMatch(
+        /^The data is 2062 bytes of JSON, more than events may be \(2048 bytes, eventSchemas.limits.maxEventBytes\)$/,
+      );
+    });
+
+    it('answers /validate for a version that no longer compiles with the reason, not a 5xx', async () => {
+      const { api, knex } = await startRegistry();
+      await api.post('/event-types', newType);
+      // As a version registered before patterns ran on RE2 could be stored.
+      await knex('event_type_versions')
+        .where({ event_type: newType.name, version: 1 })
+        .update({
+          schema: JSON.stringify({ type: 'object', pattern: '^(?=a)' }),
+        });
+      const res = await api.post('/validate', {
+        type: newType.name,
+        data: { user_id: 'u1', track_id: 't1' },
+      });
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({
+        valid: false,
+        errors: [
+          expect.stringMatching(
+            /^Version 1 of event type 'com.example.playback.started' cannot validate events: .*; register a new version$/,
+          ),
+        ],
+        version: 1,
+      });
+    });
+
+    it('refuses schemas that reference, or name a meta-schema, outside themselves', async () => {
+      const { api } = await startRegistry();
+      for (const schema of [
+        { type: 'object', examples: [{ $ref: 'https://evil.test/x' }] },
+        { $schema: 'https://evil.test/meta', type: 'object' },
+        { type: 'object', properties: { a: { $ref: 'other.json' } } },
+      ]) {
+        const res = await api.post('/event-types', {
+          name: 'com.example.hostile',
+          owner: 'group:default/playback',
+          format: 'jsonschema',
+          schema,
+        });
+        expect(res.status).toBe(400);
+        expect(res.body.error.message).toMatch(
+          /points outside this schema|is not a meta-schema the registry knows/,
+        );
+      }
     });
   },
 );

@@ -36,6 +36,24 @@ function fakeRegistry() {
 }
 
 describe('EventTypeValidators', () => {
+  it('refuses events of a version registered with a pattern RE2 cannot run, compiling it once', async () => {
+    const { registry, versions } = fakeRegistry();
+    // Accepted before patterns ran on RE2, which has no lookaround.
+    versions[2] = JSON.stringify({ type: 'string', pattern: '^(?=a)' });
+    const validators = new EventTypeValidators({ registry });
+    for (let i = 0; i < 3; i++) {
+      const lookup = await validators.get('com.example.a');
+      expect(lookup).toEqual({
+        reason: expect.stringMatching(
+          /^Version 2 of event type 'com.example.a' cannot validate events: .*; register a new version$/,
+        ),
+      });
+    }
+    expect(registry.getVersion).toHaveBeenCalledTimes(1);
+    const first = await validators.get('com.example.a', 1);
+    expect('validate' in first).toBe(true);
+  });
+
   it('validates against the latest version or the one asked for', async () => {
     const { registry } = fakeRegistry();
     const validators = new EventTypeValidators({ registry });

@@ -1,6 +1,7 @@
 import {
   compileValidator,
   EventType,
+  SchemaError,
   SchemaValidator,
   TtlCache,
 } from '@internal/plugin-event-schemas-common';
@@ -26,7 +27,9 @@ export type ValidatorLookupFailure = { reason: string };
 export class EventTypeValidators {
   readonly #registry: RegistryClient;
   readonly #types: TtlCache<EventType | undefined>;
-  readonly #validators: TtlCache<SchemaValidator | undefined>;
+  readonly #validators: TtlCache<
+    SchemaValidator | ValidatorLookupFailure | undefined
+  >;
 
   constructor(options: {
     registry: RegistryClient;
@@ -70,16 +73,32 @@ export class EventTypeValidators {
       `${name}\u0000${wanted}`,
       async () => {
         const registered = await this.#registry.getVersion(name, wanted);
-        return registered
-          ? compileValidator({
-              format: eventType.format,
-              schema: registered.schema,
-            })
-          : undefined;
+        if (!registered) {
+          return undefined;
+        }
+        try {
+          return compileValidator({
+            format: eventType.format,
+            schema: registered.schema,
+          });
+        } catch (error) {
+          // A version registered before a rule it breaks (a pattern RE2
+          // cannot run): the events are refused, not retried, and the
+          // failure is kept so that compiling is not tried per event.
+          if (error instanceof SchemaError) {
+            return {
+              reason: `Version ${wanted} of event type '${name}' cannot validate events: ${error.message}; register a new version`,
+            };
+          }
+          throw error;
+        }
       },
     );
     if (!validate) {
       return { reason: `Event type '${name}' has no version ${wanted}` };
+    }
+    if ('reason' in validate) {
+      return validate;
     }
     return { eventType, version: wanted, validate };
   }

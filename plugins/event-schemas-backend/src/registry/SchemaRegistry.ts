@@ -372,8 +372,22 @@ export class SchemaRegistry {
     );
     const validator = await this.validators.getOrLoad(
       `${eventType.name}\u0000${version.version}`,
-      async () =>
-        compileValidator({ format: eventType.format, schema: version.schema }),
+      async () => {
+        try {
+          return compileValidator({
+            format: eventType.format,
+            schema: version.schema,
+          });
+        } catch (error) {
+          // A version registered before a rule it breaks (a pattern RE2
+          // cannot run) validates nothing; kept, so as not to compile again.
+          if (error instanceof SchemaError) {
+            const reason = `Version ${version.version} of event type '${eventType.name}' cannot validate events: ${error.message}; register a new version`;
+            return () => ({ valid: false, errors: [reason] });
+          }
+          throw error;
+        }
+      },
     );
     return { ...validator(options.data), version: version.version };
   }

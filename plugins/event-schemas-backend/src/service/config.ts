@@ -11,6 +11,10 @@ export type RegistryConfig = {
     maxSchemaDepth: number;
     /** Longest regular expression (`pattern`) in a JSON schema. */
     maxPatternLength: number;
+    /** Largest event data `/validate` accepts, in bytes of its JSON. */
+    maxEventBytes: number;
+    /** Deepest nesting of an event `/validate` accepts, the event included. */
+    maxEventDepth: number;
   };
   /** Applied to new event types that do not set their own. */
   defaults: {
@@ -24,6 +28,10 @@ export const DEFAULT_REGISTRY_CONFIG: RegistryConfig = {
     maxSchemaBytes: 256 * 1024,
     maxSchemaDepth: 32,
     maxPatternLength: 1000,
+    // The delivery pipeline's ingest defaults: validating an event costs no
+    // more than sending it.
+    maxEventBytes: 256 * 1024,
+    maxEventDepth: 64,
   },
   defaults: {
     retention: { raw: 'P7D', delivered: 'P90D' },
@@ -54,6 +62,15 @@ export function readRegistryConfig(config: Config): RegistryConfig {
       maxPatternLength:
         c?.getOptionalNumber('limits.maxPatternLength') ??
         d.limits.maxPatternLength,
+      // Unless set, the pipeline's own ingest limits where it is configured.
+      maxEventBytes:
+        c?.getOptionalNumber('limits.maxEventBytes') ??
+        config.getOptionalNumber('deliveryPipeline.ingest.maxEventBytes') ??
+        d.limits.maxEventBytes,
+      maxEventDepth:
+        c?.getOptionalNumber('limits.maxEventDepth') ??
+        config.getOptionalNumber('deliveryPipeline.ingest.maxEventDepth') ??
+        d.limits.maxEventDepth,
     },
     defaults: {
       retention: {

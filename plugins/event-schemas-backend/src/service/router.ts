@@ -34,6 +34,8 @@ import {
   SchemaRegistry,
 } from '../registry/SchemaRegistry';
 import { RegistryConfig } from './config';
+import { PayloadTooLargeError } from './errors';
+import { checkEventLimits } from './eventLimits';
 import { OwnershipAuthorization } from './OwnershipAuthorization';
 import {
   RegistrationRateLimiter,
@@ -49,12 +51,6 @@ import {
   updateVersionRequest,
   validateRequest,
 } from './requests';
-
-/** A request body over the limit: 413. */
-class PayloadTooLargeError extends CustomErrorBase {
-  name = 'PayloadTooLargeError' as const;
-  statusCode = 413;
-}
 
 /** A body that is not JSON: 415. */
 class UnsupportedMediaTypeError extends CustomErrorBase {
@@ -325,6 +321,7 @@ export async function createRouter(options: {
       what: 'validation request',
       data: 'data',
     });
+    checkEventLimits({ data, limits: options.config.limits });
     res.json(await registry.validate({ type, version, data }));
   });
 

@@ -264,4 +264,237 @@ describe('compileValidator', () => {
       ]);
     });
   });
+
+  // Each of these, without the bounds, blocks the event loop for seconds to
+  // hours or exhausts the heap (see validationWork).
+  describe('bounded work', () => {
+    /** An event nested `depth` levels deep through property `a`. */
+    const nested = (depth: number, bottom: unknown = {}): unknown => {
+      let value = bottom;
+      for (let i = 0; i < depth; i++) value = { a: value };
+      return value;
+    };
+    // Generous, for a busy machine: without the bounds these take hours.
+    const BUSY_MACHINE_MS = 5000;
+    const timed = <T>(run: () => T) => {
+      const start = performance.now();
+      const result = run();
+      return { result, ms: performance.now() - start };
+    };
+
+    it('matches patterns in linear time', () => {
+      const check = jsonValidator({ type: 'string', pattern: '^(\\w|\\d)*!$' });
+      // About 16 s with a backtracking engine; 2^32 steps.
+      const { result, ms } = timed(() => check('1'.repeat(32)));
+      expect(result.valid).toBe(false);
+      expect(ms).toBeLessThan(BUSY_MACHINE_MS);
+      expect(check(`${'1'.repeat(32)}!`).valid).toBe(true);
+      const long = timed(() => check('1'.repeat(200_000)));
+      expect(long.result.valid).toBe(false);
+      expect(long.ms).toBeLessThan(BUSY_MACHINE_MS);
+    });
+
+    it('matches patternProperties and \\u escapes with the same engine', () => {
+      const check = jsonValidator({
+        type: 'object',
+        patternProperties: { '^(\\w|\\d)*!$': { type: 'number' } },
+        properties: { name: { type: 'string', pattern: '^\\u0041\\u{42}$' } },
+      });
+      const { result, ms } = timed(() => check({ ['1'.repeat(32)]: 'x' }));
+      expect(result.valid).toBe(true);
+      expect(ms).toBeLessThan(BUSY_MACHINE_MS);
+      expect(check({ '12!': 'x' }).valid).toBe(false);
+      expect(check({ name: 'AB' }).valid).toBe(true);
+      expect(check({ name: 'Ab' }).valid).toBe(false);
+    });
+
+    it('stops recursion through two oneOf branches that both fit', () => {
+      const check = jsonValidator({
+        $defs: {
+          n: {
+            oneOf: [
+              { type: 'object', properties: { a: { $ref: '#/$defs/n' } } },
+              { type: 'object', properties: { a: { $ref: '#/$defs/n' } } },
+            ],
+          },
+        },
+        $ref: '#/$defs/n',
+      });
+      // 2^40 evaluations, and as many errors kept, without the meter.
+      const { result, ms } = timed(() => check(nested(40)));
+      expect(result.valid).toBe(false);
+      // Stopped by whichever bound it reaches first: work or problems.
+      expect(result.errors).toEqual([
+        expect.stringMatching(/^Validation stopped/),
+      ]);
+      expect(ms).toBeLessThan(BUSY_MACHINE_MS);
+    });
+
+    it.each([
+      'http://json-schema.org/draft-04/schema#',
+      'http://json-schema.org/draft-06/schema#',
+      'http://json-schema.org/draft-07/schema#',
+      'https://json-schema.org/draft/2019-09/schema',
+      'https://json-schema.org/draft/2020-12/schema',
+    ])('meters every draft (%s)', $schema => {
+      const node = { $ref: '#/definitions/n' };
+      const check = jsonValidator({
+        $schema,
+        definitions: {
+          n: {
+            type: 'object',
+            allOf: [{ properties: { a: node } }, { properties: { a: node } }],
+          },
+        },
+        ...node,
+      });
+      const { result, ms } = timed(() => check(nested(40)));
+      expect(result.errors[0]).toMatch(
+        /^Validation stopped: the schema needed/,
+      );
+      expect(ms).toBeLessThan(BUSY_MACHINE_MS);
+    });
+
+    it('stops a chain of definitions that each reference the next twice, recursively', () => {
+      // 2^12 evaluations per level of the event: under the registry's
+      // bound on expansion (see parseSchema), 2^120 for 10 levels.
+      const defs: Record<string, unknown> = {
+        d12: { type: 'array', items: { $ref: '#/definitions/d0' } },
+      };
+      for (let i = 0; i < 12; i++) {
+        const next = { $ref: `#/definitions/d${i + 1}` };
+        // allOf evaluates every branch; anyOf would stop at the first.
+        defs[`d${i}`] = { allOf: [next, next] };
+      }
+      const check = jsonValidator({
+        definitions: defs,
+        $ref: '#/definitions/d0',
+      });
+      let event: unknown = [];
+      for (let i = 0; i < 10; i++) event = [event];
+      const { result, ms } = timed(() => check(event));
+      expect(result.errors[0]).toMatch(/^Validation stopped/);
+      expect(ms).toBeLessThan(BUSY_MACHINE_MS);
+    });
+
+    it('lets useful recursion through a fitting union validate big events', () => {
+      const check = jsonValidator({
+        $defs: {
+          tree: {
+            type: 'object',
+            required: ['kind'],
+            oneOf: [
+              {
+                properties: {
+                  kind: { const: 'leaf' },
+                  value: { type: 'number' },
+                },
+              },
+              {
+                properties: {
+                  kind: { const: 'node' },
+                  children: { type: 'array', items: { $ref: '#/$defs/tree' } },
+                },
+              },
+            ],
+          },
+        },
+        $ref: '#/$defs/tree',
+      });
+      const leaves = Array.from({ length: 5000 }, (_, i) => ({
+        kind: 'leaf',
+        value: i,
+      }));
+      const tree = {
+        kind: 'node',
+        children: [{ kind: 'node', children: leaves }, ...leaves],
+      };
+      expect(check(tree)).toEqual({ valid: true, errors: [] });
+    });
+
+    it('checks uniqueItems in linear time, objects equal whatever their key order', () => {
+      const check = jsonValidator({ type: 'array', uniqueItems: true });
+      // 3.6 billion comparisons of pairs with Ajv's own uniqueItems.
+      const distinct = Array.from({ length: 85_000 }, (_, i) => ({ i }));
+      const { result, ms } = timed(() => check(distinct));
+      expect(result).toEqual({ valid: true, errors: [] });
+      expect(ms).toBeLessThan(BUSY_MACHINE_MS);
+      expect(check([{ a: 1, b: [2] }, 'x', { b: [2], a: 1 }]).errors).toEqual([
+        '/ must NOT have duplicate items (items ## 2 and 0 are identical)',
+      ]);
+      expect(check([1, 1.0]).valid).toBe(false);
+      expect(check([[1, 2], [2, 1], { a: [1] }, { a: ['1'] }]).valid).toBe(
+        true,
+      );
+    });
+
+    it('reports at most 100 problems, and how many more there are', () => {
+      const check = jsonValidator({
+        type: 'object',
+        additionalProperties: false,
+      });
+      const event = Object.fromEntries(
+        Array.from({ length: 500 }, (_, i) => [`p${i}`, i]),
+      );
+      const { errors } = check(event);
+      expect(errors).toHaveLength(101);
+      expect(errors[100]).toBe('... and 400 more');
+    });
+
+    it('stops gathering problems before they fill the heap', () => {
+      const required = Array.from({ length: 1000 }, (_, i) => `r${i}`);
+      const check = jsonValidator({
+        type: 'array',
+        items: { type: 'object', required },
+      });
+      // A million problems without the bound.
+      const { result, ms } = timed(() => check(Array(1000).fill({})));
+      expect(result.errors).toEqual([
+        'Validation stopped after more than 1000 problems; fix the first ones and validate again',
+      ]);
+      expect(ms).toBeLessThan(BUSY_MACHINE_MS);
+    });
+
+    it('refuses to walk an event deeper than 256 levels', () => {
+      const check = jsonValidator({
+        $defs: {
+          n: { type: 'object', properties: { a: { $ref: '#/$defs/n' } } },
+        },
+        $ref: '#/$defs/n',
+      });
+      expect(check(nested(255)).valid).toBe(true);
+      expect(check(nested(100_000)).errors).toEqual([
+        '/: the event nests objects and arrays more than 256 levels deep, too deep to validate',
+      ]);
+    });
+
+    it('stops an Avro union of two recursive records of the same shape', () => {
+      const check = avroValidator({
+        type: 'record',
+        name: 'A',
+        fields: [
+          {
+            name: 'a',
+            type: [
+              'null',
+              'A',
+              {
+                type: 'record',
+                name: 'B',
+                fields: [{ name: 'a', type: ['null', 'A', 'B'] }],
+              },
+            ],
+          },
+        ],
+      });
+      // The first record branch fits at every level: linear.
+      const fits = timed(() => check(nested(40, { a: null })));
+      expect(fits.result).toEqual({ valid: true, errors: [] });
+      expect(fits.ms).toBeLessThan(BUSY_MACHINE_MS);
+      // Neither fits (a string at the bottom): 2^40 without the meter.
+      const { result, ms } = timed(() => check(nested(40, { a: 'x' })));
+      expect(result.errors[0]).toMatch(/^Validation stopped/);
+      expect(ms).toBeLessThan(BUSY_MACHINE_MS);
+    });
+  });
 });

@@ -21,5 +21,6 @@ export {
   isInsideField,
   isStringField,
 } from './dataSubject';
-export { compileValidator } from './compileValidator';
+export { compileValidator, MAX_REPORTED_ERRORS } from './compileValidator';
+export { measureValue } from './validationWork';
 export type { SchemaValidator, ValidationResult } from './compileValidator';

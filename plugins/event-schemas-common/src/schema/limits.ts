@@ -1,4 +1,5 @@
 import { SchemaError } from './SchemaError';
+import { measureValue } from './validationWork';
 
 /**
  * Bounds on what a schema may cost to parse, store and evaluate.
@@ -65,24 +66,10 @@ export function checkNestingDepth(options: {
   value: unknown;
   maxDepth: number;
 }): void {
-  const { maxDepth } = options;
-  // An explicit stack: a hostile document must not be able to exhaust the
-  // call stack before the limit is even checked.
-  const stack: Array<{ value: unknown; depth: number }> = [
-    { value: options.value, depth: 1 },
-  ];
-  while (stack.length > 0) {
-    const { value, depth } = stack.pop()!;
-    if (value === null || typeof value !== 'object') {
-      continue;
-    }
-    if (depth > maxDepth) {
-      throw new SchemaError(
-        `Schema nests objects and arrays more than ${maxDepth} levels deep, over the limit (maxDepth)`,
-      );
-    }
-    for (const child of Object.values(value)) {
-      stack.push({ value: child, depth: depth + 1 });
-    }
+  const { value, maxDepth } = options;
+  if (measureValue({ value, maxDepth }).depth > maxDepth) {
+    throw new SchemaError(
+      `Schema nests objects and arrays more than ${maxDepth} levels deep, over the limit (maxDepth)`,
+    );
   }
 }

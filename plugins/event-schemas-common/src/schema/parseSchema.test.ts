@@ -97,9 +97,9 @@ describe('parseSchema', () => {
       ).toBe('jsonschema');
     });
 
-    it('does not look for keywords inside data such as enum values', () => {
+    it('does not look for schema keywords inside data such as enum values', () => {
       const schema = json({
-        enum: [{ $ref: 'http://example.com/x', pattern: '(a+)+' }],
+        enum: [{ $ref: '#/nowhere', pattern: '(a)\\1', $id: 'x' }],
       });
       expect(parseSchema({ format: 'jsonschema', schema }).format).toBe(
         'jsonschema',
@@ -234,6 +234,111 @@ describe('parseSchema', () => {
       ).toContain('only in-document references');
     });
 
+    // Nothing a schema names is fetched, by the registry or by any tool that
+    // reads the schema later: a reference to elsewhere is refused wherever
+    // it is, even in data that no validator resolves.
+    it.each([
+      ['a $ref in examples', { examples: [{ $ref: 'https://evil.test/a' }] }],
+      ['a $ref in default', { default: { $ref: '//evil.test/a' } }],
+      ['a $ref in an enum value', { enum: [{ $ref: 'http://evil.test/a' }] }],
+      ['a $ref in an unknown keyword', { 'x-ui': { a: { $ref: 'b.json' } } }],
+      ['a $dynamicRef', { $dynamicRef: 'https://evil.test/a#node' }],
+      ['a $recursiveRef', { properties: { a: { $recursiveRef: 'x.json' } } }],
+      ['a $ref under $defs', { $defs: { a: { $ref: 'file:///etc/passwd' } } }],
+    ])('rejects %s that points outside the document', (_name, schema) => {
+      expect(
+        parseError({ format: 'jsonschema', schema: json(schema) }).message,
+      ).toMatch(/'[^']+' points outside this schema/);
+    });
+
+    it('rejects $schema naming a meta-schema it would have to fetch, anywhere', () => {
+      expect(
+        parseError({
+          format: 'jsonschema',
+          schema: json({ $schema: 'https://evil.test/meta.json' }),
+        }).message,
+      ).toContain(
+        "/$schema: 'https://evil.test/meta.json' is not a meta-schema the registry knows",
+      );
+      expect(
+        parseError({
+          format: 'jsonschema',
+          schema: json({ examples: [{ $schema: 'https://evil.test/m' }] }),
+        }).message,
+      ).toContain("/examples/0/$schema: 'https://evil.test/m' is not");
+    });
+
+    it('rejects definitions that multiply when their references are followed', () => {
+      const definitions: Record<string, unknown> = { d30: { type: 'object' } };
+      for (let i = 0; i < 30; i++) {
+        const next = { $ref: `#/definitions/d${i + 1}` };
+        definitions[`d${i}`] = { properties: { x: next, y: next } };
+      }
+      const schema = json({ definitions, $ref: '#/definitions/d0' });
+      const start = performance.now();
+      expect(
+        parseError({ format: 'jsonschema', schema, limits: { maxDepth: 64 } })
+          .message,
+      ).toContain(
+        'following its references, the schema expands to more than 100000 subschemas',
+      );
+      // Counting stops at the limit: 2^30 would take hours.
+      expect(performance.now() - start).toBeLessThan(5000);
+    });
+
+    it('accepts recursion and definitions shared by many properties', () => {
+      const address = {
+        type: 'object',
+        properties: Object.fromEntries(
+          ['street', 'city', 'zip', 'country'].map(k => [
+            k,
+            { type: 'string' },
+          ]),
+        ),
+      };
+      const schema = json({
+        definitions: {
+          address,
+          node: {
+            type: 'object',
+            properties: {
+              left: { $ref: '#/definitions/node' },
+              right: { $ref: '#/definitions/node' },
+              where: { $ref: '#/definitions/address' },
+            },
+          },
+        },
+        properties: {
+          ...Object.fromEntries(
+            Array.from({ length: 200 }, (_, i) => [
+              `a${i}`,
+              { $ref: '#/definitions/address' },
+            ]),
+          ),
+          tree: { $ref: '#/definitions/node' },
+        },
+      });
+      expect(parseSchema({ format: 'jsonschema', schema }).format).toBe(
+        'jsonschema',
+      );
+    });
+
+    it('rejects a reference into data, which is not a schema position', () => {
+      const schema = json({
+        'x-shapes': { node: { type: 'object' } },
+        examples: [{ type: 'string' }],
+        properties: {
+          a: { $ref: '#/x-shapes/node' },
+          b: { $ref: '#/examples/0' },
+        },
+      });
+      const { message } = parseError({ format: 'jsonschema', schema });
+      expect(message).toContain(
+        "/properties/a/$ref: '#/x-shapes/node' points to a value that is not in a schema position",
+      );
+      expect(message).toContain("/properties/b/$ref: '#/examples/0' points");
+    });
+
     it('rejects in-document references that lead nowhere', () => {
       expect(
         parseError({
@@ -265,21 +370,68 @@ describe('parseSchema', () => {
       ).toBe('A JSON Schema must be an object or a boolean, not a string');
     });
 
-    it('rejects patterns that may backtrack exponentially', () => {
+    it('rejects patterns that RE2 cannot run: backreferences and lookaround', () => {
       const schema = json({
-        properties: { email: { type: 'string', pattern: '^(\\w+\\s?)*$' } },
+        properties: { word: { type: 'string', pattern: '^(\\w)\\1$' } },
       });
       expect(parseError({ format: 'jsonschema', schema }).message).toContain(
-        "/properties/email/pattern: pattern '^(\\w+\\s?)*$' could take exponential time to match",
+        "/properties/word/pattern: pattern '^(\\w)\\1$' cannot run in linear time (invalid escape sequence: `\\1`): RE2, the engine patterns run on, has no backreferences or lookaround",
+      );
+      for (const pattern of ['^(?=a)', 'a(?!b)', '(?<=a)b', '(?<!a)b']) {
+        expect(
+          parseError({ format: 'jsonschema', schema: json({ pattern }) })
+            .message,
+        ).toContain('cannot run in linear time');
+      }
+    });
+
+    it('rejects patternProperties keys RE2 cannot run, naming the escaped path', () => {
+      const schema = json({
+        patternProperties: { '(a)\\1/x': { type: 'string' } },
+      });
+      expect(parseError({ format: 'jsonschema', schema }).message).toContain(
+        "/patternProperties/(a)\\1~1x: pattern '(a)\\1/x' cannot run in linear time",
       );
     });
 
-    it('rejects unsafe patternProperties keys, naming the escaped path', () => {
+    it('accepts patterns with nested quantifiers, which RE2 runs in linear time', () => {
+      for (const pattern of ['^(\\w+\\s?)*$', '(a+)+', '^(\\w|\\d)*!$']) {
+        expect(
+          parseSchema({ format: 'jsonschema', schema: json({ pattern }) })
+            .format,
+        ).toBe('jsonschema');
+      }
+    });
+
+    // Real patterns from Snowplow's Iglu Central that the former heuristic
+    // (safe-regex2) refused as "could take exponential time".
+    it.each([
+      [
+        'a session id (com.snowplowanalytics.snowplow/client_session)',
+        '^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$|^[0-9a-f]{16}$',
+      ],
+      [
+        'a semantic version (com.snowplowanalytics.datamodeling/config)',
+        '^(0|[1-9][0-9]{0,1})\\.(0|[1-9][0-9]{0,1})\\.(0|[1-9][0-9]{0,1})(-rc[0-9]{1,2}){0,1}$',
+      ],
+      [
+        'a base64 body (com.urbanairship.connect/CUSTOM)',
+        '^([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{4}|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{2}==)$',
+      ],
+      [
+        'an Iglu URI (com.snowplowanalytics.snowplow.enrichments/api_request_enrichment_config)',
+        '^iglu:([a-zA-Z0-9-_.]+)/([a-zA-Z0-9-_]+)/([a-zA-Z0-9-_]+)/([1-9][0-9]*(?:-(?:0|[1-9][0-9]*)){2})$',
+      ],
+    ])('accepts %s', (_name, pattern) => {
       const schema = json({
-        patternProperties: { '(a+)+/x': { type: 'string' } },
+        $schema:
+          'http://iglucentral.com/schemas/com.snowplowanalytics.self-desc/schema/jsonschema/1-0-0#',
+        type: 'object',
+        properties: { value: { type: 'string', pattern } },
+        patternProperties: { [pattern]: { type: 'string' } },
       });
-      expect(parseError({ format: 'jsonschema', schema }).message).toContain(
-        "/patternProperties/(a+)+~1x: pattern '(a+)+/x' could take exponential time",
+      expect(parseSchema({ format: 'jsonschema', schema }).format).toBe(
+        'jsonschema',
       );
     });
 
@@ -308,6 +460,15 @@ describe('parseSchema', () => {
         parseSchema({
           format: 'jsonschema',
           schema: json({ pattern: '^\\p{L}+$' }),
+        }).format,
+      ).toBe('jsonschema');
+    });
+
+    it('accepts \\u escapes, which RE2 writes \\x{...}', () => {
+      expect(
+        parseSchema({
+          format: 'jsonschema',
+          schema: json({ pattern: '^[\\u0041-\\u005a\\u{1F600}]+$' }),
         }).format,
       ).toBe('jsonschema');
     });

@@ -63,6 +63,7 @@ export function parseSchema(options: {
   const parsed = readSchema({
     ...options,
     limits: resolveLimits({ limits: options.limits }),
+    registration: true,
   });
   if (parsed.format === 'jsonschema') {
     // Compiling catches what the meta-schema cannot (Ajv's own checks); the
@@ -74,15 +75,17 @@ export function parseSchema(options: {
 
 /**
  * parseSchema without compiling a JSON Schema, for callers that compile it
- * themselves or only read its structure. Without limits, it reads schemas
- * parseSchema accepted under the registry's own limits.
+ * themselves or only read its structure. Without limits and `registration`,
+ * it reads schemas parseSchema accepted, under the registry's own limits and
+ * maybe under earlier rules (see documentProblems).
  */
 export function readSchema(options: {
   format: string;
   schema: string;
   limits?: SchemaLimits;
+  registration?: boolean;
 }): ParsedSchema {
-  const { format, schema, limits = NO_LIMITS } = options;
+  const { format, schema, limits = NO_LIMITS, registration = false } = options;
   if (!(EVENT_TYPE_FORMATS as readonly string[]).includes(format)) {
     throw new SchemaError(
       `Unsupported schema format '${format}': supported formats are ${EVENT_TYPE_FORMATS.join(
@@ -97,6 +100,7 @@ export function readSchema(options: {
   const source = readJsonSchema({
     value,
     maxPatternLength: limits.maxPatternLength,
+    registration,
   });
   return { format: 'jsonschema', ...source };
 }

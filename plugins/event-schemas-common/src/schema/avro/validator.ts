@@ -1,6 +1,11 @@
 import { Type, types } from 'avsc';
 import { describeKind } from '../json';
 import { escapePointerSegment } from '../jsonSchema/pointer';
+import {
+  checkProblemsInFlight,
+  spendValidationWork,
+  workOf,
+} from '../validationWork';
 import { unqualify } from './names';
 
 const MAX_LONG = 2 ** 63;
@@ -17,13 +22,18 @@ const MAX_LONG = 2 ** 63;
  *   255), and for `fixed` exactly `size` of them.
  * - avsc's unwrapped unions refuse schemas whose branches share a JSON shape
  *   (two records, int and long) and its wrapped ones want `{"type": value}`;
- *   here a union value is the plain value, valid if any branch accepts it.
+ *   here a union value is the plain value, valid if any branch accepts it;
+ *   branches are tried in order and the first that accepts it ends the
+ *   search.
  * - `long` accepts any integral number up to 2^63, not only JavaScript's safe
  *   integers: the JSON producer may well hold a real 64-bit long.
  * Leaves whose JSON form is avsc's own (int, float, double, string, boolean,
  * null, enum) are checked with avsc's `isValid`. A missing record field is
  * accepted when the field has a default (the encoder writes the default);
  * fields the schema does not declare are errors, as they would be lost.
+ * Every value checked is metered (see validationWork): two recursive
+ * records of the same shape in one union would otherwise double the work
+ * at every level of an event that fits neither.
  */
 export function createAvroValidator(options: { type: Type }) {
   const { type } = options;
@@ -40,6 +50,8 @@ function check(
   path: string,
   errors: string[],
 ): void {
+  spendValidationWork(workOf(value));
+  checkProblemsInFlight(errors.length);
   const fail = (expected: string) =>
     errors.push(
       `${path || '/'}: expected ${expected}, got ${describeKind(value)}`,
@@ -123,13 +135,14 @@ function checkUnion(
   path: string,
   errors: string[],
 ): void {
-  const attempts = union.types.map(branch => {
+  const attempts: Array<{ branch: Type; errors: string[] }> = [];
+  for (const branch of union.types) {
     const branchErrors: string[] = [];
     check(branch, value, path, branchErrors);
-    return { branch, errors: branchErrors };
-  });
-  if (attempts.some(attempt => attempt.errors.length === 0)) {
-    return;
+    if (branchErrors.length === 0) {
+      return;
+    }
+    attempts.push({ branch, errors: branchErrors });
   }
   // When one branch has the value's JSON shape (an object for the one
   // record), its errors say more than "expected null|User".

@@ -1,14 +1,73 @@
-import safeRegex from 'safe-regex2';
-import { isDraft2019OrLater } from './drafts';
+import { isDraft2019OrLater, isKnownMetaSchema } from './drafts';
 import { escapePointerSegment } from './pointer';
 import { REFERENCE_KEYWORDS, isInDocumentRef, resolveRef } from './refs';
+import { linearRegExpProblem } from './regExp';
 import { JsonSchemaDocument, JsonSchemaDraft, isSchemaObject } from './types';
-import { forEachSubschema } from './walk';
+import { childSchemas, forEachSubschema } from './walk';
+
+/**
+ * Most subschemas a schema may expand to when its references are followed
+ * (recursion cut where it comes back), as the tools that read it (field
+ * listing, compatibility, examples) walk it. Far more than a 256 KiB schema
+ * holds, unless references multiply it: each of 30 definitions referencing
+ * the next twice expands to 2^30.
+ */
+export const MAX_EXPANDED_SUBSCHEMAS = 100_000;
+
+/**
+ * Why the schema expands to too many subschemas, or undefined. Walks it
+ * as the readers do, from the root, depth first with the references
+ * followed and recursion cut, and stops counting at the limit: bounded
+ * work itself.
+ */
+function expansionProblem(document: JsonSchemaDocument): string | undefined {
+  const active = new Set<JsonSchemaDocument>();
+  const stack: Array<{ schema: JsonSchemaDocument; leave: boolean }> = [
+    { schema: document, leave: false },
+  ];
+  const targets = new Map<string, JsonSchemaDocument | undefined>();
+  let visited = 0;
+  while (stack.length > 0) {
+    const { schema, leave } = stack.pop()!;
+    if (leave) {
+      active.delete(schema);
+      continue;
+    }
+    if (!isSchemaObject(schema) || active.has(schema)) {
+      continue;
+    }
+    if (++visited > MAX_EXPANDED_SUBSCHEMAS) {
+      return `following its references, the schema expands to more than ${MAX_EXPANDED_SUBSCHEMAS} subschemas (definitions that reference others more than once, over several levels, multiply); reading it would take exponential time, so reference each definition from fewer places`;
+    }
+    active.add(schema);
+    stack.push({ schema, leave: true });
+    for (const child of childSchemas(schema)) {
+      // Definitions are read where they are referenced, not where they sit.
+      if (!/^\/(\$defs|definitions)\//.test(child.pointer)) {
+        stack.push({ schema: child.schema, leave: false });
+      }
+    }
+    for (const keyword of REFERENCE_KEYWORDS) {
+      const ref = schema[keyword];
+      if (typeof ref !== 'string') {
+        continue;
+      }
+      if (!targets.has(ref)) {
+        targets.set(ref, resolveRef({ root: document, ref }));
+      }
+      const target = targets.get(ref);
+      if (target !== undefined) {
+        stack.push({ schema: target, leave: false });
+      }
+    }
+  }
+  return undefined;
+}
 
 /**
  * Why a regular expression is refused, or undefined when it is fine. JSON
- * Schema patterns run against every event, so one that backtracks
- * exponentially is a denial of service waiting for the right input.
+ * Schema patterns run against every event on RE2 (see regExp), which
+ * matches in linear time but cannot run backreferences or lookaround.
  */
 export function patternProblem(options: {
   pattern: string;
@@ -28,25 +87,88 @@ export function patternProblem(options: {
       (error as Error).message
     }`;
   }
-  if (!safeRegex(pattern)) {
-    return `${pointer}: pattern '${pattern}' could take exponential time to match (nested quantifiers such as (a+)+, or more than 25 quantifiers); rewrite it without repeating a repeated group`;
+  const problem = linearRegExpProblem(pattern);
+  return problem ? `${pointer}: pattern '${pattern}' ${problem}` : undefined;
+}
+
+/**
+ * References and meta-schema URIs anywhere in the document, data included
+ * (`examples`, `default`, `enum`, unknown keywords): nothing a schema names
+ * is ever fetched, by the registry or by a tool that reads the schema
+ * later, so only in-document references and the meta-schemas the registry
+ * knows by name may appear at all.
+ */
+function referenceProblems(document: JsonSchemaDocument): string[] {
+  const problems: string[] = [];
+  const stack: Array<{ value: unknown; pointer: string }> = [
+    { value: document, pointer: '' },
+  ];
+  while (stack.length > 0) {
+    const { value, pointer } = stack.pop()!;
+    if (value === null || typeof value !== 'object') {
+      continue;
+    }
+    if (!Array.isArray(value)) {
+      const object = value as Record<string, unknown>;
+      for (const keyword of REFERENCE_KEYWORDS) {
+        const ref = object[keyword];
+        if (typeof ref === 'string' && !isInDocumentRef(ref)) {
+          problems.push(outsideProblem({ pointer, keyword, ref }));
+        }
+      }
+      const metaSchema = object.$schema;
+      if (typeof metaSchema === 'string' && !isKnownMetaSchema(metaSchema)) {
+        problems.push(
+          `${pointer}/$schema: '${metaSchema}' is not a meta-schema the registry knows (the JSON Schema drafts 04 to 2020-12, or Snowplow's self-describing schema), and it never fetches one; name a draft or leave $schema out`,
+        );
+      }
+    }
+    for (const [key, child] of Object.entries(value)) {
+      stack.push({
+        value: child,
+        pointer: `${pointer}/${escapePointerSegment(key)}`,
+      });
+    }
   }
-  return undefined;
+  return problems;
+}
+
+function outsideProblem(options: {
+  pointer: string;
+  keyword: string;
+  ref: string;
+}): string {
+  const { pointer, keyword, ref } = options;
+  return `${pointer}/${keyword}: '${ref}' points outside this schema; only in-document references ('#...') are supported, and nothing a schema names is fetched`;
 }
 
 /**
  * What the registry refuses in a meta-schema-valid document: references
- * outside the document or to nowhere, embedded schema resources, and unsafe
- * regular expressions.
+ * outside the document, to nowhere or to a value that is not in a schema
+ * position, and embedded schema resources. At registration also references
+ * and unknown meta-schemas anywhere in it (data included), and regular
+ * expressions RE2 cannot run; a stored schema is not held to rules added
+ * after it was registered, where compiling it is safe without them (a
+ * pattern RE2 cannot run fails to compile).
  */
 export function documentProblems(options: {
   document: JsonSchemaDocument;
   draft: JsonSchemaDraft;
   maxPatternLength: number;
+  registration: boolean;
 }): string[] {
-  const { document, draft, maxPatternLength } = options;
-  const problems: string[] = [];
+  const { document, draft, maxPatternLength, registration } = options;
+  const problems = registration ? referenceProblems(document) : [];
   const idKeyword = draft === 'draft-04' ? 'id' : '$id';
+  // The schema objects validation evaluates, which compileJsonSchema meters;
+  // a reference into data (`#/examples/0`) would evaluate an unmetered one.
+  const subschemas = new Set<unknown>();
+  forEachSubschema({
+    schema: document,
+    visit: schema => {
+      subschemas.add(schema);
+    },
+  });
   forEachSubschema({
     schema: document,
     visit: (schema, pointer) => {
@@ -59,12 +181,19 @@ export function documentProblems(options: {
           continue;
         }
         if (!isInDocumentRef(ref)) {
-          problems.push(
-            `${pointer}/${keyword}: '${ref}' points outside this schema; only in-document references ('#...') are supported`,
-          );
-        } else if (!resolveRef({ root: document, ref })) {
+          problems.push(outsideProblem({ pointer, keyword, ref }));
+          continue;
+        }
+        const target = resolveRef({ root: document, ref });
+        if (!target) {
           problems.push(
             `${pointer}/${keyword}: '${ref}' does not point to a schema in this document`,
+          );
+        } else if (typeof target === 'object' && !subschemas.has(target)) {
+          problems.push(
+            `${pointer}/${keyword}: '${ref}' points to a value that is not in a schema position (such as inside examples, default or an unknown keyword); put shared schemas under ${
+              isDraft2019OrLater(draft) ? '$defs' : 'definitions'
+            }`,
           );
         }
       }
@@ -77,6 +206,9 @@ export function documentProblems(options: {
             isDraft2019OrLater(draft) ? '$defs' : 'definitions'
           } and reference them with '#/...'`,
         );
+      }
+      if (!registration) {
+        return;
       }
       if (typeof schema.pattern === 'string') {
         const problem = patternProblem({
@@ -104,5 +236,12 @@ export function documentProblems(options: {
       }
     },
   });
-  return problems;
+  if (problems.length === 0) {
+    const expansion = expansionProblem(document);
+    if (expansion) {
+      problems.push(expansion);
+    }
+  }
+  // A reference in a schema position is found by both walks.
+  return [...new Set(problems)];
 }

@@ -9,9 +9,9 @@ const DRAFT_URIS: Array<[RegExp, JsonSchemaDraft]> = [
 ];
 
 /**
- * The draft named by `$schema`. Anything else, including custom meta-schemas
- * such as Iglu's self-describing one, falls back to draft-07: most of them
- * are draft-04/07 dialects with extra annotation keywords.
+ * The draft named by `$schema`. Iglu's self-describing meta-schema (a
+ * draft-04/07 dialect with extra annotation keywords) and a missing
+ * `$schema` fall back to draft-07; the registry refuses other meta-schemas.
  */
 export function detectDraft(options: {
   document: JsonSchemaDocument;
@@ -26,6 +26,24 @@ export function detectDraft(options: {
     }
   }
   return 'draft-07';
+}
+
+// Snowplow's self-describing meta-schema (Iglu), read as draft-07.
+const IGLU_SELF_DESCRIBING =
+  /^https?:\/\/iglucentral\.com\/schemas\/com\.snowplowanalytics\.self-desc\/schema\/jsonschema\/\d+-\d+-\d+#?$/;
+// "The latest draft", read as draft-07 like any unnamed draft.
+const LATEST_DRAFT = /^https?:\/\/json-schema\.org\/schema#?$/;
+
+/**
+ * Whether `$schema` names a meta-schema the registry reads without fetching
+ * it: one of the drafts, "the latest draft", or Iglu's self-describing one.
+ */
+export function isKnownMetaSchema(uri: string): boolean {
+  return (
+    DRAFT_URIS.some(([pattern]) => pattern.test(uri)) ||
+    IGLU_SELF_DESCRIBING.test(uri) ||
+    LATEST_DRAFT.test(uri)
+  );
 }
 
 /** Drafts where `$ref` replaces its sibling keywords instead of joining them. */

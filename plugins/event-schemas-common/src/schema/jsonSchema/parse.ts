@@ -6,13 +6,15 @@ import { JsonSchemaSource, isSchema } from './types';
 
 /**
  * Checks a parsed JSON value as a JSON Schema: its draft's meta-schema, then
- * what the registry refuses on top (see documentProblems).
+ * what the registry refuses on top (see documentProblems), at registration
+ * or of a stored schema.
  */
 export function readJsonSchema(options: {
   value: unknown;
   maxPatternLength: number;
+  registration: boolean;
 }): JsonSchemaSource {
-  const { value, maxPatternLength } = options;
+  const { value, maxPatternLength, registration } = options;
   if (!isSchema(value)) {
     const kind = Array.isArray(value) ? 'an array' : `a ${typeof value}`;
     throw new SchemaError(
@@ -32,6 +34,7 @@ export function readJsonSchema(options: {
     document: value,
     draft,
     maxPatternLength,
+    registration,
   });
   if (problems.length > 0) {
     throw new SchemaError(

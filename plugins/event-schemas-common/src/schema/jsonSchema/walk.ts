@@ -35,7 +35,7 @@ const SCHEMA_MAP_KEYWORDS = [
 ];
 
 /** The direct subschemas of a schema, each with its JSON Pointer suffix. */
-function childSchemas(
+export function childSchemas(
   schema: JsonSchemaDocument,
 ): Array<{ pointer: string; schema: JsonSchemaDocument }> {
   if (!isSchemaObject(schema)) {
