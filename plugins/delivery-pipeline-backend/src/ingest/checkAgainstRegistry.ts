@@ -79,8 +79,8 @@ export async function checkAgainstRegistry(options: {
   const { items, producer, validators } = options;
   const refusalOf = await refusalsOf(items, producer);
   // A batch is mostly one or two types: look each version up once.
+  // (refusalsOf has refused the events of types beyond the request's cap.)
   const lookups = new Map<string, ReturnType<typeof lookUp>>();
-  const types = new Set<string>();
   const accepted: CheckedEvent[] = [];
   const rejected: Rejection[] = [];
 
@@ -158,15 +158,6 @@ export async function checkAgainstRegistry(options: {
       version = Number(match[2]);
     }
 
-    if (!types.has(event.type)) {
-      if (types.size >= MAX_TYPES_PER_REQUEST) {
-        reject(
-          `A request may hold events of at most ${MAX_TYPES_PER_REQUEST} event types; send events of '${event.type}' in another request`,
-        );
-        continue;
-      }
-      types.add(event.type);
-    }
     const key = `${event.type}\u0000${version ?? 'latest'}`;
     let lookup = lookups.get(key);
     if (!lookup) {

@@ -103,21 +103,28 @@ export function measureValue(options: { value: unknown; maxDepth: number }): {
   depth: number;
 } {
   const { maxDepth } = options;
-  const stack: Array<{ value: unknown; depth: number }> = [
-    { value: options.value, depth: 1 },
-  ];
-  let values = 0;
+  // On ingest's path for every event: only objects and arrays go on the
+  // stack (their depths beside them), scalars are counted where found.
+  const stack: object[] = [];
+  const depths: number[] = [];
+  let values = 1;
   let deepest = 0;
+  if (options.value !== null && typeof options.value === 'object') {
+    stack.push(options.value);
+    depths.push(1);
+  }
   while (stack.length > 0) {
-    const { value, depth } = stack.pop()!;
-    values++;
-    if (value !== null && typeof value === 'object') {
-      if (depth > maxDepth) {
-        return { values, depth };
-      }
-      deepest = Math.max(deepest, depth);
-      for (const child of Object.values(value)) {
-        stack.push({ value: child, depth: depth + 1 });
+    const value = stack.pop()!;
+    const depth = depths.pop()!;
+    if (depth > maxDepth) {
+      return { values, depth };
+    }
+    if (depth > deepest) deepest = depth;
+    for (const child of Object.values(value)) {
+      values++;
+      if (child !== null && typeof child === 'object') {
+        stack.push(child);
+        depths.push(depth + 1);
       }
     }
   }
