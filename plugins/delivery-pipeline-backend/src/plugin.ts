@@ -2,108 +2,39 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
-import {
-  deliveryPipelineExporterExtensionPoint,
-  deliveryPipelinePersonalDataExtensionPoint,
-  deliveryPipelineStorageExtensionPoint,
-  deliveryPipelineTransportExtensionPoint,
-  EventTransport,
-  KeyEncryptionKey,
-  PartitionExporter,
-  PartitionStorage,
-} from '@internal/plugin-delivery-pipeline-node';
 import { deliveryPipelinePermissions } from '@internal/plugin-delivery-pipeline-common';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
-import { HttpEventTypeReader } from '@internal/plugin-event-schemas-node';
-import {
-  EVENT_SCHEMAS_TOPIC,
-  isEventTypeChangedPayload,
-} from '@internal/plugin-event-schemas-common';
-import { Completionist } from './completion/Completionist';
+import { createCompletionStage } from './completion';
 import { readPipelineConfig } from './config';
-import { RawPartitionConsumer } from './consumer/RawPartitionConsumer';
-import { Deduper } from './delivery/Deduper';
-import { ExportRunner } from './delivery/ExportRunner';
-import { DemoTraffic, readDemoTrafficConfig } from './demo';
-import { SlaMonitor } from './monitor/SlaMonitor';
-import { EventTypePolicies } from './policies/EventTypePolicies';
-import { RetentionTask } from './retention/RetentionTask';
-import { DatabaseRetentionStore } from './database/DatabaseRetentionStore';
-import { DatabaseFailedEventStore } from './database/DatabaseFailedEventStore';
-import { DatabaseKeychainStore } from './database/DatabaseKeychainStore';
-import { createKeychain } from './personalData/createKeychain';
-import { PersonalDataProtector } from './personalData/PersonalDataProtector';
-import { PersonalDataReader } from './personalData/PersonalDataReader';
-import { sealUnsealedFailedEvents } from './personalData/sealUnsealedFailedEvents';
-import { FailedEventRetention } from './retention/FailedEventRetention';
-import { EventTypeDataAccess } from './service/EventTypeDataAccess';
-import { PersonalDataAccessControl } from './service/PersonalDataAccessControl';
-import { DatabasePartitionStore } from './database/DatabasePartitionStore';
+import { createConsumerStage } from './consumer';
+import { DatabasePartitionReadStore } from './database/DatabasePartitionReadStore';
 import { migrateDatabase } from './database/migrateDatabase';
-import { IngestService } from './ingest/IngestService';
-import {
-  ProducerAuthorization,
-  trustedProducer,
-} from './ingest/ProducerAuthorization';
-import { ProducerGrants } from './ingest/ProducerGrants';
-import { observeTransport } from './metrics';
-import { EventTypeValidators } from './registry/EventTypeValidators';
+import { createDedupeStage } from './dedupe';
+import { DemoTraffic, readDemoTrafficConfig } from './demo';
+import { createExportStage } from './export';
+import { registerExtensionPoints } from './extensionPoints';
+import { createIngestStage, trustedProducer } from './ingest';
+import { createMonitorStage } from './monitor';
+import { createPersonalData } from './personalData/createPersonalData';
+import { sealUnsealedFailedEvents } from './personalData/sealUnsealedFailedEvents';
+import { createRegistryViews } from './registry/createRegistryViews';
+import { createRetentionStage } from './retention';
 import { createRouter } from './service/router';
-import { LocalPartitionStorage } from './storage/LocalPartitionStorage';
-import { DatabaseEventTransport } from './transport/DatabaseEventTransport';
-import { LocalEventTransport } from './transport/LocalEventTransport';
+import { createStorage } from './storage/createStorage';
+import { createTransport } from './transport/createTransport';
 
 /**
- * The delivery pipeline: ingest, transport and the consumer that writes raw
- * partitions, and the state of every partition.
+ * The delivery pipeline. Each stage (ingest, transport, consumer, completion,
+ * dedupe, export, monitor, retention) is built and scheduled by its folder's
+ * entry point; this file only wires them.
  *
  * @public
  */
 export const deliveryPipelinePlugin = createBackendPlugin({
   pluginId: 'delivery-pipeline',
   register(env) {
-    let moduleTransport: EventTransport | undefined;
-    let moduleStorage: PartitionStorage | undefined;
-    let moduleKeyEncryptionKey: KeyEncryptionKey | undefined;
-    const exporters: PartitionExporter[] = [];
-    env.registerExtensionPoint(deliveryPipelineTransportExtensionPoint, {
-      setTransport(transport) {
-        if (moduleTransport) {
-          throw new Error('A delivery pipeline transport was already set');
-        }
-        moduleTransport = transport;
-      },
-    });
-    env.registerExtensionPoint(deliveryPipelineStorageExtensionPoint, {
-      setStorage(storage) {
-        if (moduleStorage) {
-          throw new Error('A delivery pipeline storage was already set');
-        }
-        moduleStorage = storage;
-      },
-    });
-    env.registerExtensionPoint(deliveryPipelinePersonalDataExtensionPoint, {
-      setKeyEncryptionKey(key) {
-        if (moduleKeyEncryptionKey) {
-          throw new Error(
-            'A delivery pipeline key-encryption key was already set',
-          );
-        }
-        moduleKeyEncryptionKey = key;
-      },
-    });
-    env.registerExtensionPoint(deliveryPipelineExporterExtensionPoint, {
-      addExporter(exporter) {
-        if (exporters.some(e => e.name === exporter.name)) {
-          throw new Error(
-            `A delivery pipeline exporter named '${exporter.name}' was already added`,
-          );
-        }
-        exporters.push(exporter);
-      },
-    });
-
+    const modules = registerExtensionPoints(env);
     env.registerInit({
       deps: {
         auditor: coreServices.auditor,
@@ -122,212 +53,38 @@ export const deliveryPipelinePlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
       },
       async init(deps) {
-        const { config, database, events, httpRouter, lifecycle, logger } =
-          deps;
-        const { scheduler } = deps;
+        const { config, logger } = deps;
         const settings = readPipelineConfig(config);
-        const db = await migrateDatabase(database);
-        const partitions = new DatabasePartitionStore(db);
-        const failedEvents = new DatabaseFailedEventStore(db);
+        const db = await migrateDatabase(deps.database);
         // Producing and reading data are permissions on the registry's
-        // `event-type` resources, whose conditions the registry's plugin
-        // applies.
+        // `event-type` resources, whose conditions its plugin applies.
         deps.permissionsRegistry.addPermissions(deliveryPipelinePermissions);
-
-        const transportName = moduleTransport
-          ? 'extension'
-          : settings.transport.type;
-        const transport =
-          moduleTransport ??
-          (settings.transport.type === 'database'
-            ? await DatabaseEventTransport.create({
-                // Migrated above.
-                database: {
-                  getClient: async () => db,
-                  migrations: { skip: true },
-                },
-                maxBacklogEvents: settings.transport.maxBacklogEvents,
-                maxBacklogBytes: settings.transport.maxBacklogBytes,
-                logger,
-              })
-            : await LocalEventTransport.create({
-                directory: settings.transport.directory,
-                maxBacklogEvents: settings.transport.maxBacklogEvents,
-                maxBacklogBytes: settings.transport.maxBacklogBytes,
-                logger,
-              }));
-        const storage =
-          moduleStorage ??
-          new LocalPartitionStorage({ directory: settings.storage.directory });
-        observeTransport(transport);
-
-        const registry = new HttpEventTypeReader(deps);
-        const validators = new EventTypeValidators({ registry });
-        const policies = new EventTypePolicies({
-          registry,
-          logger,
-          defaults: {
-            maxLatenessMs: settings.sla.defaultMaxLatenessMs,
-            rawRetentionMs: settings.retention.defaultRawMs,
-            deliveredRetentionMs: settings.retention.defaultDeliveredMs,
-          },
-        });
-        // A new version, policy or a deleted type is seen at once, not after
-        // the caches' TTL.
-        await events.subscribe({
-          id: 'delivery-pipeline-validators',
-          topics: [EVENT_SCHEMAS_TOPIC],
-          async onEvent({ eventPayload }) {
-            if (isEventTypeChangedPayload(eventPayload)) {
-              validators.forget(eventPayload.eventType);
-              policies.forget(eventPayload.eventType);
-            }
-          },
-        });
-        const retentionStore = new DatabaseRetentionStore(db);
-
-        const keychain = await createKeychain({
-          store: new DatabaseKeychainStore(db),
-          keyEncryptionKey: moduleKeyEncryptionKey,
-          settings: settings.personalData,
-          logger: logger.child({ task: 'keychain' }),
-        });
-        const protector = new PersonalDataProtector({ keychain });
-        const reader = new PersonalDataReader({ keychain });
-        const dataAccess = new EventTypeDataAccess(deps);
-        const personalDataAccess = new PersonalDataAccessControl({
-          dataAccess,
-          reader,
-          eventTypes: validators,
-        });
-        const producers = new ProducerAuthorization({
-          permissions: deps.permissions,
-          grants: ProducerGrants.fromConfig(config),
-          eventTypes: validators,
-        });
-        const ingest = new IngestService({
-          validators,
-          transport,
-          personalData: protector,
-          failedEvents,
+        const storage = createStorage({ modules, settings });
+        const base = { ...deps, db, storage, settings, modules };
+        const chosen = await createTransport(base);
+        const registry = await createRegistryViews(base);
+        const personalData = await createPersonalData({ ...base, ...registry });
+        const views = { ...base, ...registry, ...personalData, ...chosen };
+        const stage = { ...views, ...createIngestStage(views) };
+        const { ingest, failedEvents, protector, transport } = stage;
+        const consumer = createConsumerStage(stage);
+        await createCompletionStage(stage);
+        await createDedupeStage(stage);
+        await createExportStage(stage);
+        await createMonitorStage(stage);
+        const { deletions } = await createRetentionStage(stage);
+        const router = await createRouter({
+          ...stage,
+          personalData,
+          retention: deletions,
           limits: settings.limits,
-          maxFailedPayloadBytes: settings.failedEvents.maxPayloadBytes,
+          api: settings.api,
+          partitions: new DatabasePartitionReadStore(db),
         });
-        httpRouter.use(
-          await createRouter({
-            ...deps,
-            partitions,
-            failedEvents,
-            ingest,
-            limits: settings.limits,
-            api: settings.api,
-            policies,
-            storage,
-            retention: retentionStore,
-            personalData: { keychain, reader, access: personalDataAccess },
-            producers,
-            dataAccess,
-          }),
-        );
-        httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
-
-        const consumer = new RawPartitionConsumer({
-          transport,
-          transportName,
-          storage,
-          partitions,
-          logger: logger.child({ task: 'consumer' }),
-          widthMs: settings.partitions.widthMs,
-          ...settings.consumer,
-        });
-
-        const completionist = new Completionist({
-          partitions,
-          transportName,
-          graceMs: settings.partitions.graceMs,
-          logger: logger.child({ task: 'completionist' }),
-        });
-        const deduper = new Deduper({
-          partitions,
-          storage,
-          exporterNames: exporters.map(e => e.name),
-          widthMs: settings.partitions.widthMs,
-          lookbackMs: settings.deduper.lookbackMs,
-          maxMemoryBytes: settings.deduper.maxMemoryBytes,
-          spillDirectory: settings.deduper.spillDirectory,
-          workerThreads: settings.deduper.workerThreads,
-          leaseMs: settings.deduper.leaseMs,
-          logger: logger.child({ task: 'deduper' }),
-        });
-        const exportRunner = new ExportRunner({
-          partitions,
-          storage,
-          exporters,
-          logger: logger.child({ task: 'exporter' }),
-        });
-        const slaMonitor = new SlaMonitor({
-          db,
-          policies,
-          notifications: deps.notifications,
-          logger: logger.child({ task: 'sla-monitor' }),
-        });
-        const retention = new RetentionTask({
-          store: retentionStore,
-          storage,
-          policies,
-          logger: logger.child({ task: 'retention' }),
-        });
-        const failedEventRetention = new FailedEventRetention({
-          failedEvents,
-          retentionMs: settings.failedEvents.retentionMs,
-          logger: logger.child({ task: 'retention' }),
-        });
-
-        // Singletons across replicas: the scheduler's global scope holds a
-        // database lock while a task runs (until its timeout if the replica
-        // dies, hence the completionist's short one).
-        await scheduler.scheduleTask({
-          id: 'delivery-pipeline-completionist',
-          frequency: settings.completionist.frequency,
-          timeout: settings.completionist.timeout,
-          scope: 'global',
-          fn: async () => {
-            await completionist.runOnce();
-          },
-        });
-        // Every replica delivers: partitions are claimed with leases in the
-        // plugin's database, so no replica waits on another's task lock.
-        await scheduler.scheduleTask({
-          id: 'delivery-pipeline-deduper',
-          frequency: settings.deduper.frequency,
-          timeout: settings.deduper.timeout,
-          scope: 'local',
-          fn: async signal => {
-            await deduper.runOnce({ signal });
-            await exportRunner.runOnce();
-          },
-        });
-        await scheduler.scheduleTask({
-          id: 'delivery-pipeline-sla-monitor',
-          frequency: settings.sla.frequency,
-          timeout: { minutes: 5 },
-          scope: 'global',
-          fn: async () => {
-            await slaMonitor.runOnce();
-          },
-        });
-        await scheduler.scheduleTask({
-          id: 'delivery-pipeline-retention',
-          frequency: settings.retention.frequency,
-          timeout: { minutes: 30 },
-          initialDelay: { minutes: 1 },
-          scope: 'global',
-          fn: async () => {
-            await retention.runOnce();
-            await failedEventRetention.runOnce();
-            // A rotation of the key-encryption key takes effect here.
-            await keychain.rewrap();
-          },
+        deps.httpRouter.use(router);
+        deps.httpRouter.addAuthPolicy({
+          path: '/health',
+          allow: 'unauthenticated',
         });
 
         const demo = readDemoTrafficConfig(config);
@@ -343,12 +100,12 @@ export const deliveryPipelinePlugin = createBackendPlugin({
             })
           : undefined;
 
-        lifecycle.addStartupHook(async () => {
+        deps.lifecycle.addStartupHook(async () => {
           await sealUnsealedFailedEvents({ failedEvents, protector, logger });
           consumer.start();
           demoTraffic?.start();
         });
-        lifecycle.addShutdownHook(async () => {
+        deps.lifecycle.addShutdownHook(async () => {
           await demoTraffic?.stop();
           await consumer.stop();
           await transport.close();

@@ -151,6 +151,7 @@ export async function deliverAll(
     await new Promise(resolve => setTimeout(resolve, 200));
     await pipeline.scheduler.triggerTask('delivery-pipeline-completionist');
     await pipeline.scheduler.triggerTask('delivery-pipeline-deduper');
+    await pipeline.scheduler.triggerTask('delivery-pipeline-exporter');
   }
 }
 

@@ -1,9 +1,10 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { PartitionKey, PartitionStore } from '../database/PartitionStore';
+import { PartitionKey } from '../partitions/PartitionKey';
+import { CompletionStore } from './CompletionStore';
 import { partitionMetrics } from '../metrics';
 
 export type CompletionistOptions = {
-  partitions: PartitionStore;
+  store: CompletionStore;
   /** Names the transport whose consumer progress proves completeness. */
   transportName: string;
   /** How long after its end a partition stays open at least. */
@@ -32,14 +33,14 @@ export class Completionist {
 
   /** Closes what can be closed; returns the partitions this run closed. */
   async runOnce(): Promise<PartitionKey[]> {
-    const { partitions, transportName, graceMs, logger } = this.#options;
+    const { store, transportName, graceMs, logger } = this.#options;
     const now = this.#options.now?.() ?? new Date();
-    const watermark = await partitions.getConsumerProgress(transportName);
+    const watermark = await store.getConsumerProgress(transportName);
     if (!watermark) {
       // No consumer has reported yet: nothing is known to be complete.
       return [];
     }
-    const closed = await partitions.closePartitions({
+    const closed = await store.closePartitions({
       now,
       graceMs,
       watermark,

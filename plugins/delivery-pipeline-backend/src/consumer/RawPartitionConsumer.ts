@@ -9,7 +9,7 @@ import {
 } from '@internal/plugin-delivery-pipeline-node';
 import { promisify } from 'node:util';
 import { gzip as gzipCallback, constants as zlibConstants } from 'node:zlib';
-import { PartitionStore, RawFile } from '../database/PartitionStore';
+import { ConsumerStore, RawFile } from './ConsumerStore';
 import { partitionFolder, partitionStartOf } from '../partitions/layout';
 
 const gzip = promisify(gzipCallback);
@@ -20,7 +20,7 @@ export type RawPartitionConsumerOptions = {
   /** Names the transport in the recorded progress. */
   transportName: string;
   storage: PartitionStorage;
-  partitions: PartitionStore;
+  store: ConsumerStore;
   logger: LoggerService;
   widthMs: number;
   /** Most events per claim. */
@@ -95,7 +95,7 @@ export class RawPartitionConsumer {
   }
 
   async #write(claim: EventClaim): Promise<void> {
-    const { storage, partitions, widthMs } = this.#options;
+    const { storage, store, widthMs } = this.#options;
     const groups = new Map<
       string,
       { eventType: string; start: number; events: TransportEvent[] }
@@ -141,7 +141,7 @@ export class RawPartitionConsumer {
         };
       }),
     );
-    await partitions.recordRawFiles(files, new Date());
+    await store.recordRawFiles(files, new Date());
   }
 
   /**
@@ -155,7 +155,7 @@ export class RawPartitionConsumer {
     }
     this.#lastProgressAt = now;
     const watermark = await this.#options.transport.lowWatermark();
-    await this.#options.partitions.setConsumerProgress(
+    await this.#options.store.setConsumerProgress(
       this.#options.transportName,
       new Date(watermark),
     );

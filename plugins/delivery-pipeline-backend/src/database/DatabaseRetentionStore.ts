@@ -4,32 +4,13 @@ import {
   RetentionDeletionList,
 } from '@internal/plugin-delivery-pipeline-common';
 import { Knex } from 'knex';
-
-type DbTime = Date | string | number;
-
-/**
- * A partition retention may delete from. `key` is its start exactly as the
- * database returned it, to address the row again without a conversion.
- */
-export type RetentionPartition = {
-  eventType: string;
-  start: Date;
-  end: Date;
-  key: DbTime;
-};
-
-/** A raw file of a partition, as the consumer recorded it. */
-export type RetentionRawFile = { path: string; bytes: number };
-
-/** What one deletion recorded: the row of `retention_deletions`. */
-export type NewRetentionDeletion = {
-  partition: RetentionPartition;
-  kind: 'raw' | 'delivered';
-  files: number;
-  bytes?: number;
-  deletedAt: Date;
-  reason: string;
-};
+import {
+  DbTime,
+  NewRetentionDeletion,
+  RetentionPartition,
+  RetentionRawFile,
+  RetentionStore,
+} from '../retention/RetentionStore';
 
 type DeletionRow = {
   id: number | string;
@@ -46,12 +27,10 @@ type DeletionRow = {
 const RAW_STATES = ['delivered', 'expired'];
 
 /**
- * What retention reads and records on the plugin's database: partitions past
- * their policy, their raw files, and the log of what it deleted. Every record
- * is a conditional update, so of two runs that deleted the same files only
- * one records it.
+ * {@link RetentionStore} on the plugin's database (SQLite or PostgreSQL),
+ * and the log of deletions the router reads.
  */
-export class DatabaseRetentionStore {
+export class DatabaseRetentionStore implements RetentionStore {
   constructor(private readonly db: Knex) {}
 
   /**

@@ -1,6 +1,5 @@
 import { Knex } from 'knex';
-
-type DbTime = Date | string | number;
+import { DbTime, SlaCursor, SlaPartition, SlaStore } from '../monitor/SlaStore';
 
 type SlaRow = {
   event_type: string;
@@ -13,27 +12,6 @@ type SlaRow = {
   sla_recovered_at: DbTime | null;
 };
 
-/**
- * A partition as the SLA monitor sees it. `key` and `deliveredKey` are its
- * start and delivery time exactly as the database returned them, to address
- * the row again without a conversion.
- */
-export type SlaPartition = {
-  eventType: string;
-  start: Date;
-  end: Date;
-  state: 'open' | 'closed' | 'delivered' | 'expired';
-  deliveredAt?: Date;
-  breachedAt?: Date;
-  notifiedAt?: Date;
-  recoveredAt?: Date;
-  key: DbTime;
-  deliveredKey: DbTime | null;
-};
-
-/** A position in a listing ordered by start, then event type. */
-export type SlaCursor = { key: DbTime; eventType: string };
-
 const COLUMNS = [
   'event_type',
   'start',
@@ -45,12 +23,8 @@ const COLUMNS = [
   'sla_recovered_at',
 ];
 
-/**
- * What the SLA monitor reads and records on the plugin's database. Every
- * record is a conditional update that says whether it changed the row, so of
- * several monitors only one acts on each change.
- */
-export class DatabaseSlaStore {
+/** {@link SlaStore} on the plugin's database (SQLite or PostgreSQL). */
+export class DatabaseSlaStore implements SlaStore {
   constructor(private readonly db: Knex) {}
 
   /**

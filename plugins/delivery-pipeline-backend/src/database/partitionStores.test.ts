@@ -1,19 +1,20 @@
 import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
-import { DatabasePartitionStore } from './DatabasePartitionStore';
-import { migrateDatabase } from './migrateDatabase';
+import { createPartitionStores } from './__testUtils__/createPartitionStores';
 
 jest.setTimeout(60_000);
 
-describe('DatabasePartitionStore', () => {
+// The stores of the stages that share the `partitions` table (see
+// README.md), each through its own interface, on every database: a partition
+// is opened by the consumer, closed by the completionist, claimed and
+// delivered by the deduper, exported by the exporter, and read by the router.
+describe('the partition stores', () => {
   // SQLite always; PostgreSQL when scripts/test.sh found a server and set
   // BACKSTAGE_TEST_DATABASE_POSTGRES<major>_CONNECTION_STRING.
   const databases = TestDatabases.create();
 
   async function createStore(databaseId: TestDatabaseId) {
     const knex = await databases.init(databaseId);
-    await migrateDatabase({ getClient: async () => knex });
-    const store = new DatabasePartitionStore(knex);
-    return { knex, store };
+    return { knex, stores: await createPartitionStores(knex) };
   }
 
   const hour = (h: number) => new Date(Date.UTC(2026, 10, 23, h));
@@ -21,8 +22,8 @@ describe('DatabasePartitionStore', () => {
   it.each(databases.eachSupportedId())(
     'runs its migrations and answers a ping, %p',
     async databaseId => {
-      const { knex, store } = await createStore(databaseId);
-      await expect(store.ping()).resolves.toBeUndefined();
+      const { knex, stores } = await createStore(databaseId);
+      await expect(stores.reader.ping()).resolves.toBeUndefined();
       expect(await knex.schema.hasTable('partitions')).toBe(true);
     },
   );
@@ -30,7 +31,7 @@ describe('DatabasePartitionStore', () => {
   it.each(databases.eachSupportedId())(
     'lists partitions filtered by event type and time window, %p',
     async databaseId => {
-      const { knex, store } = await createStore(databaseId);
+      const { knex, stores } = await createStore(databaseId);
       await knex('partitions').insert([
         {
           event_type: 'com.example.playback.started',
@@ -64,7 +65,7 @@ describe('DatabasePartitionStore', () => {
         },
       ]);
 
-      const playback = await store.listPartitions({
+      const playback = await stores.reader.listPartitions({
         eventType: 'com.example.playback.started',
       });
       expect(playback).toEqual([
@@ -100,7 +101,7 @@ describe('DatabasePartitionStore', () => {
       ]);
 
       // A window overlapping only the 10:00 hour.
-      const tenOClock = await store.listPartitions({
+      const tenOClock = await stores.reader.listPartitions({
         from: new Date(Date.UTC(2026, 10, 23, 10, 30)),
         to: hour(11),
       });
@@ -114,7 +115,7 @@ describe('DatabasePartitionStore', () => {
   it.each(databases.eachSupportedId())(
     'adds raw files to their partitions counters, opening new partitions, %p',
     async databaseId => {
-      const { knex, store } = await createStore(databaseId);
+      const { knex, stores } = await createStore(databaseId);
       const file = (name: string, h: number, events: number) => ({
         path: `raw/com.example.a/2026-11-23/${h}/${name}.ndjson.gz`,
         eventType: 'com.example.a',
@@ -123,19 +124,16 @@ describe('DatabasePartitionStore', () => {
         events,
         bytes: events * 100,
       });
-      await store.recordRawFiles(
+      await stores.consumer.recordRawFiles(
         [file('p1', 9, 3), file('p2', 9, 4), file('p3', 10, 1)],
         hour(11),
       );
-      await store.recordRawFiles([file('p4', 9, 5)], hour(11));
+      await stores.consumer.recordRawFiles([file('p4', 9, 5)], hour(11));
 
       expect(
-        (await store.listPartitions({ eventType: 'com.example.a' })).map(p => [
-          p.start,
-          p.state,
-          p.counts.received,
-          p.counts.bytes,
-        ]),
+        (
+          await stores.reader.listPartitions({ eventType: 'com.example.a' })
+        ).map(p => [p.start, p.state, p.counts.received, p.counts.bytes]),
       ).toEqual([
         ['2026-11-23T09:00:00.000Z', 'open', 12, 1200],
         ['2026-11-23T10:00:00.000Z', 'open', 1, 100],
@@ -149,14 +147,22 @@ describe('DatabasePartitionStore', () => {
   it.each(databases.eachSupportedId())(
     'keeps the consumer progress and never moves it back, %p',
     async databaseId => {
-      const { store } = await createStore(databaseId);
-      expect(await store.getConsumerProgress('local')).toBeUndefined();
-      await store.setConsumerProgress('local', hour(10));
-      await store.setConsumerProgress('local', hour(9));
-      expect(await store.getConsumerProgress('local')).toEqual(hour(10));
-      await store.setConsumerProgress('local', hour(11));
-      expect(await store.getConsumerProgress('local')).toEqual(hour(11));
-      expect(await store.getConsumerProgress('database')).toBeUndefined();
+      const { stores } = await createStore(databaseId);
+      expect(
+        await stores.consumer.getConsumerProgress('local'),
+      ).toBeUndefined();
+      await stores.consumer.setConsumerProgress('local', hour(10));
+      await stores.consumer.setConsumerProgress('local', hour(9));
+      expect(await stores.consumer.getConsumerProgress('local')).toEqual(
+        hour(10),
+      );
+      await stores.consumer.setConsumerProgress('local', hour(11));
+      expect(await stores.consumer.getConsumerProgress('local')).toEqual(
+        hour(11),
+      );
+      expect(
+        await stores.consumer.getConsumerProgress('database'),
+      ).toBeUndefined();
     },
   );
 
@@ -172,8 +178,8 @@ describe('DatabasePartitionStore', () => {
   it.each(databases.eachSupportedId())(
     'closes open partitions past the grace period and the watermark, once, %p',
     async databaseId => {
-      const { store } = await createStore(databaseId);
-      await store.recordRawFiles(
+      const { stores } = await createStore(databaseId);
+      await stores.consumer.recordRawFiles(
         [
           rawFile('com.example.a', 9, 'p1'),
           rawFile('com.example.a', 10, 'p2'),
@@ -186,7 +192,7 @@ describe('DatabasePartitionStore', () => {
 
       // 10:03: the 9 o'clock hours ended, but the grace (5 min) has not passed.
       expect(
-        await store.closePartitions({
+        await stores.completion.closePartitions({
           now: at(10, 3),
           graceMs: 300_000,
           watermark: at(10, 3),
@@ -194,7 +200,7 @@ describe('DatabasePartitionStore', () => {
       ).toEqual([]);
       // 10:06 with the consumer behind 10:00: still nothing.
       expect(
-        await store.closePartitions({
+        await stores.completion.closePartitions({
           now: at(10, 6),
           graceMs: 300_000,
           watermark: at(9, 59),
@@ -207,8 +213,8 @@ describe('DatabasePartitionStore', () => {
         watermark: at(10, 6),
       };
       const [first, second] = await Promise.all([
-        store.closePartitions(options),
-        store.closePartitions(options),
+        stores.completion.closePartitions(options),
+        stores.completion.closePartitions(options),
       ]);
       const closed = [...first, ...second]
         .map(p => `${p.eventType} ${new Date(p.start).toISOString()}`)
@@ -217,9 +223,9 @@ describe('DatabasePartitionStore', () => {
         'com.example.a 2026-11-23T09:00:00.000Z',
         'com.example.b 2026-11-23T09:00:00.000Z',
       ]);
-      expect(await store.closePartitions(options)).toEqual([]);
+      expect(await stores.completion.closePartitions(options)).toEqual([]);
 
-      const listed = await store.listPartitions({});
+      const listed = await stores.reader.listPartitions({});
       expect(
         listed.map(p => [p.eventType, p.start, p.state, p.closedAt]),
       ).toEqual([
@@ -239,7 +245,7 @@ describe('DatabasePartitionStore', () => {
       ]);
       const claim = { owner: 'r1', leaseMs: 60_000, now: at(10, 7), limit: 10 };
       expect(
-        (await store.claimClosed(claim)).map(p => [
+        (await stores.dedupe.claimClosed(claim)).map(p => [
           p.eventType,
           p.start,
           p.end,
@@ -249,7 +255,9 @@ describe('DatabasePartitionStore', () => {
         ['com.example.b', hour(9).getTime(), hour(10).getTime()],
       ]);
       expect(
-        (await store.listPartitions({ state: 'open' })).map(p => p.start),
+        (await stores.reader.listPartitions({ state: 'open' })).map(
+          p => p.start,
+        ),
       ).toEqual(['2026-11-23T10:00:00.000Z']);
     },
   );
@@ -257,9 +265,15 @@ describe('DatabasePartitionStore', () => {
   it.each(databases.eachSupportedId())(
     'records a delivery once, with invalid events counted and exports queued, %p',
     async databaseId => {
-      const { knex, store } = await createStore(databaseId);
-      await store.recordRawFiles([rawFile('com.example.a', 9, 'p2')], hour(10));
-      await store.recordRawFiles([rawFile('com.example.a', 9, 'p1')], hour(9));
+      const { knex, stores } = await createStore(databaseId);
+      await stores.consumer.recordRawFiles(
+        [rawFile('com.example.a', 9, 'p2')],
+        hour(10),
+      );
+      await stores.consumer.recordRawFiles(
+        [rawFile('com.example.a', 9, 'p1')],
+        hour(9),
+      );
       const failed = (at: Date, eventType = 'com.example.a') => ({
         received_at: at,
         event_type: eventType,
@@ -278,7 +292,7 @@ describe('DatabasePartitionStore', () => {
         end: hour(10).getTime(),
       };
       // Files in the order they were written.
-      expect(await store.listRawFiles(key)).toEqual([
+      expect(await stores.dedupe.listRawFiles(key)).toEqual([
         'raw/com.example.a/2026-11-23/9/p1.ndjson.gz',
         'raw/com.example.a/2026-11-23/9/p2.ndjson.gz',
       ]);
@@ -292,8 +306,8 @@ describe('DatabasePartitionStore', () => {
         exporters: ['warehouse'],
       };
       // Not closed yet: not delivered.
-      expect(await store.recordDelivery(key, record)).toBe(false);
-      await store.closePartitions({
+      expect(await stores.dedupe.recordDelivery(key, record)).toBe(false);
+      await stores.completion.closePartitions({
         now: hour(11),
         graceMs: 0,
         watermark: hour(11),
@@ -304,11 +318,13 @@ describe('DatabasePartitionStore', () => {
         now: new Date(Date.UTC(2026, 10, 23, 10, 6)),
         limit: 10,
       };
-      expect(await store.claimClosed(claim)).toHaveLength(1);
-      expect(await store.recordDelivery(key, record)).toBe(true);
-      expect(await store.recordDelivery(key, record)).toBe(false);
+      expect(await stores.dedupe.claimClosed(claim)).toHaveLength(1);
+      expect(await stores.dedupe.recordDelivery(key, record)).toBe(true);
+      expect(await stores.dedupe.recordDelivery(key, record)).toBe(false);
 
-      const [partition] = await store.listPartitions({ state: 'delivered' });
+      const [partition] = await stores.reader.listPartitions({
+        state: 'delivered',
+      });
       expect(partition).toMatchObject({
         state: 'delivered',
         counts: {
@@ -325,18 +341,26 @@ describe('DatabasePartitionStore', () => {
       const [attempts] = await knex('partitions').select('delivery_attempts');
       expect(Number(attempts.delivery_attempts)).toBe(1);
       expect(
-        await store.listDeliveredStarts('com.example.a', hour(8), hour(10)),
+        await stores.dedupe.listDeliveredStarts(
+          'com.example.a',
+          hour(8),
+          hour(10),
+        ),
       ).toEqual([hour(9).getTime()]);
 
       // The export is due at once, retried after a failure, done after success.
       const now = new Date(Date.UTC(2026, 10, 23, 10, 8));
       const exportClaim = (at: Date) =>
-        store.claimPendingExports({ now: at, leaseMs: 600_000, limit: 10 });
+        stores.exports.claimPendingExports({
+          now: at,
+          leaseMs: 600_000,
+          limit: 10,
+        });
       const [pending] = await exportClaim(now);
       expect(pending).toEqual({ ...key, exporter: 'warehouse', attempts: 0 });
       // Claimed: not offered again during its lease.
       expect(await exportClaim(now)).toEqual([]);
-      await store.recordExport(pending, {
+      await stores.exports.recordExport(pending, {
         ok: false,
         at: now,
         error: 'quota exceeded',
@@ -347,7 +371,7 @@ describe('DatabasePartitionStore', () => {
       expect(await exportClaim(later)).toEqual([
         { ...key, exporter: 'warehouse', attempts: 1 },
       ]);
-      await store.recordExport(pending, { ok: true, at: later });
+      await stores.exports.recordExport(pending, { ok: true, at: later });
       expect(await exportClaim(new Date(later.getTime() + 3_600_000))).toEqual(
         [],
       );
@@ -357,13 +381,13 @@ describe('DatabasePartitionStore', () => {
   it.each(databases.eachSupportedId())(
     'lists the newest partitions first when limited, %p',
     async databaseId => {
-      const { store } = await createStore(databaseId);
-      await store.recordRawFiles(
+      const { stores } = await createStore(databaseId);
+      await stores.consumer.recordRawFiles(
         [8, 9, 10].map(h => rawFile('com.example.a', h, `p${h}`)),
         hour(11),
       );
       expect(
-        (await store.listPartitions({ limit: 2 })).map(p => p.start),
+        (await stores.reader.listPartitions({ limit: 2 })).map(p => p.start),
       ).toEqual(['2026-11-23T09:00:00.000Z', '2026-11-23T10:00:00.000Z']);
     },
   );
@@ -371,8 +395,8 @@ describe('DatabasePartitionStore', () => {
   it.each(databases.eachSupportedId())(
     'claims closed partitions in order per type, once, until the lease expires, %p',
     async databaseId => {
-      const { knex, store } = await createStore(databaseId);
-      await store.recordRawFiles(
+      const { knex, stores } = await createStore(databaseId);
+      await stores.consumer.recordRawFiles(
         [
           rawFile('com.example.a', 8, 'p8'),
           rawFile('com.example.a', 9, 'p9'),
@@ -380,14 +404,14 @@ describe('DatabasePartitionStore', () => {
         ],
         hour(8),
       );
-      await store.closePartitions({
+      await stores.completion.closePartitions({
         now: hour(11),
         graceMs: 0,
         watermark: hour(11),
       });
       const now = hour(11);
       const claim = (owner: string, at: Date, limit = 10) =>
-        store.claimClosed({ owner, leaseMs: 60_000, now: at, limit });
+        stores.dedupe.claimClosed({ owner, leaseMs: 60_000, now: at, limit });
       const describe = (ps: { eventType: string; start: number }[]) =>
         ps.map(p => `${p.eventType} ${new Date(p.start).getUTCHours()}`);
 
@@ -409,15 +433,23 @@ describe('DatabasePartitionStore', () => {
         start: hour(8).getTime(),
         end: hour(9).getTime(),
       };
-      await store.releaseDelivery(b, 'r1');
+      await stores.dedupe.releaseDelivery(b, 'r1');
       expect(describe(await claim('r2', now))).toEqual(['com.example.b 9']);
       expect(
-        await store.renewDelivery(a8, { owner: 'r1', leaseMs: 60_000, now }),
+        await stores.dedupe.renewDelivery(a8, {
+          owner: 'r1',
+          leaseMs: 60_000,
+          now,
+        }),
       ).toBe(true);
       expect(
-        await store.renewDelivery(a8, { owner: 'r2', leaseMs: 60_000, now }),
+        await stores.dedupe.renewDelivery(a8, {
+          owner: 'r2',
+          leaseMs: 60_000,
+          now,
+        }),
       ).toBe(false);
-      await store.recordDelivery(a8, {
+      await stores.dedupe.recordDelivery(a8, {
         delivered: 10,
         duplicates: 0,
         conflicts: 0,

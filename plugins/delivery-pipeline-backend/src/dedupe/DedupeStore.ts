@@ -1,14 +1,4 @@
-import { Partition } from '@internal/plugin-delivery-pipeline-common';
-
-export type { Partition };
-
-/** Identifies a partition: an event type and the start of its window. */
-export type PartitionKey = {
-  eventType: string;
-  /** Milliseconds since the epoch. */
-  start: number;
-  end: number;
-};
+import { PartitionKey } from '../partitions/PartitionKey';
 
 /** A closed partition the deduper should deliver. */
 export type ClosedPartition = PartitionKey & { closedAt: Date };
@@ -24,64 +14,11 @@ export type DeliveryRecord = {
   exporters: string[];
 };
 
-/** One file of a raw partition, as the consumer wrote it. */
-export type RawFile = {
-  path: string;
-  eventType: string;
-  /** Start of the partition, milliseconds since the epoch. */
-  partitionStart: number;
-  /** End of the partition (exclusive), milliseconds since the epoch. */
-  partitionEnd: number;
-  events: number;
-  /** Uncompressed bytes of its lines. */
-  bytes: number;
-};
-
-/** Where the pipeline keeps the state of its partitions. */
-export interface PartitionStore {
-  /** Throws when the database cannot be reached. */
-  ping(): Promise<void>;
-
-  /**
-   * Records files the consumer wrote and adds their events to their
-   * partitions' counters, opening partitions not seen before; all or
-   * nothing.
-   */
-  recordRawFiles(files: RawFile[], writtenAt: Date): Promise<void>;
-
-  /**
-   * Records that everything received before `watermark` through `transport`
-   * is in raw partitions. Never moves a watermark back.
-   */
-  setConsumerProgress(transport: string, watermark: Date): Promise<void>;
-
-  /** The last recorded watermark of a transport, if any. */
-  getConsumerProgress(transport: string): Promise<Date | undefined>;
-
-  /**
-   * Partitions overlapping a window, oldest first per type. Leaves out
-   * `slaMet`, which depends on the type's policy.
-   */
-  listPartitions(filter: {
-    eventType?: string;
-    from?: Date;
-    to?: Date;
-    state?: Partition['state'];
-    /** Most partitions returned (the newest when `to` is unset). */
-    limit?: number;
-  }): Promise<Partition[]>;
-
-  /**
-   * Closes every open partition that ended at least `graceMs` before `now`
-   * and at or before `watermark`, recording `closedAt`; returns those this
-   * call closed. A partition closes once, however many callers race.
-   */
-  closePartitions(options: {
-    now: Date;
-    graceMs: number;
-    watermark: Date;
-  }): Promise<PartitionKey[]>;
-
+/**
+ * What the deduper needs: claims on closed partitions, their raw files, the
+ * type's earlier deliveries (the lookback) and the record of a delivery.
+ */
+export interface DedupeStore {
   /**
    * Takes closed partitions for delivery, the oldest first, for `leaseMs`:
    * those nobody holds (or whose holder's lease expired, as after a crash),
@@ -124,23 +61,4 @@ export interface PartitionStore {
     partition: PartitionKey,
     record: DeliveryRecord,
   ): Promise<boolean>;
-
-  /**
-   * Takes exports that are due (not done, not waiting to retry) for
-   * `leaseMs`: until then no other replica takes them.
-   */
-  claimPendingExports(options: {
-    now: Date;
-    leaseMs: number;
-    limit: number;
-  }): Promise<Array<PartitionKey & { exporter: string; attempts: number }>>;
-
-  /** Records an export's success, or its failure and when to retry. */
-  recordExport(
-    partition: PartitionKey & { exporter: string },
-    outcome: { at: Date } & (
-      | { ok: true }
-      | { ok: false; error: string; retryAt: Date }
-    ),
-  ): Promise<void>;
 }

@@ -3,13 +3,14 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { DatabasePartitionStore } from '../database/DatabasePartitionStore';
-import { migrateDatabase } from '../database/migrateDatabase';
+import { createPartitionStores } from '../database/__testUtils__/createPartitionStores';
 import { LocalPartitionStorage } from '../storage/LocalPartitionStorage';
 import { Deduper } from './Deduper';
 
+jest.setTimeout(60_000);
+
 describe('Deduper', () => {
-  const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+  const databases = TestDatabases.create();
   const start = Date.UTC(2026, 10, 23, 9);
   const end = Date.UTC(2026, 10, 23, 10);
 
@@ -23,73 +24,81 @@ describe('Deduper', () => {
       receivedAt: new Date(start + 1000).toISOString(),
     });
 
-  it('delivers other types while a broken partition waits for its lease to expire', async () => {
-    const knex = await databases.init('SQLITE_3');
-    await migrateDatabase({ getClient: async () => knex });
-    const partitions = new DatabasePartitionStore(knex);
-    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'deduper-'));
-    const storage = new LocalPartitionStorage({ directory: dir });
-    const file = (type: string) => ({
-      path: `raw/${type}/2026-11-23/09/part-1.ndjson.gz`,
-      eventType: type,
-      partitionStart: start,
-      partitionEnd: end,
-      events: 2,
-      bytes: 100,
-    });
-    // a's raw file is recorded but missing from storage: it cannot be read.
-    await storage.write(
-      file('b').path,
-      gzipSync(`${line('b', '1')}\n${line('b', '1')}\n`),
-    );
-    await partitions.recordRawFiles([file('a'), file('b')], new Date(start));
-    await partitions.closePartitions({
-      now: new Date(end),
-      graceMs: 0,
-      watermark: new Date(end),
-    });
+  it.each(databases.eachSupportedId())(
+    'delivers other types while a broken partition waits for its lease to expire, %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const stores = await createPartitionStores(knex);
+      const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'deduper-'));
+      const storage = new LocalPartitionStorage({ directory: dir });
+      const file = (type: string) => ({
+        path: `raw/${type}/2026-11-23/09/part-1.ndjson.gz`,
+        eventType: type,
+        partitionStart: start,
+        partitionEnd: end,
+        events: 2,
+        bytes: 100,
+      });
+      // a's raw file is recorded but missing from storage: it cannot be read.
+      await storage.write(
+        file('b').path,
+        gzipSync(`${line('b', '1')}\n${line('b', '1')}\n`),
+      );
+      await stores.consumer.recordRawFiles(
+        [file('a'), file('b')],
+        new Date(start),
+      );
+      await stores.completion.closePartitions({
+        now: new Date(end),
+        graceMs: 0,
+        watermark: new Date(end),
+      });
 
-    let now = new Date(end + 1000);
-    const logger = mockServices.logger.mock();
-    const deduper = new Deduper({
-      partitions,
-      storage,
-      exporterNames: [],
-      widthMs: 3_600_000,
-      lookbackMs: 3_600_000,
-      maxMemoryBytes: 1 << 20,
-      spillDirectory: path.join(dir, 'spill'),
-      workerThreads: 0,
-      leaseMs: 60_000,
-      logger,
-      now: () => now,
-    });
+      let now = new Date(end + 1000);
+      const logger = mockServices.logger.mock();
+      const deduper = new Deduper({
+        store: stores.dedupe,
+        storage,
+        exporterNames: [],
+        widthMs: 3_600_000,
+        lookbackMs: 3_600_000,
+        maxMemoryBytes: 1 << 20,
+        spillDirectory: path.join(dir, 'spill'),
+        workerThreads: 0,
+        leaseMs: 60_000,
+        logger,
+        now: () => now,
+      });
 
-    const first = await deduper.runOnce();
-    expect(first.map(p => p.eventType)).toEqual(['b']);
-    expect(logger.error).toHaveBeenCalledWith(
-      expect.stringContaining('Could not deliver partition a'),
-      expect.anything(),
-    );
-    const states = async () =>
-      (await partitions.listPartitions({})).map(p => [p.eventType, p.state]);
-    expect(await states()).toEqual([
-      ['a', 'closed'],
-      ['b', 'delivered'],
-    ]);
-    const [b] = await partitions.listPartitions({ eventType: 'b' });
-    expect(b.counts).toMatchObject({ delivered: 1, duplicates: 1 });
+      const first = await deduper.runOnce();
+      expect(first.map(p => p.eventType)).toEqual(['b']);
+      expect(logger.error).toHaveBeenCalledWith(
+        expect.stringContaining('Could not deliver partition a'),
+        expect.anything(),
+      );
+      const states = async () =>
+        (await stores.reader.listPartitions({})).map(p => [
+          p.eventType,
+          p.state,
+        ]);
+      expect(await states()).toEqual([
+        ['a', 'closed'],
+        ['b', 'delivered'],
+      ]);
+      const [b] = await stores.reader.listPartitions({ eventType: 'b' });
+      expect(b.counts).toMatchObject({ delivered: 1, duplicates: 1 });
 
-    // Within the lease: not tried again. After it, and once the file is
-    // there, delivered.
-    expect(await deduper.runOnce()).toEqual([]);
-    await storage.write(file('a').path, gzipSync(`${line('a', '1')}\n`));
-    now = new Date(end + 62_000);
-    expect((await deduper.runOnce()).map(p => p.eventType)).toEqual(['a']);
-    expect(await states()).toEqual([
-      ['a', 'delivered'],
-      ['b', 'delivered'],
-    ]);
-    await fs.rm(dir, { recursive: true, force: true });
-  });
+      // Within the lease: not tried again. After it, and once the file is
+      // there, delivered.
+      expect(await deduper.runOnce()).toEqual([]);
+      await storage.write(file('a').path, gzipSync(`${line('a', '1')}\n`));
+      now = new Date(end + 62_000);
+      expect((await deduper.runOnce()).map(p => p.eventType)).toEqual(['a']);
+      expect(await states()).toEqual([
+        ['a', 'delivered'],
+        ['b', 'delivered'],
+      ]);
+      await fs.rm(dir, { recursive: true, force: true });
+    },
+  );
 });

@@ -5,13 +5,13 @@ import {
   PartitionStorage,
 } from '@internal/plugin-delivery-pipeline-node';
 import { randomUUID } from 'node:crypto';
-import { ClosedPartition, PartitionStore } from '../database/PartitionStore';
-import { dedupePartition } from '../dedupe';
+import { ClosedPartition, DedupeStore } from './DedupeStore';
+import { dedupePartition } from './dedupePartition';
 import { dedupeCounters, partitionMetrics } from '../metrics';
 import { partitionFolder } from '../partitions/layout';
 
 export type DeduperOptions = {
-  partitions: PartitionStore;
+  store: DedupeStore;
   storage: PartitionStorage;
   /** Names of the exporters that receive each delivered partition. */
   exporterNames: string[];
@@ -60,13 +60,13 @@ export class Deduper {
   async runOnce(options?: {
     signal?: AbortSignal;
   }): Promise<DeliveredPartition[]> {
-    const { partitions, leaseMs } = this.#options;
+    const { store, leaseMs } = this.#options;
     const delivered: DeliveredPartition[] = [];
     for (;;) {
       if (options?.signal?.aborted) return delivered;
       // The claim skips partitions with an undelivered earlier one of the
       // same type, so after a failure the type's later partitions wait.
-      const batch = await partitions.claimClosed({
+      const batch = await store.claimClosed({
         owner: this.#owner,
         leaseMs,
         now: this.#now(),
@@ -76,7 +76,7 @@ export class Deduper {
       for (const partition of batch) {
         if (options?.signal?.aborted) {
           // Let them go now rather than when their lease runs out.
-          await partitions.releaseDelivery(partition, this.#owner);
+          await store.releaseDelivery(partition, this.#owner);
           continue;
         }
         try {
@@ -105,9 +105,9 @@ export class Deduper {
   async #deliverHoldingClaim(
     partition: ClosedPartition,
   ): Promise<DeliveredPartition | undefined> {
-    const { partitions, leaseMs, logger } = this.#options;
+    const { store, leaseMs, logger } = this.#options;
     const renew = setInterval(() => {
-      partitions
+      store
         .renewDelivery(partition, {
           owner: this.#owner,
           leaseMs,
@@ -134,9 +134,9 @@ export class Deduper {
   async #deliver(
     partition: ClosedPartition,
   ): Promise<DeliveredPartition | undefined> {
-    const { partitions, storage, widthMs, lookbackMs, logger } = this.#options;
-    const rawFiles = await partitions.listRawFiles(partition);
-    const earlierStarts = await partitions.listDeliveredStarts(
+    const { store, storage, widthMs, lookbackMs, logger } = this.#options;
+    const rawFiles = await store.listRawFiles(partition);
+    const earlierStarts = await store.listDeliveredStarts(
       partition.eventType,
       new Date(partition.start - lookbackMs),
       new Date(partition.start),
@@ -160,7 +160,7 @@ export class Deduper {
       logger,
     });
     const deliveredAt = this.#now();
-    const recorded = await partitions.recordDelivery(partition, {
+    const recorded = await store.recordDelivery(partition, {
       delivered: result.delivered,
       duplicates: result.duplicates,
       conflicts: result.conflicts,

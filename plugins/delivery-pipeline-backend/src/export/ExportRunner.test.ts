@@ -1,26 +1,30 @@
-import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import {
+  mockServices,
+  TestDatabaseId,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
 import { DeliveredPartition } from '@internal/plugin-delivery-pipeline-node';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { DatabasePartitionStore } from '../database/DatabasePartitionStore';
-import { migrateDatabase } from '../database/migrateDatabase';
+import { createPartitionStores } from '../database/__testUtils__/createPartitionStores';
 import { LocalPartitionStorage } from '../storage/LocalPartitionStorage';
 import { ExportRunner } from './ExportRunner';
 
+jest.setTimeout(60_000);
+
 describe('ExportRunner', () => {
-  const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+  const databases = TestDatabases.create();
   const start = Date.UTC(2026, 10, 23, 9);
   const end = Date.UTC(2026, 10, 23, 10);
   const folder = 'delivered/t/2026-11-23/09';
 
-  async function setUp() {
-    const knex = await databases.init('SQLITE_3');
-    await migrateDatabase({ getClient: async () => knex });
-    const partitions = new DatabasePartitionStore(knex);
+  async function setUp(databaseId: TestDatabaseId) {
+    const knex = await databases.init(databaseId);
+    const stores = await createPartitionStores(knex);
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'export-runner-'));
     const storage = new LocalPartitionStorage({ directory: dir });
-    await partitions.recordRawFiles(
+    await stores.consumer.recordRawFiles(
       [
         {
           path: 'raw/t/2026-11-23/09/p.ndjson.gz',
@@ -33,7 +37,7 @@ describe('ExportRunner', () => {
       ],
       new Date(start),
     );
-    await partitions.closePartitions({
+    await stores.completion.closePartitions({
       now: new Date(end),
       graceMs: 0,
       watermark: new Date(end),
@@ -58,7 +62,7 @@ describe('ExportRunner', () => {
         }),
       ),
     );
-    await partitions.recordDelivery(
+    await stores.dedupe.recordDelivery(
       { eventType: 't', start, end },
       {
         delivered: 2,
@@ -69,62 +73,65 @@ describe('ExportRunner', () => {
       },
     );
     return {
-      partitions,
+      store: stores.exports,
       storage,
       cleanup: () => fs.rm(dir, { recursive: true }),
     };
   }
 
-  it('retries a failed export after its back-off, then never again', async () => {
-    const { partitions, storage, cleanup } = await setUp();
-    let now = new Date(end + 1000);
-    const received: DeliveredPartition[] = [];
-    let fail = true;
-    const runner = new ExportRunner({
-      partitions,
-      storage,
-      exporters: [
-        {
-          name: 'warehouse',
-          async export(partition) {
-            if (fail) throw new Error('quota exceeded');
-            received.push(partition);
-          },
-        },
-      ],
-      logger: mockServices.logger.mock(),
-      now: () => now,
-    });
-
-    expect(await runner.runOnce()).toBe(0);
-    fail = false;
-    // Within the 30 s back-off: not retried.
-    now = new Date(end + 20_000);
-    expect(await runner.runOnce()).toBe(0);
-    now = new Date(end + 32_000);
-    expect(await runner.runOnce()).toBe(1);
-    expect(received).toEqual([
-      {
-        eventType: 't',
-        start,
-        end,
-        folder,
-        files: [
+  it.each(databases.eachSupportedId())(
+    'retries a failed export after its back-off, then never again, %p',
+    async databaseId => {
+      const { store, storage, cleanup } = await setUp(databaseId);
+      let now = new Date(end + 1000);
+      const received: DeliveredPartition[] = [];
+      let fail = true;
+      const runner = new ExportRunner({
+        store,
+        storage,
+        exporters: [
           {
-            path: `${folder}/part-00000.ndjson.gz`,
-            events: 2,
-            bytes: 40,
-            sha256: 'sha256:aa',
+            name: 'warehouse',
+            async export(partition) {
+              if (fail) throw new Error('quota exceeded');
+              received.push(partition);
+            },
           },
         ],
-        manifestPath: `${folder}/_manifest.json`,
-        events: 2,
-        checksum: 'sha256:bb',
-      },
-    ]);
-    now = new Date(end + 3_600_000);
-    expect(await runner.runOnce()).toBe(0);
-    expect(received).toHaveLength(1);
-    await cleanup();
-  });
+        logger: mockServices.logger.mock(),
+        now: () => now,
+      });
+
+      expect(await runner.runOnce()).toBe(0);
+      fail = false;
+      // Within the 30 s back-off: not retried.
+      now = new Date(end + 20_000);
+      expect(await runner.runOnce()).toBe(0);
+      now = new Date(end + 32_000);
+      expect(await runner.runOnce()).toBe(1);
+      expect(received).toEqual([
+        {
+          eventType: 't',
+          start,
+          end,
+          folder,
+          files: [
+            {
+              path: `${folder}/part-00000.ndjson.gz`,
+              events: 2,
+              bytes: 40,
+              sha256: 'sha256:aa',
+            },
+          ],
+          manifestPath: `${folder}/_manifest.json`,
+          events: 2,
+          checksum: 'sha256:bb',
+        },
+      ]);
+      now = new Date(end + 3_600_000);
+      expect(await runner.runOnce()).toBe(0);
+      expect(received).toHaveLength(1);
+      await cleanup();
+    },
+  );
 });

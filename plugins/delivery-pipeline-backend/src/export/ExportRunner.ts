@@ -4,12 +4,12 @@ import {
   PartitionExporter,
   PartitionStorage,
 } from '@internal/plugin-delivery-pipeline-node';
-import { PartitionStore } from '../database/PartitionStore';
+import { ExportStore } from './ExportStore';
 import { partitionFolder } from '../partitions/layout';
-import { readDeliveredPartition } from './manifest';
+import { readDeliveredPartition } from './readDeliveredPartition';
 
 export type ExportRunnerOptions = {
-  partitions: PartitionStore;
+  store: ExportStore;
   storage: PartitionStorage;
   exporters: PartitionExporter[];
   logger: LoggerService;
@@ -43,11 +43,11 @@ export class ExportRunner {
 
   /** Runs the exports that are due; returns how many succeeded. */
   async runOnce(): Promise<number> {
-    const { partitions, storage, logger } = this.#options;
+    const { store, storage, logger } = this.#options;
     if (this.#byName.size === 0) return 0;
     const now = () => this.#options.now?.() ?? new Date();
     let succeeded = 0;
-    const due = await partitions.claimPendingExports({
+    const due = await store.claimPendingExports({
       now: now(),
       leaseMs: EXPORT_LEASE_MS,
       limit: BATCH,
@@ -70,7 +70,7 @@ export class ExportRunner {
           }),
         );
         await exporter.export(partition);
-        await partitions.recordExport(item, { ok: true, at: now() });
+        await store.recordExport(item, { ok: true, at: now() });
         succeeded += 1;
       } catch (error) {
         const delay = Math.min(
@@ -78,7 +78,7 @@ export class ExportRunner {
           FIRST_RETRY_MS * 2 ** item.attempts,
         );
         const at = now();
-        await partitions.recordExport(item, {
+        await store.recordExport(item, {
           ok: false,
           at,
           error: toError(error).message,

@@ -8,6 +8,7 @@ import {
   NotificationService,
 } from '@backstage/plugin-notifications-node';
 import { Knex } from 'knex';
+import { DatabaseSlaStore } from '../database/DatabaseSlaStore';
 import { migrateDatabase } from '../database/migrateDatabase';
 import {
   EventTypePolicy,
@@ -75,7 +76,7 @@ describe('SlaMonitor', () => {
     const logger = mockServices.logger.mock();
     const monitor = (options: { summarizeAbove?: number } = {}) =>
       new SlaMonitor({
-        db: knex,
+        store: new DatabaseSlaStore(knex),
         policies,
         notifications,
         logger,

@@ -1,12 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import { NotificationPayload } from '@backstage/plugin-notifications-common';
-import { Knex } from 'knex';
-import {
-  DatabaseSlaStore,
-  SlaCursor,
-  SlaPartition,
-} from '../database/DatabaseSlaStore';
+import { SlaCursor, SlaPartition, SlaStore } from './SlaStore';
 import { partitionMetrics } from '../metrics';
 import {
   EventTypePolicy,
@@ -59,7 +54,7 @@ const DEFAULT_SUMMARIZE_ABOVE = 3;
  * looked at.
  */
 export class SlaMonitor {
-  readonly #store: DatabaseSlaStore;
+  readonly #store: SlaStore;
   readonly #policies: EventTypePolicySource;
   readonly #notifications: NotificationService;
   readonly #logger: LoggerService;
@@ -70,7 +65,7 @@ export class SlaMonitor {
   readonly #summarizeAbove: number;
 
   constructor(options: {
-    db: Knex;
+    store: SlaStore;
     policies: EventTypePolicySource;
     notifications: NotificationService;
     logger: LoggerService;
@@ -84,7 +79,7 @@ export class SlaMonitor {
     summarizeAbove?: number;
     now?: () => Date;
   }) {
-    this.#store = new DatabaseSlaStore(options.db);
+    this.#store = options.store;
     this.#policies = options.policies;
     this.#notifications = options.notifications;
     this.#logger = options.logger;

@@ -87,7 +87,7 @@ describe('RetentionTask', () => {
     options: { storage?: PartitionStorage; batchSize?: number } = {},
   ) {
     return new RetentionTask({
-      db: knex,
+      store: new DatabaseRetentionStore(knex),
       storage: options.storage ?? storage,
       policies: fakePolicies,
       logger: mockServices.logger.mock(),
@@ -325,7 +325,7 @@ describe('RetentionTask', () => {
         expect(await exists(file)).toBe(true);
 
       const later = new RetentionTask({
-        db: knex,
+        store: new DatabaseRetentionStore(knex),
         storage,
         policies: fakePolicies,
         logger: mockServices.logger.mock(),
@@ -493,7 +493,7 @@ describe('RetentionTask', () => {
       const knex = await setUp(databaseId);
       const p = await addPartition(knex, SHORT, 8 * 24, 'delivered');
       const task = new RetentionTask({
-        db: knex,
+        store: new DatabaseRetentionStore(knex),
         storage,
         policies: {
           get: async () => {

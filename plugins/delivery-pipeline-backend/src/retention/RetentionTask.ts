@@ -1,10 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { PartitionStorage } from '@internal/plugin-delivery-pipeline-node';
-import { Knex } from 'knex';
-import {
-  DatabaseRetentionStore,
-  RetentionPartition,
-} from '../database/DatabaseRetentionStore';
+import { RetentionPartition, RetentionStore } from './RetentionStore';
 import { partitionMetrics } from '../metrics';
 import { MANIFEST_NAME } from '../dedupe';
 import { partitionFolder } from '../partitions/layout';
@@ -42,7 +38,7 @@ const DELETE_CONCURRENCY = 16;
  * Run it on one replica at a time (scheduler `global` scope).
  */
 export class RetentionTask {
-  readonly #store: DatabaseRetentionStore;
+  readonly #store: RetentionStore;
   readonly #storage: PartitionStorage;
   readonly #policies: EventTypePolicySource;
   readonly #logger: LoggerService;
@@ -50,9 +46,7 @@ export class RetentionTask {
   readonly #batchSize: number;
 
   constructor(options: {
-    /** The plugin's database, or a store on it. */
-    db?: Knex;
-    store?: DatabaseRetentionStore;
+    store: RetentionStore;
     storage: PartitionStorage;
     policies: EventTypePolicySource;
     logger: LoggerService;
@@ -60,13 +54,7 @@ export class RetentionTask {
     batchSize?: number;
     now?: () => Date;
   }) {
-    if (options.store) {
-      this.#store = options.store;
-    } else if (options.db) {
-      this.#store = new DatabaseRetentionStore(options.db);
-    } else {
-      throw new Error('RetentionTask needs a db or a store');
-    }
+    this.#store = options.store;
     this.#storage = options.storage;
     this.#policies = options.policies;
     this.#logger = options.logger;

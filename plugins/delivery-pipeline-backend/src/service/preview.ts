@@ -3,7 +3,7 @@ import { PartitionStorage } from '@internal/plugin-delivery-pipeline-node';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { readDeliveredPartition } from '../delivery/manifest';
+import { readDeliveredPartition } from '../export/readDeliveredPartition';
 
 /** The first `limit` rows of a delivered partition, file by file. */
 export async function previewPartition(options: {

@@ -29,7 +29,7 @@ import { eventTypeUpdatePermission } from '@internal/plugin-event-schemas-common
 import express, { ErrorRequestHandler } from 'express';
 import Router from 'express-promise-router';
 import { FailedEventStore } from '../database/FailedEventStore';
-import { PartitionStore } from '../database/PartitionStore';
+import { PartitionReadStore } from './PartitionReadStore';
 import { BindingLimits, readBody } from '../ingest/binding';
 import { IngestService } from '../ingest/IngestService';
 import { ProducerAuthorization } from '../ingest/ProducerAuthorization';
@@ -90,7 +90,7 @@ export interface RetentionLog {
 }
 
 export async function createRouter(options: {
-  partitions: PartitionStore;
+  partitions: PartitionReadStore;
   policies: {
     get(eventType: string): Promise<SlaPolicy & { registered: boolean }>;
   };

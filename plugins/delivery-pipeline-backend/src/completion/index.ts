@@ -1,0 +1,45 @@
+import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
+import { Knex } from 'knex';
+import { PipelineConfig } from '../config';
+import { DatabaseCompletionStore } from '../database/DatabaseCompletionStore';
+import { Completionist } from './Completionist';
+
+export type { CompletionStore } from './CompletionStore';
+export { Completionist } from './Completionist';
+
+/** The scheduler's id of the completionist's task. */
+export const COMPLETIONIST_TASK_ID = 'delivery-pipeline-completionist';
+
+/**
+ * The completion stage's entry point: closes partitions the consumer's
+ * watermark proves complete, as a scheduled task.
+ */
+export async function createCompletionStage(options: {
+  db: Knex;
+  scheduler: SchedulerService;
+  /** The transport whose consumer progress proves completeness. */
+  transportName: string;
+  settings: Pick<PipelineConfig, 'completionist' | 'partitions'>;
+  logger: LoggerService;
+}): Promise<Completionist> {
+  const { settings } = options;
+  const completionist = new Completionist({
+    store: new DatabaseCompletionStore(options.db),
+    transportName: options.transportName,
+    graceMs: settings.partitions.graceMs,
+    logger: options.logger.child({ task: 'completionist' }),
+  });
+  // A singleton across replicas: the scheduler's global scope holds a
+  // database lock while the task runs (until its timeout if the replica
+  // dies, hence a short one).
+  await options.scheduler.scheduleTask({
+    id: COMPLETIONIST_TASK_ID,
+    frequency: settings.completionist.frequency,
+    timeout: settings.completionist.timeout,
+    scope: 'global',
+    fn: async () => {
+      await completionist.runOnce();
+    },
+  });
+  return completionist;
+}

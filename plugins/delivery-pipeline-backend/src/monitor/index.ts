@@ -1,0 +1,47 @@
+import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
+import { NotificationService } from '@backstage/plugin-notifications-node';
+import { Knex } from 'knex';
+import { PipelineConfig } from '../config';
+import { DatabaseSlaStore } from '../database/DatabaseSlaStore';
+import { EventTypePolicySource } from '../policies/EventTypePolicies';
+import { SlaMonitor } from './SlaMonitor';
+
+export type { SlaCursor, SlaPartition, SlaStore } from './SlaStore';
+export {
+  SLA_NOTIFICATION_TOPIC,
+  SlaMonitor,
+  slaNotificationScope,
+} from './SlaMonitor';
+
+/** The scheduler's id of the SLA monitor's task. */
+export const SLA_MONITOR_TASK_ID = 'delivery-pipeline-sla-monitor';
+
+/**
+ * The monitor stage's entry point: finds partitions past their type's SLA
+ * and notifies their owners, as a scheduled task on one replica at a time.
+ */
+export async function createMonitorStage(options: {
+  db: Knex;
+  scheduler: SchedulerService;
+  policies: EventTypePolicySource;
+  notifications: NotificationService;
+  settings: Pick<PipelineConfig, 'sla'>;
+  logger: LoggerService;
+}): Promise<SlaMonitor> {
+  const monitor = new SlaMonitor({
+    store: new DatabaseSlaStore(options.db),
+    policies: options.policies,
+    notifications: options.notifications,
+    logger: options.logger.child({ task: 'sla-monitor' }),
+  });
+  await options.scheduler.scheduleTask({
+    id: SLA_MONITOR_TASK_ID,
+    frequency: options.settings.sla.frequency,
+    timeout: { minutes: 5 },
+    scope: 'global',
+    fn: async () => {
+      await monitor.runOnce();
+    },
+  });
+  return monitor;
+}

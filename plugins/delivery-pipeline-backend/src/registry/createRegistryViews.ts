@@ -1,0 +1,52 @@
+import {
+  AuthService,
+  DiscoveryService,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import { EventsService } from '@backstage/plugin-events-node';
+import {
+  EVENT_SCHEMAS_TOPIC,
+  isEventTypeChangedPayload,
+} from '@internal/plugin-event-schemas-common';
+import { HttpEventTypeReader } from '@internal/plugin-event-schemas-node';
+import { PipelineConfig } from '../config';
+import { EventTypePolicies } from '../policies/EventTypePolicies';
+import { EventTypeValidators } from './EventTypeValidators';
+
+/**
+ * The registry as the stages see it, cached: the validators of each type's
+ * versions (ingest, the router) and each type's policy (SLA, retention).
+ * A new version, a policy change or a deleted type is seen at once, through
+ * the registry's events, not after the caches' TTL.
+ */
+export async function createRegistryViews(options: {
+  auth: AuthService;
+  discovery: DiscoveryService;
+  events: EventsService;
+  settings: Pick<PipelineConfig, 'sla' | 'retention'>;
+  logger: LoggerService;
+}): Promise<{ validators: EventTypeValidators; policies: EventTypePolicies }> {
+  const { settings } = options;
+  const registry = new HttpEventTypeReader(options);
+  const validators = new EventTypeValidators({ registry });
+  const policies = new EventTypePolicies({
+    registry,
+    logger: options.logger,
+    defaults: {
+      maxLatenessMs: settings.sla.defaultMaxLatenessMs,
+      rawRetentionMs: settings.retention.defaultRawMs,
+      deliveredRetentionMs: settings.retention.defaultDeliveredMs,
+    },
+  });
+  await options.events.subscribe({
+    id: 'delivery-pipeline-validators',
+    topics: [EVENT_SCHEMAS_TOPIC],
+    async onEvent({ eventPayload }) {
+      if (isEventTypeChangedPayload(eventPayload)) {
+        validators.forget(eventPayload.eventType);
+        policies.forget(eventPayload.eventType);
+      }
+    },
+  });
+  return { validators, policies };
+}
