@@ -1,71 +1,28 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { isError, NotFoundError } from '@backstage/errors';
 import {
   DeliveredPartition,
   PartitionStorage,
 } from '@internal/plugin-delivery-pipeline-node';
-import { createHash } from 'node:crypto';
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import { DelayHistogram } from './DelayHistogram';
-import { Chunk, KeepOptions, KeptLines, ScannedFile } from './fileTasks';
+import { DedupeTally } from './DedupeTally';
+import { DeferredDrops } from './DeferredDrops';
+import { DeliveredFiles, removeStaleFiles } from './DeliveredFiles';
+import { KeepOptions, KeptLines, ScannedFile } from './fileTasks';
 import { FileWorkers } from './fileWorkers';
-import { GzipParts } from './GzipParts';
-import { hashBytes, hashOut, hashUuid, mixKeyHash } from './hash';
+import { addOwnKeys, BUCKETS, KeyIndex } from './KeyIndex';
+import { KeysFilesWriter } from './keysFiles';
+import { LineDecider } from './LineDecider';
+import { loadLookback } from './lookback';
 import {
-  BucketTables,
-  DecodedKey,
-  decodeKey,
-  KeyEncoder,
-  readVarint,
-  SOURCE_LIMITS,
-  SourceDictionary,
-  UUID_ENTRY,
-  uuidSlotHash,
-  varintEnd,
-} from './keys';
-import {
-  KEYS_FORMAT,
-  KeysFilesWriter,
-  KeysManifest,
-  readKeysFile,
-  readSourcesFile,
-} from './keysFiles';
-import {
-  BLANK,
-  COLD_FIELDS,
-  COLD_ID_END,
-  COLD_ID_START,
-  COLD_SOURCE_END,
-  COLD_SOURCE_START,
-  HAS_DELAY,
-  ID_EXTRA,
-  ID_IS_UUID,
-  LINE_C1,
-  LINE_C2,
-  LINE_DELAY,
-  LINE_END,
-  LINE_FIELDS,
-  LINE_FLAGS,
-  LINE_H1,
-  LINE_H2,
-  LINE_SOURCE,
-  LINE_START,
-  LINE_UUID,
-  MALFORMED,
-  SOURCE_EXTRA,
-  SOURCE_SEED,
-} from './lineLayout';
-import {
-  DELIVERED,
-  EVENT,
-  NO_DELAY,
-  PRIOR,
-  readSpillFile,
-  SpillRecord,
-  SpillWriter,
-} from './spillFiles';
+  checksumOf,
+  DeliveredManifest,
+  MANIFEST_FORMAT,
+  MANIFEST_NAME,
+  writeManifest,
+} from './manifest';
+import { forEachRawFile } from './rawFiles';
+import { SourceNumbering } from './SourceNumbering';
+import { decideSpilled } from './spilledBuckets';
 
 /**
  * The deduper's engine: turns the raw files of a closed partition into a
@@ -120,6 +77,14 @@ import {
  *   not exist, because ingest checked every event; they are delivered
  *   unchanged, counted as malformed and logged, never dropped: losing an
  *   event is worse than delivering an odd one. Blank lines are skipped.
+ *
+ * The run (this file) puts together one module per job: reading the raw
+ * files (rawFiles.ts), the lookback (lookback.ts), the key index and its
+ * spill files (KeyIndex.ts, spilledBuckets.ts), numbering sources in raw
+ * order (SourceNumbering.ts), deciding lines (LineDecider.ts), the counts
+ * (DedupeTally.ts), the drops decided after a spill (DeferredDrops.ts),
+ * writing delivered files (DeliveredFiles.ts) and the manifest
+ * (manifest.ts).
  *
  * - Output: `part-NNNNN.ndjson.gz` files, the key files (`_keys-sources.bin`,
  *   `_keys-NNNNN.bin`), and `_manifest.json` last. The old manifest is
@@ -214,80 +179,15 @@ export type DedupeResult = {
   partition: DeliveredPartition;
 };
 
-/** Format of `_manifest.json`. */
-export const MANIFEST_FORMAT = 'delivery-pipeline-delivered/1';
-
-/** `_manifest.json`, written last: the partition is delivered once it exists. */
-export type DeliveredManifest = {
-  format: typeof MANIFEST_FORMAT;
-  eventType: string;
-  /** ISO 8601 start (inclusive) and end (exclusive) of receive time. */
-  start: string;
-  end: string;
-  /** The event attributes that make the deduplication key. */
-  key: ['source', 'id'];
-  counts: {
-    received: number;
-    delivered: number;
-    duplicates: number;
-    conflicts: number;
-    malformed: number;
-  };
-  clientDelayMs?: { p50: number; p95: number; max: number };
-  /** The files of events, in order; see DeliveredFile. */
-  files: Array<{ path: string; events: number; bytes: number; sha256: string }>;
-  /**
-   * `sha256:` and the digest of the files' sha256 values, each followed by
-   * a newline.
-   */
-  checksum: string;
-  /** The key files, for lookback from later partitions (keysFiles.ts). */
-  keys: KeysManifest;
-};
-
-export const MANIFEST_NAME = '_manifest.json';
-
-/**
- * The manifest of the delivered partition in `folder`; undefined when there
- * is none (not delivered yet, or deleted by retention).
- */
-export async function readManifest(
-  storage: PartitionStorage,
-  folder: string,
-): Promise<DeliveredManifest | undefined> {
-  const manifestPath = `${folder.replace(/\/+$/, '')}/${MANIFEST_NAME}`;
-  try {
-    return JSON.parse((await storage.read(manifestPath)).toString('utf8'));
-  } catch (error) {
-    if (isError(error) && error.name === NotFoundError.name) return undefined;
-    throw error;
-  }
-}
-
 const DEFAULT_FILE_BYTES = 64 * 1024 * 1024;
 const DEFAULT_GATHER_BYTES = 2 * 1024 * 1024;
 const DEFAULT_KEYS_FILE_BYTES = 32 * 1024 * 1024;
 const DEFAULT_MIN_SPLIT_RECORDS = 4096;
 const DEFAULT_SMALL_FILE_BYTES = 256 * 1024;
+const DEFAULT_COMPRESSION_LEVEL = 1;
 const MAX_WORKERS = 4;
 
-const BUCKET_BITS = 8;
-const BUCKETS = 1 << BUCKET_BITS;
-/** Sub-buckets per split of a spilled bucket, and how often one may split. */
-const SPLIT_BITS = 4;
-const MAX_SPLIT_DEPTH = 4;
-/** Lines decided per batch (see #decide). */
-const DECIDE_BATCH = 256;
-/** What #decideOther returns for an event sent to a spill file. */
-const SPILLED = -2;
-/** A worker's source we have not numbered yet (see #sourceMaps). */
-const NOT_NUMBERED = -2;
-const DEFAULT_COMPRESSION_LEVEL = 1;
-/** Spill file bytes -> memory once loaded, roughly. */
-const SPILL_MEMORY_FACTOR = 2;
-/** Examples of malformed lines logged. */
-const MALFORMED_EXAMPLES = 5;
-
+/** One call of {@link dedupePartition}: the modules of a run, put together. */
 class DedupeRun {
   readonly #options: DedupeOptions;
   readonly #storage: PartitionStorage;
@@ -296,51 +196,14 @@ class DedupeRun {
   readonly #minSplitRecords: number;
   readonly #readAhead: number;
   readonly #keepOptions: KeepOptions;
-  readonly #gatherBytes: number;
   readonly #workers: FileWorkers;
-
-  readonly #sources = new SourceDictionary(SOURCE_LIMITS);
-  readonly #encoder = new KeyEncoder(this.#sources);
-  /** Per bucket: its keys, or undefined once it is spilled. */
-  readonly #buckets: Array<BucketTables | undefined> = [];
-  /**
-   * Per worker: its numbers of sources -> ours (in #sources), -1 for a
-   * source not in our dictionary, NOT_NUMBERED for one not yet met in raw
-   * order (its text is in #pendingSources).
-   */
-  readonly #sourceMaps: Int32Array[] = [];
-  readonly #pendingSources: Array<Array<Uint8Array | undefined>> = [];
-  readonly #delays = new DelayHistogram();
-  readonly #parts: GzipParts;
+  readonly #index: KeyIndex;
+  readonly #numbering: SourceNumbering;
+  readonly #tally = new DedupeTally();
+  readonly #drops = new DeferredDrops();
+  readonly #decider: LineDecider;
+  readonly #files: DeliveredFiles;
   readonly #keys: KeysFilesWriter;
-
-  #received = 0;
-  #duplicates = 0;
-  #conflicts = 0;
-  #malformed = 0;
-  readonly #malformedExamples: string[] = [];
-
-  /** Events numbered in raw order over all files. */
-  #seq = 0;
-  /** Per raw file: the number of its first event, and how many it has. */
-  readonly #fileFirstSeq: number[] = [];
-  readonly #fileEvents: number[] = [];
-
-  // Output, in raw order: what each file keeps, then small files gathered.
-  readonly #outputs: Array<{ kept: Promise<KeptLines>; events: number }> = [];
-  #gathered: Uint8Array[] = [];
-  #gatheredBytes = 0;
-  #gatheredEvents = 0;
-
-  // Spilling.
-  #spillFolder?: string;
-  readonly #spillWriters: Array<SpillWriter | undefined> = [];
-  #spillFiles = 0;
-  /** Files from this one on are written by the last pass. */
-  #deferFromFile = -1;
-  #deferFromSeq = 0;
-  /** Bit per event from #deferFromSeq: set when dropped. */
-  #dropped = new Uint8Array(1024);
 
   constructor(options: DedupeOptions) {
     const { partition, maxMemoryBytes, tuning } = options;
@@ -369,28 +232,22 @@ class DedupeRun {
       smallBytes: tuning?.smallFileBytes ?? DEFAULT_SMALL_FILE_BYTES,
       level: options.compressionLevel ?? DEFAULT_COMPRESSION_LEVEL,
     };
-    this.#gatherBytes = tuning?.gatherBytes ?? DEFAULT_GATHER_BYTES;
     this.#workers = new FileWorkers(workers);
-    for (let b = 0; b < BUCKETS; b++) this.#buckets.push(new BucketTables());
-    this.#parts = new GzipParts({
+    this.#index = new KeyIndex({ spillDirectory: options.spillDirectory });
+    this.#numbering = new SourceNumbering(this.#index.sources);
+    this.#decider = new LineDecider({
+      index: this.#index,
+      numbering: this.#numbering,
+      tally: this.#tally,
+      drops: this.#drops,
+    });
+    this.#files = new DeliveredFiles({
       storage: this.#storage,
       folder: this.#folder,
+      workers: this.#workers,
+      keepOptions: this.#keepOptions,
+      gatherBytes: tuning?.gatherBytes ?? DEFAULT_GATHER_BYTES,
       fileBytes: options.maxFileBytes ?? DEFAULT_FILE_BYTES,
-      sha256: async bytes => {
-        const owned = ownedBytes(bytes);
-        const result = await this.#workers.run<{
-          bytes: Uint8Array;
-          sha256: string;
-        }>({ type: 'sha256', bytes: owned }, [owned.buffer as ArrayBuffer]);
-        return {
-          bytes: Buffer.from(
-            result.bytes.buffer,
-            result.bytes.byteOffset,
-            result.bytes.byteLength,
-          ),
-          sha256: result.sha256,
-        };
-      },
     });
     this.#keys = new KeysFilesWriter({
       storage: this.#storage,
@@ -401,11 +258,27 @@ class DedupeRun {
 
   async run(): Promise<DedupeResult> {
     const { partition } = this.#options;
+    const tally = this.#tally;
+    const drops = this.#drops;
+    const index = this.#index;
     // From here until the new manifest is written, the folder is incomplete.
     await this.#storage.delete(`${this.#folder}/${MANIFEST_NAME}`);
-    await this.#loadLookback();
+    await loadLookback({
+      storage: this.#storage,
+      folders: this.#options.lookbackFolders,
+      eventType: partition.eventType,
+      index,
+      afterKeysFile: () => this.#checkMemory(0),
+      logger: this.#options.logger,
+    });
 
-    await this.#forEachRawFile(
+    const rawFiles = {
+      storage: this.#storage,
+      rawFiles: this.#options.rawFiles,
+      readAhead: this.#readAhead,
+    };
+    await forEachRawFile(
+      rawFiles,
       0,
       compressed =>
         this.#workers
@@ -413,35 +286,44 @@ class DedupeRun {
             compressed.buffer as ArrayBuffer,
           ])
           .then(scanned => {
-            // Now, in the order the worker numbered them: see #declareSources.
-            this.#declareSources(scanned);
+            // Now, in the order the worker numbered them: see
+            // SourceNumbering.declare.
+            this.#numbering.declare(scanned);
             return scanned;
           }),
-      async (scanned, index) => {
-        if (index === 0) this.#reserve(scanned.lineCount);
-        this.#fileFirstSeq[index] = this.#seq;
-        if (this.#deferFromFile < 0) {
-          const firstSeq = this.#seq;
-          const { drops, dropCount, dropped } = this.#decide(scanned, false);
-          this.#output(
+      async (scanned, fileIndex) => {
+        if (fileIndex === 0) {
+          index.reserve(
+            scanned.lineCount * this.#options.rawFiles.length,
+            this.#maxMemory,
+          );
+        }
+        drops.fileFirstSeq[fileIndex] = tally.seq;
+        if (!drops.deferred) {
+          const firstSeq = tally.seq;
+          const decided = this.#decider.decide(scanned, false);
+          this.#files.add(
             this.#workers.run<KeptLines>(
               {
                 type: 'keep',
                 text: scanned.text,
-                drops,
-                dropCount,
+                drops: decided.drops,
+                dropCount: decided.dropCount,
                 options: { ...this.#keepOptions, compress: false },
               },
-              [scanned.text.buffer as ArrayBuffer, drops.buffer as ArrayBuffer],
+              [
+                scanned.text.buffer as ArrayBuffer,
+                decided.drops.buffer as ArrayBuffer,
+              ],
             ),
-            this.#seq - firstSeq - dropped,
+            tally.seq - firstSeq - decided.dropped,
           );
-          await this.#drainOutputs(this.#readAhead);
+          await this.#files.drain(this.#readAhead);
         } else {
-          this.#decide(scanned, true);
+          this.#decider.decide(scanned, true);
         }
-        this.#fileEvents[index] = this.#seq - this.#fileFirstSeq[index];
-        this.#checkMemory(index + 1);
+        drops.fileEvents[fileIndex] = tally.seq - drops.fileFirstSeq[fileIndex];
+        this.#checkMemory(fileIndex + 1);
       },
     );
 
@@ -449,23 +331,35 @@ class DedupeRun {
     // are decided now, one at a time.
     for (let b = 0; b < BUCKETS; b++) {
       await this.#keys.ready();
-      const tables = this.#buckets[b];
+      const tables = index.buckets[b];
       if (tables) {
-        this.#addKeys(tables);
-        this.#buckets[b] = undefined;
+        addOwnKeys(this.#keys, tables);
+        index.buckets[b] = undefined;
         continue;
       }
-      const writer = this.#spillWriters[b]!;
+      const writer = index.spillWriters[b]!;
       writer.close();
-      this.#spillWriters[b] = undefined;
-      this.#decideSpilled(writer, 0, b);
+      index.spillWriters[b] = undefined;
+      decideSpilled(
+        {
+          index,
+          tally,
+          drops,
+          keys: this.#keys,
+          maxMemory: this.#maxMemory,
+          minSplitRecords: this.#minSplitRecords,
+        },
+        writer,
+        0,
+      );
     }
 
-    if (this.#deferFromFile >= 0) {
-      await this.#forEachRawFile(
-        this.#deferFromFile,
-        (compressed, index) => {
-          const { bits, dropped } = this.#droppedBitsOf(index);
+    if (drops.deferred) {
+      await forEachRawFile(
+        rawFiles,
+        drops.fromFile,
+        (compressed, fileIndex) => {
+          const { bits, dropped } = drops.bitsOf(fileIndex);
           const kept = this.#workers.run<KeptLines>(
             {
               type: 'rewrite',
@@ -475,40 +369,36 @@ class DedupeRun {
             },
             [compressed.buffer as ArrayBuffer, bits.buffer as ArrayBuffer],
           );
-          kept.catch(() => {}); // Awaited by #drainOutputs.
+          kept.catch(() => {}); // Awaited by DeliveredFiles.drain.
           return Promise.resolve({
             kept,
-            events: this.#fileEvents[index] - dropped,
+            events: drops.fileEvents[fileIndex] - dropped,
           });
         },
         async ({ kept, events }) => {
-          this.#output(kept, events);
-          await this.#drainOutputs(this.#readAhead);
+          this.#files.add(kept, events);
+          await this.#files.drain(this.#readAhead);
         },
       );
     }
-    await this.#drainOutputs(0);
-    this.#flushGathered();
 
-    const files = await this.#parts.finish();
-    const keys = await this.#keys.finish(this.#sources);
-    await this.#removeStaleFiles([
+    const files = await this.#files.finish();
+    const keys = await this.#keys.finish(index.sources);
+    await removeStaleFiles(this.#storage, this.#folder, [
       ...files.map(f => f.path),
       ...keys.files.map(f => f.path),
       keys.sources.path,
     ]);
 
-    const delivered = this.#received - this.#duplicates - this.#conflicts;
-    const checksumHash = createHash('sha256');
-    for (const file of files) checksumHash.update(`${file.sha256}\n`);
-    const checksum = `sha256:${checksumHash.digest('hex')}`;
-    const clientDelayMs = this.#delays.summary();
+    const delivered = tally.delivered;
+    const checksum = checksumOf(files);
+    const clientDelayMs = tally.delays.summary();
     const counts = {
-      received: this.#received,
+      received: tally.received,
       delivered,
-      duplicates: this.#duplicates,
-      conflicts: this.#conflicts,
-      malformed: this.#malformed,
+      duplicates: tally.duplicates,
+      conflicts: tally.conflicts,
+      malformed: tally.malformed,
     };
     const manifest: DeliveredManifest = {
       format: MANIFEST_FORMAT,
@@ -522,17 +412,17 @@ class DedupeRun {
       checksum,
       keys,
     };
-    const manifestPath = `${this.#folder}/${MANIFEST_NAME}`;
-    await this.#storage.write(
-      manifestPath,
-      Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`),
+    const manifestPath = await writeManifest(
+      this.#storage,
+      this.#folder,
+      manifest,
     );
 
-    if (this.#malformed > 0) {
+    if (tally.malformed > 0) {
       this.#options.logger?.warn(
-        `Delivered ${this.#malformed} lines of ${
+        `Delivered ${tally.malformed} lines of ${
           partition.eventType
-        } without a readable (source, id) as they were, without deduplicating them; for example ${this.#malformedExamples.join(
+        } without a readable (source, id) as they were, without deduplicating them; for example ${tally.malformedExamples.join(
           ', ',
         )}`,
       );
@@ -541,7 +431,7 @@ class DedupeRun {
     return {
       ...counts,
       ...(clientDelayMs ? { clientDelayMs } : {}),
-      spilled: this.#spillFiles > 0,
+      spilled: index.spilled,
       partition: {
         eventType: partition.eventType,
         start: partition.start,
@@ -560,795 +450,23 @@ class DedupeRun {
    * way (after a failure).
    */
   async cleanUp(): Promise<void> {
-    await Promise.allSettled(this.#outputs.map(output => output.kept));
+    await this.#files.settle();
     await this.#workers.close();
-    for (const writer of this.#spillWriters) {
-      try {
-        writer?.close();
-      } catch {
-        // Being removed anyway.
-      }
-    }
-    await this.#parts.settle();
+    await this.#files.settleWrites();
     await this.#keys.settle();
-    if (this.#spillFolder) {
-      await fs.promises.rm(this.#spillFolder, { recursive: true, force: true });
-    }
-  }
-
-  // ---------------------------------------------------------------------
-  // Reading
-
-  /**
-   * Reads the raw files from `first` on and starts `start` on each, up to
-   * readAhead at a time; calls `handle` with the results in file order.
-   */
-  async #forEachRawFile<T>(
-    first: number,
-    start: (compressed: Uint8Array, index: number) => Promise<T>,
-    handle: (result: T, index: number) => Promise<void>,
-  ): Promise<void> {
-    const { rawFiles } = this.#options;
-    const tasks = new Map<number, Promise<T>>();
-    const begin = (index: number) => {
-      if (index >= rawFiles.length || tasks.has(index)) return;
-      // A copy, which moves to a worker: the storage may hold on to what
-      // it returned (~1 MB, a fraction of a millisecond).
-      const task = this.#storage
-        .read(rawFiles[index])
-        .then(compressed => start(new Uint8Array(compressed), index));
-      task.catch(() => {}); // Awaited below; not unhandled meanwhile.
-      tasks.set(index, task);
-    };
-    for (let index = first; index < rawFiles.length; index++) {
-      for (let ahead = 0; ahead < this.#readAhead; ahead++) {
-        begin(index + ahead);
-      }
-      const result = await tasks.get(index)!;
-      tasks.delete(index);
-      await handle(result, index);
-    }
-  }
-
-  async #loadLookback(): Promise<void> {
-    const { lookbackFolders, logger, partition } = this.#options;
-    for (const folder of lookbackFolders) {
-      const manifest = await readManifest(this.#storage, folder);
-      if (!manifest) continue;
-      if (manifest.keys?.format !== KEYS_FORMAT) {
-        logger?.warn(
-          `Deduplication of ${partition.eventType} skips the delivered partition in ${folder}: its manifest lists no key files of format ${KEYS_FORMAT}`,
-        );
-        continue;
-      }
-      const sourcesPath = manifest.keys.sources.path;
-      const sourcesContent = await this.#storage.read(sourcesPath);
-      const fileSources = readSourcesFile(sourcesContent, sourcesPath);
-      // Their numbers -> ours, and the hash of each source, when first used.
-      const ours = new Int32Array(fileSources.starts.length).fill(NOT_NUMBERED);
-      const hashes = new Int32Array(2 * fileSources.starts.length);
-      const sourceOf = (theirs: number): number => {
-        if (theirs >= ours.length) {
-          throw new Error(`Key file in ${folder} names source ${theirs}`);
-        }
-        if (ours[theirs] === NOT_NUMBERED) {
-          const start = fileSources.starts[theirs];
-          const end = fileSources.ends[theirs];
-          hashBytes(
-            viewOf(sourcesContent),
-            sourcesContent,
-            start,
-            end,
-            SOURCE_SEED,
-          );
-          hashes[2 * theirs] = hashOut[0];
-          hashes[2 * theirs + 1] = hashOut[1];
-          ours[theirs] = this.#sources.intern(
-            sourcesContent,
-            viewOf(sourcesContent),
-            start,
-            end,
-            hashOut[0],
-          );
-        }
-        return ours[theirs];
-      };
-      for (const file of manifest.keys.files) {
-        const content = await this.#storage.read(file.path);
-        this.#loadKeysFile(
-          content,
-          file.path,
-          sourceOf,
-          hashes,
-          fileSources,
-          sourcesContent,
-        );
-        this.#checkMemory(0);
-      }
-    }
-  }
-
-  #loadKeysFile(
-    content: Buffer,
-    filePath: string,
-    sourceOf: (theirs: number) => number,
-    hashes: Int32Array,
-    fileSources: { starts: Int32Array; ends: Int32Array },
-    sourcesContent: Buffer,
-  ): void {
-    const encoder = this.#encoder;
-    readKeysFile(
-      content,
-      filePath,
-      (view, at) => {
-        const theirs = view.getInt32(at, true);
-        const source = sourceOf(theirs);
-        const u0 = view.getInt32(at + 4, true);
-        const u1 = view.getInt32(at + 8, true);
-        const u2 = view.getInt32(at + 12, true);
-        const u3 = view.getInt32(at + 16, true);
-        hashUuid(u0, u1, u2, u3);
-        mixKeyHash(
-          hashes[2 * theirs],
-          hashes[2 * theirs + 1],
-          hashOut[0],
-          hashOut[1],
-        );
-        encoder.h1 = hashOut[0];
-        encoder.h2 = hashOut[1];
-        encoder.encode(
-          source,
-          sourcesContent,
-          fileSources.starts[theirs],
-          fileSources.ends[theirs],
-          true,
-          u0,
-          u1,
-          u2,
-          u3,
-          content,
-          0,
-          0,
-        );
-        this.#insertPrior(
-          view.getInt32(at + 20, true),
-          view.getInt32(at + 24, true),
-        );
-      },
-      (bytes, start, _end, c1, c2) => {
-        // Their source number -> ours, then hashed as any key.
-        const decoded = this.#decoded;
-        decodeKey(bytes, start, decoded);
-        let sourceBytes: Uint8Array = bytes;
-        let sourceStart = decoded.sourceStart;
-        let sourceEnd = decoded.sourceEnd;
-        if (decoded.sourceIndex >= 0) {
-          sourceOf(decoded.sourceIndex);
-          sourceBytes = sourcesContent;
-          sourceStart = fileSources.starts[decoded.sourceIndex];
-          sourceEnd = fileSources.ends[decoded.sourceIndex];
-        }
-        encoder.encodeParts(
-          sourceBytes,
-          sourceStart,
-          sourceEnd,
-          bytes,
-          decoded.idStart,
-          decoded.idEnd,
-          decoded.idIsUuid,
-        );
-        this.#insertPrior(c1, c2);
-      },
-    );
-  }
-
-  readonly #decoded: DecodedKey = {
-    sourceIndex: -1,
-    sourceStart: -1,
-    sourceEnd: -1,
-    idIsUuid: false,
-    idStart: 0,
-    idEnd: 0,
-  };
-
-  /** Adds the key in the encoder as one an earlier partition delivered. */
-  #insertPrior(c1: number, c2: number): void {
-    const encoder = this.#encoder;
-    const bucket = encoder.h1 >>> (32 - BUCKET_BITS);
-    const tables = this.#buckets[bucket];
-    if (tables) {
-      tables.insertEncoded(
-        encoder.key,
-        encoder.keyView,
-        encoder.keyLength,
-        encoder.h2,
-        c1,
-        c2,
-        true,
-      );
-    } else {
-      this.#spillWriters[bucket]!.append(
-        PRIOR,
-        0,
-        c1,
-        c2,
-        NO_DELAY,
-        encoder.h1,
-        encoder.h2,
-        encoder.key,
-        0,
-        encoder.keyLength,
-      );
-    }
-  }
-
-  /**
-   * Sizes the UUID tables for the events expected, from the lines of the
-   * first raw file, within 70% of the memory bound: growing them step by
-   * step copies every key a few times, touches new memory each time, and
-   * leaves the old arrays to the garbage collector (peak RSS).
-   */
-  #reserve(linesOfFirstFile: number): void {
-    const expected = linesOfFirstFile * this.#options.rawFiles.length;
-    let perBucket = Math.ceil((expected / BUCKETS) * 1.05);
-    const bytesFor = (keys: number) => {
-      let slots = 64;
-      while (keys * 4 > (slots - 1) * 3) slots *= 2;
-      return BUCKETS * (keys * UUID_ENTRY * 4 + slots * 4);
-    };
-    while (perBucket > 0 && bytesFor(perBucket) > this.#maxMemory * 0.7) {
-      perBucket = Math.floor(perBucket / 2);
-    }
-    for (const tables of this.#buckets) {
-      tables?.uuid.reserve(tables.uuid.count + perBucket);
-    }
-  }
-
-  // ---------------------------------------------------------------------
-  // Deciding
-
-  /**
-   * Learns the sources a worker numbered while scanning a file. Called as
-   * each scan ends, which for one worker is the order it numbered them in,
-   * even when files reach it out of order (reads finish in any order). They
-   * get our numbers later, in raw order (#numberSource), so that numbers,
-   * and so the key files, do not depend on the workers' timing.
-   */
-  #declareSources(scanned: ScannedFile): void {
-    const { newSources, firstNewSource, worker } = scanned;
-    let map = this.#sourceMaps[worker] ?? new Int32Array(64);
-    const pending = (this.#pendingSources[worker] ??= []);
-    const view = viewOf(newSources);
-    let local = firstNewSource;
-    for (let at = 0; at < newSources.length; local++) {
-      const length = readVarint(newSources, at + 4);
-      const start = varintEnd;
-      if (local >= map.length) {
-        const grown = new Int32Array(Math.max(local + 1, map.length * 2));
-        grown.set(map);
-        map = grown;
-      }
-      map[local] = NOT_NUMBERED;
-      // The hash (view.getInt32(at)) is computed again when numbered.
-      void view;
-      pending[local] = newSources.slice(start, start + length);
-      at = start + length;
-    }
-    this.#sourceMaps[worker] = map;
-  }
-
-  /** Our number for a worker's source first met now, in raw order. */
-  #numberSource(worker: number, local: number): number {
-    const bytes = this.#pendingSources[worker][local]!;
-    this.#pendingSources[worker][local] = undefined;
-    const view = viewOf(bytes);
-    hashBytes(view, bytes, 0, bytes.length, SOURCE_SEED);
-    const number = this.#sources.intern(
-      bytes,
-      view,
-      0,
-      bytes.length,
-      hashOut[0],
-    );
-    this.#sourceMaps[worker][local] = number;
-    return number;
-  }
-
-  /**
-   * Numbers and decides every line of a scanned raw file, in order. Not
-   * deferred: every bucket is in memory, and the dropped lines (blank ones
-   * too) are returned as [start, end) pairs for keepLines. Deferred: events
-   * of buckets in memory are decided, the dropped ones marked in the
-   * bitmap; the others go to their buckets' spill files.
-   *
-   * The hot loop of the main thread, which reads one 64-byte record per
-   * line and not the text. Lines go in batches: first the slot each key will
-   * be looked up in is read (touched), then the keys are looked up in
-   * order. The touching reads miss the cache, and in a loop of their own
-   * the processor overlaps them, where one per insert would each wait.
-   */
-  #decide(
-    scanned: ScannedFile,
-    deferred: boolean,
-  ): { drops: Int32Array; dropCount: number; dropped: number } {
-    const { lines, lineCount, worker } = scanned;
-    const sourceMap = this.#sourceMaps[worker];
-    const buckets = this.#buckets;
-    let touched = 0;
-    let drops = new Int32Array(deferred ? 0 : 2 * 256);
-    let dropCount = 0;
-    let dropped = 0;
-    const hashes = this.#batchHashes;
-    let seq = this.#seq;
-    let received = this.#received;
-    for (let batch = 0; batch < lineCount; batch += DECIDE_BATCH) {
-      const batchEnd = Math.min(lineCount, batch + DECIDE_BATCH);
-      for (let k = batch; k < batchEnd; k++) {
-        const at = k * LINE_FIELDS;
-        const local = lines[at + LINE_SOURCE];
-        if (!(lines[at + LINE_FLAGS] & ID_IS_UUID) || local < 0) continue;
-        let source = sourceMap[local];
-        if (source === NOT_NUMBERED) source = this.#numberSource(worker, local);
-        const tables = buckets[lines[at + LINE_H1] >>> (32 - BUCKET_BITS)];
-        if (tables !== undefined && source >= 0) {
-          const hash = uuidSlotHash(
-            source,
-            lines[at + LINE_UUID],
-            lines[at + LINE_UUID + 1],
-            lines[at + LINE_UUID + 2],
-            lines[at + LINE_UUID + 3],
-          );
-          hashes[k - batch] = hash;
-          touched ^= tables.uuid.slots[hash & tables.uuid.mask];
-        }
-      }
-      for (let k = batch; k < batchEnd; k++) {
-        const at = k * LINE_FIELDS;
-        const flags = lines[at + LINE_FLAGS];
-        let drop = false;
-        if (flags & BLANK) {
-          drop = true;
-        } else {
-          const eventSeq = seq++;
-          received += 1;
-          if (flags & MALFORMED) {
-            this.#noteMalformed(
-              scanned.text,
-              lines[at + LINE_START],
-              lines[at + LINE_END],
-            );
-            continue;
-          }
-          const c1 = lines[at + LINE_C1];
-          const c2 = lines[at + LINE_C2];
-          const tables = buckets[lines[at + LINE_H1] >>> (32 - BUCKET_BITS)];
-          const local = lines[at + LINE_SOURCE];
-          let source = local < 0 ? -1 : sourceMap[local];
-          if (source === NOT_NUMBERED) {
-            source = this.#numberSource(worker, local);
-          }
-          let existing: number;
-          if (tables !== undefined && source >= 0 && flags & ID_IS_UUID) {
-            // Nearly every event: no encoding needed, hash computed above.
-            const table = tables.uuid;
-            existing = table.insertHashed(
-              hashes[k - batch] >>> 0,
-              source,
-              lines[at + LINE_UUID],
-              lines[at + LINE_UUID + 1],
-              lines[at + LINE_UUID + 2],
-              lines[at + LINE_UUID + 3],
-              c1,
-              c2,
-            );
-            if (existing >= 0) {
-              if (
-                table.entries[UUID_ENTRY * existing + 5] === c1 &&
-                table.entries[UUID_ENTRY * existing + 6] === c2
-              ) {
-                this.#duplicates += 1;
-              } else {
-                this.#conflicts += 1;
-              }
-            }
-          } else {
-            existing = this.#decideOther(scanned, k, source, eventSeq);
-            if (existing === SPILLED) continue;
-          }
-          if (existing < 0) {
-            if (flags & HAS_DELAY) this.#delays.add(lines[at + LINE_DELAY]);
-          } else if (deferred) {
-            this.#markDropped(eventSeq);
-          } else {
-            drop = true;
-            dropped += 1;
-          }
-        }
-        if (drop && !deferred) {
-          if (2 * dropCount + 2 > drops.length) {
-            const grown = new Int32Array(drops.length * 2);
-            grown.set(drops);
-            drops = grown;
-          }
-          drops[2 * dropCount] = lines[at + LINE_START];
-          drops[2 * dropCount + 1] = lines[at + LINE_END] + 1;
-          dropCount += 1;
-        }
-      }
-    }
-    this.#seq = seq;
-    this.#received = received;
-    this.#touched ^= touched;
-    return { drops, dropCount, dropped };
-  }
-
-  /** Keeps the touching reads of #decide from being left out. */
-  #touched = 0;
-  /** uuidSlotHash of the lines of a batch of #decide (as int32). */
-  readonly #batchHashes = new Int32Array(DECIDE_BATCH);
-
-  /**
-   * Decides line `k` whose key is not a dictionary source with a UUID, or
-   * whose bucket is on disk: returns what insert returns, or SPILLED.
-   */
-  #decideOther(
-    scanned: ScannedFile,
-    k: number,
-    source: number,
-    seq: number,
-  ): number {
-    const { text, extra, lines, cold } = scanned;
-    const at = k * LINE_FIELDS;
-    const coldAt = k * COLD_FIELDS;
-    const flags = lines[at + LINE_FLAGS];
-    const encoder = this.#encoder;
-    const c1 = lines[at + LINE_C1];
-    const c2 = lines[at + LINE_C2];
-    encoder.encode(
-      source,
-      flags & SOURCE_EXTRA ? extra : text,
-      cold[coldAt + COLD_SOURCE_START],
-      cold[coldAt + COLD_SOURCE_END],
-      (flags & ID_IS_UUID) !== 0,
-      lines[at + LINE_UUID],
-      lines[at + LINE_UUID + 1],
-      lines[at + LINE_UUID + 2],
-      lines[at + LINE_UUID + 3],
-      flags & ID_EXTRA ? extra : text,
-      cold[coldAt + COLD_ID_START],
-      cold[coldAt + COLD_ID_END],
-    );
-    const h1 = lines[at + LINE_H1];
-    const h2 = lines[at + LINE_H2];
-    const bucket = h1 >>> (32 - BUCKET_BITS);
-    const tables = this.#buckets[bucket];
-    if (tables === undefined) {
-      this.#spillWriters[bucket]!.append(
-        EVENT,
-        seq,
-        c1,
-        c2,
-        flags & HAS_DELAY ? lines[at + LINE_DELAY] : NO_DELAY,
-        h1,
-        h2,
-        encoder.key,
-        0,
-        encoder.keyLength,
-      );
-      return SPILLED;
-    }
-    const existing = tables.insertEncoded(
-      encoder.key,
-      encoder.keyView,
-      encoder.keyLength,
-      h2,
-      c1,
-      c2,
-      false,
-    );
-    if (existing >= 0) this.#countDrop(tables.sameContent(existing, c1, c2));
-    return existing;
-  }
-
-  #countDrop(sameContent: boolean): void {
-    if (sameContent) {
-      this.#duplicates += 1;
-    } else {
-      this.#conflicts += 1;
-    }
-  }
-
-  #noteMalformed(b: Uint8Array, start: number, end: number): void {
-    this.#malformed += 1;
-    if (this.#malformedExamples.length < MALFORMED_EXAMPLES) {
-      const text = Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString(
-        'utf8',
-        start,
-        Math.min(end, start + 80),
-      );
-      this.#malformedExamples.push(
-        JSON.stringify(end - start > 80 ? `${text}...` : text),
-      );
-    }
-  }
-
-  #markDropped(seq: number): void {
-    const bit = seq - this.#deferFromSeq;
-    const byte = bit >>> 3;
-    if (byte >= this.#dropped.length) {
-      const grown = new Uint8Array(
-        Math.max(byte + 1, this.#dropped.length * 2),
-      );
-      grown.set(this.#dropped);
-      this.#dropped = grown;
-    }
-    this.#dropped[byte] |= 1 << (bit & 7);
-  }
-
-  /**
-   * The dropped bits of one raw file's events, from its first at bit 0, and
-   * how many are set.
-   */
-  #droppedBitsOf(index: number): { bits: Uint8Array; dropped: number } {
-    const first = this.#fileFirstSeq[index] - this.#deferFromSeq;
-    const count = this.#fileEvents[index];
-    const bits = new Uint8Array(Math.ceil(count / 8));
-    const all = this.#dropped;
-    let dropped = 0;
-    for (let i = 0; i < count; i++) {
-      const bit = first + i;
-      if ((all[bit >>> 3] ?? 0) & (1 << (bit & 7))) {
-        bits[i >>> 3] |= 1 << (i & 7);
-        dropped += 1;
-      }
-    }
-    return { bits, dropped };
-  }
-
-  /** Adds a bucket's own keys (not those from lookback) to the key files. */
-  #addKeys(tables: BucketTables): void {
-    const { uuid, other } = tables;
-    this.#keys.addUuidEntries(uuid.entries, uuid.priorCount, uuid.count);
-    if (other) {
-      for (let entry = other.priorCount; entry < other.count; entry++) {
-        this.#keys.addOther(
-          other.arena,
-          other.offsets[entry],
-          other.offsets[entry + 1],
-          other.contents[2 * entry],
-          other.contents[2 * entry + 1],
-        );
-      }
-    }
-  }
-
-  // ---------------------------------------------------------------------
-  // Spilling
-
-  #bytesInMemory(): number {
-    let used = this.#sources.bytes;
-    for (const tables of this.#buckets) used += tables?.bytes ?? 0;
-    return used;
+    await this.#index.removeSpillFiles();
   }
 
   /**
    * Moves the largest buckets to disk while the keys take more than the
-   * bound. `nextFile`: the first raw file not yet decided.
+   * bound, down to 3/4 of it; from then on raw files are written by the
+   * last pass. `nextFile`: the first raw file not yet decided.
    */
   #checkMemory(nextFile: number): void {
-    let used = this.#bytesInMemory();
+    const used = this.#index.bytesInMemory();
     if (used <= this.#maxMemory) return;
-    if (this.#deferFromFile < 0) {
-      this.#deferFromFile = nextFile;
-      this.#deferFromSeq = this.#seq;
-    }
-    while (used > this.#maxMemory * 0.75) {
-      let largest = -1;
-      let largestBytes = 0;
-      for (let b = 0; b < BUCKETS; b++) {
-        const bytes = this.#buckets[b]?.bytes ?? 0;
-        if (bytes > largestBytes) {
-          largest = b;
-          largestBytes = bytes;
-        }
-      }
-      if (largest < 0) break;
-      used -= largestBytes;
-      this.#spillBucket(largest);
-    }
-  }
-
-  /** Moves a bucket's keys to a spill file, which takes its later keys. */
-  #spillBucket(bucket: number): void {
-    const writer = this.#newSpillWriter();
-    const encoder = this.#encoder;
-    const { uuid, other } = this.#buckets[bucket]!;
-    const entries = uuid.entries;
-    for (let entry = 0; entry < uuid.count; entry++) {
-      const at = UUID_ENTRY * entry;
-      encoder.encodeUuid(entries, at);
-      encoder.rehash(encoder.key, 0, encoder.keyLength);
-      writer.append(
-        entry < uuid.priorCount ? PRIOR : DELIVERED,
-        0,
-        entries[at + 5],
-        entries[at + 6],
-        NO_DELAY,
-        encoder.h1,
-        encoder.h2,
-        encoder.key,
-        0,
-        encoder.keyLength,
-      );
-    }
-    if (other) {
-      const { arena, offsets, contents } = other;
-      for (let entry = 0; entry < other.count; entry++) {
-        encoder.rehash(arena, offsets[entry], offsets[entry + 1]);
-        writer.append(
-          entry < other.priorCount ? PRIOR : DELIVERED,
-          0,
-          contents[2 * entry],
-          contents[2 * entry + 1],
-          NO_DELAY,
-          encoder.h1,
-          encoder.h2,
-          arena,
-          offsets[entry],
-          offsets[entry + 1],
-        );
-      }
-    }
-    this.#spillWriters[bucket] = writer;
-    this.#buckets[bucket] = undefined;
-  }
-
-  #newSpillWriter(): SpillWriter {
-    if (!this.#spillFolder) {
-      fs.mkdirSync(this.#options.spillDirectory, { recursive: true });
-      this.#spillFolder = fs.mkdtempSync(
-        path.join(this.#options.spillDirectory, 'dedupe-'),
-      );
-    }
-    return new SpillWriter(
-      path.join(this.#spillFolder, `bucket-${this.#spillFiles++}.bin`),
-    );
-  }
-
-  /**
-   * Decides the events of a spilled bucket (or part of one) and adds its
-   * keys to the key files. Splits it by further bits of the key hash when
-   * it would not fit in the memory left by the buckets still in memory.
-   */
-  #decideSpilled(file: SpillWriter, depth: number, bucket: number): void {
-    const room = Math.max(
-      this.#maxMemory - this.#bytesInMemory(),
-      this.#maxMemory / 4,
-    );
-    if (
-      file.bytes * SPILL_MEMORY_FACTOR > room &&
-      file.records >= this.#minSplitRecords &&
-      depth < MAX_SPLIT_DEPTH
-    ) {
-      const shift = 32 - BUCKET_BITS - SPLIT_BITS * (depth + 1);
-      const parts: SpillWriter[] = [];
-      for (let s = 0; s < 1 << SPLIT_BITS; s++) {
-        parts.push(this.#newSpillWriter());
-      }
-      readSpillFile(file.path, record => {
-        parts[(record.h1 >>> shift) & ((1 << SPLIT_BITS) - 1)].append(
-          record.kind,
-          record.seq,
-          record.c1,
-          record.c2,
-          record.delay,
-          record.h1,
-          record.h2,
-          record.bytes,
-          record.keyStart,
-          record.keyEnd,
-        );
-      });
-      for (const part of parts) part.close();
-      fs.rmSync(file.path, { force: true });
-      for (const part of parts) this.#decideSpilled(part, depth + 1, bucket);
-      return;
-    }
-
-    const tables = new BucketTables(1024);
-    readSpillFile(file.path, (record: SpillRecord) => {
-      const key = record.bytes.subarray(record.keyStart, record.keyEnd);
-      const existing = tables.insertEncoded(
-        key,
-        viewOf(key),
-        key.length,
-        record.h2,
-        record.c1,
-        record.c2,
-        record.kind === PRIOR,
-      );
-      if (record.kind !== EVENT) return;
-      if (existing < 0) {
-        if (record.delay !== NO_DELAY) this.#delays.add(record.delay);
-      } else {
-        this.#countDrop(tables.sameContent(existing, record.c1, record.c2));
-        this.#markDropped(record.seq);
-      }
-    });
-    fs.rmSync(file.path, { force: true });
-    this.#addKeys(tables);
-  }
-
-  // ---------------------------------------------------------------------
-  // Writing
-
-  /**
-   * Queues what a file keeps (`events` events); #drainOutputs hands it on
-   * in order.
-   */
-  #output(kept: Promise<KeptLines>, events: number): void {
-    kept.catch(() => {}); // Awaited by #drainOutputs; not unhandled meanwhile.
-    this.#outputs.push({ kept, events });
-  }
-
-  /** Hands queued outputs on, in order, until at most `keep` are left. */
-  async #drainOutputs(keep: number): Promise<void> {
-    while (this.#outputs.length > keep) {
-      const { kept: pending, events } = this.#outputs[0];
-      const kept = await pending;
-      this.#outputs.shift();
-      if (kept.kind === 'lines') {
-        this.#gathered.push(kept.lines);
-        this.#gatheredBytes += kept.lines.length;
-        this.#gatheredEvents += events;
-        if (this.#gatheredBytes >= this.#gatherBytes) this.#flushGathered();
-      } else {
-        this.#flushGathered();
-        this.#parts.add(kept.chunk.bytes, events, kept.chunk);
-      }
-      await this.#parts.ready();
-    }
-  }
-
-  /** Compresses the lines of small files gathered so far, as one chunk. */
-  #flushGathered(): void {
-    if (this.#gatheredBytes === 0) return;
-    const text = ownedBytes(
-      this.#gathered.length === 1
-        ? this.#gathered[0]
-        : Buffer.concat(this.#gathered, this.#gatheredBytes),
-    );
-    const chunk = this.#workers
-      .run<KeptLines>(
-        {
-          type: 'keep',
-          text,
-          drops: new Int32Array(0),
-          dropCount: 0,
-          options: { ...this.#keepOptions, compress: true },
-        },
-        [text.buffer as ArrayBuffer],
-      )
-      .then(kept => (kept as { chunk: Chunk }).chunk);
-    chunk.catch(() => {}); // Awaited by GzipParts.
-    this.#parts.add(this.#gatheredBytes, this.#gatheredEvents, chunk);
-    this.#gathered = [];
-    this.#gatheredBytes = 0;
-    this.#gatheredEvents = 0;
-  }
-
-  async #removeStaleFiles(keep: string[]): Promise<void> {
-    const kept = new Set(keep);
-    const prefix = `${this.#folder}/`;
-    for (const file of await this.#storage.list(prefix)) {
-      const name = file.slice(prefix.length);
-      if (
-        !kept.has(file) &&
-        /^(part-\d+\.ndjson\.gz|_keys-(\d+|sources)\.bin)$/.test(name)
-      ) {
-        await this.#storage.delete(file);
-      }
-    }
+    this.#drops.defer(nextFile, this.#tally.seq);
+    this.#index.spillLargest(used, this.#maxMemory * 0.75);
   }
 }
 
@@ -1366,15 +484,4 @@ export async function dedupePartition(
   } finally {
     await run.cleanUp();
   }
-}
-
-/** The bytes in an ArrayBuffer of their own, which can be transferred. */
-function ownedBytes(bytes: Uint8Array): Uint8Array {
-  return bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.byteLength
-    ? bytes
-    : new Uint8Array(bytes);
-}
-
-function viewOf(b: Uint8Array): DataView {
-  return new DataView(b.buffer, b.byteOffset, b.byteLength);
 }

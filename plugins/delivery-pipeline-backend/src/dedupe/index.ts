@@ -12,18 +12,14 @@ export type {
   DeliveryRecord,
 } from './DedupeStore';
 export { Deduper } from './Deduper';
-export {
-  dedupePartition,
-  MANIFEST_FORMAT,
-  MANIFEST_NAME,
-  readManifest,
-} from './dedupePartition';
+export { dedupePartition } from './dedupePartition';
 export type {
   DedupeOptions,
   DedupeResult,
   DedupeTuning,
-  DeliveredManifest,
 } from './dedupePartition';
+export { MANIFEST_FORMAT, MANIFEST_NAME, readManifest } from './manifest';
+export type { DeliveredManifest } from './manifest';
 export { KEYS_FORMAT } from './keysFiles';
 export type { KeysFile, KeysManifest } from './keysFiles';
 

@@ -3,7 +3,7 @@ import {
   DeliveredPartition,
   PartitionStorage,
 } from '@internal/plugin-delivery-pipeline-node';
-import { MANIFEST_NAME, readManifest } from '../dedupe';
+import { MANIFEST_NAME, readManifest } from '../dedupe/manifest';
 
 /**
  * A delivered partition as its manifest describes it, for exporters and the

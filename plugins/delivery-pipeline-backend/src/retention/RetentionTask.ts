@@ -2,7 +2,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { PartitionStorage } from '@internal/plugin-delivery-pipeline-node';
 import { RetentionPartition, RetentionStore } from './RetentionStore';
 import { partitionMetrics } from '../metrics';
-import { MANIFEST_NAME } from '../dedupe';
+import { MANIFEST_NAME } from '../dedupe/manifest';
 import { partitionFolder } from '../partitions/layout';
 import {
   EventTypePolicy,
