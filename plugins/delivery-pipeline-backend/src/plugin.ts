@@ -22,7 +22,7 @@ import { createRegistryViews } from './registry/createRegistryViews';
 import { createRetentionStage } from './retention';
 import { createRouter } from './service/router';
 import { createStorage } from './storage/createStorage';
-import { createTransport } from './transport/createTransport';
+import { createTransport } from './transport';
 
 /**
  * The delivery pipeline. Each stage (ingest, transport, consumer, completion,

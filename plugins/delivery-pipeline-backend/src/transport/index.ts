@@ -1,0 +1,2 @@
+export { createTransport } from './createTransport';
+export type { ChosenTransport } from './createTransport';
