@@ -53,7 +53,7 @@ export const deliveryPipelinePlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
       },
       async init(deps) {
-        const { config, logger } = deps;
+        const { config, logger, httpRouter } = deps;
         const settings = readPipelineConfig(config);
         const db = await migrateDatabase(deps.database);
         // Producing and reading data are permissions on the registry's
@@ -81,11 +81,8 @@ export const deliveryPipelinePlugin = createBackendPlugin({
           api: settings.api,
           partitions: new DatabasePartitionReadStore(db),
         });
-        deps.httpRouter.use(router);
-        deps.httpRouter.addAuthPolicy({
-          path: '/health',
-          allow: 'unauthenticated',
-        });
+        httpRouter.use(router);
+        httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
 
         const demo = readDemoTrafficConfig(config);
         const demoTraffic = demo.enabled

@@ -45,9 +45,9 @@ export class LineDecider {
   readonly #numbering: SourceNumbering;
   readonly #tally: DedupeTally;
   readonly #drops: DeferredDrops;
-  /** Keeps the touching reads of #decide from being left out. */
+  /** Keeps the touching reads of decide from being left out. */
   #touched = 0;
-  /** uuidSlotHash of the lines of a batch of #decide (as int32). */
+  /** uuidSlotHash of the lines of a batch of decide (as int32). */
   readonly #batchHashes = new Int32Array(DECIDE_BATCH);
 
   constructor(options: {
