@@ -212,12 +212,15 @@ export interface Config {
      */
     deduper?: {
       /**
-       * How often it looks for closed partitions. Default 30 seconds.
+       * How often it looks for closed partitions; the exporter's task, which
+       * hands delivered partitions to the exporters, runs as often. Default
+       * 30 seconds.
        * @visibility backend
        */
       frequency?: HumanDuration | string;
       /**
-       * Longest run before the scheduler gives up on it. Default 1 hour.
+       * Longest run before the scheduler gives up on it (the exporter's task
+       * too). Default 1 hour.
        * @visibility backend
        */
       timeout?: HumanDuration | string;
