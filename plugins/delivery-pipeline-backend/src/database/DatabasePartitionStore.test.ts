@@ -78,11 +78,11 @@ describe('DatabasePartitionStore', () => {
             bytes: 3_000_000_000,
             duplicates: 0,
             conflicts: 0,
-            invalid: 0,
+            failed: 0,
           },
           closedAt: '2026-11-23T10:05:00.000Z',
           deliveredAt: '2026-11-23T10:09:00.000Z',
-          latenessSeconds: 540,
+          latenessMs: 540_000,
         },
         {
           eventType: 'com.example.playback.started',
@@ -94,7 +94,7 @@ describe('DatabasePartitionStore', () => {
             bytes: 900,
             duplicates: 0,
             conflicts: 0,
-            invalid: 0,
+            failed: 0,
           },
         },
       ]);
@@ -255,7 +255,7 @@ describe('DatabasePartitionStore', () => {
   );
 
   it.each(databases.eachSupportedId())(
-    'records a delivery once, with invalid events counted and exports queued, %p',
+    'records a delivery once, with failed events counted and exports queued, %p',
     async databaseId => {
       const { knex, store } = await createStore(databaseId);
       await store.recordRawFiles([rawFile('com.example.a', 9, 'p2')], hour(10));
@@ -315,11 +315,11 @@ describe('DatabasePartitionStore', () => {
           received: 20,
           duplicates: 4,
           conflicts: 1,
-          invalid: 2,
+          failed: 2,
           delivered: 15,
         },
         deliveredAt: '2026-11-23T10:07:00.000Z',
-        latenessSeconds: 420,
+        latenessMs: 420_000,
         clientDelayMs: { p50: 120, p95: 4000, max: 90_000 },
       });
       const [attempts] = await knex('partitions').select('delivery_attempts');
