@@ -162,9 +162,9 @@ export const deliveryPipelinePlugin = createBackendPlugin({
         observeTransport(transport);
 
         const registry = new HttpEventTypeReader(deps);
-        const validators = new EventTypeValidators({ registry });
+        const validators = new EventTypeValidators({ eventTypes: registry });
         const policies = new EventTypePolicies({
-          registry,
+          eventTypes: registry,
           logger,
           defaults: {
             maxLatenessMs: settings.sla.defaultMaxLatenessMs,

@@ -113,7 +113,9 @@ describe('EventTypeDelivery', () => {
     expect(screen.getByText('21,296 delivered')).toBeInTheDocument();
     expect(screen.getByText('3.2%')).toBeInTheDocument();
     expect(screen.getByText('1%')).toBeInTheDocument();
-    expect(screen.getByText('225 rejected by ingest')).toBeInTheDocument();
+    expect(
+      screen.getByText('225 failed events, rejected by ingest'),
+    ).toBeInTheDocument();
     expect(screen.getByText('22 delivered')).toBeInTheDocument();
     expect(
       screen.getByText('1 open · 1 closed · 0 expired'),
