@@ -512,7 +512,7 @@ test('the platform team watches the demo traffic get delivered', async () => {
       .getByText(/^[1-9]\d* delivered$/)
       .first()
       .waitFor();
-    const summary = page.getByRole('img', { name: /hourly partitions:/ });
+    const summary = page.getByRole('img', { name: /partitions by hour:/ });
     await summary.waitFor();
     // The hour that received the demo traffic opens its partitions.
     await page
@@ -566,7 +566,7 @@ test("the catalog shows an event type's API entity, its dataset and their lineag
       .waitFor();
     await shot(page, 'dataset-entity.png');
     await page.goto(`${appUrl}/catalog/default/resource/${dataset}/delivery`);
-    await page.getByRole('img', { name: /hourly partitions:/ }).waitFor();
+    await page.getByRole('img', { name: /partitions by hour:/ }).waitFor();
     await shot(page, 'dataset-delivery.png');
 
     // Lineage: producer -> event type -> dataset -> consumers.

@@ -356,10 +356,13 @@ describe('deliveryPipelinePlugin', () => {
     expect(total('delivered')).toBe(4);
     expect(total('duplicates')).toBe(1);
     expect(total('conflicts')).toBe(1);
+    expect(total('failed')).toBe(1);
+    // The deprecated name is still sent, with the same count.
     expect(total('invalid')).toBe(1);
     for (const p of items) {
       expect(p.closedAt).toBeDefined();
-      expect(p.latenessSeconds).toBeGreaterThan(0);
+      expect(p.latenessMs).toBeGreaterThan(0);
+      expect(p.latenessSeconds).toBe(p.latenessMs / 1000);
       // The registry's SLA for the type is two hours.
       expect(p.slaMet).toBe(true);
     }
@@ -395,10 +398,15 @@ describe('deliveryPipelinePlugin', () => {
     expect(health.status).toBe(200);
     expect(health.body).toMatchObject({
       eventType: PLAYBACK,
-      sla: { maxLatenessSeconds: 7200, source: 'registry' },
+      sla: {
+        maxLatenessMs: 7_200_000,
+        // The deprecated name, in seconds, until release 0.3.0.
+        maxLatenessSeconds: 7200,
+        source: 'registry',
+      },
       // Delivered in time: met as soon as delivered.
       slaCompliance: { met: items.length, due: items.length },
-      volume: { received: 6, delivered: 4, invalid: 1 },
+      volume: { received: 6, delivered: 4, failed: 1, invalid: 1 },
     });
     expect(health.body.lastDelivered.deliveredAt).toBeDefined();
 

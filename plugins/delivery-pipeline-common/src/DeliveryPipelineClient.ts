@@ -75,7 +75,7 @@ export class DeliveryPipelineClient {
     );
   }
 
-  /** Events ingest rejected, newest first. */
+  /** Failed events (rejected by ingest, kept with the reason), newest first. */
   listFailedEvents(filter: {
     eventType?: string;
     from?: Date;

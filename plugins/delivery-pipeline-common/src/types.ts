@@ -18,8 +18,10 @@ export const PARTITION_STATES = [
 export type PartitionState = (typeof PARTITION_STATES)[number];
 
 /**
- * One partition: the events of one event type received in one hour (or the
- * configured width), as `GET /api/delivery-pipeline/partitions` lists them.
+ * One partition: the events of one event type received in one window of the
+ * configured width (`deliveryPipeline.partitions.width`, one hour by
+ * default), as `GET /api/delivery-pipeline/partitions` lists them. Every
+ * duration in the API is in milliseconds, its name ending in `Ms`.
  *
  * @public
  */
@@ -38,14 +40,29 @@ export type Partition = {
     duplicates: number;
     /** Dropped with the `(source, id)` of an earlier event but other content. */
     conflicts: number;
-    /** Rejected by ingest (not valid against the registry) in the same span. */
-    invalid: number;
+    /**
+     * Failed events of the type received in the same span: events ingest
+     * rejected and kept for inspection (`GET /failed-events`).
+     */
+    failed: number;
+    /**
+     * The same as `failed`.
+     *
+     * @deprecated Use `failed`; still sent in 0.2, removed in 0.3.
+     */
+    invalid?: number;
     /** In the delivered partition; absent until delivered. */
     delivered?: number;
   };
   closedAt?: string;
   deliveredAt?: string;
-  /** `deliveredAt` minus `end`; absent until delivered. */
+  /** `deliveredAt` minus `end`, in milliseconds; absent until delivered. */
+  latenessMs?: number;
+  /**
+   * `latenessMs` in seconds.
+   *
+   * @deprecated Use `latenessMs`; still sent in 0.2, removed in 0.3.
+   */
   latenessSeconds?: number;
   /**
    * Whether it was delivered within the type's SLA. Absent while it is not
@@ -75,15 +92,31 @@ export type EventTypeHealth = {
   eventType: string;
   window: { from: string; to: string };
   /** The SLA applied: the type's, or the configured default. */
-  sla: { maxLatenessSeconds: number; source: 'registry' | 'default' };
+  sla: {
+    /** The longest lateness that meets the SLA, in milliseconds. */
+    maxLatenessMs: number;
+    /**
+     * `maxLatenessMs` in seconds.
+     *
+     * @deprecated Use `maxLatenessMs`; still sent in 0.2, removed in 0.3.
+     */
+    maxLatenessSeconds?: number;
+    source: 'registry' | 'default';
+  };
   /**
    * Partitions whose SLA outcome was decided inside the window (met: when
    * delivered in time; missed: when the deadline passed), and how many of
    * them were met; `compliance` is their ratio (absent when there were none).
    */
   slaCompliance: { due: number; met: number; compliance?: number };
-  /** Over partitions delivered inside the window. */
-  latenessSeconds: { p50?: number; p95?: number; max?: number };
+  /** Over partitions delivered inside the window, in milliseconds. */
+  latenessMs: { p50?: number; p95?: number; max?: number };
+  /**
+   * `latenessMs` in seconds.
+   *
+   * @deprecated Use `latenessMs`; still sent in 0.2, removed in 0.3.
+   */
+  latenessSeconds?: { p50?: number; p95?: number; max?: number };
   /** The most recent delivered partition. */
   lastDelivered?: { start: string; end: string; deliveredAt: string };
   partitions: Record<'open' | 'closed' | 'delivered' | 'expired', number>;
@@ -92,10 +125,22 @@ export type EventTypeHealth = {
     delivered: number;
     duplicates: number;
     conflicts: number;
-    invalid: number;
+    failed: number;
+    /**
+     * The same as `failed`.
+     *
+     * @deprecated Use `failed`; still sent in 0.2, removed in 0.3.
+     */
+    invalid?: number;
   };
-  /** (duplicates + conflicts) / received, and invalid / (received + invalid). */
+  /** (duplicates + conflicts) / received, and failed / (received + failed). */
   duplicateRate?: number;
+  failedRate?: number;
+  /**
+   * The same as `failedRate`.
+   *
+   * @deprecated Use `failedRate`; still sent in 0.2, removed in 0.3.
+   */
   invalidRate?: number;
 };
 
@@ -149,7 +194,9 @@ export type PartitionPreview = {
 };
 
 /**
- * An event ingest rejected, kept with its reason (`GET /failed-events`).
+ * A failed event: one that ingest rejected (it failed the checks of the
+ * CloudEvents binding or the registry), kept with its reason for
+ * inspection and replay (`GET /failed-events`).
  *
  * @public
  */

@@ -43,7 +43,7 @@ export const catalogModuleEventTypes = createBackendModule({
         events,
       }) {
         const provider = new EventTypeEntityProvider({
-          reader: new HttpEventTypeReader({ discovery, auth }),
+          eventTypes: new HttpEventTypeReader({ discovery, auth }),
           // Users follow the entities' links, so the externally reachable URL.
           registryUrl: await discovery.getExternalBaseUrl('event-schemas'),
           appBaseUrl: config.getString('app.baseUrl'),

@@ -8,8 +8,8 @@ import { EventType } from '@internal/plugin-event-schemas-common';
 import {
   EventTypeEntityProviderBase,
   EventTypeEntityProviderBaseOptions,
-  EventTypeSource,
 } from './EventTypeEntityProviderBase';
+import { EventTypeReader } from './EventTypeReader';
 
 const SCHEDULE = { frequency: { minutes: 30 }, timeout: { minutes: 10 } };
 
@@ -34,7 +34,9 @@ function makeEventType(name: string): EventType {
 }
 
 /** An in-memory registry; tests add, remove and break event types. */
-class FakeRegistry implements EventTypeSource {
+class FakeRegistry
+  implements Pick<EventTypeReader, 'listEventTypes' | 'getEventType'>
+{
   readonly eventTypes = new Map<string, EventType>();
   failing = false;
 

@@ -13,19 +13,7 @@ import {
   EventType,
   EventTypeChangedPayload,
 } from '@internal/plugin-event-schemas-common';
-
-/**
- * Where an entity provider reads event types from: the schema registry
- * (an `HttpEventTypeReader`), or a fake of it in tests.
- *
- * @public
- */
-export interface EventTypeSource {
-  /** Every event type, across all pages. */
-  listEventTypes(): Promise<EventType[]>;
-  /** One event type; `undefined` when there is none of that name. */
-  getEventType(name: string): Promise<EventType | undefined>;
-}
+import { EventTypeReader } from './EventTypeReader';
 
 /**
  * The location key of the entity that a provider makes of an event type.
@@ -51,7 +39,8 @@ export interface EventTypeEntityProviderBaseOptions {
   providerName: string;
   /** The id of the scheduled task that runs the full sync. */
   fullSyncTaskId: string;
-  eventTypes: EventTypeSource;
+  /** The schema registry (an `HttpEventTypeReader`), or a fake in tests. */
+  eventTypes: Pick<EventTypeReader, 'listEventTypes' | 'getEventType'>;
   logger: LoggerService;
   scheduler: SchedulerService;
   /** When to run the full sync. */
@@ -79,7 +68,10 @@ export abstract class EventTypeEntityProviderBase implements EntityProvider {
   protected readonly logger: LoggerService;
   readonly #providerName: string;
   readonly #fullSyncTaskId: string;
-  readonly #eventTypes: EventTypeSource;
+  readonly #eventTypes: Pick<
+    EventTypeReader,
+    'listEventTypes' | 'getEventType'
+  >;
   readonly #scheduler: SchedulerService;
   readonly #schedule: SchedulerServiceTaskScheduleDefinition;
   readonly #entityWords?: { plural: string; singular: string };

@@ -5,6 +5,7 @@ import {
   EventTypeList,
   EventTypeVersion,
 } from '@internal/plugin-event-schemas-common';
+import { EventTypeReader } from './EventTypeReader';
 
 /** The registry's plugin id, for discovery and service-to-service tokens. */
 const REGISTRY_PLUGIN_ID = 'event-schemas';
@@ -19,7 +20,7 @@ const PAGE_SIZE = 500;
  *
  * @public
  */
-export class HttpEventTypeReader {
+export class HttpEventTypeReader implements EventTypeReader {
   readonly #discovery: DiscoveryService;
   readonly #auth: AuthService;
 

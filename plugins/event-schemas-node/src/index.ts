@@ -7,11 +7,11 @@
  * @packageDocumentation
  */
 export { HttpEventTypeReader } from './HttpEventTypeReader';
+export type { EventTypeReader } from './EventTypeReader';
 export { DEFAULT_SYNC_SCHEDULE, readSyncSchedule } from './readSyncSchedule';
 export {
   EventTypeEntityProviderBase,
   eventTypeLocationKey,
   type EventTypeEntityProviderBaseOptions,
-  type EventTypeSource,
 } from './EventTypeEntityProviderBase';
 export { subscribeToEventTypeChanges } from './subscribeToEventTypeChanges';

@@ -16,7 +16,8 @@ import {
   testBigQueryClient,
 } from '../__testUtils__/fakeBigQuery';
 import { BigQueryExporter, slotsOf } from './BigQueryExporter';
-import { BigQueryTables, EventTypeSource } from './tables';
+import { EventTypeReader } from '@internal/plugin-event-schemas-node';
+import { BigQueryTables } from './tables';
 
 const PROJECT = 'test-project';
 const TYPE = 'com.example.search.performed';
@@ -166,7 +167,12 @@ describe('BigQueryExporter', () => {
   afterAll(() => server.close());
 
   let datasets = 0;
-  function setup(eventTypes: EventTypeSource = registry) {
+  function setup(
+    eventTypes: Pick<
+      EventTypeReader,
+      'getEventType' | 'getLatestVersion'
+    > = registry,
+  ) {
     datasets += 1;
     const datasetId = `warehouse_${datasets}`;
     const logger = mockServices.logger.mock();

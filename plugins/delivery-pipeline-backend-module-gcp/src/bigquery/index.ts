@@ -1,11 +1,7 @@
 export { BigQueryExporter, slotsOf } from './BigQueryExporter';
 export type { BigQueryExporterOptions } from './BigQueryExporter';
 export { BigQueryTables } from './tables';
-export type {
-  BigQueryTablesOptions,
-  EnsuredTable,
-  EventTypeSource,
-} from './tables';
+export type { BigQueryTablesOptions, EnsuredTable } from './tables';
 export {
   schemaToBigQuery,
   ENVELOPE_FIELDS,

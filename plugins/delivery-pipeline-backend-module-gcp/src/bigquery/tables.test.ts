@@ -9,7 +9,8 @@ import {
   FakeBigQuery,
   testBigQueryClient,
 } from '../__testUtils__/fakeBigQuery';
-import { BigQueryTables, EventTypeSource } from './tables';
+import { EventTypeReader } from '@internal/plugin-event-schemas-node';
+import { BigQueryTables } from './tables';
 
 const PROJECT = 'test-project';
 const DATASET = 'events';
@@ -17,7 +18,9 @@ const TYPE = 'com.example.playback.started';
 const TABLE = 'com_example_playback_started';
 
 /** A registry holding one type, whose schema and retention tests change. */
-class FakeRegistry implements EventTypeSource {
+class FakeRegistry
+  implements Pick<EventTypeReader, 'getEventType' | 'getLatestVersion'>
+{
   versions: Array<Record<string, unknown>> = [
     {
       type: 'object',

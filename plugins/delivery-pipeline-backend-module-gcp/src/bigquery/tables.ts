@@ -5,6 +5,7 @@ import {
   EventType,
   EventTypeVersion,
 } from '@internal/plugin-event-schemas-common';
+import { EventTypeReader } from '@internal/plugin-event-schemas-node';
 import { statusOf } from './errors';
 import { tableIdFor } from './names';
 import { retentionToMs } from './retention';
@@ -21,18 +22,13 @@ import {
 } from './schemaMapping';
 import { BigQueryField, TableMapping } from './types';
 
-/** The registry calls the tables need (HttpEventTypeReader has them). */
-export type EventTypeSource = {
-  getEventType(name: string): Promise<EventType | undefined>;
-  getLatestVersion(name: string): Promise<EventTypeVersion | undefined>;
-};
-
 export type BigQueryTablesOptions = {
   bigquery: BigQuery;
   datasetId: string;
   /** Where the dataset is created, e.g. `US`, `EU`, `europe-west1`. */
   location: string;
-  eventTypes: EventTypeSource;
+  /** The schema registry: the tables follow its latest versions. */
+  eventTypes: Pick<EventTypeReader, 'getEventType' | 'getLatestVersion'>;
   /** See SchemaToBigQueryOptions.personalDataPolicyTag. */
   personalDataPolicyTag?: string;
   logger: LoggerService;

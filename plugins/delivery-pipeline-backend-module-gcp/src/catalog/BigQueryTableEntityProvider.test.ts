@@ -10,8 +10,8 @@ import {
   BIGQUERY_TABLES_FULL_SYNC_TASK_ID,
   BigQueryTableEntityProvider,
   ProjectIdSource,
-  TableEventTypeReader,
 } from './BigQueryTableEntityProvider';
+import { EventTypeReader } from '@internal/plugin-event-schemas-node';
 import { tableIdFor } from '../bigquery/names';
 import { makeEventType } from './testFixtures';
 
@@ -20,7 +20,9 @@ const APP_BASE_URL = 'http://localhost:3000';
 const SCHEDULE = { frequency: { minutes: 30 }, timeout: { minutes: 10 } };
 
 /** An in-memory registry; tests add, remove and break event types. */
-class FakeRegistry implements TableEventTypeReader {
+class FakeRegistry
+  implements Pick<EventTypeReader, 'listEventTypes' | 'getEventType'>
+{
   readonly eventTypes = new Map<string, EventType>();
   failing = false;
 

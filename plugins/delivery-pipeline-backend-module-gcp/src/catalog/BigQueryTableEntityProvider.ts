@@ -8,15 +8,12 @@ import { EventType } from '@internal/plugin-event-schemas-common';
 import {
   EventTypeEntityProviderBase,
   eventTypeLocationKey,
-  EventTypeSource,
+  EventTypeReader,
 } from '@internal/plugin-event-schemas-node';
 import {
   bigQueryTableEntityRef,
   eventTypeToBigQueryTableEntity,
 } from './bigQueryTableEntity';
-
-/** Where the provider reads event types from (the schema registry). */
-export type TableEventTypeReader = EventTypeSource;
 
 /**
  * The project of the tables: configured, or found from the credentials
@@ -83,7 +80,8 @@ export class BigQueryTableEntityProvider extends EventTypeEntityProviderBase {
 
   constructor(
     options: Omit<BigQueryTableEntityOptions, 'projectId'> & {
-      eventTypes: TableEventTypeReader;
+      /** The schema registry. */
+      eventTypes: Pick<EventTypeReader, 'listEventTypes' | 'getEventType'>;
       projectId: ProjectIdSource;
       logger: LoggerService;
       scheduler: SchedulerService;

@@ -19,5 +19,4 @@ export {
   bigQueryTableEntities,
   type BigQueryTableEntityOptions,
   type ProjectIdSource,
-  type TableEventTypeReader,
 } from './BigQueryTableEntityProvider';

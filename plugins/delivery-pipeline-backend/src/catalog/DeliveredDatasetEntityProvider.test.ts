@@ -12,10 +12,10 @@ import {
 } from './datasetEntity';
 import {
   DATASETS_FULL_SYNC_TASK_ID,
-  DatasetEventTypeReader,
   DeliveredDatasetEntityProvider,
   DeliveredRootReader,
 } from './DeliveredDatasetEntityProvider';
+import { EventTypeReader } from '@internal/plugin-event-schemas-node';
 import { makeEventType } from './testFixtures';
 
 const REGISTRY_URL = 'http://localhost:7007/api/event-schemas';
@@ -24,7 +24,9 @@ const ROOT = 'file:///data/delivery-pipeline/storage/delivered';
 const SCHEDULE = { frequency: { minutes: 30 }, timeout: { minutes: 10 } };
 
 /** An in-memory registry; tests add, remove and break event types. */
-class FakeRegistry implements DatasetEventTypeReader {
+class FakeRegistry
+  implements Pick<EventTypeReader, 'listEventTypes' | 'getEventType'>
+{
   readonly eventTypes = new Map<string, EventType>();
   failing = false;
 

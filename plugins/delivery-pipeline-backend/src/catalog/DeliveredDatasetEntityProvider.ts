@@ -8,16 +8,9 @@ import { DeferredEntity } from '@backstage/plugin-catalog-node';
 import { EventType } from '@internal/plugin-event-schemas-common';
 import {
   EventTypeEntityProviderBase,
-  EventTypeSource,
+  EventTypeReader,
 } from '@internal/plugin-event-schemas-node';
 import { datasetEntityRef, eventTypeToDatasetEntity } from './datasetEntity';
-
-/**
- * Where the provider reads event types from (the schema registry).
- *
- * @public
- */
-export type DatasetEventTypeReader = EventTypeSource;
 
 /**
  * Where the provider learns where delivered data is written (the pipeline).
@@ -56,7 +49,8 @@ export class DeliveredDatasetEntityProvider extends EventTypeEntityProviderBase 
   #lastDeliveredRoot?: string;
 
   constructor(options: {
-    eventTypes: DatasetEventTypeReader;
+    /** The schema registry. */
+    eventTypes: Pick<EventTypeReader, 'listEventTypes' | 'getEventType'>;
     deliveredRoot: DeliveredRootReader;
     /** Base URL of the registry's HTTP API, for the entities' locations. */
     registryUrl: string;

@@ -17,7 +17,6 @@ export {
 export {
   DATASETS_FULL_SYNC_TASK_ID,
   DeliveredDatasetEntityProvider,
-  type DatasetEventTypeReader,
   type DeliveredRootReader,
 } from './DeliveredDatasetEntityProvider';
 export { HttpDeliveredRootReader } from './HttpDeliveredRootReader';

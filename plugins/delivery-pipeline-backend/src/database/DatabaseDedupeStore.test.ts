@@ -28,7 +28,7 @@ describe('DatabaseDedupeStore', () => {
   });
 
   it.each(databases.eachSupportedId())(
-    'records a delivery once, with invalid events counted and exports queued, %p',
+    'records a delivery once, with failed events counted and exports queued, %p',
     async databaseId => {
       const { knex, stores } = await createStore(databaseId);
       await stores.consumer.recordRawFiles(
@@ -96,11 +96,11 @@ describe('DatabaseDedupeStore', () => {
           received: 20,
           duplicates: 4,
           conflicts: 1,
-          invalid: 2,
+          failed: 2,
           delivered: 15,
         },
         deliveredAt: '2026-11-23T10:07:00.000Z',
-        latenessSeconds: 420,
+        latenessMs: 420_000,
         clientDelayMs: { p50: 120, p95: 4000, max: 90_000 },
       });
       const [attempts] = await knex('partitions').select('delivery_attempts');

@@ -87,11 +87,11 @@ describe('DatabasePartitionReadStore', () => {
             bytes: 3_000_000_000,
             duplicates: 0,
             conflicts: 0,
-            invalid: 0,
+            failed: 0,
           },
           closedAt: '2026-11-23T10:05:00.000Z',
           deliveredAt: '2026-11-23T10:09:00.000Z',
-          latenessSeconds: 540,
+          latenessMs: 540_000,
         },
         {
           eventType: 'com.example.playback.started',
@@ -103,7 +103,7 @@ describe('DatabasePartitionReadStore', () => {
             bytes: 900,
             duplicates: 0,
             conflicts: 0,
-            invalid: 0,
+            failed: 0,
           },
         },
       ]);

@@ -65,15 +65,14 @@ export function toPartition(row: PartitionRow): Partition {
       bytes: Number(row.bytes),
       duplicates: Number(row.duplicates),
       conflicts: Number(row.conflicts),
-      invalid: Number(row.invalid),
+      // The column keeps its first name, `invalid`: these are failed events.
+      failed: Number(row.invalid),
       ...(row.delivered === null ? {} : { delivered: Number(row.delivered) }),
     },
     closedAt: optionalIso(row.closed_at),
     deliveredAt,
-    latenessSeconds:
-      deliveredAt === undefined
-        ? undefined
-        : (Date.parse(deliveredAt) - end) / 1000,
+    latenessMs:
+      deliveredAt === undefined ? undefined : Date.parse(deliveredAt) - end,
     clientDelayMs:
       row.client_delay_p50_ms === null
         ? undefined

@@ -1,6 +1,6 @@
 import { EventType } from '@internal/plugin-event-schemas-common';
 import { EventTypeValidators } from '../registry/EventTypeValidators';
-import { RegistryClient } from '../registry/RegistryClient';
+import { EventTypeReader } from '@internal/plugin-event-schemas-node';
 import { ParseItem } from './binding';
 import { checkAgainstRegistry } from './checkAgainstRegistry';
 import { Producer } from './ProducerAuthorization';
@@ -22,7 +22,9 @@ function anyProducer() {
 }
 
 function countingRegistry() {
-  const registry: jest.Mocked<RegistryClient> = {
+  const registry: jest.Mocked<
+    Pick<EventTypeReader, 'getEventType' | 'getVersion'>
+  > = {
     getEventType: jest.fn(async name =>
       name === 'com.example.known'
         ? ({
@@ -33,9 +35,10 @@ function countingRegistry() {
           } as unknown as EventType)
         : undefined,
     ),
+    // Ingest asks for numbered versions only; the latest is version 1.
     getVersion: jest.fn(async (_name, version) => ({
       eventType: 'com.example.known',
-      version,
+      version: version === 'latest' ? 1 : version,
       schema: '{"type":"object"}',
       fingerprint: 'sha256:x',
       createdBy: 'user:default/alice',
@@ -68,7 +71,7 @@ function item(
 describe('checkAgainstRegistry', () => {
   it('looks each distinct type up once per batch, and unknown types again only after a while', async () => {
     const registry = countingRegistry();
-    const validators = new EventTypeValidators({ registry });
+    const validators = new EventTypeValidators({ eventTypes: registry });
     const items = Array.from({ length: 300 }, (_, i) =>
       item(
         i,
@@ -99,7 +102,7 @@ describe('checkAgainstRegistry', () => {
 
   it('looks up at most 100 distinct types per request, rejecting events of more', async () => {
     const registry = countingRegistry();
-    const validators = new EventTypeValidators({ registry });
+    const validators = new EventTypeValidators({ eventTypes: registry });
     const { producer, asked } = anyProducer();
     const { rejected } = await checkAgainstRegistry({
       items: Array.from({ length: 1000 }, (_, i) =>
@@ -123,7 +126,7 @@ describe('checkAgainstRegistry', () => {
   it('refuses names that are not valid event type names without asking the registry', async () => {
     const registry = countingRegistry();
     const { producer, asked } = anyProducer();
-    const validators = new EventTypeValidators({ registry });
+    const validators = new EventTypeValidators({ eventTypes: registry });
     const { accepted, rejected } = await checkAgainstRegistry({
       items: ['.', '..', '.hidden', 'a/b', '-x', ''].map((type, i) =>
         item(i, type),
@@ -142,7 +145,7 @@ describe('checkAgainstRegistry', () => {
 
   it('rejects a dataschema with a malformed percent escape as the event’s fault', async () => {
     const registry = countingRegistry();
-    const validators = new EventTypeValidators({ registry });
+    const validators = new EventTypeValidators({ eventTypes: registry });
     const { accepted, rejected } = await checkAgainstRegistry({
       items: [
         item(0, 'com.example.known', {

@@ -1,6 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { EventType } from '@internal/plugin-event-schemas-common';
-import { RegistryClient } from '../registry/RegistryClient';
+import { EventTypeReader } from '@internal/plugin-event-schemas-node';
 import { EventTypePolicies, formatDuration } from './EventTypePolicies';
 
 const HOUR = 3_600_000;
@@ -31,10 +31,7 @@ function fakeRegistry(types: Record<string, EventType | Error>) {
     if (found instanceof Error) throw found;
     return found;
   });
-  const registry: RegistryClient = {
-    getEventType,
-    getVersion: async () => undefined,
-  };
+  const registry: Pick<EventTypeReader, 'getEventType'> = { getEventType };
   return { registry, getEventType };
 }
 
@@ -50,7 +47,7 @@ describe('EventTypePolicies', () => {
       'com.example.playback.started': eventType(),
     });
     const policies = new EventTypePolicies({
-      registry,
+      eventTypes: registry,
       defaults,
       logger: mockServices.logger.mock(),
     });
@@ -73,7 +70,7 @@ describe('EventTypePolicies', () => {
   it('gives an unregistered (deleted) type the defaults and no owner', async () => {
     const { registry } = fakeRegistry({});
     const policies = new EventTypePolicies({
-      registry,
+      eventTypes: registry,
       defaults,
       logger: mockServices.logger.mock(),
     });
@@ -101,7 +98,11 @@ describe('EventTypePolicies', () => {
       }),
     });
     const logger = mockServices.logger.mock();
-    const policies = new EventTypePolicies({ registry, defaults, logger });
+    const policies = new EventTypePolicies({
+      eventTypes: registry,
+      defaults,
+      logger,
+    });
     const policy = await policies.get('com.example.bad');
     expect(policy).toMatchObject({
       owner: 'group:default/playback',
@@ -128,7 +129,7 @@ describe('EventTypePolicies', () => {
     });
     let now = new Date('2026-11-23T10:00:00Z');
     const policies = new EventTypePolicies({
-      registry,
+      eventTypes: registry,
       defaults,
       logger: mockServices.logger.mock(),
       ttlMs: 60_000,
@@ -153,7 +154,7 @@ describe('EventTypePolicies', () => {
     };
     const { registry } = fakeRegistry(types);
     const policies = new EventTypePolicies({
-      registry,
+      eventTypes: registry,
       defaults,
       logger: mockServices.logger.mock(),
     });

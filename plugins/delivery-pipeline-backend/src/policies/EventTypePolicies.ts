@@ -1,7 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { EventType, TtlCache } from '@internal/plugin-event-schemas-common';
 import { Duration } from 'luxon';
-import { RegistryClient } from '../registry/RegistryClient';
+import { EventTypeReader } from '@internal/plugin-event-schemas-node';
 
 /**
  * What the pipeline applies to the partitions of one event type: who is told
@@ -58,13 +58,14 @@ export type EventTypePolicyDefaults = {
  * its next run.
  */
 export class EventTypePolicies implements EventTypePolicySource {
-  readonly #registry: RegistryClient;
+  readonly #eventTypes: Pick<EventTypeReader, 'getEventType'>;
   readonly #defaults: EventTypePolicyDefaults;
   readonly #logger: LoggerService;
   readonly #cache: TtlCache<EventTypePolicy>;
 
   constructor(options: {
-    registry: RegistryClient;
+    /** The schema registry (an `HttpEventTypeReader`), or a fake in tests. */
+    eventTypes: Pick<EventTypeReader, 'getEventType'>;
     defaults: EventTypePolicyDefaults;
     logger: LoggerService;
     /** How long a looked-up policy is used. Default 1 minute. */
@@ -73,7 +74,7 @@ export class EventTypePolicies implements EventTypePolicySource {
     maxEntries?: number;
     now?: () => Date;
   }) {
-    this.#registry = options.registry;
+    this.#eventTypes = options.eventTypes;
     this.#defaults = options.defaults;
     this.#logger = options.logger;
     const now = options.now;
@@ -86,7 +87,7 @@ export class EventTypePolicies implements EventTypePolicySource {
 
   async get(eventType: string): Promise<EventTypePolicy> {
     return this.#cache.getOrLoad(eventType, async () =>
-      this.#toPolicy(eventType, await this.#registry.getEventType(eventType)),
+      this.#toPolicy(eventType, await this.#eventTypes.getEventType(eventType)),
     );
   }
 

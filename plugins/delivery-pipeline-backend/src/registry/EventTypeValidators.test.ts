@@ -3,7 +3,7 @@ import {
   EventTypeVersion,
 } from '@internal/plugin-event-schemas-common';
 import { EventTypeValidators } from './EventTypeValidators';
-import { RegistryClient } from './RegistryClient';
+import { EventTypeReader } from '@internal/plugin-event-schemas-node';
 
 const schema = (required: string[]) =>
   JSON.stringify({
@@ -22,12 +22,15 @@ function fakeRegistry() {
     1: schema(['a']),
     2: schema(['a', 'b']),
   };
-  const registry: jest.Mocked<RegistryClient> = {
+  const registry: jest.Mocked<
+    Pick<EventTypeReader, 'getEventType' | 'getVersion'>
+  > = {
     getEventType: jest.fn(async name =>
       name === eventType.name ? { ...eventType } : undefined,
     ),
+    // Ingest asks for numbered versions only.
     getVersion: jest.fn(async (_name, version) =>
-      versions[version]
+      typeof version === 'number' && versions[version]
         ? ({ version, schema: versions[version] } as EventTypeVersion)
         : undefined,
     ),
@@ -40,7 +43,7 @@ describe('EventTypeValidators', () => {
     const { registry, versions } = fakeRegistry();
     // Accepted before patterns ran on RE2, which has no lookaround.
     versions[2] = JSON.stringify({ type: 'string', pattern: '^(?=a)' });
-    const validators = new EventTypeValidators({ registry });
+    const validators = new EventTypeValidators({ eventTypes: registry });
     for (let i = 0; i < 3; i++) {
       const lookup = await validators.get('com.example.a');
       expect(lookup).toEqual({
@@ -56,7 +59,7 @@ describe('EventTypeValidators', () => {
 
   it('validates against the latest version or the one asked for', async () => {
     const { registry } = fakeRegistry();
-    const validators = new EventTypeValidators({ registry });
+    const validators = new EventTypeValidators({ eventTypes: registry });
 
     const latest = await validators.get('com.example.a');
     if ('reason' in latest) throw new Error(latest.reason);
@@ -70,7 +73,7 @@ describe('EventTypeValidators', () => {
 
   it('compiles each version once and looks types up again after a change', async () => {
     const { registry, eventType, versions } = fakeRegistry();
-    const validators = new EventTypeValidators({ registry });
+    const validators = new EventTypeValidators({ eventTypes: registry });
     await Promise.all(
       Array.from({ length: 50 }, () => validators.get('com.example.a')),
     );
@@ -91,7 +94,7 @@ describe('EventTypeValidators', () => {
 
   it('explains unknown types and versions', async () => {
     const { registry } = fakeRegistry();
-    const validators = new EventTypeValidators({ registry });
+    const validators = new EventTypeValidators({ eventTypes: registry });
     expect(await validators.get('com.example.nope')).toEqual({
       reason:
         "Unknown event type 'com.example.nope': register it in the schema registry before sending events of it",
@@ -104,7 +107,7 @@ describe('EventTypeValidators', () => {
   it('does not cache a failed registry lookup', async () => {
     const { registry } = fakeRegistry();
     registry.getEventType.mockRejectedValueOnce(new Error('registry down'));
-    const validators = new EventTypeValidators({ registry });
+    const validators = new EventTypeValidators({ eventTypes: registry });
     await expect(validators.get('com.example.a')).rejects.toThrow(
       'registry down',
     );

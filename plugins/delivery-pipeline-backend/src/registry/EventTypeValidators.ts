@@ -5,7 +5,7 @@ import {
   SchemaValidator,
   TtlCache,
 } from '@internal/plugin-event-schemas-common';
-import { RegistryClient } from './RegistryClient';
+import { EventTypeReader } from '@internal/plugin-event-schemas-node';
 
 /** The schema an event is checked against. */
 export type VersionValidator = {
@@ -25,20 +25,21 @@ export type ValidatorLookupFailure = { reason: string };
  * {@link EventTypeValidators.forget}).
  */
 export class EventTypeValidators {
-  readonly #registry: RegistryClient;
+  readonly #eventTypes: Pick<EventTypeReader, 'getEventType' | 'getVersion'>;
   readonly #types: TtlCache<EventType | undefined>;
   readonly #validators: TtlCache<
     SchemaValidator | ValidatorLookupFailure | undefined
   >;
 
   constructor(options: {
-    registry: RegistryClient;
+    /** The schema registry (an `HttpEventTypeReader`), or a fake in tests. */
+    eventTypes: Pick<EventTypeReader, 'getEventType' | 'getVersion'>;
     /** How long a looked-up event type is used. Default 5 s. */
     typeTtlMs?: number;
     /** How many compiled validators are kept. Default 1000. */
     maxValidators?: number;
   }) {
-    this.#registry = options.registry;
+    this.#eventTypes = options.eventTypes;
     this.#types = new TtlCache({
       ttlMs: options.typeTtlMs ?? 5000,
       maxEntries: 10_000,
@@ -72,7 +73,7 @@ export class EventTypeValidators {
     const validate = await this.#validators.getOrLoad(
       `${name}\u0000${wanted}`,
       async () => {
-        const registered = await this.#registry.getVersion(name, wanted);
+        const registered = await this.#eventTypes.getVersion(name, wanted);
         if (!registered) {
           return undefined;
         }
@@ -105,7 +106,9 @@ export class EventTypeValidators {
 
   /** The registered type (cached as for {@link EventTypeValidators.get}). */
   async getEventType(name: string): Promise<EventType | undefined> {
-    return this.#types.getOrLoad(name, () => this.#registry.getEventType(name));
+    return this.#types.getOrLoad(name, () =>
+      this.#eventTypes.getEventType(name),
+    );
   }
 
   /** Looks the type up again on next use: it changed in the registry. */

@@ -27,10 +27,10 @@ export async function createRegistryViews(options: {
   logger: LoggerService;
 }): Promise<{ validators: EventTypeValidators; policies: EventTypePolicies }> {
   const { settings } = options;
-  const registry = new HttpEventTypeReader(options);
-  const validators = new EventTypeValidators({ registry });
+  const eventTypes = new HttpEventTypeReader(options);
+  const validators = new EventTypeValidators({ eventTypes });
   const policies = new EventTypePolicies({
-    registry,
+    eventTypes,
     logger: options.logger,
     defaults: {
       maxLatenessMs: settings.sla.defaultMaxLatenessMs,

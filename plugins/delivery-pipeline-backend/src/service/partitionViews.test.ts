@@ -13,7 +13,7 @@ function partition(
     received?: number;
     duplicates?: number;
     conflicts?: number;
-    invalid?: number;
+    failed?: number;
   } = {},
 ): Partition {
   const start = t0 + hour * HOUR;
@@ -32,13 +32,13 @@ function partition(
       bytes: received * 100,
       duplicates,
       conflicts,
-      invalid: options.invalid ?? 0,
+      failed: options.failed ?? 0,
       ...(delivered ? { delivered: received - duplicates - conflicts } : {}),
     },
     deliveredAt: delivered
       ? iso(end + options.latenessMinutes! * 60_000)
       : undefined,
-    latenessSeconds: delivered ? options.latenessMinutes! * 60 : undefined,
+    latenessMs: delivered ? options.latenessMinutes! * 60_000 : undefined,
   };
 }
 
@@ -69,7 +69,7 @@ describe('summarizeHealth', () => {
       [
         partition(0, { latenessMinutes: 10, received: 100, duplicates: 5 }),
         partition(1, { latenessMinutes: 30, received: 200, conflicts: 2 }),
-        partition(2, { latenessMinutes: 180, received: 100, invalid: 25 }),
+        partition(2, { latenessMinutes: 180, received: 100, failed: 25 }),
         partition(20, { state: 'closed' }), // missed: its deadline was 23:00
         partition(23, { state: 'open', received: 50 }), // due at 02:00: undecided
       ],
@@ -87,9 +87,9 @@ describe('summarizeHealth', () => {
     expect(health).toEqual({
       eventType: 't',
       window: { from: iso(t0), to: iso(t0 + 24 * HOUR) },
-      sla: { maxLatenessSeconds: 7200, source: 'registry' },
+      sla: { maxLatenessMs: 2 * HOUR, source: 'registry' },
       slaCompliance: { due: 4, met: 2, compliance: 0.5 },
-      latenessSeconds: { p50: 1800, p95: 10_800, max: 10_800 },
+      latenessMs: { p50: 30 * 60_000, p95: 3 * HOUR, max: 3 * HOUR },
       lastDelivered: {
         start: iso(t0 + 2 * HOUR),
         end: iso(t0 + 3 * HOUR),
@@ -101,10 +101,10 @@ describe('summarizeHealth', () => {
         delivered: 393,
         duplicates: 5,
         conflicts: 2,
-        invalid: 25,
+        failed: 25,
       },
       duplicateRate: 7 / 400,
-      invalidRate: 25 / 425,
+      failedRate: 25 / 425,
     });
   });
 

@@ -18,8 +18,8 @@ export function slaMetOf(
   policy: SlaPolicy,
   now: Date,
 ): boolean | undefined {
-  if (partition.latenessSeconds !== undefined) {
-    return partition.latenessSeconds * 1000 <= policy.maxLatenessMs;
+  if (partition.latenessMs !== undefined) {
+    return partition.latenessMs <= policy.maxLatenessMs;
   }
   if (partition.state === 'expired') {
     // Delivered once (retention only expires delivered partitions); its
@@ -78,7 +78,7 @@ export function summarizeHealth(options: {
       const at = Date.parse(p.deliveredAt);
       return at >= from.getTime() && at < to.getTime();
     })
-    .map(p => p.latenessSeconds!)
+    .map(p => p.latenessMs!)
     .sort((a, b) => a - b);
 
   const inWindow = partitions.filter(
@@ -92,7 +92,7 @@ export function summarizeHealth(options: {
     delivered: 0,
     duplicates: 0,
     conflicts: 0,
-    invalid: 0,
+    failed: 0,
   };
   for (const p of inWindow) {
     states[p.state] += 1;
@@ -100,7 +100,7 @@ export function summarizeHealth(options: {
     volume.delivered += p.counts.delivered ?? 0;
     volume.duplicates += p.counts.duplicates;
     volume.conflicts += p.counts.conflicts;
-    volume.invalid += p.counts.invalid;
+    volume.failed += p.counts.failed;
   }
   // Rates over delivered partitions only: an open one has not been
   // deduplicated yet, so its duplicates are unknown, not zero.
@@ -109,21 +109,18 @@ export function summarizeHealth(options: {
   const decidedDuplicates = sum(
     decided.map(p => p.counts.duplicates + p.counts.conflicts),
   );
-  const decidedInvalid = sum(decided.map(p => p.counts.invalid));
+  const decidedFailed = sum(decided.map(p => p.counts.failed));
 
   return {
     eventType,
     window: { from: from.toISOString(), to: to.toISOString() },
-    sla: {
-      maxLatenessSeconds: policy.maxLatenessMs / 1000,
-      source: policy.slaSource,
-    },
+    sla: { maxLatenessMs: policy.maxLatenessMs, source: policy.slaSource },
     slaCompliance: {
       due: due.length,
       met,
       compliance: due.length ? met / due.length : undefined,
     },
-    latenessSeconds: {
+    latenessMs: {
       p50: percentile(lateness, 0.5),
       p95: percentile(lateness, 0.95),
       max: lateness.length ? lateness[lateness.length - 1] : undefined,
@@ -140,9 +137,9 @@ export function summarizeHealth(options: {
     duplicateRate: decidedReceived
       ? decidedDuplicates / decidedReceived
       : undefined,
-    invalidRate:
-      decidedReceived + decidedInvalid
-        ? decidedInvalid / (decidedReceived + decidedInvalid)
+    failedRate:
+      decidedReceived + decidedFailed
+        ? decidedFailed / (decidedReceived + decidedFailed)
         : undefined,
   };
 }

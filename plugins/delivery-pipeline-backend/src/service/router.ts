@@ -44,6 +44,10 @@ import {
   summarizeHealth,
   withSlaMet,
 } from './partitionViews';
+import {
+  withDeprecatedHealthFields,
+  withDeprecatedPartitionFields,
+} from './deprecatedFields';
 import { previewPartition } from './preview';
 import { EventTypeDataAccess } from './EventTypeDataAccess';
 import { systemErrorFilter } from './systemErrorFilter';
@@ -200,7 +204,8 @@ export async function createRouter(options: {
       state: state as PartitionState | undefined,
       limit: optionalLimit(req.query, { default: 10_000, max: 10_000 }),
     });
-    res.json({ items: await withSlaMet(listed, policyOf, new Date()) });
+    const items = await withSlaMet(listed, policyOf, new Date());
+    res.json({ items: items.map(withDeprecatedPartitionFields) });
   });
 
   // Every type with partitions in the window, for overviews; a registered
@@ -233,7 +238,7 @@ export async function createRouter(options: {
         .filter(p => p.eventType === eventType)
         .map(p => ({ ...p, slaMet: slaMetOf(p, policy, now) }));
       const delivered = own.filter(p => p.deliveredAt !== undefined);
-      return summarizeHealth({
+      const health = summarizeHealth({
         eventType,
         from,
         to,
@@ -245,6 +250,7 @@ export async function createRouter(options: {
           undefined,
         ),
       });
+      return withDeprecatedHealthFields(health);
     });
     res.json({ items });
   });
@@ -278,16 +284,15 @@ export async function createRouter(options: {
         );
       }
     }
-    res.json(
-      summarizeHealth({
-        eventType,
-        from,
-        to,
-        policy,
-        partitions: await withSlaMet(listed, async () => policy, new Date()),
-        lastDelivered,
-      }),
-    );
+    const health = summarizeHealth({
+      eventType,
+      from,
+      to,
+      policy,
+      partitions: await withSlaMet(listed, async () => policy, new Date()),
+      lastDelivered,
+    });
+    res.json(withDeprecatedHealthFields(health));
   });
 
   router.get('/partitions/:eventType/:start/preview', async (req, res) => {

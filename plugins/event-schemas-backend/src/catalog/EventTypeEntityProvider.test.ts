@@ -12,16 +12,22 @@ import {
 import { ANNOTATION_EVENT_TYPE } from './apiEntity';
 import {
   EventTypeEntityProvider,
-  EventTypeReader,
   FULL_SYNC_TASK_ID,
 } from './EventTypeEntityProvider';
+import { EventTypeReader } from '@internal/plugin-event-schemas-node';
 import { makeEventType, makeVersion } from './testFixtures';
 
 const REGISTRY_URL = 'http://localhost:7007/api/event-schemas';
 const SCHEDULE = { frequency: { minutes: 30 }, timeout: { minutes: 10 } };
 
 /** An in-memory registry; tests add, remove and break event types. */
-class FakeReader implements EventTypeReader {
+class FakeRegistry
+  implements
+    Pick<
+      EventTypeReader,
+      'listEventTypes' | 'getEventType' | 'getLatestVersion'
+    >
+{
   readonly eventTypes = new Map<string, EventType>();
   readonly versions = new Map<string, EventTypeVersion>();
   readonly failing = new Set<string>();
@@ -69,13 +75,13 @@ describe('EventTypeEntityProvider', () => {
   const stopped = makeEventType({ name: 'com.example.playback.stopped' });
 
   async function setup() {
-    const reader = new FakeReader();
+    const reader = new FakeRegistry();
     reader.add(started);
     reader.add(stopped);
     const logger = mockServices.logger.mock();
     const scheduler = mockServices.scheduler.mock();
     const provider = new EventTypeEntityProvider({
-      reader,
+      eventTypes: reader,
       registryUrl: REGISTRY_URL,
       appBaseUrl: 'http://localhost:3000',
       logger,
@@ -166,7 +172,7 @@ describe('EventTypeEntityProvider', () => {
 
     it('refuses to run before the catalog connected', async () => {
       const provider = new EventTypeEntityProvider({
-        reader: new FakeReader(),
+        eventTypes: new FakeRegistry(),
         registryUrl: REGISTRY_URL,
         appBaseUrl: 'http://localhost:3000',
         logger: mockServices.logger.mock(),
@@ -272,7 +278,7 @@ describe('EventTypeEntityProvider', () => {
     it('logs a change that arrives before the catalog connected', async () => {
       const logger = mockServices.logger.mock();
       const provider = new EventTypeEntityProvider({
-        reader: new FakeReader(),
+        eventTypes: new FakeRegistry(),
         registryUrl: REGISTRY_URL,
         appBaseUrl: 'http://localhost:3000',
         logger,

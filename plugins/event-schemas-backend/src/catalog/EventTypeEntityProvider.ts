@@ -16,19 +16,9 @@ import {
 } from '@internal/plugin-event-schemas-common';
 import {
   EventTypeEntityProviderBase,
-  EventTypeSource,
+  EventTypeReader,
 } from '@internal/plugin-event-schemas-node';
 import { eventTypeToApiEntity } from './apiEntity';
-
-/**
- * Where the provider reads event types from.
- *
- * @public
- */
-export interface EventTypeReader extends EventTypeSource {
-  /** The latest version; `undefined` when the type or its versions are gone. */
-  getLatestVersion(name: string): Promise<EventTypeVersion | undefined>;
-}
 
 /**
  * The id of the catalog's scheduled task that runs
@@ -69,12 +59,19 @@ async function mapConcurrently<T, R>(
  * @public
  */
 export class EventTypeEntityProvider extends EventTypeEntityProviderBase {
-  readonly #reader: EventTypeReader;
+  readonly #eventTypes: Pick<
+    EventTypeReader,
+    'listEventTypes' | 'getEventType' | 'getLatestVersion'
+  >;
   readonly #registryUrl: string;
   readonly #appBaseUrl: string;
 
   constructor(options: {
-    reader: EventTypeReader;
+    /** The schema registry. */
+    eventTypes: Pick<
+      EventTypeReader,
+      'listEventTypes' | 'getEventType' | 'getLatestVersion'
+    >;
     /** Base URL of the registry's HTTP API, for the entities' locations. */
     registryUrl: string;
     /** The portal's `app.baseUrl`, for the entities' links to its pages. */
@@ -87,12 +84,12 @@ export class EventTypeEntityProvider extends EventTypeEntityProviderBase {
     super({
       providerName: 'event-schemas',
       fullSyncTaskId: FULL_SYNC_TASK_ID,
-      eventTypes: options.reader,
+      eventTypes: options.eventTypes,
       logger: options.logger,
       scheduler: options.scheduler,
       schedule: options.schedule,
     });
-    this.#reader = options.reader;
+    this.#eventTypes = options.eventTypes;
     this.#registryUrl = options.registryUrl;
     this.#appBaseUrl = options.appBaseUrl;
   }
@@ -108,7 +105,7 @@ export class EventTypeEntityProvider extends EventTypeEntityProviderBase {
   ): Promise<DeferredEntity[]> {
     return mapConcurrently(eventTypes, READ_CONCURRENCY, async eventType => {
       try {
-        const version = await this.#reader.getLatestVersion(eventType.name);
+        const version = await this.#eventTypes.getLatestVersion(eventType.name);
         if (!version) {
           throw new NotFoundError('no latest version');
         }
@@ -131,8 +128,8 @@ export class EventTypeEntityProvider extends EventTypeEntityProviderBase {
     name: string,
   ): Promise<DeferredEntity[] | undefined> {
     const [eventType, version] = await Promise.all([
-      this.#reader.getEventType(name),
-      this.#reader.getLatestVersion(name),
+      this.#eventTypes.getEventType(name),
+      this.#eventTypes.getLatestVersion(name),
     ]);
     if (!eventType || !version) {
       return undefined;

@@ -19,5 +19,4 @@ export {
 export {
   EventTypeEntityProvider,
   FULL_SYNC_TASK_ID,
-  type EventTypeReader,
 } from './EventTypeEntityProvider';

@@ -107,7 +107,7 @@ export function playbackPartitions(now = new Date()): Partition[] {
           bytes: 36_000,
           duplicates: 0,
           conflicts: 0,
-          invalid: 1,
+          failed: 1,
         },
       });
     } else if (i === 1) {
@@ -120,25 +120,25 @@ export function playbackPartitions(now = new Date()): Partition[] {
           bytes: 300_000,
           duplicates: 0,
           conflicts: 0,
-          invalid: 4,
+          failed: 4,
         },
       });
     } else {
       const late = i === 5;
-      const latenessSeconds = late ? 5 * 3600 : 600;
+      const latenessMs = late ? 5 * HOUR : 600_000;
       partitions.push({
         ...base,
         state: 'delivered',
         closedAt: new Date(end + 300_000).toISOString(),
-        deliveredAt: new Date(end + latenessSeconds * 1000).toISOString(),
-        latenessSeconds,
+        deliveredAt: new Date(end + latenessMs).toISOString(),
+        latenessMs,
         slaMet: !late,
         counts: {
           received: 1000,
           bytes: 300_000,
           duplicates: 30,
           conflicts: 2,
-          invalid: 10,
+          failed: 10,
           delivered: 968,
         },
         clientDelayMs: { p50: 150, p95: 2000, max: 60_000 },
@@ -155,9 +155,9 @@ export function playbackHealth(now = new Date()): EventTypeHealth {
       from: new Date(now.getTime() - 24 * HOUR).toISOString(),
       to: now.toISOString(),
     },
-    sla: { maxLatenessSeconds: 4 * 3600, source: 'registry' },
+    sla: { maxLatenessMs: 4 * HOUR, source: 'registry' },
     slaCompliance: { due: 20, met: 19, compliance: 0.95 },
-    latenessSeconds: { p50: 600, p95: 18_000, max: 18_000 },
+    latenessMs: { p50: 600_000, p95: 5 * HOUR, max: 5 * HOUR },
     lastDelivered: {
       start: new Date(now.getTime() - 3 * HOUR).toISOString(),
       end: new Date(now.getTime() - 2 * HOUR).toISOString(),
@@ -169,9 +169,9 @@ export function playbackHealth(now = new Date()): EventTypeHealth {
       delivered: 21_296,
       duplicates: 660,
       conflicts: 44,
-      invalid: 225,
+      failed: 225,
     },
     duplicateRate: 0.032,
-    invalidRate: 0.0099,
+    failedRate: 0.0099,
   };
 }

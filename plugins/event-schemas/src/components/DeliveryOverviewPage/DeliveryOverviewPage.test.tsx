@@ -63,15 +63,15 @@ function healthOf(
       ...playback,
       eventType: searchPerformed.name,
       window,
-      sla: { maxLatenessSeconds: 7200, source: 'registry' },
+      sla: { maxLatenessMs: 7_200_000, source: 'registry' },
       slaCompliance:
         days === 1
           ? { due: 20, met: 10, compliance: 0.5 }
           : { due: 160, met: 150, compliance: 150 / 160 },
-      latenessSeconds: { p50: 900, p95: 9000, max: 12_000 },
+      latenessMs: { p50: 900_000, p95: 9_000_000, max: 12_000_000 },
       partitions: { open: 1, closed: 3, delivered: 20, expired: 0 },
       duplicateRate: 0,
-      invalidRate: 0.2,
+      failedRate: 0.2,
     },
   };
 }

@@ -7,7 +7,7 @@ import {
   formatCount,
   formatIsoDuration,
   formatPercent,
-  formatSeconds,
+  formatMs,
   isoDurationSeconds,
   Timestamp,
   compareCompliance,
@@ -35,7 +35,7 @@ const ComplianceCell = (props: { health?: EventTypeHealth }) => {
 /** The SLA applied: the pipeline's view if it has one, else the registry's. */
 function slaSeconds(row: DeliveryRow): number | undefined {
   const health = row.day ?? row.week;
-  if (health) return health.sla.maxLatenessSeconds;
+  if (health) return health.sla.maxLatenessMs / 1000;
   return row.eventType && isoDurationSeconds(row.eventType.sla.maxLateness);
 }
 
@@ -45,7 +45,7 @@ const SlaCell = (props: { row: DeliveryRow }) => {
     return <>{formatIsoDuration(props.row.eventType?.sla.maxLateness)}</>;
   return (
     <>
-      {formatSeconds(health.sla.maxLatenessSeconds)}
+      {formatMs(health.sla.maxLatenessMs)}
       {health.sla.source === 'default' && (
         <Typography variant="caption" color="textSecondary" component="div">
           pipeline default
@@ -118,8 +118,8 @@ const columns: TableColumn<DeliveryRow>[] = [
   },
   {
     title: 'p95 lateness 24 h',
-    customSort: byNumber(row => row.day?.latenessSeconds.p95),
-    render: row => formatSeconds(row.day?.latenessSeconds.p95),
+    customSort: byNumber(row => row.day?.latenessMs.p95),
+    render: row => formatMs(row.day?.latenessMs.p95),
   },
   {
     title: 'Last delivered',
@@ -145,9 +145,9 @@ const columns: TableColumn<DeliveryRow>[] = [
     render: row => formatPercent(row.day?.duplicateRate),
   },
   {
-    title: 'Invalid 24 h',
-    customSort: byNumber(row => row.day?.invalidRate),
-    render: row => formatPercent(row.day?.invalidRate),
+    title: 'Failed 24 h',
+    customSort: byNumber(row => row.day?.failedRate),
+    render: row => formatPercent(row.day?.failedRate),
   },
 ];
 

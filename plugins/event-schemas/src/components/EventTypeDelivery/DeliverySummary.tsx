@@ -6,7 +6,7 @@ import { ReactNode } from 'react';
 import {
   formatCount,
   formatPercent,
-  formatSeconds,
+  formatMs,
   isNotFound,
   LoadError,
   Timestamp,
@@ -45,7 +45,7 @@ const Stat = (props: { term: string; value: ReactNode; note?: ReactNode }) => {
 export const HealthNumbers = (props: { health: EventTypeHealth }) => {
   const classes = useStyles();
   const { health } = props;
-  const { slaCompliance, latenessSeconds, volume, partitions } = health;
+  const { slaCompliance, latenessMs, volume, partitions } = health;
   return (
     <Grid container spacing={3} component="dl" className={classes.list}>
       <Stat
@@ -61,7 +61,7 @@ export const HealthNumbers = (props: { health: EventTypeHealth }) => {
       />
       <Stat
         term="SLA"
-        value={`${formatSeconds(health.sla.maxLatenessSeconds)} at most`}
+        value={`${formatMs(health.sla.maxLatenessMs)} at most`}
         note={
           health.sla.source === 'registry'
             ? 'Set by the event type'
@@ -70,10 +70,10 @@ export const HealthNumbers = (props: { health: EventTypeHealth }) => {
       />
       <Stat
         term="Lateness p50 / p95 / max"
-        value={`${formatSeconds(latenessSeconds.p50)} / ${formatSeconds(
-          latenessSeconds.p95,
-        )} / ${formatSeconds(latenessSeconds.max)}`}
-        note="Delivery time after the end of the hour"
+        value={`${formatMs(latenessMs.p50)} / ${formatMs(
+          latenessMs.p95,
+        )} / ${formatMs(latenessMs.max)}`}
+        note="Delivery time after the end of the partition"
       />
       <Stat
         term="Last delivered"
@@ -102,9 +102,9 @@ export const HealthNumbers = (props: { health: EventTypeHealth }) => {
         )} duplicates and conflicts dropped`}
       />
       <Stat
-        term="Invalid rate"
-        value={formatPercent(health.invalidRate)}
-        note={`${formatCount(volume.invalid)} rejected by ingest`}
+        term="Failed event rate"
+        value={formatPercent(health.failedRate)}
+        note={`${formatCount(volume.failed)} failed events, rejected by ingest`}
       />
       <Stat
         term="Partitions"

@@ -75,7 +75,7 @@ function serve(
 function minutePartitions(start: number): Partition[] {
   return Array.from({ length: 60 }, (_, minute) => {
     const from = start + minute * MINUTE_MS;
-    const latenessSeconds = minute === 59 ? 900 : 60;
+    const latenessMs = minute === 59 ? 900_000 : 60_000;
     return {
       eventType: name,
       start: new Date(from).toISOString(),
@@ -86,14 +86,12 @@ function minutePartitions(start: number): Partition[] {
         bytes: 1000,
         duplicates: 1,
         conflicts: 0,
-        invalid: 0,
+        failed: 0,
         delivered: 9,
       },
       closedAt: new Date(from + 2 * MINUTE_MS).toISOString(),
-      deliveredAt: new Date(
-        from + MINUTE_MS + latenessSeconds * 1000,
-      ).toISOString(),
-      latenessSeconds,
+      deliveredAt: new Date(from + MINUTE_MS + latenessMs).toISOString(),
+      latenessMs,
       slaMet: true,
     };
   });
@@ -115,7 +113,9 @@ describe('EventTypeDelivery', () => {
     expect(screen.getByText('21,296 delivered')).toBeInTheDocument();
     expect(screen.getByText('3.2%')).toBeInTheDocument();
     expect(screen.getByText('1%')).toBeInTheDocument();
-    expect(screen.getByText('225 rejected by ingest')).toBeInTheDocument();
+    expect(
+      screen.getByText('225 failed events, rejected by ingest'),
+    ).toBeInTheDocument();
     expect(screen.getByText('22 delivered')).toBeInTheDocument();
     expect(
       screen.getByText('1 open · 1 closed · 0 expired'),
@@ -131,7 +131,7 @@ describe('EventTypeDelivery', () => {
     // last two not due yet, and no events at all in the other 144.
     expect(
       await screen.findByLabelText(
-        '7 days of hourly partitions: 21 on time, 1 late, 2 open, 144 missing',
+        '7 days of partitions by hour: 21 on time, 1 late, 2 open, 144 missing',
       ),
     ).toHaveAttribute('role', 'img');
     const currentHour = Math.floor(now.getTime() / HOUR_MS) * HOUR_MS;
@@ -247,7 +247,7 @@ describe('EventTypeDelivery', () => {
     )!;
     expect(cell).toHaveAttribute('aria-describedby', tooltip.id);
     expect(tooltip).toHaveTextContent(
-      'Received 600 · delivered 540 · duplicates 60 · invalid 0',
+      'Received 600 · delivered 540 · duplicates 60 · failed 0',
     );
     expect(tooltip).toHaveTextContent('Lateness 15 min (SLA 4 h)');
     expect(tooltip).toHaveTextContent('60 partitions');
@@ -321,7 +321,7 @@ describe('EventTypeDelivery', () => {
     });
 
     expect(
-      await screen.findByLabelText(/^30 days of hourly partitions/, {
+      await screen.findByLabelText(/^30 days of partitions by hour/, {
         selector: '[role=img]',
       }),
     ).toBeInTheDocument();
@@ -334,7 +334,7 @@ describe('EventTypeDelivery', () => {
 
     await userEvent.click(button('Last 24 hours'));
     expect(
-      await screen.findByLabelText(/^24 hours of hourly partitions/, {
+      await screen.findByLabelText(/^24 hours of partitions by hour/, {
         selector: '[role=img]',
       }),
     ).toBeInTheDocument();
@@ -387,7 +387,7 @@ describe('EventTypeDelivery', () => {
 
     await userEvent.click(button('Retry'));
     expect(
-      await screen.findByLabelText(/^7 days of hourly partitions/, {
+      await screen.findByLabelText(/^7 days of partitions by hour/, {
         selector: '[role=img]',
       }),
     ).toBeInTheDocument();
@@ -429,7 +429,7 @@ describe('EventTypeDelivery', () => {
   it('reloads everything on Refresh', async () => {
     const { requests } = serve();
     await renderWithApis(<EventTypeDelivery eventType={name} />);
-    await screen.findByLabelText(/hourly partitions/, {
+    await screen.findByLabelText(/partitions by hour/, {
       selector: '[role=img]',
     });
     const before = requests.length;

@@ -105,14 +105,16 @@ export const EventTypeDelivery = (props: {
     : undefined;
   const loadedHealth =
     health.value?.range === range ? health.value.value : undefined;
-  const slaSeconds = loadedHealth?.sla.maxLatenessSeconds;
+  const slaMs = loadedHealth?.sla.maxLatenessMs;
+  // The heatmap and the charts count lateness in seconds.
+  const slaSeconds = slaMs === undefined ? undefined : slaMs / 1000;
   const stale = loaded !== undefined && loaded.range !== range;
 
   let partitionSections;
   if (partitions.error) {
     partitionSections = (
       <Grid item xs={12}>
-        <Section title="Hourly partitions">
+        <Section title="Partitions">
           <LoadError
             title="Could not load the partitions"
             error={partitions.error}
@@ -124,7 +126,7 @@ export const EventTypeDelivery = (props: {
   } else if (!loaded || !heatmap || stale) {
     partitionSections = (
       <Grid item xs={12}>
-        <Section title="Hourly partitions">
+        <Section title="Partitions">
           <Progress />
         </Section>
       </Grid>
@@ -132,7 +134,7 @@ export const EventTypeDelivery = (props: {
   } else if (loaded.items.length === 0) {
     partitionSections = (
       <Grid item xs={12}>
-        <Section title="Hourly partitions">
+        <Section title="Partitions">
           <NoPartitions
             rangeWords={rangeWords}
             everDelivered={loadedHealth?.lastDelivered !== undefined}
@@ -144,7 +146,7 @@ export const EventTypeDelivery = (props: {
     partitionSections = (
       <>
         <Grid item xs={12}>
-          <Section title="Hourly partitions">
+          <Section title="Partitions">
             <HourlyPartitions
               eventType={eventType}
               heatmap={heatmap}

@@ -211,7 +211,7 @@ describe('FailedEvents', () => {
     expect(
       await screen.findByRole('note', { name: 'Payload values are masked' }),
     ).toHaveTextContent(
-      'Payload values are masked. A rejected event did not pass its schema, so its personal data may be anywhere in it: every value of its payload is masked but its id, source, type and time. Only the owners of com.example.playback.started and the data platform admins may read them (permission delivery-pipeline.personal-data.read).',
+      'Payload values are masked. A failed event did not pass its schema, so its personal data may be anywhere in it: every value of its payload is masked but its id, source, type and time. Only the owners of com.example.playback.started and the data platform admins may read them (permission delivery-pipeline.personal-data.read).',
     );
     expect(screen.getAllByRole('note')).toHaveLength(1);
 

@@ -128,7 +128,7 @@ export const FailedEvents = (props: {
     <>
       {failed.items.some(event => event.payloadMasked) && (
         <PersonalDataNotice access="masked" title="Payload values are masked">
-          A rejected event did not pass its schema, so its personal data may be
+          A failed event did not pass its schema, so its personal data may be
           anywhere in it: every value of its payload is masked but its id,
           source, type and time. {whoMayReadPersonalData(props.eventType)}
         </PersonalDataNotice>

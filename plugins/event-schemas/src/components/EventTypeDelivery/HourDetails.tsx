@@ -22,7 +22,7 @@ import { useState } from 'react';
 import {
   formatCount,
   formatLocalTime,
-  formatSeconds,
+  formatMs,
   Timestamp,
   VisuallyHidden,
 } from '../shared';
@@ -48,15 +48,15 @@ const PartitionStatus = (props: { state: PartitionState }) => {
 };
 
 const Lateness = (props: { partition: Partition }) => {
-  const { latenessSeconds, slaMet } = props.partition;
-  if (latenessSeconds === undefined) {
+  const { latenessMs, slaMet } = props.partition;
+  if (latenessMs === undefined) {
     // Not delivered, and already past the deadline.
     return slaMet === false ? <StatusError>SLA missed</StatusError> : <>–</>;
   }
   return slaMet === false ? (
-    <StatusError>{formatSeconds(latenessSeconds)}, SLA missed</StatusError>
+    <StatusError>{formatMs(latenessMs)}, SLA missed</StatusError>
   ) : (
-    <>{formatSeconds(latenessSeconds)}</>
+    <>{formatMs(latenessMs)}</>
   );
 };
 
@@ -104,7 +104,7 @@ export const HourDetails = (props: {
                 <TableCell align="right">Received</TableCell>
                 <TableCell align="right">Delivered</TableCell>
                 <TableCell align="right">Duplicates</TableCell>
-                <TableCell align="right">Invalid</TableCell>
+                <TableCell align="right">Failed</TableCell>
                 <TableCell>Lateness</TableCell>
                 <TableCell>Closed</TableCell>
                 <TableCell>Delivered at</TableCell>
@@ -136,7 +136,7 @@ export const HourDetails = (props: {
                     )}
                   </TableCell>
                   <TableCell align="right">
-                    {formatCount(partition.counts.invalid)}
+                    {formatCount(partition.counts.failed)}
                   </TableCell>
                   <TableCell>
                     <Lateness partition={partition} />

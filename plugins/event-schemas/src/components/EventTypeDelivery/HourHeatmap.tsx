@@ -156,7 +156,7 @@ export const HourHeatmap = (props: {
     <Box>
       <div
         role="grid"
-        aria-label={`Hourly partitions, a row per day in your time zone. ${summary}`}
+        aria-label={`Partitions by hour, a row per day in your time zone. ${summary}`}
         className={classes.grid}
       >
         <div role="row" className={classes.row}>

@@ -31,7 +31,7 @@ export const HourTooltip = (props: { cell: HourCell; slaSeconds?: number }) => {
           Received {formatCount(counts.received)} · delivered{' '}
           {counts.delivered === undefined ? '–' : formatCount(counts.delivered)}{' '}
           · duplicates {formatCount(counts.duplicates + counts.conflicts)} ·
-          invalid {formatCount(counts.invalid)}
+          failed {formatCount(counts.failed)}
         </Typography>
       )}
       {cell.latenessSeconds !== undefined && (

@@ -36,14 +36,14 @@ export const VolumeChart = memo(
         summary={summary}
         tableLabel="Events per hour"
         table={{
-          columns: ['Hour', 'Received', 'Duplicates', 'Invalid'],
+          columns: ['Hour', 'Received', 'Duplicates', 'Failed'],
           rows: data.map(point => ({
             key: point.time,
             cells: [
               hourRange(point.time),
               formatCount(point.received),
               formatCount(point.duplicates),
-              formatCount(point.invalid),
+              formatCount(point.failed),
             ],
           })),
         }}
@@ -80,8 +80,8 @@ export const VolumeChart = memo(
             isAnimationActive={false}
           />
           <Line
-            dataKey="invalid"
-            name="Invalid"
+            dataKey="failed"
+            name="Failed"
             stroke={style.palette.error.main}
             dot={false}
             isAnimationActive={false}

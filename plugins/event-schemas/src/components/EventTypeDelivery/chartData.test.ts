@@ -15,6 +15,7 @@ const now = new Date(2026, 10, 23, 14, 30);
 const at = (hour: number, day = 23) => new Date(2026, 10, day, hour).getTime();
 
 function delivered(start: number, latenessSeconds: number): Partition {
+  const latenessMs = latenessSeconds * 1000;
   return {
     eventType: 'com.example.playback.started',
     start: new Date(start).toISOString(),
@@ -25,10 +26,10 @@ function delivered(start: number, latenessSeconds: number): Partition {
       bytes: 1000,
       duplicates: 3,
       conflicts: 1,
-      invalid: 2,
+      failed: 2,
       delivered: 96,
     },
-    latenessSeconds,
+    latenessMs,
     slaMet: latenessSeconds <= 4 * 3600,
   };
 }
@@ -48,10 +49,10 @@ describe('chart data', () => {
       time: at(13),
       received: 100,
       duplicates: 4,
-      invalid: 2,
+      failed: 2,
     });
     expect(volumeSummary(points, '24 hours')).toBe(
-      'Events per hour over the last 24 hours: 200 received in all, at most 100 in one hour (Mon 23 Nov 12:00); 8 duplicates; 4 invalid.',
+      'Events per hour over the last 24 hours: 200 received in all, at most 100 in one hour (Mon 23 Nov 12:00); 8 duplicates; 4 failed.',
     );
     expect(volumeSummary(volumeSeries([]), '7 days')).toBe(
       'No events received in the last 7 days.',

@@ -10,7 +10,7 @@ export type VolumePoint = {
   received: number;
   /** Duplicates and conflicts: what the deduper dropped. */
   duplicates: number;
-  invalid: number;
+  failed: number;
 };
 
 export type LatenessPoint = { time: number; latenessSeconds: number };
@@ -20,7 +20,7 @@ export function volumeSeries(hours: HourCell[]): VolumePoint[] {
     time: cell.start.getTime(),
     received: cell.counts.received,
     duplicates: cell.counts.duplicates + cell.counts.conflicts,
-    invalid: cell.counts.invalid,
+    failed: cell.counts.failed,
   }));
 }
 
@@ -81,14 +81,14 @@ export function volumeSummary(
   }
   const peak = points.reduce((a, b) => (b.received > a.received ? b : a));
   const duplicates = points.reduce((sum, p) => sum + p.duplicates, 0);
-  const invalid = points.reduce((sum, p) => sum + p.invalid, 0);
+  const failed = points.reduce((sum, p) => sum + p.failed, 0);
   return `Events per hour over the last ${rangeWords}: ${formatCount(
     received,
   )} received in all, at most ${formatCount(
     peak.received,
   )} in one hour (${hourName(peak.time)}); ${formatCount(
     duplicates,
-  )} duplicates; ${formatCount(invalid)} invalid.`;
+  )} duplicates; ${formatCount(failed)} failed.`;
 }
 
 /** The lateness chart in a sentence. */

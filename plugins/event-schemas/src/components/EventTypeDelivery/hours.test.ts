@@ -32,10 +32,10 @@ function partition(
       bytes: 1000,
       duplicates: 1,
       conflicts: 0,
-      invalid: 2,
+      failed: 2,
       delivered: delivered ?? 9,
     },
-    latenessSeconds: 60,
+    latenessMs: 60_000,
     slaMet: true,
     ...rest,
   };
@@ -74,7 +74,7 @@ describe('aggregateHour', () => {
   it('sums the partitions and keeps the worst lateness', () => {
     const { counts, latenessSeconds } = aggregateHour(
       minutePartitions(at(13), minute => ({
-        latenessSeconds: minute === 59 ? 900 : 60,
+        latenessMs: minute === 59 ? 900_000 : 60_000,
       })),
     );
     expect(counts).toEqual({
@@ -82,7 +82,7 @@ describe('aggregateHour', () => {
       delivered: 540,
       duplicates: 60,
       conflicts: 0,
-      invalid: 120,
+      failed: 120,
     });
     expect(latenessSeconds).toBe(900);
   });
@@ -91,14 +91,14 @@ describe('aggregateHour', () => {
     const { counts, latenessSeconds } = aggregateHour([
       partition(at(13), HOUR_MS, {
         state: 'open',
-        latenessSeconds: undefined,
+        latenessMs: undefined,
         slaMet: undefined,
         counts: {
           received: 5,
           bytes: 10,
           duplicates: 0,
           conflicts: 0,
-          invalid: 0,
+          failed: 0,
         },
       }),
     ]);
@@ -111,7 +111,7 @@ describe('aggregateHour', () => {
 describe('buildHeatmap', () => {
   const window = rangeWindow('24h', now);
   const notDelivered = {
-    latenessSeconds: undefined,
+    latenessMs: undefined,
     deliveredAt: undefined,
     slaMet: undefined,
     delivered: undefined,
@@ -188,10 +188,10 @@ describe('buildHeatmap', () => {
       missing: 17,
     });
     expect(heatmapSummary('24 hours', heatmap.totals)).toBe(
-      '24 hours of hourly partitions: 1 on time, 2 late, 3 open, 17 missing, 1 expired',
+      '24 hours of partitions by hour: 1 on time, 2 late, 3 open, 17 missing, 1 expired',
     );
     expect(heatmapSummary('7 days', { ...heatmap.totals, expired: 0 })).toBe(
-      '7 days of hourly partitions: 1 on time, 2 late, 3 open, 17 missing',
+      '7 days of partitions by hour: 1 on time, 2 late, 3 open, 17 missing',
     );
   });
 });

@@ -42,7 +42,8 @@ export type HourCounts = {
   delivered?: number;
   duplicates: number;
   conflicts: number;
-  invalid: number;
+  /** Failed events: rejected by ingest, kept for inspection. */
+  failed: number;
 };
 
 /** One local hour and the partitions that started in it. */
@@ -87,19 +88,19 @@ export function aggregateHour(partitions: Partition[]): {
     received: 0,
     duplicates: 0,
     conflicts: 0,
-    invalid: 0,
+    failed: 0,
   };
   let latenessSeconds: number | undefined;
   for (const p of partitions) {
     counts.received += p.counts.received;
     counts.duplicates += p.counts.duplicates;
     counts.conflicts += p.counts.conflicts;
-    counts.invalid += p.counts.invalid;
+    counts.failed += p.counts.failed;
     if (p.counts.delivered !== undefined) {
       counts.delivered = (counts.delivered ?? 0) + p.counts.delivered;
     }
-    if (p.latenessSeconds !== undefined) {
-      latenessSeconds = Math.max(latenessSeconds ?? 0, p.latenessSeconds);
+    if (p.latenessMs !== undefined) {
+      latenessSeconds = Math.max(latenessSeconds ?? 0, p.latenessMs / 1000);
     }
   }
   return { counts, latenessSeconds };
@@ -225,7 +226,7 @@ export function hourStateWords(state: HourState): string {
 
 /**
  * The heatmap in one sentence, for screen readers:
- * `7 days of hourly partitions: 150 on time, 2 late, 1 open, 15 missing`.
+ * `7 days of partitions by hour: 150 on time, 2 late, 1 open, 15 missing`.
  */
 export function heatmapSummary(
   rangeWords: string,
@@ -234,7 +235,7 @@ export function heatmapSummary(
   const parts = SHOWN_HOUR_STATES.filter(
     state => state !== 'expired' || totals.expired > 0,
   ).map(state => `${totals[state]} ${STATE_WORDS[state]}`);
-  return `${rangeWords} of hourly partitions: ${parts.join(', ')}`;
+  return `${rangeWords} of partitions by hour: ${parts.join(', ')}`;
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');

@@ -9,7 +9,7 @@ export const RANGE_LABELS: Record<DeliveryRange, string> = {
   '30d': 'Last 30 days',
 };
 
-/** The range's length in words, for sentences: `7 days of hourly partitions`. */
+/** The range's length in words, for sentences: `7 days of partitions by hour`. */
 export const RANGE_WORDS: Record<DeliveryRange, string> = {
   '24h': '24 hours',
   '7d': '7 days',

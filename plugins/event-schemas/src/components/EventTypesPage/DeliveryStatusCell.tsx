@@ -1,12 +1,7 @@
 import { Link } from '@backstage/core-components';
 import Tooltip from '@material-ui/core/Tooltip';
 import { useEventSchemasLinks } from '../../routes';
-import {
-  SlaStatusLabel,
-  formatPercent,
-  formatSeconds,
-  Timestamp,
-} from '../shared';
+import { SlaStatusLabel, formatPercent, formatMs, Timestamp } from '../shared';
 import { EventTypeRow } from './eventTypeRows';
 
 /**
@@ -43,7 +38,7 @@ export const DeliveryStatusCell = (props: {
             Last delivered:{' '}
             <Timestamp value={health.lastDelivered?.deliveredAt} />
           </div>
-          <div>p95 lateness: {formatSeconds(health.latenessSeconds.p95)}</div>
+          <div>p95 lateness: {formatMs(health.latenessMs.p95)}</div>
         </>
       }
     >

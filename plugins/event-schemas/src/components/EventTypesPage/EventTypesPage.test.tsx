@@ -61,7 +61,7 @@ function healthNow(): EventTypeHealth[] {
     {
       ...playback,
       eventType: searchPerformed.name,
-      sla: { maxLatenessSeconds: 7200, source: 'registry' },
+      sla: { maxLatenessMs: 7_200_000, source: 'registry' },
       slaCompliance: { due: 20, met: 10, compliance: 0.5 },
       volume: { ...playback.volume, received: 480 },
     },

@@ -17,7 +17,7 @@ export const DeliverySection = (props: { form: FormBinding }) => {
             field="retention.raw"
             label="Raw retention"
             placeholder="P7D"
-            help="how long raw hourly partitions are kept"
+            help="how long raw partitions are kept"
             value={values['retention.raw']}
             onChange={change}
             error={errors['retention.raw']}

@@ -257,7 +257,7 @@ describe('RegisterEventTypePage', () => {
     await enter(/^Tags/, 'search, mobile-app');
     await enter(/^Raw retention/, 'P7D');
     expect(
-      screen.getByText('7 d: how long raw hourly partitions are kept'),
+      screen.getByText('7 d: how long raw partitions are kept'),
     ).toBeInTheDocument();
     await enter(/^Maximum lateness/, 'PT4H');
     await chooseOption(/^Personal data fields/, /user_id/);

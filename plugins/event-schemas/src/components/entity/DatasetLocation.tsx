@@ -29,7 +29,7 @@ export const DatasetLocation = (props: {
           <Typography variant="caption" color="textSecondary" component="p">
             {lastDelivered
               ? 'The first events of the newest partition:'
-              : 'The first events of one hour:'}
+              : 'The first events of one partition:'}
           </Typography>
           <CodeSnippet text={command} language="bash" showCopyCodeButton />
         </Box>

@@ -7,7 +7,7 @@ import { EventTypeHealth } from '@internal/plugin-delivery-pipeline-common';
 import { ReactNode } from 'react';
 import {
   formatPercent,
-  formatSeconds,
+  formatMs,
   SlaStatusLabel,
   slaStatusOf,
   Timestamp,
@@ -61,16 +61,15 @@ export const Freshness = ({ health }: { health: EventTypeHealth }) => {
   if (!last) {
     return <Status kind="pending">Nothing delivered yet</Status>;
   }
-  const latenessSeconds =
-    (new Date(last.deliveredAt).getTime() - new Date(last.end).getTime()) /
-    1000;
-  const sla = health.sla.maxLatenessSeconds;
-  const onTime = latenessSeconds <= sla;
+  const latenessMs =
+    new Date(last.deliveredAt).getTime() - new Date(last.end).getTime();
+  const sla = health.sla.maxLatenessMs;
+  const onTime = latenessMs <= sla;
   return (
     <Status kind={onTime ? 'ok' : 'warning'}>
       Partition of <Timestamp value={last.start} />, delivered{' '}
-      {formatSeconds(latenessSeconds)} after it ended
-      {onTime ? '' : `, later than the ${formatSeconds(sla)} SLA`}
+      {formatMs(latenessMs)} after it ended
+      {onTime ? '' : `, later than the ${formatMs(sla)} SLA`}
     </Status>
   );
 };

@@ -156,7 +156,7 @@ describe('EventTypeEntityCard', () => {
         HttpResponse.json({
           ...playbackHealth(now),
           slaCompliance: { due: 0, met: 0 },
-          latenessSeconds: {},
+          latenessMs: {},
           lastDelivered: undefined,
         }),
       ),

@@ -5,7 +5,7 @@ import { EventType } from '@internal/plugin-event-schemas-common';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { eventSchemasApiRef } from '../../api';
 import { lineageRefs } from '../EventTypeLineage/lineageRefs';
-import { Fact, Facts, formatSeconds, Timestamp } from '../shared';
+import { Fact, Facts, formatMs, Timestamp } from '../shared';
 import { CardLoadError } from './CardLoadError';
 import { Freshness, SlaCompliance } from './DeliveryStatus';
 import { EventTypeLinks } from './EventTypeLinks';
@@ -68,8 +68,8 @@ const DeliveryHealth = ({ eventType }: { eventType: string }) => {
         <Freshness health={health} />
       </Fact>
       <Fact label="p95 lateness">
-        {formatSeconds(health.latenessSeconds.p95)} (SLA{' '}
-        {formatSeconds(health.sla.maxLatenessSeconds)})
+        {formatMs(health.latenessMs.p95)} (SLA{' '}
+        {formatMs(health.sla.maxLatenessMs)})
       </Fact>
     </>
   );

@@ -1,5 +1,6 @@
 import {
   formatIsoDuration,
+  formatMs,
   formatPercent,
   formatSeconds,
   isoDurationSeconds,
@@ -12,6 +13,13 @@ describe('format', () => {
     expect(formatSeconds(7500)).toBe('2 h 5 min');
     expect(formatSeconds(3 * 86_400 + 4 * 3600)).toBe('3 d 4 h');
     expect(formatSeconds(undefined)).toBe('–');
+  });
+
+  it("writes the API's milliseconds in the same units", () => {
+    expect(formatMs(45_000)).toBe('45 s');
+    expect(formatMs(7_500_000)).toBe('2 h 5 min');
+    expect(formatMs(0)).toBe('0 s');
+    expect(formatMs(undefined)).toBe('–');
   });
 
   it('reads ISO 8601 durations', () => {

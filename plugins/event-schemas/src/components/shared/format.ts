@@ -17,6 +17,14 @@ export function formatPercent(rate: number | undefined): string {
   return `${text.replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '')}%`;
 }
 
+/**
+ * Milliseconds, as the pipeline's API gives every duration, in the words
+ * of {@link formatSeconds}.
+ */
+export function formatMs(ms: number | undefined): string {
+  return formatSeconds(ms === undefined ? undefined : ms / 1000);
+}
+
 /** Seconds as `45 s`, `12 min`, `2 h 5 min`, `3 d 4 h`. */
 export function formatSeconds(seconds: number | undefined): string {
   if (seconds === undefined || Number.isNaN(seconds)) return '–';

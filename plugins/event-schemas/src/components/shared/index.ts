@@ -1,6 +1,7 @@
 export {
   formatCount,
   formatIsoDuration,
+  formatMs,
   formatPercent,
   formatSeconds,
   isoDurationSeconds,
