@@ -5,6 +5,7 @@ import {
 import {
   deliveryPipelineExporterExtensionPoint,
   deliveryPipelinePersonalDataExtensionPoint,
+  deliveryPipelineProducerExtensionPoint,
   deliveryPipelineStorageExtensionPoint,
   deliveryPipelineTransportExtensionPoint,
   EventTransport,
@@ -25,7 +26,6 @@ import { readPipelineConfig } from './config';
 import { RawPartitionConsumer } from './consumer/RawPartitionConsumer';
 import { Deduper } from './delivery/Deduper';
 import { ExportRunner } from './delivery/ExportRunner';
-import { DemoTraffic, readDemoTrafficConfig } from './demo';
 import { SlaMonitor } from './monitor/SlaMonitor';
 import { EventTypePolicies } from './policies/EventTypePolicies';
 import { RetentionTask } from './retention/RetentionTask';
@@ -42,10 +42,8 @@ import { PersonalDataAccessControl } from './service/PersonalDataAccessControl';
 import { DatabasePartitionStore } from './database/DatabasePartitionStore';
 import { migrateDatabase } from './database/migrateDatabase';
 import { IngestService } from './ingest/IngestService';
-import {
-  ProducerAuthorization,
-  trustedProducer,
-} from './ingest/ProducerAuthorization';
+import { InProcessProducers } from './ingest/InProcessProducers';
+import { ProducerAuthorization } from './ingest/ProducerAuthorization';
 import { ProducerGrants } from './ingest/ProducerGrants';
 import { observeTransport } from './metrics';
 import { EventTypeValidators } from './registry/EventTypeValidators';
@@ -93,6 +91,8 @@ export const deliveryPipelinePlugin = createBackendPlugin({
         moduleKeyEncryptionKey = key;
       },
     });
+    const producers = new InProcessProducers();
+    env.registerExtensionPoint(deliveryPipelineProducerExtensionPoint, producers);
     env.registerExtensionPoint(deliveryPipelineExporterExtensionPoint, {
       addExporter(exporter) {
         if (exporters.some(e => e.name === exporter.name)) {
@@ -330,26 +330,13 @@ export const deliveryPipelinePlugin = createBackendPlugin({
           },
         });
 
-        const demo = readDemoTrafficConfig(config);
-        const demoTraffic = demo.enabled
-          ? new DemoTraffic({
-              send: request =>
-                ingest.ingest({
-                  ...request,
-                  producer: trustedProducer(request.producer),
-                }),
-              eventsPerSecond: demo.eventsPerSecond,
-              logger: logger.child({ task: 'demo-traffic' }),
-            })
-          : undefined;
-
         lifecycle.addStartupHook(async () => {
           await sealUnsealedFailedEvents({ failedEvents, protector, logger });
           consumer.start();
-          demoTraffic?.start();
+          await producers.start({ ingest, logger });
         });
         lifecycle.addShutdownHook(async () => {
-          await demoTraffic?.stop();
+          await producers.stop();
           await consumer.stop();
           await transport.close();
         });

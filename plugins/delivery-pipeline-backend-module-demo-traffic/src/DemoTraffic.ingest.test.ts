@@ -25,7 +25,7 @@ import { seededRandom } from './random';
 
 /** The registry as its demo data registers examples/event-types. */
 function exampleRegistry(): RegistryClient {
-  const dir = path.resolve(__dirname, '../../../../examples/event-types');
+  const dir = path.resolve(__dirname, '../../../examples/event-types');
   const types = new Map<string, { eventType: EventType; schemas: unknown[] }>();
   for (const file of fs.readdirSync(dir).filter(f => f.endsWith('.json'))) {
     const {

@@ -142,7 +142,7 @@ describe('catalogModuleDeliveredDatasets', () => {
   describe('with the real registry and a pipeline that names its delivered root', () => {
     const examples = path.resolve(
       __dirname,
-      '../../../../examples/event-types',
+      '../../../examples/event-types',
     );
     const ROOT = 'gs://events-bucket/delivered';
 

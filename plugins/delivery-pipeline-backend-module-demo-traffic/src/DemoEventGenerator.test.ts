@@ -22,7 +22,7 @@ const HOUR = 3_600_000;
  * JSON Schema through Ajv, Avro through the registry's Avro validator.
  */
 function exampleValidators(): Map<string, SchemaValidator> {
-  const dir = path.resolve(__dirname, '../../../../examples/event-types');
+  const dir = path.resolve(__dirname, '../../../examples/event-types');
   const validators = new Map<string, SchemaValidator>();
   for (const file of fs.readdirSync(dir).filter(f => f.endsWith('.json'))) {
     const example = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
