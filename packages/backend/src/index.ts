@@ -78,6 +78,8 @@ backend.add(
 // deliveryPipeline.gcp configures them (app-config.gcp.yaml); inert without.
 backend.add(import('@internal/plugin-delivery-pipeline-backend-module-gcp'));
 // Every event type's delivered data becomes a dataset Resource entity.
-backend.add(import('@internal/plugin-catalog-backend-module-delivery-pipeline'));
+backend.add(
+  import('@internal/plugin-catalog-backend-module-delivery-pipeline'),
+);
 
 backend.start();

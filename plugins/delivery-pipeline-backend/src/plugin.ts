@@ -91,8 +91,11 @@ export const deliveryPipelinePlugin = createBackendPlugin({
         moduleKeyEncryptionKey = key;
       },
     });
-    const producers = new InProcessProducers();
-    env.registerExtensionPoint(deliveryPipelineProducerExtensionPoint, producers);
+    const inProcessProducers = new InProcessProducers();
+    env.registerExtensionPoint(
+      deliveryPipelineProducerExtensionPoint,
+      inProcessProducers,
+    );
     env.registerExtensionPoint(deliveryPipelineExporterExtensionPoint, {
       addExporter(exporter) {
         if (exporters.some(e => e.name === exporter.name)) {
@@ -333,10 +336,10 @@ export const deliveryPipelinePlugin = createBackendPlugin({
         lifecycle.addStartupHook(async () => {
           await sealUnsealedFailedEvents({ failedEvents, protector, logger });
           consumer.start();
-          await producers.start({ ingest, logger });
+          await inProcessProducers.start({ ingest, logger });
         });
         lifecycle.addShutdownHook(async () => {
-          await producers.stop();
+          await inProcessProducers.stop();
           await consumer.stop();
           await transport.close();
         });

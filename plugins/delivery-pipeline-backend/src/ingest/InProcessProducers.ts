@@ -13,7 +13,9 @@ import { trustedProducer } from './ProducerAuthorization';
  * through ingest as trusted producers, and stopped at shutdown before the
  * transport closes.
  */
-export class InProcessProducers implements DeliveryPipelineProducerExtensionPoint {
+export class InProcessProducers
+  implements DeliveryPipelineProducerExtensionPoint
+{
   readonly #producers: InProcessProducer[] = [];
   #started: InProcessProducer[] = [];
 
