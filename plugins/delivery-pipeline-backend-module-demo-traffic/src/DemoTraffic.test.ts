@@ -1,6 +1,7 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import {
+  InProcessIngestResponse,
   InProcessSend,
   TransportFullError,
 } from '@internal/plugin-delivery-pipeline-node';
@@ -88,7 +89,7 @@ describe('DemoTraffic', () => {
     let answer: () => void = () => {};
     const send = jest.fn(
       () =>
-        new Promise<{ accepted: number; rejected: unknown[] }>(resolve => {
+        new Promise<InProcessIngestResponse>(resolve => {
           answer = () => resolve({ accepted: 5, rejected: [] });
         }),
     );
