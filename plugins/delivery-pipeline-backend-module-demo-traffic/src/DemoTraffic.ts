@@ -25,7 +25,7 @@ const LOG_INTERVAL_MS = 60_000;
  * going regardless.
  *
  * An in-process producer: the pipeline plugin starts it with its ingest
- * once the backend has started, and stops it at shutdown.
+ * once the plugin has started, and stops it at shutdown.
  */
 export class DemoTraffic implements InProcessProducer {
   readonly name = DEMO_TRAFFIC_PRODUCER;

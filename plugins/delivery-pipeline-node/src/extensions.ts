@@ -73,8 +73,8 @@ export const deliveryPipelinePersonalDataExtensionPoint =
 /**
  * Adds producers that run inside the backend and send events through the
  * plugin's ingest as trusted producers (no producer grant needed), e.g.
- * the demo traffic module. The plugin starts each once the backend has
- * started and stops it at shutdown, before its transport closes.
+ * the demo traffic module. The plugin starts each once it has started and
+ * stops it at shutdown, before its transport closes.
  *
  * @public
  */

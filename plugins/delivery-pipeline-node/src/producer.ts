@@ -42,9 +42,11 @@ export interface InProcessProducer {
    */
   readonly name: string;
   /**
-   * Called once the backend has started (the plugin's routes are up and its
-   * consumer runs), with the function to send through. Should return
-   * promptly and keep sending in the background.
+   * Called once the plugin has started (its consumer runs), with the
+   * function to send through. Should return promptly and keep sending in
+   * the background. Other plugins, the schema registry among them, may
+   * still be starting: sends then reject with a 503 error for a while, so
+   * a producer should carry on after errors.
    */
   start(send: InProcessSend): void | Promise<void>;
   /**

@@ -9,7 +9,7 @@ import { trustedProducer } from './ProducerAuthorization';
 
 /**
  * The producers modules add through `deliveryPipelineProducerExtensionPoint`
- * (demo traffic, say): started once the backend has started, sending
+ * (demo traffic, say): started once the plugin has started, sending
  * through ingest as trusted producers, and stopped at shutdown before the
  * transport closes.
  */
