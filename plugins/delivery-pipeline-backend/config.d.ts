@@ -1,4 +1,3 @@
-import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
 import { HumanDuration } from '@backstage/types';
 
 export interface Config {
@@ -291,38 +290,6 @@ export interface Config {
        * @visibility backend
        */
       defaultDelivered?: HumanDuration | string;
-    };
-    /** The catalog module catalogModuleDeliveredDatasets: a dataset Resource per event type. */
-    catalog?: {
-      /**
-       * When the full sync of the dataset entities runs. Changes of event
-       * types arrive within seconds through the events service; the full sync
-       * catches up on lost events and removes the datasets of deleted types.
-       * Default every 30 minutes, 10 minute timeout, first run 15 seconds
-       * after start, scope global.
-       * @visibility backend
-       */
-      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
-    };
-    /** Demo data for a local portal. */
-    demo?: {
-      /**
-       * Realistic events of the demo event types (examples/event-types), sent
-       * through ingest as producer `demo-traffic`, with resends, conflicting
-       * ids, invalid events and client delay.
-       */
-      traffic?: {
-        /**
-         * Whether to send demo traffic. Default false.
-         * @visibility backend
-         */
-        enabled?: boolean;
-        /**
-         * Events per second, all demo event types together. Default 20.
-         * @visibility backend
-         */
-        eventsPerSecond?: number;
-      };
     };
   };
 }

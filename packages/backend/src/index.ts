@@ -5,10 +5,7 @@
 
 import { createBackend } from '@backstage/backend-defaults';
 import { rootHttpRouterServiceFactory } from '@backstage/backend-defaults/rootHttpRouter';
-import {
-  catalogModuleDeliveredDatasets,
-  createStartupGate,
-} from '@internal/plugin-delivery-pipeline-backend';
+import { createStartupGate } from '@internal/plugin-delivery-pipeline-backend';
 import {
   catalogModuleEventTypes,
   createEventSchemasPolicyModule,
@@ -72,10 +69,17 @@ backend.add(import('@internal/plugin-event-schemas-backend'));
 // Every event type becomes an API entity in the catalog.
 backend.add(catalogModuleEventTypes);
 backend.add(import('@internal/plugin-delivery-pipeline-backend'));
+// Demo traffic where deliveryPipeline.demo.traffic.enabled says so
+// (app-config.yaml); inert without.
+backend.add(
+  import('@internal/plugin-delivery-pipeline-backend-module-demo-traffic'),
+);
 // Google Cloud: Pub/Sub, Cloud Storage and BigQuery where
 // deliveryPipeline.gcp configures them (app-config.gcp.yaml); inert without.
 backend.add(import('@internal/plugin-delivery-pipeline-backend-module-gcp'));
 // Every event type's delivered data becomes a dataset Resource entity.
-backend.add(catalogModuleDeliveredDatasets);
+backend.add(
+  import('@internal/plugin-catalog-backend-module-delivery-pipeline'),
+);
 
 backend.start();

@@ -4,6 +4,10 @@
 //   yarn workspace @internal/plugin-delivery-pipeline-backend start
 //   curl http://localhost:7007/api/delivery-pipeline/health
 //   curl http://localhost:7007/api/delivery-pipeline/partitions -H 'Authorization: Bearer mock-user-token'
+//
+// Without the schema registry or demo traffic: the start script of
+// plugins/delivery-pipeline-backend-module-demo-traffic runs the pipeline
+// with both.
 import { createBackend } from '@backstage/backend-defaults';
 import { mockServices } from '@backstage/backend-test-utils';
 

@@ -2,6 +2,7 @@ import { BackendPluginRegistrationPoints } from '@backstage/backend-plugin-api';
 import {
   deliveryPipelineExporterExtensionPoint,
   deliveryPipelinePersonalDataExtensionPoint,
+  deliveryPipelineProducerExtensionPoint,
   deliveryPipelineStorageExtensionPoint,
   deliveryPipelineTransportExtensionPoint,
   EventTransport,
@@ -9,6 +10,7 @@ import {
   PartitionExporter,
   PartitionStorage,
 } from '@internal/plugin-delivery-pipeline-node';
+import { InProcessProducers } from './ingest/InProcessProducers';
 
 /** What modules set through the plugin's extension points. */
 export type PipelineModules = {
@@ -16,6 +18,8 @@ export type PipelineModules = {
   storage?: PartitionStorage;
   keyEncryptionKey?: KeyEncryptionKey;
   exporters: PartitionExporter[];
+  /** Producers in the backend's process, such as demo traffic. */
+  producers: InProcessProducers;
 };
 
 /**
@@ -26,7 +30,10 @@ export type PipelineModules = {
 export function registerExtensionPoints(
   env: Pick<BackendPluginRegistrationPoints, 'registerExtensionPoint'>,
 ): PipelineModules {
-  const modules: PipelineModules = { exporters: [] };
+  const modules: PipelineModules = {
+    exporters: [],
+    producers: new InProcessProducers(),
+  };
   const once = <K extends 'transport' | 'storage' | 'keyEncryptionKey'>(
     key: K,
     what: string,
@@ -57,5 +64,9 @@ export function registerExtensionPoints(
       modules.exporters.push(exporter);
     },
   });
+  env.registerExtensionPoint(
+    deliveryPipelineProducerExtensionPoint,
+    modules.producers,
+  );
   return modules;
 }

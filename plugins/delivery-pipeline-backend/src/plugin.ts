@@ -11,10 +11,9 @@ import { createConsumerStage } from './consumer';
 import { DatabasePartitionReadStore } from './database/DatabasePartitionReadStore';
 import { migrateDatabase } from './database/migrateDatabase';
 import { createDedupeStage } from './dedupe';
-import { DemoTraffic, readDemoTrafficConfig } from './demo';
 import { createExportStage } from './export';
 import { registerExtensionPoints } from './extensionPoints';
-import { createIngestStage, trustedProducer } from './ingest';
+import { createIngestStage } from './ingest';
 import { createMonitorStage } from './monitor';
 import { createPersonalData } from './personalData/createPersonalData';
 import { sealUnsealedFailedEvents } from './personalData/sealUnsealedFailedEvents';
@@ -84,26 +83,13 @@ export const deliveryPipelinePlugin = createBackendPlugin({
         httpRouter.use(router);
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
 
-        const demo = readDemoTrafficConfig(config);
-        const demoTraffic = demo.enabled
-          ? new DemoTraffic({
-              send: request =>
-                ingest.ingest({
-                  ...request,
-                  producer: trustedProducer(request.producer),
-                }),
-              eventsPerSecond: demo.eventsPerSecond,
-              logger: logger.child({ task: 'demo-traffic' }),
-            })
-          : undefined;
-
         deps.lifecycle.addStartupHook(async () => {
           await sealUnsealedFailedEvents({ failedEvents, protector, logger });
           consumer.start();
-          demoTraffic?.start();
+          await modules.producers.start({ ingest, logger });
         });
         deps.lifecycle.addShutdownHook(async () => {
-          await demoTraffic?.stop();
+          await modules.producers.stop();
           await consumer.stop();
           await transport.close();
         });

@@ -1,6 +1,7 @@
 import { createExtensionPoint } from '@backstage/backend-plugin-api';
 import { PartitionExporter } from './exporter';
 import { KeyEncryptionKey } from './keyEncryptionKey';
+import { InProcessProducer } from './producer';
 import { PartitionStorage } from './storage';
 import { EventTransport } from './transport';
 
@@ -67,4 +68,22 @@ export interface DeliveryPipelinePersonalDataExtensionPoint {
 export const deliveryPipelinePersonalDataExtensionPoint =
   createExtensionPoint<DeliveryPipelinePersonalDataExtensionPoint>({
     id: 'delivery-pipeline.personal-data',
+  });
+
+/**
+ * Adds producers that run inside the backend and send events through the
+ * plugin's ingest as trusted producers (no producer grant needed), e.g.
+ * the demo traffic module. The plugin starts each once it has started and
+ * stops it at shutdown, before its transport closes.
+ *
+ * @public
+ */
+export interface DeliveryPipelineProducerExtensionPoint {
+  addProducer(producer: InProcessProducer): void;
+}
+
+/** @public */
+export const deliveryPipelineProducerExtensionPoint =
+  createExtensionPoint<DeliveryPipelineProducerExtensionPoint>({
+    id: 'delivery-pipeline.producer',
   });

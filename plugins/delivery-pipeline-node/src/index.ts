@@ -1,7 +1,8 @@
 /**
  * Extension points of the delivery pipeline: the transport that carries
  * accepted events to the consumer, the storage partitions are written to,
- * exporters, and the personal data keychain's key-encryption key; and the
+ * exporters, in-process producers (such as demo traffic), and the personal
+ * data keychain's key-encryption key; and the
  * decrypter that batch jobs use to read personal data they are allowed to.
  *
  * @packageDocumentation
@@ -9,6 +10,7 @@
 export * from './transport';
 export * from './storage';
 export * from './exporter';
+export * from './producer';
 export * from './extensions';
 export * from './keyEncryptionKey';
 export * from './personalData/PersonalDataDecrypter';

@@ -113,9 +113,9 @@ export class ProducerAuthorization {
 }
 
 /**
- * A producer inside the backend that needs no grant: the demo traffic,
- * which sends the demo types only where `deliveryPipeline.demo.traffic`
- * turns it on.
+ * A producer inside the backend that needs no grant: an in-process producer
+ * a module added (see InProcessProducers), such as the demo traffic;
+ * installing the module is the grant.
  */
 export function trustedProducer(name: string): Producer {
   return {

@@ -7,6 +7,7 @@ import {
   mockCredentials,
   mockServices,
   startTestBackend,
+  TestDatabaseId,
   TestDatabases,
 } from '@backstage/backend-test-utils';
 import {
@@ -140,10 +141,7 @@ describe('catalogModuleDeliveredDatasets', () => {
   });
 
   describe('with the real registry and a pipeline that names its delivered root', () => {
-    const examples = path.resolve(
-      __dirname,
-      '../../../../examples/event-types',
-    );
+    const examples = path.resolve(__dirname, '../../../examples/event-types');
     const ROOT = 'gs://events-bucket/delivered';
 
     /** Stands in for the pipeline's `GET /datasets`, not written yet. */
@@ -163,16 +161,17 @@ describe('catalogModuleDeliveredDatasets', () => {
       },
     });
 
-    // A database the test utils close afterwards; an unmanaged in-memory
-    // SQLite would keep the worker from exiting.
-    const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+    // The registry's database, on every supported database; the test utils
+    // close it afterwards (an unmanaged in-memory SQLite would keep the
+    // worker from exiting).
+    const databases = TestDatabases.create();
     let stop: (() => Promise<void>) | undefined;
     afterEach(async () => {
       await stop?.();
       stop = undefined;
     });
 
-    async function startPortal() {
+    async function startPortal(databaseId: TestDatabaseId) {
       const addEntityProvider = jest.fn();
       const scheduler = mockServices.scheduler.mock();
       // One bus for all plugins, as the events backend is (the default mock
@@ -193,7 +192,7 @@ describe('catalogModuleDeliveredDatasets', () => {
             factory: () => events,
           }),
           mockServices.database.factory({
-            knex: await databases.init('SQLITE_3'),
+            knex: await databases.init(databaseId),
           }),
           mockServices.rootConfig.factory({
             data: {
@@ -226,66 +225,71 @@ describe('catalogModuleDeliveredDatasets', () => {
       };
     }
 
-    it('syncs a valid dataset per example event type, and removes the dataset of a deleted one', async () => {
-      const { backend, mutations, fullSync } = await startPortal();
+    it.each(databases.eachSupportedId())(
+      'syncs a valid dataset per example event type, and removes the dataset of a deleted one, on %p',
+      async databaseId => {
+        const { backend, mutations, fullSync } = await startPortal(databaseId);
 
-      await fullSync();
+        await fullSync();
 
-      expect(mutations).toHaveLength(1);
-      const [full] = mutations;
-      const entities: Entity[] =
-        full.type === 'full' ? full.entities.map(e => e.entity) : [];
-      expect(
-        entities.map(e => [
-          e.metadata.name,
-          e.spec?.dependsOn,
-          e.metadata.annotations?.[ANNOTATION_DATASET_LOCATION],
-        ]),
-      ).toEqual([
-        [
-          'com.example.playback.started-dataset',
-          ['api:default/com.example.playback.started'],
-          `${ROOT}/com.example.playback.started`,
-        ],
-        [
-          'com.example.search.performed-dataset',
-          ['api:default/com.example.search.performed'],
-          `${ROOT}/com.example.search.performed`,
-        ],
-      ]);
-      // The registry's defaults fill in what the example leaves out.
-      expect(entities[1].metadata.annotations).toEqual(
-        expect.objectContaining({
-          'delivery-pipeline/raw-retention': expect.stringMatching(/^P/),
-          'delivery-pipeline/delivered-retention': expect.stringMatching(/^P/),
-          'delivery-pipeline/sla-max-lateness': expect.stringMatching(/^P/),
-        }),
-      );
-      for (const entity of entities) {
-        expect(() => entitySchemaValidator()(entity)).not.toThrow();
-        await expect(
-          resourceEntityV1alpha1Validator.check(entity),
-        ).resolves.toBe(true);
-        await expect(
-          new FieldFormatEntityPolicy().enforce(entity),
-        ).resolves.toBe(entity);
-      }
+        expect(mutations).toHaveLength(1);
+        const [full] = mutations;
+        const entities: Entity[] =
+          full.type === 'full' ? full.entities.map(e => e.entity) : [];
+        expect(
+          entities.map(e => [
+            e.metadata.name,
+            e.spec?.dependsOn,
+            e.metadata.annotations?.[ANNOTATION_DATASET_LOCATION],
+          ]),
+        ).toEqual([
+          [
+            'com.example.playback.started-dataset',
+            ['api:default/com.example.playback.started'],
+            `${ROOT}/com.example.playback.started`,
+          ],
+          [
+            'com.example.search.performed-dataset',
+            ['api:default/com.example.search.performed'],
+            `${ROOT}/com.example.search.performed`,
+          ],
+        ]);
+        // The registry's defaults fill in what the example leaves out.
+        expect(entities[1].metadata.annotations).toEqual(
+          expect.objectContaining({
+            'delivery-pipeline/raw-retention': expect.stringMatching(/^P/),
+            'delivery-pipeline/delivered-retention':
+              expect.stringMatching(/^P/),
+            'delivery-pipeline/sla-max-lateness': expect.stringMatching(/^P/),
+          }),
+        );
+        for (const entity of entities) {
+          expect(() => entitySchemaValidator()(entity)).not.toThrow();
+          await expect(
+            resourceEntityV1alpha1Validator.check(entity),
+          ).resolves.toBe(true);
+          await expect(
+            new FieldFormatEntityPolicy().enforce(entity),
+          ).resolves.toBe(entity);
+        }
 
-      // The registry announces the deletion on the events service.
-      const deleted = await request(backend.server)
-        .delete('/api/event-schemas/event-types/com.example.search.performed')
-        .set('Authorization', mockCredentials.user.header());
-      expect(deleted.status).toBeLessThan(300);
-      expect(mutations[1]).toEqual({
-        type: 'delta',
-        added: [],
-        removed: [
-          {
-            entityRef: 'resource:default/com.example.search.performed-dataset',
-            locationKey: 'delivered-datasets:com.example.search.performed',
-          },
-        ],
-      });
-    });
+        // The registry announces the deletion on the events service.
+        const deleted = await request(backend.server)
+          .delete('/api/event-schemas/event-types/com.example.search.performed')
+          .set('Authorization', mockCredentials.user.header());
+        expect(deleted.status).toBeLessThan(300);
+        expect(mutations[1]).toEqual({
+          type: 'delta',
+          added: [],
+          removed: [
+            {
+              entityRef:
+                'resource:default/com.example.search.performed-dataset',
+              locationKey: 'delivered-datasets:com.example.search.performed',
+            },
+          ],
+        });
+      },
+    );
   });
 });

@@ -1,15 +1,11 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { toError } from '@backstage/errors';
-import { IncomingHttpHeaders } from 'node:http';
+import {
+  InProcessProducer,
+  InProcessSend,
+} from '@internal/plugin-delivery-pipeline-node';
 import { DemoEventGenerator, DemoEventRates } from './DemoEventGenerator';
 import { RandomSource } from './random';
-
-/** Hands one request to ingest, as `POST /events` would. */
-export type DemoTrafficSend = (request: {
-  headers: IncomingHttpHeaders;
-  body: Buffer;
-  producer: string;
-}) => Promise<{ accepted: number; rejected: unknown[] }>;
 
 /** The producer the demo's events are sent as. */
 export const DEMO_TRAFFIC_PRODUCER = 'demo-traffic';
@@ -27,9 +23,13 @@ const LOG_INTERVAL_MS = 60_000;
  * delay (see {@link DemoEventGenerator}). Failures (a full transport, event
  * types not registered yet) are logged at most once a minute; it keeps
  * going regardless.
+ *
+ * An in-process producer: the pipeline plugin starts it with its ingest
+ * once the plugin has started, and stops it at shutdown.
  */
-export class DemoTraffic {
-  readonly #send: DemoTrafficSend;
+export class DemoTraffic implements InProcessProducer {
+  readonly name = DEMO_TRAFFIC_PRODUCER;
+  #send?: InProcessSend;
   readonly #logger: LoggerService;
   readonly #eventsPerSecond: number;
   readonly #intervalMs: number;
@@ -48,7 +48,6 @@ export class DemoTraffic {
   >();
 
   constructor(options: {
-    send: DemoTrafficSend;
     logger: LoggerService;
     /** Events per second, all types together. Default 20. */
     eventsPerSecond?: number;
@@ -61,7 +60,6 @@ export class DemoTraffic {
     /** Shares of resends, conflicts and invalid events. */
     rates?: Partial<DemoEventRates>;
   }) {
-    this.#send = options.send;
     this.#logger = options.logger;
     this.#eventsPerSecond = options.eventsPerSecond ?? 20;
     this.#intervalMs = options.intervalMs ?? 250;
@@ -80,10 +78,11 @@ export class DemoTraffic {
     });
   }
 
-  /** Starts sending; does nothing when already started. */
-  start(): void {
+  /** Starts sending through `send`; does nothing when already started. */
+  start(send: InProcessSend): void {
     if (this.#running) return;
     this.#running = true;
+    this.#send = send;
     this.#lastTickAt = this.#now();
     this.#logger.info(
       `Sending demo traffic: about ${
@@ -139,10 +138,9 @@ export class DemoTraffic {
     const invalid = events.filter(event => event.kind === 'invalid').length;
     const body = Buffer.from(`[${events.map(event => event.json).join(',')}]`);
     try {
-      const { rejected } = await this.#send({
+      const { rejected } = await this.#send!({
         headers: { 'content-type': BATCH_CONTENT_TYPE },
         body,
-        producer: DEMO_TRAFFIC_PRODUCER,
       });
       if (rejected.length > invalid) {
         this.#problem(

@@ -1,15 +1,15 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
-import { TransportFullError } from '@internal/plugin-delivery-pipeline-node';
-import { readDemoTrafficConfig } from './config';
 import {
-  DEMO_TRAFFIC_PRODUCER,
-  DemoTraffic,
-  DemoTrafficSend,
-} from './DemoTraffic';
+  InProcessIngestResponse,
+  InProcessSend,
+  TransportFullError,
+} from '@internal/plugin-delivery-pipeline-node';
+import { readDemoTrafficConfig } from './config';
+import { DEMO_TRAFFIC_PRODUCER, DemoTraffic } from './DemoTraffic';
 import { seededRandom } from './random';
 
-type Request = Parameters<DemoTrafficSend>[0];
+type Request = Parameters<InProcessSend>[0];
 
 describe('DemoTraffic', () => {
   beforeEach(() => {
@@ -33,13 +33,9 @@ describe('DemoTraffic', () => {
     return { send, requests, events };
   }
 
-  function createTraffic(
-    send: DemoTrafficSend,
-    options: { eventsPerSecond?: number } = {},
-  ) {
+  function createTraffic(options: { eventsPerSecond?: number } = {}) {
     const logger = mockServices.logger.mock();
     const traffic = new DemoTraffic({
-      send,
       logger,
       random: seededRandom(3),
       ...options,
@@ -49,9 +45,9 @@ describe('DemoTraffic', () => {
 
   it('sends batches a few times a second at the configured rate', async () => {
     const { send, requests, events } = fakeIngest();
-    const { traffic, logger } = createTraffic(send);
+    const { traffic, logger } = createTraffic();
 
-    traffic.start();
+    traffic.start(send);
     await jest.advanceTimersByTimeAsync(60_000);
     await traffic.stop();
 
@@ -64,8 +60,9 @@ describe('DemoTraffic', () => {
       expect(request.headers).toEqual({
         'content-type': 'application/cloudevents-batch+json',
       });
-      expect(request.producer).toBe(DEMO_TRAFFIC_PRODUCER);
     }
+    // The producer the plugin sends the events as.
+    expect(traffic.name).toBe(DEMO_TRAFFIC_PRODUCER);
     expect(logger.info).toHaveBeenCalledWith(
       expect.stringContaining('Sending demo traffic: about 20 events/s'),
     );
@@ -74,9 +71,9 @@ describe('DemoTraffic', () => {
 
   it('follows a configured rate, splitting large batches', async () => {
     const { send, requests, events } = fakeIngest();
-    const { traffic } = createTraffic(send, { eventsPerSecond: 4000 });
+    const { traffic } = createTraffic({ eventsPerSecond: 4000 });
 
-    traffic.start();
+    traffic.start(send);
     await jest.advanceTimersByTimeAsync(5_000);
     await traffic.stop();
 
@@ -92,13 +89,13 @@ describe('DemoTraffic', () => {
     let answer: () => void = () => {};
     const send = jest.fn(
       () =>
-        new Promise<{ accepted: number; rejected: unknown[] }>(resolve => {
+        new Promise<InProcessIngestResponse>(resolve => {
           answer = () => resolve({ accepted: 5, rejected: [] });
         }),
     );
-    const { traffic } = createTraffic(send);
+    const { traffic } = createTraffic();
 
-    traffic.start();
+    traffic.start(send);
     await jest.advanceTimersByTimeAsync(250);
     expect(send).toHaveBeenCalledTimes(1);
 
@@ -118,10 +115,10 @@ describe('DemoTraffic', () => {
 
   it('starts once, and stops at once when idle', async () => {
     const { send } = fakeIngest();
-    const { traffic, logger } = createTraffic(send);
+    const { traffic, logger } = createTraffic();
 
-    traffic.start();
-    traffic.start();
+    traffic.start(send);
+    traffic.start(send);
     expect(logger.info).toHaveBeenCalledTimes(1);
     await traffic.stop();
     await jest.advanceTimersByTimeAsync(10_000);
@@ -132,9 +129,9 @@ describe('DemoTraffic', () => {
     const send = jest.fn(async () => {
       throw new TransportFullError('The transport is full', 5);
     });
-    const { traffic, logger } = createTraffic(send);
+    const { traffic, logger } = createTraffic();
 
-    traffic.start();
+    traffic.start(send);
     await jest.advanceTimersByTimeAsync(150_000);
     await traffic.stop();
 
@@ -159,9 +156,9 @@ describe('DemoTraffic', () => {
       if (calls % 2) throw new Error('connection reset');
       return { accepted: 5, rejected: [] };
     });
-    const { traffic, logger } = createTraffic(send);
+    const { traffic, logger } = createTraffic();
 
-    traffic.start();
+    traffic.start(send);
     await jest.advanceTimersByTimeAsync(30_000);
     await traffic.stop();
 
@@ -185,9 +182,9 @@ describe('DemoTraffic', () => {
         })),
       };
     });
-    const { traffic, logger } = createTraffic(send);
+    const { traffic, logger } = createTraffic();
 
-    traffic.start();
+    traffic.start(send);
     await jest.advanceTimersByTimeAsync(1_000);
     await traffic.stop();
 
@@ -201,8 +198,7 @@ describe('DemoTraffic', () => {
   });
 
   it('refuses a rate that is not positive', () => {
-    const { send } = fakeIngest();
-    expect(() => createTraffic(send, { eventsPerSecond: 0 })).toThrow(
+    expect(() => createTraffic({ eventsPerSecond: 0 })).toThrow(
       'Demo traffic needs a positive rate and interval; got 0 events/s every 250 ms',
     );
   });

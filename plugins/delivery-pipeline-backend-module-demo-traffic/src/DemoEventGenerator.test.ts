@@ -3,9 +3,9 @@ import {
   EventTypeFormat,
   SchemaValidator,
 } from '@internal/plugin-event-schemas-common';
+import { CloudEvent, HTTP } from 'cloudevents';
 import fs from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_BINDING_LIMITS, parseCloudEvents } from '../ingest/binding';
 import {
   DemoEvent,
   DemoEventGenerator,
@@ -22,7 +22,7 @@ const HOUR = 3_600_000;
  * JSON Schema through Ajv, Avro through the registry's Avro validator.
  */
 function exampleValidators(): Map<string, SchemaValidator> {
-  const dir = path.resolve(__dirname, '../../../../examples/event-types');
+  const dir = path.resolve(__dirname, '../../../examples/event-types');
   const validators = new Map<string, SchemaValidator>();
   for (const file of fs.readdirSync(dir).filter(f => f.endsWith('.json'))) {
     const example = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
@@ -84,15 +84,20 @@ describe('DemoEventGenerator', () => {
     expect(ofKind('invalid').length / all.length).toBeLessThan(0.012);
   });
 
-  it('makes events that pass the CloudEvents binding of ingest', () => {
+  // Through the CloudEvents SDK's batch binding, which checks every event
+  // against the spec; that ingest's own binding takes them is proven with
+  // the real plugin in module.test.ts.
+  it('makes batches that follow the CloudEvents HTTP binding', () => {
     for (const batch of batches.slice(0, 20)) {
-      const { mode, items } = parseCloudEvents({
+      const events = HTTP.toEvent({
         headers: { 'content-type': 'application/cloudevents-batch+json' },
-        body: Buffer.from(`[${batch.map(e => e.json).join(',')}]`),
-        limits: DEFAULT_BINDING_LIMITS,
+        body: `[${batch.map(e => e.json).join(',')}]`,
       });
-      expect(mode).toBe('batch');
-      expect(items.filter(item => !item.ok)).toEqual([]);
+      expect(Array.isArray(events)).toBe(true);
+      expect((events as CloudEvent[]).length).toBe(batch.length);
+      for (const event of events as CloudEvent[]) {
+        expect(event.validate()).toBe(true);
+      }
     }
     for (const { event } of all.slice(0, 1000)) {
       expect(event).toEqual({

@@ -1,13 +1,14 @@
 /**
  * Demo traffic for a local portal: realistic events of the demo event
- * types, sent through ingest.
+ * types, sent through the delivery pipeline's ingest as an in-process
+ * producer.
+ *
+ * @packageDocumentation
  */
+export { deliveryPipelineModuleDemoTraffic as default } from './module';
+export { deliveryPipelineModuleDemoTraffic } from './module';
 export { readDemoTrafficConfig, type DemoTrafficConfig } from './config';
-export {
-  DEMO_TRAFFIC_PRODUCER,
-  DemoTraffic,
-  type DemoTrafficSend,
-} from './DemoTraffic';
+export { DEMO_TRAFFIC_PRODUCER, DemoTraffic } from './DemoTraffic';
 export {
   DEFAULT_DEMO_EVENT_RATES,
   DemoEventGenerator,

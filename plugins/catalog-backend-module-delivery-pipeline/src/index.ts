@@ -1,7 +1,10 @@
 /**
  * The catalog side of the delivery pipeline: every event type's delivered
  * data becomes a `Resource` entity of type `dataset`.
+ *
+ * @packageDocumentation
  */
+export { catalogModuleDeliveredDatasets as default } from './module';
 export { catalogModuleDeliveredDatasets } from './module';
 export {
   ANNOTATION_DATASET_DELIVERED_RETENTION,

@@ -1,0 +1,22 @@
+// The catalog with this module on http://localhost:7007: the catalog, the
+// schema registry (with the repo's demo event types), the delivery pipeline
+// (which names the delivered root), permissions and the events bus, with
+// mocked auth and the repo's app-config.yaml:
+//
+//   yarn workspace @internal/plugin-catalog-backend-module-delivery-pipeline start
+//   curl 'http://localhost:7007/api/catalog/entities?filter=spec.type=dataset' -H 'Authorization: Bearer mock-user-token'
+import { createBackend } from '@backstage/backend-defaults';
+import { mockServices } from '@backstage/backend-test-utils';
+import { permissionModuleEventSchemasPolicy } from '@internal/plugin-event-schemas-backend';
+
+const backend = createBackend();
+backend.add(mockServices.auth.factory());
+backend.add(mockServices.httpAuth.factory());
+backend.add(import('@backstage/plugin-permission-backend'));
+backend.add(permissionModuleEventSchemasPolicy);
+backend.add(import('@backstage/plugin-events-backend'));
+backend.add(import('@backstage/plugin-catalog-backend'));
+backend.add(import('@internal/plugin-event-schemas-backend'));
+backend.add(import('@internal/plugin-delivery-pipeline-backend'));
+backend.add(import('../src'));
+backend.start();
