@@ -1,12 +1,14 @@
 import {
   deliveryPipelineExporterExtensionPoint,
   deliveryPipelinePersonalDataExtensionPoint,
+  deliveryPipelineProducerExtensionPoint,
   deliveryPipelineStorageExtensionPoint,
   deliveryPipelineTransportExtensionPoint,
   EventTransport,
   KeyEncryptionKey,
   PartitionStorage,
 } from '@internal/plugin-delivery-pipeline-node';
+import { InProcessProducers } from './ingest/InProcessProducers';
 import { registerExtensionPoints } from './extensionPoints';
 
 describe('registerExtensionPoints', () => {
@@ -22,7 +24,14 @@ describe('registerExtensionPoints', () => {
 
   it('collects what modules set, once each', () => {
     const { modules, point } = register();
-    expect(modules).toEqual({ exporters: [] });
+    expect(modules).toEqual({
+      exporters: [],
+      producers: expect.any(InProcessProducers),
+    });
+    // The producer extension point is the in-process producers' registry.
+    expect(point(deliveryPipelineProducerExtensionPoint)).toBe(
+      modules.producers,
+    );
     const transport = { name: 't' } as unknown as EventTransport;
     const storage = { name: 's' } as unknown as PartitionStorage;
     const key = { name: 'k' } as unknown as KeyEncryptionKey;
@@ -36,6 +45,7 @@ describe('registerExtensionPoints', () => {
       storage,
       keyEncryptionKey: key,
       exporters: [warehouse],
+      producers: modules.producers,
     });
 
     expect(() =>
