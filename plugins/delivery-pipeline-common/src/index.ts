@@ -8,3 +8,4 @@ export * from './permissions';
 export * from './personalData';
 export { DeliveryPipelineClient } from './DeliveryPipelineClient';
 export * from './catalog';
+export * from './partitionLayout';

@@ -1,8 +1,12 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { isError, NotFoundError } from '@backstage/errors';
 import {
+  DeliveredManifest,
   DeliveredPartition,
+  MANIFEST_FORMAT,
+  manifestPathOf,
   PartitionStorage,
+  readManifest,
+  writeManifest,
 } from '@internal/plugin-delivery-pipeline-node';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -28,7 +32,6 @@ import {
 import {
   KEYS_FORMAT,
   KeysFilesWriter,
-  KeysManifest,
   readKeysFile,
   readSourcesFile,
 } from './keysFiles';
@@ -214,56 +217,6 @@ export type DedupeResult = {
   partition: DeliveredPartition;
 };
 
-/** Format of `_manifest.json`. */
-export const MANIFEST_FORMAT = 'delivery-pipeline-delivered/1';
-
-/** `_manifest.json`, written last: the partition is delivered once it exists. */
-export type DeliveredManifest = {
-  format: typeof MANIFEST_FORMAT;
-  eventType: string;
-  /** ISO 8601 start (inclusive) and end (exclusive) of receive time. */
-  start: string;
-  end: string;
-  /** The event attributes that make the deduplication key. */
-  key: ['source', 'id'];
-  counts: {
-    received: number;
-    delivered: number;
-    duplicates: number;
-    conflicts: number;
-    malformed: number;
-  };
-  clientDelayMs?: { p50: number; p95: number; max: number };
-  /** The files of events, in order; see DeliveredFile. */
-  files: Array<{ path: string; events: number; bytes: number; sha256: string }>;
-  /**
-   * `sha256:` and the digest of the files' sha256 values, each followed by
-   * a newline.
-   */
-  checksum: string;
-  /** The key files, for lookback from later partitions (keysFiles.ts). */
-  keys: KeysManifest;
-};
-
-export const MANIFEST_NAME = '_manifest.json';
-
-/**
- * The manifest of the delivered partition in `folder`; undefined when there
- * is none (not delivered yet, or deleted by retention).
- */
-export async function readManifest(
-  storage: PartitionStorage,
-  folder: string,
-): Promise<DeliveredManifest | undefined> {
-  const manifestPath = `${folder.replace(/\/+$/, '')}/${MANIFEST_NAME}`;
-  try {
-    return JSON.parse((await storage.read(manifestPath)).toString('utf8'));
-  } catch (error) {
-    if (isError(error) && error.name === NotFoundError.name) return undefined;
-    throw error;
-  }
-}
-
 const DEFAULT_FILE_BYTES = 64 * 1024 * 1024;
 const DEFAULT_GATHER_BYTES = 2 * 1024 * 1024;
 const DEFAULT_KEYS_FILE_BYTES = 32 * 1024 * 1024;
@@ -402,7 +355,7 @@ class DedupeRun {
   async run(): Promise<DedupeResult> {
     const { partition } = this.#options;
     // From here until the new manifest is written, the folder is incomplete.
-    await this.#storage.delete(`${this.#folder}/${MANIFEST_NAME}`);
+    await this.#storage.delete(manifestPathOf(this.#folder));
     await this.#loadLookback();
 
     await this.#forEachRawFile(
@@ -522,10 +475,10 @@ class DedupeRun {
       checksum,
       keys,
     };
-    const manifestPath = `${this.#folder}/${MANIFEST_NAME}`;
-    await this.#storage.write(
-      manifestPath,
-      Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`),
+    const manifestPath = await writeManifest(
+      this.#storage,
+      this.#folder,
+      manifest,
     );
 
     if (this.#malformed > 0) {

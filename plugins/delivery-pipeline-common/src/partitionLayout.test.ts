@@ -2,7 +2,10 @@ import {
   checkPartitionWidth,
   partitionFolder,
   partitionStartOf,
-} from './layout';
+  partitionStartOfTimeFolder,
+  partitionTimeFolder,
+  spansWholeHours,
+} from './partitionLayout';
 
 describe('partition layout', () => {
   const at = Date.UTC(2026, 10, 23, 10, 17, 42, 123);
@@ -55,6 +58,41 @@ describe('partition layout', () => {
       expect(() => checkPartitionWidth(bad)).toThrow(
         'deliveryPipeline.partitions.width must be whole seconds that divide a day evenly',
       );
+    }
+  });
+
+  it("decides the folder by the partition's own width, not the configured one", () => {
+    const hour = Date.UTC(2026, 10, 23, 9);
+    // The same start is another folder at another width: a reader must use
+    // the width of the partition it reads.
+    expect(partitionTimeFolder(hour, 3_600_000)).toBe('2026-11-23/09');
+    expect(partitionTimeFolder(hour, 2 * 3_600_000)).toBe('2026-11-23/09');
+    expect(partitionTimeFolder(hour, 86_400_000)).toBe('2026-11-23/09');
+    expect(partitionTimeFolder(hour, 900_000)).toBe('2026-11-23/09/00-00');
+    expect(spansWholeHours(hour, 3_600_000)).toBe(true);
+    expect(spansWholeHours(hour + 900_000, 3_600_000)).toBe(false);
+    expect(spansWholeHours(hour, 900_000)).toBe(false);
+    expect(spansWholeHours(hour, 0)).toBe(false);
+  });
+
+  it('reads the start back from a time folder, and nothing else', () => {
+    for (const [start, widthMs] of [
+      [Date.UTC(2026, 10, 23, 9), 3_600_000],
+      [Date.UTC(2026, 10, 23, 23, 59, 50), 10_000],
+      [Date.UTC(2026, 0, 1, 0, 15), 900_000],
+    ]) {
+      expect(
+        partitionStartOfTimeFolder(partitionTimeFolder(start, widthMs)),
+      ).toBe(start);
+    }
+    for (const other of [
+      '',
+      '2026-11-23',
+      '2026-11-23/9',
+      '2026-13-45/99',
+      'x/2026-11-23/09',
+    ]) {
+      expect(partitionStartOfTimeFolder(other)).toBeUndefined();
     }
   });
 });
