@@ -71,7 +71,9 @@ export function spansWholeHours(start: number, widthMs: number): boolean {
 export function partitionTimeFolder(start: number, widthMs: number): string {
   const iso = new Date(start).toISOString();
   const hourFolder = `${iso.slice(0, 10)}/${iso.slice(11, 13)}`;
-  return spansWholeHours(start, widthMs)
+  // Valid widths of an hour or more are whole hours and start on the hour
+  // (see spansWholeHours); narrower ones need the minute and second.
+  return widthMs >= HOUR_MS
     ? hourFolder
     : `${hourFolder}/${iso.slice(14, 16)}-${iso.slice(17, 19)}`;
 }
