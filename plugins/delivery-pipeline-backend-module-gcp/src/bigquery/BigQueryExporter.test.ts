@@ -4,6 +4,7 @@ import {
   DeliveredPartition,
   PartitionStorage,
 } from '@internal/plugin-delivery-pipeline-node';
+import { describeExporterConformance } from '@internal/plugin-delivery-pipeline-node/testUtils';
 import {
   EventType,
   EventTypeVersion,
@@ -199,6 +200,29 @@ describe('BigQueryExporter', () => {
         );
     return { datasetId, logger, storage, exporter, rows, uploads, jobsOf };
   }
+
+  // A fresh dataset for each test. Partitions of whole hours replace their
+  // hour (WRITE_TRUNCATE on its decorator), narrower ones append.
+  describeExporterConformance([['bigquery']], async () => {
+    const { storage, exporter, rows } = setup();
+    return {
+      exporter,
+      storage,
+      eventType: TYPE,
+      data: (i, receivedAt) => ({
+        user_id: `u${i}`,
+        query: 'jazz',
+        results: i,
+        at: receivedAt - 5,
+      }),
+      exportedIds: async () => rows().map(row => String(row.id)),
+      failNext: () =>
+        fake.failNext(
+          { method: 'POST', path: /^\/upload\// },
+          { status: 403, reason: 'quotaExceeded' },
+        ),
+    };
+  });
 
   it('loads a partition into its hour with a job named after it', async () => {
     const { storage, exporter, rows, jobsOf, datasetId } = setup();

@@ -71,7 +71,9 @@ export function describeStorageConformance<Variant extends string>(
         [`${delivered}/part-00000.ndjson.gz`, large],
         [`${delivered}/${MANIFEST_NAME}`, Buffer.from('{"a":"Grüße 🎵"}\n')],
       ];
-      await Promise.all(objects.map(([p, content]) => storage.write(p, content)));
+      await Promise.all(
+        objects.map(([p, content]) => storage.write(p, content)),
+      );
       for (const [p, content] of objects) {
         const read = await storage.read(p);
         expect(read.length).toBe(content.length);
@@ -206,7 +208,10 @@ export function describeStorageConformance<Variant extends string>(
       const paths = Array.from(
         { length: 60 },
         (_, i) =>
-          `${i % 2 ? raw : delivered}/part-${String(i).padStart(5, '0')}.ndjson.gz`,
+          `${i % 2 ? raw : delivered}/part-${String(i).padStart(
+            5,
+            '0',
+          )}.ndjson.gz`,
       );
       await Promise.all(paths.map(p => storage.write(p, Buffer.from(p))));
       expect(await storage.list('')).toEqual([...paths].sort());

@@ -194,7 +194,10 @@ export function describeTransportConformance<Variant extends string>(
         await transport.publish(batch('b', 1001, 2));
         await transport.publish(batch('c', 1002, 2));
 
-        const first = await transport.claim({ maxEvents: 4, leaseMs: longLease });
+        const first = await transport.claim({
+          maxEvents: 4,
+          leaseMs: longLease,
+        });
         expect(first!.events.map(e => e.line)).toEqual([
           ...lines('a', 3),
           ...lines('b', 2),
@@ -380,12 +383,18 @@ export function describeTransportConformance<Variant extends string>(
         await transport.publish(batch('b', 7000, 2));
         expect(await transport.lowWatermark()).toBe(5000);
 
-        const claim = await transport.claim({ maxEvents: 1, leaseMs: longLease });
+        const claim = await transport.claim({
+          maxEvents: 1,
+          leaseMs: longLease,
+        });
         expect(await transport.lowWatermark()).toBe(5000);
         await transport.ack(claim!);
         expect(await transport.lowWatermark()).toBe(7000);
 
-        const rest = await transport.claim({ maxEvents: 10, leaseMs: longLease });
+        const rest = await transport.claim({
+          maxEvents: 10,
+          leaseMs: longLease,
+        });
         await transport.ack(rest!);
         expect(await transport.lowWatermark()).toBeGreaterThan(before - 60_000);
       },
@@ -580,7 +589,10 @@ function sleep(ms: number) {
 }
 
 /** The same events, in any order. */
-function expectSameEvents(actual: TransportEvent[], expected: TransportEvent[]) {
+function expectSameEvents(
+  actual: TransportEvent[],
+  expected: TransportEvent[],
+) {
   expect(byLine(actual)).toEqual(byLine(expected));
 }
 

@@ -26,6 +26,8 @@ export type HarnessOptions = {
   maxBacklogBytes?: number;
   minimumBackoffSeconds?: number;
   monitoringPageSize?: number;
+  /** How long the transport reuses a Monitoring answer; default 15 s. */
+  metricsCacheMs?: number;
   /** A fake and clock made beforehand, e.g. to serve it first. */
   fake?: FakePubSub;
   clock?: TestClock;
@@ -82,6 +84,7 @@ export function createHarness(options: HarnessOptions = {}) {
       logger,
       now: clock.now,
       isRegistered: options.isRegistered,
+      metricsCacheMs: options.metricsCacheMs,
     });
     return { transport, provisioner, publisher, subscriber };
   };
