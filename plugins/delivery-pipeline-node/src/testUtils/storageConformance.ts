@@ -62,8 +62,8 @@ export function describeStorageConformance<Variant extends string>(
         Array.from({ length: 256 }, (_, i) => (i * 7) % 256),
       );
       const large = Buffer.alloc(largeObjectBytes);
-      for (let i = 0; i < large.length; i += 4) {
-        large.writeUInt32LE((i * 2654435761) >>> 0, i);
+      for (let i = 0; i < large.length; i++) {
+        large[i] = (i * 31 + (i >> 11)) & 0xff;
       }
       const objects: Array<[string, Buffer]> = [
         [`${raw}/part-0.ndjson.gz`, binary],

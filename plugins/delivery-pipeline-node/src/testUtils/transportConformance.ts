@@ -276,10 +276,12 @@ export function describeTransportConformance<Variant extends string>(
 
       const expired = await transport.claim({ maxEvents: 10, leaseMs: 50 });
       await passTime(100);
-      await expect(transport.ack(expired!)).rejects.toThrow(ClaimExpiredError);
-
       const again = await transport.claim({ maxEvents: 10, leaseMs: 50 });
       expectSameEvents(again!.events, expired!.events);
+      // Late: it must not take the events from the claim that holds them
+      // now. (Whether a late ack before anyone claims them again removes
+      // them is the transport's choice: Pub/Sub's may.)
+      await expect(transport.ack(expired!)).rejects.toThrow(ClaimExpiredError);
       await passTime(100);
       const third = await transport.claim({
         maxEvents: 10,
@@ -318,54 +320,106 @@ export function describeTransportConformance<Variant extends string>(
     },
   );
 
-  it.each(variants)(
-    'counts its backlog and refuses events past either bound, %p',
-    async variant => {
-      const { transport } = await start(variant, {
-        maxBacklogEvents: 10,
-        maxBacklogBytes: 100,
-      });
-      await transport.publish(batch('a', 1000, 6, 10));
-      expect(await transport.backlog()).toEqual({
-        events: 6,
-        bytes: 60,
-        maxEvents: 10,
-        maxBytes: 100,
-        oldestReceivedAt: exactBacklog ? 1000 : expect.any(Number),
-      });
+  if (exactBacklog) {
+    it.each(variants)(
+      'counts its backlog and refuses events past either bound, %p',
+      async variant => {
+        const { transport } = await start(variant, {
+          maxBacklogEvents: 10,
+          maxBacklogBytes: 100,
+        });
+        await transport.publish(batch('a', 1000, 6, 10));
+        expect(await transport.backlog()).toEqual({
+          events: 6,
+          bytes: 60,
+          maxEvents: 10,
+          maxBytes: 100,
+          oldestReceivedAt: 1000,
+        });
 
-      const tooMany = transport.publish(batch('b', 1001, 5, 1));
-      await expect(tooMany).rejects.toThrow(TransportFullError);
-      await expect(tooMany).rejects.toMatchObject({
-        retryAfterSeconds: expect.any(Number),
-      });
-      await expect(transport.publish(batch('c', 1002, 1, 41))).rejects.toThrow(
-        TransportFullError,
-      );
-      await transport.publish(batch('d', 1003, 4, 10));
-      expect(await transport.backlog()).toMatchObject({
-        events: 10,
-        bytes: 100,
-      });
+        const tooMany = transport.publish(batch('b', 1001, 5, 1));
+        await expect(tooMany).rejects.toThrow(TransportFullError);
+        await expect(tooMany).rejects.toMatchObject({
+          retryAfterSeconds: expect.any(Number),
+        });
+        await expect(
+          transport.publish(batch('c', 1002, 1, 41)),
+        ).rejects.toThrow(TransportFullError);
+        await transport.publish(batch('d', 1003, 4, 10));
+        expect(await transport.backlog()).toMatchObject({
+          events: 10,
+          bytes: 100,
+        });
 
-      const claim = await transport.claim({
-        maxEvents: 100,
-        leaseMs: longLease,
-      });
-      expect(claim!.events.map(e => e.line)).toEqual([
-        ...lines('a', 6, 10),
-        ...lines('d', 4, 10),
-      ]);
-      await transport.ack(claim!);
-      expect(await transport.backlog()).toEqual({
-        events: 0,
-        bytes: 0,
-        maxEvents: 10,
-        maxBytes: 100,
-      });
-      await transport.publish(batch('e', 1004, 5, 1));
-    },
-  );
+        const claim = await transport.claim({
+          maxEvents: 100,
+          leaseMs: longLease,
+        });
+        expect(claim!.events.map(e => e.line)).toEqual([
+          ...lines('a', 6, 10),
+          ...lines('d', 4, 10),
+        ]);
+        await transport.ack(claim!);
+        expect(await transport.backlog()).toEqual({
+          events: 0,
+          bytes: 0,
+          maxEvents: 10,
+          maxBytes: 100,
+        });
+        await transport.publish(batch('e', 1004, 5, 1));
+      },
+    );
+  } else {
+    it.each(variants)(
+      'counts its backlog and refuses events past either bound, %p',
+      async variant => {
+        const { transport } = await start(variant, {
+          maxBacklogEvents: 10,
+          maxBacklogBytes: 1_000_000,
+        });
+        await transport.publish(batch('a', 1000, 6, 10));
+        const backlog = await transport.backlog();
+        expect(backlog).toMatchObject({
+          events: 6,
+          maxEvents: 10,
+          maxBytes: 1_000_000,
+          oldestReceivedAt: expect.any(Number),
+        });
+        // At least the lines; an estimate may count what the service
+        // stores with them.
+        expect(backlog.bytes).toBeGreaterThanOrEqual(60);
+
+        const tooMany = transport.publish(batch('b', 1001, 5, 1));
+        await expect(tooMany).rejects.toThrow(TransportFullError);
+        await expect(tooMany).rejects.toMatchObject({
+          retryAfterSeconds: expect.any(Number),
+        });
+        await transport.publish(batch('d', 1003, 4, 10));
+        expect(await transport.backlog()).toMatchObject({ events: 10 });
+
+        const claimed = await drain(transport, 100);
+        expect(
+          claimed
+            .flat()
+            .map(e => e.line)
+            .sort(),
+        ).toEqual([...lines('a', 6, 10), ...lines('d', 4, 10)].sort());
+        expect(await transport.backlog()).toMatchObject({
+          events: 0,
+          bytes: 0,
+        });
+        await transport.publish(batch('e', 1004, 5, 1));
+
+        const small = await start(variant, {
+          maxBacklogEvents: 1000,
+          maxBacklogBytes: 100,
+        });
+        await expect(
+          small.transport.publish(batch('f', 1005, 1, 101)),
+        ).rejects.toThrow(TransportFullError);
+      },
+    );
+  }
 
   if (exactWatermark) {
     it.each(variants)(
@@ -482,10 +536,14 @@ export function describeTransportConformance<Variant extends string>(
       await transport.publish(batch('a', 1000, 2));
       await transport.publish(batch('b', 1001, 3));
       await transport.publish(batch('c', 1002, 4));
-      const acked = await transport.claim({ maxEvents: 1, leaseMs: longLease });
+      const acked = await transport.claim({ maxEvents: 2, leaseMs: longLease });
       await transport.ack(acked!);
-      const held = await transport.claim({ maxEvents: 1, leaseMs: 100 });
-      expect(held!.events.map(e => e.line)).toEqual(lines('b', 3));
+      const held = await transport.claim({ maxEvents: 3, leaseMs: 100 });
+      if (ordered) {
+        expect(acked!.events.map(e => e.line)).toEqual(lines('a', 2));
+        expect(held!.events.map(e => e.line)).toEqual(lines('b', 3));
+      }
+      expect(held!.events).toHaveLength(3);
       await transport.close();
 
       const reopened = await open();
@@ -494,14 +552,23 @@ export function describeTransportConformance<Variant extends string>(
         ...(exactBacklog ? { oldestReceivedAt: 1001 } : {}),
       });
       await passTime(150);
-      const claim = await reopened.claim({
-        maxEvents: 100,
-        leaseMs: longLease,
-      });
-      expect(claim!.events.map(e => e.line)).toEqual([
-        ...lines('b', 3),
-        ...lines('c', 4),
-      ]);
+      const claimed = await drain(reopened, 100);
+      const ackedLines = new Set(acked!.events.map(e => e.line));
+      const rest = [...lines('a', 2), ...lines('b', 3), ...lines('c', 4)]
+        .filter(line => !ackedLines.has(line))
+        .sort();
+      expect(
+        claimed
+          .flat()
+          .map(e => e.line)
+          .sort(),
+      ).toEqual(rest);
+      if (ordered) {
+        expect(claimed.flat().map(e => e.line)).toEqual([
+          ...lines('b', 3),
+          ...lines('c', 4),
+        ]);
+      }
     },
   );
 
