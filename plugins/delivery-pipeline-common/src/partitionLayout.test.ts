@@ -1,11 +1,11 @@
+import { partitionFolder } from './partitionLayout';
 import {
   checkPartitionWidth,
-  partitionFolder,
   partitionStartOf,
   partitionStartOfTimeFolder,
   partitionTimeFolder,
   spansWholeHours,
-} from './partitionLayout';
+} from './partitionTime';
 
 describe('partition layout', () => {
   const at = Date.UTC(2026, 10, 23, 10, 17, 42, 123);

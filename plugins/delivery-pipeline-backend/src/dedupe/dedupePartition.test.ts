@@ -6,11 +6,10 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { LocalPartitionStorage } from '../storage/LocalPartitionStorage';
 import {
-  dedupePartition,
-  DedupeOptions,
   DeliveredManifest,
   MANIFEST_FORMAT,
-} from './dedupePartition';
+} from '@internal/plugin-delivery-pipeline-node';
+import { dedupePartition, DedupeOptions } from './dedupePartition';
 import { KEYS_FORMAT } from './keysFiles';
 
 const TYPE = 'com.example.playback.started';
