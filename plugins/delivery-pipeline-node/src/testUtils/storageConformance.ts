@@ -168,7 +168,7 @@ export function describeStorageConformance<Variant extends string>(
       const b = storage.url(`${delivered}/part-a.ndjson.gz`);
       for (const url of [a, b]) {
         const parsed = new URL(url);
-        if (options.urlScheme) expect(parsed.protocol).toBe(options.urlScheme);
+        expect(parsed.protocol).toBe(options.urlScheme ?? parsed.protocol);
         expect(decodeURIComponent(url)).toContain('part-a.ndjson.gz');
       }
       expect(a).not.toBe(b);
