@@ -2,6 +2,8 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { NotFoundError } from '@backstage/errors';
 import {
   DeliveredPartition,
+  manifestPathOf,
+  partitionFolder,
   PartitionStorage,
 } from '@internal/plugin-delivery-pipeline-node';
 import { describeExporterConformance } from '@internal/plugin-delivery-pipeline-node/testUtils';
@@ -106,7 +108,12 @@ async function deliver(
 ): Promise<DeliveredPartition> {
   const start = options.start ?? HOUR;
   const widthMs = options.widthMs ?? 3_600_000;
-  const folder = `delivered/${TYPE}/${new Date(start).toISOString()}`;
+  const folder = partitionFolder({
+    kind: 'delivered',
+    eventType: TYPE,
+    start,
+    widthMs,
+  });
   const perFile = options.perFile ?? options.events;
   const files: DeliveredPartition['files'] = [];
   for (let first = 0; first < options.events; first += perFile) {
@@ -153,7 +160,7 @@ async function deliver(
     end: start + widthMs,
     folder,
     files,
-    manifestPath: `${folder}/_manifest.json`,
+    manifestPath: manifestPathOf(folder),
     events: options.events,
     checksum,
   };
