@@ -1,6 +1,7 @@
 import { partitionFolder } from './partitionLayout';
 import {
   checkPartitionWidth,
+  isInNarrowerPartitionFolder,
   partitionStartOf,
   partitionStartOfTimeFolder,
   partitionTimeFolder,
@@ -94,5 +95,20 @@ describe('partition layout', () => {
     ]) {
       expect(partitionStartOfTimeFolder(other)).toBeUndefined();
     }
+  });
+
+  it('tells the folders of narrower partitions inside an hour apart', () => {
+    expect(
+      isInNarrowerPartitionFolder(3_600_000, '15-00/part-0.ndjson.gz'),
+    ).toBe(true);
+    expect(isInNarrowerPartitionFolder(3_600_000, 'part-0.ndjson.gz')).toBe(
+      false,
+    );
+    expect(isInNarrowerPartitionFolder(3_600_000, '_manifest.json')).toBe(
+      false,
+    );
+    expect(isInNarrowerPartitionFolder(10_000, '15-00/part-0.ndjson.gz')).toBe(
+      false,
+    );
   });
 });

@@ -82,6 +82,20 @@ export function partitionTimeFolder(start: number, widthMs: number): string {
 }
 
 /**
+ * Whether a path relative to a partition's folder lies in the `<mm>-<ss>`
+ * folder of a narrower partition: an hour's folder holds those too once
+ * the width was changed, and they are never the hour partition's files.
+ *
+ * @public
+ */
+export function isInNarrowerPartitionFolder(
+  widthMs: number,
+  relativePath: string,
+): boolean {
+  return widthMs >= HOUR_MS && /^\d\d-\d\d\//.test(relativePath);
+}
+
+/**
  * The start of the partition whose time folder this is (the inverse of
  * {@link partitionTimeFolder}); undefined for any other path.
  *

@@ -17,6 +17,7 @@ export * from './manifest';
 export {
   checkPartitionWidth,
   HOUR_MS,
+  isInNarrowerPartitionFolder,
   isPartitionWidth,
   partitionFolder,
   partitionStartOf,

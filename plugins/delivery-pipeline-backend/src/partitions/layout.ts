@@ -3,6 +3,7 @@
 // imports working until they import the node package directly.
 export {
   checkPartitionWidth,
+  isInNarrowerPartitionFolder,
   partitionFolder,
   partitionStartOf,
 } from '@internal/plugin-delivery-pipeline-node';

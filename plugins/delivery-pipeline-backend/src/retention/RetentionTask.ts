@@ -7,7 +7,10 @@ import {
 } from '../database/DatabaseRetentionStore';
 import { partitionMetrics } from '../metrics';
 import { MANIFEST_NAME } from '../dedupe';
-import { partitionFolder } from '../partitions/layout';
+import {
+  isInNarrowerPartitionFolder,
+  partitionFolder,
+} from '../partitions/layout';
 import {
   EventTypePolicy,
   EventTypePolicySource,
@@ -227,8 +230,7 @@ export class RetentionTask {
     // partitions, should the width have been changed: never theirs.
     return paths.filter(p => {
       if (!p.startsWith(`${folder}/`)) return false;
-      const rest = p.slice(folder.length + 1);
-      return !(widthMs >= 3_600_000 && /^\d\d-\d\d\//.test(rest));
+      return !isInNarrowerPartitionFolder(widthMs, p.slice(folder.length + 1));
     });
   }
 }
