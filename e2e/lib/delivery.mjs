@@ -10,31 +10,16 @@
 import { readFile } from 'node:fs/promises';
 import { listPartitionFiles, readNdjsonGz } from './pipelineBackend.mjs';
 
-const HOUR_MS = 3_600_000;
 const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
 
-/**
- * The folder of a partition below `<kind>/<event type>/`, as the pipeline
- * lays it out (src/partitions/layout.ts): `<yyyy-mm-dd>/<hh>`, plus
- * `/<mm>-<ss>` when partitions are narrower than an hour.
- */
-export function partitionFolderOf(start, widthMs) {
-  const iso = new Date(start).toISOString();
-  const folder = `${iso.slice(0, 10)}/${iso.slice(11, 13)}`;
-  return widthMs < HOUR_MS
-    ? `${folder}/${iso.slice(14, 16)}-${iso.slice(17, 19)}`
-    : folder;
-}
-
-/** The start (ms since the epoch) of a partition folder, the inverse. */
-export function partitionStartOfFolder(folder) {
-  const match = /^(\d{4}-\d{2}-\d{2})\/(\d{2})(?:\/(\d{2})-(\d{2}))?$/.exec(
-    folder,
-  );
-  if (!match) return undefined;
-  const [, day, hour, minute = '00', second = '00'] = match;
-  return Date.parse(`${day}T${hour}:${minute}:${second}.000Z`);
-}
+// The folder of a partition below `<kind>/<event type>/` and its inverse,
+// from the pipeline's one definition of the layout (plain Node strips the
+// file's types): `<yyyy-mm-dd>/<hh>`, plus `/<mm>-<ss>` when partitions are
+// narrower than an hour.
+export {
+  partitionTimeFolder as partitionFolderOf,
+  partitionStartOfTimeFolder as partitionStartOfFolder,
+} from '../../plugins/delivery-pipeline-common/src/partitionTime.ts';
 
 /**
  * The delivered partitions of a type in storage, by folder:

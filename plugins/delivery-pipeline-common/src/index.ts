@@ -8,3 +8,5 @@ export * from './permissions';
 export * from './personalData';
 export { DeliveryPipelineClient } from './DeliveryPipelineClient';
 export * from './catalog';
+export * from './partitionTime';
+export * from './partitionLayout';

@@ -2,8 +2,11 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { NotFoundError } from '@backstage/errors';
 import {
   DeliveredPartition,
+  manifestPathOf,
+  partitionFolder,
   PartitionStorage,
 } from '@internal/plugin-delivery-pipeline-node';
+import { describeExporterConformance } from '@internal/plugin-delivery-pipeline-node/testUtils';
 import {
   EventType,
   EventTypeVersion,
@@ -106,7 +109,12 @@ async function deliver(
 ): Promise<DeliveredPartition> {
   const start = options.start ?? HOUR;
   const widthMs = options.widthMs ?? 3_600_000;
-  const folder = `delivered/${TYPE}/${new Date(start).toISOString()}`;
+  const folder = partitionFolder({
+    kind: 'delivered',
+    eventType: TYPE,
+    start,
+    widthMs,
+  });
   const perFile = options.perFile ?? options.events;
   const files: DeliveredPartition['files'] = [];
   for (let first = 0; first < options.events; first += perFile) {
@@ -153,7 +161,7 @@ async function deliver(
     end: start + widthMs,
     folder,
     files,
-    manifestPath: `${folder}/_manifest.json`,
+    manifestPath: manifestPathOf(folder),
     events: options.events,
     checksum,
   };
@@ -205,6 +213,29 @@ describe('BigQueryExporter', () => {
         );
     return { datasetId, logger, storage, exporter, rows, uploads, jobsOf };
   }
+
+  // A fresh dataset for each test. Partitions of whole hours replace their
+  // hour (WRITE_TRUNCATE on its decorator), narrower ones append.
+  describeExporterConformance([['bigquery']], async () => {
+    const { storage, exporter, rows } = setup();
+    return {
+      exporter,
+      storage,
+      eventType: TYPE,
+      data: (i, receivedAt) => ({
+        user_id: `u${i}`,
+        query: 'jazz',
+        results: i,
+        at: receivedAt - 5,
+      }),
+      exportedIds: async () => rows().map(row => String(row.id)),
+      failNext: () =>
+        fake.failNext(
+          { method: 'POST', path: /^\/upload\// },
+          { status: 403, reason: 'quotaExceeded' },
+        ),
+    };
+  });
 
   it('loads a partition into its hour with a job named after it', async () => {
     const { storage, exporter, rows, jobsOf, datasetId } = setup();

@@ -2,8 +2,10 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import type { BigQuery, Job } from '@google-cloud/bigquery';
 import {
   DeliveredPartition,
+  HOUR_MS,
   PartitionExporter,
   PartitionStorage,
+  spansWholeHours,
 } from '@internal/plugin-delivery-pipeline-node';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
@@ -21,7 +23,6 @@ import { toRow } from './rows';
 import { RECEIVED_AT_COLUMN } from './schemaMapping';
 import { BigQueryTables, EnsuredTable } from './tables';
 
-const HOUR_MS = 3_600_000;
 /** Rows per chunk written to the upload. */
 const CHUNK_BYTES = 1 << 20;
 /**
@@ -324,7 +325,7 @@ export class BigQueryExporter implements PartitionExporter {
  */
 export function slotsOf(partition: DeliveredPartition): Slot[] {
   const { start, end } = partition;
-  if (start % HOUR_MS !== 0 || (end - start) % HOUR_MS !== 0 || end <= start) {
+  if (!spansWholeHours(start, end - start)) {
     return [{ start, end, replacesHour: false }];
   }
   const slots: Slot[] = [];

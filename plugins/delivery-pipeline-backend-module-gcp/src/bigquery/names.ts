@@ -1,3 +1,7 @@
+import {
+  HOUR_MS,
+  partitionTimeFolder,
+} from '@internal/plugin-delivery-pipeline-node';
 import { createHash } from 'node:crypto';
 
 /** Most characters of a BigQuery column name. */
@@ -95,13 +99,15 @@ export function loadJobIdFor(options: {
   )}_${compactIso(options.start)}_${digest}`.replace(/[^A-Za-z0-9_-]/g, '_');
 }
 
-/** The partition decorator of an hour: `table$YYYYMMDDHH`. */
+/**
+ * The partition decorator of an hour: `table$YYYYMMDDHH`, the hour whose
+ * folder holds the partition (`<yyyy-mm-dd>/<hh>`).
+ */
 export function hourDecorator(tableId: string, hourStart: number): string {
-  const iso = new Date(hourStart).toISOString();
-  return `${tableId}$${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(
-    8,
-    10,
-  )}${iso.slice(11, 13)}`;
+  return `${tableId}$${partitionTimeFolder(hourStart, HOUR_MS).replace(
+    /[-/]/g,
+    '',
+  )}`;
 }
 
 function sha256Hex(text: string): string {

@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { ServiceUnavailableError, toError } from '@backstage/errors';
+import {
+  InputError,
+  ServiceUnavailableError,
+  toError,
+} from '@backstage/errors';
 import { v1 } from '@google-cloud/pubsub';
 import {
   ClaimExpiredError,
@@ -204,6 +208,15 @@ export class PubSubEventTransport implements EventTransport {
     if (events.length === 0) {
       return;
     }
+    // Raw partitions are NDJSON: a line break would split the event in two
+    // malformed lines there. Checked before anything is sent, so that none
+    // of the publish is stored.
+    const broken = events.find(event => event.line.includes('\n'));
+    if (broken) {
+      throw new InputError(
+        `An event of type ${broken.eventType} has a line break in its line`,
+      );
+    }
     const incoming = {
       events: events.length,
       bytes: events.reduce((sum, event) => sum + lineBytes(event), 0),
@@ -250,6 +263,13 @@ export class PubSubEventTransport implements EventTransport {
     leaseMs: number;
   }): Promise<EventClaim | undefined> {
     this.#assertOpen();
+    if (this.#eventTypesToPull().length === 0) {
+      // A replica just started knows no types until it publishes or reads
+      // Monitoring: look there, so that what a previous run left is
+      // claimed now rather than after the first watermark.
+      const snapshot = await this.#metrics.get();
+      if (snapshot) this.#discover(snapshot);
+    }
     const types = this.#eventTypesToPull();
     if (types.length === 0 || options.maxEvents <= 0) {
       return undefined;

@@ -94,9 +94,14 @@ describe('messages', () => {
       },
       /receivedAt/,
     ],
-    [{ attributes: { eventType: 'x', receivedAt: '5' } }, /no data/],
   ])('calls %j poison', (message, reason) => {
     const result = fromMessage(message, 'x');
     expect(result).toEqual({ poison: expect.stringMatching(reason) });
+  });
+
+  it('carries an event whose line was empty (Pub/Sub omits empty data)', () => {
+    expect(
+      fromMessage({ attributes: { eventType: 'x', receivedAt: '5' } }, 'x'),
+    ).toEqual({ eventType: 'x', receivedAt: 5, line: '' });
   });
 });

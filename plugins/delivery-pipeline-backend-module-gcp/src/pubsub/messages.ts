@@ -116,14 +116,14 @@ export function fromMessage(
       )} is not a time in milliseconds`,
     };
   }
+  // An empty line is carried as it was published (Pub/Sub omits empty
+  // data): publish accepted it, so dropping it here would lose an event
+  // whose publish resolved.
   const data = message.data;
   const line =
     typeof data === 'string'
       ? Buffer.from(data, 'base64').toString('utf8')
       : Buffer.from(data ?? []).toString('utf8');
-  if (!line) {
-    return { poison: 'it has no data' };
-  }
   return { eventType, receivedAt, line };
 }
 

@@ -1,5 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { InputError, NotFoundError } from '@backstage/errors';
+import { describeStorageConformance } from '@internal/plugin-delivery-pipeline-node/testUtils';
 import { http, passthrough } from 'msw';
 import { setupServer } from 'msw/node';
 import { randomBytes } from 'node:crypto';
@@ -68,6 +69,14 @@ function setup(
 }
 
 describe('GcsPartitionStorage', () => {
+  // Against the fake Cloud Storage, a fresh bucket for each test; the
+  // prefix is part of what is checked (nothing listed or named beside it).
+  // The large object is past the resumable threshold, so uploads in chunks.
+  describeStorageConformance([['gcs']], async () => setup().storage, {
+    urlScheme: 'gs:',
+    largeObjectBytes: 3 * 512 * KIB + 17,
+  });
+
   it('writes, reads, lists and deletes partitions under the prefix', async () => {
     const { fake, storage } = setup();
     const other =

@@ -4,13 +4,14 @@ import {
   ClaimExpiredError,
   EventClaim,
   EventTransport,
+  partitionFolder,
+  partitionStartOf,
   PartitionStorage,
   TransportEvent,
 } from '@internal/plugin-delivery-pipeline-node';
 import { promisify } from 'node:util';
 import { gzip as gzipCallback, constants as zlibConstants } from 'node:zlib';
 import { ConsumerStore, RawFile } from './ConsumerStore';
-import { partitionFolder, partitionStartOf } from '../partitions/layout';
 
 const gzip = promisify(gzipCallback);
 const GZIP_MIN_CHUNK = 64 * 1024;

@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { readDeliveredPartition } from '@internal/plugin-delivery-pipeline-node';
 import { createPartitionStores } from '../database/__testUtils__/createPartitionStores';
 import { LocalPartitionStorage } from '../storage/LocalPartitionStorage';
 import { Deduper } from './Deduper';
@@ -98,6 +99,79 @@ describe('Deduper', () => {
         ['a', 'delivered'],
         ['b', 'delivered'],
       ]);
+      await fs.rm(dir, { recursive: true, force: true });
+    },
+  );
+});
+
+describe('Deduper after a change of the partition width', () => {
+  const databases = TestDatabases.create();
+  const start = Date.UTC(2026, 10, 23, 9);
+  const end = Date.UTC(2026, 10, 23, 10);
+
+  it.each(databases.eachSupportedId())(
+    'delivers a partition into the folder of its own width, where exporters, the preview and retention look, %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const stores = await createPartitionStores(knex);
+      const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'deduper-width-'));
+      const storage = new LocalPartitionStorage({ directory: dir });
+      // An hour-wide partition written before the width became 10 seconds.
+      const rawPath = 'raw/com.example.w/2026-11-23/09/part-1.ndjson.gz';
+      await storage.write(
+        rawPath,
+        gzipSync(
+          `${JSON.stringify({
+            specversion: '1.0',
+            id: '1',
+            source: '//s',
+            type: 'com.example.w',
+            data: {},
+            receivedAt: new Date(start + 1000).toISOString(),
+          })}\n`,
+        ),
+      );
+      await stores.consumer.recordRawFiles(
+        [
+          {
+            path: rawPath,
+            eventType: 'com.example.w',
+            partitionStart: start,
+            partitionEnd: end,
+            events: 1,
+            bytes: 100,
+          },
+        ],
+        new Date(start),
+      );
+      await stores.completion.closePartitions({
+        now: new Date(end),
+        graceMs: 0,
+        watermark: new Date(end),
+      });
+      const deduper = new Deduper({
+        store: stores.dedupe,
+        storage,
+        exporterNames: [],
+        widthMs: 10_000,
+        lookbackMs: 3_600_000,
+        maxMemoryBytes: 1 << 20,
+        spillDirectory: path.join(dir, 'spill'),
+        workerThreads: 0,
+        leaseMs: 60_000,
+        logger: mockServices.logger.mock(),
+        now: () => new Date(end + 1000),
+      });
+
+      const [delivered] = await deduper.runOnce();
+
+      expect(delivered.folder).toBe('delivered/com.example.w/2026-11-23/09');
+      await expect(
+        readDeliveredPartition(storage, delivered.folder),
+      ).resolves.toMatchObject({ start, end, events: 1 });
+      expect(
+        await storage.list('delivered/com.example.w/2026-11-23/09'),
+      ).not.toContainEqual(expect.stringMatching(/\/09\/00-00\//));
       await fs.rm(dir, { recursive: true, force: true });
     },
   );

@@ -2,13 +2,13 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { toError } from '@backstage/errors';
 import {
   DeliveredPartition,
+  partitionFolder,
   PartitionStorage,
 } from '@internal/plugin-delivery-pipeline-node';
 import { randomUUID } from 'node:crypto';
 import { ClosedPartition, DedupeStore } from './DedupeStore';
 import { dedupePartition } from './dedupePartition';
 import { dedupeCounters, partitionMetrics } from '../metrics';
-import { partitionFolder } from '../partitions/layout';
 
 export type DeduperOptions = {
   store: DedupeStore;
@@ -141,19 +141,23 @@ export class Deduper {
       new Date(partition.start - lookbackMs),
       new Date(partition.start),
     );
-    const folderOf = (start: number) =>
+    // Folders follow from a partition's own width, as exporters, the
+    // preview and retention compute them: a partition closed before the
+    // configured width changed keeps its width. The store lists earlier
+    // partitions by start only, so the lookback assumes the configured one.
+    const folderOf = (start: number, ownWidthMs: number) =>
       partitionFolder({
         kind: 'delivered',
         eventType: partition.eventType,
         start,
-        widthMs,
+        widthMs: ownWidthMs,
       });
     const result = await dedupePartition({
       storage,
       partition,
       rawFiles,
-      lookbackFolders: earlierStarts.map(folderOf),
-      outputFolder: folderOf(partition.start),
+      lookbackFolders: earlierStarts.map(start => folderOf(start, widthMs)),
+      outputFolder: folderOf(partition.start, partition.end - partition.start),
       maxMemoryBytes: this.#options.maxMemoryBytes,
       spillDirectory: this.#options.spillDirectory,
       workerThreads: this.#options.workerThreads,

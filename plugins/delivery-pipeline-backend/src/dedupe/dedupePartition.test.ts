@@ -5,8 +5,11 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { LocalPartitionStorage } from '../storage/LocalPartitionStorage';
+import {
+  DeliveredManifest,
+  MANIFEST_FORMAT,
+} from '@internal/plugin-delivery-pipeline-node';
 import { dedupePartition, DedupeOptions } from './dedupePartition';
-import { DeliveredManifest, MANIFEST_FORMAT } from './manifest';
 import { KEYS_FORMAT } from './keysFiles';
 
 const TYPE = 'com.example.playback.started';

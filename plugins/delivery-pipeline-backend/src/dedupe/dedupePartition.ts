@@ -1,7 +1,12 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
+  checksumOf,
+  DeliveredManifest,
   DeliveredPartition,
+  MANIFEST_FORMAT,
+  manifestPathOf,
   PartitionStorage,
+  writeManifest,
 } from '@internal/plugin-delivery-pipeline-node';
 import os from 'node:os';
 import { DedupeTally } from './DedupeTally';
@@ -13,13 +18,6 @@ import { addOwnKeys, BUCKETS, KeyIndex } from './KeyIndex';
 import { KeysFilesWriter } from './keysFiles';
 import { LineDecider } from './LineDecider';
 import { loadLookback } from './lookback';
-import {
-  checksumOf,
-  DeliveredManifest,
-  MANIFEST_FORMAT,
-  MANIFEST_NAME,
-  writeManifest,
-} from './manifest';
 import { forEachRawFile } from './rawFiles';
 import { SourceNumbering } from './SourceNumbering';
 import { decideSpilled } from './spilledBuckets';
@@ -262,7 +260,7 @@ class DedupeRun {
     const drops = this.#drops;
     const index = this.#index;
     // From here until the new manifest is written, the folder is incomplete.
-    await this.#storage.delete(`${this.#folder}/${MANIFEST_NAME}`);
+    await this.#storage.delete(manifestPathOf(this.#folder));
     await loadLookback({
       storage: this.#storage,
       folders: this.#options.lookbackFolders,

@@ -18,8 +18,6 @@ export type {
   DedupeResult,
   DedupeTuning,
 } from './dedupePartition';
-export { MANIFEST_FORMAT, MANIFEST_NAME, readManifest } from './manifest';
-export type { DeliveredManifest } from './manifest';
 export { KEYS_FORMAT } from './keysFiles';
 export type { KeysFile, KeysManifest } from './keysFiles';
 

@@ -1,12 +1,14 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { PartitionStorage } from '@internal/plugin-delivery-pipeline-node';
+import {
+  PartitionStorage,
+  readManifest,
+} from '@internal/plugin-delivery-pipeline-node';
 import { viewOf } from './bytes';
 import { hashBytes, hashOut, hashUuid, mixKeyHash } from './hash';
 import { DecodedKey, decodeKey } from './keys';
 import { KEYS_FORMAT, readKeysFile, readSourcesFile } from './keysFiles';
 import { KeyIndex } from './KeyIndex';
 import { SOURCE_SEED } from './lineLayout';
-import { readManifest } from './manifest';
 import { NOT_NUMBERED } from './SourceNumbering';
 
 /**

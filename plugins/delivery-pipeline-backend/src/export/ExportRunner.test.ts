@@ -46,10 +46,17 @@ describe('ExportRunner', () => {
       `${folder}/_manifest.json`,
       Buffer.from(
         JSON.stringify({
+          format: 'delivery-pipeline-delivered/1',
           eventType: 't',
           start: new Date(start).toISOString(),
           end: new Date(end).toISOString(),
-          counts: { delivered: 2 },
+          counts: {
+            received: 2,
+            delivered: 2,
+            duplicates: 0,
+            conflicts: 0,
+            malformed: 0,
+          },
           files: [
             {
               path: `${folder}/part-00000.ndjson.gz`,

@@ -3,10 +3,10 @@ import { toError } from '@backstage/errors';
 import {
   PartitionExporter,
   PartitionStorage,
+  partitionFolder,
+  readDeliveredPartition,
 } from '@internal/plugin-delivery-pipeline-node';
 import { ExportStore } from './ExportStore';
-import { partitionFolder } from '../partitions/layout';
-import { readDeliveredPartition } from './readDeliveredPartition';
 
 export type ExportRunnerOptions = {
   store: ExportStore;

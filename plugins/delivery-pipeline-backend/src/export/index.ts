@@ -8,7 +8,6 @@ import { ExportRunner } from './ExportRunner';
 
 export type { ExportStore, PendingExport } from './ExportStore';
 export { ExportRunner } from './ExportRunner';
-export { readDeliveredPartition } from './readDeliveredPartition';
 
 /** The scheduler's id of the exporter's task. */
 export const EXPORTER_TASK_ID = 'delivery-pipeline-exporter';

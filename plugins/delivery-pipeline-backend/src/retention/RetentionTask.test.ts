@@ -3,14 +3,16 @@ import {
   TestDatabaseId,
   TestDatabases,
 } from '@backstage/backend-test-utils';
-import { PartitionStorage } from '@internal/plugin-delivery-pipeline-node';
+import {
+  partitionFolder,
+  PartitionStorage,
+} from '@internal/plugin-delivery-pipeline-node';
 import { Knex } from 'knex';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { DatabaseRetentionStore } from '../database/DatabaseRetentionStore';
 import { migrateDatabase } from '../database/migrateDatabase';
-import { partitionFolder } from '../partitions/layout';
 import {
   EventTypePolicy,
   EventTypePolicySource,

@@ -1,9 +1,12 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { PartitionStorage } from '@internal/plugin-delivery-pipeline-node';
+import {
+  isInNarrowerPartitionFolder,
+  MANIFEST_NAME,
+  partitionFolder,
+  PartitionStorage,
+} from '@internal/plugin-delivery-pipeline-node';
 import { RetentionPartition, RetentionStore } from './RetentionStore';
 import { partitionMetrics } from '../metrics';
-import { MANIFEST_NAME } from '../dedupe/manifest';
-import { partitionFolder } from '../partitions/layout';
 import {
   EventTypePolicy,
   EventTypePolicySource,
@@ -215,8 +218,7 @@ export class RetentionTask {
     // partitions, should the width have been changed: never theirs.
     return paths.filter(p => {
       if (!p.startsWith(`${folder}/`)) return false;
-      const rest = p.slice(folder.length + 1);
-      return !(widthMs >= 3_600_000 && /^\d\d-\d\d\//.test(rest));
+      return !isInNarrowerPartitionFolder(widthMs, p.slice(folder.length + 1));
     });
   }
 }

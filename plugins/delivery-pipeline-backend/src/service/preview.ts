@@ -1,9 +1,11 @@
 import { PartitionPreview } from '@internal/plugin-delivery-pipeline-common';
-import { PartitionStorage } from '@internal/plugin-delivery-pipeline-node';
+import {
+  PartitionStorage,
+  readDeliveredPartition,
+} from '@internal/plugin-delivery-pipeline-node';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { readDeliveredPartition } from '../export/readDeliveredPartition';
 
 /** The first `limit` rows of a delivered partition, file by file. */
 export async function previewPartition(options: {

@@ -22,6 +22,7 @@ import {
   partitionPreviewPermission,
 } from '@internal/plugin-delivery-pipeline-common';
 import {
+  partitionFolder,
   PartitionStorage,
   TransportFullError,
 } from '@internal/plugin-delivery-pipeline-node';
@@ -37,7 +38,6 @@ import { Keychain } from '../personalData/Keychain';
 import { PersonalDataReader } from '../personalData/PersonalDataReader';
 import { PersonalDataAccessControl } from './PersonalDataAccessControl';
 import { createPersonalDataRouter } from './personalDataRouter';
-import { partitionFolder } from '../partitions/layout';
 import {
   SlaPolicy,
   slaMetOf,

@@ -2,6 +2,7 @@ import { NotFoundError } from '@backstage/errors';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { describeStorageConformance } from '@internal/plugin-delivery-pipeline-node/testUtils';
 import { LocalPartitionStorage } from './LocalPartitionStorage';
 
 describe('LocalPartitionStorage', () => {
@@ -16,6 +17,12 @@ describe('LocalPartitionStorage', () => {
   afterEach(async () => {
     await fs.rm(directory, { recursive: true, force: true });
   });
+
+  describeStorageConformance(
+    [['local']],
+    async () => new LocalPartitionStorage({ directory }),
+    { urlScheme: 'file:' },
+  );
 
   it('writes, replaces, reads, lists and deletes objects', async () => {
     await storage.write('raw/t/2026-11-23/10/a.gz', Buffer.from('one'));

@@ -5,7 +5,7 @@ import { DatabaseEventTransport } from './DatabaseEventTransport';
 import {
   batch,
   describeTransportConformance,
-} from './__testUtils__/transportConformance';
+} from '@internal/plugin-delivery-pipeline-node/testUtils';
 
 jest.setTimeout(60_000);
 

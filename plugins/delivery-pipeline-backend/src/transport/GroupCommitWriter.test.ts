@@ -3,7 +3,7 @@ import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
 import { ServiceUnavailableError } from '@backstage/errors';
 import { toChunks } from './chunks';
 import { GroupCommitWriter } from './GroupCommitWriter';
-import { batch } from './__testUtils__/transportConformance';
+import { batch } from '@internal/plugin-delivery-pipeline-node/testUtils';
 
 jest.setTimeout(60_000);
 

@@ -9,7 +9,7 @@ import { EVENTS_PER_PUBLISH } from './__testUtils__/publishUntilKilled';
 import {
   batch,
   describeTransportConformance,
-} from './__testUtils__/transportConformance';
+} from '@internal/plugin-delivery-pipeline-node/testUtils';
 
 jest.setTimeout(60_000);
 

@@ -26,6 +26,10 @@ export type HarnessOptions = {
   maxBacklogBytes?: number;
   minimumBackoffSeconds?: number;
   monitoringPageSize?: number;
+  /** Default PUBLISH_DEADLINE_MS. */
+  publishDeadlineMs?: number;
+  /** How long the transport reuses a Monitoring answer; default 15 s. */
+  metricsCacheMs?: number;
   /** A fake and clock made beforehand, e.g. to serve it first. */
   fake?: FakePubSub;
   clock?: TestClock;
@@ -74,7 +78,7 @@ export function createHarness(options: HarnessOptions = {}) {
       provisioner,
       monitoringAuth: authClient,
       monitoringEndpoint: options.monitoringEndpoint,
-      publishDeadlineMs: PUBLISH_DEADLINE_MS,
+      publishDeadlineMs: options.publishDeadlineMs ?? PUBLISH_DEADLINE_MS,
       clockSkewMs: CLOCK_SKEW_MS,
       maxBacklogEvents: options.maxBacklogEvents ?? 1_000_000,
       maxBacklogBytes: options.maxBacklogBytes ?? 1024 ** 3,
@@ -82,6 +86,7 @@ export function createHarness(options: HarnessOptions = {}) {
       logger,
       now: clock.now,
       isRegistered: options.isRegistered,
+      metricsCacheMs: options.metricsCacheMs,
     });
     return { transport, provisioner, publisher, subscriber };
   };
