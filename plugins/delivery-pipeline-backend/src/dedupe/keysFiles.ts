@@ -1,4 +1,8 @@
-import { PartitionStorage } from '@internal/plugin-delivery-pipeline-node';
+import {
+  ManifestKeys,
+  ManifestKeysFile,
+  PartitionStorage,
+} from '@internal/plugin-delivery-pipeline-node';
 import { sha256Of } from './GzipParts';
 import { readVarint, SourceDictionary, varintEnd, writeVarint } from './keys';
 
@@ -44,20 +48,11 @@ export function keysFileName(index: number): string {
 
 export const SOURCES_FILE_NAME = '_keys-sources.bin';
 
-export type KeysFile = {
-  path: string;
-  /** Keys in a key file, sources in the sources file. */
-  count: number;
-  bytes: number;
-  sha256: string;
-};
+/** A key file or the sources file, as the manifest lists it. */
+export type KeysFile = ManifestKeysFile;
 
-/** What the manifest says of the keys. */
-export type KeysManifest = {
-  format: typeof KEYS_FORMAT;
-  sources: KeysFile;
-  files: KeysFile[];
-};
+/** What the manifest says of the keys, in this deduper's format. */
+export type KeysManifest = ManifestKeys & { format: typeof KEYS_FORMAT };
 
 /** Writes key files from whole tables, in the order they are added. */
 export class KeysFilesWriter {
