@@ -106,12 +106,8 @@ describe('DatabaseDedupeStore', () => {
       const [attempts] = await knex('partitions').select('delivery_attempts');
       expect(Number(attempts.delivery_attempts)).toBe(1);
       expect(
-        await stores.dedupe.listDeliveredStarts(
-          'com.example.a',
-          hour(8),
-          hour(10),
-        ),
-      ).toEqual([hour(9).getTime()]);
+        await stores.dedupe.listDelivered('com.example.a', hour(8), hour(10)),
+      ).toEqual([{ start: hour(9).getTime(), end: hour(10).getTime() }]);
       // Queued for the exporter in the same transaction, due at once.
       expect(
         await knex('partition_exports').select('exporter', 'exported_at'),

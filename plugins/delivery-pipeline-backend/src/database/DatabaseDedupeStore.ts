@@ -99,18 +99,23 @@ export class DatabaseDedupeStore implements DedupeStore {
     return rows.map(row => row.path);
   }
 
-  async listDeliveredStarts(
+  async listDelivered(
     eventType: string,
     from: Date,
     to: Date,
-  ): Promise<number[]> {
-    const rows: Pick<PartitionRow, 'start'>[] = await this.db('partitions')
+  ): Promise<Array<{ start: number; end: number }>> {
+    const rows: Pick<PartitionRow, 'start' | 'end'>[] = await this.db(
+      'partitions',
+    )
       .where({ event_type: eventType, state: 'delivered' })
       .where('start', '>=', from)
       .where('start', '<', to)
       .orderBy('start')
-      .select('start');
-    return rows.map(row => toMillis(row.start));
+      .select('start', 'end');
+    return rows.map(row => ({
+      start: toMillis(row.start),
+      end: toMillis(row.end),
+    }));
   }
 
   async recordDelivery(

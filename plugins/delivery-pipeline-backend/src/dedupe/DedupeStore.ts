@@ -44,12 +44,16 @@ export interface DedupeStore {
   /** The raw files of a partition, in the order they were written. */
   listRawFiles(partition: PartitionKey): Promise<string[]>;
 
-  /** Delivered partitions of a type that started in `[from, to)`. */
-  listDeliveredStarts(
+  /**
+   * Delivered partitions of a type that started in `[from, to)`, oldest
+   * first, each with its own end: a partition keeps the width it was made
+   * with, whatever the configured width is now.
+   */
+  listDelivered(
     eventType: string,
     from: Date,
     to: Date,
-  ): Promise<number[]>;
+  ): Promise<Array<{ start: number; end: number }>>;
 
   /**
    * Marks a closed partition delivered with its counts, counting the type's

@@ -61,7 +61,6 @@ describe('Deduper', () => {
         store: stores.dedupe,
         storage,
         exporterNames: [],
-        widthMs: 3_600_000,
         lookbackMs: 3_600_000,
         maxMemoryBytes: 1 << 20,
         spillDirectory: path.join(dir, 'spill'),
@@ -118,19 +117,16 @@ describe('Deduper after a change of the partition width', () => {
       const storage = new LocalPartitionStorage({ directory: dir });
       // An hour-wide partition written before the width became 10 seconds.
       const rawPath = 'raw/com.example.w/2026-11-23/09/part-1.ndjson.gz';
-      await storage.write(
-        rawPath,
-        gzipSync(
-          `${JSON.stringify({
-            specversion: '1.0',
-            id: '1',
-            source: '//s',
-            type: 'com.example.w',
-            data: {},
-            receivedAt: new Date(start + 1000).toISOString(),
-          })}\n`,
-        ),
-      );
+      const event = (receivedAt: number) =>
+        JSON.stringify({
+          specversion: '1.0',
+          id: '1',
+          source: '//s',
+          type: 'com.example.w',
+          data: {},
+          receivedAt: new Date(receivedAt).toISOString(),
+        });
+      await storage.write(rawPath, gzipSync(`${event(start + 1000)}\n`));
       await stores.consumer.recordRawFiles(
         [
           {
@@ -153,16 +149,16 @@ describe('Deduper after a change of the partition width', () => {
         store: stores.dedupe,
         storage,
         exporterNames: [],
-        widthMs: 10_000,
         lookbackMs: 3_600_000,
         maxMemoryBytes: 1 << 20,
         spillDirectory: path.join(dir, 'spill'),
         workerThreads: 0,
         leaseMs: 60_000,
         logger: mockServices.logger.mock(),
-        now: () => new Date(end + 1000),
+        now: () => now,
       });
 
+      let now = new Date(end + 1000);
       const [delivered] = await deduper.runOnce();
 
       expect(delivered.folder).toBe('delivered/com.example.w/2026-11-23/09');
@@ -172,6 +168,35 @@ describe('Deduper after a change of the partition width', () => {
       expect(
         await storage.list('delivered/com.example.w/2026-11-23/09'),
       ).not.toContainEqual(expect.stringMatching(/\/09\/00-00\//));
+
+      // The next partition is 10 s wide; its lookback finds the hour-wide
+      // one in its own folder, so a resend of its event is a duplicate.
+      const nextPath = 'raw/com.example.w/2026-11-23/10/00-00/part-1.ndjson.gz';
+      await storage.write(nextPath, gzipSync(`${event(start + 1000)}\n`));
+      await stores.consumer.recordRawFiles(
+        [
+          {
+            path: nextPath,
+            eventType: 'com.example.w',
+            partitionStart: end,
+            partitionEnd: end + 10_000,
+            events: 1,
+            bytes: 100,
+          },
+        ],
+        new Date(end),
+      );
+      await stores.completion.closePartitions({
+        now: new Date(end + 10_000),
+        graceMs: 0,
+        watermark: new Date(end + 10_000),
+      });
+      now = new Date(end + 11_000);
+      const [next] = await deduper.runOnce();
+      expect(next.folder).toBe('delivered/com.example.w/2026-11-23/10/00-00');
+      await expect(
+        readDeliveredPartition(storage, next.folder),
+      ).resolves.toMatchObject({ events: 0 });
       await fs.rm(dir, { recursive: true, force: true });
     },
   );

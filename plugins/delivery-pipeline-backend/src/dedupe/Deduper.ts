@@ -15,7 +15,6 @@ export type DeduperOptions = {
   storage: PartitionStorage;
   /** Names of the exporters that receive each delivered partition. */
   exporterNames: string[];
-  widthMs: number;
   /** Keys of earlier partitions of the type within this span count too. */
   lookbackMs: number;
   maxMemoryBytes: number;
@@ -134,30 +133,29 @@ export class Deduper {
   async #deliver(
     partition: ClosedPartition,
   ): Promise<DeliveredPartition | undefined> {
-    const { store, storage, widthMs, lookbackMs, logger } = this.#options;
+    const { store, storage, lookbackMs, logger } = this.#options;
     const rawFiles = await store.listRawFiles(partition);
-    const earlierStarts = await store.listDeliveredStarts(
+    const earlier = await store.listDelivered(
       partition.eventType,
       new Date(partition.start - lookbackMs),
       new Date(partition.start),
     );
     // Folders follow from a partition's own width, as exporters, the
     // preview and retention compute them: a partition closed before the
-    // configured width changed keeps its width. The store lists earlier
-    // partitions by start only, so the lookback assumes the configured one.
-    const folderOf = (start: number, ownWidthMs: number) =>
+    // configured width changed keeps its width.
+    const folderOf = (p: { start: number; end: number }) =>
       partitionFolder({
         kind: 'delivered',
         eventType: partition.eventType,
-        start,
-        widthMs: ownWidthMs,
+        start: p.start,
+        widthMs: p.end - p.start,
       });
     const result = await dedupePartition({
       storage,
       partition,
       rawFiles,
-      lookbackFolders: earlierStarts.map(start => folderOf(start, widthMs)),
-      outputFolder: folderOf(partition.start, partition.end - partition.start),
+      lookbackFolders: earlier.map(folderOf),
+      outputFolder: folderOf(partition),
       maxMemoryBytes: this.#options.maxMemoryBytes,
       spillDirectory: this.#options.spillDirectory,
       workerThreads: this.#options.workerThreads,

@@ -36,7 +36,7 @@ export async function createDedupeStage(options: {
   storage: PartitionStorage;
   /** The exporters modules added: each delivery is queued for each. */
   modules: Pick<PipelineModules, 'exporters'>;
-  settings: Pick<PipelineConfig, 'deduper' | 'partitions'>;
+  settings: Pick<PipelineConfig, 'deduper'>;
   logger: LoggerService;
 }): Promise<Deduper> {
   const { deduper: settings } = options.settings;
@@ -44,7 +44,6 @@ export async function createDedupeStage(options: {
     store: new DatabaseDedupeStore(options.db),
     storage: options.storage,
     exporterNames: options.modules.exporters.map(e => e.name),
-    widthMs: options.settings.partitions.widthMs,
     lookbackMs: settings.lookbackMs,
     maxMemoryBytes: settings.maxMemoryBytes,
     spillDirectory: settings.spillDirectory,
