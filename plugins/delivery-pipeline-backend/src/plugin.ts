@@ -21,6 +21,7 @@ import {
   isEventTypeChangedPayload,
 } from '@internal/plugin-event-schemas-common';
 import { Completionist } from './completion/Completionist';
+import { QuietPartitionOpener } from './completion/openQuietPartitions';
 import { readPipelineConfig } from './config';
 import { RawPartitionConsumer } from './consumer/RawPartitionConsumer';
 import { Deduper } from './delivery/Deduper';
@@ -246,6 +247,14 @@ export const deliveryPipelinePlugin = createBackendPlugin({
           transportName,
           graceMs: settings.partitions.graceMs,
           logger: logger.child({ task: 'completionist' }),
+          quietPartitions: new QuietPartitionOpener({
+            partitions,
+            registry,
+            widthMs: settings.partitions.widthMs,
+            maxBackfillMs: settings.completionist.maxQuietBackfillMs,
+            maxWindowsPerRun: settings.completionist.maxQuietPartitionsPerRun,
+            logger: logger.child({ task: 'completionist' }),
+          }),
         });
         const deduper = new Deduper({
           partitions,
