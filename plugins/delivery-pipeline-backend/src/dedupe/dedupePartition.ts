@@ -495,7 +495,7 @@ class DedupeRun {
     await this.#removeStaleFiles([
       ...files.map(f => f.path),
       ...keys.files.map(f => f.path),
-      keys.sources.path,
+      ...(keys.sources ? [keys.sources.path] : []),
     ]);
 
     const delivered = this.#received - this.#duplicates - this.#conflicts;
@@ -621,6 +621,8 @@ class DedupeRun {
         );
         continue;
       }
+      // Delivered empty: no keys to look back on.
+      if (!manifest.keys.sources) continue;
       const sourcesPath = manifest.keys.sources.path;
       const sourcesContent = await this.#storage.read(sourcesPath);
       const fileSources = readSourcesFile(sourcesContent, sourcesPath);

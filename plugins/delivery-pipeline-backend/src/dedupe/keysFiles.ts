@@ -55,7 +55,11 @@ export type KeysFile = {
 /** What the manifest says of the keys. */
 export type KeysManifest = {
   format: typeof KEYS_FORMAT;
-  sources: KeysFile;
+  /**
+   * Absent when the partition has no keys (delivered empty): a quiet
+   * window's partition is its manifest alone.
+   */
+  sources?: KeysFile;
   files: KeysFile[];
 };
 
@@ -175,6 +179,9 @@ export class KeysFilesWriter {
   /** Writes the last key file and the sources. */
   async finish(sources: SourceDictionary): Promise<KeysManifest> {
     this.#flush();
+    if (this.#files.length === 0 && sources.count === 0) {
+      return { format: KEYS_FORMAT, files: [] };
+    }
     const parts: Uint8Array[] = [SOURCES_MAGIC, u32(sources.count)];
     for (let i = 0; i < sources.count; i++) {
       const bytes = sources.source(i);
