@@ -244,6 +244,7 @@ export async function createRouter(options: {
             !latest || p.deliveredAt! > latest.deliveredAt! ? p : latest,
           undefined,
         ),
+        now,
       });
     });
     res.json({ items });
@@ -286,6 +287,7 @@ export async function createRouter(options: {
         policy,
         partitions: await withSlaMet(listed, async () => policy, new Date()),
         lastDelivered,
+        now: new Date(),
       }),
     );
   });
