@@ -251,6 +251,7 @@ export const deliveryPipelinePlugin = createBackendPlugin({
             partitions,
             registry,
             widthMs: settings.partitions.widthMs,
+            graceMs: settings.partitions.graceMs,
             maxBackfillMs: settings.completionist.maxQuietBackfillMs,
             maxWindowsPerRun: settings.completionist.maxQuietPartitionsPerRun,
             logger: logger.child({ task: 'completionist' }),

@@ -33,6 +33,7 @@ describe('QuietPartitionOpener', () => {
         },
       },
       widthMs: HOUR,
+      graceMs: 60_000,
       maxBackfillMs: options?.maxBackfillMs ?? 7 * 24 * HOUR,
       maxWindowsPerRun: options?.maxWindowsPerRun ?? 1000,
       logger: mockServices.logger.mock(),
@@ -176,6 +177,31 @@ describe('QuietPartitionOpener', () => {
           now: new Date(hour(4) + 60_000),
         }),
       ).toBe(0);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'opens a window only once its grace has passed too, so it closes at once, %p',
+    async databaseId => {
+      const { opener, runAt, listed, setEventTypes } = await setUp(databaseId);
+      setEventTypes([
+        { name: 't', createdAt: new Date(hour(0)).toISOString() },
+      ]);
+      await runAt(0);
+      // The consumer is past 01:00, but 01:00 + the minute's grace is not.
+      expect(
+        await opener.runOnce({
+          watermark: new Date(hour(1) + 1000),
+          now: new Date(hour(1) + 30_000),
+        }),
+      ).toBe(0);
+      expect(
+        await opener.runOnce({
+          watermark: new Date(hour(1) + 1000),
+          now: new Date(hour(1) + 60_000),
+        }),
+      ).toBe(1);
+      expect(await listed()).toEqual(['t@0:open']);
     },
   );
 

@@ -15,6 +15,11 @@ export type QuietPartitionOpenerOptions = {
   >;
   registry: RegisteredEventTypes;
   widthMs: number;
+  /**
+   * The completionist's grace: a window is opened only once it can close
+   * at once, so a quiet partition is never seen open.
+   */
+  graceMs: number;
   /** No window that began longer ago than this is opened. */
   maxBackfillMs: number;
   /** Most windows opened in one run; the rest wait for the next. */
@@ -26,8 +31,9 @@ export type QuietPartitionOpenerOptions = {
  * Gives every registered event type a partition for every window from its
  * registration on, events or not, so that a quiet window closes and is
  * delivered empty like any other, and a window with no partition is a real
- * gap. Windows are opened once the consumer's watermark is past their end
- * (until then events may still arrive and the consumer opens them), from
+ * gap. Windows are opened once the consumer's watermark and the grace are
+ * past their end (until then events may still arrive and the consumer opens
+ * them), so they close in the same run, from
  * the latest of: the window the type was registered in, the pipeline's first
  * run (recorded by the store, so an install does not backfill a registry's
  * years) and `maxBackfillMs` before now. A deleted type gets no new ones.
@@ -72,13 +78,17 @@ export class QuietPartitionOpener {
         (a, b) => a.from - b.from || a.eventType.localeCompare(b.eventType),
       );
 
+    const openUntil = Math.min(
+      options.watermark.getTime(),
+      options.now.getTime() - this.#options.graceMs,
+    );
     let budget = this.#options.maxWindowsPerRun;
     let opened = 0;
     for (const { eventType, from } of pending) {
       const windows: Array<{ start: number; end: number }> = [];
       for (
         let start = from;
-        start + widthMs <= options.watermark.getTime() && budget > 0;
+        start + widthMs <= openUntil && budget > 0;
         start += widthMs, budget--
       ) {
         windows.push({ start, end: start + widthMs });

@@ -49,6 +49,7 @@ describe('a quiet partition, from opening to export', () => {
           ],
         },
         widthMs: HOUR,
+        graceMs: 0,
         maxBackfillMs: 24 * HOUR,
         maxWindowsPerRun: 100,
         logger,
