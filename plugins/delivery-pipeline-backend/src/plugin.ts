@@ -28,6 +28,7 @@ import { Deduper } from './delivery/Deduper';
 import { ExportRunner } from './delivery/ExportRunner';
 import { DemoTraffic, readDemoTrafficConfig } from './demo';
 import { SlaMonitor } from './monitor/SlaMonitor';
+import { MissingPartitionsCheck } from './monitor/missingPartitions';
 import { EventTypePolicies } from './policies/EventTypePolicies';
 import { RetentionTask } from './retention/RetentionTask';
 import { DatabaseRetentionStore } from './database/DatabaseRetentionStore';
@@ -281,6 +282,13 @@ export const deliveryPipelinePlugin = createBackendPlugin({
           notifications: deps.notifications,
           logger: logger.child({ task: 'sla-monitor' }),
         });
+        const missingPartitions = new MissingPartitionsCheck({
+          partitions,
+          policies,
+          widthMs: settings.partitions.widthMs,
+          logger: logger.child({ task: 'sla-monitor' }),
+        });
+        missingPartitions.observe();
         const retention = new RetentionTask({
           store: retentionStore,
           storage,
@@ -323,7 +331,11 @@ export const deliveryPipelinePlugin = createBackendPlugin({
           timeout: { minutes: 5 },
           scope: 'global',
           fn: async () => {
-            await slaMonitor.runOnce();
+            try {
+              await slaMonitor.runOnce();
+            } finally {
+              await missingPartitions.runOnce();
+            }
           },
         });
         await scheduler.scheduleTask({
