@@ -87,6 +87,9 @@ export const EventTypeDelivery = (props: {
   }, [api, eventType, range, from, to]);
 
   const loaded = partitions.value;
+  const loadedHealth =
+    health.value?.range === range ? health.value.value : undefined;
+  const slaSeconds = loadedHealth?.sla.maxLatenessSeconds;
   const heatmap = useMemo(
     () =>
       loaded &&
@@ -97,15 +100,14 @@ export const EventTypeDelivery = (props: {
           from: heatmapStart(loaded.window.from, registeredAt, loaded.items),
         },
         now: loaded.window.to,
+        // An hour's partitions are due by its SLA; without them it is missing.
+        dueAfterMs: (slaSeconds ?? 0) * 1000,
       }),
-    [loaded, registeredAt],
+    [loaded, registeredAt, slaSeconds],
   );
   const selected = hourParam
     ? heatmap?.hours.find(cell => cell.start.toISOString() === hourParam)
     : undefined;
-  const loadedHealth =
-    health.value?.range === range ? health.value.value : undefined;
-  const slaSeconds = loadedHealth?.sla.maxLatenessSeconds;
   const stale = loaded !== undefined && loaded.range !== range;
 
   let partitionSections;
