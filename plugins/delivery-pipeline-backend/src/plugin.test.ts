@@ -467,6 +467,24 @@ describe('deliveryPipelinePlugin', () => {
       empty: quiet.body.partitions.delivered,
       missing: 0,
     });
+    const [quietPartition] = (
+      await request(server)
+        .get(`/api/delivery-pipeline/partitions?eventType=${QUIET}`)
+        .set('Authorization', user)
+    ).body.items;
+    expect(quietPartition).toMatchObject({
+      state: 'delivered',
+      empty: true,
+      counts: { received: 0, delivered: 0 },
+    });
+    // Its preview: no rows.
+    const quietPreview = await request(server)
+      .get(
+        `/api/delivery-pipeline/partitions/${QUIET}/${quietPartition.start}/preview`,
+      )
+      .set('Authorization', user);
+    expect(quietPreview.status).toBe(200);
+    expect(quietPreview.body).toMatchObject({ rows: [], totalRows: 0 });
     const unknownType = await request(server)
       .get(`/api/delivery-pipeline/event-types/com.example.nope/health`)
       .set('Authorization', user);
