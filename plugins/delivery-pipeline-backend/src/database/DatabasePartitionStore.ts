@@ -34,6 +34,9 @@ type PartitionRow = {
   expired_at: Timestamp | null;
 };
 
+/** Windows opened per insert statement. */
+const OPEN_CHUNK = 200;
+
 /** Columns a new partition row needs; the rest have defaults. */
 type NewPartitionRow = Pick<
   PartitionRow,
@@ -485,9 +488,6 @@ export class DatabasePartitionStore implements PartitionStore {
       );
   }
 }
-
-/** Windows opened per insert statement. */
-const OPEN_CHUNK = 200;
 
 function toKey(
   row: Pick<PartitionRow, 'event_type' | 'start' | 'end'>,
