@@ -858,6 +858,9 @@ function checkOnce(run, rows) {
   // or a run failed and was retried.
   const attempts = [];
   for (const row of rows) {
+    // A quiet window (nothing received) opened since the others were
+    // delivered: on its way, with nothing to lose.
+    if (row.state !== 'delivered' && Number(row.received) === 0) continue;
     const killed = watcher.inDeliveryAtKills.get(partitionKey(row));
     const allowed = 1 + (killed?.attempts ?? 0);
     if (
