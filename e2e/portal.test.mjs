@@ -543,6 +543,44 @@ test('the platform team watches the demo traffic get delivered', async () => {
   });
 });
 
+test('a registered type that receives nothing is delivered empty, not missing', async () => {
+  // The type the producer registered above gets no events: its windows
+  // (a minute wide locally) are delivered empty, a minute or so after each.
+  const deadline = Date.now() + 240_000;
+  let quiet;
+  while (!quiet && Date.now() < deadline) {
+    const response = await fetch(
+      `${backendUrl}/api/delivery-pipeline/partitions?eventType=${likedType}&state=delivered&limit=1`,
+      { headers: { Authorization: 'Bearer dev-token-local-only' } },
+    );
+    if (response.ok) [quiet] = (await response.json()).items;
+    if (!quiet) await new Promise(resolve => setTimeout(resolve, 3000));
+  }
+  assert.ok(quiet, `No delivered partition of ${likedType} after 240 s`);
+  assert.equal(quiet.empty, true);
+  assert.equal(quiet.counts.received, 0);
+  await withPage(async page => {
+    // The current hour shows open while its latest minute is being closed
+    // and delivered (seconds): look again if the page caught that moment.
+    for (let attempt = 1; ; attempt++) {
+      await page.goto(`${appUrl}/event-types/${likedType}/delivery?range=24h`);
+      try {
+        await page
+          .getByRole('button', { name: /: delivered empty$/ })
+          .first()
+          .waitFor({ timeout: 15_000 });
+        break;
+      } catch (error) {
+        if (attempt === 4) throw error;
+      }
+    }
+    await page
+      .getByText(/^Delivered empty \(nothing received\): [1-9]/)
+      .waitFor();
+    await shot(page, 'delivery-empty.png');
+  });
+});
+
 test("the catalog shows an event type's API entity, its dataset and their lineage", async () => {
   await waitForEntity(`api/default/${likedType}`);
   await withPage(async page => {

@@ -204,6 +204,21 @@ export interface Config {
        * @visibility backend
        */
       timeout?: HumanDuration | string;
+      /**
+       * Windows without events get a partition too, from the event type's
+       * registration on (but never before the pipeline's first run), so
+       * they are delivered empty and a missing partition is a real gap.
+       * This bounds how far back that goes, e.g. after the consumer or the
+       * registry was down a long time. Default 7 days.
+       * @visibility backend
+       */
+      maxQuietBackfill?: HumanDuration | string;
+      /**
+       * Most windows without events opened in one run (the rest are opened
+       * by the next runs). Default 1000.
+       * @visibility backend
+       */
+      maxQuietPartitionsPerRun?: number;
     };
     /**
      * Deduplicates closed partitions and writes the delivered ones. Every

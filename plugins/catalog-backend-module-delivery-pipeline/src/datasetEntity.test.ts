@@ -56,7 +56,7 @@ describe('eventTypeToDatasetEntity', () => {
         name: 'com.example.playback.started-dataset',
         title: 'com.example.playback.started (delivered)',
         description:
-          "The deduplicated hourly dataset of the com.example.playback.started events: every accepted event once per (source, id), in hourly partitions by receive time, delivered once the hour is complete. user_id holds the person's pseudonym, not their id, the same in every event type until they are erased. The events: Sent when a track starts playing.",
+          "The deduplicated hourly dataset of the com.example.playback.started events: every accepted event once per (source, id), in hourly partitions by receive time, delivered once the hour is complete. An hour in which nothing was received is delivered empty (no rows), so an hour without a partition is a gap in delivery, never a quiet hour. user_id holds the person's pseudonym, not their id, the same in every event type until they are erased. The events: Sent when a track starts playing.",
         tags: ['playback', 'events'],
         annotations: {
           [ANNOTATION_LOCATION]:
@@ -141,7 +141,7 @@ describe('eventTypeToDatasetEntity', () => {
       registryUrl: REGISTRY_URL,
       appBaseUrl: APP_BASE_URL,
     });
-    expect(bare.metadata.description).toMatch(/the hour is complete\.$/);
+    expect(bare.metadata.description).toMatch(/never a quiet hour\.$/);
   });
 
   it('says which fields are personal data, whose, and how they are stored', async () => {
@@ -161,7 +161,7 @@ describe('eventTypeToDatasetEntity', () => {
       [ANNOTATION_DATASET_PERSONAL_DATA_STORAGE]: 'encrypted-per-data-subject',
     });
     expect(entity.metadata.description).toContain(
-      "complete. user.email, contacts[].email are personal data, encrypted with a key per person (the person named by user_id): erasing the person makes their values unreadable in every copy, and reading them in clear needs delivery-pipeline.personal-data.read. user_id holds the person's pseudonym, not their id, the same in every event type until they are erased. The events:",
+      "never a quiet hour. user.email, contacts[].email are personal data, encrypted with a key per person (the person named by user_id): erasing the person makes their values unreadable in every copy, and reading them in clear needs delivery-pipeline.personal-data.read. user_id holds the person's pseudonym, not their id, the same in every event type until they are erased. The events:",
     );
     await expectAcceptedByCatalog(entity);
 

@@ -79,7 +79,7 @@ export function eventTypeToDatasetEntity(options: {
   )}/event-types/${encodedName}/delivery`;
   const about = eventType.description ?? eventType.title;
   const description = [
-    `The deduplicated hourly dataset of the ${eventType.name} events: every accepted event once per (source, id), in hourly partitions by receive time, delivered once the hour is complete.`,
+    `The deduplicated hourly dataset of the ${eventType.name} events: every accepted event once per (source, id), in hourly partitions by receive time, delivered once the hour is complete. An hour in which nothing was received is delivered empty (no rows), so an hour without a partition is a gap in delivery, never a quiet hour.`,
     describePersonalData(eventType),
     about && `The events: ${about}`,
   ]

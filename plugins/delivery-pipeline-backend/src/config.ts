@@ -25,7 +25,12 @@ export type PipelineConfig = {
   storage: { directory: string };
   consumer: { maxEvents: number; leaseMs: number; pollIntervalMs: number };
   partitions: { widthMs: number; graceMs: number };
-  completionist: { frequency: HumanDuration; timeout: HumanDuration };
+  completionist: {
+    frequency: HumanDuration;
+    timeout: HumanDuration;
+    maxQuietBackfillMs: number;
+    maxQuietPartitionsPerRun: number;
+  };
   deduper: {
     frequency: HumanDuration;
     timeout: HumanDuration;
@@ -132,6 +137,13 @@ export function readPipelineConfig(root: Config): PipelineConfig {
     completionist: {
       frequency: humanDuration('completionist.frequency', { seconds: 30 }),
       timeout: humanDuration('completionist.timeout', { minutes: 1 }),
+      maxQuietBackfillMs: duration('completionist.maxQuietBackfill', {
+        days: 7,
+      }),
+      maxQuietPartitionsPerRun: number(
+        'completionist.maxQuietPartitionsPerRun',
+        1000,
+      ),
     },
     deduper: {
       frequency: humanDuration('deduper.frequency', { seconds: 30 }),

@@ -68,6 +68,10 @@ export const partitionMetrics = {
   deleted: meter.createCounter('delivery_pipeline.partitions.deleted', {
     description: 'Raw or delivered partitions retention deleted',
   }),
+  missing: meter.createObservableGauge('delivery_pipeline.partitions.missing', {
+    description:
+      'Windows of a registered event type with no partition past their SLA deadline: lost or stalled, never "nothing was sent"',
+  }),
 };
 
 /** Events the deduper handled, by what happened to them. */

@@ -22,6 +22,9 @@ import {
 
 jest.setTimeout(60_000);
 
+/** The other registered demo type: no test sends it events. */
+const QUIET = 'com.example.search.performed';
+
 afterEach(stopPipelines);
 
 describe('deliveryPipelinePlugin', () => {
@@ -389,8 +392,19 @@ describe('deliveryPipelinePlugin', () => {
     };
     await walk(path.join(storage, 'delivered'));
     expect(delivered.sort()).toEqual(['a', 'b', 'c', 'd']);
-    expect(manifests).toHaveLength(items.length);
-    expect(manifests.map(m => m.eventType)).toEqual(items.map(() => PLAYBACK));
+    const ofPlayback = manifests.filter(m => m.eventType === PLAYBACK);
+    expect(ofPlayback).toHaveLength(items.length);
+    // The other registered type received nothing: its windows are delivered
+    // empty, with a manifest and no data file.
+    const quietManifests = manifests.filter(m => m.eventType !== PLAYBACK);
+    expect(quietManifests.length).toBeGreaterThan(0);
+    for (const manifest of quietManifests) {
+      expect(manifest).toMatchObject({
+        eventType: QUIET,
+        counts: { received: 0, delivered: 0 },
+        files: [],
+      });
+    }
 
     const health = await request(server)
       .get(`/api/delivery-pipeline/event-types/${PLAYBACK}/health`)
@@ -417,6 +431,10 @@ describe('deliveryPipelinePlugin', () => {
     expect(all.status).toBe(200);
     expect(all.body.items).toEqual([
       { ...health.body, window: expect.any(Object) },
+      expect.objectContaining({
+        eventType: QUIET,
+        volume: expect.objectContaining({ received: 0 }),
+      }),
     ]);
     const badWindow = await request(server)
       .get(
@@ -426,11 +444,16 @@ describe('deliveryPipelinePlugin', () => {
     expect(badWindow.status).toBe(400);
     expect(badWindow.body.error.message).toMatch(/'from' must be before 'to'/);
 
-    // Every delivered partition went to the exporter, once.
-    expect(exported.map(p => new Date(p.start).toISOString()).sort()).toEqual(
-      items.map(p => p.start).sort(),
-    );
-    for (const partition of exported) {
+    // Every delivered partition went to the exporter, once; those delivered
+    // empty with no files.
+    const exportedPlayback = exported.filter(p => p.eventType === PLAYBACK);
+    expect(
+      exportedPlayback.map(p => new Date(p.start).toISOString()).sort(),
+    ).toEqual(items.map(p => p.start).sort());
+    for (const partition of exported.filter(p => p.eventType === QUIET)) {
+      expect(partition).toMatchObject({ files: [], events: 0 });
+    }
+    for (const partition of exportedPlayback.filter(p => p.events > 0)) {
       expect(partition).toMatchObject({
         eventType: PLAYBACK,
         checksum: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
@@ -442,12 +465,34 @@ describe('deliveryPipelinePlugin', () => {
 
     // A registered type without events has a quiet health; an unknown one 404.
     const quiet = await request(server)
-      .get(
-        `/api/delivery-pipeline/event-types/com.example.search.performed/health`,
-      )
+      .get(`/api/delivery-pipeline/event-types/${QUIET}/health`)
       .set('Authorization', user);
     expect(quiet.status).toBe(200);
     expect(quiet.body.volume.received).toBe(0);
+    // Its windows are delivered empty, none is missing.
+    expect(quiet.body.partitions.delivered).toBeGreaterThan(0);
+    expect(quiet.body.partitions).toMatchObject({
+      empty: quiet.body.partitions.delivered,
+      missing: 0,
+    });
+    const [quietPartition] = (
+      await request(server)
+        .get(`/api/delivery-pipeline/partitions?eventType=${QUIET}`)
+        .set('Authorization', user)
+    ).body.items;
+    expect(quietPartition).toMatchObject({
+      state: 'delivered',
+      empty: true,
+      counts: { received: 0, delivered: 0 },
+    });
+    // Its preview: no rows.
+    const quietPreview = await request(server)
+      .get(
+        `/api/delivery-pipeline/partitions/${QUIET}/${quietPartition.start}/preview`,
+      )
+      .set('Authorization', user);
+    expect(quietPreview.status).toBe(200);
+    expect(quietPreview.body).toMatchObject({ rows: [], totalRows: 0 });
     const unknownType = await request(server)
       .get(`/api/delivery-pipeline/event-types/com.example.nope/health`)
       .set('Authorization', user);

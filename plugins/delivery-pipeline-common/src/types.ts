@@ -77,6 +77,12 @@ export type Partition = {
   /** When retention deleted its raw files, or its delivered data (`expired`). */
   rawDeletedAt?: string;
   expiredAt?: string;
+  /**
+   * True when it was delivered with no events because none was received in
+   * its window ("delivered, empty"): the completionist opens a partition for
+   * every window of a registered type, so a window without one is a gap.
+   */
+  empty?: boolean;
 };
 
 /** @public */
@@ -119,7 +125,17 @@ export type EventTypeHealth = {
   latenessSeconds?: { p50?: number; p95?: number; max?: number };
   /** The most recent delivered partition. */
   lastDelivered?: { start: string; end: string; deliveredAt: string };
-  partitions: Record<'open' | 'closed' | 'delivered' | 'expired', number>;
+  partitions: Record<'open' | 'closed' | 'delivered' | 'expired', number> & {
+    /** Of the delivered and expired, those delivered empty. */
+    empty?: number;
+    /**
+     * Windows with no partition at all although their SLA deadline passed,
+     * counted from the type's first partition in the window: every window
+     * of a registered type gets one (empty if nothing was received), so
+     * these are windows the pipeline lost or has not opened (an alarm).
+     */
+    missing?: number;
+  };
   volume: {
     received: number;
     delivered: number;

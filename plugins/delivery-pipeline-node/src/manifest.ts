@@ -43,7 +43,8 @@ export type ManifestKeysFile = {
  */
 export type ManifestKeys = {
   format: string;
-  sources: ManifestKeysFile;
+  /** Absent when the partition has no keys (delivered empty). */
+  sources?: ManifestKeysFile;
   files: ManifestKeysFile[];
 };
 

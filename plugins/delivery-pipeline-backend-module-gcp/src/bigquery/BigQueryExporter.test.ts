@@ -273,6 +273,27 @@ describe('BigQueryExporter', () => {
     });
   });
 
+  it('exports a partition delivered empty without a job, leaving its hour empty', async () => {
+    const { storage, exporter, rows, jobsOf, uploads, datasetId } = setup();
+    const empty = await deliver(storage, { events: 0 });
+    expect(empty.files).toEqual([]);
+    const uploadsBefore = uploads();
+
+    await exporter.export(empty);
+
+    expect(jobsOf()).toEqual([]);
+    expect(uploads()).toBe(uploadsBefore);
+    expect(rows(HOUR_ID)).toEqual([]);
+    // The quiet type's table exists, for its readers.
+    expect(fake.table(PROJECT, datasetId, TABLE)).toBeDefined();
+    // The next hour, with events, loads as usual.
+    await exporter.export(
+      await deliver(storage, { events: 2, start: HOUR + 3_600_000 }),
+    );
+    expect(rows('2026112311')).toHaveLength(2);
+    expect(rows(HOUR_ID)).toEqual([]);
+  });
+
   describe('personal data', () => {
     const KEY = 'Zm9vYmFyYmF6cXV4cXV1eA';
     /** The search type with a location record, and `personal` personal. */

@@ -91,6 +91,12 @@ export class BigQueryExporter implements PartitionExporter {
   async export(partition: DeliveredPartition): Promise<void> {
     const { tables } = this.#options;
     const table = await tables.ensureTable(partition.eventType);
+    if (partition.files.length === 0) {
+      // Delivered empty (no event was received in its window): no rows to
+      // load, and no job, so a quiet type costs nothing here; its table
+      // exists and the hour holds nothing.
+      return;
+    }
     try {
       for (const slot of slotsOf(partition)) {
         await this.#load(partition, table, slot);

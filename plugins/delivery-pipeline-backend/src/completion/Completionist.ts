@@ -1,4 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
+import { toError } from '@backstage/errors';
 import { PartitionKey } from '../partitions/PartitionKey';
 import { CompletionStore } from './CompletionStore';
 import { partitionMetrics } from '../metrics';
@@ -11,6 +12,13 @@ export type CompletionistOptions = {
   graceMs: number;
   logger: LoggerService;
   now?: () => Date;
+  /**
+   * Opens partitions for windows without events before each close, so they
+   * close too (openQuietPartitions.ts).
+   */
+  quietPartitions?: {
+    runOnce(options: { watermark: Date; now: Date }): Promise<number>;
+  };
 };
 
 /**
@@ -39,6 +47,16 @@ export class Completionist {
     if (!watermark) {
       // No consumer has reported yet: nothing is known to be complete.
       return [];
+    }
+    try {
+      await this.#options.quietPartitions?.runOnce({ watermark, now });
+    } catch (error) {
+      // The registry may be down: partitions with events still close, and
+      // the quiet ones are opened on a later run.
+      logger.warn(
+        'Could not open the partitions of windows without events; retried on the next run',
+        toError(error),
+      );
     }
     const closed = await store.closePartitions({
       now,

@@ -138,7 +138,11 @@ export class DatabaseRetentionStore implements RetentionStore {
           .whereIn('path', deletion.paths.slice(i, i + 500))
           .delete();
       }
-      await tx('retention_deletions').insert(toRow(deletion));
+      // A partition delivered empty had no raw files: nothing was deleted,
+      // and a quiet type would otherwise log a deletion per window.
+      if (deletion.files > 0) {
+        await tx('retention_deletions').insert(toRow(deletion));
+      }
       return true;
     });
   }

@@ -85,6 +85,12 @@ export function toPartition(row: PartitionRow): Partition {
     slaRecoveredAt: optionalIso(row.sla_recovered_at),
     rawDeletedAt: optionalIso(row.raw_deleted_at),
     expiredAt: optionalIso(row.expired_at),
+    // Nothing received, nothing delivered: a quiet window, not a gap.
+    ...(row.delivered !== null &&
+    Number(row.delivered) === 0 &&
+    Number(row.received) === 0
+      ? { empty: true }
+      : {}),
   };
 }
 

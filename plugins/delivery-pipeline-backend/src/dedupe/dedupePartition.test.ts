@@ -96,7 +96,7 @@ describe('dedupePartition', () => {
   async function keyFiles(): Promise<Buffer[]> {
     const { keys } = await manifestOf();
     return Promise.all(
-      [keys.sources, ...keys.files].map(file => storage.read(file.path)),
+      [keys.sources!, ...keys.files].map(file => storage.read(file.path)),
     );
   }
 
@@ -617,5 +617,19 @@ describe('dedupePartition', () => {
     expect(result).toMatchObject({ received: 0, delivered: 0 });
     expect(result.partition.files).toEqual([]);
     expect((await manifestOf()).keys.files).toEqual([]);
+    // Nothing but the manifest: a quiet type costs no other file.
+    expect((await manifestOf()).keys.sources).toBeUndefined();
+    expect(await storage.list(`${OUT}/`)).toEqual([`${OUT}/_manifest.json`]);
+  });
+
+  it('looks back past a partition delivered empty', async () => {
+    await dedupe({ rawFiles: [] });
+    const raw = await writeRaw('next', [line({ id: 'a', source: '//s' })]);
+    const next = await dedupe({
+      rawFiles: [raw],
+      lookbackFolders: [OUT],
+      outputFolder: `${OUT}-next`,
+    });
+    expect(next).toMatchObject({ received: 1, delivered: 1, duplicates: 0 });
   });
 });

@@ -385,7 +385,7 @@ class DedupeRun {
     await removeStaleFiles(this.#storage, this.#folder, [
       ...files.map(f => f.path),
       ...keys.files.map(f => f.path),
-      keys.sources.path,
+      ...(keys.sources ? [keys.sources.path] : []),
     ]);
 
     const delivered = tally.delivered;

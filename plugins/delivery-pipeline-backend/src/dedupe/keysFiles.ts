@@ -51,7 +51,11 @@ export const SOURCES_FILE_NAME = '_keys-sources.bin';
 /** A key file or the sources file, as the manifest lists it. */
 export type KeysFile = ManifestKeysFile;
 
-/** What the manifest says of the keys, in this deduper's format. */
+/**
+ * What the manifest says of the keys, in this deduper's format; `sources`
+ * is absent when the partition has no keys (delivered empty): a quiet
+ * window's partition is its manifest alone.
+ */
 export type KeysManifest = ManifestKeys & { format: typeof KEYS_FORMAT };
 
 /** Writes key files from whole tables, in the order they are added. */
@@ -170,6 +174,9 @@ export class KeysFilesWriter {
   /** Writes the last key file and the sources. */
   async finish(sources: SourceDictionary): Promise<KeysManifest> {
     this.#flush();
+    if (this.#files.length === 0 && sources.count === 0) {
+      return { format: KEYS_FORMAT, files: [] };
+    }
     const parts: Uint8Array[] = [SOURCES_MAGIC, u32(sources.count)];
     for (let i = 0; i < sources.count; i++) {
       const bytes = sources.source(i);

@@ -35,6 +35,8 @@ export async function loadLookback(options: {
       );
       continue;
     }
+    // Delivered empty: no keys to look back on.
+    if (!manifest.keys.sources) continue;
     const sourcesPath = manifest.keys.sources.path;
     const sourcesContent = await storage.read(sourcesPath);
     const fileSources = readSourcesFile(sourcesContent, sourcesPath);

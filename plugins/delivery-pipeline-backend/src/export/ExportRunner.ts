@@ -16,6 +16,7 @@ export type ExportRunnerOptions = {
   now?: () => Date;
 };
 
+/** Most exports one run takes. */
 const BATCH = 50;
 /**
  * How long a claimed export is not offered to other replicas; one that runs
@@ -47,12 +48,17 @@ export class ExportRunner {
     if (this.#byName.size === 0) return 0;
     const now = () => this.#options.now?.() ?? new Date();
     let succeeded = 0;
-    const due = await store.claimPendingExports({
-      now: now(),
-      leaseMs: EXPORT_LEASE_MS,
-      limit: BATCH,
-    });
-    for (const item of due) {
+    for (let taken = 0; taken < BATCH; taken++) {
+      // One at a time: a claim holds its export for the whole lease, so a
+      // replica killed mid-run strands only the export it was running, not
+      // a batch it had claimed ahead (partitions delivered empty make
+      // batches larger).
+      const [item] = await store.claimPendingExports({
+        now: now(),
+        leaseMs: EXPORT_LEASE_MS,
+        limit: 1,
+      });
+      if (!item) break;
       const exporter = this.#byName.get(item.exporter);
       if (!exporter) {
         // Not installed in this replica (or removed since): left pending,

@@ -4,6 +4,8 @@ import { Knex } from 'knex';
 import { PipelineConfig } from '../config';
 import { DatabaseSlaStore } from '../database/DatabaseSlaStore';
 import { EventTypePolicySource } from '../policies/EventTypePolicies';
+import { DatabaseCompletionStore } from '../database/DatabaseCompletionStore';
+import { MissingPartitionsCheck } from './missingPartitions';
 import { SlaMonitor } from './SlaMonitor';
 
 export type { SlaCursor, SlaPartition, SlaStore } from './SlaStore';
@@ -18,29 +20,44 @@ export const SLA_MONITOR_TASK_ID = 'delivery-pipeline-sla-monitor';
 
 /**
  * The monitor stage's entry point: finds partitions past their type's SLA
- * and notifies their owners, as a scheduled task on one replica at a time.
+ * and notifies their owners, and finds windows with no partition at all
+ * (missing: the alarm of a stalled consumer or completionist), as a
+ * scheduled task on one replica at a time.
  */
 export async function createMonitorStage(options: {
   db: Knex;
   scheduler: SchedulerService;
   policies: EventTypePolicySource;
   notifications: NotificationService;
-  settings: Pick<PipelineConfig, 'sla'>;
+  settings: Pick<PipelineConfig, 'sla' | 'partitions'>;
   logger: LoggerService;
 }): Promise<SlaMonitor> {
+  const logger = options.logger.child({ task: 'sla-monitor' });
   const monitor = new SlaMonitor({
     store: new DatabaseSlaStore(options.db),
     policies: options.policies,
     notifications: options.notifications,
-    logger: options.logger.child({ task: 'sla-monitor' }),
+    logger,
   });
+  const missingPartitions = new MissingPartitionsCheck({
+    // Read only: the completion stage owns these records.
+    openings: new DatabaseCompletionStore(options.db),
+    policies: options.policies,
+    widthMs: options.settings.partitions.widthMs,
+    logger,
+  });
+  missingPartitions.observe();
   await options.scheduler.scheduleTask({
     id: SLA_MONITOR_TASK_ID,
     frequency: options.settings.sla.frequency,
     timeout: { minutes: 5 },
     scope: 'global',
     fn: async () => {
-      await monitor.runOnce();
+      try {
+        await monitor.runOnce();
+      } finally {
+        await missingPartitions.runOnce();
+      }
     },
   });
   return monitor;

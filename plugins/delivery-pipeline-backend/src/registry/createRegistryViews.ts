@@ -25,7 +25,11 @@ export async function createRegistryViews(options: {
   events: EventsService;
   settings: Pick<PipelineConfig, 'sla' | 'retention'>;
   logger: LoggerService;
-}): Promise<{ validators: EventTypeValidators; policies: EventTypePolicies }> {
+}): Promise<{
+  eventTypes: HttpEventTypeReader;
+  validators: EventTypeValidators;
+  policies: EventTypePolicies;
+}> {
   const { settings } = options;
   const eventTypes = new HttpEventTypeReader(options);
   const validators = new EventTypeValidators({ eventTypes });
@@ -48,5 +52,5 @@ export async function createRegistryViews(options: {
       }
     },
   });
-  return { validators, policies };
+  return { eventTypes, validators, policies };
 }

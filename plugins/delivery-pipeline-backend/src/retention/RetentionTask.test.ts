@@ -512,4 +512,51 @@ describe('RetentionTask', () => {
       expect(await deletions(knex)).toHaveLength(0);
     },
   );
+
+  it.each(databases.eachSupportedId())(
+    'expires a partition delivered empty, logging only what it deleted, %p',
+    async databaseId => {
+      const knex = await setUp(databaseId);
+      // A quiet window: no raw files, a manifest alone.
+      const start = hoursAgo(8 * 24 + 1);
+      const folder = partitionFolder({
+        kind: 'delivered',
+        eventType: SHORT,
+        start: start.getTime(),
+        widthMs: HOUR,
+      });
+      await storage.write(`${folder}/_manifest.json`, Buffer.from('{}'));
+      await knex('partitions').insert({
+        event_type: SHORT,
+        start,
+        end: hoursAgo(8 * 24),
+        state: 'delivered',
+        received: 0,
+        bytes: 0,
+        delivered: 0,
+        closed_at: hoursAgo(8 * 24),
+        delivered_at: hoursAgo(8 * 24),
+      });
+
+      expect(await createTask(knex).runOnce()).toEqual({
+        raw: 1,
+        delivered: 1,
+        failed: 0,
+      });
+      const row = await partitionRow(knex, SHORT, start);
+      expect(row.state).toBe('expired');
+      expect(row.raw_deleted_at).not.toBeNull();
+      expect(await exists(`${folder}/_manifest.json`)).toBe(false);
+      // Its manifest's deletion is logged; "no raw files deleted" is not.
+      expect(await deletions(knex)).toEqual([
+        expect.objectContaining({ kind: 'delivered', files: 1 }),
+      ]);
+      // Done: a second run finds nothing.
+      expect(await createTask(knex).runOnce()).toEqual({
+        raw: 0,
+        delivered: 0,
+        failed: 0,
+      });
+    },
+  );
 });

@@ -1,5 +1,10 @@
 import { Partition } from '@internal/plugin-delivery-pipeline-common';
-import { slaMetOf, summarizeHealth, withSlaMet } from './partitionViews';
+import {
+  countMissingWindows,
+  slaMetOf,
+  summarizeHealth,
+  withSlaMet,
+} from './partitionViews';
 
 const HOUR = 3_600_000;
 const t0 = Date.UTC(2026, 11, 1, 0);
@@ -95,7 +100,7 @@ describe('summarizeHealth', () => {
         end: iso(t0 + 3 * HOUR),
         deliveredAt: iso(t0 + 3 * HOUR + 180 * 60_000),
       },
-      partitions: { open: 1, closed: 1, delivered: 3, expired: 0 },
+      partitions: { open: 1, closed: 1, delivered: 3, expired: 0, empty: 0 },
       volume: {
         received: 550,
         delivered: 393,
@@ -139,5 +144,71 @@ describe('summarizeHealth', () => {
     expect(health.slaCompliance).toEqual({ due: 0, met: 0 });
     expect(health.duplicateRate).toBeUndefined();
     expect(health.lastDelivered).toBeUndefined();
+  });
+});
+
+describe('delivered empty and missing partitions', () => {
+  const empty = (hour: number): Partition => ({
+    ...partition(hour, { latenessMinutes: 5, received: 0 }),
+    empty: true,
+  });
+
+  it('counts partitions delivered empty apart from gaps', async () => {
+    const now = new Date(t0 + 10 * HOUR);
+    // 0 and 2 delivered empty, 1 with events, 7 open; 3 to 6 missing (their
+    // deadlines passed by 10:00), 8 and 9 not yet due.
+    const partitions = await withSlaMet(
+      [
+        empty(0),
+        partition(1, { latenessMinutes: 5 }),
+        empty(2),
+        partition(7, { state: 'open' }),
+      ],
+      async () => policy,
+      now,
+    );
+    const health = summarizeHealth({
+      eventType: 't',
+      from: new Date(t0),
+      to: now,
+      policy,
+      partitions,
+      now,
+    });
+    expect(health.partitions).toEqual({
+      open: 1,
+      closed: 0,
+      delivered: 3,
+      expired: 0,
+      empty: 2,
+      missing: 4,
+    });
+    expect(health.volume.received).toBe(200);
+  });
+
+  it('counts windows from the first partition, on its grid, within the range', () => {
+    const spans = [partition(2), partition(5)];
+    const count = (fromHour: number, toHour: number, deadlineHour: number) =>
+      countMissingWindows({
+        partitions: spans,
+        from: new Date(t0 + fromHour * HOUR),
+        to: new Date(t0 + toHour * HOUR),
+        deadline: t0 + deadlineHour * HOUR,
+      });
+    // Nothing before the first partition (02:00) is expected.
+    expect(count(0, 10, 10)).toBe(6); // 3, 4, 6, 7, 8, 9
+    // Only windows whose deadline passed.
+    expect(count(0, 10, 6)).toBe(2); // 3, 4
+    // A range starting mid-window counts from the next whole one.
+    expect(count(3.5, 10, 10)).toBe(5); // 4, 6, 7, 8, 9
+    expect(count(0, 10, 1)).toBe(0);
+    expect(
+      countMissingWindows({
+        partitions: [],
+        from: new Date(t0),
+        to: new Date(t0 + HOUR),
+        deadline: t0 + HOUR,
+      }),
+    ).toBe(0);
   });
 });

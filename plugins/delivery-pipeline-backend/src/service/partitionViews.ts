@@ -58,6 +58,8 @@ export function summarizeHealth(options: {
   policy: SlaPolicy;
   partitions: Partition[];
   lastDelivered?: Partition;
+  /** When given, windows missing by then are counted (`partitions.missing`). */
+  now?: Date;
 }): EventTypeHealth {
   const { eventType, from, to, policy, partitions, lastDelivered } = options;
   // SLA compliance counts the partitions whose outcome was decided in the
@@ -86,7 +88,13 @@ export function summarizeHealth(options: {
       Date.parse(p.start) >= from.getTime() &&
       Date.parse(p.start) < to.getTime(),
   );
-  const states = { open: 0, closed: 0, delivered: 0, expired: 0 };
+  const states: EventTypeHealth['partitions'] = {
+    open: 0,
+    closed: 0,
+    delivered: 0,
+    expired: 0,
+    empty: 0,
+  };
   const volume = {
     received: 0,
     delivered: 0,
@@ -96,6 +104,7 @@ export function summarizeHealth(options: {
   };
   for (const p of inWindow) {
     states[p.state] += 1;
+    if (p.empty) states.empty! += 1;
     volume.received += p.counts.received;
     volume.delivered += p.counts.delivered ?? 0;
     volume.duplicates += p.counts.duplicates;
@@ -110,6 +119,15 @@ export function summarizeHealth(options: {
     decided.map(p => p.counts.duplicates + p.counts.conflicts),
   );
   const decidedFailed = sum(decided.map(p => p.counts.failed));
+
+  if (options.now) {
+    states.missing = countMissingWindows({
+      partitions,
+      from,
+      to,
+      deadline: options.now.getTime() - policy.maxLatenessMs,
+    });
+  }
 
   return {
     eventType,
@@ -142,6 +160,44 @@ export function summarizeHealth(options: {
         ? decidedFailed / (decidedReceived + decidedFailed)
         : undefined,
   };
+}
+
+/**
+ * Windows in `[from, to)` without a partition that ended at or before
+ * `deadline`, from the type's first listed partition on, in the width of
+ * its partitions (the narrowest, should the width have been changed): the
+ * windows expected there less those its partitions cover, so the work is
+ * per partition, not per window.
+ */
+export function countMissingWindows(options: {
+  partitions: Partition[];
+  from: Date;
+  to: Date;
+  deadline: number;
+}): number {
+  const spans = options.partitions.map(p => ({
+    start: Date.parse(p.start),
+    end: Date.parse(p.end),
+  }));
+  if (spans.length === 0) return 0;
+  const widthMs = Math.min(...spans.map(p => p.end - p.start));
+  const earliest = Math.min(...spans.map(p => p.start));
+  // The first whole window of the type's grid inside the range.
+  const first =
+    earliest +
+    Math.max(0, Math.ceil((options.from.getTime() - earliest) / widthMs)) *
+      widthMs;
+  const last = Math.min(options.to.getTime(), options.deadline);
+  const expected = Math.floor((last - first) / widthMs);
+  if (expected <= 0) return 0;
+  const limit = first + expected * widthMs;
+  let covered = 0;
+  for (const span of spans) {
+    const start = Math.max(span.start, first);
+    const end = Math.min(span.end, limit);
+    if (end > start) covered += Math.round((end - start) / widthMs);
+  }
+  return Math.max(0, expected - covered);
 }
 
 function sum(values: number[]): number {

@@ -249,6 +249,7 @@ export async function createRouter(options: {
             !latest || p.deliveredAt! > latest.deliveredAt! ? p : latest,
           undefined,
         ),
+        now,
       });
       return withDeprecatedHealthFields(health);
     });
@@ -291,6 +292,7 @@ export async function createRouter(options: {
       policy,
       partitions: await withSlaMet(listed, async () => policy, new Date()),
       lastDelivered,
+      now: new Date(),
     });
     res.json(withDeprecatedHealthFields(health));
   });

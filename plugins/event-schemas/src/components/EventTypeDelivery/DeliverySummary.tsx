@@ -108,10 +108,17 @@ export const HealthNumbers = (props: { health: EventTypeHealth }) => {
       />
       <Stat
         term="Partitions"
-        value={`${formatCount(partitions.delivered)} delivered`}
+        value={`${formatCount(partitions.delivered)} delivered${
+          partitions.empty ? ` (${formatCount(partitions.empty)} empty)` : ''
+        }`}
         note={`${formatCount(partitions.open)} open · ${formatCount(
           partitions.closed,
-        )} closed · ${formatCount(partitions.expired)} expired`}
+        )} closed · ${formatCount(partitions.expired)} expired${
+          // No partition where one is due: the pipeline lost it, an alarm.
+          partitions.missing
+            ? ` · ${formatCount(partitions.missing)} missing`
+            : ''
+        }`}
       />
     </Grid>
   );

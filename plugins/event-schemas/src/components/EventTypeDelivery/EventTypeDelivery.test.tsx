@@ -155,7 +155,7 @@ describe('EventTypeDelivery', () => {
     expect(grid.querySelectorAll('button')).toHaveLength(168);
     // The legend says what a missing hour means.
     expect(
-      screen.getByText('Missing (nothing received): 144'),
+      screen.getByText('Missing (no partition: lost or stalled): 144'),
     ).toBeInTheDocument();
     // The charts' numbers are in words too.
     expect(
@@ -201,7 +201,7 @@ describe('EventTypeDelivery', () => {
     await userEvent.keyboard('{Enter}');
     expect(
       await screen.findByText(
-        'No events of this type were received in this hour, so it has no partition.',
+        'This hour has no partition, although every hour of the type gets one (delivered empty when nothing is received): the pipeline lost it or is stalled.',
       ),
     ).toBeInTheDocument();
     expect(dayBefore.parentElement).toHaveAttribute('aria-selected', 'true');

@@ -87,6 +87,11 @@ export const EventTypeDelivery = (props: {
   }, [api, eventType, range, from, to]);
 
   const loaded = partitions.value;
+  const loadedHealth =
+    health.value?.range === range ? health.value.value : undefined;
+  const slaMs = loadedHealth?.sla.maxLatenessMs;
+  // The heatmap and the charts count lateness in seconds.
+  const slaSeconds = slaMs === undefined ? undefined : slaMs / 1000;
   const heatmap = useMemo(
     () =>
       loaded &&
@@ -97,17 +102,14 @@ export const EventTypeDelivery = (props: {
           from: heatmapStart(loaded.window.from, registeredAt, loaded.items),
         },
         now: loaded.window.to,
+        // An hour's partitions are due by its SLA; without them it is missing.
+        dueAfterMs: slaMs ?? 0,
       }),
-    [loaded, registeredAt],
+    [loaded, registeredAt, slaMs],
   );
   const selected = hourParam
     ? heatmap?.hours.find(cell => cell.start.toISOString() === hourParam)
     : undefined;
-  const loadedHealth =
-    health.value?.range === range ? health.value.value : undefined;
-  const slaMs = loadedHealth?.sla.maxLatenessMs;
-  // The heatmap and the charts count lateness in seconds.
-  const slaSeconds = slaMs === undefined ? undefined : slaMs / 1000;
   const stale = loaded !== undefined && loaded.range !== range;
 
   let partitionSections;

@@ -69,8 +69,9 @@ export const HeatmapCell = memo(
           onMouseLeave={() => onEvent(cell, { kind: 'hide' })}
           onKeyDown={event => onEvent(cell, { kind: 'key', event })}
         >
-          {/* Late is told by more than its colour. */}
+          {/* Late and missing are told by more than their colour. */}
           {cell.state === 'late' ? <span aria-hidden>!</span> : null}
+          {cell.state === 'missing' ? <span aria-hidden>?</span> : null}
         </button>
       </div>
     );

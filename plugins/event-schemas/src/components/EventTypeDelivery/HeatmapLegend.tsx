@@ -7,9 +7,10 @@ import { ShownHourState, SHOWN_HOUR_STATES } from './hours';
 
 const LEGEND_LABELS: Record<ShownHourState, string> = {
   onTime: 'On time',
+  empty: 'Delivered empty (nothing received)',
   late: 'Late (SLA missed)',
   open: 'Open (not due yet)',
-  missing: 'Missing (nothing received)',
+  missing: 'Missing (no partition: lost or stalled)',
   expired: 'Expired (deleted by retention)',
 };
 
@@ -69,8 +70,9 @@ export const HeatmapLegend = (props: {
       </Box>
       <Typography variant="caption" color="textSecondary" component="p">
         Hours in your time zone; hover or focus a cell for its numbers (and
-        UTC), select it for its partitions. A missing hour only means no events
-        were received then, which is not an error by itself.
+        UTC), select it for its partitions. An hour in which no events were
+        received is delivered empty; a missing one has no partition at all,
+        which the pipeline should never leave.
       </Typography>
     </>
   );

@@ -88,7 +88,7 @@ export const HourDetails = (props: {
         <Typography>
           {cell.state === 'open'
             ? 'Nothing received in this hour yet.'
-            : 'No events of this type were received in this hour, so it has no partition.'}
+            : 'This hour has no partition, although every hour of the type gets one (delivered empty when nothing is received): the pipeline lost it or is stalled.'}
         </Typography>
       ) : (
         <Box overflow="auto">

@@ -7,8 +7,9 @@ export const HOUR_STATE_DESCRIPTIONS: Record<HourState, string> = {
   onTime: 'On time: delivered within the SLA',
   late: 'Late: missed the SLA',
   open: 'Open: still receiving or being closed, not due yet',
+  empty: 'Delivered empty: no events were received in this hour',
   missing:
-    'Missing: no events were received in this hour (not an error by itself)',
+    'Missing: no partition although it is due; the pipeline lost it or is stalled',
   expired: 'Expired: retention deleted the delivered data',
   future: 'Not begun yet',
   outside: 'Outside the range',

@@ -182,6 +182,7 @@ describe('buildHeatmap', () => {
   it('counts the hours of each state and says so in a sentence', () => {
     expect(heatmap.totals).toEqual({
       onTime: 1,
+      empty: 0,
       late: 2,
       open: 3,
       expired: 1,
@@ -192,6 +193,90 @@ describe('buildHeatmap', () => {
     );
     expect(heatmapSummary('7 days', { ...heatmap.totals, expired: 0 })).toBe(
       '7 days of partitions by hour: 1 on time, 2 late, 3 open, 17 missing',
+    );
+  });
+});
+
+describe('delivered empty and missing hours', () => {
+  const window = rangeWindow('24h', now);
+  // Nothing received: delivered with no events, as the pipeline marks it.
+  const empty = (start: number, widthMs: number) =>
+    partition(start, widthMs, {
+      counts: {
+        received: 0,
+        bytes: 0,
+        duplicates: 0,
+        conflicts: 0,
+        failed: 0,
+        delivered: 0,
+      },
+      empty: true,
+    });
+  const heatmap = buildHeatmap({
+    partitions: [
+      // A quiet hour: sixty one-minute partitions, each delivered empty.
+      ...Array.from({ length: 60 }, (_, minute) =>
+        empty(at(9) + minute * MINUTE_MS, MINUTE_MS),
+      ),
+      // A quiet minute beside busy ones: the hour had events, on time.
+      ...minutePartitions(at(8), minute =>
+        minute === 0
+          ? {
+              counts: {
+                received: 0,
+                bytes: 0,
+                duplicates: 0,
+                conflicts: 0,
+                failed: 0,
+                delivered: 0,
+              },
+              empty: true,
+            }
+          : {},
+      ),
+      // Delivered empty, but after the SLA: late like any other.
+      { ...empty(at(7), HOUR_MS), slaMet: false },
+      empty(at(11), HOUR_MS),
+      empty(at(12), HOUR_MS),
+      empty(at(13), HOUR_MS),
+    ],
+    window,
+    now,
+    // The SLA: an hour's partitions are due two hours after its end.
+    dueAfterMs: 2 * HOUR_MS,
+  });
+  const state = (start: number) => cellAt(heatmap.hours, start).state;
+
+  it('tells a quiet hour, delivered empty, from a missing one', () => {
+    expect(state(at(9))).toBe('empty');
+    expect(state(at(11))).toBe('empty');
+    expect(state(at(8))).toBe('onTime');
+    expect(state(at(7))).toBe('late');
+    // No partition at all although due (10:00 ended at 11:00, due at 13:00).
+    expect(state(at(10))).toBe('missing');
+    expect(state(at(6))).toBe('missing');
+    // The current hour may still get its partitions.
+    expect(state(at(14))).toBe('open');
+  });
+
+  it('is not missing before its partitions are due', () => {
+    const recent = buildHeatmap({
+      partitions: [],
+      window,
+      now,
+      dueAfterMs: 2 * HOUR_MS,
+    });
+    const of = (start: number) => cellAt(recent.hours, start).state;
+    // 13:00 ended at 14:00, due at 16:00; 12:00 due at 15:00; 11:00 at 14:00.
+    expect(of(at(13))).toBe('open');
+    expect(of(at(12))).toBe('open');
+    expect(of(at(11))).toBe('missing');
+  });
+
+  it('counts and says delivered empty hours apart from missing ones', () => {
+    expect(heatmap.totals).toMatchObject({ empty: 4, missing: 17, late: 1 });
+    expect(heatmapSummary('24 hours', heatmap.totals)).toBe(
+      '24 hours of hourly partitions: 1 on time, 4 delivered empty, 1 late, 1 open, 17 missing',
     );
   });
 });

@@ -8,10 +8,13 @@ import { DeliveryWindow } from './range';
 /**
  * What an hour looks like from the outside:
  * - `onTime`: everything received in it was delivered within the SLA;
+ * - `empty`: delivered empty: nothing was received in it, and the pipeline
+ *   delivered that (every window of a registered type gets a partition);
  * - `late`: some of it missed the SLA (delivered late, or still not delivered
  *   past the deadline);
  * - `open`: still open or closed, not delivered, and not due yet;
- * - `missing`: a past hour with no partition: nothing was received;
+ * - `missing`: a past hour with no partition although it is due: the
+ *   pipeline lost it or is stalled (an alarm, not "nothing was sent");
  * - `expired`: retention deleted what was delivered;
  * - `future`: not begun yet;
  * - `outside`: before the range, or an hour the clock skipped (daylight
@@ -19,6 +22,7 @@ import { DeliveryWindow } from './range';
  */
 export type HourState =
   | 'onTime'
+  | 'empty'
   | 'late'
   | 'open'
   | 'missing'
@@ -29,6 +33,7 @@ export type HourState =
 /** The states a user can see in a range, in the legend's order. */
 export const SHOWN_HOUR_STATES = [
   'onTime',
+  'empty',
   'late',
   'open',
   'missing',
@@ -108,25 +113,31 @@ export function aggregateHour(partitions: Partition[]): {
 
 /**
  * The state of an hour from its partitions. A late partition makes the hour
- * late even if others in it are still open: the SLA is already missed.
+ * late even if others in it are still open: the SLA is already missed. An
+ * hour without partitions is missing once `dueAfterMs` (the SLA) passed
+ * after its end: until then its partitions may not be opened yet.
  */
 export function hourState(
   cell: { start: Date; end: Date; partitions: Partition[] },
   window: DeliveryWindow,
   now: Date,
+  dueAfterMs: number = 0,
 ): HourState {
   if (cell.start.getTime() < window.from.getTime()) return 'outside';
   const { partitions } = cell;
   if (partitions.length === 0) {
     if (cell.start.getTime() > now.getTime()) return 'future';
-    // The current hour has not received anything yet; it may still.
-    return cell.end.getTime() <= now.getTime() ? 'missing' : 'open';
+    return cell.end.getTime() + dueAfterMs <= now.getTime()
+      ? 'missing'
+      : 'open';
   }
   if (partitions.some(p => p.slaMet === false)) return 'late';
   if (partitions.some(p => p.state === 'open' || p.state === 'closed')) {
     return 'open';
   }
-  if (partitions.some(p => p.state === 'delivered')) return 'onTime';
+  if (partitions.some(p => p.state === 'delivered')) {
+    return partitions.every(p => p.empty) ? 'empty' : 'onTime';
+  }
   return 'expired';
 }
 
@@ -138,8 +149,10 @@ export function buildHeatmap(options: {
   partitions: Partition[];
   window: DeliveryWindow;
   now: Date;
+  /** How long after its end an hour without partitions is missing. */
+  dueAfterMs?: number;
 }): Heatmap {
-  const { partitions, window, now } = options;
+  const { partitions, window, now, dueAfterMs } = options;
   const byHour = new Map<string, Partition[]>();
   for (const partition of partitions) {
     const key = localHourKey(new Date(partition.start));
@@ -153,6 +166,7 @@ export function buildHeatmap(options: {
 
   const totals: Record<ShownHourState, number> = {
     onTime: 0,
+    empty: 0,
     late: 0,
     open: 0,
     missing: 0,
@@ -189,7 +203,12 @@ export function buildHeatmap(options: {
         : byHour.get(localHourKey(start)) ?? [];
       const state = outside
         ? 'outside'
-        : hourState({ start, end, partitions: cellPartitions }, window, now);
+        : hourState(
+            { start, end, partitions: cellPartitions },
+            window,
+            now,
+            dueAfterMs,
+          );
       const cell: HourCell = {
         start,
         end,
@@ -211,6 +230,7 @@ export function buildHeatmap(options: {
 
 const STATE_WORDS: Record<HourState, string> = {
   onTime: 'on time',
+  empty: 'delivered empty',
   late: 'late',
   open: 'open',
   missing: 'missing',
@@ -233,7 +253,7 @@ export function heatmapSummary(
   totals: Record<ShownHourState, number>,
 ): string {
   const parts = SHOWN_HOUR_STATES.filter(
-    state => state !== 'expired' || totals.expired > 0,
+    state => (state !== 'expired' && state !== 'empty') || totals[state] > 0,
   ).map(state => `${totals[state]} ${STATE_WORDS[state]}`);
   return `${rangeWords} of partitions by hour: ${parts.join(', ')}`;
 }
