@@ -12,3 +12,10 @@ export * from './exporter';
 export * from './extensions';
 export * from './keyEncryptionKey';
 export * from './personalData/PersonalDataDecrypter';
+export {
+  failpoint,
+  parseFailpoints,
+  FAILPOINTS_ENV,
+  FAILPOINTS_LOG_ENV,
+} from './failpoints';
+export type { FailpointAction } from './failpoints';
