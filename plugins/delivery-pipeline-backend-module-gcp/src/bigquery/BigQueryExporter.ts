@@ -2,6 +2,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import type { BigQuery, Job } from '@google-cloud/bigquery';
 import {
   DeliveredPartition,
+  failpoint,
   PartitionExporter,
   PartitionStorage,
 } from '@internal/plugin-delivery-pipeline-node';
@@ -130,6 +131,7 @@ export class BigQueryExporter implements PartitionExporter {
             throw this.#explain(error, jobId, table);
           }
         }
+        failpoint('bigquery.after-job-insert');
       }
       const done = await this.#wait(jobId);
       const { errorResult, errors } = done.status ?? {};

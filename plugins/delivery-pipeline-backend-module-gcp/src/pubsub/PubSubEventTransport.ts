@@ -6,6 +6,7 @@ import {
   ClaimExpiredError,
   EventClaim,
   EventTransport,
+  failpoint,
   TransportBacklog,
   TransportEvent,
   TransportFullError,
@@ -239,6 +240,7 @@ export class PubSubEventTransport implements EventTransport {
           failed[0].reason,
         );
       }
+      failpoint('pubsub.after-publish');
     } finally {
       this.#inFlight.delete(id);
       this.#pending.delete(done);

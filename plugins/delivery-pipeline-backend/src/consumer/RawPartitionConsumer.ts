@@ -4,6 +4,7 @@ import {
   ClaimExpiredError,
   EventClaim,
   EventTransport,
+  failpoint,
   PartitionStorage,
   TransportEvent,
 } from '@internal/plugin-delivery-pipeline-node';
@@ -79,6 +80,7 @@ export class RawPartitionConsumer {
       await transport.release(claim).catch(() => {});
       throw error;
     }
+    failpoint('consumer.after-record');
     try {
       await transport.ack(claim);
     } catch (error) {
@@ -131,6 +133,7 @@ export class RawPartitionConsumer {
             chunkSize: Math.max(GZIP_MIN_CHUNK, Buffer.byteLength(text)),
           }),
         );
+        failpoint('consumer.after-raw-write');
         return {
           path,
           eventType: group.eventType,

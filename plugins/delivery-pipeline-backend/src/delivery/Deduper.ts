@@ -2,6 +2,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { toError } from '@backstage/errors';
 import {
   DeliveredPartition,
+  failpoint,
   PartitionStorage,
 } from '@internal/plugin-delivery-pipeline-node';
 import { randomUUID } from 'node:crypto';
@@ -159,6 +160,7 @@ export class Deduper {
       workerThreads: this.#options.workerThreads,
       logger,
     });
+    failpoint('dedupe.after-manifest');
     const deliveredAt = this.#now();
     const recorded = await partitions.recordDelivery(partition, {
       delivered: result.delivered,

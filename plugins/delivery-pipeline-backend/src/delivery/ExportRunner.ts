@@ -1,6 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { toError } from '@backstage/errors';
 import {
+  failpoint,
   PartitionExporter,
   PartitionStorage,
 } from '@internal/plugin-delivery-pipeline-node';
@@ -70,6 +71,7 @@ export class ExportRunner {
           }),
         );
         await exporter.export(partition);
+        failpoint('export.after-export');
         await partitions.recordExport(item, { ok: true, at: now() });
         succeeded += 1;
       } catch (error) {

@@ -1,5 +1,8 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { PartitionStorage } from '@internal/plugin-delivery-pipeline-node';
+import {
+  failpoint,
+  PartitionStorage,
+} from '@internal/plugin-delivery-pipeline-node';
 import { Knex } from 'knex';
 import {
   DatabaseRetentionStore,
@@ -174,6 +177,7 @@ export class RetentionTask {
       p => !recordedPaths.has(p),
     );
     await deleteAll(this.#storage, [...recordedPaths, ...unrecorded]);
+    failpoint('retention.after-delete');
     return this.#store.recordRawDeletion({
       partition,
       kind: 'raw',
@@ -194,6 +198,7 @@ export class RetentionTask {
   ): Promise<boolean> {
     const paths = await this.#listFolder('delivered', partition);
     await deleteAll(this.#storage, paths);
+    failpoint('retention.after-delete');
     return this.#store.recordDeliveredDeletion({
       partition,
       kind: 'delivered',
