@@ -46,7 +46,7 @@ export async function dropDatabases(url, prefix) {
 }
 
 const PARTITION_COLUMNS =
-  'event_type, start, "end", state, closed_at, delivered_at, delivery_attempts, received, duplicates, conflicts, delivered';
+  'event_type, start, "end", state, closed_at, delivered_at, delivery_attempts, received, duplicates, conflicts, delivered, raw_deleted_at';
 
 const toRow = row => ({
   eventType: row.event_type,
@@ -64,6 +64,10 @@ const toRow = row => ({
   duplicates: Number(row.duplicates),
   conflicts: Number(row.conflicts),
   delivered: row.delivered === null ? undefined : Number(row.delivered),
+  rawDeletedAt:
+    row.raw_deleted_at === null
+      ? undefined
+      : new Date(row.raw_deleted_at).toISOString(),
 });
 
 /**
@@ -178,6 +182,31 @@ export function readSqliteTasks(directory) {
       )
       .all()
       .map(toTask);
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Frees a scheduler task that a SIGKILLed run still holds, in a stopped
+ * backend's SQLite database, as the scheduler's janitor does once the
+ * run's timeout has passed (for retention, 30 minutes), and makes it due.
+ */
+export function releaseSqliteTask(directory, taskId) {
+  const Database = require('better-sqlite3');
+  const db = new Database(join(directory, `${pluginId}.sqlite`), {
+    fileMustExist: true,
+    timeout: 5000,
+  });
+  try {
+    return db
+      .prepare(
+        `UPDATE backstage_backend_tasks__tasks
+         SET current_run_ticket = NULL, current_run_started_at = NULL,
+             current_run_expires_at = NULL, next_run_start_at = datetime('now')
+         WHERE id = ? AND current_run_ticket IS NOT NULL`,
+      )
+      .run(taskId).changes;
   } finally {
     db.close();
   }
