@@ -188,11 +188,10 @@ export function readSqliteTasks(directory) {
 }
 
 /**
- * Frees a scheduler task that a SIGKILLed run still holds, in a stopped
- * backend's SQLite database, as the scheduler's janitor does once the
- * run's timeout has passed (for retention, 30 minutes), and makes it due.
+ * The exports of a type's partitions in a stopped backend's SQLite
+ * database: `{ start, exporter, exportedAt, attempts }`.
  */
-export function releaseSqliteTask(directory, taskId) {
+export function readSqliteExports(directory, eventType) {
   const Database = require('better-sqlite3');
   const db = new Database(join(directory, `${pluginId}.sqlite`), {
     fileMustExist: true,
@@ -201,12 +200,18 @@ export function releaseSqliteTask(directory, taskId) {
   try {
     return db
       .prepare(
-        `UPDATE backstage_backend_tasks__tasks
-         SET current_run_ticket = NULL, current_run_started_at = NULL,
-             current_run_expires_at = NULL, next_run_start_at = datetime('now')
-         WHERE id = ? AND current_run_ticket IS NOT NULL`,
+        `SELECT partition_start, exporter, exported_at, attempts FROM partition_exports WHERE event_type = ? ORDER BY partition_start`,
       )
-      .run(taskId).changes;
+      .all(eventType)
+      .map(row => ({
+        start: new Date(row.partition_start).toISOString(),
+        exporter: row.exporter,
+        exportedAt:
+          row.exported_at === null
+            ? undefined
+            : new Date(row.exported_at).toISOString(),
+        attempts: Number(row.attempts),
+      }));
   } finally {
     db.close();
   }
