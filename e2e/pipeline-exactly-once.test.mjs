@@ -22,9 +22,10 @@
 // for good; the same with the Google Cloud module's Pub/Sub transport, Cloud
 // Storage and BigQuery export, against fakes of their REST APIs in a process
 // of their own, where BigQuery must also hold every acknowledged event once
-// (here the replica that dies for good dies at the export's failpoint); and
-// hour-wide partitions through BigQuery's whole-hour path, on a clock that
-// jumps an hour ahead while the backend is down.
+// (here the replica that is restarted crashes at Pub/Sub's failpoint); and
+// an hour-wide partition through BigQuery's whole-hour path, on a clock that
+// jumps an hour ahead while the backend is down, crashing at the load job's
+// insert and after the export.
 //
 // Failpoints (plugins/delivery-pipeline-node/src/failpoints.ts; the list is
 // in the backend's README): a backend started with one armed SIGKILLs itself
@@ -338,7 +339,7 @@ test(
       storageDirectory,
       // The other replica takes the partition over once the claim of the
       // crashed one expires, and writes the same manifest again.
-      failpoints: { b: ['dedupe.after-manifest', 2] },
+      bFailpoint: ['dedupe.after-manifest', 2],
       replica: {
         config: {
           deliveryPipeline: {
@@ -352,7 +353,7 @@ test(
 );
 
 test(
-  'Google Cloud adapters (Pub/Sub, Cloud Storage, BigQuery, served by fakes of their REST APIs), two replicas, one crashed at a failpoint and restarted, the other crashed for good at another: exactly-once delivery and load',
+  'Google Cloud adapters (Pub/Sub, Cloud Storage, BigQuery, served by fakes of their REST APIs), two replicas, one crashed at a failpoint and restarted, the other SIGKILLed: exactly-once delivery and load',
   { skip: pgSkip },
   async t => {
     const run = newRun(t, 'gcp');
@@ -364,12 +365,7 @@ test(
     const datasetId = 'exactly_once';
     await twoReplicasCase(run, {
       storageDirectory: gcp.endpoints.mirrorDirectory,
-      failpoints: {
-        b: ['pubsub.after-publish', 20],
-        // Replica A dies for good between a BigQuery load and its record:
-        // B must not load that partition again.
-        a: ['export.after-export', 3],
-      },
+      bFailpoint: ['pubsub.after-publish', 20],
       replica: {
         entryPoint: gcpEntryPoint,
         storageDirectory: gcp.endpoints.mirrorDirectory,
@@ -390,7 +386,7 @@ test(
   },
 );
 
-test('Google Cloud, an hour-wide partition loaded into its BigQuery hour partition (WRITE_TRUNCATE on table$YYYYMMDDHH), one backend SIGKILLed and crashed at the load job, on a clock that jumps an hour ahead while it is down: exactly-once delivery and load', async t => {
+test('Google Cloud, an hour-wide partition loaded into its BigQuery hour partition (WRITE_TRUNCATE on table$YYYYMMDDHH), one backend SIGKILLed, then crashed at the load job and after the export, on a clock that jumps ahead while it is down: exactly-once delivery and load', async t => {
   const run = newRun(t, 'gcp-hours', { partitionWidthMs: HOUR_MS });
   // The clock of the backend and of the fake Google Cloud: real time plus
   // the shift in this file (e2e/lib/shiftedClock.cjs says why that is
@@ -459,14 +455,21 @@ test('Google Cloud, an hour-wide partition loaded into its BigQuery hour partiti
     after: () => watcher.atKill('bigquery', readSqlite),
   });
   // The crashed process's claim on the export lasts 15 minutes (the
-  // ExportRunner's lease): let them pass too before it is back.
+  // ExportRunner's lease): they pass too before it is back. It finds the
+  // job done, and crashes again before recording the export.
   shiftClock(HOUR_MS + 20 * 60_000);
+  await run.crashAt(backend, 'export.after-export', {
+    label: 'of the hour, 20 minutes later',
+    after: () => watcher.atKill('export', readSqlite),
+  });
+  // Another 20 minutes: the export is taken up a third time and recorded.
+  shiftClock(HOUR_MS + 40 * 60_000);
   const restartAt = Date.now();
   await backend.start();
   run.log(
     `restarted as incarnation ${backend.starts} in ${seconds(
       Date.now() - restartAt,
-    )}, 20 minutes later`,
+    )}, another 20 minutes later`,
   );
 
   const raw = await checkRaw(run, backend.storageDirectory);
@@ -550,18 +553,15 @@ async function checkWholeHourLoads(run, gcp, backend, items) {
 }
 
 /**
- * Two replicas on one PostgreSQL database, both under load: replica B is
- * SIGKILLed and restarted, then replica A SIGKILLed for good, so B must
- * finish everything A was doing. `replica` holds the replicas'
- * startPipelineBackend options beyond the shared ones. `failpoints.b`
- * (`[name, hit]`) arms B's first start: it crashes there instead of being
- * SIGKILLed at a random moment; `failpoints.a` arms A likewise, which then
- * dies at its failpoint, whenever it gets there, instead of being
- * SIGKILLed after B's restart.
+ * Two replicas on one PostgreSQL database, both under load: replica B
+ * crashes at failpoint `bFailpoint` (`[name, hit]`, armed in its first
+ * start) and is restarted, then replica A is SIGKILLed for good at a random
+ * moment, so B must finish everything A was doing. `replica` holds the
+ * replicas' startPipelineBackend options beyond the shared ones.
  */
 async function twoReplicasCase(
   run,
-  { storageDirectory, replica, afterDelivery, failpoints = {} },
+  { storageDirectory, replica, afterDelivery, bFailpoint },
 ) {
   if (pgProblem) {
     assert.fail(
@@ -578,8 +578,7 @@ async function twoReplicasCase(
     run.tempDir(`pipeline-${run.name}-keys-`),
     'key-encryption-key.json',
   );
-  const armed = point => point && `${point[0]}=crash@${point[1]}`;
-  const start = async (name, point) => {
+  const start = async (name, failpoints) => {
     const backend = new PipelineBackend({
       ...replica,
       dataDir: run.tempDir(`pipeline-${run.name}-${name}-`),
@@ -595,25 +594,18 @@ async function twoReplicasCase(
         },
       },
     });
-    await backend.start({ failpoints: armed(point) });
+    await backend.start({ failpoints });
     return backend;
   };
   // One after the other: the first seeds the registry's demo data.
-  const a = await start('a', failpoints.a);
+  const a = await start('a');
   run.backends.push(a);
-  run.log(
-    `replica A up on ${a.url} (pid ${a.pid})${
-      failpoints.a ? `, armed with ${armed(failpoints.a)}` : ''
-    }`,
-  );
+  run.log(`replica A up on ${a.url} (pid ${a.pid})`);
   await a.waitForEventType(eventType);
-  const b = await start('b', failpoints.b);
+  const bArmed = `${bFailpoint[0]}=crash@${bFailpoint[1]}`;
+  const b = await start('b', bArmed);
   run.backends.push(b);
-  run.log(
-    `replica B up on ${b.url} (pid ${b.pid})${
-      failpoints.b ? `, armed with ${armed(failpoints.b)}` : ''
-    }`,
-  );
+  run.log(`replica B up on ${b.url} (pid ${b.pid}), armed with ${bArmed}`);
   await b.waitForEventType(eventType);
 
   const db = await connectPipelineDatabase(pgUrl, prefix);
@@ -625,53 +617,28 @@ async function twoReplicasCase(
     eventType,
   });
   run.watcher = watcher;
-  // Awaited from now, so that what they were doing is read right after
-  // they crash, whenever that is.
-  const crashOf = (backend, point, label, key, timeoutMs) => {
-    if (!point) return undefined;
-    const crashed = run.awaitCrash(
-      backend,
-      point[0],
-      label,
-      () => watcher.atKill(key, readDb),
-      timeoutMs,
-    );
-    crashed.catch(() => {}); // Awaited below; not unhandled meanwhile.
-    return crashed;
-  };
-  const bCrashed = crashOf(b, failpoints.b, 'of replica B', 'B');
-  const aCrashed = crashOf(
-    a,
-    failpoints.a,
-    'of replica A, not restarted',
-    'A',
-    3 * failpointTimeoutMs,
+  // Awaited from now, so that what B was doing is read right after it
+  // crashes, whenever that is.
+  const bCrashed = run.awaitCrash(b, bFailpoint[0], 'of replica B', () =>
+    watcher.atKill('B', readDb),
   );
+  bCrashed.catch(() => {}); // Awaited below; not unhandled meanwhile.
   const load = startLoad({ backends: [a, b], eventType });
   run.load = load;
 
   await load.waitForAckFrom(a);
   await load.waitForAckFrom(b);
-  if (bCrashed) {
-    await bCrashed;
-  } else {
-    await sleep(randomBetween(3000, 5000));
-    await run.kill(b, 'of replica B', () => watcher.atKill('B', readDb));
-  }
+  await bCrashed;
   await sleep(randomBetween(2000, 4000));
   const restartAt = Date.now();
   await b.start();
   run.log(`replica B restarted in ${seconds(Date.now() - restartAt)}`);
   await load.waitForAckFrom(b);
+  await sleep(randomBetween(3000, 5000));
   // For good: replica B must finish everything replica A was doing.
-  if (aCrashed) {
-    await aCrashed;
-  } else {
-    await sleep(randomBetween(3000, 5000));
-    await run.kill(a, 'of replica A, not restarted', () =>
-      watcher.atKill('A', readDb),
-    );
-  }
+  await run.kill(a, 'of replica A, not restarted', () =>
+    watcher.atKill('A', readDb),
+  );
   await sleep(randomBetween(3000, 4000));
   await run.stopLoad();
   assert.ok(b.running, `replica B died:\n${b.logTail()}`);
