@@ -132,6 +132,20 @@ const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
 const randomBetween = (min, max) => min + Math.random() * (max - min);
 const seconds = ms => `${(ms / 1000).toFixed(1)} s`;
 
+/**
+ * A clock file for shiftedClock.cjs (which says why shifting the wall
+ * clock is enough), at real time: `shift(ms)` moves it.
+ */
+function shiftedClock(run) {
+  const file = join(run.tempDir('pipeline-clock-'), 'shift-ms');
+  const shift = ms => {
+    writeFileSync(`${file}.tmp`, `${ms}\n`);
+    renameSync(`${file}.tmp`, file);
+  };
+  shift(0);
+  return { file, shift };
+}
+
 /** How long an armed backend has to reach its failpoint. */
 const failpointTimeoutMs = 90_000;
 /** Every failpoint that fired, in any case. */
@@ -204,11 +218,18 @@ const sqliteCrashes = [
 test('SQLite, local transport, one backend SIGKILLed once and crashed at 4 failpoints, then at retention: exactly-once delivery', async t => {
   const run = newRun(t, 'sqlite');
   const dataDir = run.tempDir('pipeline-sqlite-');
+  const clock = shiftedClock(run);
   const backend = await startPipelineBackend({
     dataDir,
     startTimeoutMs: 60_000,
     failpointsLog: run.failpointsLog,
-    config: { deliveryPipeline: pipelineConfig('local') },
+    clockFile: clock.file,
+    config: {
+      deliveryPipeline: pipelineConfig('local'),
+      // The search type's raw retention (the registry's default for a type
+      // that sets none): an hour, which the last start is beyond.
+      eventSchemas: { defaults: { retention: { raw: 'PT1H' } } },
+    },
   });
   run.backends.push(backend);
   run.log(`backend up on ${backend.url} (pid ${backend.pid})`);
@@ -239,24 +260,25 @@ test('SQLite, local transport, one backend SIGKILLed once and crashed at 4 failp
       after: () => watcher.atKill(name, readSqlite),
     });
   }
-  // The last start, with a raw retention of a second. Retention first
-  // runs a minute after a start (its initial delay), when the raw
-  // partitions have long been checked: it deletes the raw files of the
-  // first delivered partition it finds and crashes before recording that.
-  // Restarted, the backend holds every delivered event still. (That the
-  // next run records the deletion is RetentionTask.test's: the crashed run
-  // holds the global task's lock until its 30-minute timeout.)
+  // The last start comes back an hour and a minute later (the clock
+  // moves while it is down), so the raw retention of an hour has passed
+  // for every partition so far. Retention first runs a minute after a
+  // start (its initial delay), when the raw partitions have been checked:
+  // it deletes the raw files of the first delivered partition it finds
+  // and crashes before recording that. Restarted, the backend holds every
+  // delivered event still. (That the next run records the deletion is
+  // RetentionTask.test's: the crashed run holds the global task's lock
+  // until its 30-minute timeout.)
+  clock.shift(61 * 60_000);
   backend.updateConfig({
-    deliveryPipeline: {
-      retention: { frequency: { seconds: 1 }, defaultRaw: { seconds: 1 } },
-    },
+    deliveryPipeline: { retention: { frequency: { seconds: 1 } } },
   });
   const restartAt = Date.now();
   await backend.start({ failpoints: 'retention.after-delete=crash@1' });
   run.log(
     `restarted as incarnation ${backend.starts} in ${seconds(
       Date.now() - restartAt,
-    )}, armed with retention.after-delete, with a raw retention of 1 s`,
+    )}, 61 minutes later, armed with retention.after-delete`,
   );
   const retention = run
     .awaitCrash(
@@ -388,15 +410,11 @@ test(
 
 test('Google Cloud, an hour-wide partition loaded into its BigQuery hour partition (WRITE_TRUNCATE on table$YYYYMMDDHH), one backend SIGKILLed, then crashed at the load job and after the export, on a clock that jumps ahead while it is down: exactly-once delivery and load', async t => {
   const run = newRun(t, 'gcp-hours', { partitionWidthMs: HOUR_MS });
-  // The clock of the backend and of the fake Google Cloud: real time plus
-  // the shift in this file (e2e/lib/shiftedClock.cjs says why that is
-  // enough). It only moves while the backend is down.
-  const clockFile = join(run.tempDir('pipeline-clock-'), 'shift-ms');
-  const shiftClock = ms => {
-    writeFileSync(`${clockFile}.tmp`, `${ms}\n`);
-    renameSync(`${clockFile}.tmp`, clockFile);
-  };
-  shiftClock(0);
+  // The clock of the backend and of the fake Google Cloud: it only moves
+  // while the backend is down.
+  const clock = shiftedClock(run);
+  const shiftClock = clock.shift;
+  const clockFile = clock.file;
   const gcp = await startFakeGcp(run.tempDir('pipeline-fake-gcp-'), {
     clockFile,
   });

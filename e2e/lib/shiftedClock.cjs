@@ -19,9 +19,9 @@
 // SIGKILLed, as after a real outage, and leases it held have expired when
 // it is back. The fake Google Cloud, which stamps publish times and
 // Monitoring samples, moves with it, as Google's clock would. Worker
-// threads started with their own execArgv keep the real clock; the only
-// ones that read it are the local transport's, which the test that shifts
-// the clock does not use.
+// threads started with their own execArgv keep the real clock; of those
+// only the local transport's reads it, for its leases, which it compares
+// with its own readings only.
 'use strict';
 
 const { readFileSync, watchFile } = require('node:fs');
