@@ -225,7 +225,12 @@ test('SQLite, local transport, one backend SIGKILLed once and crashed at 4 failp
     failpointsLog: run.failpointsLog,
     clockFile: clock.file,
     config: {
-      deliveryPipeline: pipelineConfig('local'),
+      deliveryPipeline: {
+        ...pipelineConfig('local'),
+        // Resends reach the last start, an hour later on its clock: the
+        // lookback must span that hour too.
+        deduper: { ...pipelineConfig('local').deduper, lookback: { hours: 2 } },
+      },
       // The search type's raw retention (the registry's default for a type
       // that sets none): an hour, which the last start is beyond.
       eventSchemas: { defaults: { retention: { raw: 'PT1H' } } },
