@@ -428,13 +428,18 @@ export class PipelineBackend {
    * Resolves with `{ code, signal }` once the process has exited by itself
    * (at an armed failpoint, say); rejects after `timeoutMs`.
    */
-  async waitForExit(timeoutMs) {
+  async waitForExit(timeoutMs = 60_000) {
     const child = this.#child;
     if (!child) throw new Error('The pipeline backend was never started');
+    let timer;
     const exited = await Promise.race([
       this.#exited.then(() => true),
-      sleep(timeoutMs).then(() => false),
+      new Promise(resolve => {
+        timer = setTimeout(() => resolve(false), timeoutMs);
+      }),
     ]);
+    // Not left pending: it would hold the test process open at its end.
+    clearTimeout(timer);
     if (!exited) {
       throw new Error(
         `The pipeline backend did not exit within ${
