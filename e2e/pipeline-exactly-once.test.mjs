@@ -14,13 +14,25 @@
 //   once set), the deduper ran once per partition (delivery_attempts is 1,
 //   except after a kill in the middle of its delivery) and no manifest was
 //   written twice with other content.
-// Cases: one backend on SQLite with the local transport, SIGKILLed 4 times;
-// two replicas on one PostgreSQL database (database transport, shared
-// storage), both under load, one SIGKILLed and restarted, then the other
-// SIGKILLed for good; the same with the Google Cloud module's Pub/Sub
-// transport, Cloud Storage and BigQuery export, against fakes of their REST
-// APIs in a process of their own, where BigQuery must also hold every
-// acknowledged event once.
+// Cases: one backend on SQLite with the local transport, SIGKILLed at a
+// random moment and then at five failpoints in turn, and at the end at
+// retention's, with a raw retention of a second; two replicas on one
+// PostgreSQL database (database transport, shared storage), both under
+// load, one crashing at a failpoint and restarted, then the other SIGKILLed
+// for good; the same with the Google Cloud module's Pub/Sub transport, Cloud
+// Storage and BigQuery export, against fakes of their REST APIs in a process
+// of their own, where BigQuery must also hold every acknowledged event once
+// (here the replica that is restarted crashes at Pub/Sub's failpoint); and
+// an hour-wide partition through BigQuery's whole-hour path, on a clock that
+// jumps an hour ahead while the backend is down, crashing at the load job's
+// insert and after the export.
+//
+// Failpoints (plugins/delivery-pipeline-node/src/failpoints.ts; the list is
+// in the backend's README): a backend started with one armed SIGKILLs itself
+// at that step; the case waits for it, checks the failpoint's log that it
+// was that failpoint, and starts it again. Every failpoint in the source
+// must have fired in some case: the last test checks it and prints
+// `failpoints fired: <names>`.
 //
 // The events carry personal data (the demo search type: the data subject
 // user_id and the personal query): raw and delivered partitions must hold
@@ -28,12 +40,21 @@
 // was sent. Sealing is deterministic, so a resend stays a resend (no
 // conflicts), across kills too.
 //
-// Partitions are 5 s wide with 2 s of grace and the tasks run every second,
-// so delivery follows the load within seconds.
+// Partitions are 5 s wide with 2 s of grace (hour-wide in the hour case)
+// and the tasks run every second, so delivery follows the load within
+// seconds.
 //
 // Run by scripts/test.sh; alone: node --test e2e/pipeline-exactly-once.test.mjs
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import {
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
@@ -46,6 +67,7 @@ import {
   probePostgres,
   readPostgresTasks,
   readSqlitePartitions,
+  readSqliteExports,
   readSqliteTasks,
 } from './lib/database.mjs';
 import {
@@ -66,13 +88,20 @@ import {
 } from './lib/fakeGcp.mjs';
 import { startLoad } from './lib/load.mjs';
 import { openPersonalData, sealedValuesOf } from './lib/personalData.mjs';
-import { readRawEvents, startPipelineBackend } from './lib/pipelineBackend.mjs';
+import {
+  listPartitionFiles,
+  PipelineBackend,
+  readRawEvents,
+  repoRoot,
+  startPipelineBackend,
+} from './lib/pipelineBackend.mjs';
 
 const eventType = 'com.example.search.performed';
 const pgUrl =
   process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432';
 const isCi = process.env.CI === 'true' || process.env.CI === '1';
 
+const HOUR_MS = 3_600_000;
 const widthMs = 5000;
 /** The pipeline config both cases share (merged over e2e/lib's defaults). */
 const pipelineConfig = transport => ({
@@ -103,19 +132,109 @@ const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
 const randomBetween = (min, max) => min + Math.random() * (max - min);
 const seconds = ms => `${(ms / 1000).toFixed(1)} s`;
 
+/**
+ * A clock file for shiftedClock.cjs (which says why shifting the wall
+ * clock is enough), at real time: `shift(ms)` moves it.
+ */
+function shiftedClock(run) {
+  const file = join(run.tempDir('pipeline-clock-'), 'shift-ms');
+  const shift = ms => {
+    writeFileSync(`${file}.tmp`, `${ms}\n`);
+    renameSync(`${file}.tmp`, file);
+  };
+  shift(0);
+  return { file, shift };
+}
+
+/** How long an armed backend has to reach its failpoint. */
+const failpointTimeoutMs = 90_000;
+/** Every failpoint that fired, in any case. */
+const firedFailpoints = new Set();
+
+/** How often each failpoint name is in a failpoints log. */
+function firedCounts(file) {
+  let text = '';
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    if (error.code !== 'ENOENT') throw error;
+  }
+  return countMap(text.split('\n').filter(Boolean));
+}
+
+function countMap(items) {
+  const counts = new Map();
+  for (const item of items) counts.set(item, (counts.get(item) ?? 0) + 1);
+  return counts;
+}
+
+/**
+ * The failpoints in the source: every `failpoint('<name>')` call in the
+ * plugins' sources (tests aside), so a new one is covered or this fails.
+ */
+function failpointsInSource() {
+  const names = new Set();
+  const walk = dir => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (entry.name !== 'node_modules' && entry.name !== 'dist') walk(full);
+      } else if (
+        entry.name.endsWith('.ts') &&
+        !/\.test\.ts$/.test(entry.name) &&
+        entry.name !== 'failpoints.ts'
+      ) {
+        const text = readFileSync(full, 'utf8');
+        for (const [, name] of text.matchAll(/\bfailpoint\('([^']+)'\)/g)) {
+          names.add(name);
+        }
+      }
+    }
+  };
+  for (const plugin of readdirSync(join(repoRoot, 'plugins'))) {
+    const src = join(repoRoot, 'plugins', plugin, 'src');
+    if (statSync(src, { throwIfNoEntry: false })?.isDirectory()) walk(src);
+  }
+  return [...names].sort();
+}
+
 const pgProblem = await probePostgres(pgUrl);
 const pgSkip =
   pgProblem && !isCi
     ? `no PostgreSQL server at ${pgUrl} (${pgProblem}); set TEST_POSTGRES_URL to run it`
     : false;
 
-test('SQLite, local transport, one backend SIGKILLed 4 times: exactly-once delivery', async t => {
+/**
+ * The failpoints the SQLite case crashes at, one start each, in this
+ * order, with the hit each fires on (counted from that start).
+ */
+const sqliteCrashes = [
+  ['transport.after-publish', 30],
+  ['consumer.after-raw-write', 5],
+  ['consumer.after-record', 5],
+  ['dedupe.mid-delivery', 1],
+];
+
+test('SQLite, local transport, one backend SIGKILLed once and crashed at 4 failpoints, then at retention: exactly-once delivery', async t => {
   const run = newRun(t, 'sqlite');
   const dataDir = run.tempDir('pipeline-sqlite-');
+  const clock = shiftedClock(run);
   const backend = await startPipelineBackend({
     dataDir,
     startTimeoutMs: 60_000,
-    config: { deliveryPipeline: pipelineConfig('local') },
+    failpointsLog: run.failpointsLog,
+    clockFile: clock.file,
+    config: {
+      deliveryPipeline: {
+        ...pipelineConfig('local'),
+        // Resends reach the last start, an hour later on its clock: the
+        // lookback must span that hour too.
+        deduper: { ...pipelineConfig('local').deduper, lookback: { hours: 2 } },
+      },
+      // The search type's raw retention (the registry's default for a type
+      // that sets none): an hour, which the last start is beyond.
+      eventSchemas: { defaults: { retention: { raw: 'PT1H' } } },
+    },
   });
   run.backends.push(backend);
   run.log(`backend up on ${backend.url} (pid ${backend.pid})`);
@@ -134,20 +253,57 @@ test('SQLite, local transport, one backend SIGKILLed 4 times: exactly-once deliv
   const load = startLoad({ backends: [backend], eventType });
   run.load = load;
 
-  for (let kill = 1; kill <= 4; kill += 1) {
-    await load.waitForAckFrom(backend);
-    await sleep(randomBetween(2000, 4000));
-    await run.kill(backend, `#${kill} of incarnation ${backend.starts}`, () =>
-      watcher.atKill(`#${kill}`, readSqlite),
-    );
-    const restartAt = Date.now();
-    await backend.start();
-    run.log(
-      `restarted as incarnation ${backend.starts} in ${seconds(
-        Date.now() - restartAt,
-      )}`,
-    );
+  await load.waitForAckFrom(backend);
+  await sleep(randomBetween(2000, 4000));
+  await run.kill(backend, `#1 of incarnation ${backend.starts}`, () =>
+    watcher.atKill('#1', readSqlite),
+  );
+  // Each start armed with the next failpoint, until it crashes there.
+  for (const [name, hit] of sqliteCrashes) {
+    await run.crashAt(backend, name, {
+      hit,
+      after: () => watcher.atKill(name, readSqlite),
+    });
   }
+  // The last start comes back an hour and a minute later (the clock
+  // moves while it is down), so the raw retention of an hour has passed
+  // for every partition so far. Retention first runs a minute after a
+  // start (its initial delay), when the raw partitions have been checked:
+  // it deletes the raw files of the first delivered partition it finds
+  // and crashes before recording that; the delivered events are all there
+  // still. (That the next run records the deletion is RetentionTask.test's:
+  // the crashed run holds the global task's lock until its 30-minute
+  // timeout.)
+  clock.shift(61 * 60_000);
+  backend.updateConfig({
+    deliveryPipeline: { retention: { frequency: { seconds: 1 } } },
+  });
+  const restartAt = Date.now();
+  await backend.start({ failpoints: 'retention.after-delete=crash@1' });
+  const lastStartAt = Date.now();
+  run.log(
+    `restarted as incarnation ${backend.starts} in ${seconds(
+      lastStartAt - restartAt,
+    )}, 61 minutes later, armed with retention.after-delete`,
+  );
+  let deliveryComplete = false;
+  const retention = run
+    .awaitCrash(
+      backend,
+      'retention.after-delete',
+      'a minute after the last start',
+      () => watcher.atKill('retention', readSqlite),
+      2 * failpointTimeoutMs,
+    )
+    .then(async () => {
+      const rows = readSqlite();
+      if (!deliveryComplete) {
+        await backend.start();
+        run.log(`restarted as incarnation ${backend.starts} to deliver`);
+      }
+      return rows;
+    });
+  retention.catch(() => {}); // Awaited below; not unhandled meanwhile.
   await load.waitForAckFrom(backend);
   await sleep(1500);
   await run.stopLoad();
@@ -157,7 +313,23 @@ test('SQLite, local transport, one backend SIGKILLed 4 times: exactly-once deliv
   const items = await run.waitForDelivery(backend.storageDirectory, raw, () =>
     describeTasks(readSqliteTasks(sqliteDirectory)),
   );
-  await checkDelivered(run, backend, backend.storageDirectory, items);
+  deliveryComplete = true;
+  // The delivered events are opened through the backend's decrypt API:
+  // while it runs, well before retention's first run, or else started
+  // again once retention has crashed it.
+  // (Retention's initial delay is a minute; checking takes seconds.)
+  const checkNow = backend.running && Date.now() - lastStartAt < 40_000;
+  if (checkNow) {
+    await checkDelivered(run, backend, backend.storageDirectory, items);
+  }
+  await checkRawDeletedUnrecorded(run, backend, await retention);
+  if (!checkNow) {
+    if (!backend.running) {
+      await backend.start();
+      run.log(`restarted as incarnation ${backend.starts} after retention`);
+    }
+    await checkDelivered(run, backend, backend.storageDirectory, items);
+  }
 
   // delivery_attempts is only in the database: read it with the backend down.
   await watcher.pollNow();
@@ -168,14 +340,52 @@ test('SQLite, local transport, one backend SIGKILLed 4 times: exactly-once deliv
   run.report();
 });
 
+/**
+ * What retention's failpoint left, read right after the crash: a delivered
+ * partition whose raw files are gone while its row does not say so (the
+ * moment between deleting and recording).
+ */
+async function checkRawDeletedUnrecorded(run, backend, rows) {
+  const rawFolders = new Set(
+    (
+      await listPartitionFiles(backend.storageDirectory, {
+        kind: 'raw',
+        eventType,
+      })
+    )
+      // A write SIGKILLed before its rename leaves a `*.tmp` file, which
+      // storage does not list (nor retention delete).
+      .filter(file => !file.name.endsWith('.tmp'))
+      .map(file => file.folder),
+  );
+  const deletedUnrecorded = rows.filter(
+    row =>
+      row.state === 'delivered' &&
+      row.received > 0 &&
+      !row.rawDeletedAt &&
+      !rawFolders.has(partitionFolderOf(Date.parse(row.start), run.widthMs)),
+  );
+  run.totals.rawDeletedUnrecorded = deletedUnrecorded.length;
+  assert.equal(
+    deletedUnrecorded.length,
+    1,
+    `retention crashed after deleting the raw files of one partition, before recording it: expected one delivered partition without raw files and without raw_deleted_at, found ${JSON.stringify(
+      deletedUnrecorded.map(row => row.start),
+    )}`,
+  );
+}
+
 test(
-  'PostgreSQL, database transport, two replicas, one SIGKILLed and restarted, the other SIGKILLed: exactly-once delivery',
+  'PostgreSQL, database transport, two replicas, one crashed at a failpoint and restarted, the other SIGKILLed: exactly-once delivery',
   { skip: pgSkip },
   async t => {
     const run = newRun(t, 'postgres');
     const storageDirectory = run.tempDir('pipeline-pg-storage-');
     await twoReplicasCase(run, {
       storageDirectory,
+      // The other replica takes the partition over once the claim of the
+      // crashed one expires, and writes the same manifest again.
+      bFailpoint: ['dedupe.after-manifest', 2],
       replica: {
         config: {
           deliveryPipeline: {
@@ -189,7 +399,7 @@ test(
 );
 
 test(
-  'Google Cloud adapters (Pub/Sub, Cloud Storage, BigQuery, served by fakes of their REST APIs), two replicas, one SIGKILLed and restarted, the other SIGKILLed: exactly-once delivery and load',
+  'Google Cloud adapters (Pub/Sub, Cloud Storage, BigQuery, served by fakes of their REST APIs), two replicas, one crashed at a failpoint and restarted, the other SIGKILLed: exactly-once delivery and load',
   { skip: pgSkip },
   async t => {
     const run = newRun(t, 'gcp');
@@ -201,6 +411,7 @@ test(
     const datasetId = 'exactly_once';
     await twoReplicasCase(run, {
       storageDirectory: gcp.endpoints.mirrorDirectory,
+      bFailpoint: ['pubsub.after-publish', 20],
       replica: {
         entryPoint: gcpEntryPoint,
         storageDirectory: gcp.endpoints.mirrorDirectory,
@@ -221,15 +432,178 @@ test(
   },
 );
 
+test('Google Cloud, an hour-wide partition loaded into its BigQuery hour partition (WRITE_TRUNCATE on table$YYYYMMDDHH), one backend SIGKILLed, then crashed at the load job and after the export, on a clock that jumps ahead while it is down: exactly-once delivery and load', async t => {
+  const run = newRun(t, 'gcp-hours', { partitionWidthMs: HOUR_MS });
+  // The clock of the backend and of the fake Google Cloud: it only moves
+  // while the backend is down.
+  const clock = shiftedClock(run);
+  const shiftClock = clock.shift;
+  const clockFile = clock.file;
+  const gcp = await startFakeGcp(run.tempDir('pipeline-fake-gcp-'), {
+    clockFile,
+  });
+  run.cleanups.push(() => gcp.stop());
+  run.log(`fake Google Cloud up (pid ${gcp.pid}), on the shifted clock`);
+  const datasetId = 'whole_hours';
+  const base = pipelineConfig('database');
+  const backend = await startPipelineBackend({
+    dataDir: run.tempDir('pipeline-gcp-hours-'),
+    startTimeoutMs: 60_000,
+    entryPoint: gcpEntryPoint,
+    storageDirectory: gcp.endpoints.mirrorDirectory,
+    env: { GOOGLE_APPLICATION_CREDENTIALS: gcp.endpoints.credentialsFile },
+    clockFile,
+    failpointsLog: run.failpointsLog,
+    config: {
+      deliveryPipeline: {
+        ...base,
+        partitions: { width: { hours: 1 }, grace: { seconds: 2 } },
+        // Resends arrive in the same hour, unless the real clock crosses
+        // one during the load: then in the next.
+        deduper: { ...base.deduper, lookback: { hours: 3 } },
+        gcp: gcpConfig(gcp.endpoints, datasetId),
+      },
+    },
+  });
+  run.backends.push(backend);
+  run.log(`backend up on ${backend.url} (pid ${backend.pid})`);
+  await backend.waitForEventType(eventType);
+
+  const sqliteDirectory = backend.config.backend.database.connection.directory;
+  const readSqlite = () => readSqlitePartitions(sqliteDirectory, eventType);
+  const watcher = watchPartitions({
+    read: () => listPartitionsFromAny([backend], { eventType }),
+    storageDirectory: backend.storageDirectory,
+    eventType,
+  });
+  run.watcher = watcher;
+  const load = startLoad({ backends: [backend], eventType });
+  run.load = load;
+
+  // The hour's load, then a SIGKILL while the consumer drains it.
+  await load.waitForAckFrom(backend);
+  await sleep(randomBetween(4000, 6000));
+  await run.stopLoad();
+  await run.kill(backend, '#1, with the hour still in the transport', () =>
+    watcher.atKill('#1', readSqlite),
+  );
+  // An hour passes while it is down. Back, it closes the hour, delivers it
+  // and loads it into the table's hour partition, and crashes right after
+  // inserting the load job: the next start must find that job and wait for
+  // it, not load the hour again.
+  shiftClock(HOUR_MS);
+  await run.crashAt(backend, 'bigquery.after-job-insert', {
+    label: 'loading the hour',
+    after: () => watcher.atKill('bigquery', readSqlite),
+  });
+  // The crashed process's claim on the export lasts 15 minutes (the
+  // ExportRunner's lease): they pass too before it is back. It finds the
+  // job done, and crashes again before recording the export.
+  shiftClock(HOUR_MS + 20 * 60_000);
+  await run.crashAt(backend, 'export.after-export', {
+    label: 'of the hour, 20 minutes later',
+    after: () => watcher.atKill('export', readSqlite),
+  });
+  // Another 20 minutes: the export is taken up a third time and recorded.
+  shiftClock(HOUR_MS + 40 * 60_000);
+  const restartAt = Date.now();
+  await backend.start();
+  run.log(
+    `restarted as incarnation ${backend.starts} in ${seconds(
+      Date.now() - restartAt,
+    )}, another 20 minutes later`,
+  );
+
+  const raw = await checkRaw(run, backend.storageDirectory);
+  const items = await run.waitForDelivery(backend.storageDirectory, raw, () =>
+    describeTasks(readSqliteTasks(sqliteDirectory)),
+  );
+  await checkDelivered(run, backend, backend.storageDirectory, items);
+  const table = `${datasetId}.${tableIdOf(eventType)}`;
+  await checkLoaded(run, gcp, table);
+  await checkWholeHourLoads(run, gcp, backend, items);
+
+  await watcher.pollNow();
+  await watcher.stop();
+  await backend.kill();
+  checkOnce(run, await watcher.pollNow(readSqlite));
+  // The export the crash interrupted was taken up again and recorded.
+  const exports = readSqliteExports(sqliteDirectory, eventType);
+  assert.deepEqual(
+    exports.filter(e => !e.exportedAt),
+    [],
+    'exports never recorded as done',
+  );
+  assert.ok(exports.length > 0, 'no export was recorded');
+  run.report();
+});
+
 /**
- * Two replicas on one PostgreSQL database, both under load: replica B is
- * SIGKILLed and restarted, then replica A SIGKILLed for good, so B must
- * finish everything A was doing. `replica` holds the replicas'
- * startPipelineBackend options beyond the shared ones.
+ * Every hour was loaded by the whole-hour path: a load job whose
+ * destination is the table's partition decorator of that hour, with
+ * WRITE_TRUNCATE. The jobs are those the backend logs as loaded, which
+ * after the crash at the job's insert is the export's next attempt (the
+ * rows were in the table already: the job ran).
+ */
+async function checkWholeHourLoads(run, gcp, backend, items) {
+  const decoratorOf = start =>
+    `${tableIdOf(eventType)}$${new Date(start)
+      .toISOString()
+      .slice(0, 13)
+      .replace(/[-T]/g, '')}`;
+  const expected = items
+    .filter(p => Number(p.counts.delivered) > 0)
+    .map(p => decoratorOf(p.start))
+    .sort();
+  const deadline = Date.now() + 60_000;
+  let loads = [];
+  for (;;) {
+    const jobIds = new Set(
+      [
+        ...backend
+          .logTail(Infinity)
+          .matchAll(/Loaded .*? rows of .*? into \S+ \(job ([\w-]+)\)/g),
+      ].map(match => match[1]),
+    );
+    loads = [];
+    for (const jobId of jobIds) {
+      const load = (await gcp.job(jobId)).configuration?.load ?? {};
+      loads.push({
+        jobId,
+        tableId: load.destinationTable?.tableId,
+        writeDisposition: load.writeDisposition,
+      });
+    }
+    const loaded = new Set(loads.map(l => l.tableId));
+    if (expected.every(d => loaded.has(d)) || Date.now() > deadline) break;
+    await sleep(500);
+  }
+  run.totals.wholeHourLoads = loads.length;
+  run.log(`BigQuery load jobs: ${JSON.stringify(loads)}`);
+  assert.deepEqual(
+    loads.filter(
+      l => l.writeDisposition !== 'WRITE_TRUNCATE' || !l.tableId?.includes('$'),
+    ),
+    [],
+    'load jobs that did not replace an hour partition (WRITE_TRUNCATE on table$YYYYMMDDHH)',
+  );
+  assert.deepEqual(
+    [...new Set(loads.map(l => l.tableId))].sort(),
+    expected,
+    'the hour partitions loaded (as the backend logged) are not those of the delivered hours',
+  );
+}
+
+/**
+ * Two replicas on one PostgreSQL database, both under load: replica B
+ * crashes at failpoint `bFailpoint` (`[name, hit]`, armed in its first
+ * start) and is restarted, then replica A is SIGKILLed for good at a random
+ * moment, so B must finish everything A was doing. `replica` holds the
+ * replicas' startPipelineBackend options beyond the shared ones.
  */
 async function twoReplicasCase(
   run,
-  { storageDirectory, replica, afterDelivery },
+  { storageDirectory, replica, afterDelivery, bFailpoint },
 ) {
   if (pgProblem) {
     assert.fail(
@@ -246,12 +620,13 @@ async function twoReplicasCase(
     run.tempDir(`pipeline-${run.name}-keys-`),
     'key-encryption-key.json',
   );
-  const start = name =>
-    startPipelineBackend({
+  const start = async (name, failpoints) => {
+    const backend = new PipelineBackend({
       ...replica,
       dataDir: run.tempDir(`pipeline-${run.name}-${name}-`),
       startTimeoutMs: 60_000,
       token,
+      failpointsLog: run.failpointsLog,
       config: {
         ...replica.config,
         backend: { database: { client: 'pg', connection: pgUrl, prefix } },
@@ -261,14 +636,18 @@ async function twoReplicasCase(
         },
       },
     });
+    await backend.start({ failpoints });
+    return backend;
+  };
   // One after the other: the first seeds the registry's demo data.
   const a = await start('a');
   run.backends.push(a);
   run.log(`replica A up on ${a.url} (pid ${a.pid})`);
   await a.waitForEventType(eventType);
-  const b = await start('b');
+  const bArmed = `${bFailpoint[0]}=crash@${bFailpoint[1]}`;
+  const b = await start('b', bArmed);
   run.backends.push(b);
-  run.log(`replica B up on ${b.url} (pid ${b.pid})`);
+  run.log(`replica B up on ${b.url} (pid ${b.pid}), armed with ${bArmed}`);
   await b.waitForEventType(eventType);
 
   const db = await connectPipelineDatabase(pgUrl, prefix);
@@ -280,13 +659,18 @@ async function twoReplicasCase(
     eventType,
   });
   run.watcher = watcher;
+  // Awaited from now, so that what B was doing is read right after it
+  // crashes, whenever that is.
+  const bCrashed = run.awaitCrash(b, bFailpoint[0], 'of replica B', () =>
+    watcher.atKill('B', readDb),
+  );
+  bCrashed.catch(() => {}); // Awaited below; not unhandled meanwhile.
   const load = startLoad({ backends: [a, b], eventType });
   run.load = load;
 
   await load.waitForAckFrom(a);
   await load.waitForAckFrom(b);
-  await sleep(randomBetween(3000, 5000));
-  await run.kill(b, 'of replica B', () => watcher.atKill('B', readDb));
+  await bCrashed;
   await sleep(randomBetween(2000, 4000));
   const restartAt = Date.now();
   await b.start();
@@ -318,11 +702,14 @@ async function twoReplicasCase(
  * What one case shares between its steps: its log, backends, load, watcher,
  * totals, and the clean-up of everything it made.
  */
-function newRun(t, name) {
+function newRun(t, name, { partitionWidthMs = widthMs } = {}) {
   const started = Date.now();
   const run = {
     name,
     t,
+    widthMs: partitionWidthMs,
+    /** Where this case's failpoints log when they fire. */
+    failpointsLog: undefined,
     backends: [],
     cleanups: [],
     dirs: [],
@@ -351,6 +738,73 @@ function newRun(t, name) {
       });
       run.log(
         `SIGKILL ${label}; ${run.load.acked.size} events acknowledged so far${
+          rows
+            ? `; partitions ${JSON.stringify(countBy(rows, row => row.state))}`
+            : ''
+        }`,
+      );
+    },
+    /**
+     * Starts `backend` (which is down) with failpoint `name` armed to fire
+     * on its `hit`th hit, and waits until it has crashed there.
+     */
+    async crashAt(backend, name, { hit = 1, label = '', after } = {}) {
+      const restartAt = Date.now();
+      await backend.start({ failpoints: `${name}=crash@${hit}` });
+      run.log(
+        `started as incarnation ${backend.starts} in ${seconds(
+          Date.now() - restartAt,
+        )}, armed with ${name} (hit ${hit})${
+          backend.ready ? '' : '; crashed before it was healthy'
+        }`,
+      );
+      await run.awaitCrash(backend, name, label, after);
+    },
+    /**
+     * Waits until `backend`, armed with failpoint `name`, has SIGKILLed
+     * itself there: its exit, and one more line `name` in the log.
+     */
+    async awaitCrash(
+      backend,
+      name,
+      label,
+      after,
+      timeoutMs = failpointTimeoutMs,
+    ) {
+      const before = firedCounts(run.failpointsLog).get(name) ?? 0;
+      let exit;
+      try {
+        exit = await backend.waitForExit(timeoutMs);
+      } catch (error) {
+        assert.fail(
+          `Failpoint ${name} did not fire within ${timeoutMs / 1000} s (case ${
+            run.name
+          }): ${error.message}`,
+        );
+      }
+      const at = Date.now();
+      const count = firedCounts(run.failpointsLog).get(name) ?? 0;
+      assert.ok(
+        exit.signal === 'SIGKILL' && count === before + 1,
+        `The backend armed with ${name} exited (${
+          exit.signal ?? `code ${exit.code}`
+        }) without that failpoint firing (it fired ${
+          count - before
+        } times):\n${backend.logTail()}`,
+      );
+      firedFailpoints.add(name);
+      const rows = await after?.();
+      run.killLog.push({
+        at,
+        label: `at failpoint ${name}${label ? ` ${label}` : ''}`,
+        backend: run.backends.indexOf(backend),
+        incarnation: backend.starts,
+      });
+      run.totals.failpoints = [...(run.totals.failpoints ?? []), name];
+      run.log(
+        `crashed at failpoint ${name}${label ? ` ${label}` : ''}; ${
+          run.load?.acked.size ?? 0
+        } events acknowledged so far${
           rows
             ? `; partitions ${JSON.stringify(countBy(rows, row => row.state))}`
             : ''
@@ -390,7 +844,7 @@ function newRun(t, name) {
         backends: run.backends,
         eventType,
         folders: raw.folders,
-        widthMs,
+        widthMs: run.widthMs,
         timeoutMs: deliveryTimeoutMs,
         diagnose: async () =>
           `The scheduler's tasks (a task a SIGKILLed process was running stays locked until its timeout):\n${await tasks()}`,
@@ -427,6 +881,7 @@ function newRun(t, name) {
       } on attempt ${ack.attempts}, ${relative}`;
     },
   };
+  run.failpointsLog = join(run.tempDir('pipeline-failpoints-'), 'fired.log');
   t.after(async () => {
     await run.load?.stop();
     await run.watcher?.stop();
@@ -618,7 +1073,7 @@ async function checkDelivered(run, backend, storageDirectory, items) {
     }
     const start = partitionStartOfFolder(folder);
     const received = Date.parse(receivedAt);
-    if (!(received >= start && received < start + widthMs)) {
+    if (!(received >= start && received < start + run.widthMs)) {
       misplaced.push(`${where}: receivedAt ${receivedAt}`);
     }
   }
@@ -628,7 +1083,7 @@ async function checkDelivered(run, backend, storageDirectory, items) {
   );
 
   const byFolder = new Map(
-    items.map(p => [partitionFolderOf(p.start, widthMs), p]),
+    items.map(p => [partitionFolderOf(p.start, run.widthMs), p]),
   );
   const leftovers = [...folders.values()].reduce(
     (total, folder) =>
@@ -729,7 +1184,7 @@ async function checkDelivered(run, backend, storageDirectory, items) {
   // Each partition: a manifest, counters that match its files.
   const partitionProblems = [];
   for (const p of items) {
-    const folder = partitionFolderOf(p.start, widthMs);
+    const folder = partitionFolderOf(p.start, run.widthMs);
     const files = folders.get(folder);
     const delivered = files?.lines ?? 0;
     const problems = [];
@@ -995,3 +1450,19 @@ function countBy(items, key) {
   for (const item of items) counts[key(item)] = (counts[key(item)] ?? 0) + 1;
   return counts;
 }
+
+// Last: every failpoint in the source fired in some case above.
+test('every failpoint fired in some case', { skip: pgSkip }, () => {
+  const inSource = failpointsInSource();
+  const fired = [...firedFailpoints].sort();
+  console.log(`failpoints fired: ${fired.join(', ')}`);
+  assert.ok(
+    inSource.length >= 8,
+    `only ${inSource.length} failpoints found in the source: ${inSource}`,
+  );
+  assert.deepEqual(
+    inSource.filter(name => !firedFailpoints.has(name)),
+    [],
+    'failpoints that fired in no case',
+  );
+});

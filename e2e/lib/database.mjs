@@ -46,7 +46,7 @@ export async function dropDatabases(url, prefix) {
 }
 
 const PARTITION_COLUMNS =
-  'event_type, start, "end", state, closed_at, delivered_at, delivery_attempts, received, duplicates, conflicts, delivered';
+  'event_type, start, "end", state, closed_at, delivered_at, delivery_attempts, received, duplicates, conflicts, delivered, raw_deleted_at';
 
 const toRow = row => ({
   eventType: row.event_type,
@@ -64,6 +64,10 @@ const toRow = row => ({
   duplicates: Number(row.duplicates),
   conflicts: Number(row.conflicts),
   delivered: row.delivered === null ? undefined : Number(row.delivered),
+  rawDeletedAt:
+    row.raw_deleted_at === null
+      ? undefined
+      : new Date(row.raw_deleted_at).toISOString(),
 });
 
 /**
@@ -178,6 +182,36 @@ export function readSqliteTasks(directory) {
       )
       .all()
       .map(toTask);
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * The exports of a type's partitions in a stopped backend's SQLite
+ * database: `{ start, exporter, exportedAt, attempts }`.
+ */
+export function readSqliteExports(directory, eventType) {
+  const Database = require('better-sqlite3');
+  const db = new Database(join(directory, `${pluginId}.sqlite`), {
+    fileMustExist: true,
+    timeout: 5000,
+  });
+  try {
+    return db
+      .prepare(
+        `SELECT partition_start, exporter, exported_at, attempts FROM partition_exports WHERE event_type = ? ORDER BY partition_start`,
+      )
+      .all(eventType)
+      .map(row => ({
+        start: new Date(row.partition_start).toISOString(),
+        exporter: row.exporter,
+        exportedAt:
+          row.exported_at === null
+            ? undefined
+            : new Date(row.exported_at).toISOString(),
+        attempts: Number(row.attempts),
+      }));
   } finally {
     db.close();
   }

@@ -9,7 +9,11 @@
 //     config: { deliveryPipeline: { gcp: gcpConfig(gcp.endpoints, 'dataset') } } });
 //   const rows = await gcp.rows('dataset.table');
 import { spawn } from 'node:child_process';
-import { killProcessGroup, repoRoot } from './pipelineBackend.mjs';
+import {
+  killProcessGroup,
+  repoRoot,
+  shiftedClockPreload,
+} from './pipelineBackend.mjs';
 
 const fakeEntryPoint =
   'plugins/delivery-pipeline-backend-module-gcp/dev/fakeGcp.ts';
@@ -45,18 +49,31 @@ export function gcpConfig(endpoints, datasetId) {
   };
 }
 
-/** Starts the fakes; resolves once they print their endpoints. */
-export async function startFakeGcp(dir) {
+/**
+ * Starts the fakes; resolves once they print their endpoints. With
+ * `clockFile`, their clock is shifted as the backends' are (shiftedClock.cjs),
+ * so publish times and Monitoring samples agree with the backends' time.
+ */
+export async function startFakeGcp(dir, { clockFile } = {}) {
   const child = spawn(
     process.execPath,
     [
+      ...(clockFile ? ['--require', shiftedClockPreload] : []),
       '--require',
       '@backstage/cli/config/nodeTransform.cjs',
       fakeEntryPoint,
       '--dir',
       dir,
     ],
-    { cwd: repoRoot, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+    {
+      cwd: repoRoot,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        ...(clockFile ? { DELIVERY_PIPELINE_TEST_CLOCK_FILE: clockFile } : {}),
+      },
+    },
   );
   let output = '';
   child.stderr.on('data', chunk => {
@@ -88,6 +105,20 @@ export async function startFakeGcp(dir) {
       );
       if (!response.ok) {
         throw new Error(`The fake BigQuery answered ${response.status}`);
+      }
+      return response.json();
+    },
+    /** A BigQuery job's resource (`jobs.get`), e.g. its load configuration. */
+    async job(jobId) {
+      const response = await fetch(
+        `${endpoints.bigquery}/bigquery/v2/projects/${
+          endpoints.projectId
+        }/jobs/${encodeURIComponent(jobId)}`,
+      );
+      if (!response.ok) {
+        throw new Error(
+          `The fake BigQuery answered ${response.status} for job ${jobId}`,
+        );
       }
       return response.json();
     },

@@ -8,6 +8,9 @@
 //   await backend.waitForEventType('com.example.playback.started');
 //   await backend.kill();     // kill -9 of the whole process group
 //   await backend.restart();  // same config, port and data; resolves when healthy
+//   // Armed with a failpoint (plugins/delivery-pipeline-node/src/failpoints.ts):
+//   await backend.start({ failpoints: 'consumer.after-record=crash@5' });
+//   await backend.waitForExit(); // it SIGKILLs itself there
 //   const { ids } = await readRawEventIds(backend.storageDirectory);
 //   const items = await backend.partitions({ eventType }); // GET /partitions
 import { spawn } from 'node:child_process';
@@ -24,6 +27,11 @@ const gunzip = promisify(gunzipCallback);
 export const repoRoot = new URL('../..', import.meta.url).pathname;
 const defaultEntryPoint =
   'plugins/delivery-pipeline-backend/dev/pipelineBackend.ts';
+/** See shiftedClock.cjs. */
+export const shiftedClockPreload = new URL(
+  './shiftedClock.cjs',
+  import.meta.url,
+).pathname;
 const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
 
 /** A TCP port nobody listens on right now. */
@@ -120,6 +128,8 @@ export class PipelineBackend {
   #storageDirectoryOverride;
   #startTimeoutMs;
   #env;
+  #clockFile;
+  #failpointsLog;
   #child;
   #exited;
   #log = '';
@@ -136,12 +146,18 @@ export class PipelineBackend {
     // its objects can be read from as storageDirectory).
     entryPoint = defaultEntryPoint,
     storageDirectory,
+    // A file holding a shift of the wall clock in ms (shiftedClock.cjs).
+    clockFile,
+    // Where armed failpoints that fire append their names.
+    failpointsLog,
   }) {
     if (!dataDir) throw new Error('startPipelineBackend needs a dataDir');
     this.dataDir = dataDir;
     this.token = token;
     this.#startTimeoutMs = startTimeoutMs;
     this.#env = env;
+    this.#clockFile = clockFile;
+    this.#failpointsLog = failpointsLog;
     this.#entryPoint = entryPoint;
     this.#storageDirectoryOverride = storageDirectory;
     this.port = port;
@@ -199,6 +215,16 @@ export class PipelineBackend {
     writeFileSync(this.configFile, `${JSON.stringify(config, null, 2)}\n`);
   }
 
+  /**
+   * Merges `extra` into the config (as the constructor's `config` is) for
+   * the starts that follow; call it while the backend is down.
+   */
+  updateConfig(extra) {
+    if (this.running) throw new Error('Update the config of a stopped backend');
+    this.#config = merge(this.#config, extra);
+    if (this.starts > 0) this.#writeConfig();
+  }
+
   /** True while the process (group leader) has not exited. */
   get running() {
     return (
@@ -217,19 +243,41 @@ export class PipelineBackend {
     return this.#log.slice(-chars);
   }
 
-  async start() {
+  /**
+   * Starts it (again, on the same config, port and data). With
+   * `failpoints` (a DELIVERY_PIPELINE_FAILPOINTS value) this start is
+   * armed: it may SIGKILL itself at a failpoint before it is healthy, and
+   * then `start` resolves rather than rejects (`ready` stays false).
+   */
+  async start({ failpoints } = {}) {
     if (this.running) throw new Error('The pipeline backend already runs');
+    if (failpoints && !this.#failpointsLog) {
+      throw new Error('Arming failpoints needs a failpointsLog');
+    }
     if (this.port === undefined) this.port = await freePort();
     this.url = `http://127.0.0.1:${this.port}`;
     if (this.starts === 0) this.#writeConfig();
     this.ready = false;
     this.starts += 1;
     this.#keep(
-      `\n===== start #${this.starts} at ${new Date().toISOString()} =====\n`,
+      `\n===== start #${this.starts} at ${new Date().toISOString()}${
+        failpoints ? ` armed ${failpoints}` : ''
+      } =====\n`,
     );
+    const env = {
+      ...this.#env,
+      ...(this.#clockFile
+        ? { DELIVERY_PIPELINE_TEST_CLOCK_FILE: this.#clockFile }
+        : {}),
+      ...(this.#failpointsLog
+        ? { DELIVERY_PIPELINE_FAILPOINTS_LOG: this.#failpointsLog }
+        : {}),
+      DELIVERY_PIPELINE_FAILPOINTS: failpoints ?? '',
+    };
     const child = spawn(
       process.execPath,
       [
+        ...(this.#clockFile ? ['--require', shiftedClockPreload] : []),
         '--require',
         '@backstage/cli/config/nodeTransform.cjs',
         this.#entryPoint,
@@ -240,7 +288,7 @@ export class PipelineBackend {
         cwd: repoRoot,
         // Own process group: kill() takes everything the backend started.
         detached: true,
-        env: backendEnv(this.#env),
+        env: backendEnv(env),
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
@@ -261,14 +309,16 @@ export class PipelineBackend {
       this.#keep(`\n===== exited: ${signal ?? `code ${code}`} =====\n`);
     });
     try {
-      await this.waitUntilHealthy();
+      await this.waitUntilHealthy(this.#startTimeoutMs, {
+        mayExit: Boolean(failpoints),
+      });
     } catch (error) {
       // Not left running: nobody would kill it, and its pipes would keep
       // the test process alive.
       await this.kill();
       throw error;
     }
-    this.ready = true;
+    this.ready = this.running;
   }
 
   /**
@@ -290,9 +340,10 @@ export class PipelineBackend {
   }
 
   /** Resolves once the pipeline's health endpoint answers 200. */
-  async waitUntilHealthy(timeoutMs = this.#startTimeoutMs) {
+  async waitUntilHealthy(timeoutMs = this.#startTimeoutMs, { mayExit } = {}) {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
+      if (!this.running && mayExit) return;
       if (!this.running) {
         throw new Error(
           `The pipeline backend exited during start-up:\n${this.logTail()}`,
@@ -371,6 +422,35 @@ export class PipelineBackend {
       );
     }
     return JSON.parse(text).items;
+  }
+
+  /**
+   * Resolves with `{ code, signal }` once the process has exited by itself
+   * (at an armed failpoint, say); rejects after `timeoutMs`.
+   */
+  async waitForExit(timeoutMs = 60_000) {
+    const child = this.#child;
+    if (!child) throw new Error('The pipeline backend was never started');
+    let timer;
+    const exited = await Promise.race([
+      this.#exited.then(() => true),
+      new Promise(resolve => {
+        timer = setTimeout(() => resolve(false), timeoutMs);
+      }),
+    ]);
+    // Not left pending: it would hold the test process open at its end.
+    clearTimeout(timer);
+    if (!exited) {
+      throw new Error(
+        `The pipeline backend did not exit within ${
+          timeoutMs / 1000
+        } s:\n${this.logTail()}`,
+      );
+    }
+    this.ready = false;
+    // The process group too: whatever it started goes with it.
+    killProcessGroup(child.pid, 'SIGKILL');
+    return { code: child.exitCode, signal: child.signalCode };
   }
 
   /** kill -9 of the process group; resolves once the process is gone. */

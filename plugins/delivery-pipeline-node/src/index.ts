@@ -31,3 +31,10 @@ export type { PartitionKind } from '@internal/plugin-delivery-pipeline-common';
 export * from './extensions';
 export * from './keyEncryptionKey';
 export * from './personalData/PersonalDataDecrypter';
+export {
+  failpoint,
+  parseFailpoints,
+  FAILPOINTS_ENV,
+  FAILPOINTS_LOG_ENV,
+} from './failpoints';
+export type { FailpointAction } from './failpoints';

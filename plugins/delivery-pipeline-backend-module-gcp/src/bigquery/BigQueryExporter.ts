@@ -3,6 +3,7 @@ import type { BigQuery, Job } from '@google-cloud/bigquery';
 import {
   DeliveredPartition,
   HOUR_MS,
+  failpoint,
   PartitionExporter,
   PartitionStorage,
   spansWholeHours,
@@ -137,6 +138,7 @@ export class BigQueryExporter implements PartitionExporter {
             throw this.#explain(error, jobId, table);
           }
         }
+        failpoint('bigquery.after-job-insert');
       }
       const done = await this.#wait(jobId);
       const { errorResult, errors } = done.status ?? {};

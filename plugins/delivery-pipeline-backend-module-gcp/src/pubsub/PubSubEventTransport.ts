@@ -10,6 +10,7 @@ import {
   ClaimExpiredError,
   EventClaim,
   EventTransport,
+  failpoint,
   TransportBacklog,
   TransportEvent,
   TransportFullError,
@@ -252,6 +253,7 @@ export class PubSubEventTransport implements EventTransport {
           failed[0].reason,
         );
       }
+      failpoint('pubsub.after-publish');
     } finally {
       this.#inFlight.delete(id);
       this.#pending.delete(done);

@@ -6,6 +6,7 @@ import {
   EventTransport,
   partitionFolder,
   partitionStartOf,
+  failpoint,
   PartitionStorage,
   TransportEvent,
 } from '@internal/plugin-delivery-pipeline-node';
@@ -80,6 +81,7 @@ export class RawPartitionConsumer {
       await transport.release(claim).catch(() => {});
       throw error;
     }
+    failpoint('consumer.after-record');
     try {
       await transport.ack(claim);
     } catch (error) {
@@ -132,6 +134,7 @@ export class RawPartitionConsumer {
             chunkSize: Math.max(GZIP_MIN_CHUNK, Buffer.byteLength(text)),
           }),
         );
+        failpoint('consumer.after-raw-write');
         return {
           path,
           eventType: group.eventType,

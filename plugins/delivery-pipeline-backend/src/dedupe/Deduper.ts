@@ -3,6 +3,7 @@ import { toError } from '@backstage/errors';
 import {
   DeliveredPartition,
   partitionFolder,
+  failpoint,
   PartitionStorage,
 } from '@internal/plugin-delivery-pipeline-node';
 import { randomUUID } from 'node:crypto';
@@ -161,6 +162,7 @@ export class Deduper {
       workerThreads: this.#options.workerThreads,
       logger,
     });
+    failpoint('dedupe.after-manifest');
     const deliveredAt = this.#now();
     const recorded = await store.recordDelivery(partition, {
       delivered: result.delivered,

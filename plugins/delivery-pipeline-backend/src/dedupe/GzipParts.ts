@@ -1,5 +1,6 @@
 import {
   DeliveredFile,
+  failpoint,
   PartitionStorage,
 } from '@internal/plugin-delivery-pipeline-node';
 import { webcrypto } from 'node:crypto';
@@ -122,6 +123,7 @@ export class GzipParts {
       ]),
     );
     await this.#storage.write(path, content);
+    failpoint('dedupe.mid-delivery');
     return { path, events: part.events, bytes: content.length, sha256 };
   }
 }

@@ -1,6 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { toError } from '@backstage/errors';
 import {
+  failpoint,
   PartitionExporter,
   PartitionStorage,
   partitionFolder,
@@ -76,6 +77,7 @@ export class ExportRunner {
           }),
         );
         await exporter.export(partition);
+        failpoint('export.after-export');
         await store.recordExport(item, { ok: true, at: now() });
         succeeded += 1;
       } catch (error) {

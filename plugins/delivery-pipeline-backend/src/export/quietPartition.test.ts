@@ -122,7 +122,7 @@ describe('a quiet partition, from opening to export', () => {
       const [partition] = await stores.reader.listPartitions({});
       expect(partition).toMatchObject({
         state: 'delivered',
-        counts: { received: 0, delivered: 0, duplicates: 0, invalid: 0 },
+        counts: { received: 0, delivered: 0, duplicates: 0, failed: 0 },
       });
       expect(received).toEqual([
         expect.objectContaining({

@@ -1,5 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
+  failpoint,
   isInNarrowerPartitionFolder,
   MANIFEST_NAME,
   partitionFolder,
@@ -165,6 +166,7 @@ export class RetentionTask {
       p => !recordedPaths.has(p),
     );
     await deleteAll(this.#storage, [...recordedPaths, ...unrecorded]);
+    failpoint('retention.after-delete');
     return this.#store.recordRawDeletion({
       partition,
       kind: 'raw',
@@ -185,6 +187,7 @@ export class RetentionTask {
   ): Promise<boolean> {
     const paths = await this.#listFolder('delivered', partition);
     await deleteAll(this.#storage, paths);
+    failpoint('retention.after-delete');
     return this.#store.recordDeliveredDeletion({
       partition,
       kind: 'delivered',

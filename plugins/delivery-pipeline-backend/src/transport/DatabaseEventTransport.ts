@@ -5,6 +5,7 @@ import {
   ClaimExpiredError,
   EventClaim,
   EventTransport,
+  failpoint,
   TransportBacklog,
   TransportEvent,
 } from '@internal/plugin-delivery-pipeline-node';
@@ -97,6 +98,7 @@ export class DatabaseEventTransport implements EventTransport {
     );
     try {
       await this.#writer.write(chunks, Date.now() + PUBLISH_DEADLINE_MS);
+      failpoint('transport.after-publish');
       this.#backlog.commit(incoming);
     } catch (error) {
       this.#backlog.cancel(incoming);

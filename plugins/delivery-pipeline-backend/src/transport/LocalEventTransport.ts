@@ -7,6 +7,7 @@ import {
   ClaimExpiredError,
   EventClaim,
   EventTransport,
+  failpoint,
   TransportBacklog,
   TransportEvent,
 } from '@internal/plugin-delivery-pipeline-node';
@@ -84,6 +85,7 @@ export class LocalEventTransport implements EventTransport {
     );
     try {
       await this.worker.request('publish', { chunks });
+      failpoint('transport.after-publish');
     } catch (error) {
       this.#held.events -= incoming.events;
       this.#held.bytes -= incoming.bytes;

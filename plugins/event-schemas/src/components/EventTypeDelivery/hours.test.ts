@@ -276,7 +276,7 @@ describe('delivered empty and missing hours', () => {
   it('counts and says delivered empty hours apart from missing ones', () => {
     expect(heatmap.totals).toMatchObject({ empty: 4, missing: 17, late: 1 });
     expect(heatmapSummary('24 hours', heatmap.totals)).toBe(
-      '24 hours of hourly partitions: 1 on time, 4 delivered empty, 1 late, 1 open, 17 missing',
+      '24 hours of partitions by hour: 1 on time, 4 delivered empty, 1 late, 1 open, 17 missing',
     );
   });
 });
