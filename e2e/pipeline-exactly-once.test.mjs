@@ -230,6 +230,13 @@ test('SQLite, local transport, one backend SIGKILLed once and crashed at 4 failp
         // Resends reach the last start, an hour later on its clock: the
         // lookback must span that hour too.
         deduper: { ...pipelineConfig('local').deduper, lookback: { hours: 2 } },
+        // After that hour, the windows without events it spanned are opened
+        // only a minute back: 5-second partitions would otherwise be some
+        // 700 per type, delivered empty ahead of the ones with events.
+        completionist: {
+          ...pipelineConfig('local').completionist,
+          maxQuietBackfill: { minutes: 1 },
+        },
       },
       // The search type's raw retention (the registry's default for a type
       // that sets none): an hour, which the last start is beyond.
@@ -527,8 +534,15 @@ test('Google Cloud, an hour-wide partition loaded into its BigQuery hour partiti
   await watcher.stop();
   await backend.kill();
   checkOnce(run, await watcher.pollNow(readSqlite));
-  // The export the crash interrupted was taken up again and recorded.
-  const exports = readSqliteExports(sqliteDirectory, eventType);
+  // The export the crash interrupted was taken up again and recorded. (An
+  // hour without events the clock's jumps spanned is delivered empty, and
+  // its export may still be due when the backend stops: not checked here.)
+  const withEvents = new Set(
+    items.filter(p => p.counts.received > 0).map(p => Date.parse(p.start)),
+  );
+  const exports = readSqliteExports(sqliteDirectory, eventType).filter(e =>
+    withEvents.has(Date.parse(e.start)),
+  );
   assert.deepEqual(
     exports.filter(e => !e.exportedAt),
     [],

@@ -16,10 +16,12 @@ const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
 // from the pipeline's one definition of the layout (plain Node strips the
 // file's types): `<yyyy-mm-dd>/<hh>`, plus `/<mm>-<ss>` when partitions are
 // narrower than an hour.
-export {
+import {
   partitionTimeFolder as partitionFolderOf,
   partitionStartOfTimeFolder as partitionStartOfFolder,
 } from '../../plugins/delivery-pipeline-common/src/partitionTime.ts';
+
+export { partitionFolderOf, partitionStartOfFolder };
 
 /**
  * The delivered partitions of a type in storage, by folder:
