@@ -145,6 +145,7 @@ describe('Deduper after a change of the partition width', () => {
         graceMs: 0,
         watermark: new Date(end),
       });
+      let now = new Date(end + 1000);
       const deduper = new Deduper({
         store: stores.dedupe,
         storage,
@@ -158,7 +159,6 @@ describe('Deduper after a change of the partition width', () => {
         now: () => now,
       });
 
-      let now = new Date(end + 1000);
       const [delivered] = await deduper.runOnce();
 
       expect(delivered.folder).toBe('delivered/com.example.w/2026-11-23/09');
