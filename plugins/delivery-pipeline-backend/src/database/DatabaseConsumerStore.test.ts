@@ -1,5 +1,8 @@
 import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
-import { createPartitionStores } from './__testUtils__/createPartitionStores';
+import {
+  createPartitionStores,
+  hour,
+} from './__testUtils__/createPartitionStores';
 
 jest.setTimeout(60_000);
 
@@ -15,8 +18,6 @@ describe('DatabaseConsumerStore', () => {
     const knex = await databases.init(databaseId);
     return { knex, stores: await createPartitionStores(knex) };
   }
-
-  const hour = (h: number) => new Date(Date.UTC(2026, 10, 23, h));
 
   it.each(databases.eachSupportedId())(
     'adds raw files to their partitions counters, opening new partitions, %p',

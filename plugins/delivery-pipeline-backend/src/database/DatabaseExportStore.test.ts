@@ -1,5 +1,9 @@
 import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
-import { createPartitionStores } from './__testUtils__/createPartitionStores';
+import {
+  createPartitionStores,
+  hour,
+  rawFile,
+} from './__testUtils__/createPartitionStores';
 
 jest.setTimeout(60_000);
 
@@ -15,17 +19,6 @@ describe('DatabaseExportStore', () => {
     const knex = await databases.init(databaseId);
     return { knex, stores: await createPartitionStores(knex) };
   }
-
-  const hour = (h: number) => new Date(Date.UTC(2026, 10, 23, h));
-
-  const rawFile = (eventType: string, h: number, name: string) => ({
-    path: `raw/${eventType}/2026-11-23/${h}/${name}.ndjson.gz`,
-    eventType,
-    partitionStart: hour(h).getTime(),
-    partitionEnd: hour(h + 1).getTime(),
-    events: 10,
-    bytes: 1000,
-  });
 
   it.each(databases.eachSupportedId())(
     'claims due exports, retries after a failure, stops after success, %p',

@@ -1,4 +1,5 @@
 import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
+import { hour } from './__testUtils__/createPartitionStores';
 import { DatabaseSlaStore } from './DatabaseSlaStore';
 import { migrateDatabase } from './migrateDatabase';
 
@@ -9,8 +10,6 @@ describe('DatabaseSlaStore', () => {
   // SQLite always; PostgreSQL when scripts/test.sh found a server and set
   // BACKSTAGE_TEST_DATABASE_POSTGRES<major>_CONNECTION_STRING.
   const databases = TestDatabases.create();
-  const hour = (h: number) => new Date(Date.UTC(2026, 10, 23, h));
-
   async function createStore(databaseId: TestDatabaseId) {
     const knex = await databases.init(databaseId);
     await migrateDatabase({ getClient: async () => knex });

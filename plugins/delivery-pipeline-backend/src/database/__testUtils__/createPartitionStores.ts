@@ -20,3 +20,16 @@ export async function createPartitionStores(knex: Knex) {
     reader: new DatabasePartitionReadStore(knex),
   };
 }
+
+/** Hour `h` of the tests' day, 2026-11-23, UTC. */
+export const hour = (h: number) => new Date(Date.UTC(2026, 10, 23, h));
+
+/** A raw file of 10 events that the consumer wrote into hour `h`. */
+export const rawFile = (eventType: string, h: number, name: string) => ({
+  path: `raw/${eventType}/2026-11-23/${h}/${name}.ndjson.gz`,
+  eventType,
+  partitionStart: hour(h).getTime(),
+  partitionEnd: hour(h + 1).getTime(),
+  events: 10,
+  bytes: 1000,
+});
