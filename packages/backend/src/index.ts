@@ -5,11 +5,11 @@
 
 import { createBackend } from '@backstage/backend-defaults';
 import { rootHttpRouterServiceFactory } from '@backstage/backend-defaults/rootHttpRouter';
-import { createStartupGate } from '@internal/plugin-delivery-pipeline-backend';
+import { createStartupGate } from '@data-collection/plugin-delivery-pipeline-backend';
 import {
   catalogModuleEventTypes,
   createEventSchemasPolicyModule,
-} from '@internal/plugin-event-schemas-backend';
+} from '@data-collection/plugin-event-schemas-backend';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { guestSignInWhenConfigured } from './guestSignIn';
 
@@ -65,21 +65,21 @@ backend.add(import('@backstage/plugin-signals-backend'));
 backend.add(import('@backstage/plugin-events-backend'));
 
 // The data collection suite.
-backend.add(import('@internal/plugin-event-schemas-backend'));
+backend.add(import('@data-collection/plugin-event-schemas-backend'));
 // Every event type becomes an API entity in the catalog.
 backend.add(catalogModuleEventTypes);
-backend.add(import('@internal/plugin-delivery-pipeline-backend'));
+backend.add(import('@data-collection/plugin-delivery-pipeline-backend'));
 // Demo traffic where deliveryPipeline.demo.traffic.enabled says so
 // (app-config.yaml); inert without.
 backend.add(
-  import('@internal/plugin-delivery-pipeline-backend-module-demo-traffic'),
+  import('@data-collection/plugin-delivery-pipeline-backend-module-demo-traffic'),
 );
 // Google Cloud: Pub/Sub, Cloud Storage and BigQuery where
 // deliveryPipeline.gcp configures them (app-config.gcp.yaml); inert without.
-backend.add(import('@internal/plugin-delivery-pipeline-backend-module-gcp'));
+backend.add(import('@data-collection/plugin-delivery-pipeline-backend-module-gcp'));
 // Every event type's delivered data becomes a dataset Resource entity.
 backend.add(
-  import('@internal/plugin-catalog-backend-module-delivery-pipeline'),
+  import('@data-collection/plugin-catalog-backend-module-delivery-pipeline'),
 );
 
 backend.start();

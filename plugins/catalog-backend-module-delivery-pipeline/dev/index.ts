@@ -3,11 +3,11 @@
 // (which names the delivered root), permissions and the events bus, with
 // mocked auth and the repo's app-config.yaml:
 //
-//   yarn workspace @internal/plugin-catalog-backend-module-delivery-pipeline start
+//   yarn workspace @data-collection/plugin-catalog-backend-module-delivery-pipeline start
 //   curl 'http://localhost:7007/api/catalog/entities?filter=spec.type=dataset' -H 'Authorization: Bearer mock-user-token'
 import { createBackend } from '@backstage/backend-defaults';
 import { mockServices } from '@backstage/backend-test-utils';
-import { permissionModuleEventSchemasPolicy } from '@internal/plugin-event-schemas-backend';
+import { permissionModuleEventSchemasPolicy } from '@data-collection/plugin-event-schemas-backend';
 
 const backend = createBackend();
 backend.add(mockServices.auth.factory());
@@ -16,7 +16,7 @@ backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(permissionModuleEventSchemasPolicy);
 backend.add(import('@backstage/plugin-events-backend'));
 backend.add(import('@backstage/plugin-catalog-backend'));
-backend.add(import('@internal/plugin-event-schemas-backend'));
-backend.add(import('@internal/plugin-delivery-pipeline-backend'));
+backend.add(import('@data-collection/plugin-event-schemas-backend'));
+backend.add(import('@data-collection/plugin-delivery-pipeline-backend'));
 backend.add(import('../src'));
 backend.start();

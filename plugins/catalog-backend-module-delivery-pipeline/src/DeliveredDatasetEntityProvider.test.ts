@@ -4,7 +4,7 @@ import {
   EntityProviderConnection,
   EntityProviderMutation,
 } from '@backstage/plugin-catalog-node';
-import { EventType } from '@internal/plugin-event-schemas-common';
+import { EventType } from '@data-collection/plugin-event-schemas-common';
 import {
   ANNOTATION_DATASET_EVENT_TYPE,
   ANNOTATION_DATASET_LOCATION,
@@ -15,7 +15,7 @@ import {
   DeliveredDatasetEntityProvider,
   DeliveredRootReader,
 } from './DeliveredDatasetEntityProvider';
-import { EventTypeReader } from '@internal/plugin-event-schemas-node';
+import { EventTypeReader } from '@data-collection/plugin-event-schemas-node';
 import { makeEventType } from './testFixtures';
 
 const REGISTRY_URL = 'http://localhost:7007/api/event-schemas';

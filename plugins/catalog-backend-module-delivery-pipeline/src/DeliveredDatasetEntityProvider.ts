@@ -5,11 +5,11 @@ import {
 } from '@backstage/backend-plugin-api';
 import { toError } from '@backstage/errors';
 import { DeferredEntity } from '@backstage/plugin-catalog-node';
-import { EventType } from '@internal/plugin-event-schemas-common';
+import { EventType } from '@data-collection/plugin-event-schemas-common';
 import {
   EventTypeEntityProviderBase,
   EventTypeReader,
-} from '@internal/plugin-event-schemas-node';
+} from '@data-collection/plugin-event-schemas-node';
 import { datasetEntityRef, eventTypeToDatasetEntity } from './datasetEntity';
 
 /**

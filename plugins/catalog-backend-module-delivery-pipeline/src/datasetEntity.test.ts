@@ -6,13 +6,13 @@ import {
   FieldFormatEntityPolicy,
   resourceEntityV1alpha1Validator,
 } from '@backstage/catalog-model';
-import * as common from '@internal/plugin-delivery-pipeline-common';
+import * as common from '@data-collection/plugin-delivery-pipeline-common';
 import {
   ANNOTATION_DATASET_DATA_SUBJECT,
   ANNOTATION_DATASET_PERSONAL_DATA_FIELDS,
   ANNOTATION_DATASET_PERSONAL_DATA_STORAGE,
-} from '@internal/plugin-delivery-pipeline-common';
-import { eventTypeEntityName } from '@internal/plugin-event-schemas-common';
+} from '@data-collection/plugin-delivery-pipeline-common';
+import { eventTypeEntityName } from '@data-collection/plugin-event-schemas-common';
 import {
   ANNOTATION_DATASET_DELIVERED_RETENTION,
   ANNOTATION_DATASET_DELIVERY_PAGE,

@@ -9,7 +9,7 @@ import {
   EventType,
   eventTypeEntityName,
   eventTypeEntityTags,
-} from '@internal/plugin-event-schemas-common';
+} from '@data-collection/plugin-event-schemas-common';
 import {
   ANNOTATION_DATASET_DELIVERED_RETENTION,
   ANNOTATION_DATASET_DELIVERY_PAGE,
@@ -21,7 +21,7 @@ import {
   datasetEntityRef,
   describePersonalData,
   personalDataAnnotations,
-} from '@internal/plugin-delivery-pipeline-common';
+} from '@data-collection/plugin-delivery-pipeline-common';
 
 // Moved to the common package, for the frontend and the backend modules;
 // exported here as before.

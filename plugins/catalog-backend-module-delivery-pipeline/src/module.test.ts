@@ -31,8 +31,8 @@ import { notificationService } from '@backstage/plugin-notifications-node';
 import { JsonObject } from '@backstage/types';
 // The real registry, beside the module as in the portal.
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
-import eventSchemasPlugin from '@internal/plugin-event-schemas-backend';
-import { EVENT_SCHEMAS_TOPIC } from '@internal/plugin-event-schemas-common';
+import eventSchemasPlugin from '@data-collection/plugin-event-schemas-backend';
+import { EVENT_SCHEMAS_TOPIC } from '@data-collection/plugin-event-schemas-common';
 import express from 'express';
 import path from 'node:path';
 import request from 'supertest';

@@ -1,4 +1,4 @@
-import { EventType } from '@internal/plugin-event-schemas-common';
+import { EventType } from '@data-collection/plugin-event-schemas-common';
 
 /** An event type as the registry returns it; override what a test needs. */
 export function makeEventType(overrides: Partial<EventType> = {}): EventType {

@@ -3,11 +3,11 @@
 // module, permissions and the events bus, with mocked auth and the repo's
 // app-config.yaml (which enables the traffic):
 //
-//   yarn workspace @internal/plugin-delivery-pipeline-backend-module-demo-traffic start
+//   yarn workspace @data-collection/plugin-delivery-pipeline-backend-module-demo-traffic start
 //   curl http://localhost:7007/api/delivery-pipeline/partitions -H 'Authorization: Bearer mock-user-token'
 import { createBackend } from '@backstage/backend-defaults';
 import { mockServices } from '@backstage/backend-test-utils';
-import { permissionModuleEventSchemasPolicy } from '@internal/plugin-event-schemas-backend';
+import { permissionModuleEventSchemasPolicy } from '@data-collection/plugin-event-schemas-backend';
 
 const backend = createBackend();
 backend.add(mockServices.auth.factory());
@@ -15,7 +15,7 @@ backend.add(mockServices.httpAuth.factory());
 backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(permissionModuleEventSchemasPolicy);
 backend.add(import('@backstage/plugin-events-backend'));
-backend.add(import('@internal/plugin-event-schemas-backend'));
-backend.add(import('@internal/plugin-delivery-pipeline-backend'));
+backend.add(import('@data-collection/plugin-event-schemas-backend'));
+backend.add(import('@data-collection/plugin-delivery-pipeline-backend'));
 backend.add(import('../src'));
 backend.start();

@@ -2,7 +2,7 @@ import {
   compileValidator,
   EventTypeFormat,
   SchemaValidator,
-} from '@internal/plugin-event-schemas-common';
+} from '@data-collection/plugin-event-schemas-common';
 import { CloudEvent, HTTP } from 'cloudevents';
 import fs from 'node:fs';
 import path from 'node:path';

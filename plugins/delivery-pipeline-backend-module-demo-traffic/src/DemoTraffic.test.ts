@@ -4,7 +4,7 @@ import {
   InProcessIngestResponse,
   InProcessSend,
   TransportFullError,
-} from '@internal/plugin-delivery-pipeline-node';
+} from '@data-collection/plugin-delivery-pipeline-node';
 import { readDemoTrafficConfig } from './config';
 import { DEMO_TRAFFIC_PRODUCER, DemoTraffic } from './DemoTraffic';
 import { seededRandom } from './random';

@@ -3,7 +3,7 @@ import { toError } from '@backstage/errors';
 import {
   InProcessProducer,
   InProcessSend,
-} from '@internal/plugin-delivery-pipeline-node';
+} from '@data-collection/plugin-delivery-pipeline-node';
 import { DemoEventGenerator, DemoEventRates } from './DemoEventGenerator';
 import { RandomSource } from './random';
 

@@ -15,16 +15,16 @@ import { notificationService } from '@backstage/plugin-notifications-node';
 // The real pipeline and registry beside the module, as in the portal: the
 // module's events go through the plugin's ingest.
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
-import deliveryPipelinePlugin from '@internal/plugin-delivery-pipeline-backend';
+import deliveryPipelinePlugin from '@data-collection/plugin-delivery-pipeline-backend';
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
-import eventSchemasPlugin from '@internal/plugin-event-schemas-backend';
+import eventSchemasPlugin from '@data-collection/plugin-event-schemas-backend';
 import {
   deliveryPipelineProducerExtensionPoint,
   deliveryPipelineTransportExtensionPoint,
   EventTransport,
   InProcessProducer,
   TransportEvent,
-} from '@internal/plugin-delivery-pipeline-node';
+} from '@data-collection/plugin-delivery-pipeline-node';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';

@@ -2,7 +2,7 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
-import { deliveryPipelineProducerExtensionPoint } from '@internal/plugin-delivery-pipeline-node';
+import { deliveryPipelineProducerExtensionPoint } from '@data-collection/plugin-delivery-pipeline-node';
 import { readDemoTrafficConfig } from './config';
 import { DemoTraffic } from './DemoTraffic';
 

@@ -11,13 +11,13 @@ import {
   deliveryPipelineTransportExtensionPoint,
   KeyEncryptionKey,
   PartitionExporter,
-} from '@internal/plugin-delivery-pipeline-node';
+} from '@data-collection/plugin-delivery-pipeline-node';
 import {
   EVENT_SCHEMAS_TOPIC,
   EventType,
   EventTypeList,
   EventTypeVersion,
-} from '@internal/plugin-event-schemas-common';
+} from '@data-collection/plugin-event-schemas-common';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { generateKeyPairSync } from 'node:crypto';

@@ -10,12 +10,12 @@ import {
   deliveryPipelinePersonalDataExtensionPoint,
   deliveryPipelineStorageExtensionPoint,
   deliveryPipelineTransportExtensionPoint,
-} from '@internal/plugin-delivery-pipeline-node';
+} from '@data-collection/plugin-delivery-pipeline-node';
 import {
   EVENT_SCHEMAS_TOPIC,
   isEventTypeChangedPayload,
-} from '@internal/plugin-event-schemas-common';
-import { HttpEventTypeReader } from '@internal/plugin-event-schemas-node';
+} from '@data-collection/plugin-event-schemas-common';
+import { HttpEventTypeReader } from '@data-collection/plugin-event-schemas-node';
 import { BigQuery } from '@google-cloud/bigquery';
 import { createDefaultAuth } from './auth';
 import { BigQueryExporter, BigQueryTables } from './bigquery';

@@ -20,7 +20,7 @@ import { performance } from 'node:perf_hooks';
 import {
   EventTransport,
   TransportEvent,
-} from '@internal/plugin-delivery-pipeline-node';
+} from '@data-collection/plugin-delivery-pipeline-node';
 import knexFactory from 'knex';
 import { DatabaseEventTransport } from '../src/transport/DatabaseEventTransport';
 import { LocalEventTransport } from '../src/transport/LocalEventTransport';

@@ -1,7 +1,7 @@
 // Runs this plugin alone on http://localhost:7007 with the repo's
 // app-config.yaml and mocked auth, for working on it in isolation:
 //
-//   yarn workspace @internal/plugin-delivery-pipeline-backend start
+//   yarn workspace @data-collection/plugin-delivery-pipeline-backend start
 //   curl http://localhost:7007/api/delivery-pipeline/health
 //   curl http://localhost:7007/api/delivery-pipeline/partitions -H 'Authorization: Bearer mock-user-token'
 //

@@ -8,7 +8,7 @@
 //     plugins/delivery-pipeline-backend/dev/pipelineBackend.ts --config my-config.yaml
 import { createBackend } from '@backstage/backend-defaults';
 import { rootHttpRouterServiceFactory } from '@backstage/backend-defaults/rootHttpRouter';
-import { permissionModuleEventSchemasPolicy } from '@internal/plugin-event-schemas-backend';
+import { permissionModuleEventSchemasPolicy } from '@data-collection/plugin-event-schemas-backend';
 import { createStartupGate } from '../src';
 
 const backend = createBackend();
@@ -24,6 +24,6 @@ backend.add(
 backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(permissionModuleEventSchemasPolicy);
 backend.add(import('@backstage/plugin-events-backend'));
-backend.add(import('@internal/plugin-event-schemas-backend'));
+backend.add(import('@data-collection/plugin-event-schemas-backend'));
 backend.add(import('../src'));
 backend.start();

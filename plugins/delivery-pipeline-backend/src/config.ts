@@ -3,7 +3,7 @@ import { durationToMilliseconds, HumanDuration } from '@backstage/types';
 import os from 'node:os';
 import path from 'node:path';
 import { BindingLimits, DEFAULT_BINDING_LIMITS } from './ingest/binding';
-import { checkPartitionWidth } from '@internal/plugin-delivery-pipeline-node';
+import { checkPartitionWidth } from '@data-collection/plugin-delivery-pipeline-node';
 
 /** `deliveryPipeline` config with its defaults filled in (see config.d.ts). */
 export type PipelineConfig = {

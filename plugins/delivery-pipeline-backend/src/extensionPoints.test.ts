@@ -7,7 +7,7 @@ import {
   EventTransport,
   KeyEncryptionKey,
   PartitionStorage,
-} from '@internal/plugin-delivery-pipeline-node';
+} from '@data-collection/plugin-delivery-pipeline-node';
 import { InProcessProducers } from './ingest/InProcessProducers';
 import { registerExtensionPoints } from './extensionPoints';
 

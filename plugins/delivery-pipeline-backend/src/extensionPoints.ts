@@ -9,7 +9,7 @@ import {
   KeyEncryptionKey,
   PartitionExporter,
   PartitionStorage,
-} from '@internal/plugin-delivery-pipeline-node';
+} from '@data-collection/plugin-delivery-pipeline-node';
 import { InProcessProducers } from './ingest/InProcessProducers';
 
 /** What modules set through the plugin's extension points. */

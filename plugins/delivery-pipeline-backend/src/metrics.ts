@@ -1,4 +1,4 @@
-import { EventTransport } from '@internal/plugin-delivery-pipeline-node';
+import { EventTransport } from '@data-collection/plugin-delivery-pipeline-node';
 import { metrics } from '@opentelemetry/api';
 
 // Through Backstage's OpenTelemetry set-up: a no-op until the backend

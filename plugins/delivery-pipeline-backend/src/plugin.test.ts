@@ -3,7 +3,7 @@ import { createBackendModule } from '@backstage/backend-plugin-api';
 import {
   DeliveredPartition,
   deliveryPipelineExporterExtensionPoint,
-} from '@internal/plugin-delivery-pipeline-node';
+} from '@data-collection/plugin-delivery-pipeline-node';
 import { CloudEvent, HTTP } from 'cloudevents';
 import fs from 'node:fs/promises';
 import path from 'node:path';

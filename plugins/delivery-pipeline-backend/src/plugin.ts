@@ -2,7 +2,7 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
-import { deliveryPipelinePermissions } from '@internal/plugin-delivery-pipeline-common';
+import { deliveryPipelinePermissions } from '@data-collection/plugin-delivery-pipeline-common';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { createCompletionStage } from './completion';

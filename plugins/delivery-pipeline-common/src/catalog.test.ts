@@ -1,4 +1,4 @@
-import { eventTypeEntityName } from '@internal/plugin-event-schemas-common';
+import { eventTypeEntityName } from '@data-collection/plugin-event-schemas-common';
 import {
   datasetEntityName,
   datasetEntityRef,

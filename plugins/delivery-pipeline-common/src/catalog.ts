@@ -5,7 +5,7 @@ import {
 import {
   EventType,
   eventTypeEntityName,
-} from '@internal/plugin-event-schemas-common';
+} from '@data-collection/plugin-event-schemas-common';
 import { personalDataReadPermission } from './permissions';
 
 /**

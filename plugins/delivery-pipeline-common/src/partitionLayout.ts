@@ -1,4 +1,4 @@
-import { assertValidEventTypeName } from '@internal/plugin-event-schemas-common';
+import { assertValidEventTypeName } from '@data-collection/plugin-event-schemas-common';
 import { partitionTimeFolder } from './partitionTime';
 
 /**

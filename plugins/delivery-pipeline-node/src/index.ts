@@ -26,8 +26,8 @@ export {
   partitionStartOfTimeFolder,
   partitionTimeFolder,
   spansWholeHours,
-} from '@internal/plugin-delivery-pipeline-common';
-export type { PartitionKind } from '@internal/plugin-delivery-pipeline-common';
+} from '@data-collection/plugin-delivery-pipeline-common';
+export type { PartitionKind } from '@data-collection/plugin-delivery-pipeline-common';
 export * from './extensions';
 export * from './keyEncryptionKey';
 export * from './personalData/PersonalDataDecrypter';

@@ -11,7 +11,7 @@
  * Prints a table and writes bench-results/registry.json. A benchmark, not a
  * test: figures vary with the machine and its load; compare within a run.
  */
-import { compileValidator } from '@internal/plugin-event-schemas-common';
+import { compileValidator } from '@data-collection/plugin-event-schemas-common';
 import Knex from 'knex';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';

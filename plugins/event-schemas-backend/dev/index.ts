@@ -1,7 +1,7 @@
 // Runs this plugin alone on http://localhost:7007 with the repo's
 // app-config.yaml and mocked auth, for working on it in isolation:
 //
-//   yarn workspace @internal/plugin-event-schemas-backend start
+//   yarn workspace @data-collection/plugin-event-schemas-backend start
 //   curl http://localhost:7007/api/event-schemas/health
 //   curl http://localhost:7007/api/event-schemas/event-types -H 'Authorization: Bearer mock-user-token'
 import { createBackend } from '@backstage/backend-defaults';

@@ -9,7 +9,7 @@ import {
   HttpEventTypeReader,
   readSyncSchedule,
   subscribeToEventTypeChanges,
-} from '@internal/plugin-event-schemas-node';
+} from '@data-collection/plugin-event-schemas-node';
 
 const SCHEDULE_CONFIG_KEY = 'eventSchemas.catalog.schedule';
 

@@ -5,7 +5,7 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
-import { eventSchemasPermissions } from '@internal/plugin-event-schemas-common';
+import { eventSchemasPermissions } from '@data-collection/plugin-event-schemas-common';
 import { DatabaseEventTypeStore } from './database/DatabaseEventTypeStore';
 import { ConsumerNotifier } from './notifications/ConsumerNotifier';
 import { eventTypePermissionResourceRef, isOwnerRule } from './permissions';

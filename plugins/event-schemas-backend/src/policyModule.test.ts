@@ -5,7 +5,7 @@ import {
 } from '@backstage/backend-test-utils';
 import permissionPlugin from '@backstage/plugin-permission-backend';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { eventTypeDeletePermission } from '@internal/plugin-event-schemas-common';
+import { eventTypeDeletePermission } from '@data-collection/plugin-event-schemas-common';
 import request from 'supertest';
 import {
   createEventSchemasPolicyModule,

@@ -4,7 +4,7 @@ import {
   EntityProviderConnection,
   EntityProviderMutation,
 } from '@backstage/plugin-catalog-node';
-import { EventType } from '@internal/plugin-event-schemas-common';
+import { EventType } from '@data-collection/plugin-event-schemas-common';
 import {
   EventTypeEntityProviderBase,
   EventTypeEntityProviderBaseOptions,

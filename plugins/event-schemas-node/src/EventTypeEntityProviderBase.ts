@@ -12,7 +12,7 @@ import {
 import {
   EventType,
   EventTypeChangedPayload,
-} from '@internal/plugin-event-schemas-common';
+} from '@data-collection/plugin-event-schemas-common';
 import { EventTypeReader } from './EventTypeReader';
 
 /**

@@ -1,7 +1,7 @@
 import {
   EventType,
   EventTypeVersion,
-} from '@internal/plugin-event-schemas-common';
+} from '@data-collection/plugin-event-schemas-common';
 
 /**
  * What other plugins read of the schema registry: its event types and their

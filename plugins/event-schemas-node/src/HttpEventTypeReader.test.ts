@@ -6,7 +6,7 @@ import { HttpEventTypeReader } from './HttpEventTypeReader';
 import {
   EventType,
   EventTypeVersion,
-} from '@internal/plugin-event-schemas-common';
+} from '@data-collection/plugin-event-schemas-common';
 
 // The reader passes bodies through: only the fields a test looks at matter.
 const makeEventType = (overrides: Partial<EventType> = {}) =>

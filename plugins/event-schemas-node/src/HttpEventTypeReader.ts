@@ -4,7 +4,7 @@ import {
   EventType,
   EventTypeList,
   EventTypeVersion,
-} from '@internal/plugin-event-schemas-common';
+} from '@data-collection/plugin-event-schemas-common';
 import { EventTypeReader } from './EventTypeReader';
 
 /** The registry's plugin id, for discovery and service-to-service tokens. */

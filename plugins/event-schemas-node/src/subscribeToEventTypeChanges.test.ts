@@ -1,5 +1,5 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import { EVENT_SCHEMAS_TOPIC } from '@internal/plugin-event-schemas-common';
+import { EVENT_SCHEMAS_TOPIC } from '@data-collection/plugin-event-schemas-common';
 import { subscribeToEventTypeChanges } from './subscribeToEventTypeChanges';
 
 describe('subscribeToEventTypeChanges', () => {

@@ -4,7 +4,7 @@ import {
   EVENT_SCHEMAS_TOPIC,
   EventTypeChangedPayload,
   isEventTypeChangedPayload,
-} from '@internal/plugin-event-schemas-common';
+} from '@data-collection/plugin-event-schemas-common';
 
 /**
  * Hands the registry's event type changes (topic `event-schemas`) to an

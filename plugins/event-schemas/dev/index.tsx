@@ -1,4 +1,4 @@
-// Runs the plugin alone in a dev app: yarn workspace @internal/plugin-event-schemas start
+// Runs the plugin alone in a dev app: yarn workspace @data-collection/plugin-event-schemas start
 import { createDevApp } from '@backstage/frontend-dev-utils';
 import plugin from '../src/alpha';
 

@@ -13,7 +13,7 @@ import {
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
-import { DeliveryPipelineClient } from '@internal/plugin-delivery-pipeline-common';
+import { DeliveryPipelineClient } from '@data-collection/plugin-delivery-pipeline-common';
 import EventTypesIcon from '@material-ui/icons/FlashOn';
 import {
   deliveryPipelineApiRef,

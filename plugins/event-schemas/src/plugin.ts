@@ -6,7 +6,7 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
-import { DeliveryPipelineClient } from '@internal/plugin-delivery-pipeline-common';
+import { DeliveryPipelineClient } from '@data-collection/plugin-delivery-pipeline-common';
 import {
   deliveryPipelineApiRef,
   eventSchemasApiRef,

@@ -5,12 +5,12 @@ import {
   manifestPathOf,
   partitionFolder,
   PartitionStorage,
-} from '@internal/plugin-delivery-pipeline-node';
-import { describeExporterConformance } from '@internal/plugin-delivery-pipeline-node/testUtils';
+} from '@data-collection/plugin-delivery-pipeline-node';
+import { describeExporterConformance } from '@data-collection/plugin-delivery-pipeline-node/testUtils';
 import {
   EventType,
   EventTypeVersion,
-} from '@internal/plugin-event-schemas-common';
+} from '@data-collection/plugin-event-schemas-common';
 import { setupServer } from 'msw/node';
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
@@ -19,7 +19,7 @@ import {
   testBigQueryClient,
 } from '../__testUtils__/fakeBigQuery';
 import { BigQueryExporter, slotsOf } from './BigQueryExporter';
-import { EventTypeReader } from '@internal/plugin-event-schemas-node';
+import { EventTypeReader } from '@data-collection/plugin-event-schemas-node';
 import { BigQueryTables } from './tables';
 
 const PROJECT = 'test-project';

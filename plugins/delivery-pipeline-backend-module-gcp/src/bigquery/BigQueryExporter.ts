@@ -7,7 +7,7 @@ import {
   PartitionExporter,
   PartitionStorage,
   spansWholeHours,
-} from '@internal/plugin-delivery-pipeline-node';
+} from '@data-collection/plugin-delivery-pipeline-node';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';

@@ -1,7 +1,7 @@
 import {
   HOUR_MS,
   partitionTimeFolder,
-} from '@internal/plugin-delivery-pipeline-node';
+} from '@data-collection/plugin-delivery-pipeline-node';
 import { createHash } from 'node:crypto';
 
 /** Most characters of a BigQuery column name. */

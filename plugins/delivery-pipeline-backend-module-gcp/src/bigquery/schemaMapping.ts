@@ -4,8 +4,8 @@ import {
   parseFieldPath,
   personalDataReadPermission,
   PSEUDONYM_PREFIX,
-} from '@internal/plugin-delivery-pipeline-common';
-import { parseSchema } from '@internal/plugin-event-schemas-common';
+} from '@data-collection/plugin-delivery-pipeline-common';
+import { parseSchema } from '@data-collection/plugin-event-schemas-common';
 import { mapAvroSchema } from './avroFields';
 import { mapJsonSchema } from './jsonSchemaFields';
 import { Mapped, toField, truncateDescription } from './mapped';

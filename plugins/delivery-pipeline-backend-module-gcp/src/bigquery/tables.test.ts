@@ -2,14 +2,14 @@ import { mockServices } from '@backstage/backend-test-utils';
 import {
   EventType,
   EventTypeVersion,
-} from '@internal/plugin-event-schemas-common';
+} from '@data-collection/plugin-event-schemas-common';
 import { http } from 'msw';
 import { setupServer } from 'msw/node';
 import {
   FakeBigQuery,
   testBigQueryClient,
 } from '../__testUtils__/fakeBigQuery';
-import { EventTypeReader } from '@internal/plugin-event-schemas-node';
+import { EventTypeReader } from '@data-collection/plugin-event-schemas-node';
 import { BigQueryTables } from './tables';
 
 const PROJECT = 'test-project';

@@ -4,8 +4,8 @@ import type { BigQuery, Table } from '@google-cloud/bigquery';
 import {
   EventType,
   EventTypeVersion,
-} from '@internal/plugin-event-schemas-common';
-import { EventTypeReader } from '@internal/plugin-event-schemas-node';
+} from '@data-collection/plugin-event-schemas-common';
+import { EventTypeReader } from '@data-collection/plugin-event-schemas-node';
 import { statusOf } from './errors';
 import { tableIdFor } from './names';
 import { retentionToMs } from './retention';

@@ -4,14 +4,14 @@ import {
   EntityProviderConnection,
   EntityProviderMutation,
 } from '@backstage/plugin-catalog-node';
-import { EventType } from '@internal/plugin-event-schemas-common';
+import { EventType } from '@data-collection/plugin-event-schemas-common';
 import { ANNOTATION_BIGQUERY_TABLE } from './bigQueryTableEntity';
 import {
   BIGQUERY_TABLES_FULL_SYNC_TASK_ID,
   BigQueryTableEntityProvider,
   ProjectIdSource,
 } from './BigQueryTableEntityProvider';
-import { EventTypeReader } from '@internal/plugin-event-schemas-node';
+import { EventTypeReader } from '@data-collection/plugin-event-schemas-node';
 import { tableIdFor } from '../bigquery/names';
 import { makeEventType } from './testFixtures';
 

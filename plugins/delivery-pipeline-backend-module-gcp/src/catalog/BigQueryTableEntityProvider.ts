@@ -4,12 +4,12 @@ import {
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
 import { DeferredEntity } from '@backstage/plugin-catalog-node';
-import { EventType } from '@internal/plugin-event-schemas-common';
+import { EventType } from '@data-collection/plugin-event-schemas-common';
 import {
   EventTypeEntityProviderBase,
   eventTypeLocationKey,
   EventTypeReader,
-} from '@internal/plugin-event-schemas-node';
+} from '@data-collection/plugin-event-schemas-node';
 import {
   bigQueryTableEntityRef,
   eventTypeToBigQueryTableEntity,

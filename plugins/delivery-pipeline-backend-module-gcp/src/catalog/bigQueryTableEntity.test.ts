@@ -14,8 +14,8 @@ import {
   ANNOTATION_DATASET_PERSONAL_DATA_STORAGE,
   datasetEntityName,
   personalDataAnnotations,
-} from '@internal/plugin-delivery-pipeline-common';
-import { eventTypeEntityName } from '@internal/plugin-event-schemas-common';
+} from '@data-collection/plugin-delivery-pipeline-common';
+import { eventTypeEntityName } from '@data-collection/plugin-event-schemas-common';
 import {
   ANNOTATION_BIGQUERY_TABLE,
   bigQueryConsoleUrl,

@@ -11,12 +11,12 @@ import {
   datasetEntityRef,
   describePersonalData,
   personalDataAnnotations,
-} from '@internal/plugin-delivery-pipeline-common';
+} from '@data-collection/plugin-delivery-pipeline-common';
 import {
   EventType,
   eventTypeEntityName,
   eventTypeEntityTags,
-} from '@internal/plugin-event-schemas-common';
+} from '@data-collection/plugin-event-schemas-common';
 
 /**
  * Annotation holding the table as `project:dataset.table`, the form the `bq`

@@ -19,7 +19,7 @@ import {
   EVENT_SCHEMAS_TOPIC,
   EventType,
   EventTypeList,
-} from '@internal/plugin-event-schemas-common';
+} from '@data-collection/plugin-event-schemas-common';
 import { ANNOTATION_BIGQUERY_TABLE } from './bigQueryTableEntity';
 import { BIGQUERY_TABLES_FULL_SYNC_TASK_ID } from './BigQueryTableEntityProvider';
 import { catalogModuleBigQueryTables } from './module';

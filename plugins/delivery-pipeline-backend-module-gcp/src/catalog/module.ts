@@ -8,7 +8,7 @@ import {
   HttpEventTypeReader,
   readSyncSchedule,
   subscribeToEventTypeChanges,
-} from '@internal/plugin-event-schemas-node';
+} from '@data-collection/plugin-event-schemas-node';
 import { createDefaultAuth } from '../auth';
 import {
   BigQueryTableEntityProvider,

@@ -1,7 +1,7 @@
 import {
   KeyEncryptionKey,
   WrappedSecret,
-} from '@internal/plugin-delivery-pipeline-node';
+} from '@data-collection/plugin-delivery-pipeline-node';
 import { AuthClient, GoogleAuth } from 'google-auth-library';
 import { crc32c } from './crc32c';
 

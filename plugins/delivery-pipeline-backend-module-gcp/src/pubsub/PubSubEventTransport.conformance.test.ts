@@ -1,4 +1,4 @@
-import { describeTransportConformance } from '@internal/plugin-delivery-pipeline-node/testUtils';
+import { describeTransportConformance } from '@data-collection/plugin-delivery-pipeline-node/testUtils';
 import { setupServer } from 'msw/node';
 import { FakePubSub } from '../__testUtils__/fakePubSub';
 import { createHarness, TestClock } from './__testUtils__/pubSubHarness';

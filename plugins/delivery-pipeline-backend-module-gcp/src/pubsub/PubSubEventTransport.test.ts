@@ -2,7 +2,7 @@ import { ServiceUnavailableError } from '@backstage/errors';
 import {
   ClaimExpiredError,
   TransportFullError,
-} from '@internal/plugin-delivery-pipeline-node';
+} from '@data-collection/plugin-delivery-pipeline-node';
 import { setupServer } from 'msw/node';
 import {
   CLOCK_SKEW_MS,

@@ -14,12 +14,12 @@ import {
   TransportBacklog,
   TransportEvent,
   TransportFullError,
-} from '@internal/plugin-delivery-pipeline-node';
+} from '@data-collection/plugin-delivery-pipeline-node';
 import {
   EVENT_TYPE_NAME_RULE,
   isValidEventTypeName,
   TtlCache,
-} from '@internal/plugin-event-schemas-common';
+} from '@data-collection/plugin-event-schemas-common';
 import { GrpcCode, isGrpcCode } from './grpcCodes';
 import {
   fromMessage,

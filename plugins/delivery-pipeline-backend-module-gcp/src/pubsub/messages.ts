@@ -1,4 +1,4 @@
-import { TransportEvent } from '@internal/plugin-delivery-pipeline-node';
+import { TransportEvent } from '@data-collection/plugin-delivery-pipeline-node';
 
 /** Pub/Sub's most messages per publish request. */
 export const MAX_MESSAGES_PER_PUBLISH = 1000;

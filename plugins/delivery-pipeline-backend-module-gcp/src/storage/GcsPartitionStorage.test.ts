@@ -1,6 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { InputError, NotFoundError } from '@backstage/errors';
-import { describeStorageConformance } from '@internal/plugin-delivery-pipeline-node/testUtils';
+import { describeStorageConformance } from '@data-collection/plugin-delivery-pipeline-node/testUtils';
 import { http, passthrough } from 'msw';
 import { setupServer } from 'msw/node';
 import { randomBytes } from 'node:crypto';

@@ -4,7 +4,7 @@ import { Bucket, CRC32C, File } from '@google-cloud/storage';
 import {
   checkPartitionPath,
   PartitionStorage,
-} from '@internal/plugin-delivery-pipeline-node';
+} from '@data-collection/plugin-delivery-pipeline-node';
 import { createHash } from 'node:crypto';
 import { httpStatusOf } from './gcsErrors';
 import {

@@ -9,7 +9,7 @@ import {
 } from '@backstage/plugin-permission-node';
 // The suite's policy, as the portal installs it.
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
-import { EventSchemasPermissionPolicy } from '@internal/plugin-event-schemas-backend';
+import { EventSchemasPermissionPolicy } from '@data-collection/plugin-event-schemas-backend';
 import request from 'supertest';
 import { Server } from './pipelineTestBackend';
 

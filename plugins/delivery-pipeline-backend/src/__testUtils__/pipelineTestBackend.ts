@@ -12,7 +12,7 @@ import { notificationService } from '@backstage/plugin-notifications-node';
 // The real registry, beside the pipeline as in the portal: ingest reads
 // schemas from its HTTP API.
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
-import eventSchemasPlugin from '@internal/plugin-event-schemas-backend';
+import eventSchemasPlugin from '@data-collection/plugin-event-schemas-backend';
 import { CloudEvent } from 'cloudevents';
 import { Knex } from 'knex';
 import fs from 'node:fs/promises';

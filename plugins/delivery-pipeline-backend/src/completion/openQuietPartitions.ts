@@ -1,5 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { partitionStartOf } from '@internal/plugin-delivery-pipeline-node';
+import { partitionStartOf } from '@data-collection/plugin-delivery-pipeline-node';
 import { CompletionStore } from './CompletionStore';
 
 /** What the opener reads from the schema registry. */

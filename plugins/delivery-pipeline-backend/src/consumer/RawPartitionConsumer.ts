@@ -9,7 +9,7 @@ import {
   failpoint,
   PartitionStorage,
   TransportEvent,
-} from '@internal/plugin-delivery-pipeline-node';
+} from '@data-collection/plugin-delivery-pipeline-node';
 import { promisify } from 'node:util';
 import { gzip as gzipCallback, constants as zlibConstants } from 'node:zlib';
 import { ConsumerStore, RawFile } from './ConsumerStore';

@@ -2,7 +2,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   EventTransport,
   PartitionStorage,
-} from '@internal/plugin-delivery-pipeline-node';
+} from '@data-collection/plugin-delivery-pipeline-node';
 import { Knex } from 'knex';
 import { PipelineConfig } from '../config';
 import { DatabaseConsumerStore } from '../database/DatabaseConsumerStore';

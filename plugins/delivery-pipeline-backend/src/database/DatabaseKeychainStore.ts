@@ -1,4 +1,4 @@
-import { WrappedSecret } from '@internal/plugin-delivery-pipeline-node';
+import { WrappedSecret } from '@data-collection/plugin-delivery-pipeline-node';
 import { Knex } from 'knex';
 import { ErasureRecord, KeychainStore, StoredKey } from './KeychainStore';
 

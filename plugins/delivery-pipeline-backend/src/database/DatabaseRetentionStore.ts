@@ -2,7 +2,7 @@ import { InputError } from '@backstage/errors';
 import {
   RetentionDeletion,
   RetentionDeletionList,
-} from '@internal/plugin-delivery-pipeline-common';
+} from '@data-collection/plugin-delivery-pipeline-common';
 import { Knex } from 'knex';
 import {
   DbTime,

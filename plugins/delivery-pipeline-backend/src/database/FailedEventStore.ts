@@ -1,7 +1,7 @@
 import {
   FailedEvent,
   FailedEventPage,
-} from '@internal/plugin-delivery-pipeline-common';
+} from '@data-collection/plugin-delivery-pipeline-common';
 
 export type { FailedEvent, FailedEventPage };
 

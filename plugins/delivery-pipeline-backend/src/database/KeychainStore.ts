@@ -1,4 +1,4 @@
-import { WrappedSecret } from '@internal/plugin-delivery-pipeline-node';
+import { WrappedSecret } from '@data-collection/plugin-delivery-pipeline-node';
 
 /** One key of the keychain, as stored: nothing in it is readable alone. */
 export type StoredKey = {

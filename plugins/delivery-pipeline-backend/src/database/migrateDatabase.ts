@@ -5,7 +5,7 @@ import {
 import { Knex } from 'knex';
 
 const migrationsDir = resolvePackagePath(
-  '@internal/plugin-delivery-pipeline-backend',
+  '@data-collection/plugin-delivery-pipeline-backend',
   'migrations',
 );
 

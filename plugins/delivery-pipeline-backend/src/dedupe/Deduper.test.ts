@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { readDeliveredPartition } from '@internal/plugin-delivery-pipeline-node';
+import { readDeliveredPartition } from '@data-collection/plugin-delivery-pipeline-node';
 import { createPartitionStores } from '../database/__testUtils__/createPartitionStores';
 import { LocalPartitionStorage } from '../storage/LocalPartitionStorage';
 import { Deduper } from './Deduper';

@@ -5,7 +5,7 @@ import {
   partitionFolder,
   failpoint,
   PartitionStorage,
-} from '@internal/plugin-delivery-pipeline-node';
+} from '@data-collection/plugin-delivery-pipeline-node';
 import { randomUUID } from 'node:crypto';
 import { ClosedPartition, DedupeStore } from './DedupeStore';
 import { dedupePartition } from './dedupePartition';

@@ -1,7 +1,7 @@
 import {
   DeliveredFile,
   PartitionStorage,
-} from '@internal/plugin-delivery-pipeline-node';
+} from '@data-collection/plugin-delivery-pipeline-node';
 import { ownedBytes } from './bytes';
 import { Chunk, KeepOptions, KeptLines } from './fileTasks';
 import { FileWorkers } from './fileWorkers';

@@ -2,7 +2,7 @@ import {
   DeliveredFile,
   failpoint,
   PartitionStorage,
-} from '@internal/plugin-delivery-pipeline-node';
+} from '@data-collection/plugin-delivery-pipeline-node';
 import { webcrypto } from 'node:crypto';
 import { Chunk } from './fileTasks';
 

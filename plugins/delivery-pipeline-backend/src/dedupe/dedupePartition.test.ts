@@ -8,7 +8,7 @@ import { LocalPartitionStorage } from '../storage/LocalPartitionStorage';
 import {
   DeliveredManifest,
   MANIFEST_FORMAT,
-} from '@internal/plugin-delivery-pipeline-node';
+} from '@data-collection/plugin-delivery-pipeline-node';
 import { dedupePartition, DedupeOptions } from './dedupePartition';
 import { KEYS_FORMAT } from './keysFiles';
 

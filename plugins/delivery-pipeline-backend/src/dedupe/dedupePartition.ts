@@ -7,7 +7,7 @@ import {
   manifestPathOf,
   PartitionStorage,
   writeManifest,
-} from '@internal/plugin-delivery-pipeline-node';
+} from '@data-collection/plugin-delivery-pipeline-node';
 import os from 'node:os';
 import { DedupeTally } from './DedupeTally';
 import { DeferredDrops } from './DeferredDrops';

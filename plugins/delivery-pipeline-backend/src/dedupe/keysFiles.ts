@@ -2,7 +2,7 @@ import {
   ManifestKeys,
   ManifestKeysFile,
   PartitionStorage,
-} from '@internal/plugin-delivery-pipeline-node';
+} from '@data-collection/plugin-delivery-pipeline-node';
 import { sha256Of } from './GzipParts';
 import { readVarint, SourceDictionary, varintEnd, writeVarint } from './keys';
 

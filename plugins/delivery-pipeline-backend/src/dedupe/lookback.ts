@@ -2,7 +2,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   PartitionStorage,
   readManifest,
-} from '@internal/plugin-delivery-pipeline-node';
+} from '@data-collection/plugin-delivery-pipeline-node';
 import { viewOf } from './bytes';
 import { hashBytes, hashOut, hashUuid, mixKeyHash } from './hash';
 import { DecodedKey, decodeKey } from './keys';

@@ -1,4 +1,4 @@
-import { PartitionStorage } from '@internal/plugin-delivery-pipeline-node';
+import { PartitionStorage } from '@data-collection/plugin-delivery-pipeline-node';
 
 /**
  * Reads the raw files from `first` on and starts `start` on each, up to

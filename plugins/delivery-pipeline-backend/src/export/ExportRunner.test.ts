@@ -3,7 +3,7 @@ import {
   TestDatabaseId,
   TestDatabases,
 } from '@backstage/backend-test-utils';
-import { DeliveredPartition } from '@internal/plugin-delivery-pipeline-node';
+import { DeliveredPartition } from '@data-collection/plugin-delivery-pipeline-node';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';

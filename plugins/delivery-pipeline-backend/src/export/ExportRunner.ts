@@ -6,7 +6,7 @@ import {
   PartitionStorage,
   partitionFolder,
   readDeliveredPartition,
-} from '@internal/plugin-delivery-pipeline-node';
+} from '@data-collection/plugin-delivery-pipeline-node';
 import { ExportStore } from './ExportStore';
 
 export type ExportRunnerOptions = {

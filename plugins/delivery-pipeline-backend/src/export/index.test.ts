@@ -1,5 +1,5 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
-import { DeliveredPartition } from '@internal/plugin-delivery-pipeline-node';
+import { DeliveredPartition } from '@data-collection/plugin-delivery-pipeline-node';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';

@@ -6,7 +6,7 @@ import {
 import {
   DeliveredPartition,
   readManifest,
-} from '@internal/plugin-delivery-pipeline-node';
+} from '@data-collection/plugin-delivery-pipeline-node';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';

@@ -2,7 +2,7 @@ import { mockServices } from '@backstage/backend-test-utils';
 import {
   InProcessProducer,
   InProcessSend,
-} from '@internal/plugin-delivery-pipeline-node';
+} from '@data-collection/plugin-delivery-pipeline-node';
 import { IngestService } from './IngestService';
 import { InProcessProducers } from './InProcessProducers';
 

@@ -3,7 +3,7 @@ import { toError } from '@backstage/errors';
 import {
   DeliveryPipelineProducerExtensionPoint,
   InProcessProducer,
-} from '@internal/plugin-delivery-pipeline-node';
+} from '@data-collection/plugin-delivery-pipeline-node';
 import { IngestService } from './IngestService';
 import { trustedProducer } from './ProducerAuthorization';
 

@@ -1,5 +1,5 @@
 import { NotAllowedError } from '@backstage/errors';
-import { EventTransport } from '@internal/plugin-delivery-pipeline-node';
+import { EventTransport } from '@data-collection/plugin-delivery-pipeline-node';
 import { IncomingHttpHeaders } from 'node:http';
 import { FailedEventStore } from '../database/FailedEventStore';
 import { ingestCounters } from '../metrics';

@@ -4,8 +4,8 @@ import {
 } from '@backstage/backend-plugin-api';
 import { ServiceUnavailableError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { eventTypeProducePermission } from '@internal/plugin-delivery-pipeline-common';
-import { EventType } from '@internal/plugin-event-schemas-common';
+import { eventTypeProducePermission } from '@data-collection/plugin-delivery-pipeline-common';
+import { EventType } from '@data-collection/plugin-event-schemas-common';
 import { ProducerGrants } from './ProducerGrants';
 
 /** Who sends a request to ingest, and what they may send. */

@@ -1,6 +1,6 @@
-import { EventType } from '@internal/plugin-event-schemas-common';
+import { EventType } from '@data-collection/plugin-event-schemas-common';
 import { EventTypeValidators } from '../registry/EventTypeValidators';
-import { EventTypeReader } from '@internal/plugin-event-schemas-node';
+import { EventTypeReader } from '@data-collection/plugin-event-schemas-node';
 import { ParseItem } from './binding';
 import { checkAgainstRegistry } from './checkAgainstRegistry';
 import { Producer } from './ProducerAuthorization';

@@ -1,9 +1,9 @@
 import { ServiceUnavailableError } from '@backstage/errors';
-import { TransportEvent } from '@internal/plugin-delivery-pipeline-node';
+import { TransportEvent } from '@data-collection/plugin-delivery-pipeline-node';
 import {
   EVENT_TYPE_NAME_RULE,
   isValidEventTypeName,
-} from '@internal/plugin-event-schemas-common';
+} from '@data-collection/plugin-event-schemas-common';
 import {
   PersonalDataFields,
   personalDataFieldsOf,

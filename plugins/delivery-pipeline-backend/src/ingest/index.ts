@@ -1,7 +1,7 @@
 import { PermissionsService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { Knex } from 'knex';
-import { EventTransport } from '@internal/plugin-delivery-pipeline-node';
+import { EventTransport } from '@data-collection/plugin-delivery-pipeline-node';
 import { PipelineConfig } from '../config';
 import { DatabaseFailedEventStore } from '../database/DatabaseFailedEventStore';
 import { FailedEventStore } from '../database/FailedEventStore';

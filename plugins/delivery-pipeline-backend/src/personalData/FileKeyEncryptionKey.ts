@@ -1,7 +1,7 @@
 import {
   KeyEncryptionKey,
   WrappedSecret,
-} from '@internal/plugin-delivery-pipeline-node';
+} from '@data-collection/plugin-delivery-pipeline-node';
 import {
   createCipheriv,
   createDecipheriv,

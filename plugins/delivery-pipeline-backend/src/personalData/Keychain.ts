@@ -1,6 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { KeyEncryptionKey } from '@internal/plugin-delivery-pipeline-node';
-import { TtlCache } from '@internal/plugin-event-schemas-common';
+import { KeyEncryptionKey } from '@data-collection/plugin-delivery-pipeline-node';
+import { TtlCache } from '@data-collection/plugin-event-schemas-common';
 import {
   createHmac,
   createSecretKey,

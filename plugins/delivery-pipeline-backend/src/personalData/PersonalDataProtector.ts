@@ -2,7 +2,7 @@ import {
   PSEUDONYM_PREFIX,
   readFieldValue,
   replaceFieldValues,
-} from '@internal/plugin-delivery-pipeline-common';
+} from '@data-collection/plugin-delivery-pipeline-common';
 import { CheckedEvent, Rejection } from '../ingest/checkAgainstRegistry';
 import { Keychain, SubjectKey } from './Keychain';
 import { DataKey, flat, sealText, sealValue } from './sealing';

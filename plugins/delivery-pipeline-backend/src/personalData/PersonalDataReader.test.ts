@@ -2,7 +2,7 @@ import {
   ERASED_VALUE,
   MASKED_VALUE,
   UNREADABLE_VALUE,
-} from '@internal/plugin-delivery-pipeline-common';
+} from '@data-collection/plugin-delivery-pipeline-common';
 import { CheckedEvent } from '../ingest/checkAgainstRegistry';
 import {
   closeMemoryDatabases,

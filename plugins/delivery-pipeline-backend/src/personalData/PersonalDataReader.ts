@@ -8,7 +8,7 @@ import {
   replaceFieldValues,
   replaceLeaves,
   UNREADABLE_VALUE,
-} from '@internal/plugin-delivery-pipeline-common';
+} from '@data-collection/plugin-delivery-pipeline-common';
 import { StoredFailedEvent } from '../database/FailedEventStore';
 import { Keychain } from './Keychain';
 import { PersonalDataFields } from './personalDataFields';

@@ -1,5 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { KeyEncryptionKey } from '@internal/plugin-delivery-pipeline-node';
+import { KeyEncryptionKey } from '@data-collection/plugin-delivery-pipeline-node';
 import { PipelineConfig } from '../config';
 import { KeychainStore } from '../database/KeychainStore';
 import { FileKeyEncryptionKey } from './FileKeyEncryptionKey';

@@ -3,7 +3,7 @@ import {
   LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { EventType } from '@internal/plugin-event-schemas-common';
+import { EventType } from '@data-collection/plugin-event-schemas-common';
 import { Knex } from 'knex';
 import { PipelineConfig } from '../config';
 import { PipelineModules } from '../extensionPoints';

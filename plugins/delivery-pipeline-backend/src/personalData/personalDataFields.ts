@@ -1,4 +1,4 @@
-import { EventType } from '@internal/plugin-event-schemas-common';
+import { EventType } from '@data-collection/plugin-event-schemas-common';
 
 /** Where an event type keeps personal data. */
 export type PersonalDataFields = {

@@ -1,7 +1,7 @@
 import {
   CIPHERTEXT_PREFIX,
   parseCiphertext,
-} from '@internal/plugin-delivery-pipeline-common';
+} from '@data-collection/plugin-delivery-pipeline-common';
 import {
   createCipheriv,
   createDecipheriv,

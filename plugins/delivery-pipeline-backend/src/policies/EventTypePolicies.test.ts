@@ -1,6 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import { EventType } from '@internal/plugin-event-schemas-common';
-import { EventTypeReader } from '@internal/plugin-event-schemas-node';
+import { EventType } from '@data-collection/plugin-event-schemas-common';
+import { EventTypeReader } from '@data-collection/plugin-event-schemas-node';
 import { EventTypePolicies, formatDuration } from './EventTypePolicies';
 
 const HOUR = 3_600_000;

@@ -1,7 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { EventType, TtlCache } from '@internal/plugin-event-schemas-common';
+import { EventType, TtlCache } from '@data-collection/plugin-event-schemas-common';
 import { Duration } from 'luxon';
-import { EventTypeReader } from '@internal/plugin-event-schemas-node';
+import { EventTypeReader } from '@data-collection/plugin-event-schemas-node';
 
 /**
  * What the pipeline applies to the partitions of one event type: who is told

@@ -1,9 +1,9 @@
 import {
   EventType,
   EventTypeVersion,
-} from '@internal/plugin-event-schemas-common';
+} from '@data-collection/plugin-event-schemas-common';
 import { EventTypeValidators } from './EventTypeValidators';
-import { EventTypeReader } from '@internal/plugin-event-schemas-node';
+import { EventTypeReader } from '@data-collection/plugin-event-schemas-node';
 
 const schema = (required: string[]) =>
   JSON.stringify({

@@ -4,8 +4,8 @@ import {
   SchemaError,
   SchemaValidator,
   TtlCache,
-} from '@internal/plugin-event-schemas-common';
-import { EventTypeReader } from '@internal/plugin-event-schemas-node';
+} from '@data-collection/plugin-event-schemas-common';
+import { EventTypeReader } from '@data-collection/plugin-event-schemas-node';
 
 /** The schema an event is checked against. */
 export type VersionValidator = {

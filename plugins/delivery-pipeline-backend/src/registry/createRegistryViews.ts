@@ -7,8 +7,8 @@ import { EventsService } from '@backstage/plugin-events-node';
 import {
   EVENT_SCHEMAS_TOPIC,
   isEventTypeChangedPayload,
-} from '@internal/plugin-event-schemas-common';
-import { HttpEventTypeReader } from '@internal/plugin-event-schemas-node';
+} from '@data-collection/plugin-event-schemas-common';
+import { HttpEventTypeReader } from '@data-collection/plugin-event-schemas-node';
 import { PipelineConfig } from '../config';
 import { EventTypePolicies } from '../policies/EventTypePolicies';
 import { EventTypeValidators } from './EventTypeValidators';

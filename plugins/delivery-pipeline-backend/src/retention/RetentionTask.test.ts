@@ -6,7 +6,7 @@ import {
 import {
   partitionFolder,
   PartitionStorage,
-} from '@internal/plugin-delivery-pipeline-node';
+} from '@data-collection/plugin-delivery-pipeline-node';
 import { Knex } from 'knex';
 import fs from 'node:fs/promises';
 import os from 'node:os';

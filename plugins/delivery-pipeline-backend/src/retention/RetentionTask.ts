@@ -5,7 +5,7 @@ import {
   MANIFEST_NAME,
   partitionFolder,
   PartitionStorage,
-} from '@internal/plugin-delivery-pipeline-node';
+} from '@data-collection/plugin-delivery-pipeline-node';
 import { RetentionPartition, RetentionStore } from './RetentionStore';
 import { partitionMetrics } from '../metrics';
 import {

@@ -1,5 +1,5 @@
 import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
-import { PartitionStorage } from '@internal/plugin-delivery-pipeline-node';
+import { PartitionStorage } from '@data-collection/plugin-delivery-pipeline-node';
 import { Knex } from 'knex';
 import { PipelineConfig } from '../config';
 import { DatabaseRetentionStore } from '../database/DatabaseRetentionStore';

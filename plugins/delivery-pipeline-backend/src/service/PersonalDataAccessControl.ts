@@ -4,11 +4,11 @@ import {
   FailedEvent,
   PersonalDataView,
   personalDataReadPermission,
-} from '@internal/plugin-delivery-pipeline-common';
+} from '@data-collection/plugin-delivery-pipeline-common';
 import {
   EVENT_TYPE_NAME_LOOKUP_PATTERN,
   EventType,
-} from '@internal/plugin-event-schemas-common';
+} from '@data-collection/plugin-event-schemas-common';
 import { JsonObject } from '@backstage/types';
 import { Request } from 'express';
 import { StoredFailedEvent } from '../database/FailedEventStore';

@@ -1,7 +1,7 @@
 import {
   EventTypeHealth,
   Partition,
-} from '@internal/plugin-delivery-pipeline-common';
+} from '@data-collection/plugin-delivery-pipeline-common';
 import {
   withDeprecatedHealthFields,
   withDeprecatedPartitionFields,

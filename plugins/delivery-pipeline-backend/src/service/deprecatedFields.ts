@@ -1,7 +1,7 @@
 import {
   EventTypeHealth,
   Partition,
-} from '@internal/plugin-delivery-pipeline-common';
+} from '@data-collection/plugin-delivery-pipeline-common';
 
 // The API's first names for fields renamed to one name per concept and to
 // milliseconds throughout (see "Renamed fields" in the plugin README). Sent

@@ -9,8 +9,8 @@ import {
   failedEventsReadPermission,
   MASKED_VALUE,
   partitionPreviewPermission,
-} from '@internal/plugin-delivery-pipeline-common';
-import { PersonalDataDecrypter } from '@internal/plugin-delivery-pipeline-node';
+} from '@data-collection/plugin-delivery-pipeline-common';
+import { PersonalDataDecrypter } from '@data-collection/plugin-delivery-pipeline-node';
 import { ResponseError } from '@backstage/errors';
 import { AddressInfo } from 'node:net';
 import request from 'supertest';

@@ -10,7 +10,7 @@ import {
   dataSubjectErasePermission,
   parseCiphertext,
   parsePseudonym,
-} from '@internal/plugin-delivery-pipeline-common';
+} from '@data-collection/plugin-delivery-pipeline-common';
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { Keychain } from '../personalData/Keychain';

@@ -1,8 +1,8 @@
-import { PartitionPreview } from '@internal/plugin-delivery-pipeline-common';
+import { PartitionPreview } from '@data-collection/plugin-delivery-pipeline-common';
 import {
   PartitionStorage,
   readDeliveredPartition,
-} from '@internal/plugin-delivery-pipeline-node';
+} from '@data-collection/plugin-delivery-pipeline-node';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';

@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import { EVENT_TYPE_NAME_LOOKUP_PATTERN } from '@internal/plugin-event-schemas-common';
+import { EVENT_TYPE_NAME_LOOKUP_PATTERN } from '@data-collection/plugin-event-schemas-common';
 import express from 'express';
 import { z } from 'zod';
 

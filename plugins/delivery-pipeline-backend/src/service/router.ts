@@ -20,13 +20,13 @@ import {
   RetentionDeletionList,
   failedEventsReadPermission,
   partitionPreviewPermission,
-} from '@internal/plugin-delivery-pipeline-common';
+} from '@data-collection/plugin-delivery-pipeline-common';
 import {
   partitionFolder,
   PartitionStorage,
   TransportFullError,
-} from '@internal/plugin-delivery-pipeline-node';
-import { eventTypeUpdatePermission } from '@internal/plugin-event-schemas-common';
+} from '@data-collection/plugin-delivery-pipeline-node';
+import { eventTypeUpdatePermission } from '@data-collection/plugin-event-schemas-common';
 import express, { ErrorRequestHandler } from 'express';
 import Router from 'express-promise-router';
 import { FailedEventStore } from '../database/FailedEventStore';

@@ -2,7 +2,7 @@ import { NotFoundError } from '@backstage/errors';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { describeStorageConformance } from '@internal/plugin-delivery-pipeline-node/testUtils';
+import { describeStorageConformance } from '@data-collection/plugin-delivery-pipeline-node/testUtils';
 import { LocalPartitionStorage } from './LocalPartitionStorage';
 
 describe('LocalPartitionStorage', () => {

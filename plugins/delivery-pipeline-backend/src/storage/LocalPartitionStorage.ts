@@ -2,7 +2,7 @@ import { InputError, NotFoundError } from '@backstage/errors';
 import {
   checkPartitionPath,
   PartitionStorage,
-} from '@internal/plugin-delivery-pipeline-node';
+} from '@data-collection/plugin-delivery-pipeline-node';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';

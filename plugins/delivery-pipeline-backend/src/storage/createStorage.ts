@@ -1,4 +1,4 @@
-import { PartitionStorage } from '@internal/plugin-delivery-pipeline-node';
+import { PartitionStorage } from '@data-collection/plugin-delivery-pipeline-node';
 import { PipelineConfig } from '../config';
 import { PipelineModules } from '../extensionPoints';
 import { LocalPartitionStorage } from './LocalPartitionStorage';

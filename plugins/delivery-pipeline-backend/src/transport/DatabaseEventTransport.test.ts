@@ -1,11 +1,11 @@
 import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
-import { EventClaim } from '@internal/plugin-delivery-pipeline-node';
+import { EventClaim } from '@data-collection/plugin-delivery-pipeline-node';
 import knexFactory, { Knex } from 'knex';
 import { DatabaseEventTransport } from './DatabaseEventTransport';
 import {
   batch,
   describeTransportConformance,
-} from '@internal/plugin-delivery-pipeline-node/testUtils';
+} from '@data-collection/plugin-delivery-pipeline-node/testUtils';
 
 jest.setTimeout(60_000);
 

@@ -8,7 +8,7 @@ import {
   failpoint,
   TransportBacklog,
   TransportEvent,
-} from '@internal/plugin-delivery-pipeline-node';
+} from '@data-collection/plugin-delivery-pipeline-node';
 import { Knex } from 'knex';
 import {
   assertRoomFor,

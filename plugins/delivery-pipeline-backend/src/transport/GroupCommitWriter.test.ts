@@ -3,7 +3,7 @@ import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
 import { ServiceUnavailableError } from '@backstage/errors';
 import { toChunks } from './chunks';
 import { GroupCommitWriter } from './GroupCommitWriter';
-import { batch } from '@internal/plugin-delivery-pipeline-node/testUtils';
+import { batch } from '@data-collection/plugin-delivery-pipeline-node/testUtils';
 
 jest.setTimeout(60_000);
 
@@ -14,7 +14,7 @@ describe('GroupCommitWriter', () => {
     const knex = await databases.init(databaseId);
     await knex.migrate.latest({
       directory: resolvePackagePath(
-        '@internal/plugin-delivery-pipeline-backend',
+        '@data-collection/plugin-delivery-pipeline-backend',
         'migrations',
       ),
     });

@@ -3,13 +3,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { TransportEvent } from '@internal/plugin-delivery-pipeline-node';
+import { TransportEvent } from '@data-collection/plugin-delivery-pipeline-node';
 import { LocalEventTransport } from './LocalEventTransport';
 import { EVENTS_PER_PUBLISH } from './__testUtils__/publishUntilKilled';
 import {
   batch,
   describeTransportConformance,
-} from '@internal/plugin-delivery-pipeline-node/testUtils';
+} from '@data-collection/plugin-delivery-pipeline-node/testUtils';
 
 jest.setTimeout(60_000);
 

@@ -10,7 +10,7 @@ import {
   failpoint,
   TransportBacklog,
   TransportEvent,
-} from '@internal/plugin-delivery-pipeline-node';
+} from '@data-collection/plugin-delivery-pipeline-node';
 import {
   assertRoomFor,
   BacklogBounds,

@@ -1,4 +1,4 @@
-import { TransportFullError } from '@internal/plugin-delivery-pipeline-node';
+import { TransportFullError } from '@data-collection/plugin-delivery-pipeline-node';
 
 /** The bounds of a transport's backlog, from its options. */
 export type BacklogBounds = {

@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import { TransportEvent } from '@internal/plugin-delivery-pipeline-node';
+import { TransportEvent } from '@data-collection/plugin-delivery-pipeline-node';
 
 /**
  * The events of one publish call and one event type, stored as one row: a

@@ -1,5 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { EventTransport } from '@internal/plugin-delivery-pipeline-node';
+import { EventTransport } from '@data-collection/plugin-delivery-pipeline-node';
 import { Knex } from 'knex';
 import { PipelineConfig } from '../config';
 import { PipelineModules } from '../extensionPoints';

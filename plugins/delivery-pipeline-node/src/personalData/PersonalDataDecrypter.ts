@@ -3,7 +3,7 @@ import {
   parseCiphertext,
   parsePseudonym,
   replaceLeaves,
-} from '@internal/plugin-delivery-pipeline-common';
+} from '@data-collection/plugin-delivery-pipeline-common';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';

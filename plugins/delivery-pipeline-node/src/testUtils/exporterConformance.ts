@@ -1,7 +1,7 @@
 /* eslint-disable jest/no-export */
 // Registers jest tests with jest's globals at call time; see
 // transportConformance.ts.
-import { partitionFolder } from '@internal/plugin-delivery-pipeline-common';
+import { partitionFolder } from '@data-collection/plugin-delivery-pipeline-common';
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import {

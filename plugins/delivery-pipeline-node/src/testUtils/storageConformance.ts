@@ -2,7 +2,7 @@
 // Registers jest tests with jest's globals at call time; see
 // transportConformance.ts.
 import { InputError, NotFoundError } from '@backstage/errors';
-import { partitionFolder } from '@internal/plugin-delivery-pipeline-common';
+import { partitionFolder } from '@data-collection/plugin-delivery-pipeline-common';
 import { MANIFEST_NAME } from '../manifest';
 import { PartitionStorage } from '../storage';
 

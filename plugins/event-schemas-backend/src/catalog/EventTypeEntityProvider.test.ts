@@ -8,13 +8,13 @@ import {
   EventType,
   eventTypeEntityName,
   EventTypeVersion,
-} from '@internal/plugin-event-schemas-common';
+} from '@data-collection/plugin-event-schemas-common';
 import { ANNOTATION_EVENT_TYPE } from './apiEntity';
 import {
   EventTypeEntityProvider,
   FULL_SYNC_TASK_ID,
 } from './EventTypeEntityProvider';
-import { EventTypeReader } from '@internal/plugin-event-schemas-node';
+import { EventTypeReader } from '@data-collection/plugin-event-schemas-node';
 import { makeEventType, makeVersion } from './testFixtures';
 
 const REGISTRY_URL = 'http://localhost:7007/api/event-schemas';

@@ -13,11 +13,11 @@ import {
   EventType,
   eventTypeEntityName,
   EventTypeVersion,
-} from '@internal/plugin-event-schemas-common';
+} from '@data-collection/plugin-event-schemas-common';
 import {
   EventTypeEntityProviderBase,
   EventTypeReader,
-} from '@internal/plugin-event-schemas-node';
+} from '@data-collection/plugin-event-schemas-node';
 import { eventTypeToApiEntity } from './apiEntity';
 
 /**

@@ -14,7 +14,7 @@ import {
   ANNOTATION_EVENT_TYPE_LATEST_VERSION,
   eventTypeToApiEntity,
 } from './apiEntity';
-import { EventType } from '@internal/plugin-event-schemas-common';
+import { EventType } from '@data-collection/plugin-event-schemas-common';
 import {
   makeEventType,
   makeVersion,

@@ -12,7 +12,7 @@ import {
   eventTypeEntityName,
   eventTypeEntityTags,
   EventTypeVersion,
-} from '@internal/plugin-event-schemas-common';
+} from '@data-collection/plugin-event-schemas-common';
 import { stringify } from 'yaml';
 import { eventTypeAsyncApiDocument } from './asyncApiDocument';
 

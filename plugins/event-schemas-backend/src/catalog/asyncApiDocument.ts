@@ -2,11 +2,11 @@ import { JsonObject, JsonValue } from '@backstage/types';
 import {
   CIPHERTEXT_PREFIX,
   PSEUDONYM_PREFIX,
-} from '@internal/plugin-delivery-pipeline-common';
+} from '@data-collection/plugin-delivery-pipeline-common';
 import {
   EventType,
   EventTypeVersion,
-} from '@internal/plugin-event-schemas-common';
+} from '@data-collection/plugin-event-schemas-common';
 
 /** Events travel as CloudEvents in structured mode: one JSON envelope. */
 const CLOUDEVENTS_CONTENT_TYPE = 'application/cloudevents+json';

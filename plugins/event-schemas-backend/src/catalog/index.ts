@@ -15,7 +15,7 @@ export {
   EVENT_SCHEMAS_TOPIC,
   isEventTypeChangedPayload,
   type EventTypeChangedPayload,
-} from '@internal/plugin-event-schemas-common';
+} from '@data-collection/plugin-event-schemas-common';
 export {
   EventTypeEntityProvider,
   FULL_SYNC_TASK_ID,

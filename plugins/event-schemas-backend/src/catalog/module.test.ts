@@ -7,7 +7,7 @@ import {
 } from '@backstage/plugin-catalog-node';
 import { EventsServiceSubscribeOptions } from '@backstage/plugin-events-node';
 import { catalogModuleEventTypes } from '../module';
-import { EVENT_SCHEMAS_TOPIC } from '@internal/plugin-event-schemas-common';
+import { EVENT_SCHEMAS_TOPIC } from '@data-collection/plugin-event-schemas-common';
 import { FULL_SYNC_TASK_ID } from './EventTypeEntityProvider';
 
 describe('catalogModuleEventTypes', () => {

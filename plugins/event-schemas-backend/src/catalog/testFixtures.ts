@@ -1,7 +1,7 @@
 import {
   EventType,
   EventTypeVersion,
-} from '@internal/plugin-event-schemas-common';
+} from '@data-collection/plugin-event-schemas-common';
 
 /** An event type as the registry returns it; override what a test needs. */
 export function makeEventType(overrides: Partial<EventType> = {}): EventType {

@@ -10,7 +10,7 @@ import {
   EVENT_TYPE_NAME_LOOKUP_PATTERN,
   EventTypeVersion,
   eventTypeNameKey,
-} from '@internal/plugin-event-schemas-common';
+} from '@data-collection/plugin-event-schemas-common';
 import { Knex } from 'knex';
 import {
   EventTypeChanges,
@@ -21,7 +21,7 @@ import {
 } from './EventTypeStore';
 
 const migrationsDir = resolvePackagePath(
-  '@internal/plugin-event-schemas-backend',
+  '@data-collection/plugin-event-schemas-backend',
   'migrations',
 );
 

@@ -6,7 +6,7 @@ import {
   EventTypeList,
   EventTypeVersion,
   SchemaField,
-} from '@internal/plugin-event-schemas-common';
+} from '@data-collection/plugin-event-schemas-common';
 
 /** Filters of `GET /event-types`; all optional, combined with AND. */
 export type EventTypeFilter = {

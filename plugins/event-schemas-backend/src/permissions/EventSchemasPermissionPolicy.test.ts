@@ -7,7 +7,7 @@ import {
   eventTypeCreatePermission,
   eventTypeDeletePermission,
   eventTypeUpdatePermission,
-} from '@internal/plugin-event-schemas-common';
+} from '@data-collection/plugin-event-schemas-common';
 import { createPermission } from '@backstage/plugin-permission-common';
 import {
   dataSubjectErasePermission,
@@ -15,7 +15,7 @@ import {
   failedEventsReadPermission,
   partitionPreviewPermission,
   personalDataReadPermission,
-} from '@internal/plugin-delivery-pipeline-common';
+} from '@data-collection/plugin-delivery-pipeline-common';
 import { EventSchemasPermissionPolicy } from './EventSchemasPermissionPolicy';
 import { isOwnerRule } from './rules';
 

@@ -15,14 +15,14 @@ import {
   eventTypeCreatePermission,
   eventTypeDeletePermission,
   eventTypeUpdatePermission,
-} from '@internal/plugin-event-schemas-common';
+} from '@data-collection/plugin-event-schemas-common';
 import {
   dataSubjectErasePermission,
   eventTypeProducePermission,
   failedEventsReadPermission,
   partitionPreviewPermission,
   personalDataReadPermission,
-} from '@internal/plugin-delivery-pipeline-common';
+} from '@data-collection/plugin-delivery-pipeline-common';
 import {
   createEventTypeConditionalDecision,
   eventTypeConditions,

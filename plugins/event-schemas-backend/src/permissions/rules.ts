@@ -1,7 +1,7 @@
 import {
   EVENT_TYPE_RESOURCE_TYPE,
   EventType,
-} from '@internal/plugin-event-schemas-common';
+} from '@data-collection/plugin-event-schemas-common';
 import {
   createPermissionResourceRef,
   createPermissionRule,

@@ -13,7 +13,7 @@ import {
   parseSchema,
   SchemaError,
   SchemaValidator,
-} from '@internal/plugin-event-schemas-common';
+} from '@data-collection/plugin-event-schemas-common';
 import { createHash } from 'node:crypto';
 import {
   EventTypeChanges,
@@ -26,7 +26,7 @@ import {
   CreateEventTypeRequest,
   UpdateEventTypeRequest,
 } from '../service/requests';
-import { TtlCache } from '@internal/plugin-event-schemas-common';
+import { TtlCache } from '@data-collection/plugin-event-schemas-common';
 import { checkPersonalData, keptDataSubjectProblem } from './personalData';
 
 /** What happened to an event type, for whoever keeps a copy or tells people. */

@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import { listFields } from '@internal/plugin-event-schemas-common';
+import { listFields } from '@data-collection/plugin-event-schemas-common';
 import { checkPersonalData, keptDataSubjectProblem } from './personalData';
 
 const fields = listFields({

@@ -5,7 +5,7 @@ import {
   isInsideField,
   isStringField,
   SchemaField,
-} from '@internal/plugin-event-schemas-common';
+} from '@data-collection/plugin-event-schemas-common';
 
 // The personal data rules of an event type. Ingest encrypts each personal
 // field with the key of the person the event is about (its data subject)

@@ -17,7 +17,7 @@ import {
   EventType,
   eventTypeCreatePermission,
   eventTypeUpdatePermission,
-} from '@internal/plugin-event-schemas-common';
+} from '@data-collection/plugin-event-schemas-common';
 import { CreateEventTypeRequest } from './requests';
 
 /**

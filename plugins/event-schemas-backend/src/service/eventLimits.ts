@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import { measureValue } from '@internal/plugin-event-schemas-common';
+import { measureValue } from '@data-collection/plugin-event-schemas-common';
 import { RegistryConfig } from './config';
 import { PayloadTooLargeError } from './errors';
 

@@ -6,7 +6,7 @@ import {
   EVENT_TYPE_NAME_LOOKUP_PATTERN,
   EVENT_TYPE_NAME_PATTERN,
   EVENT_TYPE_NAME_RULE,
-} from '@internal/plugin-event-schemas-common';
+} from '@data-collection/plugin-event-schemas-common';
 import { z } from 'zod';
 import { isPositiveDuration } from './config';
 

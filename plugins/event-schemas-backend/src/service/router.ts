@@ -21,7 +21,7 @@ import {
   EVENT_TYPE_RESOURCE_TYPE,
   eventTypeDeletePermission,
   eventTypeUpdatePermission,
-} from '@internal/plugin-event-schemas-common';
+} from '@data-collection/plugin-event-schemas-common';
 import express, {
   ErrorRequestHandler,
   NextFunction,

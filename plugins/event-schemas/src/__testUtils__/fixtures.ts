@@ -1,11 +1,11 @@
 import {
   EventTypeHealth,
   Partition,
-} from '@internal/plugin-delivery-pipeline-common';
+} from '@data-collection/plugin-delivery-pipeline-common';
 import {
   EventType,
   EventTypeVersion,
-} from '@internal/plugin-event-schemas-common';
+} from '@data-collection/plugin-event-schemas-common';
 
 // Test data shared by the component tests: one event type with two
 // versions, a day of its partitions and its health.

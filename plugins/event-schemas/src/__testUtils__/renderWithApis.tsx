@@ -3,7 +3,7 @@ import { convertLegacyRouteRef } from '@backstage/core-compat-api';
 import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { DeliveryPipelineClient } from '@internal/plugin-delivery-pipeline-common';
+import { DeliveryPipelineClient } from '@data-collection/plugin-delivery-pipeline-common';
 import {
   deliveryPipelineApiRef,
   eventSchemasApiRef,

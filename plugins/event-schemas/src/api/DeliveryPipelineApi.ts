@@ -1,5 +1,5 @@
 import { createApiRef } from '@backstage/core-plugin-api';
-import { DeliveryPipelineClient } from '@internal/plugin-delivery-pipeline-common';
+import { DeliveryPipelineClient } from '@data-collection/plugin-delivery-pipeline-common';
 
 /**
  * The delivery pipeline's HTTP API (`/api/delivery-pipeline`): reads, and

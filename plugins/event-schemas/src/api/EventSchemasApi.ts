@@ -5,7 +5,7 @@ import {
   EventType,
   EventTypeFormat,
   EventTypeVersion,
-} from '@internal/plugin-event-schemas-common';
+} from '@data-collection/plugin-event-schemas-common';
 
 /** What registering an event type sends (`POST /event-types`). */
 export type NewEventType = {

@@ -5,7 +5,7 @@ import {
   EventType,
   EventTypeList,
   EventTypeVersion,
-} from '@internal/plugin-event-schemas-common';
+} from '@data-collection/plugin-event-schemas-common';
 import {
   EventSchemasApi,
   EventTypeChange,

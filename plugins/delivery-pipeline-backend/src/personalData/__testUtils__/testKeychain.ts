@@ -2,7 +2,7 @@ import { mockServices } from '@backstage/backend-test-utils';
 import {
   KeyEncryptionKey,
   WrappedSecret,
-} from '@internal/plugin-delivery-pipeline-node';
+} from '@data-collection/plugin-delivery-pipeline-node';
 import knexFactory, { Knex } from 'knex';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { DatabaseKeychainStore } from '../../database/DatabaseKeychainStore';

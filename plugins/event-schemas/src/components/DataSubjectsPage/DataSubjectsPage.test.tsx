@@ -1,5 +1,5 @@
 import { registerMswTestHooks } from '@backstage/frontend-test-utils';
-import { DataSubjectErasure } from '@internal/plugin-delivery-pipeline-common';
+import { DataSubjectErasure } from '@data-collection/plugin-delivery-pipeline-common';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';

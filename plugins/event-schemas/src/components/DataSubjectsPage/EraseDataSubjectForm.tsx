@@ -5,7 +5,7 @@ import {
   DataSubjectErasure,
   dataSubjectErasePermission,
   parsePseudonym,
-} from '@internal/plugin-delivery-pipeline-common';
+} from '@data-collection/plugin-delivery-pipeline-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Checkbox from '@material-ui/core/Checkbox';

@@ -1,4 +1,4 @@
-import { DataSubjectErasure } from '@internal/plugin-delivery-pipeline-common';
+import { DataSubjectErasure } from '@data-collection/plugin-delivery-pipeline-common';
 import { makeStyles } from '@material-ui/core/styles';
 import Typography from '@material-ui/core/Typography';
 import { forwardRef } from 'react';

@@ -1,6 +1,6 @@
 import { registerMswTestHooks } from '@backstage/frontend-test-utils';
-import { EventTypeHealth } from '@internal/plugin-delivery-pipeline-common';
-import { EventType } from '@internal/plugin-event-schemas-common';
+import { EventTypeHealth } from '@data-collection/plugin-delivery-pipeline-common';
+import { EventType } from '@data-collection/plugin-event-schemas-common';
 import { screen, within } from '@testing-library/react';
 import userEvent, {
   PointerEventsCheckLevel,

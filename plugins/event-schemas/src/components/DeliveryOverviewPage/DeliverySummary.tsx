@@ -1,5 +1,5 @@
 import { InfoCard } from '@backstage/core-components';
-import { EventTypeHealth } from '@internal/plugin-delivery-pipeline-common';
+import { EventTypeHealth } from '@data-collection/plugin-delivery-pipeline-common';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import { ReactNode } from 'react';

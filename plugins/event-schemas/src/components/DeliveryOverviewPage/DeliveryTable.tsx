@@ -1,6 +1,6 @@
 import { Link, Table, TableColumn } from '@backstage/core-components';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
-import { EventTypeHealth } from '@internal/plugin-delivery-pipeline-common';
+import { EventTypeHealth } from '@data-collection/plugin-delivery-pipeline-common';
 import Typography from '@material-ui/core/Typography';
 import { useEventSchemasLinks } from '../../routes';
 import {

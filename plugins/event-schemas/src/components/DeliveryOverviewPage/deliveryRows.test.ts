@@ -1,4 +1,4 @@
-import { EventTypeHealth } from '@internal/plugin-delivery-pipeline-common';
+import { EventTypeHealth } from '@data-collection/plugin-delivery-pipeline-common';
 import { playbackHealth, playbackStarted } from '../../__testUtils__';
 import { deliveryRows, overallCompliance } from './deliveryRows';
 import { slaStatusOf } from '../shared';

@@ -1,5 +1,5 @@
-import { EventTypeHealth } from '@internal/plugin-delivery-pipeline-common';
-import { EventType } from '@internal/plugin-event-schemas-common';
+import { EventTypeHealth } from '@data-collection/plugin-delivery-pipeline-common';
+import { EventType } from '@data-collection/plugin-event-schemas-common';
 import { compareCompliance } from '../shared';
 
 /** One event type's delivery over the last day and the last week. */

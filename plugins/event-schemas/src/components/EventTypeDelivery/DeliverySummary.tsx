@@ -1,5 +1,5 @@
 import { EmptyState, Progress } from '@backstage/core-components';
-import { EventTypeHealth } from '@internal/plugin-delivery-pipeline-common';
+import { EventTypeHealth } from '@data-collection/plugin-delivery-pipeline-common';
 import Grid from '@material-ui/core/Grid';
 import { makeStyles } from '@material-ui/core/styles';
 import { ReactNode } from 'react';

@@ -1,4 +1,4 @@
-import { parsePseudonym } from '@internal/plugin-delivery-pipeline-common';
+import { parsePseudonym } from '@data-collection/plugin-delivery-pipeline-common';
 import { makeStyles } from '@material-ui/core/styles';
 import { Fragment } from 'react';
 import { hiddenValueKind, PersonalValueChip } from '../shared';

@@ -1,5 +1,5 @@
 import { registerMswTestHooks } from '@backstage/frontend-test-utils';
-import { Partition } from '@internal/plugin-delivery-pipeline-common';
+import { Partition } from '@data-collection/plugin-delivery-pipeline-common';
 import {
   act,
   configure,

@@ -1,7 +1,7 @@
 import Box from '@material-ui/core/Box';
 import { makeStyles } from '@material-ui/core/styles';
 import Typography from '@material-ui/core/Typography';
-import { FailedEvent } from '@internal/plugin-delivery-pipeline-common';
+import { FailedEvent } from '@data-collection/plugin-delivery-pipeline-common';
 import { HiddenValueKind, hiddenValueKind, PersonalValueChip } from '../shared';
 import { JsonText } from './JsonText';
 

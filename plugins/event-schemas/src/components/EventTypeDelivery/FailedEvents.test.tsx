@@ -4,7 +4,7 @@ import {
   FailedEvent,
   MASKED_VALUE,
   UNREADABLE_VALUE,
-} from '@internal/plugin-delivery-pipeline-common';
+} from '@data-collection/plugin-delivery-pipeline-common';
 import { configure, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';

@@ -1,5 +1,5 @@
 import { Progress } from '@backstage/core-components';
-import { FailedEvent } from '@internal/plugin-delivery-pipeline-common';
+import { FailedEvent } from '@data-collection/plugin-delivery-pipeline-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Collapse from '@material-ui/core/Collapse';

@@ -8,7 +8,7 @@ import {
 import {
   Partition,
   PartitionState,
-} from '@internal/plugin-delivery-pipeline-common';
+} from '@data-collection/plugin-delivery-pipeline-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Table from '@material-ui/core/Table';

@@ -4,7 +4,7 @@ import {
   MASKED_VALUE,
   PartitionPreview as PartitionPreviewBody,
   UNREADABLE_VALUE,
-} from '@internal/plugin-delivery-pipeline-common';
+} from '@data-collection/plugin-delivery-pipeline-common';
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';

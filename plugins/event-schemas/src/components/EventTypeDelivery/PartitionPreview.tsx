@@ -1,6 +1,6 @@
 import { Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import { PersonalDataView } from '@internal/plugin-delivery-pipeline-common';
+import { PersonalDataView } from '@data-collection/plugin-delivery-pipeline-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import ButtonGroup from '@material-ui/core/ButtonGroup';

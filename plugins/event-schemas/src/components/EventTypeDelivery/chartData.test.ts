@@ -1,4 +1,4 @@
-import { Partition } from '@internal/plugin-delivery-pipeline-common';
+import { Partition } from '@data-collection/plugin-delivery-pipeline-common';
 import {
   durationTicks,
   latenessSeries,

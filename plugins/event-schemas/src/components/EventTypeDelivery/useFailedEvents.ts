@@ -1,5 +1,5 @@
 import { useApi } from '@backstage/core-plugin-api';
-import { FailedEvent } from '@internal/plugin-delivery-pipeline-common';
+import { FailedEvent } from '@data-collection/plugin-delivery-pipeline-common';
 import { useEffect, useRef, useState } from 'react';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';

@@ -1,5 +1,5 @@
 import { EmptyState, InfoCard, Progress } from '@backstage/core-components';
-import { EventType } from '@internal/plugin-event-schemas-common';
+import { EventType } from '@data-collection/plugin-event-schemas-common';
 import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
 import { LoadError } from '../shared';

@@ -3,7 +3,7 @@ import {
   DEFAULT_NAMESPACE,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
-import { eventTypeEntityName } from '@internal/plugin-event-schemas-common';
+import { eventTypeEntityName } from '@data-collection/plugin-event-schemas-common';
 
 /** The catalog entities the registry and the pipeline make for a type. */
 export type LineageRefs = {

@@ -2,7 +2,7 @@ import { registerMswTestHooks } from '@backstage/frontend-test-utils';
 import {
   EventType,
   compileValidator,
-} from '@internal/plugin-event-schemas-common';
+} from '@data-collection/plugin-event-schemas-common';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';

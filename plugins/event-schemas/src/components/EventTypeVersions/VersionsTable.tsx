@@ -1,5 +1,5 @@
 import { InfoCard } from '@backstage/core-components';
-import { EventTypeVersion } from '@internal/plugin-event-schemas-common';
+import { EventTypeVersion } from '@data-collection/plugin-event-schemas-common';
 import Chip from '@material-ui/core/Chip';
 import { makeStyles } from '@material-ui/core/styles';
 import Table from '@material-ui/core/Table';

@@ -1,4 +1,4 @@
-import { EventType } from '@internal/plugin-event-schemas-common';
+import { EventType } from '@data-collection/plugin-event-schemas-common';
 import { playbackHealth, playbackStarted } from '../../__testUtils__';
 import {
   EventTypeFilters,

@@ -1,7 +1,7 @@
 import { WarningPanel } from '@backstage/core-components';
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import { EventTypeFormat } from '@internal/plugin-event-schemas-common';
+import { EventTypeFormat } from '@data-collection/plugin-event-schemas-common';
 import Grid from '@material-ui/core/Grid';
 import { FormEvent, useCallback, useMemo, useState } from 'react';
 import { useNavigate } from 'react-router-dom';

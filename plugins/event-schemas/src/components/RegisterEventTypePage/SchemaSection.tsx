@@ -10,7 +10,7 @@ import {
   EVENT_TYPE_FORMATS,
   EventTypeFormat,
   isDataSubjectCandidate,
-} from '@internal/plugin-event-schemas-common';
+} from '@data-collection/plugin-event-schemas-common';
 import { memo, useCallback } from 'react';
 import { SchemaEditor } from '../SchemaEditor';
 import { fieldId, FormBinding } from './form';

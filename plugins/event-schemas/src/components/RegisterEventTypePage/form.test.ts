@@ -1,4 +1,4 @@
-import { listFields } from '@internal/plugin-event-schemas-common';
+import { listFields } from '@data-collection/plugin-event-schemas-common';
 import { checkValues, initialValues, toNewEventType } from './form';
 import { isStarterSchema, starterSchema } from './starterSchemas';
 import { checkSchema } from './useSchemaCheck';

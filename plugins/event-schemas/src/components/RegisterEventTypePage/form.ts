@@ -5,7 +5,7 @@ import {
   EventTypeFormat,
   isValidEventTypeName,
   SchemaField,
-} from '@internal/plugin-event-schemas-common';
+} from '@data-collection/plugin-event-schemas-common';
 import { NewEventType } from '../../api';
 import { checkPersonalData, isoDurationSeconds } from '../shared';
 import { starterSchema } from './starterSchemas';

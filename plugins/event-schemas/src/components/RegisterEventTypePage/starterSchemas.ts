@@ -1,4 +1,4 @@
-import { EventTypeFormat } from '@internal/plugin-event-schemas-common';
+import { EventTypeFormat } from '@data-collection/plugin-event-schemas-common';
 
 // What the schema editor starts with: a small valid schema in each format,
 // to edit rather than write from nothing.

@@ -3,7 +3,7 @@ import {
   listFields,
   parseSchema,
   SchemaField,
-} from '@internal/plugin-event-schemas-common';
+} from '@data-collection/plugin-event-schemas-common';
 import { useEffect, useMemo, useState } from 'react';
 
 /** What the browser found of a schema draft. */

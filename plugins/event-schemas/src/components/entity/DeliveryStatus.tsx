@@ -3,7 +3,7 @@ import {
   StatusPending,
   StatusWarning,
 } from '@backstage/core-components';
-import { EventTypeHealth } from '@internal/plugin-delivery-pipeline-common';
+import { EventTypeHealth } from '@data-collection/plugin-delivery-pipeline-common';
 import { ReactNode } from 'react';
 import {
   formatPercent,

@@ -8,7 +8,7 @@ import {
   EntityProvider,
   entityRouteRef,
 } from '@backstage/plugin-catalog-react';
-import { DeliveryPipelineClient } from '@internal/plugin-delivery-pipeline-common';
+import { DeliveryPipelineClient } from '@data-collection/plugin-delivery-pipeline-common';
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';

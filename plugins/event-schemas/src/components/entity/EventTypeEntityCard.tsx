@@ -1,7 +1,7 @@
 import { InfoCard, Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { EntityRefLink, useEntity } from '@backstage/plugin-catalog-react';
-import { EventType } from '@internal/plugin-event-schemas-common';
+import { EventType } from '@data-collection/plugin-event-schemas-common';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { eventSchemasApiRef } from '../../api';
 import { lineageRefs } from '../EventTypeLineage/lineageRefs';

@@ -1,6 +1,6 @@
 import Typography from '@material-ui/core/Typography';
-import { ANNOTATION_DATASET_EVENT_TYPE } from '@internal/plugin-delivery-pipeline-common';
-import { ANNOTATION_EVENT_TYPE } from '@internal/plugin-event-schemas-common';
+import { ANNOTATION_DATASET_EVENT_TYPE } from '@data-collection/plugin-delivery-pipeline-common';
+import { ANNOTATION_EVENT_TYPE } from '@data-collection/plugin-event-schemas-common';
 
 /**
  * Where an app shows a card or tab on an entity the registry or pipeline

@@ -1,5 +1,5 @@
 import { Progress, Table, TableColumn } from '@backstage/core-components';
-import { RetentionDeletion } from '@internal/plugin-delivery-pipeline-common';
+import { RetentionDeletion } from '@data-collection/plugin-delivery-pipeline-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Typography from '@material-ui/core/Typography';

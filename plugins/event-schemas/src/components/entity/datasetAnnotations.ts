@@ -7,7 +7,7 @@ import {
   ANNOTATION_DATASET_PERSONAL_DATA_FIELDS,
   ANNOTATION_DATASET_RAW_RETENTION,
   ANNOTATION_DATASET_SLA_MAX_LATENESS,
-} from '@internal/plugin-delivery-pipeline-common';
+} from '@data-collection/plugin-delivery-pipeline-common';
 import { eventTypeOfEntity } from './filters';
 
 /** What the pipeline's catalog module wrote on a dataset `Resource`. */

@@ -1,6 +1,6 @@
 import { Entity } from '@backstage/catalog-model';
-import { ANNOTATION_DATASET_EVENT_TYPE } from '@internal/plugin-delivery-pipeline-common';
-import { ANNOTATION_EVENT_TYPE } from '@internal/plugin-event-schemas-common';
+import { ANNOTATION_DATASET_EVENT_TYPE } from '@data-collection/plugin-delivery-pipeline-common';
+import { ANNOTATION_EVENT_TYPE } from '@data-collection/plugin-event-schemas-common';
 
 /** An `API` entity the registry made for an event type. */
 export function isEventTypeEntity(entity: Entity): boolean {

@@ -1,4 +1,4 @@
-import { partitionTimeFolder } from '@internal/plugin-delivery-pipeline-common';
+import { partitionTimeFolder } from '@data-collection/plugin-delivery-pipeline-common';
 
 /** Quotes a path for a POSIX shell where it needs it. */
 function shellQuote(text: string): string {

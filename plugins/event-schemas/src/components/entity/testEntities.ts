@@ -1,5 +1,5 @@
 import { Entity } from '@backstage/catalog-model';
-import { RetentionDeletion } from '@internal/plugin-delivery-pipeline-common';
+import { RetentionDeletion } from '@data-collection/plugin-delivery-pipeline-common';
 import { playbackStarted } from '../../__testUtils__';
 
 // The entities the registry's and the pipeline's catalog modules make for

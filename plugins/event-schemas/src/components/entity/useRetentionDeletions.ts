@@ -1,5 +1,5 @@
 import { useApi } from '@backstage/core-plugin-api';
-import { RetentionDeletion } from '@internal/plugin-delivery-pipeline-common';
+import { RetentionDeletion } from '@data-collection/plugin-delivery-pipeline-common';
 import { useCallback, useEffect, useState } from 'react';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';

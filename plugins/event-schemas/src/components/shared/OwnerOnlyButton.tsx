@@ -1,4 +1,4 @@
-import { EventType } from '@internal/plugin-event-schemas-common';
+import { EventType } from '@data-collection/plugin-event-schemas-common';
 import Button, { ButtonProps } from '@material-ui/core/Button';
 import Tooltip from '@material-ui/core/Tooltip';
 import { useCanEdit } from './useCanEdit';

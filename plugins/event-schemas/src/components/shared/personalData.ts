@@ -2,7 +2,7 @@ import {
   isDataSubjectCandidate,
   isInsideField,
   SchemaField,
-} from '@internal/plugin-event-schemas-common';
+} from '@data-collection/plugin-event-schemas-common';
 
 /** What the data subject is, under the field that names it. */
 export const DATA_SUBJECT_HELP =

@@ -3,7 +3,7 @@ import {
   MASKED_VALUE,
   personalDataReadPermission,
   UNREADABLE_VALUE,
-} from '@internal/plugin-delivery-pipeline-common';
+} from '@data-collection/plugin-delivery-pipeline-common';
 
 /** What the pipeline shows in place of a personal value it does not show. */
 export type HiddenValueKind = 'masked' | 'erased' | 'unreadable';

@@ -1,7 +1,7 @@
 import {
   CompatibilityMode,
   EventTypeFormat,
-} from '@internal/plugin-event-schemas-common';
+} from '@data-collection/plugin-event-schemas-common';
 
 /** The schema languages by their names. */
 export const FORMAT_LABELS: Record<EventTypeFormat, string> = {

@@ -1,4 +1,4 @@
-import { EventTypeHealth } from '@internal/plugin-delivery-pipeline-common';
+import { EventTypeHealth } from '@data-collection/plugin-delivery-pipeline-common';
 
 /** How well a type's partitions kept their SLA over a window, at a glance. */
 export const SLA_STATUSES = ['ok', 'warning', 'breached', 'no-data'] as const;

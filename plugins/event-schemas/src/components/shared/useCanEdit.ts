@@ -2,7 +2,7 @@ import { usePermission } from '@backstage/plugin-permission-react';
 import {
   EventType,
   eventTypeUpdatePermission,
-} from '@internal/plugin-event-schemas-common';
+} from '@data-collection/plugin-event-schemas-common';
 
 /**
  * Whether the signed-in user may change an event type (register versions,

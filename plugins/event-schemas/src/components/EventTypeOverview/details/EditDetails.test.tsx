@@ -1,6 +1,6 @@
 import { alertApiRef } from '@backstage/core-plugin-api';
 import { mockApis, registerMswTestHooks } from '@backstage/frontend-test-utils';
-import { EventType } from '@internal/plugin-event-schemas-common';
+import { EventType } from '@data-collection/plugin-event-schemas-common';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';

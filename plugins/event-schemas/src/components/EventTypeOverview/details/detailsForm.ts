@@ -1,7 +1,7 @@
 import {
   CompatibilityMode,
   EventType,
-} from '@internal/plugin-event-schemas-common';
+} from '@data-collection/plugin-event-schemas-common';
 import { EventTypeChange } from '../../../api';
 import { readRegistryProblems } from '../../shared';
 

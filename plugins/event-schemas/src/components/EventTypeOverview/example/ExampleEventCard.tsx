@@ -8,7 +8,7 @@ import { discoveryApiRef, useApi } from '@backstage/core-plugin-api';
 import {
   EventType,
   EventTypeVersion,
-} from '@internal/plugin-event-schemas-common';
+} from '@data-collection/plugin-event-schemas-common';
 import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
 import Tab from '@material-ui/core/Tab';

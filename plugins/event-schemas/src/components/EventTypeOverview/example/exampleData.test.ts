@@ -1,7 +1,7 @@
 import {
   EventTypeFormat,
   compileValidator,
-} from '@internal/plugin-event-schemas-common';
+} from '@data-collection/plugin-event-schemas-common';
 import { playbackSchemaV2 } from '../../../__testUtils__';
 import { exampleData } from './exampleData';
 

@@ -2,7 +2,7 @@ import {
   EventTypeFormat,
   compileValidator,
   parseSchema,
-} from '@internal/plugin-event-schemas-common';
+} from '@data-collection/plugin-event-schemas-common';
 import { avroExample } from './avroExample';
 import { jsonSchemaExample } from './jsonSchemaExample';
 

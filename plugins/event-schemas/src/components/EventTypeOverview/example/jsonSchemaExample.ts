@@ -1,4 +1,4 @@
-import { JsonSchemaDocument } from '@internal/plugin-event-schemas-common';
+import { JsonSchemaDocument } from '@data-collection/plugin-event-schemas-common';
 import { SAMPLE_STRING, formattedString } from './sampleValues';
 
 type SchemaObject = Record<string, unknown>;

@@ -1,4 +1,4 @@
-import { SchemaField } from '@internal/plugin-event-schemas-common';
+import { SchemaField } from '@data-collection/plugin-event-schemas-common';
 import Box from '@material-ui/core/Box';
 import { makeStyles } from '@material-ui/core/styles';
 import Table from '@material-ui/core/Table';

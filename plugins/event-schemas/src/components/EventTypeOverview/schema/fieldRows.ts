@@ -1,7 +1,7 @@
 import {
   isInsideField,
   SchemaField,
-} from '@internal/plugin-event-schemas-common';
+} from '@data-collection/plugin-event-schemas-common';
 
 /** A field as the field tree draws it. */
 export type FieldRow = {

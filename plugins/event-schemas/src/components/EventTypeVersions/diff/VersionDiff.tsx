@@ -1,5 +1,5 @@
 import { InfoCard } from '@backstage/core-components';
-import { EventTypeVersion } from '@internal/plugin-event-schemas-common';
+import { EventTypeVersion } from '@data-collection/plugin-event-schemas-common';
 import Box from '@material-ui/core/Box';
 import { alpha, makeStyles } from '@material-ui/core/styles';
 import TextField from '@material-ui/core/TextField';
