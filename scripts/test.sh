@@ -40,6 +40,18 @@ yarn tsc
 step "Lint"
 yarn backstage-cli repo lint
 yarn prettier --check .
+# Every published package keeps its metadata (repository, publishConfig...).
+yarn backstage-cli repo fix --publish --check
+
+step "API reports"
+# Each package's public API is checked in as report.api.md: a change to what
+# a package exports shows up in review. After changing an export, run
+# `yarn build:api-reports` and commit the reports.
+yarn build:api-reports:only --ci
+
+step "Build"
+# The packages as they are published (dist/), which the new-app test packs.
+yarn backstage-cli repo build
 
 step "Unit and integration tests"
 # --ci: no watch mode, no snapshot writes; --verbose names every test, so

@@ -27,7 +27,7 @@ export interface DeliveredRootReader {
 
 /**
  * The id of the catalog's scheduled task that runs
- * {@link DeliveredDatasetEntityProvider.fullSync}.
+ * the provider's full sync (every event type's dataset, read anew).
  *
  * @public
  */

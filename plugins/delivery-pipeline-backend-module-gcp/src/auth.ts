@@ -19,6 +19,8 @@ export function nativeFetchTransporter(): gaxios.Gaxios {
  * Application Default Credentials: `GOOGLE_APPLICATION_CREDENTIALS`, the
  * gcloud user's credentials, or the metadata server of GKE, Cloud Run or
  * Compute Engine (workload identity), in that order.
+ *
+ * @public
  */
 export function createDefaultAuth(projectId?: string): GoogleAuth {
   return new GoogleAuth({

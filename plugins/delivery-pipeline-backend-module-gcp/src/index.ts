@@ -24,8 +24,40 @@ export default createBackendFeatureLoader({
 
 export { deliveryPipelineModuleGcp } from './module';
 export { catalogModuleBigQueryTables } from './catalog';
-export * from './pubsub';
-export * from './storage';
-export * from './bigquery';
-export * from './kms';
+// The adapters, for a portal that composes its own module from them; the
+// schema mapping and naming helpers behind them stay internal.
+export {
+  PubSubEventTransport,
+  PubSubNames,
+  PubSubProvisioner,
+  createPubSubClients,
+  type PubSubEventTransportOptions,
+  type PubSubNamesOptions,
+  type PubSubProvisionerOptions,
+  type PubSubClientsOptions,
+  type MonitoringAuth,
+} from './pubsub';
+export {
+  GcsPartitionStorage,
+  createGcsBucket,
+  type GcsPartitionStorageOptions,
+  type CreateGcsBucketOptions,
+} from './storage';
+export {
+  BigQueryExporter,
+  BigQueryTables,
+  type BigQueryExporterOptions,
+  type BigQueryTablesOptions,
+  type EnsuredTable,
+  type TableMapping,
+  type BigQueryField,
+  type BigQueryMode,
+  type BigQueryType,
+  type ValueConversion,
+  type RecordFieldConversion,
+} from './bigquery';
+export {
+  CloudKmsKeyEncryptionKey,
+  type CloudKmsKeyEncryptionKeyOptions,
+} from './kms';
 export { createDefaultAuth } from './auth';

@@ -246,6 +246,8 @@ function isDeliveredFile(file: unknown): boolean {
 /**
  * The manifest's `checksum` of its files: `sha256:` and the digest of the
  * files' sha256 values, each followed by a newline.
+ *
+ * @public
  */
 export function checksumOf(files: Array<{ sha256: string }>): string {
   const checksumHash = createHash('sha256');

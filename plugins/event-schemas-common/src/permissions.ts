@@ -1,6 +1,10 @@
 import { createPermission } from '@backstage/plugin-permission-common';
 
-/** The resource type of the registry's event types, for conditional decisions. */
+/**
+ * The resource type of the registry's event types, for conditional decisions.
+ *
+ * @public
+ */
 export const EVENT_TYPE_RESOURCE_TYPE = 'event-type';
 
 /**
@@ -9,6 +13,8 @@ export const EVENT_TYPE_RESOURCE_TYPE = 'event-type';
  * user belongs to the owner group) that the registry applies to the request
  * before anything is stored, since the type does not exist yet for the
  * permission framework to load.
+ *
+ * @public
  */
 export const eventTypeCreatePermission = createPermission({
   name: 'event-schemas.event-type.create',
@@ -21,6 +27,8 @@ export const eventTypeCreatePermission = createPermission({
  * default policy allows it to the type's owners and the admins. A change of
  * owner must be allowed on the type as it is and as it would be, so nobody
  * hands a type to, or takes it from, a group they are not in.
+ *
+ * @public
  */
 export const eventTypeUpdatePermission = createPermission({
   name: 'event-schemas.event-type.update',
@@ -28,14 +36,22 @@ export const eventTypeUpdatePermission = createPermission({
   resourceType: EVENT_TYPE_RESOURCE_TYPE,
 });
 
-/** Deleting an event type. The default policy allows it to admins only. */
+/**
+ * Deleting an event type. The default policy allows it to admins only.
+ *
+ * @public
+ */
 export const eventTypeDeletePermission = createPermission({
   name: 'event-schemas.event-type.delete',
   attributes: { action: 'delete' },
   resourceType: EVENT_TYPE_RESOURCE_TYPE,
 });
 
-/** Every permission of the registry, for the permission framework's listing. */
+/**
+ * Every permission of the registry, for the permission framework's listing.
+ *
+ * @public
+ */
 export const eventSchemasPermissions = [
   eventTypeCreatePermission,
   eventTypeUpdatePermission,

@@ -1,5 +1,10 @@
-/** The schema languages an event type can be written in. */
+/**
+ * The schema languages an event type can be written in.
+ *
+ * @public
+ */
 export const EVENT_TYPE_FORMATS = ['jsonschema', 'avro'] as const;
+/** @public */
 export type EventTypeFormat = (typeof EVENT_TYPE_FORMATS)[number];
 
 /**
@@ -7,6 +12,8 @@ export type EventTypeFormat = (typeof EVENT_TYPE_FORMATS)[number];
  * every event valid under the previous version is valid under the new one
  * (consumers on the new schema read old data); FORWARD the reverse; FULL both.
  * `_TRANSITIVE` checks against every earlier version, not just the latest.
+ *
+ * @public
  */
 export const COMPATIBILITY_MODES = [
   'NONE',
@@ -17,9 +24,14 @@ export const COMPATIBILITY_MODES = [
   'FULL',
   'FULL_TRANSITIVE',
 ] as const;
+/** @public */
 export type CompatibilityMode = (typeof COMPATIBILITY_MODES)[number];
 
-/** Why and since when something should no longer be used. */
+/**
+ * Why and since when something should no longer be used.
+ *
+ * @public
+ */
 export type Deprecation = {
   reason: string;
   /** The event type (or, for a version, the version number) to use instead. */
@@ -28,7 +40,11 @@ export type Deprecation = {
   deprecatedBy: string;
 };
 
-/** A registered event type: its metadata and its latest version number. */
+/**
+ * A registered event type: its metadata and its latest version number.
+ *
+ * @public
+ */
 export type EventType = {
   /** The CloudEvents `type`, e.g. `com.example.playback.started`. */
   name: string;
@@ -66,7 +82,11 @@ export type EventType = {
   updatedAt: string;
 };
 
-/** One immutable schema version of an event type. */
+/**
+ * One immutable schema version of an event type.
+ *
+ * @public
+ */
 export type EventTypeVersion = {
   eventType: string;
   /** Numbered from 1. */
@@ -80,14 +100,22 @@ export type EventTypeVersion = {
   deprecation?: Deprecation;
 };
 
-/** The outcome of a compatibility check: every reason it fails, in words. */
+/**
+ * The outcome of a compatibility check: every reason it fails, in words.
+ *
+ * @public
+ */
 export type CompatibilityResult = {
   compatible: boolean;
   /** e.g. `/properties/price: type narrowed from number to integer`. */
   messages: string[];
 };
 
-/** A page of `GET /api/event-schemas/event-types`. */
+/**
+ * A page of `GET /api/event-schemas/event-types`.
+ *
+ * @public
+ */
 export type EventTypeList = {
   items: EventType[];
   /** Total number of matches, across pages. */

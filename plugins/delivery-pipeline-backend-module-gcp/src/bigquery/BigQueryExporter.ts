@@ -32,6 +32,7 @@ const CHUNK_BYTES = 1 << 20;
  */
 const MAX_JOB_GENERATIONS = 100;
 
+/** @public */
 export type BigQueryExporterOptions = {
   bigquery: BigQuery;
   tables: BigQueryTables;
@@ -80,6 +81,8 @@ type JobMetadata = {
  *
  * The lines are uploaded in the table's row shape rather than loaded from
  * the files where they lie; docs/bigquery-types.md says why.
+ *
+ * @public
  */
 export class BigQueryExporter implements PartitionExporter {
   readonly name = 'bigquery';

@@ -25,4 +25,5 @@ export type {
   BigQueryType,
   TableMapping,
   ValueConversion,
+  RecordFieldConversion,
 } from './types';

@@ -22,6 +22,7 @@ import {
 } from './schemaMapping';
 import { BigQueryField, TableMapping } from './types';
 
+/** @public */
 export type BigQueryTablesOptions = {
   bigquery: BigQuery;
   datasetId: string;
@@ -36,7 +37,11 @@ export type BigQueryTablesOptions = {
   labels?: Record<string, string>;
 };
 
-/** A table ready for loads, and how to shape its rows. */
+/**
+ * A table ready for loads, and how to shape its rows.
+ *
+ * @public
+ */
 export type EnsuredTable = {
   eventType: string;
   tableId: string;
@@ -70,6 +75,8 @@ type TableResource = {
  * (409) reads it and carries on, and changes are patches conditional on
  * the table's etag, re-read and redone when another replica got there
  * first (412), so no replica's change overwrites another's.
+ *
+ * @public
  */
 export class BigQueryTables {
   readonly #options: BigQueryTablesOptions;

@@ -1,4 +1,8 @@
-/** BigQuery column types as the REST API's `TableFieldSchema.type` names them. */
+/**
+ * BigQuery column types as the REST API's `TableFieldSchema.type` names them.
+ *
+ * @public
+ */
 export type BigQueryType =
   | 'STRING'
   | 'BYTES'
@@ -14,9 +18,14 @@ export type BigQueryType =
   | 'JSON'
   | 'RECORD';
 
+/** @public */
 export type BigQueryMode = 'NULLABLE' | 'REQUIRED' | 'REPEATED';
 
-/** A column, in the REST API's `TableFieldSchema` shape. */
+/**
+ * A column, in the REST API's `TableFieldSchema` shape.
+ *
+ * @public
+ */
 export type BigQueryField = {
   name: string;
   type: BigQueryType;
@@ -30,6 +39,8 @@ export type BigQueryField = {
  * How a value of the event's JSON becomes the value BigQuery's JSON loader
  * accepts for its column. Most values load as they are; the others are
  * what the schema's JSON encoding and BigQuery's disagree on.
+ *
+ * @public
  */
 export type ValueConversion =
   /** Loads as it is: strings, numbers, booleans, DATE text, JSON columns. */
@@ -51,6 +62,7 @@ export type ValueConversion =
   /** A REPEATED column: each item converted. */
   | { kind: 'repeated'; items: ValueConversion };
 
+/** @public */
 export type RecordFieldConversion = {
   /** The member name in the event's JSON. */
   source: string;
@@ -59,7 +71,11 @@ export type RecordFieldConversion = {
   value: ValueConversion;
 };
 
-/** A schema's columns and how to turn its events into rows. */
+/**
+ * A schema's columns and how to turn its events into rows.
+ *
+ * @public
+ */
 export type TableMapping = {
   /** Every column of the table, envelope first, `data` last. */
   fields: BigQueryField[];

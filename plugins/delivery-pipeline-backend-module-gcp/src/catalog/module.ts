@@ -25,6 +25,8 @@ const SCHEDULE_CONFIG_KEY = `${BIGQUERY_KEY}.catalog.schedule`;
  * `Resource` entity (`spec.type: bigquery-table`) for the BigQuery table
  * its delivered data is loaded into, which depends on the type's dataset
  * entity. Does nothing unless `deliveryPipeline.gcp.bigquery` is configured.
+ *
+ * @public
  */
 export const catalogModuleBigQueryTables = createBackendModule({
   pluginId: 'catalog',

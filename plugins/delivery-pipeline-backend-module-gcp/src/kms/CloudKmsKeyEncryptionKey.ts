@@ -44,6 +44,7 @@ const RETRY_CONFIG = {
   ],
 };
 
+/** @public */
 export type CloudKmsKeyEncryptionKeyOptions = {
   /** The CryptoKey: `projects/P/locations/L/keyRings/R/cryptoKeys/K`. */
   keyName: string;
@@ -117,6 +118,8 @@ const DECRYPT: Call = {
  *
  * Every call carries CRC32C checksums and checks Cloud KMS's, as Google
  * documents, so a secret corrupted on the way is never stored or used.
+ *
+ * @public
  */
 export class CloudKmsKeyEncryptionKey implements KeyEncryptionKey {
   readonly #keyName: string;

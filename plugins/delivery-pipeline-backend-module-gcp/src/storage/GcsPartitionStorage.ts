@@ -13,7 +13,11 @@ import {
   normalizeObjectPrefix,
 } from './objectNames';
 
-/** Options for {@link GcsPartitionStorage}. */
+/**
+ * Options for {@link GcsPartitionStorage}.
+ *
+ * @public
+ */
 export type GcsPartitionStorageOptions = {
   /** The bucket, e.g. from `createGcsBucket`. */
   bucket: Bucket;
@@ -72,6 +76,8 @@ type Wanted = { size: number; crc32c: string; md5Hash: string };
  * Cloud Storage refuses an upload that arrived damaged before it becomes
  * visible. A resolved upload is durable: Cloud Storage acknowledges an object
  * only once it is stored redundantly.
+ *
+ * @public
  */
 export class GcsPartitionStorage implements PartitionStorage {
   readonly #bucket: Bucket;

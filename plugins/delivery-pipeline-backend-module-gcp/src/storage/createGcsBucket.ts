@@ -7,7 +7,11 @@ import {
 } from '@google-cloud/storage';
 import { AuthClient, GoogleAuth } from 'google-auth-library';
 
-/** Options for {@link createGcsBucket}. */
+/**
+ * Options for {@link createGcsBucket}.
+ *
+ * @public
+ */
 export type CreateGcsBucketOptions = {
   /** The bucket's name. */
   bucket: string;
@@ -42,6 +46,8 @@ type StorageInterceptor = Storage['interceptors'][number];
  * requests are retried. (Requests without a precondition would make the
  * client switch `autoRetry` off on the shared `Storage` object while they
  * run, silencing retries for concurrent requests too.)
+ *
+ * @public
  */
 export function createGcsBucket(options: CreateGcsBucketOptions): Bucket {
   const maxRetryDelay = options.retryOptions?.maxRetryDelay;

@@ -27,3 +27,8 @@ export type {
   ExporterConformanceOptions,
   ExporterHarness,
 } from './exporterConformance';
+// The contracts the suites test, so an adapter's test imports everything it
+// needs from one entry point.
+export * from '../transport';
+export * from '../storage';
+export * from '../exporter';

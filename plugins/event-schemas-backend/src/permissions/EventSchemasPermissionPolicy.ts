@@ -56,6 +56,8 @@ const OWNERS_AND_ADMINS = [
  * Without one they are denied: installing the suite must not widen access
  * to the rest of the portal, so allowing other plugins' permissions is a
  * choice the adopter makes by passing a fallback.
+ *
+ * @public
  */
 export class EventSchemasPermissionPolicy implements PermissionPolicy {
   static fromConfig(

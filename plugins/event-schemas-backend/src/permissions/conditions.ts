@@ -6,8 +6,16 @@ const { conditions, createConditionalDecision } = createConditionExports({
   rules: eventTypeRules,
 });
 
-/** Conditions on event types, for permission policies. */
+/**
+ * Conditions on event types, for permission policies.
+ *
+ * @public
+ */
 export const eventTypeConditions = conditions;
 
-/** Builds a conditional decision on an event-type permission. */
+/**
+ * Builds a conditional decision on an event-type permission.
+ *
+ * @public
+ */
 export const createEventTypeConditionalDecision = createConditionalDecision;

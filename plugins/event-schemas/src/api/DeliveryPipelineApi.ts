@@ -4,12 +4,18 @@ import { DeliveryPipelineClient } from '@data-collection/plugin-delivery-pipelin
 /**
  * The delivery pipeline's HTTP API (`/api/delivery-pipeline`): reads, and
  * erasing a data subject.
+ *
+ * @public
  */
 export type DeliveryPipelineApi = {
   [K in keyof DeliveryPipelineClient]: DeliveryPipelineClient[K];
 };
 
-/** The delivery pipeline API's ref; the plugin provides the client for it. */
+/**
+ * The delivery pipeline API's ref; the plugin provides the client for it.
+ *
+ * @public
+ */
 export const deliveryPipelineApiRef = createApiRef<DeliveryPipelineApi>({
   id: 'plugin.event-schemas.delivery-pipeline',
 });

@@ -7,7 +7,11 @@ import {
   EventTypeVersion,
 } from '@data-collection/plugin-event-schemas-common';
 
-/** What registering an event type sends (`POST /event-types`). */
+/**
+ * What registering an event type sends (`POST /event-types`).
+ *
+ * @public
+ */
 export type NewEventType = {
   name: string;
   title?: string;
@@ -27,7 +31,11 @@ export type NewEventType = {
   schema: string;
 };
 
-/** What changing an event type's details sends (`PATCH /event-types/{name}`). */
+/**
+ * What changing an event type's details sends (`PATCH /event-types/{name}`).
+ *
+ * @public
+ */
 export type EventTypeChange = Partial<
   Omit<
     NewEventType,
@@ -46,12 +54,18 @@ export type EventTypeChange = Partial<
 /**
  * The outcome of registering a version: the version, or why it is not
  * compatible (a 409 from the registry, which is an answer, not an error).
+ *
+ * @public
  */
 export type VersionRegistration =
   | { compatible: true; version: EventTypeVersion; created: boolean }
   | { compatible: false; messages: string[] };
 
-/** The registry's HTTP API (`/api/event-schemas`) as the frontend sees it. */
+/**
+ * The registry's HTTP API (`/api/event-schemas`) as the frontend sees it.
+ *
+ * @public
+ */
 export interface EventSchemasApi {
   /** Every registered event type (all pages). */
   listEventTypes(): Promise<EventType[]>;
@@ -71,6 +85,8 @@ export interface EventSchemasApi {
 /**
  * The registry API's ref; the plugin provides {@link EventSchemasClient} for
  * it, and tests or apps may provide their own.
+ *
+ * @public
  */
 export const eventSchemasApiRef = createApiRef<EventSchemasApi>({
   id: 'plugin.event-schemas.api',

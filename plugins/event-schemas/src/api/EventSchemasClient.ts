@@ -19,6 +19,8 @@ const PAGE_SIZE = 500;
 /**
  * Talks to the registry backend with the user's credentials (the app's
  * fetchApi adds them).
+ *
+ * @public
  */
 export class EventSchemasClient implements EventSchemasApi {
   private readonly discoveryApi: DiscoveryApi;

@@ -2,7 +2,11 @@ import { Entity } from '@backstage/catalog-model';
 import { ANNOTATION_DATASET_EVENT_TYPE } from '@data-collection/plugin-delivery-pipeline-common';
 import { ANNOTATION_EVENT_TYPE } from '@data-collection/plugin-event-schemas-common';
 
-/** An `API` entity the registry made for an event type. */
+/**
+ * An `API` entity the registry made for an event type.
+ *
+ * @public
+ */
 export function isEventTypeEntity(entity: Entity): boolean {
   return (
     entity.kind.toLocaleLowerCase('en-US') === 'api' &&
@@ -10,7 +14,11 @@ export function isEventTypeEntity(entity: Entity): boolean {
   );
 }
 
-/** A `Resource` the pipeline made for the delivered events of a type. */
+/**
+ * A `Resource` the pipeline made for the delivered events of a type.
+ *
+ * @public
+ */
 export function isDatasetEntity(entity: Entity): boolean {
   return (
     entity.kind.toLocaleLowerCase('en-US') === 'resource' &&
