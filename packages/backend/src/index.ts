@@ -72,14 +72,23 @@ backend.add(import('@data-collection/plugin-delivery-pipeline-backend'));
 // Demo traffic where deliveryPipeline.demo.traffic.enabled says so
 // (app-config.yaml); inert without.
 backend.add(
-  import('@data-collection/plugin-delivery-pipeline-backend-module-demo-traffic'),
+  import(
+    '@data-collection/plugin-delivery-pipeline-backend-module-demo-traffic'
+  ),
 );
 // Google Cloud: Pub/Sub, Cloud Storage and BigQuery where
 // deliveryPipeline.gcp configures them (app-config.gcp.yaml); inert without.
-backend.add(import('@data-collection/plugin-delivery-pipeline-backend-module-gcp'));
+backend.add(
+  import('@data-collection/plugin-delivery-pipeline-backend-module-gcp'),
+);
 // Every event type's delivered data becomes a dataset Resource entity.
 backend.add(
   import('@data-collection/plugin-catalog-backend-module-delivery-pipeline'),
 );
+
+// AI tools through MCP, at /api/mcp-actions/v1: the actions of the plugins
+// in backend.actions.pluginSources (app-config.yaml), each deciding and
+// auditing as its HTTP route does for the caller.
+backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
 backend.start();
