@@ -176,36 +176,33 @@ describe.each(TestDatabases.create().eachSupportedId())(
       server = backend.server;
       stop = () => backend.stop();
       // Two real types, registered through the API.
-      expect(
-        (
-          await post('/event-types', {
-            name: PLAYBACK,
-            title: 'Playback started',
-            owner: 'group:default/playback',
+      const created = [
+        await post('/event-types', {
+          name: PLAYBACK,
+          title: 'Playback started',
+          owner: 'group:default/playback',
+          format: 'jsonschema',
+          personalDataFields: ['user_id'],
+          dataSubject: 'user_id',
+          schema: playbackV1,
+        }),
+        await post(
+          '/event-types',
+          {
+            name: SEARCH,
+            owner: 'group:default/search',
             format: 'jsonschema',
-            personalDataFields: ['user_id'],
-            dataSubject: 'user_id',
-            schema: playbackV1,
-          })
-        ).status,
-      ).toBe(201);
-      expect(
-        (
-          await post(
-            '/event-types',
-            {
-              name: SEARCH,
-              owner: 'group:default/search',
-              format: 'jsonschema',
-              schema: {
-                type: 'object',
-                properties: { query: { type: 'string' } },
-              },
+            schema: {
+              type: 'object',
+              properties: { query: { type: 'string' } },
             },
-            bob,
-          )
-        ).status,
-      ).toBe(201);
+          },
+          bob,
+        ),
+      ];
+      for (const res of created) {
+        if (res.status !== 201) throw new Error(JSON.stringify(res.body));
+      }
     });
     afterAll(() => stop());
 
