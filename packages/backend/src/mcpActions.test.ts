@@ -45,7 +45,23 @@ describe('MCP actions', () => {
         eventSchemasPlugin,
         mockServices.rootConfig.factory({
           data: {
-            backend: { actions: { pluginSources: ['event-schemas'] } },
+            // As app-config.yaml has it.
+            backend: {
+              actions: {
+                pluginSources: [
+                  'event-schemas',
+                  'delivery-pipeline',
+                  'catalog',
+                ],
+                filter: {
+                  include: [
+                    { id: 'event-schemas:*' },
+                    { id: 'delivery-pipeline:*' },
+                    { id: 'catalog:*', attributes: { readOnly: true } },
+                  ],
+                },
+              },
+            },
             mcpActions: { name: 'data-collection' },
             eventSchemas: { demoData: { directories: [examples] } },
           },
