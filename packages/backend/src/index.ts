@@ -86,4 +86,9 @@ backend.add(
   import('@data-collection/plugin-catalog-backend-module-delivery-pipeline'),
 );
 
+// AI tools through MCP, at /api/mcp-actions/v1: the actions of the plugins
+// in backend.actions.pluginSources (app-config.yaml), each deciding and
+// auditing as its HTTP route does for the caller.
+backend.add(import('@backstage/plugin-mcp-actions-backend'));
+
 backend.start();

@@ -2,9 +2,11 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { deliveryPipelinePermissions } from '@data-collection/plugin-delivery-pipeline-common';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
+import { registerDeliveryActions } from './actions';
 import { createCompletionStage } from './completion';
 import { readPipelineConfig } from './config';
 import { createConsumerStage } from './consumer';
@@ -19,6 +21,7 @@ import { createPersonalData } from './personalData/createPersonalData';
 import { sealUnsealedFailedEvents } from './personalData/sealUnsealedFailedEvents';
 import { createRegistryViews } from './registry/createRegistryViews';
 import { createRetentionStage } from './retention';
+import { policyReader } from './service/deliveryHealth';
 import { createRouter } from './service/router';
 import { createStorage } from './storage/createStorage';
 import { createTransport } from './transport';
@@ -36,6 +39,7 @@ export const deliveryPipelinePlugin = createBackendPlugin({
     const modules = registerExtensionPoints(env);
     env.registerInit({
       deps: {
+        actionsRegistry: actionsRegistryServiceRef,
         auditor: coreServices.auditor,
         auth: coreServices.auth,
         config: coreServices.rootConfig,
@@ -72,16 +76,23 @@ export const deliveryPipelinePlugin = createBackendPlugin({
         await createExportStage(stage);
         await createMonitorStage(stage);
         const { deletions } = await createRetentionStage(stage);
+        const partitions = new DatabasePartitionReadStore(db);
         const router = await createRouter({
           ...stage,
           personalData,
           retention: deletions,
           limits: settings.limits,
           api: settings.api,
-          partitions: new DatabasePartitionReadStore(db),
+          partitions,
         });
         httpRouter.use(router);
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+        registerDeliveryActions({
+          actionsRegistry: deps.actionsRegistry,
+          partitions,
+          policyOf: policyReader(stage.policies),
+          maxWindowMs: settings.api.maxWindowMs,
+        });
 
         deps.lifecycle.addStartupHook(async () => {
           await sealUnsealedFailedEvents({ failedEvents, protector, logger });

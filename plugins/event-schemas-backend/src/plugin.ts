@@ -2,10 +2,12 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { eventSchemasPermissions } from '@data-collection/plugin-event-schemas-common';
+import { registerEventTypeActions } from './actions';
 import { DatabaseEventTypeStore } from './database/DatabaseEventTypeStore';
 import { ConsumerNotifier } from './notifications/ConsumerNotifier';
 import { eventTypePermissionResourceRef, isOwnerRule } from './permissions';
@@ -28,6 +30,7 @@ export const eventSchemasPlugin = createBackendPlugin({
   register(env) {
     env.registerInit({
       deps: {
+        actionsRegistry: actionsRegistryServiceRef,
         auditor: coreServices.auditor,
         auth: coreServices.auth,
         catalog: catalogServiceRef,
@@ -65,6 +68,7 @@ export const eventSchemasPlugin = createBackendPlugin({
             publishChange({ change, events: deps.events, notifier, logger }),
         });
 
+        const rateLimiter = RegistrationRateLimiter.fromConfig(deps.config);
         httpRouter.use(
           await createRouter({
             registry,
@@ -78,13 +82,20 @@ export const eventSchemasPlugin = createBackendPlugin({
                 eventTypePermissionResourceRef,
               ),
             }),
-            rateLimiter: RegistrationRateLimiter.fromConfig(deps.config),
+            rateLimiter,
             auditor: deps.auditor,
             ping: () => store.ping(),
             logger,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+        registerEventTypeActions({
+          actionsRegistry: deps.actionsRegistry,
+          registry,
+          permissions: deps.permissions,
+          rateLimiter,
+          auditor: deps.auditor,
+        });
 
         const demoData =
           deps.config.getOptionalStringArray(

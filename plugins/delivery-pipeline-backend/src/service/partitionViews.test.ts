@@ -1,6 +1,7 @@
 import { Partition } from '@data-collection/plugin-delivery-pipeline-common';
 import {
   countMissingWindows,
+  listMissingWindows,
   slaMetOf,
   summarizeHealth,
   withSlaMet,
@@ -210,5 +211,53 @@ describe('delivered empty and missing partitions', () => {
         deadline: t0 + HOUR,
       }),
     ).toBe(0);
+  });
+});
+
+describe('listMissingWindows', () => {
+  const half = (hour: number): Partition => ({
+    ...partition(hour),
+    end: iso(t0 + (hour + 0.5) * HOUR),
+  });
+  it('lists the windows countMissingWindows counts', () => {
+    const spans = [partition(2), partition(5)];
+    const list = (fromHour: number, deadlineHour: number, limit = 100) =>
+      listMissingWindows({
+        partitions: spans,
+        from: new Date(t0 + fromHour * HOUR),
+        to: new Date(t0 + 10 * HOUR),
+        deadline: t0 + deadlineHour * HOUR,
+        limit,
+      }).map(w => (Date.parse(w.start) - t0) / HOUR);
+    expect(list(0, 10)).toEqual([3, 4, 6, 7, 8, 9]);
+    expect(list(0, 6)).toEqual([3, 4]);
+    expect(list(3.5, 10)).toEqual([4, 6, 7, 8, 9]);
+    expect(list(0, 10, 2)).toEqual([3, 4]);
+    expect(
+      listMissingWindows({
+        partitions: [],
+        from: new Date(t0),
+        to: new Date(t0 + HOUR),
+        deadline: t0 + HOUR,
+        limit: 10,
+      }),
+    ).toEqual([]);
+  });
+
+  it('agrees with the count when the width changed', () => {
+    // Hourly, then half-hour partitions: the grid is the narrowest width.
+    const spans = [partition(0), partition(1), half(3), half(5)];
+    const options = {
+      partitions: spans,
+      from: new Date(t0),
+      to: new Date(t0 + 8 * HOUR),
+      deadline: t0 + 8 * HOUR,
+    };
+    const listed = listMissingWindows({ ...options, limit: 100 });
+    expect(listed).toHaveLength(countMissingWindows(options));
+    expect(listed[0]).toEqual({
+      start: iso(t0 + 2 * HOUR),
+      end: iso(t0 + 2.5 * HOUR),
+    });
   });
 });

@@ -48,6 +48,25 @@ export async function withSlaMet(
 }
 
 /**
+ * Whether a partition's SLA outcome (`slaMet`, filled in) was decided in
+ * `[from, to)`: met when delivered in time (so an on-time delivery counts
+ * at once, not hours later at its deadline), missed at the deadline.
+ */
+export function isSlaDecidedIn(options: {
+  partition: Partition;
+  policy: SlaPolicy;
+  from: Date;
+  to: Date;
+}): boolean {
+  const { partition: p, policy, from, to } = options;
+  if (p.slaMet === undefined) return false;
+  const decidedAt = p.slaMet
+    ? Date.parse(p.deliveredAt!)
+    : Date.parse(p.end) + policy.maxLatenessMs;
+  return decidedAt >= from.getTime() && decidedAt < to.getTime();
+}
+
+/**
  * The delivery health of one type over a window, from its partitions that
  * overlap the window (with `slaMet` filled in) and its latest delivered one.
  */
@@ -66,13 +85,9 @@ export function summarizeHealth(options: {
   // window: met when delivered in time (so an on-time delivery counts at
   // once, not hours later at its deadline), missed at the deadline. Lateness
   // counts those delivered in the window.
-  const due = partitions.filter(p => {
-    if (p.slaMet === undefined) return false;
-    const decidedAt = p.slaMet
-      ? Date.parse(p.deliveredAt!)
-      : Date.parse(p.end) + policy.maxLatenessMs;
-    return decidedAt >= from.getTime() && decidedAt < to.getTime();
-  });
+  const due = partitions.filter(p =>
+    isSlaDecidedIn({ partition: p, policy, from, to }),
+  );
   const met = due.filter(p => p.slaMet).length;
   const lateness = partitions
     .filter(p => {
@@ -198,6 +213,52 @@ export function countMissingWindows(options: {
     if (end > start) covered += Math.round((end - start) / widthMs);
   }
   return Math.max(0, expected - covered);
+}
+
+/**
+ * The windows that {@link countMissingWindows} counts, oldest first, at
+ * most `limit` of them: each window of the type's grid with no partition
+ * overlapping it.
+ */
+export function listMissingWindows(options: {
+  partitions: Partition[];
+  from: Date;
+  to: Date;
+  deadline: number;
+  limit: number;
+}): Array<{ start: string; end: string }> {
+  const spans = options.partitions
+    .map(p => ({ start: Date.parse(p.start), end: Date.parse(p.end) }))
+    .sort((a, b) => a.start - b.start);
+  if (spans.length === 0) return [];
+  const widthMs = Math.min(...spans.map(p => p.end - p.start));
+  const earliest = spans[0].start;
+  const first =
+    earliest +
+    Math.max(0, Math.ceil((options.from.getTime() - earliest) / widthMs)) *
+      widthMs;
+  const last = Math.min(options.to.getTime(), options.deadline);
+  const missing: Array<{ start: string; end: string }> = [];
+  // Spans are sorted by start: one pass over both.
+  let next = 0;
+  let coveredUntil = -Infinity;
+  for (
+    let start = first;
+    start + widthMs <= last && missing.length < options.limit;
+    start += widthMs
+  ) {
+    while (next < spans.length && spans[next].start < start + widthMs) {
+      coveredUntil = Math.max(coveredUntil, spans[next].end);
+      next += 1;
+    }
+    if (coveredUntil <= start) {
+      missing.push({
+        start: new Date(start).toISOString(),
+        end: new Date(start + widthMs).toISOString(),
+      });
+    }
+  }
+  return missing;
 }
 
 function sum(values: number[]): number {

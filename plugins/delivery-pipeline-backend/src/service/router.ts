@@ -50,6 +50,7 @@ import {
 } from './deprecatedFields';
 import { previewPartition } from './preview';
 import { EventTypeDataAccess } from './EventTypeDataAccess';
+import { deliveryHealth, policyReader } from './deliveryHealth';
 import { systemErrorFilter } from './systemErrorFilter';
 import {
   eventTypeParam,
@@ -123,17 +124,7 @@ export async function createRouter(options: {
     options;
   const { policies, storage, retention } = options;
   const { maxWindowMs, maxPageBytes } = options.api;
-  const policyOf = async (eventType: string) => {
-    try {
-      return await policies.get(eventType);
-    } catch (error) {
-      throw new ServiceUnavailableError(
-        `Could not read the SLA of '${eventType}' from the schema registry: ${
-          toError(error).message
-        }`,
-      );
-    }
-  };
+  const policyOf = policyReader(policies);
   const { logger, producers, dataAccess } = options;
   const router = Router();
 
@@ -262,37 +253,12 @@ export async function createRouter(options: {
       defaultMs: DAY_MS,
       maxWindowMs,
     });
-    const policy = await policyOf(eventType);
-    // Partitions whose deadline falls in the window may have started up to
-    // the SLA before it.
-    const listed = await partitions.listPartitions({
-      eventType,
-      from: new Date(from.getTime() - policy.maxLatenessMs),
-      to,
-    });
-    const [lastDelivered] = await partitions.listPartitions({
-      eventType,
-      state: 'delivered',
-      limit: 1,
-    });
-    if (listed.length === 0 && !lastDelivered && !policy.registered) {
-      // A registered type with no events yet has a (quiet) health; a name
-      // that is neither registered nor ever received is a mistake.
-      const [any] = await partitions.listPartitions({ eventType, limit: 1 });
-      if (!any) {
-        throw new NotFoundError(
-          `Event type '${eventType}' is not registered and no partitions of it were ever received`,
-        );
-      }
-    }
-    const health = summarizeHealth({
+    const { health } = await deliveryHealth({
+      partitions,
+      policyOf,
       eventType,
       from,
       to,
-      policy,
-      partitions: await withSlaMet(listed, async () => policy, new Date()),
-      lastDelivered,
-      now: new Date(),
     });
     res.json(withDeprecatedHealthFields(health));
   });

@@ -8,15 +8,11 @@ import {
 import {
   CustomErrorBase,
   InputError,
-  NotAllowedError,
   serializeError,
   ServiceUnavailableError,
   toError,
 } from '@backstage/errors';
-import {
-  AuthorizeResult,
-  ResourcePermission,
-} from '@backstage/plugin-permission-common';
+import { ResourcePermission } from '@backstage/plugin-permission-common';
 import {
   EVENT_TYPE_RESOURCE_TYPE,
   eventTypeDeletePermission,
@@ -33,10 +29,13 @@ import {
   IncompatibleSchemaError,
   SchemaRegistry,
 } from '../registry/SchemaRegistry';
+import { audited as runAudited } from './audited';
+import { authorizeOnEventType, principalRef } from './authorizeOnEventType';
 import { RegistryConfig } from './config';
 import { PayloadTooLargeError } from './errors';
 import { checkEventLimits } from './eventLimits';
 import { OwnershipAuthorization } from './OwnershipAuthorization';
+import { registerVersion } from './registerVersion';
 import {
   RegistrationRateLimiter,
   TooManyRegistrationsError,
@@ -240,17 +239,14 @@ export async function createRouter(options: {
       eventId: 'event-type-version-register',
       meta: { eventType: name },
       run: async () => {
-        const credentials = await authorizeOnType(
-          req,
-          eventTypeUpdatePermission,
-          name,
-        );
-        rateLimiter.take(principalRef(credentials));
         try {
-          const { version, created } = await registry.registerVersion({
+          const { version, created } = await registerVersion({
+            registry,
+            permissions,
+            rateLimiter,
+            credentials: await httpAuth.credentials(req),
             name,
             schema,
-            createdBy: principalRef(credentials),
           });
           res.status(created ? 201 : 200).json(version);
         } catch (error) {
@@ -331,23 +327,13 @@ export async function createRouter(options: {
     name: string,
   ): Promise<BackstageCredentials> {
     const credentials = await httpAuth.credentials(req);
-    // Load first: an unknown name is a 404 for everyone, not a 403.
-    const eventType = await registry.getEventType(name);
-    // The policy's conditions (IS_OWNER) are applied to the event type by
-    // the permission framework, which loads it through permissionsRegistry.
-    const [decision] = await permissions.authorize(
-      [{ permission, resourceRef: name }],
-      { credentials },
-    );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      const who =
-        permission.attributes.action === 'delete'
-          ? 'the registry admins'
-          : `its owners (${eventType.owner}) and the registry admins`;
-      throw new NotAllowedError(
-        `Only ${who} may ${permission.attributes.action} event type '${name}'`,
-      );
-    }
+    await authorizeOnEventType({
+      registry,
+      permissions,
+      credentials,
+      permission,
+      name,
+    });
     return credentials;
   }
 
@@ -358,19 +344,8 @@ export async function createRouter(options: {
     meta: Record<string, string | number | string[]>;
     run: () => Promise<void>;
   }) {
-    const event = await auditor.createEvent({
-      eventId: opts.eventId,
-      severityLevel: opts.severityLevel ?? 'medium',
-      request: opts.req,
-      meta: opts.meta,
-    });
-    try {
-      await opts.run();
-      await event.success();
-    } catch (error) {
-      await event.fail({ error: toError(error) });
-      throw error;
-    }
+    const { req, ...rest } = opts;
+    await runAudited({ auditor, request: req, ...rest });
   }
 
   router.use(rateLimitedHandler);
@@ -396,18 +371,6 @@ function versionParam(req: Request): number | 'latest' {
     );
   }
   return version;
-}
-
-function principalRef(credentials: BackstageCredentials): string {
-  const principal = credentials.principal as {
-    type: string;
-    userEntityRef?: string;
-    subject?: string;
-  };
-  if (principal.type === 'user' && principal.userEntityRef) {
-    return principal.userEntityRef;
-  }
-  return `service:${principal.subject ?? 'unknown'}`;
 }
 
 // body-parser's own errors carry a status but terse messages; say what to do.
