@@ -6,7 +6,7 @@ import {
 } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { NotificationService } from '@backstage/plugin-notifications-node';
-import { eventTypeEntityName } from '../catalog';
+import { eventTypeEntityName } from '@data-collection/plugin-event-schemas-common';
 import { EventTypeChange } from '../registry/SchemaRegistry';
 
 /** What consumers are told, or nothing when a change does not concern them. */

@@ -4,7 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
-import { EventTypeEntityProvider } from './catalog/EventTypeEntityProvider';
+import { EventTypeEntityProvider } from './EventTypeEntityProvider';
 import {
   HttpEventTypeReader,
   readSyncSchedule,
