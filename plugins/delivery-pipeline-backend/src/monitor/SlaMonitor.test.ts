@@ -74,12 +74,18 @@ describe('SlaMonitor', () => {
     const notifications = new FakeNotifications();
     const clock = { now: T0 };
     const logger = mockServices.logger.mock();
-    const monitor = (options: { summarizeAbove?: number } = {}) =>
+    const monitor = (
+      options: {
+        summarizeAbove?: number;
+        config?: ReturnType<typeof mockServices.rootConfig>;
+      } = {},
+    ) =>
       new SlaMonitor({
         store: new DatabaseSlaStore(knex),
         policies,
         notifications,
         logger,
+        config: mockServices.rootConfig(),
         now: () => clock.now,
         ...options,
       });
@@ -136,6 +142,24 @@ describe('SlaMonitor', () => {
       recovered: d(r.sla_recovered_at),
     };
   }
+
+  it.each(databases.eachSupportedId())(
+    'links the notification to the delivery page under eventSchemas.portal.eventTypesPath, %p',
+    async databaseId => {
+      const { knex, notifications, at, monitor } = await setUp(databaseId);
+      await addPartition(knex, OWNED, 0);
+      const config = mockServices.rootConfig({
+        data: { eventSchemas: { portal: { eventTypesPath: '/data/events/' } } },
+      });
+
+      at(HOUR + MINUTE);
+      await monitor({ config }).runOnce();
+
+      expect(notifications.sent.map(n => n.payload.link)).toEqual([
+        `/data/events/${OWNED}/delivery`,
+      ]);
+    },
+  );
 
   it.each(databases.eachSupportedId())(
     'records a breach once and notifies once, across runs and concurrent monitors, %p',

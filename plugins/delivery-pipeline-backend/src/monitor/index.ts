@@ -1,4 +1,5 @@
 import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
+import { Config } from '@backstage/config';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import { Knex } from 'knex';
 import { PipelineConfig } from '../config';
@@ -31,6 +32,8 @@ export async function createMonitorStage(options: {
   notifications: NotificationService;
   settings: Pick<PipelineConfig, 'sla' | 'partitions'>;
   logger: LoggerService;
+  /** The root config, for the notifications' links. */
+  config: Config;
 }): Promise<SlaMonitor> {
   const logger = options.logger.child({ task: 'sla-monitor' });
   const monitor = new SlaMonitor({
@@ -38,6 +41,7 @@ export async function createMonitorStage(options: {
     policies: options.policies,
     notifications: options.notifications,
     logger,
+    config: options.config,
   });
   const missingPartitions = new MissingPartitionsCheck({
     // Read only: the completion stage owns these records.
