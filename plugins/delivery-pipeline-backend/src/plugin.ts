@@ -5,6 +5,7 @@ import {
 import { deliveryPipelinePermissions } from '@data-collection/plugin-delivery-pipeline-common';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { createCompletionStage } from './completion';
 import { readPipelineConfig } from './config';
 import { createConsumerStage } from './consumer';
@@ -50,6 +51,8 @@ export const deliveryPipelinePlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         scheduler: coreServices.scheduler,
+        // Delivered, late and missing partitions, to the open delivery pages.
+        signals: signalsServiceRef,
       },
       async init(deps) {
         const { config, logger, httpRouter } = deps;

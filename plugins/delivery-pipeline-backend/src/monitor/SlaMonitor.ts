@@ -5,6 +5,7 @@ import { NotificationService } from '@backstage/plugin-notifications-node';
 import { NotificationPayload } from '@backstage/plugin-notifications-common';
 import { SlaCursor, SlaPartition, SlaStore } from './SlaStore';
 import { partitionMetrics } from '../metrics';
+import { PartitionSignalPublisher } from '../signals/PartitionSignals';
 import {
   EventTypePolicy,
   EventTypePolicySource,
@@ -61,6 +62,7 @@ export class SlaMonitor {
   readonly #notifications: NotificationService;
   readonly #logger: LoggerService;
   readonly #config: Config;
+  readonly #signals?: PartitionSignalPublisher;
   readonly #now: () => Date;
   readonly #lookbackMs: number;
   readonly #batchSize: number;
@@ -77,6 +79,8 @@ export class SlaMonitor {
      * under `eventSchemas.portal.eventTypesPath`.
      */
     config: Config;
+    /** Told of each partition found late, for the portal's open pages. */
+    signals?: PartitionSignalPublisher;
     /** Only partitions that ended this recently are checked. Default 7 days. */
     lookbackMs?: number;
     /** Partitions read per query. Default 500. */
@@ -92,6 +96,7 @@ export class SlaMonitor {
     this.#notifications = options.notifications;
     this.#logger = options.logger;
     this.#config = options.config;
+    this.#signals = options.signals;
     this.#now = options.now ?? (() => new Date());
     this.#lookbackMs = options.lookbackMs ?? DEFAULT_LOOKBACK_MS;
     this.#batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
@@ -261,6 +266,12 @@ export class SlaMonitor {
             maxLatenessMs;
         if (late && (await this.#store.recordBreach(partition, breachedAt))) {
           partitionMetrics.late.add(1, { event_type: policy.eventType });
+          // Once, by the run that recorded the breach.
+          this.#signals?.publish({
+            eventType: policy.eventType,
+            partitionStart: partition.start,
+            state: 'late',
+          });
           breached.push({
             ...partition,
             breachedAt,
