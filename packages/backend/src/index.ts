@@ -6,10 +6,7 @@
 import { createBackend } from '@backstage/backend-defaults';
 import { rootHttpRouterServiceFactory } from '@backstage/backend-defaults/rootHttpRouter';
 import { createStartupGate } from '@data-collection/plugin-delivery-pipeline-backend';
-import {
-  catalogModuleEventTypes,
-  createEventSchemasPolicyModule,
-} from '@data-collection/plugin-event-schemas-backend';
+import { createEventSchemasPolicyModule } from '@data-collection/plugin-event-schemas-backend';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { guestSignInWhenConfigured } from './guestSignIn';
 
@@ -67,7 +64,9 @@ backend.add(import('@backstage/plugin-events-backend'));
 // The data collection suite.
 backend.add(import('@data-collection/plugin-event-schemas-backend'));
 // Every event type becomes an API entity in the catalog.
-backend.add(catalogModuleEventTypes);
+backend.add(
+  import('@data-collection/plugin-catalog-backend-module-event-schemas'),
+);
 backend.add(import('@data-collection/plugin-delivery-pipeline-backend'));
 // Demo traffic where deliveryPipeline.demo.traffic.enabled says so
 // (app-config.yaml); inert without.

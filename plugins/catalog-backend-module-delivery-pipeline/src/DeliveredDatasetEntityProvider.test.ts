@@ -94,7 +94,9 @@ describe('DeliveredDatasetEntityProvider', () => {
       eventTypes: registry,
       deliveredRoot: pipeline,
       registryUrl: REGISTRY_URL,
-      appBaseUrl: APP_BASE_URL,
+      config: mockServices.rootConfig({
+        data: { app: { baseUrl: APP_BASE_URL } },
+      }),
       logger,
       scheduler,
       schedule: SCHEDULE,

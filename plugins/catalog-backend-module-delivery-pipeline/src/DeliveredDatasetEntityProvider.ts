@@ -1,3 +1,4 @@
+import { Config } from '@backstage/config';
 import {
   LoggerService,
   SchedulerService,
@@ -44,7 +45,7 @@ export const DATASETS_FULL_SYNC_TASK_ID = 'delivery-pipeline-catalog-full-sync';
 export class DeliveredDatasetEntityProvider extends EventTypeEntityProviderBase {
   readonly #deliveredRoot: DeliveredRootReader;
   readonly #registryUrl: string;
-  readonly #appBaseUrl: string;
+  readonly #config: Config;
   /** The last root the pipeline named, used while it cannot be asked. */
   #lastDeliveredRoot?: string;
 
@@ -54,8 +55,8 @@ export class DeliveredDatasetEntityProvider extends EventTypeEntityProviderBase 
     deliveredRoot: DeliveredRootReader;
     /** Base URL of the registry's HTTP API, for the entities' locations. */
     registryUrl: string;
-    /** The portal's `app.baseUrl`, for the links to the delivery pages. */
-    appBaseUrl: string;
+    /** The root config, for the links to the delivery pages. */
+    config: Config;
     logger: LoggerService;
     scheduler: SchedulerService;
     /** When to run the full sync. */
@@ -72,7 +73,7 @@ export class DeliveredDatasetEntityProvider extends EventTypeEntityProviderBase 
     });
     this.#deliveredRoot = options.deliveredRoot;
     this.#registryUrl = options.registryUrl;
-    this.#appBaseUrl = options.appBaseUrl;
+    this.#config = options.config;
   }
 
   /**
@@ -87,7 +88,7 @@ export class DeliveredDatasetEntityProvider extends EventTypeEntityProviderBase 
       entity: eventTypeToDatasetEntity({
         eventType,
         registryUrl: this.#registryUrl,
-        appBaseUrl: this.#appBaseUrl,
+        config: this.#config,
         deliveredRoot,
       }),
       locationKey: this.locationKey(eventType.name),

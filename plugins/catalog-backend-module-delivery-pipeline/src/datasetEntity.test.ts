@@ -1,3 +1,4 @@
+import { mockServices } from '@backstage/backend-test-utils';
 import {
   ANNOTATION_LOCATION,
   ANNOTATION_ORIGIN_LOCATION,
@@ -45,7 +46,9 @@ describe('eventTypeToDatasetEntity', () => {
     const entity = eventTypeToDatasetEntity({
       eventType: makeEventType(),
       registryUrl: REGISTRY_URL,
-      appBaseUrl: APP_BASE_URL,
+      config: mockServices.rootConfig({
+        data: { app: { baseUrl: APP_BASE_URL } },
+      }),
       deliveredRoot: 'gs://events-bucket/delivered',
     });
 
@@ -93,12 +96,32 @@ describe('eventTypeToDatasetEntity', () => {
     await expectAcceptedByCatalog(entity);
   });
 
+  it('links to the delivery page under eventSchemas.portal.eventTypesPath', () => {
+    const entity = eventTypeToDatasetEntity({
+      eventType: makeEventType(),
+      registryUrl: REGISTRY_URL,
+      config: mockServices.rootConfig({
+        data: {
+          app: { baseUrl: APP_BASE_URL },
+          eventSchemas: { portal: { eventTypesPath: '/data/events' } },
+        },
+      }),
+    });
+    expect(
+      entity.metadata.annotations?.[ANNOTATION_DATASET_DELIVERY_PAGE],
+    ).toBe(
+      'http://localhost:3000/data/events/com.example.playback.started/delivery',
+    );
+  });
+
   it('leaves the location out while it is unknown, and joins it without double slashes', async () => {
     const eventType = makeEventType();
     const withoutRoot = eventTypeToDatasetEntity({
       eventType,
       registryUrl: REGISTRY_URL,
-      appBaseUrl: `${APP_BASE_URL}/`,
+      config: mockServices.rootConfig({
+        data: { app: { baseUrl: `${APP_BASE_URL}/` } },
+      }),
     });
     expect(withoutRoot.metadata.annotations).not.toHaveProperty(
       ANNOTATION_DATASET_LOCATION,
@@ -113,7 +136,9 @@ describe('eventTypeToDatasetEntity', () => {
     const local = eventTypeToDatasetEntity({
       eventType,
       registryUrl: REGISTRY_URL,
-      appBaseUrl: APP_BASE_URL,
+      config: mockServices.rootConfig({
+        data: { app: { baseUrl: APP_BASE_URL } },
+      }),
       deliveredRoot: 'file:///var/lib/backstage/delivery-pipeline/delivered/',
     });
     expect(local.metadata.annotations?.[ANNOTATION_DATASET_LOCATION]).toBe(
@@ -125,7 +150,9 @@ describe('eventTypeToDatasetEntity', () => {
     const withTitle = eventTypeToDatasetEntity({
       eventType: makeEventType({ description: undefined }),
       registryUrl: REGISTRY_URL,
-      appBaseUrl: APP_BASE_URL,
+      config: mockServices.rootConfig({
+        data: { app: { baseUrl: APP_BASE_URL } },
+      }),
     });
     expect(withTitle.metadata.description).toMatch(
       / The events: Playback started$/,
@@ -139,7 +166,9 @@ describe('eventTypeToDatasetEntity', () => {
         dataSubject: undefined,
       }),
       registryUrl: REGISTRY_URL,
-      appBaseUrl: APP_BASE_URL,
+      config: mockServices.rootConfig({
+        data: { app: { baseUrl: APP_BASE_URL } },
+      }),
     });
     expect(bare.metadata.description).toMatch(/never a quiet hour\.$/);
   });
@@ -151,7 +180,9 @@ describe('eventTypeToDatasetEntity', () => {
         dataSubject: 'user_id',
       }),
       registryUrl: REGISTRY_URL,
-      appBaseUrl: APP_BASE_URL,
+      config: mockServices.rootConfig({
+        data: { app: { baseUrl: APP_BASE_URL } },
+      }),
     });
 
     expect(entity.metadata.annotations).toMatchObject({
@@ -171,7 +202,9 @@ describe('eventTypeToDatasetEntity', () => {
         dataSubject: undefined,
       }),
       registryUrl: REGISTRY_URL,
-      appBaseUrl: APP_BASE_URL,
+      config: mockServices.rootConfig({
+        data: { app: { baseUrl: APP_BASE_URL } },
+      }),
     });
     expect(
       Object.keys(none.metadata.annotations!).filter(key =>
@@ -194,7 +227,9 @@ describe('eventTypeToDatasetEntity', () => {
         ],
       }),
       registryUrl: REGISTRY_URL,
-      appBaseUrl: APP_BASE_URL,
+      config: mockServices.rootConfig({
+        data: { app: { baseUrl: APP_BASE_URL } },
+      }),
     });
     expect(entity.metadata.tags).toEqual([
       'playback',
@@ -210,7 +245,9 @@ describe('eventTypeToDatasetEntity', () => {
     const entity = eventTypeToDatasetEntity({
       eventType: makeEventType({ name }),
       registryUrl: REGISTRY_URL,
-      appBaseUrl: APP_BASE_URL,
+      config: mockServices.rootConfig({
+        data: { app: { baseUrl: APP_BASE_URL } },
+      }),
     });
 
     expect(entity.metadata.name).toHaveLength(63);

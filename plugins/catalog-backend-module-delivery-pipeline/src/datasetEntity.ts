@@ -1,3 +1,5 @@
+import { Config } from '@backstage/config';
+import { eventTypePageUrl } from '@data-collection/plugin-event-schemas-node';
 import {
   ANNOTATION_LOCATION,
   ANNOTATION_ORIGIN_LOCATION,
@@ -62,21 +64,22 @@ export function eventTypeToDatasetEntity(options: {
    * event type there.
    */
   registryUrl: string;
-  /** The portal's `app.baseUrl`, for the link to the delivery page. */
-  appBaseUrl: string;
+  /**
+   * The root config, for the link to the type's delivery page
+   * (`eventTypePageUrl`: `app.baseUrl` and
+   * `eventSchemas.portal.eventTypesPath`).
+   */
+  config: Config;
   /**
    * URL of the root the pipeline delivers to, e.g. `gs://bucket/delivered`;
    * `undefined` leaves the location annotation out.
    */
   deliveredRoot?: string;
 }): ResourceEntity {
-  const { eventType, registryUrl, appBaseUrl, deliveredRoot } = options;
+  const { eventType, registryUrl, config, deliveredRoot } = options;
   const encodedName = encodeURIComponent(eventType.name);
   const location = `url:${registryUrl}/event-types/${encodedName}`;
-  const deliveryPage = `${appBaseUrl.replace(
-    /\/+$/,
-    '',
-  )}/event-types/${encodedName}/delivery`;
+  const deliveryPage = eventTypePageUrl(config, eventType.name, 'delivery');
   const about = eventType.description ?? eventType.title;
   const description = [
     `The deduplicated hourly dataset of the ${eventType.name} events: every accepted event once per (source, id), in hourly partitions by receive time, delivered once the hour is complete. An hour in which nothing was received is delivered empty (no rows), so an hour without a partition is a gap in delivery, never a quiet hour.`,

@@ -6,6 +6,7 @@ import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node'
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import {
   HttpEventTypeReader,
+  readEventTypesPath,
   readSyncSchedule,
   subscribeToEventTypeChanges,
 } from '@data-collection/plugin-event-schemas-node';
@@ -44,12 +45,16 @@ export const catalogModuleDeliveredDatasets = createBackendModule({
         auth,
         events,
       }) {
+        // A bad eventSchemas.portal.eventTypesPath fails the start, not the
+        // first sync.
+        readEventTypesPath(config);
         const provider = new DeliveredDatasetEntityProvider({
           eventTypes: new HttpEventTypeReader({ discovery, auth }),
           deliveredRoot: new HttpDeliveredRootReader({ discovery, auth }),
           // Users follow the entities' links, so the externally reachable URL.
           registryUrl: await discovery.getExternalBaseUrl('event-schemas'),
-          appBaseUrl: config.getString('app.baseUrl'),
+          // app.baseUrl and eventSchemas.portal.eventTypesPath, for the links.
+          config,
           logger,
           scheduler,
           schedule: readSyncSchedule(config, {

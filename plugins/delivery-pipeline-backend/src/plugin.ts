@@ -6,6 +6,7 @@ import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { deliveryPipelinePermissions } from '@data-collection/plugin-delivery-pipeline-common';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { registerDeliveryActions } from './actions';
 import { createCompletionStage } from './completion';
 import { readPipelineConfig } from './config';
@@ -54,6 +55,8 @@ export const deliveryPipelinePlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         scheduler: coreServices.scheduler,
+        // Delivered, late and missing partitions, to the open delivery pages.
+        signals: signalsServiceRef,
       },
       async init(deps) {
         const { config, logger, httpRouter } = deps;

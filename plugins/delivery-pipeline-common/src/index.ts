@@ -10,3 +10,4 @@ export { DeliveryPipelineClient } from './DeliveryPipelineClient';
 export * from './catalog';
 export * from './partitionTime';
 export * from './partitionLayout';
+export * from './signals';

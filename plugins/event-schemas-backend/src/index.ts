@@ -1,11 +1,11 @@
 /**
- * The schema registry backend (plugin id `event-schemas`), its catalog module
- * and its default permission policy module.
+ * The schema registry backend (plugin id `event-schemas`) and its default
+ * permission policy module. Its catalog module is
+ * `@data-collection/plugin-catalog-backend-module-event-schemas`.
  *
  * @packageDocumentation
  */
 export { eventSchemasPlugin as default } from './plugin';
-export { catalogModuleEventTypes } from './module';
 export {
   createEventSchemasPolicyModule,
   permissionModuleEventSchemasPolicy,

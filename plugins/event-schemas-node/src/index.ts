@@ -15,3 +15,11 @@ export {
   type EventTypeEntityProviderBaseOptions,
 } from './EventTypeEntityProviderBase';
 export { subscribeToEventTypeChanges } from './subscribeToEventTypeChanges';
+export {
+  DEFAULT_EVENT_TYPES_PATH,
+  EVENT_TYPES_PATH_CONFIG_KEY,
+  eventTypePagePath,
+  eventTypePageUrl,
+  readEventTypesPath,
+  type EventTypePageTab,
+} from './eventTypePages';

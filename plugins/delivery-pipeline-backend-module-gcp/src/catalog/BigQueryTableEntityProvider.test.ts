@@ -81,7 +81,9 @@ describe('BigQueryTableEntityProvider', () => {
       datasetId: 'events',
       tableIdOf: tableIdFor,
       registryUrl: REGISTRY_URL,
-      appBaseUrl: APP_BASE_URL,
+      config: mockServices.rootConfig({
+        data: { app: { baseUrl: APP_BASE_URL } },
+      }),
       logger,
       scheduler,
       schedule: SCHEDULE,
@@ -167,7 +169,9 @@ describe('BigQueryTableEntityProvider', () => {
         datasetId: 'events',
         tableIdOf: name => `t_${name.length}`,
         registryUrl: REGISTRY_URL,
-        appBaseUrl: APP_BASE_URL,
+        config: mockServices.rootConfig({
+          data: { app: { baseUrl: APP_BASE_URL } },
+        }),
         logger,
         scheduler: mockServices.scheduler.mock(),
         schedule: SCHEDULE,

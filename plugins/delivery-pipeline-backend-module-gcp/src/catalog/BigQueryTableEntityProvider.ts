@@ -1,3 +1,4 @@
+import { Config } from '@backstage/config';
 import {
   LoggerService,
   SchedulerService,
@@ -29,8 +30,8 @@ export type BigQueryTableEntityOptions = {
   tableIdOf: (eventType: string) => string;
   /** Base URL of the registry's HTTP API, for the entities' locations. */
   registryUrl: string;
-  /** The portal's `app.baseUrl`, for the links to the delivery pages. */
-  appBaseUrl: string;
+  /** The root config, for the links to the delivery pages. */
+  config: Config;
 };
 
 /**
@@ -50,13 +51,13 @@ export function bigQueryTableEntities(
   eventTypes: EventType[],
   options: BigQueryTableEntityOptions,
 ): DeferredEntity[] {
-  const { projectId, datasetId, tableIdOf, registryUrl, appBaseUrl } = options;
+  const { projectId, datasetId, tableIdOf, registryUrl, config } = options;
   return eventTypes.map(eventType => ({
     entity: eventTypeToBigQueryTableEntity({
       eventType,
       table: { projectId, datasetId, tableId: tableIdOf(eventType.name) },
       registryUrl,
-      appBaseUrl,
+      config,
     }),
     locationKey: eventTypeLocationKey(PROVIDER_NAME, eventType.name),
   }));
@@ -74,7 +75,7 @@ export class BigQueryTableEntityProvider extends EventTypeEntityProviderBase {
   readonly #datasetId: string;
   readonly #tableIdOf: (eventType: string) => string;
   readonly #registryUrl: string;
-  readonly #appBaseUrl: string;
+  readonly #config: Config;
   /** Found once; the credentials' project does not change while we run. */
   #resolvedProjectId?: string;
 
@@ -105,7 +106,7 @@ export class BigQueryTableEntityProvider extends EventTypeEntityProviderBase {
     this.#datasetId = options.datasetId;
     this.#tableIdOf = options.tableIdOf;
     this.#registryUrl = options.registryUrl;
-    this.#appBaseUrl = options.appBaseUrl;
+    this.#config = options.config;
   }
 
   /** Fails, so that nothing is applied, while the project is unknown. */
@@ -125,7 +126,7 @@ export class BigQueryTableEntityProvider extends EventTypeEntityProviderBase {
       datasetId: this.#datasetId,
       tableIdOf: this.#tableIdOf,
       registryUrl: this.#registryUrl,
-      appBaseUrl: this.#appBaseUrl,
+      config: this.#config,
     };
   }
 

@@ -1,3 +1,4 @@
+import { mockServices } from '@backstage/backend-test-utils';
 import {
   ANNOTATION_LOCATION,
   ANNOTATION_ORIGIN_LOCATION,
@@ -56,7 +57,9 @@ describe('eventTypeToBigQueryTableEntity', () => {
       eventType,
       table: tableOf(eventType.name),
       registryUrl: REGISTRY_URL,
-      appBaseUrl: APP_BASE_URL,
+      config: mockServices.rootConfig({
+        data: { app: { baseUrl: APP_BASE_URL } },
+      }),
     });
 
     expect(entity).toEqual({
@@ -109,7 +112,9 @@ describe('eventTypeToBigQueryTableEntity', () => {
       eventType,
       table: tableOf(eventType.name),
       registryUrl: REGISTRY_URL,
-      appBaseUrl: `${APP_BASE_URL}//`,
+      config: mockServices.rootConfig({
+        data: { app: { baseUrl: `${APP_BASE_URL}//` } },
+      }),
     });
     expect(entity.metadata.links?.[1].url).toBe(
       'http://localhost:3000/event-types/com.example.playback.started/delivery',
@@ -127,7 +132,9 @@ describe('eventTypeToBigQueryTableEntity', () => {
       }),
       table: tableOf(eventType.name),
       registryUrl: REGISTRY_URL,
-      appBaseUrl: APP_BASE_URL,
+      config: mockServices.rootConfig({
+        data: { app: { baseUrl: APP_BASE_URL } },
+      }),
     });
     expect(bare.metadata.description).toMatch(/delivered retention\.$/);
   });
@@ -141,7 +148,9 @@ describe('eventTypeToBigQueryTableEntity', () => {
       eventType,
       table: tableOf(eventType.name),
       registryUrl: REGISTRY_URL,
-      appBaseUrl: APP_BASE_URL,
+      config: mockServices.rootConfig({
+        data: { app: { baseUrl: APP_BASE_URL } },
+      }),
     });
 
     expect(entity.metadata.annotations).toMatchObject(
@@ -162,7 +171,9 @@ describe('eventTypeToBigQueryTableEntity', () => {
       eventType,
       table: tableOf(eventType.name),
       registryUrl: REGISTRY_URL,
-      appBaseUrl: APP_BASE_URL,
+      config: mockServices.rootConfig({
+        data: { app: { baseUrl: APP_BASE_URL } },
+      }),
     });
     expect(entity.metadata.tags).toEqual(['playback', 'user-data']);
     await expectAcceptedByCatalog(entity);
@@ -174,7 +185,9 @@ describe('eventTypeToBigQueryTableEntity', () => {
       eventType: makeEventType({ name }),
       table: tableOf(name),
       registryUrl: REGISTRY_URL,
-      appBaseUrl: APP_BASE_URL,
+      config: mockServices.rootConfig({
+        data: { app: { baseUrl: APP_BASE_URL } },
+      }),
     });
 
     expect(entity.metadata.name).toHaveLength(63);

@@ -1,3 +1,5 @@
+import { Config } from '@backstage/config';
+import { eventTypePageUrl } from '@data-collection/plugin-event-schemas-node';
 import {
   ANNOTATION_LOCATION,
   ANNOTATION_ORIGIN_LOCATION,
@@ -96,17 +98,18 @@ export function eventTypeToBigQueryTableEntity(options: {
    * event type there, as the dataset's entity is.
    */
   registryUrl: string;
-  /** The portal's `app.baseUrl`, for the link to the delivery page. */
-  appBaseUrl: string;
+  /**
+   * The root config, for the link to the type's delivery page
+   * (`eventTypePageUrl`: `app.baseUrl` and
+   * `eventSchemas.portal.eventTypesPath`).
+   */
+  config: Config;
 }): ResourceEntity {
-  const { eventType, table, registryUrl, appBaseUrl } = options;
+  const { eventType, table, registryUrl, config } = options;
   const { projectId, datasetId, tableId } = table;
   const encodedName = encodeURIComponent(eventType.name);
   const location = `url:${registryUrl}/event-types/${encodedName}`;
-  const deliveryPage = `${appBaseUrl.replace(
-    /\/+$/,
-    '',
-  )}/event-types/${encodedName}/delivery`;
+  const deliveryPage = eventTypePageUrl(config, eventType.name, 'delivery');
   const retention = eventType.retention.delivered;
   const about = eventType.description ?? eventType.title;
   const personalData = describePersonalData(eventType);

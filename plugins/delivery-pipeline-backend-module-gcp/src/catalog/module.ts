@@ -6,6 +6,7 @@ import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node'
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import {
   HttpEventTypeReader,
+  readEventTypesPath,
   readSyncSchedule,
   subscribeToEventTypeChanges,
 } from '@data-collection/plugin-event-schemas-node';
@@ -66,6 +67,12 @@ export const catalogModuleBigQueryTables = createBackendModule({
         const projectId: ProjectIdSource =
           configuredProjectId ?? (() => createDefaultAuth().getProjectId());
 
+        // A bad eventSchemas.portal.eventTypesPath fails the start, not the
+
+        // first sync.
+
+        readEventTypesPath(config);
+
         const provider = new BigQueryTableEntityProvider({
           eventTypes: new HttpEventTypeReader({ discovery, auth }),
           projectId,
@@ -73,7 +80,8 @@ export const catalogModuleBigQueryTables = createBackendModule({
           tableIdOf: tableIdFor,
           // Users follow the entities' links, so the externally reachable URL.
           registryUrl: await discovery.getExternalBaseUrl('event-schemas'),
-          appBaseUrl: config.getString('app.baseUrl'),
+          // app.baseUrl and eventSchemas.portal.eventTypesPath, for the links.
+          config,
           logger,
           scheduler,
           schedule: readSyncSchedule(config, {

@@ -6,6 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { readDeliveredPartition } from '@data-collection/plugin-delivery-pipeline-node';
 import { createPartitionStores } from '../database/__testUtils__/createPartitionStores';
 import { LocalPartitionStorage } from '../storage/LocalPartitionStorage';
+import { PartitionSignals } from '../signals/PartitionSignals';
 import { Deduper } from './Deduper';
 
 jest.setTimeout(60_000);
@@ -26,7 +27,7 @@ describe('Deduper', () => {
     });
 
   it.each(databases.eachSupportedId())(
-    'delivers other types while a broken partition waits for its lease to expire, %p',
+    'delivers other types while a broken partition waits for its lease to expire, and signals each delivery once, %p',
     async databaseId => {
       const knex = await databases.init(databaseId);
       const stores = await createPartitionStores(knex);
@@ -57,6 +58,7 @@ describe('Deduper', () => {
 
       let now = new Date(end + 1000);
       const logger = mockServices.logger.mock();
+      const signals = { publish: jest.fn(async () => {}) };
       const deduper = new Deduper({
         store: stores.dedupe,
         storage,
@@ -67,11 +69,23 @@ describe('Deduper', () => {
         workerThreads: 0,
         leaseMs: 60_000,
         logger,
+        signals: new PartitionSignals({ signals, logger }),
         now: () => now,
+      });
+      const delivered = (eventType: string) => ({
+        recipients: { type: 'broadcast' },
+        channel: 'delivery-pipeline:partitions',
+        message: {
+          eventType,
+          partitionStart: '2026-11-23T09:00:00.000Z',
+          state: 'delivered',
+        },
       });
 
       const first = await deduper.runOnce();
       expect(first.map(p => p.eventType)).toEqual(['b']);
+      // Only the delivered partition, not the one that failed.
+      expect(signals.publish.mock.calls).toEqual([[delivered('b')]]);
       expect(logger.error).toHaveBeenCalledWith(
         expect.stringContaining('Could not deliver partition a'),
         expect.anything(),
@@ -94,6 +108,10 @@ describe('Deduper', () => {
       await storage.write(file('a').path, gzipSync(`${line('a', '1')}\n`));
       now = new Date(end + 62_000);
       expect((await deduper.runOnce()).map(p => p.eventType)).toEqual(['a']);
+      expect(signals.publish.mock.calls).toEqual([
+        [delivered('b')],
+        [delivered('a')],
+      ]);
       expect(await states()).toEqual([
         ['a', 'delivered'],
         ['b', 'delivered'],

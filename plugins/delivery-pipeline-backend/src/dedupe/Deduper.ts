@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { ClosedPartition, DedupeStore } from './DedupeStore';
 import { dedupePartition } from './dedupePartition';
 import { dedupeCounters, partitionMetrics } from '../metrics';
+import { PartitionSignalPublisher } from '../signals/PartitionSignals';
 
 export type DeduperOptions = {
   store: DedupeStore;
@@ -29,6 +30,8 @@ export type DeduperOptions = {
    */
   leaseMs: number;
   logger: LoggerService;
+  /** Told of each delivered partition, for the portal's open pages. */
+  signals?: PartitionSignalPublisher;
   now?: () => Date;
 };
 
@@ -176,6 +179,14 @@ export class Deduper {
       // Another run delivered it meanwhile, with the same files.
       return undefined;
     }
+    // Once per delivered partition, from this (the main) thread, after the
+    // workers are done: never in the dedupe's hot path. Empty partitions of
+    // quiet windows are delivered here too.
+    this.#options.signals?.publish({
+      eventType: partition.eventType,
+      partitionStart: partition.start,
+      state: 'delivered',
+    });
 
     const attributes = { event_type: partition.eventType };
     const latenessSeconds = (deliveredAt.getTime() - partition.end) / 1000;

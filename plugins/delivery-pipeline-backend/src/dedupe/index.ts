@@ -4,6 +4,8 @@ import { Knex } from 'knex';
 import { PipelineConfig } from '../config';
 import { PipelineModules } from '../extensionPoints';
 import { DatabaseDedupeStore } from '../database/DatabaseDedupeStore';
+import { SignalsService } from '@backstage/plugin-signals-node';
+import { PartitionSignals } from '../signals/PartitionSignals';
 import { Deduper } from './Deduper';
 
 export type {
@@ -38,6 +40,8 @@ export async function createDedupeStage(options: {
   modules: Pick<PipelineModules, 'exporters'>;
   settings: Pick<PipelineConfig, 'deduper'>;
   logger: LoggerService;
+  /** Where delivered partitions are announced to the portal's pages. */
+  signals: SignalsService;
 }): Promise<Deduper> {
   const { deduper: settings } = options.settings;
   const deduper = new Deduper({
@@ -50,6 +54,7 @@ export async function createDedupeStage(options: {
     workerThreads: settings.workerThreads,
     leaseMs: settings.leaseMs,
     logger: options.logger.child({ task: 'deduper' }),
+    signals: new PartitionSignals(options),
   });
   // Every replica delivers: partitions are claimed with leases in the
   // plugin's database, so no replica waits on another's task lock.

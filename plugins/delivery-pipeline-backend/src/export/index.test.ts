@@ -79,6 +79,7 @@ describe('createExportStage', () => {
         ],
       };
       const scheduler = mockServices.scheduler();
+      const signals = { publish: jest.fn(async () => {}) };
       const stage = {
         db: knex,
         scheduler,
@@ -86,6 +87,7 @@ describe('createExportStage', () => {
         modules,
         settings,
         logger: mockServices.logger.mock(),
+        signals,
       };
       await createDedupeStage(stage);
       await createExportStage(stage);
@@ -99,6 +101,20 @@ describe('createExportStage', () => {
       await scheduler.triggerTask('delivery-pipeline-deduper');
       const [partition] = await stores.reader.listPartitions({});
       expect(partition.state).toBe('delivered');
+      // The open delivery pages are told, once.
+      expect(signals.publish.mock.calls).toEqual([
+        [
+          {
+            recipients: { type: 'broadcast' },
+            channel: 'delivery-pipeline:partitions',
+            message: {
+              eventType: 't',
+              partitionStart: new Date(start).toISOString(),
+              state: 'delivered',
+            },
+          },
+        ],
+      ]);
       // Delivered and queued, not exported: that is the other task's.
       expect(exported).toEqual([]);
 

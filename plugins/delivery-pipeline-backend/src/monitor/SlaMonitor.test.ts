@@ -74,19 +74,27 @@ describe('SlaMonitor', () => {
     const notifications = new FakeNotifications();
     const clock = { now: T0 };
     const logger = mockServices.logger.mock();
-    const monitor = (options: { summarizeAbove?: number } = {}) =>
+    const signals = { publish: jest.fn() };
+    const monitor = (
+      options: {
+        summarizeAbove?: number;
+        config?: ReturnType<typeof mockServices.rootConfig>;
+      } = {},
+    ) =>
       new SlaMonitor({
         store: new DatabaseSlaStore(knex),
         policies,
         notifications,
         logger,
+        config: mockServices.rootConfig(),
+        signals,
         now: () => clock.now,
         ...options,
       });
     const at = (ms: number) => {
       clock.now = new Date(T0.getTime() + ms);
     };
-    return { knex, notifications, clock, at, monitor, logger };
+    return { knex, notifications, clock, at, monitor, logger, signals };
   }
 
   /** The hour partition of `eventType` ending at T0 + `endMs`. */
@@ -138,9 +146,29 @@ describe('SlaMonitor', () => {
   }
 
   it.each(databases.eachSupportedId())(
-    'records a breach once and notifies once, across runs and concurrent monitors, %p',
+    'links the notification to the delivery page under eventSchemas.portal.eventTypesPath, %p',
     async databaseId => {
       const { knex, notifications, at, monitor } = await setUp(databaseId);
+      await addPartition(knex, OWNED, 0);
+      const config = mockServices.rootConfig({
+        data: { eventSchemas: { portal: { eventTypesPath: '/data/events/' } } },
+      });
+
+      at(HOUR + MINUTE);
+      await monitor({ config }).runOnce();
+
+      expect(notifications.sent.map(n => n.payload.link)).toEqual([
+        `/data/events/${OWNED}/delivery`,
+      ]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'records a breach once, notifies and signals once, across runs and concurrent monitors, %p',
+    async databaseId => {
+      const { knex, notifications, at, monitor, signals } = await setUp(
+        databaseId,
+      );
       const p = await addPartition(knex, OWNED, 0);
 
       // Not late until an hour after its end.
@@ -184,6 +212,10 @@ describe('SlaMonitor', () => {
         notificationsFailed: 0,
       });
       expect(notifications.sent).toHaveLength(1);
+      // The open delivery pages hear of it once, from the run that recorded it.
+      expect(signals.publish.mock.calls).toEqual([
+        [{ eventType: OWNED, partitionStart: p.start, state: 'late' }],
+      ]);
     },
   );
 

@@ -1,8 +1,11 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
+import { Config } from '@backstage/config';
+import { eventTypePagePath } from '@data-collection/plugin-event-schemas-node';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import { NotificationPayload } from '@backstage/plugin-notifications-common';
 import { SlaCursor, SlaPartition, SlaStore } from './SlaStore';
 import { partitionMetrics } from '../metrics';
+import { PartitionSignalPublisher } from '../signals/PartitionSignals';
 import {
   EventTypePolicy,
   EventTypePolicySource,
@@ -58,6 +61,8 @@ export class SlaMonitor {
   readonly #policies: EventTypePolicySource;
   readonly #notifications: NotificationService;
   readonly #logger: LoggerService;
+  readonly #config: Config;
+  readonly #signals?: PartitionSignalPublisher;
   readonly #now: () => Date;
   readonly #lookbackMs: number;
   readonly #batchSize: number;
@@ -69,6 +74,13 @@ export class SlaMonitor {
     policies: EventTypePolicySource;
     notifications: NotificationService;
     logger: LoggerService;
+    /**
+     * The root config: the notifications link to the type's delivery page
+     * under `eventSchemas.portal.eventTypesPath`.
+     */
+    config: Config;
+    /** Told of each partition found late, for the portal's open pages. */
+    signals?: PartitionSignalPublisher;
     /** Only partitions that ended this recently are checked. Default 7 days. */
     lookbackMs?: number;
     /** Partitions read per query. Default 500. */
@@ -83,6 +95,8 @@ export class SlaMonitor {
     this.#policies = options.policies;
     this.#notifications = options.notifications;
     this.#logger = options.logger;
+    this.#config = options.config;
+    this.#signals = options.signals;
     this.#now = options.now ?? (() => new Date());
     this.#lookbackMs = options.lookbackMs ?? DEFAULT_LOOKBACK_MS;
     this.#batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
@@ -252,6 +266,12 @@ export class SlaMonitor {
             maxLatenessMs;
         if (late && (await this.#store.recordBreach(partition, breachedAt))) {
           partitionMetrics.late.add(1, { event_type: policy.eventType });
+          // Once, by the run that recorded the breach.
+          this.#signals?.publish({
+            eventType: policy.eventType,
+            partitionStart: partition.start,
+            state: 'late',
+          });
           breached.push({
             ...partition,
             breachedAt,
@@ -293,6 +313,7 @@ export class SlaMonitor {
     onFailed: (partitions: SlaPartition[]) => Promise<void>,
   ): Promise<void> {
     const now = this.#now();
+    const link = eventTypePagePath(this.#config, policy.eventType, 'delivery');
     const groups =
       partitions.length > this.#summarizeAbove
         ? [partitions]
@@ -300,8 +321,8 @@ export class SlaMonitor {
     for (const group of groups) {
       const payload =
         kind === 'breach'
-          ? breachPayload(policy, group, now)
-          : recoveryPayload(policy, group);
+          ? breachPayload(policy, group, now, link)
+          : recoveryPayload(policy, group, link);
       try {
         await this.#notifications.send({
           recipients: { type: 'entity', entityRef: policy.owner! },
@@ -326,10 +347,6 @@ function push<T>(map: Map<string, T[]>, key: string, value: T) {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
-}
-
-function deliveryLink(eventType: string): string {
-  return `/event-types/${encodeURIComponent(eventType)}/delivery`;
 }
 
 /** `2026-11-23 10:00 UTC` (seconds only when not zero). */
@@ -365,10 +382,11 @@ function breachPayload(
   policy: EventTypePolicy,
   partitions: SlaPartition[],
   now: Date,
+  link: string,
 ): NotificationPayload {
   const first = partitions[0];
   const common = {
-    link: deliveryLink(policy.eventType),
+    link,
     severity: 'high' as const,
     topic: SLA_NOTIFICATION_TOPIC,
     scope: slaNotificationScope(policy.eventType, first.start),
@@ -401,13 +419,14 @@ function breachPayload(
 function recoveryPayload(
   policy: EventTypePolicy,
   partitions: SlaPartition[],
+  link: string,
 ): NotificationPayload {
   const first = partitions[0];
   const late = partitions.map(p =>
     minutes(p.deliveredAt!.getTime() - p.end.getTime()),
   );
   const common = {
-    link: deliveryLink(policy.eventType),
+    link,
     severity: 'normal' as const,
     topic: SLA_NOTIFICATION_TOPIC,
     scope: slaNotificationScope(policy.eventType, first.start),

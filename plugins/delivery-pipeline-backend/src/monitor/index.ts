@@ -1,4 +1,7 @@
 import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
+import { Config } from '@backstage/config';
+import { SignalsService } from '@backstage/plugin-signals-node';
+import { PartitionSignals } from '../signals/PartitionSignals';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import { Knex } from 'knex';
 import { PipelineConfig } from '../config';
@@ -31,13 +34,20 @@ export async function createMonitorStage(options: {
   notifications: NotificationService;
   settings: Pick<PipelineConfig, 'sla' | 'partitions'>;
   logger: LoggerService;
+  /** The root config, for the notifications' links. */
+  config: Config;
+  /** Where late and missing partitions are announced to the portal. */
+  signals: SignalsService;
 }): Promise<SlaMonitor> {
   const logger = options.logger.child({ task: 'sla-monitor' });
+  const signals = new PartitionSignals({ signals: options.signals, logger });
   const monitor = new SlaMonitor({
     store: new DatabaseSlaStore(options.db),
     policies: options.policies,
     notifications: options.notifications,
     logger,
+    config: options.config,
+    signals,
   });
   const missingPartitions = new MissingPartitionsCheck({
     // Read only: the completion stage owns these records.
@@ -45,6 +55,7 @@ export async function createMonitorStage(options: {
     policies: options.policies,
     widthMs: options.settings.partitions.widthMs,
     logger,
+    signals,
   });
   missingPartitions.observe();
   await options.scheduler.scheduleTask({

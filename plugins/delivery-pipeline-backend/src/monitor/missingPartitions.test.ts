@@ -26,6 +26,7 @@ describe('MissingPartitionsCheck', () => {
     const knex = await databases.init(databaseId);
     const stores = await createPartitionStores(knex);
     const logger = mockServices.logger.mock();
+    const signals = { publish: jest.fn() };
     const check = new MissingPartitionsCheck({
       openings: stores.completion,
       policies: {
@@ -35,6 +36,7 @@ describe('MissingPartitionsCheck', () => {
       },
       widthMs: HOUR,
       logger,
+      signals,
     });
     // Every type's partitions are opened until 10:00.
     for (const eventType of ['quiet', 'deleted']) {
@@ -44,13 +46,13 @@ describe('MissingPartitionsCheck', () => {
         openedUntil: hour(10),
       });
     }
-    return { stores, check, logger };
+    return { stores, check, logger, signals };
   }
 
   it.each(databases.eachSupportedId())(
     'alarms on windows with no partition past their deadline, not on quiet or deleted types, %p',
     async databaseId => {
-      const { stores, check, logger } = await setUp(databaseId);
+      const { stores, check, logger, signals } = await setUp(databaseId);
       // 12:30: 10:00's deadline is 13:00: nothing missing yet.
       expect(
         await check.runOnce({ now: new Date(hour(12) + HOUR / 2) }),
@@ -65,9 +67,18 @@ describe('MissingPartitionsCheck', () => {
       expect(logger.error).toHaveBeenCalledWith(
         expect.stringContaining('quiet has no partition for 2 window(s)'),
       );
-      // Said once, not every run.
+      // Said once, not every run; signalled once too.
       await check.runOnce({ now: new Date(hour(14) + 60_000) });
       expect(logger.error).toHaveBeenCalledTimes(1);
+      expect(signals.publish.mock.calls).toEqual([
+        [
+          {
+            eventType: 'quiet',
+            partitionStart: new Date(hour(10)),
+            state: 'missing',
+          },
+        ],
+      ]);
 
       // The completionist catches up: the windows have partitions again.
       await stores.completion.openPartitions({

@@ -2,6 +2,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { CompletionStore } from '../completion/CompletionStore';
 import { partitionMetrics } from '../metrics';
 import { EventTypePolicySource } from '../policies/EventTypePolicies';
+import { PartitionSignalPublisher } from '../signals/PartitionSignals';
 
 /** Windows of a type with no partition although their deadline passed. */
 export type MissingWindows = {
@@ -28,6 +29,7 @@ export class MissingPartitionsCheck {
   readonly #policies: EventTypePolicySource;
   readonly #widthMs: number;
   readonly #logger: LoggerService;
+  readonly #signals?: PartitionSignalPublisher;
   /** The last run's findings, which the gauge reports. */
   #missing = new Map<string, MissingWindows>();
 
@@ -37,11 +39,14 @@ export class MissingPartitionsCheck {
     policies: EventTypePolicySource;
     widthMs: number;
     logger: LoggerService;
+    /** Told when a type starts missing windows, for the portal's pages. */
+    signals?: PartitionSignalPublisher;
   }) {
     this.#openings = options.openings;
     this.#policies = options.policies;
     this.#widthMs = options.widthMs;
     this.#logger = options.logger;
+    this.#signals = options.signals;
   }
 
   /** Registers the gauge; once per process. */
@@ -81,6 +86,11 @@ export class MissingPartitionsCheck {
             found.windows
           } window(s) since ${found.since.toISOString()}, past their SLA: the consumer or the completionist is stalled (a window without events would have been delivered empty)`,
         );
+        this.#signals?.publish({
+          eventType: found.eventType,
+          partitionStart: found.since,
+          state: 'missing',
+        });
       }
     }
     for (const eventType of this.#missing.keys()) {

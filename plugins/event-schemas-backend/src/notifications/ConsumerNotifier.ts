@@ -4,22 +4,33 @@ import {
   parseEntityRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
+import { Config } from '@backstage/config';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { NotificationService } from '@backstage/plugin-notifications-node';
-import { eventTypeEntityName } from '../catalog';
+import { eventTypeEntityName } from '@data-collection/plugin-event-schemas-common';
+import {
+  eventTypePagePath,
+  EventTypePageTab,
+} from '@data-collection/plugin-event-schemas-node';
 import { EventTypeChange } from '../registry/SchemaRegistry';
 
 /** What consumers are told, or nothing when a change does not concern them. */
-export function describeChangeForConsumers(
-  change: EventTypeChange,
-):
-  | { title: string; description: string; scope: string; name: string }
+export function describeChangeForConsumers(change: EventTypeChange):
+  | {
+      title: string;
+      description: string;
+      scope: string;
+      name: string;
+      /** The tab of the type's page that shows what changed. */
+      tab: EventTypePageTab;
+    }
   | undefined {
   switch (change.action) {
     case 'version-added': {
       const { eventType, version } = change;
       return {
         name: eventType.name,
+        tab: 'versions',
         title: `${eventType.name}: schema version ${version.version} registered`,
         description: `${version.createdBy} registered version ${version.version} of ${eventType.name}, checked ${eventType.compatibility} compatible with the earlier versions. Producers may start sending it; review your consumer.`,
         scope: `event-schemas:${eventType.name}:version:${version.version}`,
@@ -31,6 +42,7 @@ export function describeChangeForConsumers(
       const { eventType } = change;
       return {
         name: eventType.name,
+        tab: 'overview',
         title: `${eventType.name} is deprecated`,
         description: `${deprecation.reason}${
           deprecation.successor ? ` Use ${deprecation.successor} instead.` : ''
@@ -43,6 +55,7 @@ export function describeChangeForConsumers(
       if (!version.deprecation) return undefined;
       return {
         name: eventType.name,
+        tab: 'versions',
         title: `${eventType.name}: version ${version.version} is deprecated`,
         description: `${version.deprecation.reason}${
           version.deprecation.successor
@@ -69,13 +82,18 @@ export class ConsumerNotifier {
       notifications: NotificationService;
       auth: AuthService;
       logger: LoggerService;
+      /**
+       * The root config: the notification links to the type's page under
+       * `eventSchemas.portal.eventTypesPath`.
+       */
+      config: Config;
     },
   ) {}
 
   async notify(change: EventTypeChange): Promise<void> {
     const message = describeChangeForConsumers(change);
     if (!message) return;
-    const { catalog, notifications, auth, logger } = this.options;
+    const { catalog, notifications, auth, logger, config } = this.options;
     const apiRef = stringifyEntityRef({
       kind: 'API',
       namespace: 'default',
@@ -98,7 +116,8 @@ export class ConsumerNotifier {
       payload: {
         title: message.title,
         description: message.description,
-        link: `/catalog/default/api/${eventTypeEntityName(message.name)}`,
+        // The app resolves a path against its own base URL.
+        link: eventTypePagePath(config, message.name, message.tab),
         severity: 'normal',
         topic: message.name,
         scope: message.scope,

@@ -1,7 +1,10 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { toError } from '@backstage/errors';
 import { EventsService } from '@backstage/plugin-events-node';
-import { EVENT_SCHEMAS_TOPIC, EventTypeChangedPayload } from '../catalog';
+import {
+  EVENT_SCHEMAS_TOPIC,
+  EventTypeChangedPayload,
+} from '@data-collection/plugin-event-schemas-common';
 import { ConsumerNotifier } from '../notifications/ConsumerNotifier';
 import { EventTypeChange } from './SchemaRegistry';
 

@@ -1,7 +1,11 @@
 import { registerMswTestHooks } from '@backstage/frontend-test-utils';
-import { EventTypeHealth } from '@data-collection/plugin-delivery-pipeline-common';
+import { SignalApi, signalApiRef } from '@backstage/plugin-signals-react';
+import {
+  DELIVERY_PARTITIONS_SIGNAL_CHANNEL,
+  EventTypeHealth,
+} from '@data-collection/plugin-delivery-pipeline-common';
 import { EventType } from '@data-collection/plugin-event-schemas-common';
-import { screen, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent, {
   PointerEventsCheckLevel,
 } from '@testing-library/user-event';
@@ -288,5 +292,37 @@ describe('DeliveryOverviewPage', () => {
       '/catalog/default/group/playback',
     );
     expect(screen.queryByText(/Could not load the event types/)).toBeNull();
+  });
+
+  it('loads the health again when the pipeline signals a partition change', async () => {
+    const now = new Date();
+    const health = healthOf(now, 1);
+    serveHealth(() => [health.playback]);
+    serveEventTypes([playbackStarted]);
+    let send: ((message: object) => void) | undefined;
+    const signals: SignalApi = {
+      subscribe: (channel, onMessage) => {
+        if (channel === DELIVERY_PARTITIONS_SIGNAL_CHANNEL) {
+          send = onMessage as unknown as (message: object) => void;
+        }
+        return { unsubscribe: () => {} };
+      },
+    };
+    await renderWithApis(<DeliveryOverviewPage />, {
+      apis: [[signalApiRef, signals]],
+    });
+    await screen.findByText(playbackStarted.name, { selector: 'a' });
+    // The last day and the last week.
+    expect(windows).toEqual([1, 7]);
+
+    act(() =>
+      send!({
+        eventType: 'com.example.search.performed',
+        partitionStart: now.toISOString(),
+        state: 'delivered',
+      }),
+    );
+
+    await waitFor(() => expect(windows).toEqual([1, 7, 1, 7]));
   });
 });

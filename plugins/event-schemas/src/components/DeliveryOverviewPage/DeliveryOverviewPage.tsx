@@ -6,11 +6,16 @@ import {
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import Box from '@material-ui/core/Box';
-import { useMemo } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { deliveryPipelineApiRef, eventSchemasApiRef } from '../../api';
 import { useEventSchemasLinks } from '../../routes';
-import { EventSchemasLayout, LoadError, PartialLoadWarning } from '../shared';
+import {
+  EventSchemasLayout,
+  LoadError,
+  PartialLoadWarning,
+  useDeliverySignal,
+} from '../shared';
 import { DeliverySummary } from './DeliverySummary';
 import { DeliveryTable } from './DeliveryTable';
 import { deliveryRows } from './deliveryRows';
@@ -31,6 +36,39 @@ function useHealth() {
 }
 
 /**
+ * The fewest milliseconds between two reloads on signals: with many types, a
+ * partition of one of them is delivered every few seconds, and each reload
+ * reads every type's health twice.
+ */
+const SIGNAL_RELOAD_MS = 30_000;
+
+/**
+ * Calls `reload` when the pipeline signals a partition change of any type,
+ * at most once per {@link SIGNAL_RELOAD_MS}; signals in between are taken
+ * up by one reload at the end of the wait.
+ */
+function useReloadOnSignals(reload: () => void) {
+  const { signal } = useDeliverySignal();
+  const latest = useRef(reload);
+  latest.current = reload;
+  const lastReload = useRef(0);
+  const pending = useRef<ReturnType<typeof setTimeout>>();
+  useEffect(() => {
+    if (!signal || pending.current) return;
+    const wait = Math.max(
+      0,
+      lastReload.current + SIGNAL_RELOAD_MS - Date.now(),
+    );
+    pending.current = setTimeout(() => {
+      pending.current = undefined;
+      lastReload.current = Date.now();
+      latest.current();
+    }, wait);
+  }, [signal]);
+  useEffect(() => () => clearTimeout(pending.current), []);
+}
+
+/**
  * `<root>/delivery`, for the platform team: every event type's SLA
  * compliance and backlog, worst first. The pipeline is the source; the
  * registry adds owners and the types that sent nothing yet.
@@ -39,6 +77,9 @@ export const DeliveryOverviewPage = () => {
   const registry = useApi(eventSchemasApiRef);
   const links = useEventSchemasLinks();
   const health = useHealth();
+  // Live: reloaded when partitions are delivered, late or missing, through
+  // the permission-checked API (the signal says only which type changed).
+  useReloadOnSignals(health.retry);
   const eventTypes = useAsyncRetry(() => registry.listEventTypes(), [registry]);
 
   const rows = useMemo(

@@ -1,5 +1,10 @@
 import { registerMswTestHooks } from '@backstage/frontend-test-utils';
-import { Partition } from '@data-collection/plugin-delivery-pipeline-common';
+import { SignalApi, signalApiRef } from '@backstage/plugin-signals-react';
+import {
+  DELIVERY_PARTITIONS_SIGNAL_CHANNEL,
+  DeliveryPartitionSignal,
+  Partition,
+} from '@data-collection/plugin-delivery-pipeline-common';
 import {
   act,
   configure,
@@ -436,5 +441,59 @@ describe('EventTypeDelivery', () => {
 
     await userEvent.click(button('Refresh'));
     await waitFor(() => expect(requests.length).toBe(before + 1));
+  });
+
+  it('reloads the partitions when the pipeline signals a change of its type', async () => {
+    // The app's signals API, as the signals plugin gives it: one
+    // subscription per channel, messages pushed by the test.
+    const subscribers = new Map<
+      string,
+      (message: DeliveryPartitionSignal) => void
+    >();
+    const signals: SignalApi = {
+      subscribe: (channel, onMessage) => {
+        subscribers.set(
+          channel,
+          onMessage as unknown as (message: DeliveryPartitionSignal) => void,
+        );
+        return { unsubscribe: () => subscribers.delete(channel) };
+      },
+    };
+    const { requests } = serve();
+    await renderWithApis(<EventTypeDelivery eventType={name} />, {
+      apis: [[signalApiRef, signals]],
+    });
+    await screen.findByLabelText(/partitions by hour/, {
+      selector: '[role=img]',
+    });
+    const before = requests.length;
+    const send = subscribers.get(DELIVERY_PARTITIONS_SIGNAL_CHANNEL);
+    expect(send).toBeDefined();
+
+    // Another type's partition: nothing to reload here.
+    act(() =>
+      send!({
+        eventType: 'com.example.other',
+        partitionStart: new Date().toISOString(),
+        state: 'delivered',
+      }),
+    );
+    // This type's: the page refetches through the API at once.
+    act(() =>
+      send!({
+        eventType: name,
+        partitionStart: new Date().toISOString(),
+        state: 'delivered',
+      }),
+    );
+    await waitFor(() => expect(requests.length).toBe(before + 1));
+    act(() =>
+      send!({
+        eventType: name,
+        partitionStart: new Date().toISOString(),
+        state: 'late',
+      }),
+    );
+    await waitFor(() => expect(requests.length).toBe(before + 2));
   });
 });

@@ -6,11 +6,16 @@ import Grid from '@material-ui/core/Grid';
 import LinearProgress from '@material-ui/core/LinearProgress';
 import Typography from '@material-ui/core/Typography';
 import RefreshIcon from '@material-ui/icons/Refresh';
-import { ReactNode, useMemo } from 'react';
+import { ReactNode, useEffect, useMemo } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { deliveryPipelineApiRef } from '../../api';
 import { useEventSchemasLinks } from '../../routes';
-import { LoadError, Timestamp, useSearchParam } from '../shared';
+import {
+  LoadError,
+  Timestamp,
+  useDeliverySignal,
+  useSearchParam,
+} from '../shared';
 import { DeliverySummary } from './DeliverySummary';
 import { FailedEvents } from './FailedEvents';
 import { HourlyPartitions, NoPartitions } from './HourlyPartitions';
@@ -34,8 +39,14 @@ const Section = (props: { title: string; children: ReactNode }) => (
   </InfoCard>
 );
 
-/** How often the tab reloads by itself. */
+/** How often the tab reloads by itself without signals. */
 const REFRESH_MS = 60_000;
+/**
+ * How often it reloads with signals, which announce each delivered, late or
+ * missing partition of the type: polling only catches what a lost signal or
+ * a dropped connection missed.
+ */
+const SIGNALLED_REFRESH_MS = 5 * 60_000;
 
 /**
  * The delivery of one event type over a range: its health, every hour's
@@ -58,7 +69,16 @@ export const EventTypeDelivery = (props: {
   const range = parseRange(rangeParam);
   const rangeWords = RANGE_WORDS[range];
   const [hourParam, setHourParam] = useSearchParam('hour');
-  const { now, refreshedAt, refresh } = useRefreshClock(REFRESH_MS);
+  const { signal, isSignalsAvailable } = useDeliverySignal(eventType);
+  const { now, refreshedAt, refresh, tick } = useRefreshClock(
+    isSignalsAvailable ? SIGNALLED_REFRESH_MS : REFRESH_MS,
+  );
+  // A partition of this type changed: reload the health and partitions now
+  // rather than at the next poll. The failed events (`refreshedAt`) stay,
+  // as the signals are not about them.
+  useEffect(() => {
+    if (signal) tick();
+  }, [signal, tick]);
 
   const loadWindow = useMemo(() => rangeWindow(range, now), [range, now]);
   const failedWindow = useMemo(

@@ -2,14 +2,15 @@ import { useCallback, useEffect, useState } from 'react';
 
 /**
  * The time the tab shows data as of: moved on every `intervalMs` (while the
- * page is visible) and on `refresh()`. `refreshedAt` moves on `refresh()`
- * only, for lists the user pages through, which would lose their place if
- * reloaded under them.
+ * page is visible), on `tick()` (a partition signal) and on `refresh()`.
+ * `refreshedAt` moves on `refresh()` only, for lists the user pages through,
+ * which would lose their place if reloaded under them.
  */
 export function useRefreshClock(intervalMs: number): {
   now: Date;
   refreshedAt: Date;
   refresh: () => void;
+  tick: () => void;
 } {
   const [now, setNow] = useState(() => new Date());
   const [refreshedAt, setRefreshedAt] = useState(now);
@@ -24,5 +25,6 @@ export function useRefreshClock(intervalMs: number): {
     setNow(at);
     setRefreshedAt(at);
   }, []);
-  return { now, refreshedAt, refresh };
+  const tick = useCallback(() => setNow(new Date()), []);
+  return { now, refreshedAt, refresh, tick };
 }

@@ -40,3 +40,4 @@ export {
   whoMayReadPersonalData,
 } from './personalDataWords';
 export type { HiddenValueKind } from './personalDataWords';
+export { useDeliverySignal } from './useDeliverySignal';

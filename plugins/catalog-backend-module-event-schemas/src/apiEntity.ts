@@ -13,6 +13,11 @@ import {
   eventTypeEntityTags,
   EventTypeVersion,
 } from '@data-collection/plugin-event-schemas-common';
+import { Config } from '@backstage/config';
+import {
+  EventTypePageTab,
+  eventTypePageUrl,
+} from '@data-collection/plugin-event-schemas-node';
 import { stringify } from 'yaml';
 import { eventTypeAsyncApiDocument } from './asyncApiDocument';
 
@@ -41,17 +46,16 @@ export function eventTypeToApiEntity(options: {
    */
   registryUrl: string;
   /**
-   * The portal's `app.baseUrl`: the entity links to the type's pages there
-   * (the plugin mounts them at `/event-types`), which a browser can open;
-   * the registry's API would answer it 401.
+   * The root config: the entity links to the type's pages in the portal,
+   * `app.baseUrl` plus `eventSchemas.portal.eventTypesPath`
+   * (`eventTypePageUrl`), which a browser can open; the registry's API would
+   * answer it 401.
    */
-  appBaseUrl: string;
+  config: Config;
 }): ApiEntity {
-  const { eventType, version, registryUrl, appBaseUrl } = options;
-  const pageUrl = `${appBaseUrl.replace(
-    /\/$/,
-    '',
-  )}/event-types/${encodeURIComponent(eventType.name)}`;
+  const { eventType, version, registryUrl, config } = options;
+  const pageUrl = (tab: EventTypePageTab) =>
+    eventTypePageUrl(config, eventType.name, tab);
   const eventTypeUrl = `${registryUrl}/event-types/${encodeURIComponent(
     eventType.name,
   )}`;
@@ -77,9 +81,9 @@ export function eventTypeToApiEntity(options: {
           : {}),
       },
       links: [
-        { url: `${pageUrl}/overview`, title: 'Event type' },
-        { url: `${pageUrl}/versions`, title: 'Schema versions' },
-        { url: `${pageUrl}/delivery`, title: 'Delivery' },
+        { url: pageUrl('overview'), title: 'Event type' },
+        { url: pageUrl('versions'), title: 'Schema versions' },
+        { url: pageUrl('delivery'), title: 'Delivery' },
       ],
     },
     spec: {

@@ -1,3 +1,4 @@
+import { mockServices } from '@backstage/backend-test-utils';
 import {
   ANNOTATION_LOCATION,
   ANNOTATION_ORIGIN_LOCATION,
@@ -50,7 +51,9 @@ describe('eventTypeToApiEntity', () => {
       eventType,
       version: makeVersion(eventType),
       registryUrl: REGISTRY_URL,
-      appBaseUrl: 'http://localhost:3000',
+      config: mockServices.rootConfig({
+        data: { app: { baseUrl: 'http://localhost:3000' } },
+      }),
     });
 
     expect(entity.metadata).toEqual({
@@ -98,6 +101,31 @@ describe('eventTypeToApiEntity', () => {
     );
   });
 
+  it('links to the pages under eventSchemas.portal.eventTypesPath', () => {
+    const eventType = makeEventType();
+    const entity = eventTypeToApiEntity({
+      eventType,
+      version: makeVersion(eventType),
+      registryUrl: REGISTRY_URL,
+      config: mockServices.rootConfig({
+        data: {
+          app: { baseUrl: 'https://portal.example.com' },
+          eventSchemas: { portal: { eventTypesPath: '/data/events' } },
+        },
+      }),
+    });
+
+    expect(entity.metadata.links?.map(link => link.url)).toEqual([
+      'https://portal.example.com/data/events/com.example.playback.started/overview',
+      'https://portal.example.com/data/events/com.example.playback.started/versions',
+      'https://portal.example.com/data/events/com.example.playback.started/delivery',
+    ]);
+    // The registry's location is the API's, whatever the app's path.
+    expect(entity.metadata.annotations?.[ANNOTATION_LOCATION]).toBe(
+      `url:${REGISTRY_URL}/event-types/com.example.playback.started`,
+    );
+  });
+
   it('names a long event type by a prefix and a hash, and keeps the full name as title', () => {
     const eventType = makeEventType({
       name: `com.example.${'x'.repeat(116)}`,
@@ -106,7 +134,9 @@ describe('eventTypeToApiEntity', () => {
       eventType,
       version: makeVersion(eventType),
       registryUrl: REGISTRY_URL,
-      appBaseUrl: 'http://localhost:3000',
+      config: mockServices.rootConfig({
+        data: { app: { baseUrl: 'http://localhost:3000' } },
+      }),
     });
 
     expect(entity.metadata.name).toHaveLength(63);
@@ -123,7 +153,9 @@ describe('eventTypeToApiEntity', () => {
         eventType: withTitle,
         version: makeVersion(withTitle),
         registryUrl: REGISTRY_URL,
-        appBaseUrl: 'http://localhost:3000',
+        config: mockServices.rootConfig({
+          data: { app: { baseUrl: 'http://localhost:3000' } },
+        }),
       }).metadata.description,
     ).toBe('Playback started');
 
@@ -133,7 +165,9 @@ describe('eventTypeToApiEntity', () => {
         eventType: bare,
         version: makeVersion(bare),
         registryUrl: REGISTRY_URL,
-        appBaseUrl: 'http://localhost:3000',
+        config: mockServices.rootConfig({
+          data: { app: { baseUrl: 'http://localhost:3000' } },
+        }),
       }).metadata,
     ).not.toHaveProperty('description');
   });
@@ -154,7 +188,9 @@ describe('eventTypeToApiEntity', () => {
       eventType,
       version: makeVersion(eventType),
       registryUrl: REGISTRY_URL,
-      appBaseUrl: 'http://localhost:3000',
+      config: mockServices.rootConfig({
+        data: { app: { baseUrl: 'http://localhost:3000' } },
+      }),
     });
 
     expect(entity.metadata.tags).toEqual([
@@ -181,7 +217,9 @@ describe('eventTypeToApiEntity', () => {
       eventType,
       version: makeVersion(eventType),
       registryUrl: REGISTRY_URL,
-      appBaseUrl: 'http://localhost:3000',
+      config: mockServices.rootConfig({
+        data: { app: { baseUrl: 'http://localhost:3000' } },
+      }),
     });
 
     expect(entity.spec.lifecycle).toBe('deprecated');
@@ -206,7 +244,9 @@ describe('eventTypeToApiEntity', () => {
         eventType,
         version: makeVersion(eventType),
         registryUrl: REGISTRY_URL,
-        appBaseUrl: 'http://localhost:3000',
+        config: mockServices.rootConfig({
+          data: { app: { baseUrl: 'http://localhost:3000' } },
+        }),
       });
 
       const { document, diagnostics, errors } = await parseDefinition(entity);
@@ -269,7 +309,9 @@ describe('eventTypeToApiEntity', () => {
         eventType,
         version: makeVersion(eventType, { type: 'record' }),
         registryUrl: REGISTRY_URL,
-        appBaseUrl: 'http://localhost:3000',
+        config: mockServices.rootConfig({
+          data: { app: { baseUrl: 'http://localhost:3000' } },
+        }),
       });
 
       const { errors } = await parseDefinition(entity);
@@ -284,7 +326,9 @@ describe('eventTypeToApiEntity', () => {
         eventType,
         version: makeVersion(eventType),
         registryUrl: REGISTRY_URL,
-        appBaseUrl: 'http://localhost:3000',
+        config: mockServices.rootConfig({
+          data: { app: { baseUrl: 'http://localhost:3000' } },
+        }),
       });
 
       const definition = parse(entity.spec.definition);
@@ -363,7 +407,9 @@ describe('eventTypeToApiEntity', () => {
           },
         }),
         registryUrl: REGISTRY_URL,
-        appBaseUrl: 'http://localhost:3000',
+        config: mockServices.rootConfig({
+          data: { app: { baseUrl: 'http://localhost:3000' } },
+        }),
       });
 
       const { document, errors } = await parseDefinition(entity);
@@ -411,7 +457,9 @@ describe('eventTypeToApiEntity', () => {
             eventType,
             version: makeVersion(eventType),
             registryUrl: REGISTRY_URL,
-            appBaseUrl: 'http://localhost:3000',
+            config: mockServices.rootConfig({
+              data: { app: { baseUrl: 'http://localhost:3000' } },
+            }),
           }).spec.definition,
         ).channels['com.example.playback.started'].messages[
           'com.example.playback.started'
@@ -450,7 +498,9 @@ describe('eventTypeToApiEntity', () => {
         eventType,
         version: makeVersion(eventType, PLAYBACK_STOPPED_AVRO),
         registryUrl: REGISTRY_URL,
-        appBaseUrl: 'http://localhost:3000',
+        config: mockServices.rootConfig({
+          data: { app: { baseUrl: 'http://localhost:3000' } },
+        }),
       });
 
       const { document, diagnostics, errors } = await parseDefinition(entity);
@@ -499,7 +549,9 @@ describe('eventTypeToApiEntity', () => {
             properties: { user_id: { type: 'string' } },
           }),
           registryUrl: REGISTRY_URL,
-          appBaseUrl: 'http://localhost:3000',
+          config: mockServices.rootConfig({
+            data: { app: { baseUrl: 'http://localhost:3000' } },
+          }),
         });
 
         const { document, errors } = await parseDefinition(entity);

@@ -1,7 +1,12 @@
 /**
  * The catalog side of the schema registry: every event type becomes an `API`
- * entity. The registry imports the events contract from here.
+ * entity with an AsyncAPI definition of its latest schema. The module reads
+ * the registry through its HTTP API, as any other plugin would.
+ *
+ * @packageDocumentation
  */
+export { catalogModuleEventTypes as default } from './module';
+export { catalogModuleEventTypes } from './module';
 export {
   ANNOTATION_EVENT_TYPE,
   ANNOTATION_EVENT_TYPE_DEPRECATED,
@@ -10,12 +15,6 @@ export {
   eventTypeToApiEntity,
 } from './apiEntity';
 export { eventTypeAsyncApiDocument } from './asyncApiDocument';
-export {
-  eventTypeEntityName,
-  EVENT_SCHEMAS_TOPIC,
-  isEventTypeChangedPayload,
-  type EventTypeChangedPayload,
-} from '@data-collection/plugin-event-schemas-common';
 export {
   EventTypeEntityProvider,
   FULL_SYNC_TASK_ID,

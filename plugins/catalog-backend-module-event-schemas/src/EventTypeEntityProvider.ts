@@ -8,6 +8,7 @@ import {
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { ForwardedError, NotFoundError } from '@backstage/errors';
+import { Config } from '@backstage/config';
 import { DeferredEntity } from '@backstage/plugin-catalog-node';
 import {
   EventType,
@@ -64,7 +65,7 @@ export class EventTypeEntityProvider extends EventTypeEntityProviderBase {
     'listEventTypes' | 'getEventType' | 'getLatestVersion'
   >;
   readonly #registryUrl: string;
-  readonly #appBaseUrl: string;
+  readonly #config: Config;
 
   constructor(options: {
     /** The schema registry. */
@@ -74,8 +75,8 @@ export class EventTypeEntityProvider extends EventTypeEntityProviderBase {
     >;
     /** Base URL of the registry's HTTP API, for the entities' locations. */
     registryUrl: string;
-    /** The portal's `app.baseUrl`, for the entities' links to its pages. */
-    appBaseUrl: string;
+    /** The root config, for the entities' links to the type's pages. */
+    config: Config;
     logger: LoggerService;
     scheduler: SchedulerService;
     /** When to run the full sync. */
@@ -91,7 +92,7 @@ export class EventTypeEntityProvider extends EventTypeEntityProviderBase {
     });
     this.#eventTypes = options.eventTypes;
     this.#registryUrl = options.registryUrl;
-    this.#appBaseUrl = options.appBaseUrl;
+    this.#config = options.config;
   }
 
   /**
@@ -154,7 +155,7 @@ export class EventTypeEntityProvider extends EventTypeEntityProviderBase {
         eventType,
         version,
         registryUrl: this.#registryUrl,
-        appBaseUrl: this.#appBaseUrl,
+        config: this.#config,
       }),
       locationKey: this.locationKey(eventType.name),
     };

@@ -83,7 +83,9 @@ describe('EventTypeEntityProvider', () => {
     const provider = new EventTypeEntityProvider({
       eventTypes: reader,
       registryUrl: REGISTRY_URL,
-      appBaseUrl: 'http://localhost:3000',
+      config: mockServices.rootConfig({
+        data: { app: { baseUrl: 'http://localhost:3000' } },
+      }),
       logger,
       scheduler,
       schedule: SCHEDULE,
@@ -174,7 +176,9 @@ describe('EventTypeEntityProvider', () => {
       const provider = new EventTypeEntityProvider({
         eventTypes: new FakeRegistry(),
         registryUrl: REGISTRY_URL,
-        appBaseUrl: 'http://localhost:3000',
+        config: mockServices.rootConfig({
+          data: { app: { baseUrl: 'http://localhost:3000' } },
+        }),
         logger: mockServices.logger.mock(),
         scheduler: mockServices.scheduler.mock(),
         schedule: SCHEDULE,
@@ -280,7 +284,9 @@ describe('EventTypeEntityProvider', () => {
       const provider = new EventTypeEntityProvider({
         eventTypes: new FakeRegistry(),
         registryUrl: REGISTRY_URL,
-        appBaseUrl: 'http://localhost:3000',
+        config: mockServices.rootConfig({
+          data: { app: { baseUrl: 'http://localhost:3000' } },
+        }),
         logger,
         scheduler: mockServices.scheduler.mock(),
         schedule: SCHEDULE,

@@ -4,9 +4,10 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
-import { EventTypeEntityProvider } from './catalog/EventTypeEntityProvider';
+import { EventTypeEntityProvider } from './EventTypeEntityProvider';
 import {
   HttpEventTypeReader,
+  readEventTypesPath,
   readSyncSchedule,
   subscribeToEventTypeChanges,
 } from '@data-collection/plugin-event-schemas-node';
@@ -42,11 +43,15 @@ export const catalogModuleEventTypes = createBackendModule({
         auth,
         events,
       }) {
+        // A bad eventSchemas.portal.eventTypesPath fails the start, not the
+        // first sync.
+        readEventTypesPath(config);
         const provider = new EventTypeEntityProvider({
           eventTypes: new HttpEventTypeReader({ discovery, auth }),
           // Users follow the entities' links, so the externally reachable URL.
           registryUrl: await discovery.getExternalBaseUrl('event-schemas'),
-          appBaseUrl: config.getString('app.baseUrl'),
+          // app.baseUrl and eventSchemas.portal.eventTypesPath, for the links.
+          config,
           logger,
           scheduler,
           schedule: readSyncSchedule(config, {
