@@ -23,7 +23,7 @@ import { eventTypeToApiEntity } from './apiEntity';
 
 /**
  * The id of the catalog's scheduled task that runs
- * {@link EventTypeEntityProvider.fullSync}.
+ * the provider's full sync (every event type, read anew).
  *
  * @public
  */

@@ -1,10 +1,18 @@
 import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 
-/** The config key of the path where the app mounts the event types' pages. */
+/**
+ * The config key of the path where the app mounts the event types' pages.
+ *
+ * @public
+ */
 export const EVENT_TYPES_PATH_CONFIG_KEY = 'eventSchemas.portal.eventTypesPath';
 
-/** Where the example app mounts the event-schemas page. */
+/**
+ * Where the example app mounts the event-schemas page.
+ *
+ * @public
+ */
 export const DEFAULT_EVENT_TYPES_PATH = '/event-types';
 
 /**
