@@ -172,7 +172,9 @@ async function ok<T>(response: Response): Promise<T> {
       throw new Error(
         `${message}${
           response.status === 429
-            ? `; retry after ${response.headers.get('Retry-After') ?? 'a while'} s`
+            ? `; retry after ${
+                response.headers.get('Retry-After') ?? 'a while'
+              } s`
             : ''
         }`,
       );

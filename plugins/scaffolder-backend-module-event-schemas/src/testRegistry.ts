@@ -86,8 +86,7 @@ const permissionStandIn = createServiceFactory({
             const { params } = decision.conditions as unknown as {
               params: { owners: string[] };
             };
-            const resourceRef = (query as { resourceRef?: string })
-              .resourceRef;
+            const resourceRef = (query as { resourceRef?: string }).resourceRef;
             const eventType = resourceRef
               ? await reader.getEventType(resourceRef)
               : undefined;
@@ -104,12 +103,17 @@ const permissionStandIn = createServiceFactory({
 });
 
 /**
- * Starts the registry, plus `features` (the scaffolder, in the template
- * test), and gives a RegistryClient and a reader that sees every type, both
+ * Starts the registry, plus `features` and `config` (the scaffolder, in
+ * the template test), and gives a RegistryClient and a reader that sees every type, both
  * with the services of a probe plugin: the actions' calls are the same from
  * any plugin.
  */
-export async function startRegistry(features: BackendFeature[] = []) {
+export async function startRegistry(
+  options: {
+    features?: BackendFeature[];
+    config?: Record<string, unknown>;
+  } = {},
+) {
   let services: { discovery: DiscoveryService; auth: AuthService } | undefined;
   const probe = createBackendPlugin({
     pluginId: 'probe',
@@ -132,6 +136,7 @@ export async function startRegistry(features: BackendFeature[] = []) {
           eventSchemas: {
             permissions: { adminGroups: ['group:default/data-platform'] },
           },
+          ...options.config,
         },
       }),
       mockServices.userInfo.mock({
@@ -147,7 +152,7 @@ export async function startRegistry(features: BackendFeature[] = []) {
         factory: () => ({ send: async () => {} }),
       }),
       probe,
-      ...features,
+      ...(options.features ?? []),
     ],
   });
   if (!services) {

@@ -57,17 +57,15 @@ describe('event-schemas:event-type:register', () => {
       fingerprint: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
       entityRef: 'api:default/com.example.track.liked',
     });
-    expect(await reader.getEventType('com.example.track.liked')).toMatchObject(
-      {
-        title: 'Track liked',
-        description: 'Sent when a listener likes a track',
-        owner: 'group:default/playback',
-        format: 'jsonschema',
-        compatibility: 'BACKWARD',
-        latestVersion: 1,
-        createdBy: 'user:default/alice',
-      },
-    );
+    expect(await reader.getEventType('com.example.track.liked')).toMatchObject({
+      title: 'Track liked',
+      description: 'Sent when a listener likes a track',
+      owner: 'group:default/playback',
+      format: 'jsonschema',
+      compatibility: 'BACKWARD',
+      latestVersion: 1,
+      createdBy: 'user:default/alice',
+    });
     const version = await reader.getLatestVersion('com.example.track.liked');
     expect(JSON.parse(version!.schema)).toEqual(schema);
   });

@@ -13,7 +13,8 @@ import { eventTypeEntityRef } from './entityRef';
 import { schemaInput, schemaText } from './schemaText';
 
 /** The id templates use for {@link createRegisterEventTypeAction}. */
-export const REGISTER_EVENT_TYPE_ACTION_ID = 'event-schemas:event-type:register';
+export const REGISTER_EVENT_TYPE_ACTION_ID =
+  'event-schemas:event-type:register';
 
 /**
  * Registers a new event type with its first schema version, as the user

@@ -74,7 +74,10 @@ describe('event-schemas:event-type:version:register', () => {
       entityRef: `api:default/${name}`,
     });
     const latest = await reader.getLatestVersion(name);
-    expect(latest).toMatchObject({ version: 2, createdBy: 'user:default/alice' });
+    expect(latest).toMatchObject({
+      version: 2,
+      createdBy: 'user:default/alice',
+    });
     expect(JSON.parse(latest!.schema)).toEqual(v2);
   });
 

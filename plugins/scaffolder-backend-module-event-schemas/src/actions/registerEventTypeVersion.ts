@@ -48,7 +48,9 @@ export function createRegisterEventTypeVersionAction(options: {
               EVENT_TYPE_NAME_LOOKUP_PATTERN,
               'must be the name of a registered event type',
             )
-            .describe('The registered event type, e.g. com.example.playback.started'),
+            .describe(
+              'The registered event type, e.g. com.example.playback.started',
+            ),
         schema: schemaInput,
       },
       output: {
@@ -62,7 +64,9 @@ export function createRegisterEventTypeVersionAction(options: {
           z
             .string()
             .optional()
-            .describe("The version's sha256 fingerprint (not set by a dry run)"),
+            .describe(
+              "The version's sha256 fingerprint (not set by a dry run)",
+            ),
         created: z =>
           z
             .boolean()
