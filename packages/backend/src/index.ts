@@ -84,11 +84,15 @@ backend.add(import('@data-collection/plugin-delivery-pipeline-backend'));
 // Demo traffic where deliveryPipeline.demo.traffic.enabled says so
 // (app-config.yaml); inert without.
 backend.add(
-  import('@data-collection/plugin-delivery-pipeline-backend-module-demo-traffic'),
+  import(
+    '@data-collection/plugin-delivery-pipeline-backend-module-demo-traffic'
+  ),
 );
 // Google Cloud: Pub/Sub, Cloud Storage and BigQuery where
 // deliveryPipeline.gcp configures them (app-config.gcp.yaml); inert without.
-backend.add(import('@data-collection/plugin-delivery-pipeline-backend-module-gcp'));
+backend.add(
+  import('@data-collection/plugin-delivery-pipeline-backend-module-gcp'),
+);
 // Every event type's delivered data becomes a dataset Resource entity.
 backend.add(
   import('@data-collection/plugin-catalog-backend-module-delivery-pipeline'),

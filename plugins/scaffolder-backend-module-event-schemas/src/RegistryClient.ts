@@ -16,6 +16,7 @@ import {
   EventTypeFormat,
   EventTypeVersion,
 } from '@data-collection/plugin-event-schemas-common';
+import { IncompatibleSchemaError } from './IncompatibleSchemaError';
 
 /** The registry's plugin id, for discovery and on-behalf-of tokens. */
 const REGISTRY_PLUGIN_ID = 'event-schemas';
@@ -179,24 +180,6 @@ async function ok<T>(response: Response): Promise<T> {
         }`,
       );
   }
-}
-
-/**
- * A schema the type's compatibility mode does not accept; `reasons` are the
- * registry's, one per problem. An InputError: the user changes the schema.
- */
-export class IncompatibleSchemaError extends InputError {
-  readonly reasons: string[];
-
-  constructor(message: string, reasons: string[]) {
-    super(formatReasons(message, reasons));
-    this.reasons = reasons;
-  }
-}
-
-/** The message, then each reason on a line of its own. */
-function formatReasons(message: string, reasons: string[]): string {
-  return [message, ...reasons.map(reason => `- ${reason}`)].join('\n');
 }
 
 function parseJson(text: string): any {

@@ -12,9 +12,9 @@ export {
   REGISTER_EVENT_TYPE_ACTION_ID,
   REGISTER_EVENT_TYPE_VERSION_ACTION_ID,
 } from './actions';
+export { IncompatibleSchemaError } from './IncompatibleSchemaError';
 export {
   RegistryClient,
-  IncompatibleSchemaError,
   type NewEventTypeRequest,
   type RegisteredEventType,
 } from './RegistryClient';

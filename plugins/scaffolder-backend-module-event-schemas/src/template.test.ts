@@ -8,7 +8,7 @@ import { validate } from 'jsonschema';
 import request from 'supertest';
 import { parse } from 'yaml';
 import { scaffolderModuleEventSchemas } from './module';
-import { alice, startRegistry } from './testRegistry';
+import { alice, startRegistry } from './__testUtils__/testRegistry';
 
 jest.setTimeout(120_000);
 

@@ -1,6 +1,6 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import { alice, bob, startRegistry } from '../testRegistry';
+import { alice, bob, startRegistry } from '../__testUtils__/testRegistry';
 import { createRegisterEventTypeAction } from './registerEventType';
 
 jest.setTimeout(60_000);

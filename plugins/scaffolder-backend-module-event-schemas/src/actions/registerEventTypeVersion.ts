@@ -1,6 +1,7 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { EVENT_TYPE_NAME_LOOKUP_PATTERN } from '@data-collection/plugin-event-schemas-common';
-import { IncompatibleSchemaError, RegistryClient } from '../RegistryClient';
+import { IncompatibleSchemaError } from '../IncompatibleSchemaError';
+import { RegistryClient } from '../RegistryClient';
 import { eventTypeEntityRef } from './entityRef';
 import { schemaInput, schemaText } from './schemaText';
 

@@ -19,11 +19,12 @@ import {
   PolicyDecision,
 } from '@backstage/plugin-permission-common';
 import { PolicyQueryUser } from '@backstage/plugin-permission-node';
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports -- the real registry, for the tests
 import eventSchemasPlugin, {
   EventSchemasPermissionPolicy,
 } from '@data-collection/plugin-event-schemas-backend';
 import { HttpEventTypeReader } from '@data-collection/plugin-event-schemas-node';
-import { RegistryClient } from './RegistryClient';
+import { RegistryClient } from '../RegistryClient';
 
 // Test-only: the real registry (event-schemas-backend on SQLite) in a test
 // backend, and the users the tests act as.
@@ -63,7 +64,7 @@ const permissionStandIn = createServiceFactory({
       credentials: BackstageCredentials,
     ): Promise<PolicyDecision> => {
       // Service principals skip the policy, as in Backstage.
-      if (credentials.principal.type === 'service') {
+      if ((credentials.principal as { type: string }).type === 'service') {
         return Promise.resolve({ result: AuthorizeResult.ALLOW });
       }
       const ref = userRef(credentials);
