@@ -32,9 +32,19 @@ describe('event-schemas:event-type:register', () => {
       input: object;
       as?: BackstageCredentials;
       isDryRun?: boolean;
+      checkpoints?: Map<string, unknown>;
     }) => {
       const ctx = {
         ...createMockActionContext({ input: options.input as any }),
+        ...(options.checkpoints && {
+          // As the scaffolder keeps them across a task's retries.
+          checkpoint: async ({ key, fn }: { key: string; fn: () => any }) => {
+            if (!options.checkpoints!.has(key)) {
+              options.checkpoints!.set(key, await fn());
+            }
+            return options.checkpoints!.get(key);
+          },
+        }),
         isDryRun: options.isDryRun,
         getInitiatorCredentials: async () => options.as ?? alice,
       };
@@ -68,6 +78,17 @@ describe('event-schemas:event-type:register', () => {
     });
     const version = await reader.getLatestVersion('com.example.track.liked');
     expect(JSON.parse(version!.schema)).toEqual(schema);
+  });
+
+  it('registers once when the task is retried', async () => {
+    const { run, reader } = await setup();
+    const checkpoints = new Map<string, unknown>();
+
+    const first = await run({ input, checkpoints });
+    const retried = await run({ input, checkpoints });
+
+    expect(retried).toEqual(first);
+    expect(await reader.listEventTypes()).toHaveLength(1);
   });
 
   it('takes the schema as a JSON object too', async () => {

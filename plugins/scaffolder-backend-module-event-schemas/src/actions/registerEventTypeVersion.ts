@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { EVENT_TYPE_NAME_LOOKUP_PATTERN } from '@data-collection/plugin-event-schemas-common';
 import { IncompatibleSchemaError } from '../IncompatibleSchemaError';
@@ -104,8 +105,12 @@ export function createRegisterEventTypeVersionAction(options: {
         return;
       }
 
+      // A checkpoint, so that a retried task does not register again; keyed
+      // by the schema too, as one task may register several versions.
       const { version, created } = await ctx.checkpoint({
-        key: `event-schemas.register-version.${name}`,
+        key: `event-schemas.register-version.${name}.${createHash('sha256')
+          .update(schema)
+          .digest('hex')}`,
         fn: async () => {
           const result = await registry.registerVersion({
             name,
