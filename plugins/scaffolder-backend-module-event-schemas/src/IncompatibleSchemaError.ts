@@ -12,6 +12,7 @@ function formatReasons(message: string, reasons: string[]): string {
  * @public
  */
 export class IncompatibleSchemaError extends InputError {
+  /** Why the schema is not compatible, one problem each. */
   readonly reasons: string[];
 
   constructor(message: string, reasons: string[]) {

@@ -21,7 +21,11 @@ import { IncompatibleSchemaError } from './IncompatibleSchemaError';
 /** The registry's plugin id, for discovery and on-behalf-of tokens. */
 const REGISTRY_PLUGIN_ID = 'event-schemas';
 
-/** The body of `POST /event-types`, as far as the actions fill it in. */
+/**
+ * The body of `POST /event-types`, as far as the actions fill it in.
+ *
+ * @public
+ */
 export type NewEventTypeRequest = {
   name: string;
   title?: string;
@@ -33,7 +37,11 @@ export type NewEventTypeRequest = {
   schema: string;
 };
 
-/** What `POST /event-types` answers: the type, with its first version. */
+/**
+ * What `POST /event-types` answers: the type, with its first version.
+ *
+ * @public
+ */
 export type RegisteredEventType = EventType & {
   version: number;
   fingerprint: string;
@@ -48,6 +56,8 @@ export type RegisteredEventType = EventType & {
  *
  * Refusals become `@backstage/errors` types whose message is the registry's,
  * so the scaffolder shows the user what to change.
+ *
+ * @public
  */
 export class RegistryClient {
   readonly #discovery: DiscoveryService;
@@ -72,6 +82,7 @@ export class RegistryClient {
     return ok<EventType>(response);
   }
 
+  /** Registers a new event type with its first schema version. */
   async createEventType(options: {
     request: NewEventTypeRequest;
     credentials: BackstageCredentials;

@@ -12,7 +12,11 @@ import { RegistryClient } from '../RegistryClient';
 import { eventTypeEntityRef } from './entityRef';
 import { schemaInput, schemaText } from './schemaText';
 
-/** The id templates use for {@link createRegisterEventTypeAction}. */
+/**
+ * The id templates use for {@link createRegisterEventTypeAction}.
+ *
+ * @public
+ */
 export const REGISTER_EVENT_TYPE_ACTION_ID =
   'event-schemas:event-type:register';
 
@@ -25,6 +29,8 @@ export const REGISTER_EVENT_TYPE_ACTION_ID =
  * schema is one the registry accepts (parsed as the registry parses it).
  * Whether the user may register for the owner group is decided when it
  * registers.
+ *
+ * @public
  */
 export function createRegisterEventTypeAction(options: {
   registry: RegistryClient;

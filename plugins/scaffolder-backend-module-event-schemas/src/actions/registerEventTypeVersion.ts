@@ -6,7 +6,11 @@ import { RegistryClient } from '../RegistryClient';
 import { eventTypeEntityRef } from './entityRef';
 import { schemaInput, schemaText } from './schemaText';
 
-/** The id templates use for {@link createRegisterEventTypeVersionAction}. */
+/**
+ * The id templates use for {@link createRegisterEventTypeVersionAction}.
+ *
+ * @public
+ */
 export const REGISTER_EVENT_TYPE_VERSION_ACTION_ID =
   'event-schemas:event-type:version:register';
 
@@ -17,6 +21,8 @@ export const REGISTER_EVENT_TYPE_VERSION_ACTION_ID =
  *
  * A dry run registers nothing: it asks the registry whether the schema
  * would be accepted (the check registering makes).
+ *
+ * @public
  */
 export function createRegisterEventTypeVersionAction(options: {
   registry: RegistryClient;
