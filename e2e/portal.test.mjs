@@ -877,3 +877,22 @@ test('personal data: registered through the form, sealed on disk, refused to oth
   assert.match(portalLog, /data-subjects\/s%3A/, 'the erasure was logged');
   assert.ok(!portalLog.includes(ann.id), "Ann's id is not in the backend log");
 });
+
+test('Create lists the New event type template and opens its form', async () => {
+  await withPage(async page => {
+    // The scaffolder's page, from the sidebar (the catalog has a Create
+    // button too).
+    await page.getByRole('link', { name: 'Create' }).first().click();
+    await page.waitForURL(`${appUrl}/create**`);
+    // The template, from examples/templates/new-event-type.
+    await page.getByText('New event type').first().waitFor();
+    await shot(page, 'create.png');
+
+    await page.getByRole('button', { name: 'Choose' }).first().click();
+    await page.waitForURL(/\/create\/templates\/default\/new-event-type/);
+    await page.getByRole('textbox', { name: 'Name' }).waitFor();
+    // The owner, picked from the catalog (OwnerPicker).
+    await page.getByText('The group that owns the event type').waitFor();
+    await shot(page, 'new-event-type.png');
+  });
+});

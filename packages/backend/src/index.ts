@@ -34,6 +34,10 @@ backend.add(guestSignInWhenConfigured);
 // Catalog: event types, datasets, producers and consumers live here.
 backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+// Template entities, for the scaffolder.
+backend.add(
+  import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
+);
 
 // Permissions: the suite's policy decides its own permissions (registering,
 // changing, producing and reading an event type's data: its owner group and
@@ -54,6 +58,14 @@ backend.add(
 backend.add(import('@backstage/plugin-search-backend'));
 backend.add(import('@backstage/plugin-search-backend-module-pg'));
 backend.add(import('@backstage/plugin-search-backend-module-catalog'));
+
+// Scaffolder: software templates (examples/templates), with GitHub's
+// actions (publish:github:pull-request) and the suite's event type actions.
+backend.add(import('@backstage/plugin-scaffolder-backend'));
+backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
+backend.add(
+  import('@data-collection/plugin-scaffolder-backend-module-event-schemas'),
+);
 
 backend.add(import('@backstage/plugin-user-settings-backend'));
 backend.add(import('@backstage/plugin-notifications-backend'));
