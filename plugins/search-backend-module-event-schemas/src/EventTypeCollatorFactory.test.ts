@@ -153,7 +153,7 @@ describe('EventTypeCollatorFactory with the real registry', () => {
       const { error } = await TestPipeline.fromIndexer(indexer)
         .withDocuments(documents)
         .execute();
-      expect(error).toBeUndefined();
+      if (error) throw error;
       await indexed;
       await stop?.();
       stop = undefined;
