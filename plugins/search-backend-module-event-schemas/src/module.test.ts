@@ -26,6 +26,7 @@ jest.setTimeout(60_000);
 
 const PLAYBACK = 'com.example.playback.started';
 const SEARCH = 'com.example.search.performed';
+const TRACKS = 'com.example.library.track-saved';
 
 describe('searchModuleEventSchemasCollator', () => {
   it('schedules the collator from search.collators.eventTypes.schedule, keeping the initial delay', async () => {
@@ -89,6 +90,29 @@ describe('searchModuleEventSchemasCollator', () => {
       });
       server = backend.server;
       stop = () => backend.stop();
+      // A type of another group, so that an ownership condition tells the
+      // types apart; the mocked permissions allow registering it.
+      permissions.authorizeConditional.mockImplementation(async queries =>
+        queries.map(() => ({ result: AuthorizeResult.ALLOW })),
+      );
+      const registered = await request(server)
+        .post('/api/event-schemas/event-types')
+        .set('Authorization', mockCredentials.service.header())
+        .send({
+          name: TRACKS,
+          title: 'Track saved',
+          owner: 'group:default/library',
+          format: 'jsonschema',
+          schema: JSON.stringify({
+            type: 'object',
+            properties: { track_id: { type: 'string' } },
+          }),
+        });
+      if (registered.status !== 201) {
+        throw new Error(
+          `Registering ${TRACKS}: ${registered.status} ${registered.text}`,
+        );
+      }
       // The search backend schedules its indexing at startup; run it now.
       const tasks = await scheduler.getScheduledTasks();
       const indexing = tasks.find(task => task.id.includes('event_type'));
@@ -122,11 +146,13 @@ describe('searchModuleEventSchemasCollator', () => {
         { result: AuthorizeResult.ALLOW },
       ]);
 
-      expect((await search('track_id'))[0]).toBe(PLAYBACK);
-      expect((await search('group:default/playback')).sort()).toEqual([
-        PLAYBACK,
-        SEARCH,
-      ]);
+      expect(await search('track_id')).toEqual(
+        expect.arrayContaining([PLAYBACK, TRACKS]),
+      );
+      // Ranked first: the other group's type shares `group` and `default`.
+      expect(
+        (await search('group:default/playback')).slice(0, 2).sort(),
+      ).toEqual([PLAYBACK, SEARCH]);
       expect((await search('Search performed'))[0]).toBe(SEARCH);
       expect(permissions.authorizeConditional).toHaveBeenCalledWith(
         [{ permission: eventTypeReadPermission }],
@@ -143,7 +169,8 @@ describe('searchModuleEventSchemasCollator', () => {
       expect(await search('group:default/playback')).toEqual([]);
     });
 
-    it('checks each result on a conditional decision, by the type name', async () => {
+    it("checks each result of a conditional decision against the registry's resource, the type by its name", async () => {
+      // An adopter's policy: event types are seen by their owners only.
       const conditional: ConditionalPolicyDecision = {
         result: AuthorizeResult.CONDITIONAL,
         pluginId: 'event-schemas',
@@ -151,21 +178,43 @@ describe('searchModuleEventSchemasCollator', () => {
         conditions: {
           rule: 'IS_OWNER',
           resourceType: 'event-type',
-          params: { owners: ['group:default/search'] },
+          params: { owners: ['group:default/library'] },
         },
       };
       permissions.authorizeConditional.mockResolvedValue([conditional]);
+      // As the permission backend does: the registry applies the conditions
+      // to the resource the ref names.
       permissions.authorize.mockImplementation(async requests =>
-        requests.map(r => ({
-          result:
-            'resourceRef' in r && r.resourceRef === SEARCH
-              ? AuthorizeResult.ALLOW
-              : AuthorizeResult.DENY,
-        })),
+        Promise.all(
+          requests.map(async query => {
+            const applied = await request(server)
+              .post(
+                '/api/event-schemas/.well-known/backstage/permissions/apply-conditions',
+              )
+              .set('Authorization', mockCredentials.service.header())
+              .send({
+                items: [
+                  {
+                    id: '1',
+                    resourceRef: (query as { resourceRef: string }).resourceRef,
+                    resourceType: conditional.resourceType,
+                    conditions: conditional.conditions,
+                  },
+                ],
+              });
+            if (applied.status !== 200) {
+              throw new Error(
+                `apply-conditions: ${applied.status} ${applied.text}`,
+              );
+            }
+            return { result: applied.body.items[0].result };
+          }),
+        ),
       );
 
-      expect(await search('group:default/playback')).toEqual([SEARCH]);
-      expect(await search('track_id')).not.toContain(PLAYBACK);
+      expect(await search('track_id')).toEqual([TRACKS]);
+      // The playback group's types match better, and are left out.
+      expect(await search('group:default/playback')).toEqual([TRACKS]);
       expect(permissions.authorize).toHaveBeenCalledWith(
         expect.arrayContaining([
           { permission: eventTypeReadPermission, resourceRef: PLAYBACK },
