@@ -1,9 +1,6 @@
 import { EmptyState, Progress } from '@backstage/core-components';
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
-import {
-  EventType,
-  listFields,
-} from '@data-collection/plugin-event-schemas-common';
+import { EventType, listFields } from '@data-collection/plugin-event-schemas-common';
 import Grid from '@material-ui/core/Grid';
 import { useEffect, useMemo, useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
