@@ -16,14 +16,14 @@ export interface Config {
     };
   };
 
-  /** The schema registry's settings; this is the part the portal's links use. */
+  /** The suite's settings; this is the part the links to the portal use. */
   eventSchemas?: {
     portal?: {
       /**
-       * Where the portal serves the event types page: a search result links
-       * to `<eventTypesPath>/<name>`. Default `/event-types`, where the
-       * event-schemas frontend plugin mounts its page.
-       * @visibility frontend
+       * The path where the app mounts the event-schemas page: a search
+       * result links to `<eventTypesPath>/<name>`. Default `/event-types`;
+       * in a legacy app the `<Route path>` of `EventSchemasPage`.
+       * @visibility backend
        */
       eventTypesPath?: string;
     };

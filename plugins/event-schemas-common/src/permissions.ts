@@ -41,6 +41,8 @@ export const eventTypeDeletePermission = createPermission({
  * allows it to every signed-in user, as the registry's API and pages show
  * every type to them; an adopter's policy may narrow it with a condition
  * (e.g. IS_OWNER).
+ *
+ * @public
  */
 export const eventTypeReadPermission = createPermission({
   name: 'event-schemas.event-type.read',

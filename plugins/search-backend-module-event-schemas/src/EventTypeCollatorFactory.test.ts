@@ -106,19 +106,19 @@ describe('EventTypeCollatorFactory with the real registry', () => {
   it('links to the configured event types page', async () => {
     const factory = await startCollator(await databases.init('SQLITE_3'), {
       eventSchemas: {
-        portal: { eventTypesPath: 'https://portal.example.com/schemas/' },
+        portal: { eventTypesPath: '/data/events/' },
       },
     });
 
     const documents = await collate(factory);
 
     expect(documents.map(d => d.location)).toEqual([
-      `https://portal.example.com/schemas/${PLAYBACK}`,
-      `https://portal.example.com/schemas/${SEARCH}`,
+      `/data/events/${PLAYBACK}`,
+      `/data/events/${SEARCH}`,
     ]);
   });
 
-  it('refuses a page path that is neither an app path nor a URL, naming the key', async () => {
+  it('refuses a page path that is not an absolute path, naming the key', async () => {
     await expect(
       startTestBackend({
         extensionPoints: [
@@ -137,7 +137,7 @@ describe('EventTypeCollatorFactory with the real registry', () => {
         ],
       }),
     ).rejects.toThrow(
-      "Invalid eventSchemas.portal.eventTypesPath 'event-types': give the app's path of the event types page, starting with /",
+      "Invalid eventSchemas.portal.eventTypesPath 'event-types': it must be the path the app mounts the event-schemas page at, starting with one '/'",
     );
   });
 

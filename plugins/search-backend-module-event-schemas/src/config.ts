@@ -2,6 +2,7 @@ import {
   RootConfigService,
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
 import { readSyncSchedule } from '@data-collection/plugin-event-schemas-node';
 
 /** Where the collator's schedule is configured, beside the catalog's. */
@@ -33,16 +34,22 @@ export function readCollatorSchedule(
 }
 
 /**
- * The portal's event types page, without a trailing slash: a path of the
- * app (`/event-types`) or, for an app on another host, a URL.
+ * The portal's event types page, without a trailing slash. Throws on a value
+ * that is not an absolute path, so a typo fails the backend's start rather
+ * than indexing broken links. (The same rule as the other plugins that link
+ * to the page; one reader for all of them belongs in event-schemas-node.)
  */
 export function readEventTypesPath(config: RootConfigService): string {
-  const path =
+  const configured =
     config.getOptionalString(EVENT_TYPES_PATH_KEY) ?? DEFAULT_EVENT_TYPES_PATH;
-  if (!/^(\/|https?:\/\/)/.test(path)) {
-    throw new Error(
-      `Invalid ${EVENT_TYPES_PATH_KEY} '${path}': give the app's path of the event types page, starting with /, e.g. ${DEFAULT_EVENT_TYPES_PATH}, or a URL starting with https://`,
+  if (
+    !configured.startsWith('/') ||
+    configured.startsWith('//') ||
+    /[?#\s]/.test(configured)
+  ) {
+    throw new InputError(
+      `Invalid ${EVENT_TYPES_PATH_KEY} '${configured}': it must be the path the app mounts the event-schemas page at, starting with one '/', e.g. '${DEFAULT_EVENT_TYPES_PATH}'`,
     );
   }
-  return path.replace(/\/+$/, '');
+  return configured.replace(/\/+$/, '');
 }
