@@ -58,6 +58,11 @@ backend.add(
 backend.add(import('@backstage/plugin-search-backend'));
 backend.add(import('@backstage/plugin-search-backend-module-pg'));
 backend.add(import('@backstage/plugin-search-backend-module-catalog'));
+// Event types in search, found by name, title, owner, tags and schema fields;
+// each result shown to whom event-schemas.event-type.read allows.
+backend.add(
+  import('@data-collection/plugin-search-backend-module-event-schemas'),
+);
 
 // Scaffolder: software templates (examples/templates), with GitHub's
 // actions (publish:github:pull-request) and the suite's event type actions.

@@ -12,3 +12,4 @@ export * from './catalog';
 export * from './events';
 export * from './names';
 export * from './cache';
+export * from './search';

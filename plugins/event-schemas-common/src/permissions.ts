@@ -48,11 +48,27 @@ export const eventTypeDeletePermission = createPermission({
 });
 
 /**
+ * Seeing an event type where another plugin shows it: the portal's search
+ * filters its event-type results with it, type by type. The default policy
+ * allows it to every signed-in user, as the registry's API and pages show
+ * every type to them; an adopter's policy may narrow it with a condition
+ * (e.g. IS_OWNER).
+ *
+ * @public
+ */
+export const eventTypeReadPermission = createPermission({
+  name: 'event-schemas.event-type.read',
+  attributes: { action: 'read' },
+  resourceType: EVENT_TYPE_RESOURCE_TYPE,
+});
+
+/**
  * Every permission of the registry, for the permission framework's listing.
  *
  * @public
  */
 export const eventSchemasPermissions = [
+  eventTypeReadPermission,
   eventTypeCreatePermission,
   eventTypeUpdatePermission,
   eventTypeDeletePermission,

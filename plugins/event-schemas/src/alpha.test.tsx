@@ -1,4 +1,8 @@
 import { mockApis, renderTestApp } from '@backstage/frontend-test-utils';
+import { catalogApiRef } from '@backstage/plugin-catalog-react';
+import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
+import searchPlugin from '@backstage/plugin-search/alpha';
+import { searchApiRef } from '@backstage/plugin-search-react';
 import { screen } from '@testing-library/react';
 import eventSchemasPlugin from './alpha';
 import { deliveryPipelineApiRef, eventSchemasApiRef } from './api';
@@ -43,8 +47,52 @@ describe('event-schemas plugin (new frontend system)', () => {
       'entity-content:event-schemas/event-type',
       'entity-card:event-schemas/dataset',
       'entity-content:event-schemas/dataset',
+      'search-result-list-item:event-schemas',
+      'search-filter-result-type:event-schemas/event-type',
     ]) {
       expect(() => eventSchemasPlugin.getExtension(id as any)).not.toThrow();
     }
   });
+
+  it("shows event types in the search page with the plugin's result item and result type", async () => {
+    const query = jest.fn(async () => ({
+      results: [
+        {
+          type: 'event-type',
+          document: {
+            title: 'Playback started',
+            text: 'Sent by the player when a track starts playing.',
+            location: '/event-types/com.example.playback.started',
+            name: 'com.example.playback.started',
+            owner: 'group:default/playback',
+            format: 'jsonschema',
+            latestVersion: 2,
+            lifecycle: 'production',
+            tags: ['playback'],
+            fields: ['user_id', 'track_id'],
+          },
+        },
+      ],
+    }));
+    renderTestApp({
+      features: [searchPlugin, eventSchemasPlugin],
+      initialRouteEntries: ['/search?query=track_id'],
+      apis: [
+        [searchApiRef, { query }],
+        [catalogApiRef, catalogApiMock()],
+      ],
+    });
+
+    const link = await screen.findByRole('link', { name: 'Playback started' });
+    expect(link).toHaveAttribute(
+      'href',
+      '/event-types/com.example.playback.started',
+    );
+    expect(screen.getByText('Latest version: 2')).toBeInTheDocument();
+    expect(screen.getByText('Format: JSON Schema')).toBeInTheDocument();
+    // The result type filter offers event types.
+    expect(
+      screen.getByRole('button', { name: /Event types/ }),
+    ).toBeInTheDocument();
+  }, 30_000);
 });

@@ -13,6 +13,11 @@ import {
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
+import {
+  SearchFilterResultTypeBlueprint,
+  SearchResultListItemBlueprint,
+} from '@backstage/plugin-search-react/alpha';
+import { EVENT_TYPE_SEARCH_DOCUMENT_TYPE } from '@data-collection/plugin-event-schemas-common';
 import { DeliveryPipelineClient } from '@data-collection/plugin-delivery-pipeline-common';
 import EventTypesIcon from '@material-ui/icons/FlashOn';
 import {
@@ -24,6 +29,7 @@ import {
   isDatasetEntity,
   isEventTypeEntity,
 } from './components/entity/filters';
+import { isEventTypeSearchResult } from './components/EventTypeSearchResultListItem/isEventTypeSearchResult';
 import { rootRouteRef } from './routes';
 
 // One route ref for both frontend systems, so that the components' links
@@ -114,10 +120,34 @@ const datasetEntityContent = EntityContentBlueprint.make({
   },
 });
 
+// Event types in the search page: their result list item, and an entry in
+// its result type filter. Both attach to `page:search` of
+// @backstage/plugin-search/alpha.
+const eventTypeSearchResultListItem = SearchResultListItemBlueprint.make({
+  params: {
+    icon: <EventTypesIcon />,
+    predicate: isEventTypeSearchResult,
+    component: () =>
+      import('./components/EventTypeSearchResultListItem').then(
+        m => m.EventTypeSearchResultListItem,
+      ),
+  },
+});
+
+const eventTypeSearchResultType = SearchFilterResultTypeBlueprint.make({
+  name: 'event-type',
+  params: {
+    value: EVENT_TYPE_SEARCH_DOCUMENT_TYPE,
+    name: 'Event types',
+    icon: <EventTypesIcon />,
+  },
+});
+
 /**
  * The event-schemas plugin for the new frontend system: the page
  * `page:event-schemas` at `/event-types`, its APIs, and entity cards and
- * tabs for event type `API`s and dataset `Resource`s.
+ * tabs for event type `API`s and dataset `Resource`s, and event types in the
+ * search page (a result list item and a result type).
  *
  * @alpha
  */
@@ -133,6 +163,8 @@ export default createFrontendPlugin({
     eventTypeEntityContent,
     datasetEntityCard,
     datasetEntityContent,
+    eventTypeSearchResultListItem,
+    eventTypeSearchResultType,
   ],
   routes,
 });

@@ -12,7 +12,9 @@ export {
   EntityEventTypeContent,
   EntityDatasetCard,
   EntityDatasetContent,
+  EventTypeSearchResultListItem,
 } from './plugin';
+export type { EventTypeSearchResultListItemProps } from './components/EventTypeSearchResultListItem';
 export {
   isEventTypeEntity,
   isDatasetEntity,

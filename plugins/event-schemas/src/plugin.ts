@@ -6,12 +6,14 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
+import { createSearchResultListItemExtension } from '@backstage/plugin-search-react';
 import { DeliveryPipelineClient } from '@data-collection/plugin-delivery-pipeline-common';
 import {
   deliveryPipelineApiRef,
   eventSchemasApiRef,
   EventSchemasClient,
 } from './api';
+import { isEventTypeSearchResult } from './components/EventTypeSearchResultListItem/isEventTypeSearchResult';
 import { rootRouteRef } from './routes';
 
 /**
@@ -117,5 +119,26 @@ export const EntityDatasetContent = eventSchemasPlugin.provide(
       lazy: () =>
         import('./components/entity').then(m => m.DatasetEntityContent),
     },
+  }),
+);
+
+/**
+ * An event type in the portal's search results (documents of type
+ * `event-type`, from `@data-collection/plugin-search-backend-module-event-schemas`):
+ * title, name, description, owner, format and latest version. Put it among
+ * the search page's result list items, e.g.
+ * `<SearchResult><EventTypeSearchResultListItem /></SearchResult>`; it
+ * renders only event-type results.
+ *
+ * @public
+ */
+export const EventTypeSearchResultListItem = eventSchemasPlugin.provide(
+  createSearchResultListItemExtension({
+    name: 'EventTypeSearchResultListItem',
+    component: () =>
+      import('./components/EventTypeSearchResultListItem').then(
+        m => m.EventTypeSearchResultListItem,
+      ),
+    predicate: isEventTypeSearchResult,
   }),
 );

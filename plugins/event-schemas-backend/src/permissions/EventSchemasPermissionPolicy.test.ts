@@ -6,6 +6,7 @@ import { PolicyQueryUser } from '@backstage/plugin-permission-node';
 import {
   eventTypeCreatePermission,
   eventTypeDeletePermission,
+  eventTypeReadPermission,
   eventTypeUpdatePermission,
 } from '@data-collection/plugin-event-schemas-common';
 import { createPermission } from '@backstage/plugin-permission-common';
@@ -93,6 +94,17 @@ describe('EventSchemasPermissionPolicy', () => {
         },
       },
     });
+  });
+
+  it('lets every signed-in user see event types (in search), nobody without a user', async () => {
+    for (const reader of [alice, carol]) {
+      expect(
+        await policy.handle({ permission: eventTypeReadPermission }, reader),
+      ).toEqual({ result: AuthorizeResult.ALLOW });
+    }
+    expect(
+      await policy.handle({ permission: eventTypeReadPermission }),
+    ).toEqual({ result: AuthorizeResult.DENY });
   });
 
   it('lets admins (group refs compared without case) change and delete anything', async () => {

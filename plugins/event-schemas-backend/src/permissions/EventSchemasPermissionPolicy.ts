@@ -14,6 +14,7 @@ import {
   EVENT_TYPE_RESOURCE_TYPE,
   eventTypeCreatePermission,
   eventTypeDeletePermission,
+  eventTypeReadPermission,
   eventTypeUpdatePermission,
 } from '@data-collection/plugin-event-schemas-common';
 import {
@@ -47,6 +48,8 @@ const OWNERS_AND_ADMINS = [
  *   admin groups (`eventSchemas.permissions.adminGroups`);
  * - reading its data (failed events, partition previews, personal data in
  *   clear): the same;
+ * - seeing an event type in other plugins (the portal's search): every
+ *   signed-in user, as the registry's own API and pages show them every type;
  * - deleting types: the admins only;
  * - erasing data subjects: the admins and the privacy groups
  *   (`eventSchemas.permissions.privacyGroups`), who need not read any
@@ -106,6 +109,9 @@ export class EventSchemasPermissionPolicy implements PermissionPolicy {
         permission as ResourcePermission<typeof EVENT_TYPE_RESOURCE_TYPE>,
         eventTypeConditions.isOwner({ owners: ownership }),
       );
+    }
+    if (isPermission(permission, eventTypeReadPermission)) {
+      return { result: user ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
     }
     if (isPermission(permission, eventTypeDeletePermission)) {
       return { result: isAdmin ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };

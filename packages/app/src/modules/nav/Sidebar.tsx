@@ -13,6 +13,7 @@ import SearchIcon from '@material-ui/icons/Search';
 import { SidebarSearchModal } from '@backstage/plugin-search';
 import { UserSettingsSignInAvatar } from '@backstage/plugin-user-settings';
 import { NotificationsSidebarItem } from '@backstage/plugin-notifications';
+import { EventTypeSearchResultListItem } from '@data-collection/plugin-event-schemas';
 
 export const SidebarContent = NavContentBlueprint.make({
   params: {
@@ -29,7 +30,13 @@ export const SidebarContent = NavContentBlueprint.make({
         <Sidebar>
           <SidebarLogo />
           <SidebarGroup label="Search" icon={<SearchIcon />} to="/search">
-            <SidebarSearchModal />
+            {/* The search page picks up the event-schemas result item itself;
+                the modal takes its items here. */}
+            <SidebarSearchModal
+              resultItemComponents={[
+                <EventTypeSearchResultListItem key="event-type" />,
+              ]}
+            />
           </SidebarGroup>
           <SidebarDivider />
           <SidebarGroup label="Menu" icon={<MenuIcon />}>

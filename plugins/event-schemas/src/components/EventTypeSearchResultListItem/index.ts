@@ -1,0 +1,3 @@
+export { EventTypeSearchResultListItem } from './EventTypeSearchResultListItem';
+export type { EventTypeSearchResultListItemProps } from './EventTypeSearchResultListItem';
+export { isEventTypeSearchResult } from './isEventTypeSearchResult';
