@@ -6,13 +6,17 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
-import { createSearchResultListItemExtension } from '@backstage/plugin-search-react';
+import {
+  createSearchResultListItemExtension,
+  SearchResultListItemExtensionProps,
+} from '@backstage/plugin-search-react';
 import { DeliveryPipelineClient } from '@data-collection/plugin-delivery-pipeline-common';
 import {
   deliveryPipelineApiRef,
   eventSchemasApiRef,
   EventSchemasClient,
 } from './api';
+import type { EventTypeSearchResultListItemProps } from './components/EventTypeSearchResultListItem';
 import { isEventTypeSearchResult } from './components/EventTypeSearchResultListItem/isEventTypeSearchResult';
 import { rootRouteRef } from './routes';
 
@@ -132,7 +136,9 @@ export const EntityDatasetContent = eventSchemasPlugin.provide(
  *
  * @public
  */
-export const EventTypeSearchResultListItem = eventSchemasPlugin.provide(
+export const EventTypeSearchResultListItem: (
+  props: SearchResultListItemExtensionProps<EventTypeSearchResultListItemProps>,
+) => JSX.Element | null = eventSchemasPlugin.provide(
   createSearchResultListItemExtension({
     name: 'EventTypeSearchResultListItem',
     component: () =>
