@@ -26,9 +26,11 @@ import express, {
   ErrorRequestHandler,
   NextFunction,
   Request,
+  RequestHandler,
   Response,
 } from 'express';
 import Router from 'express-promise-router';
+import { createOpenApiRouter } from '../schema/openapi';
 import {
   IncompatibleSchemaError,
   SchemaRegistry,
@@ -114,8 +116,16 @@ export async function createRouter(options: {
     }),
   );
 
+  // Every route below is one of src/schema/openapi.yaml, typed from it, and
+  // each request is validated against it before its handler runs: a
+  // request the document does not allow is a 400 naming what is wrong.
+  // The body is parsed above, where its own 413 and 415 are answered: the
+  // validated router turns any error before its routes into a 400.
+  const api = await createOpenApiRouter({ middleware: [alreadyParsed] });
+  router.use(api);
+
   // Unauthenticated (see plugin.ts) so load balancers and scripts can probe it.
-  router.get('/health', async (_req, res) => {
+  api.get('/health', async (_req, res) => {
     try {
       await options.ping();
     } catch (error) {
@@ -125,7 +135,7 @@ export async function createRouter(options: {
     res.json({ status: 'ok' });
   });
 
-  router.get('/event-types', async (req, res) => {
+  api.get('/event-types', async (req, res) => {
     const { limit, cursor, ...filter } = parseRequest({
       schema: listQuery,
       value: req.query,
@@ -134,7 +144,7 @@ export async function createRouter(options: {
     res.json(await registry.listEventTypes({ filter, limit, cursor }));
   });
 
-  router.post('/event-types', async (req, res) => {
+  api.post('/event-types', async (req, res) => {
     const request = parseRequest({
       schema: createEventTypeRequest,
       value: req.body,
@@ -161,11 +171,11 @@ export async function createRouter(options: {
     });
   });
 
-  router.get('/event-types/:name', async (req, res) => {
+  api.get('/event-types/:name', async (req, res) => {
     res.json(await registry.getEventType(nameParam(req)));
   });
 
-  router.patch('/event-types/:name', async (req, res) => {
+  api.patch('/event-types/:name', async (req, res) => {
     const name = nameParam(req);
     const request = parseRequest({
       schema: updateEventTypeRequest,
@@ -200,7 +210,7 @@ export async function createRouter(options: {
     });
   });
 
-  router.delete('/event-types/:name', async (req, res) => {
+  api.delete('/event-types/:name', async (req, res) => {
     const name = nameParam(req);
     await audited({
       req,
@@ -215,11 +225,11 @@ export async function createRouter(options: {
     });
   });
 
-  router.get('/event-types/:name/versions', async (req, res) => {
+  api.get('/event-types/:name/versions', async (req, res) => {
     res.json({ items: await registry.listVersions(nameParam(req)) });
   });
 
-  router.get('/event-types/:name/versions/:version', async (req, res) => {
+  api.get('/event-types/:name/versions/:version', async (req, res) => {
     res.json(
       await registry.getVersion({
         name: nameParam(req),
@@ -228,7 +238,7 @@ export async function createRouter(options: {
     );
   });
 
-  router.post('/event-types/:name/versions', async (req, res) => {
+  api.post('/event-types/:name/versions', async (req, res) => {
     const name = nameParam(req);
     const { schema } = parseRequest({
       schema: schemaRequest,
@@ -268,7 +278,7 @@ export async function createRouter(options: {
     });
   });
 
-  router.patch('/event-types/:name/versions/:version', async (req, res) => {
+  api.patch('/event-types/:name/versions/:version', async (req, res) => {
     const name = nameParam(req);
     const version = versionParam(req);
     if (version === 'latest') {
@@ -303,7 +313,7 @@ export async function createRouter(options: {
     });
   });
 
-  router.post('/event-types/:name/compatibility', async (req, res) => {
+  api.post('/event-types/:name/compatibility', async (req, res) => {
     const { schema } = parseRequest({
       schema: schemaRequest,
       value: req.body,
@@ -314,7 +324,7 @@ export async function createRouter(options: {
     );
   });
 
-  router.post('/validate', async (req, res) => {
+  api.post('/validate', async (req, res) => {
     const { type, version, data } = parseRequest({
       schema: validateRequest,
       value: req.body,
@@ -409,6 +419,9 @@ function principalRef(credentials: BackstageCredentials): string {
   }
   return `service:${principal.subject ?? 'unknown'}`;
 }
+
+/** The body is parsed before the validated router (see createRouter). */
+const alreadyParsed: RequestHandler = (_req, _res, next) => next();
 
 // body-parser's own errors carry a status but terse messages; say what to do.
 function bodyParserErrors(limits: {
