@@ -21,6 +21,7 @@ import { createRequire } from 'node:module';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(join(root, 'package.json'));
 const YAML = require('js-yaml');
+const SwaggerParser = require('@apidevtools/swagger-parser');
 
 const ALL_PACKAGES = [
   'plugins/event-schemas-backend',
@@ -37,6 +38,13 @@ for (const pkg of PACKAGES) {
   const yamlPath = join(root, pkg, 'src/schema/openapi.yaml');
   const outDir = join(root, pkg, 'src/schema/openapi/generated');
   const spec = YAML.load(readFileSync(yamlPath, 'utf8'));
+  // An invalid document would make the validated router answer every
+  // request with a 400: refuse it here.
+  await SwaggerParser.validate(structuredClone(spec)).catch(error => {
+    console.error(`${relative(root, yamlPath)} is not a valid document:`);
+    console.error(error.message);
+    process.exit(1);
+  });
   const files = {
     [join(outDir, 'router.ts')]: `//
 

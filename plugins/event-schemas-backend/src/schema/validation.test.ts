@@ -3,7 +3,6 @@ import express from 'express';
 import request from 'supertest';
 import { SchemaRegistry } from '../registry/SchemaRegistry';
 import { DEFAULT_REGISTRY_CONFIG } from '../service/config';
-import { OwnershipAuthorization } from '../service/OwnershipAuthorization';
 import { RegistrationRateLimiter } from '../service/RegistrationRateLimiter';
 import { createRouter } from '../service/router';
 import { spec } from './openapi';
