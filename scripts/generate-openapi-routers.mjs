@@ -11,7 +11,8 @@
 // the import; `backstage-repo-tools repo schema openapi validate` checks
 // either against the document (scripts/test.sh runs it).
 //
-// Usage: node scripts/generate-openapi-routers.mjs [--check] [plugins/<backend>...]
+// Usage: yarn openapi:generate, or
+//   node scripts/generate-openapi-routers.mjs [--check] [plugins/<backend>...]
 import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';

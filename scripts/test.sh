@@ -40,6 +40,14 @@ yarn tsc
 step "Lint"
 yarn backstage-cli repo lint
 yarn prettier --check .
+# The backends' OpenAPI documents (src/schema/openapi.yaml) are the source
+# of truth of their routers: each must be a valid document, and the router
+# generated from it (src/schema/openapi/generated) must be up to date.
+# (Node's own .ts loading gives the validator no default export; Backstage's
+# transform does.)
+node scripts/generate-openapi-routers.mjs --check
+NODE_OPTIONS="--require @backstage/cli/config/nodeTransform.cjs" \
+  yarn backstage-repo-tools repo schema openapi validate
 
 step "Unit and integration tests"
 # --ci: no watch mode, no snapshot writes; --verbose names every test, so

@@ -54,6 +54,9 @@ import {
   validateRequest,
 } from './requests';
 
+/** The body is parsed before the validated router (see createRouter). */
+const alreadyParsed: RequestHandler = (_req, _res, next) => next();
+
 /** A body that is not JSON: 415. */
 class UnsupportedMediaTypeError extends CustomErrorBase {
   name = 'UnsupportedMediaTypeError' as const;
@@ -419,9 +422,6 @@ function principalRef(credentials: BackstageCredentials): string {
   }
   return `service:${principal.subject ?? 'unknown'}`;
 }
-
-/** The body is parsed before the validated router (see createRouter). */
-const alreadyParsed: RequestHandler = (_req, _res, next) => next();
 
 // body-parser's own errors carry a status but terse messages; say what to do.
 function bodyParserErrors(limits: {
