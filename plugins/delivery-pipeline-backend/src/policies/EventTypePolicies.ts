@@ -1,8 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import {
-  EventType,
-  TtlCache,
-} from '@data-collection/plugin-event-schemas-common';
+import { EventType, TtlCache } from '@data-collection/plugin-event-schemas-common';
 import { Duration } from 'luxon';
 import { EventTypeReader } from '@data-collection/plugin-event-schemas-node';
 
