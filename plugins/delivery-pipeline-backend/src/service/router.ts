@@ -86,6 +86,22 @@ const DAY_MS = 86_400_000;
 /** Bodies are parsed before the validated router (see createRouter). */
 const alreadyParsed: RequestHandler = (_req, _res, next) => next();
 
+/**
+ * A path segment that does not decode is a 400 in Express's words, which
+ * name the segment, before the validator's terse 'malformed uri'.
+ */
+const decodablePath: RequestHandler = (req, _res, next) => {
+  for (const segment of req.path.split('/')) {
+    try {
+      decodeURIComponent(segment);
+    } catch {
+      next(new InputError(`Failed to decode param '${segment.slice(0, 50)}'`));
+      return;
+    }
+  }
+  next();
+};
+
 /** What the router reads of retention: the log of deletions. */
 export interface RetentionLog {
   listDeletions(filter: {
@@ -179,8 +195,13 @@ export async function createRouter(options: {
   // limit stays a 413. The decrypt body has its own, larger limit.
   router.use('/personal-data/decrypt', express.json({ limit: '4mb' }));
   router.use(express.json());
-  const api = await createOpenApiRouter({ middleware: [alreadyParsed] });
-  router.use(api);
+  const api = await createOpenApiRouter({
+    middleware: [alreadyParsed],
+    // Credentials are Backstage's to check (httpAuth, the auth policies in
+    // plugin.ts); the document's security scheme only describes them.
+    validatorOptions: { validateSecurity: false },
+  });
+  router.use(decodablePath, api);
 
   const { reader, access } = options.personalData;
   api.use(

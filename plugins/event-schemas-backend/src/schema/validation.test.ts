@@ -39,6 +39,7 @@ describe('requests validated against openapi.yaml', () => {
     const res = await request(await startApp()).get(
       '/event-types?owner=group:default/playback&limit=10',
     );
+    expect(res.body).toEqual({ items: [], totalItems: 0 });
     expect(res.status).toBe(200);
     expect(registry.listEventTypes).toHaveBeenCalledWith({
       filter: { owner: 'group:default/playback' },
@@ -50,17 +51,19 @@ describe('requests validated against openapi.yaml', () => {
   it('refuses a query parameter the document does not have', async () => {
     const res = await request(await startApp()).get('/event-types?ownr=x');
     expect(res.status).toBe(400);
-    expect(res.body.error.message).toMatch(/ownr/);
+    expect(res.body.error.message).toBe("Unknown query parameter 'ownr'");
     expect(registry.listEventTypes).not.toHaveBeenCalled();
   });
 
   it('refuses a value outside the enum of a query parameter', async () => {
     const res = await request(await startApp()).get('/event-types?format=xml');
     expect(res.status).toBe(400);
-    expect(res.body.error.message).toMatch(/format.*jsonschema, avro/);
+    expect(res.body.error.message).toBe(
+      'request/query/format must be equal to one of the allowed values: jsonschema, avro',
+    );
   });
 
-  it('refuses a body field the document does not have', async () => {
+  it('refuses a body field the document does not list', async () => {
     const res = await request(await startApp())
       .post('/event-types')
       .send({
@@ -71,8 +74,17 @@ describe('requests validated against openapi.yaml', () => {
         colour: 'blue',
       });
     expect(res.status).toBe(400);
-    expect(res.body.error.message).toMatch(/colour/);
+    // Named by the handler: the validator's message would not name it.
+    expect(res.body.error.message).toBe(
+      "Invalid event type: unknown field 'colour'",
+    );
     expect(registry.createEventType).not.toHaveBeenCalled();
+  });
+
+  it('refuses a path that does not decode, naming it', async () => {
+    const res = await request(await startApp()).get('/event-types/%E0%A4%A');
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toBe("Failed to decode param '%E0%A4%A'");
   });
 
   it('refuses a body without a required field', async () => {
@@ -80,7 +92,9 @@ describe('requests validated against openapi.yaml', () => {
       .post('/event-types')
       .send({ name: 'com.example.a', format: 'jsonschema', schema: {} });
     expect(res.status).toBe(400);
-    expect(res.body.error.message).toMatch(/owner/);
+    expect(res.body.error.message).toBe(
+      "request/body must have required property 'owner'",
+    );
   });
 
   it('refuses a body field of the wrong type', async () => {
@@ -94,7 +108,7 @@ describe('requests validated against openapi.yaml', () => {
         tags: 'playback',
       });
     expect(res.status).toBe(400);
-    expect(res.body.error.message).toMatch(/tags.*array/);
+    expect(res.body.error.message).toBe('request/body/tags must be array');
   });
 
   it('serves the document it validates against', async () => {

@@ -6,7 +6,6 @@ type Ref = { $ref: string };
 type Schema = {
   properties?: Record<string, unknown>;
   required?: string[];
-  additionalProperties?: boolean;
 };
 type Operation = {
   parameters?: Array<Parameter | Ref>;
@@ -14,7 +13,6 @@ type Operation = {
   responses: Record<string, { content?: Record<string, unknown> } | Ref>;
 };
 export type OpenApiDocument = {
-  servers?: Array<{ url: string }>;
   paths: Record<string, Record<string, unknown>>;
   components?: Record<string, Record<string, unknown>>;
 };
@@ -23,9 +21,11 @@ export type OpenApiDocument = {
  * What a client's request does that the document does not allow: an
  * undocumented path, method, query parameter or body field, a missing
  * required one, or no JSON answer documented. Empty when it is fine.
+ * `basePath` is where the plugin is mounted, e.g. `/api/event-schemas`.
  */
 export function checkRequest(
   document: OpenApiDocument,
+  basePath: string,
   request: { method: string; url: string; body?: unknown },
 ): string[] {
   const resolve = <T>(value: T | Ref): T => {
@@ -36,9 +36,10 @@ export function checkRequest(
     return value as T;
   };
   const url = new URL(request.url, 'http://localhost');
-  const base = new URL(document.servers?.[0]?.url ?? '/', 'http://localhost')
-    .pathname;
-  const path = url.pathname.slice(base.replace(/\/$/, '').length);
+  if (!url.pathname.startsWith(`${basePath}/`)) {
+    return [`${request.method} ${url.pathname}: not under ${basePath}`];
+  }
+  const path = url.pathname.slice(basePath.length);
   const method = request.method.toUpperCase();
   // Literal segments win over templates (/event-types/health).
   const template = Object.keys(document.paths)
@@ -81,10 +82,7 @@ export function checkRequest(
       const schema = resolve<Schema>(json.schema);
       const fields = Object.keys(request.body as object);
       for (const field of fields) {
-        if (
-          schema.additionalProperties === false &&
-          !schema.properties?.[field]
-        ) {
+        if (schema.properties && !schema.properties[field]) {
           problems.push(`${method} ${template}: body field '${field}'`);
         }
       }

@@ -12,14 +12,14 @@ export const spec = {
     title: 'delivery-pipeline',
     version: '1',
     description:
-      "The delivery pipeline of the data collection suite: ingest of CloudEvents,\nhourly partitions and their delivery health, previews of delivered data,\nfailed events and their replay, retention, and the erasure and decryption\nof personal data. Every request except /health needs a Backstage token:\na user's, or an external-access token for producers and batch jobs.\nErrors are `{ error: { name, message }, request, response }` with a\nmessage that says what to fix.\n\nQuery parameters are strings as sent; each is given at most once, without\nthe NUL character and at most 1024 characters long. Times are ISO 8601\n(2026-11-23T10:00:00Z); a `from`/`to` window is at most\ndeliveryPipeline.api.maxWindow long.\n",
+      "The delivery pipeline of the data collection suite: ingest of CloudEvents,\nhourly partitions and their delivery health, previews of delivered data,\nfailed events and their replay, retention, and the erasure and decryption\nof personal data. Every request except /health needs a Backstage token:\na user's, or an external-access token for producers and batch jobs.\nErrors are `{ error: { name, message }, request, response }` with a\nmessage that says what to fix.\n\nQuery parameters are strings as sent; each is given at most once, without\nthe NUL character and at most 1024 characters long. Times are ISO 8601\n(2026-11-23T10:00:00Z); a `from`/`to` window is at most\ndeliveryPipeline.api.maxWindow long.\n\nEvery request is validated against this document before it is served\n(types, required fields, unknown query parameters: 400), except\n`POST /events`, which ingest checks itself. Request bodies with fields\nnot listed here are refused with a 400 naming them.\n",
     license: {
       name: 'Apache-2.0',
     },
   },
   servers: [
     {
-      url: '/api/delivery-pipeline',
+      url: '/',
     },
   ],
   paths: {
@@ -131,6 +131,7 @@ export const spec = {
           {
             name: 'state',
             in: 'query',
+            allowReserved: true,
             description: 'One of open, closed, delivered, expired',
             schema: {
               type: 'string',
@@ -139,6 +140,7 @@ export const spec = {
           {
             name: 'limit',
             in: 'query',
+            allowReserved: true,
             description: '1 to 10000, default 10000',
             schema: {
               type: 'string',
@@ -288,6 +290,7 @@ export const spec = {
           {
             name: 'limit',
             in: 'query',
+            allowReserved: true,
             description: '1 to 500, default 20',
             schema: {
               type: 'string',
@@ -333,6 +336,7 @@ export const spec = {
           {
             name: 'limit',
             in: 'query',
+            allowReserved: true,
             description: '1 to 1000, default 100',
             schema: {
               type: 'string',
@@ -415,6 +419,7 @@ export const spec = {
           {
             name: 'includeReplayed',
             in: 'query',
+            allowReserved: true,
             description: 'true or false (default)',
             schema: {
               type: 'string',
@@ -423,6 +428,7 @@ export const spec = {
           {
             name: 'limit',
             in: 'query',
+            allowReserved: true,
             description: '1 to 1000, default 100',
             schema: {
               type: 'string',
@@ -473,7 +479,6 @@ export const spec = {
             'application/json': {
               schema: {
                 type: 'object',
-                additionalProperties: false,
                 required: ['eventType'],
                 properties: {
                   eventType: {
@@ -552,6 +557,7 @@ export const spec = {
           {
             name: 'suppress',
             in: 'query',
+            allowReserved: true,
             description: 'true or false (default)',
             schema: {
               type: 'string',
@@ -632,7 +638,6 @@ export const spec = {
             'application/json': {
               schema: {
                 type: 'object',
-                additionalProperties: false,
                 required: ['eventType', 'values'],
                 properties: {
                   eventType: {
@@ -700,6 +705,7 @@ export const spec = {
       eventTypeQuery: {
         name: 'eventType',
         in: 'query',
+        allowReserved: true,
         description: 'An event type name',
         schema: {
           type: 'string',
@@ -708,6 +714,7 @@ export const spec = {
       from: {
         name: 'from',
         in: 'query',
+        allowReserved: true,
         description: 'Start of the window, ISO 8601',
         schema: {
           type: 'string',
@@ -716,6 +723,7 @@ export const spec = {
       to: {
         name: 'to',
         in: 'query',
+        allowReserved: true,
         description: 'End of the window (exclusive), ISO 8601',
         schema: {
           type: 'string',
@@ -724,6 +732,7 @@ export const spec = {
       cursor: {
         name: 'cursor',
         in: 'query',
+        allowReserved: true,
         description: 'nextCursor of the previous page',
         schema: {
           type: 'string',

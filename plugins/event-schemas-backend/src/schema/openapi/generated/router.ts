@@ -12,14 +12,14 @@ export const spec = {
     title: 'event-schemas',
     version: '1',
     description:
-      "The schema registry of the data collection suite: event types (CloudEvents\n`type`s), their immutable schema versions, compatibility checks and event\nvalidation. Every request except /health needs a Backstage token: a\nuser's, or an external-access token for scripts and producers.\nErrors are `{ error: { name, message }, request, response }` with a message\nthat says what to fix.\n",
+      "The schema registry of the data collection suite: event types (CloudEvents\n`type`s), their immutable schema versions, compatibility checks and event\nvalidation. Every request except /health needs a Backstage token: a\nuser's, or an external-access token for scripts and producers.\nErrors are `{ error: { name, message }, request, response }` with a message\nthat says what to fix.\n\nEvery request is validated against this document before it is served\n(types, required fields, enums, bounds, unknown query parameters: 400).\nSome rules are the server's, with messages that say more than a schema\ncould: event type names (1 to 128 letters, digits, dots, dashes or\nunderscores; a new one starts with a letter or digit and does not end\nwith a dot), data subjects (1 to 1024 characters), cursors (the\n`nextCursor` of the previous page), and request bodies, whose fields\nnot listed here are refused with a 400 naming them.\n",
     license: {
       name: 'Apache-2.0',
     },
   },
   servers: [
     {
-      url: '/api/event-schemas',
+      url: '/',
     },
   ],
   paths: {
@@ -58,6 +58,7 @@ export const spec = {
           {
             name: 'owner',
             in: 'query',
+            allowReserved: true,
             schema: {
               type: 'string',
             },
@@ -66,6 +67,7 @@ export const spec = {
           {
             name: 'text',
             in: 'query',
+            allowReserved: true,
             schema: {
               type: 'string',
             },
@@ -75,6 +77,7 @@ export const spec = {
           {
             name: 'format',
             in: 'query',
+            allowReserved: true,
             schema: {
               $ref: '#/components/schemas/Format',
             },
@@ -82,6 +85,7 @@ export const spec = {
           {
             name: 'lifecycle',
             in: 'query',
+            allowReserved: true,
             schema: {
               type: 'string',
             },
@@ -89,6 +93,7 @@ export const spec = {
           {
             name: 'field',
             in: 'query',
+            allowReserved: true,
             schema: {
               type: 'string',
             },
@@ -97,6 +102,7 @@ export const spec = {
           {
             name: 'limit',
             in: 'query',
+            allowReserved: true,
             schema: {
               type: 'integer',
               minimum: 1,
@@ -107,9 +113,9 @@ export const spec = {
           {
             name: 'cursor',
             in: 'query',
+            allowReserved: true,
             schema: {
               type: 'string',
-              pattern: '^[A-Za-z0-9_-]{1,256}$',
             },
             description: 'nextCursor of the previous page',
           },
@@ -424,7 +430,6 @@ export const spec = {
             'application/json': {
               schema: {
                 type: 'object',
-                additionalProperties: false,
                 required: ['deprecation'],
                 properties: {
                   deprecation: {
@@ -510,7 +515,6 @@ export const spec = {
             'application/json': {
               schema: {
                 type: 'object',
-                additionalProperties: false,
                 required: ['type', 'data'],
                 properties: {
                   type: {
@@ -652,7 +656,6 @@ export const spec = {
         description:
           "A new name: starts with a letter or digit and does not end with a dot. A name that would share a folder or a BigQuery table id with another type (compared without case, '.' as '_') is refused with 409.",
         type: 'string',
-        pattern: '^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,126}[A-Za-z0-9_-])?$',
         example: 'com.example.playback.started',
       },
       Format: {
@@ -698,7 +701,6 @@ export const spec = {
       DeprecationRequest: {
         nullable: true,
         type: 'object',
-        additionalProperties: false,
         required: ['reason'],
         properties: {
           reason: {
@@ -725,15 +727,12 @@ export const spec = {
       },
       DataSubject: {
         type: 'string',
-        minLength: 1,
-        maxLength: 1024,
         example: 'user_id',
         description:
           "Dotted path of the string field that identifies the person an event\nis about, e.g. `user_id` or `user.id`: a field of the schema, a\nstring (a nullable one will do), not inside an array or a map.\nRequired when `personalDataFields` is not empty, and personal data\nitself. Ingest stores it as the person's pseudonym (`ps1:<keyId>`)\nand encrypts the personal fields with that person's key, so erasing\nthe person erases their data everywhere. Every later version must\nkeep it as a string field.\n",
       },
       SchemaRequest: {
         type: 'object',
-        additionalProperties: false,
         required: ['schema'],
         properties: {
           schema: {
@@ -743,7 +742,6 @@ export const spec = {
       },
       NewEventType: {
         type: 'object',
-        additionalProperties: false,
         required: ['name', 'owner', 'format', 'schema'],
         properties: {
           name: {
@@ -777,7 +775,6 @@ export const spec = {
           },
           retention: {
             type: 'object',
-            additionalProperties: false,
             properties: {
               raw: {
                 $ref: '#/components/schemas/Duration',
@@ -789,7 +786,6 @@ export const spec = {
           },
           sla: {
             type: 'object',
-            additionalProperties: false,
             required: ['maxLateness'],
             properties: {
               maxLateness: {
@@ -816,7 +812,6 @@ export const spec = {
       },
       EventTypeChanges: {
         type: 'object',
-        additionalProperties: false,
         properties: {
           title: {
             type: 'string',
@@ -843,7 +838,6 @@ export const spec = {
           },
           retention: {
             type: 'object',
-            additionalProperties: false,
             properties: {
               raw: {
                 $ref: '#/components/schemas/Duration',
@@ -855,7 +849,6 @@ export const spec = {
           },
           sla: {
             type: 'object',
-            additionalProperties: false,
             properties: {
               maxLateness: {
                 $ref: '#/components/schemas/Duration',
@@ -872,8 +865,6 @@ export const spec = {
           },
           dataSubject: {
             type: 'string',
-            minLength: 1,
-            maxLength: 1024,
             nullable: true,
             example: 'user_id',
             description:
