@@ -42,6 +42,14 @@ yarn backstage-cli repo lint
 yarn prettier --check .
 # Every published package keeps its metadata (repository, publishConfig...).
 yarn backstage-cli repo fix --publish --check
+# The backends' OpenAPI documents (src/schema/openapi.yaml) are the source
+# of truth of their routers: each must be a valid document, and the router
+# generated from it (src/schema/openapi/generated) must be up to date.
+# (Node's own .ts loading gives the validator no default export; Backstage's
+# transform does.)
+node scripts/generate-openapi-routers.mjs --check
+NODE_OPTIONS="--require @backstage/cli/config/nodeTransform.cjs" \
+  yarn backstage-repo-tools repo schema openapi validate
 
 step "API reports"
 # Each package's public API is checked in as report.api.md: a change to what

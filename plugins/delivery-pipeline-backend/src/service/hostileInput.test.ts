@@ -337,7 +337,7 @@ describe.each(TestDatabases.create().eachSupportedId())(
         'get',
         '/failed-events?eventType=a&eventType=b',
         undefined,
-        /'eventType' must be a single string/,
+        /request\/query\/eventType must be string/,
       ],
       [
         'NUL in a query parameter',

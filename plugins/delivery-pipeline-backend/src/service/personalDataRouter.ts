@@ -23,8 +23,8 @@ const MAX_SUBJECT_CHARS = 1024;
 
 /**
  * Erasure of data subjects and the decrypt API for allowed batch jobs.
- * Mounted before the router's JSON parser: the decrypt body has its own
- * limit.
+ * Mounted in the validated router (see router.ts), which parses the decrypt
+ * body before it with that body's own limit.
  */
 export function createPersonalDataRouter(options: {
   keychain: Keychain;

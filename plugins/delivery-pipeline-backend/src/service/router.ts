@@ -27,8 +27,9 @@ import {
   TransportFullError,
 } from '@data-collection/plugin-delivery-pipeline-node';
 import { eventTypeUpdatePermission } from '@data-collection/plugin-event-schemas-common';
-import express, { ErrorRequestHandler } from 'express';
+import express, { ErrorRequestHandler, RequestHandler } from 'express';
 import Router from 'express-promise-router';
+import { createOpenApiRouter } from '../schema/openapi';
 import { FailedEventStore } from '../database/FailedEventStore';
 import { PartitionReadStore } from './PartitionReadStore';
 import { BindingLimits, readBody } from '../ingest/binding';
@@ -82,6 +83,25 @@ const transportFullHandler: ErrorRequestHandler = (error, req, res, next) => {
 };
 
 const DAY_MS = 86_400_000;
+
+/** Bodies are parsed before the validated router (see createRouter). */
+const alreadyParsed: RequestHandler = (_req, _res, next) => next();
+
+/**
+ * A path segment that does not decode is a 400 in Express's words, which
+ * name the segment, before the validator's terse 'malformed uri'.
+ */
+const decodablePath: RequestHandler = (req, _res, next) => {
+  for (const segment of req.path.split('/')) {
+    try {
+      decodeURIComponent(segment);
+    } catch {
+      next(new InputError(`Failed to decode param '${segment.slice(0, 50)}'`));
+      return;
+    }
+  }
+  next();
+};
 
 /** What the router reads of retention: the log of deletions. */
 export interface RetentionLog {
@@ -155,8 +175,27 @@ export async function createRouter(options: {
     res.status(202).json(outcome);
   });
 
+  // Every other route is one of src/schema/openapi.yaml, typed from it, and
+  // each request is validated against it before its handler runs: what the
+  // document does not allow is a 400 naming what is wrong. Ingest, above,
+  // is in the document too but served outside this router: it streams its
+  // body under its own limits, checks nesting before parsing and answers
+  // per event, none of which survives a JSON parser and a validator in
+  // front of it. Bodies are parsed here, before the validated router,
+  // which turns any error before its routes into a 400: a body over its
+  // limit stays a 413. The decrypt body has its own, larger limit.
+  router.use('/personal-data/decrypt', express.json({ limit: '4mb' }));
+  router.use(express.json());
+  const api = await createOpenApiRouter({
+    middleware: [alreadyParsed],
+    // Credentials are Backstage's to check (httpAuth, the auth policies in
+    // plugin.ts); the document's security scheme only describes them.
+    validatorOptions: { validateSecurity: false },
+  });
+  router.use(decodablePath, api);
+
   const { reader, access } = options.personalData;
-  router.use(
+  api.use(
     createPersonalDataRouter({
       ...options.personalData,
       httpAuth,
@@ -165,10 +204,8 @@ export async function createRouter(options: {
     }),
   );
 
-  router.use(express.json());
-
   // Unauthenticated (see plugin.ts) so load balancers and scripts can probe it.
-  router.get('/health', async (_req, res) => {
+  api.get('/health', async (_req, res) => {
     try {
       await partitions.ping();
     } catch (error) {
@@ -180,7 +217,7 @@ export async function createRouter(options: {
     res.json({ status: 'ok' });
   });
 
-  router.get('/partitions', async (req, res) => {
+  api.get('/partitions', async (req, res) => {
     const state = optionalString(req.query, 'state');
     if (state !== undefined && !PARTITION_STATES.includes(state as any)) {
       throw new InputError(
@@ -201,7 +238,7 @@ export async function createRouter(options: {
 
   // Every type with partitions in the window, for overviews; a registered
   // type that received nothing is left out (the registry lists those).
-  router.get('/event-types/health', async (req, res) => {
+  api.get('/event-types/health', async (req, res) => {
     const { from, to } = healthWindow(req.query, {
       defaultMs: DAY_MS,
       maxWindowMs,
@@ -247,7 +284,7 @@ export async function createRouter(options: {
     res.json({ items });
   });
 
-  router.get('/event-types/:name/health', async (req, res) => {
+  api.get('/event-types/:name/health', async (req, res) => {
     const eventType = eventTypeParam(req.params.name);
     const { from, to } = healthWindow(req.query, {
       defaultMs: DAY_MS,
@@ -263,7 +300,7 @@ export async function createRouter(options: {
     res.json(withDeprecatedHealthFields(health));
   });
 
-  router.get('/partitions/:eventType/:start/preview', async (req, res) => {
+  api.get('/partitions/:eventType/:start/preview', async (req, res) => {
     const eventType = eventTypeParam(req.params.eventType);
     const start = timeParam(req.params.start, 'The partition start');
     const limit = optionalLimit(req.query, { default: 20, max: 500 });
@@ -334,7 +371,7 @@ export async function createRouter(options: {
     res.json(answer);
   });
 
-  router.get('/retention/deletions', async (req, res) => {
+  api.get('/retention/deletions', async (req, res) => {
     res.json(
       await retention.listDeletions({
         eventType: optionalEventType(req.query),
@@ -346,11 +383,11 @@ export async function createRouter(options: {
   });
 
   // Where delivered datasets live, for the catalog's dataset entities.
-  router.get('/datasets', async (_req, res) => {
+  api.get('/datasets', async (_req, res) => {
     res.json({ location: storage.url('delivered') });
   });
 
-  router.get('/failed-events', async (req, res) => {
+  api.get('/failed-events', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
     const filter = {
       eventType: optionalEventType(req.query),
@@ -416,7 +453,7 @@ export async function createRouter(options: {
     });
   });
 
-  router.post('/failed-events/replay', async (req, res) => {
+  api.post('/failed-events/replay', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
     const request = parseReplayRequest(req.body, maxWindowMs);
     const answer = await dataAccess.audited({

@@ -320,14 +320,14 @@ describe.each(TestDatabases.create().eachSupportedId())(
         'get',
         '/event-types?limit=501',
         undefined,
-        /limit: must be at most 500/,
+        /request\/query\/limit must be <= 500/,
       ],
       [
         'an array where a string is expected',
         'get',
         '/event-types?owner=a&owner=b',
         undefined,
-        /owner: /,
+        /request\/query\/owner must be string/,
       ],
       [
         'NUL in a query parameter',

@@ -22,9 +22,11 @@ import express, {
   ErrorRequestHandler,
   NextFunction,
   Request,
+  RequestHandler,
   Response,
 } from 'express';
 import Router from 'express-promise-router';
+import { createOpenApiRouter } from '../schema/openapi';
 import {
   IncompatibleSchemaError,
   SchemaRegistry,
@@ -50,6 +52,25 @@ import {
   updateVersionRequest,
   validateRequest,
 } from './requests';
+
+/** The body is parsed before the validated router (see createRouter). */
+const alreadyParsed: RequestHandler = (_req, _res, next) => next();
+
+/**
+ * A path segment that does not decode is a 400 in Express's words, which
+ * name the segment, before the validator's terse 'malformed uri'.
+ */
+const decodablePath: RequestHandler = (req, _res, next) => {
+  for (const segment of req.path.split('/')) {
+    try {
+      decodeURIComponent(segment);
+    } catch {
+      next(new InputError(`Failed to decode param '${segment.slice(0, 50)}'`));
+      return;
+    }
+  }
+  next();
+};
 
 /** A body that is not JSON: 415. */
 class UnsupportedMediaTypeError extends CustomErrorBase {
@@ -113,8 +134,21 @@ export async function createRouter(options: {
     }),
   );
 
+  // Every route below is one of src/schema/openapi.yaml, typed from it, and
+  // each request is validated against it before its handler runs: a
+  // request the document does not allow is a 400 naming what is wrong.
+  // The body is parsed above, where its own 413 and 415 are answered: the
+  // validated router turns any error before its routes into a 400.
+  const api = await createOpenApiRouter({
+    middleware: [alreadyParsed],
+    // Credentials are Backstage's to check (httpAuth, the auth policies in
+    // plugin.ts); the document's security scheme only describes them.
+    validatorOptions: { validateSecurity: false },
+  });
+  router.use(decodablePath, api);
+
   // Unauthenticated (see plugin.ts) so load balancers and scripts can probe it.
-  router.get('/health', async (_req, res) => {
+  api.get('/health', async (_req, res) => {
     try {
       await options.ping();
     } catch (error) {
@@ -124,7 +158,7 @@ export async function createRouter(options: {
     res.json({ status: 'ok' });
   });
 
-  router.get('/event-types', async (req, res) => {
+  api.get('/event-types', async (req, res) => {
     const { limit, cursor, ...filter } = parseRequest({
       schema: listQuery,
       value: req.query,
@@ -133,7 +167,7 @@ export async function createRouter(options: {
     res.json(await registry.listEventTypes({ filter, limit, cursor }));
   });
 
-  router.post('/event-types', async (req, res) => {
+  api.post('/event-types', async (req, res) => {
     const request = parseRequest({
       schema: createEventTypeRequest,
       value: req.body,
@@ -160,11 +194,11 @@ export async function createRouter(options: {
     });
   });
 
-  router.get('/event-types/:name', async (req, res) => {
+  api.get('/event-types/:name', async (req, res) => {
     res.json(await registry.getEventType(nameParam(req)));
   });
 
-  router.patch('/event-types/:name', async (req, res) => {
+  api.patch('/event-types/:name', async (req, res) => {
     const name = nameParam(req);
     const request = parseRequest({
       schema: updateEventTypeRequest,
@@ -199,7 +233,7 @@ export async function createRouter(options: {
     });
   });
 
-  router.delete('/event-types/:name', async (req, res) => {
+  api.delete('/event-types/:name', async (req, res) => {
     const name = nameParam(req);
     await audited({
       req,
@@ -214,11 +248,11 @@ export async function createRouter(options: {
     });
   });
 
-  router.get('/event-types/:name/versions', async (req, res) => {
+  api.get('/event-types/:name/versions', async (req, res) => {
     res.json({ items: await registry.listVersions(nameParam(req)) });
   });
 
-  router.get('/event-types/:name/versions/:version', async (req, res) => {
+  api.get('/event-types/:name/versions/:version', async (req, res) => {
     res.json(
       await registry.getVersion({
         name: nameParam(req),
@@ -227,7 +261,7 @@ export async function createRouter(options: {
     );
   });
 
-  router.post('/event-types/:name/versions', async (req, res) => {
+  api.post('/event-types/:name/versions', async (req, res) => {
     const name = nameParam(req);
     const { schema } = parseRequest({
       schema: schemaRequest,
@@ -264,7 +298,7 @@ export async function createRouter(options: {
     });
   });
 
-  router.patch('/event-types/:name/versions/:version', async (req, res) => {
+  api.patch('/event-types/:name/versions/:version', async (req, res) => {
     const name = nameParam(req);
     const version = versionParam(req);
     if (version === 'latest') {
@@ -299,7 +333,7 @@ export async function createRouter(options: {
     });
   });
 
-  router.post('/event-types/:name/compatibility', async (req, res) => {
+  api.post('/event-types/:name/compatibility', async (req, res) => {
     const { schema } = parseRequest({
       schema: schemaRequest,
       value: req.body,
@@ -310,7 +344,7 @@ export async function createRouter(options: {
     );
   });
 
-  router.post('/validate', async (req, res) => {
+  api.post('/validate', async (req, res) => {
     const { type, version, data } = parseRequest({
       schema: validateRequest,
       value: req.body,
