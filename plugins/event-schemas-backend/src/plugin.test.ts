@@ -28,7 +28,10 @@ import { eventSchemasPlugin } from './plugin';
 import { DatabaseEventTypeStore } from './database/DatabaseEventTypeStore';
 import { EventSchemasPermissionPolicy, isOwnerRule } from './permissions';
 
-jest.setTimeout(60_000);
+// Also the hooks' limit: each test starts a registry on a database of its
+// own, and the last hook stops every backend and drops every database, which
+// on a loaded 2-core machine took over 60 s (the tests themselves passed).
+jest.setTimeout(180_000);
 
 // Who is who: alice is in the owning group, bob is not, carol is an admin.
 const alice = mockCredentials.user('user:default/alice');
