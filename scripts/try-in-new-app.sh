@@ -11,9 +11,13 @@
 #      dependencies, as the tarballs, with root `resolutions` mapping every
 #      @data-collection/* package to its tarball, since they depend on each
 #      other by version and are on no registry; the backend's imports and
-#      `backend.add` lines; the app-config.yaml keys. Nothing else;
+#      `backend.add` lines; the app-config.yaml keys. Nothing else, but for
+#      root `resolutions` that keep every @backstage package at the release's
+#      version, in place of create-app's seed yarn.lock, which is fetched
+#      from GitHub (unreachable here; see try-in-new-app/releasePins.mjs);
 #   4. `yarn install`s the app (pinning the parents of missing
-#      platform-specific packages, as this repo does, only if that fails);
+#      platform-specific packages, as this repo does, only if that fails),
+#      and type checks it: the READMEs' code compiles;
 #   5. builds the app's frontend, starts its backend serving it, and checks
 #      in headless Chromium that Event types renders, a type registers
 #      through the form and events sent with the producer token the README
@@ -145,6 +149,8 @@ app_release="$(node -p "require('$pristine/backstage.json').version")"
   die "create-app $create_app_version makes a Backstage $app_release app, this repo is on $backstage_release: set create_app_version to the create-app of $backstage_release (npm view @backstage/create-app time)."
 
 phase "Apply the READMEs' install steps"
+# The README reader's own tests first (a second, no app needed).
+node --test --test-reporter=dot scripts/try-in-new-app/installSteps.test.mjs >&2
 # The app's files as create-app made them (its yarn.lock and node_modules
 # stay: Yarn then installs only what changed), plus the tarballs.
 mkdir -p "$app"
@@ -180,6 +186,9 @@ fi
 grep -E 'YN0000: · Done' "$cache/install.log" >&2 || true
 [ -f "$app/node_modules/better-sqlite3/build/Release/better_sqlite3.node" ] ||
   die "better-sqlite3 did not compile in the new app: install python3, make and g++."
+
+phase "Type check the new app: the READMEs' code compiles (yarn tsc)"
+(cd "$app" && yarn tsc) || die "The new app does not type check with the READMEs' code (above)."
 
 phase "Build the new app's frontend"
 # Built again only when its inputs changed: its package.json, the frontend
