@@ -27,6 +27,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { builtWorkersStarted, checkBuiltWorkers } from './lib/builtWorkers.mjs';
 import { dropDatabases, probePostgres } from './lib/database.mjs';
 import {
   freePort,
@@ -241,48 +242,14 @@ test(
       // transport's worker does not run; the deduper starts its workers for
       // partitions with more than one raw file. Both are started here, from
       // the build, as the backend would.
-      const check = spawnSync(
-        process.execPath,
-        ['--input-type=commonjs', '-e', builtWorkersCheck, dir],
-        {
-          cwd: productionDir,
-          env: { ...env, NODE_ENV: 'production' },
-          encoding: 'utf8',
-          timeout: 60_000,
-        },
-      );
-      assert.equal(check.status, 0, check.stderr + check.stdout);
-      assert.deepEqual(JSON.parse(check.stdout), {
-        dedupeWorkerFile: 'dedupeWorker.cjs.js',
-        scannedInWorker: 1,
-        localTransportWorkerFile: 'localTransportWorker.cjs.js',
-        localTransportStarted: true,
+      const check = checkBuiltWorkers({
+        cwd: productionDir,
+        pipelineDist: './plugins/delivery-pipeline-backend/dist',
+        scratch: dir,
+        env: { ...env, NODE_ENV: 'production' },
       });
+      assert.equal(check.status, 0, check.output);
+      assert.deepEqual(check.result, builtWorkersStarted);
     });
   },
 );
-
-// Run in the production folder: each worker thread is started from its built
-// file (no TypeScript transform), does one piece of work and is closed.
-const builtWorkersCheck = `
-const { basename, join } = require('node:path');
-const { gzipSync } = require('node:zlib');
-const pipeline = './plugins/delivery-pipeline-backend/dist';
-const { FileWorkers } = require(pipeline + '/dedupe/fileWorkers.cjs.js');
-const { dedupeWorkerFile } = require(pipeline + '/dedupe/dedupeWorker.cjs.js');
-const { LocalTransportWorkerClient } = require(pipeline + '/transport/LocalTransportWorkerClient.cjs.js');
-const { localTransportWorkerFile } = require(pipeline + '/transport/localTransportWorker.cjs.js');
-(async () => {
-  const workers = new FileWorkers(1);
-  const scanned = await workers.run({ type: 'scan', compressed: gzipSync(Buffer.alloc(0)) });
-  await workers.close();
-  const { worker } = await LocalTransportWorkerClient.start(join(process.argv[1], 'transport.sqlite'));
-  await worker.close();
-  console.log(JSON.stringify({
-    dedupeWorkerFile: basename(dedupeWorkerFile),
-    scannedInWorker: scanned.worker + 1,
-    localTransportWorkerFile: basename(localTransportWorkerFile),
-    localTransportStarted: true,
-  }));
-})().catch(error => { console.error(error); process.exit(1); });
-`;
