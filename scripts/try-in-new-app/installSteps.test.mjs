@@ -88,11 +88,15 @@ test("this repo's READMEs give every step of a new app's install", () => {
   const backendPackages = [...steps.dependencies.get('packages/backend')];
   assert.deepEqual(backendPackages.sort(), [
     '@backstage/plugin-events-backend',
+    '@backstage/plugin-mcp-actions-backend@0.2.2',
     '@data-collection/plugin-catalog-backend-module-delivery-pipeline',
+    '@data-collection/plugin-catalog-backend-module-event-schemas',
     '@data-collection/plugin-delivery-pipeline-backend',
     '@data-collection/plugin-delivery-pipeline-backend-module-demo-traffic',
     '@data-collection/plugin-delivery-pipeline-backend-module-gcp',
     '@data-collection/plugin-event-schemas-backend',
+    '@data-collection/plugin-scaffolder-backend-module-event-schemas',
+    '@data-collection/plugin-search-backend-module-event-schemas',
   ]);
   assert.deepEqual(
     [...steps.dependencies.get('packages/app')],
