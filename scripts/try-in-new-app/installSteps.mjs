@@ -387,10 +387,15 @@ export function applyDependencySteps(appDir, steps, tarballs, repoRoot) {
       );
     }
     const manifest = JSON.parse(readFileSync(file, 'utf8'));
-    for (const name of names) {
+    for (const spec of names) {
+      // `name` or `name@version`, as `yarn add` takes them; a README gives
+      // a version where the release needs one (e.g. the MCP plugin).
+      const [, name, pinned] = spec.match(/^(@?[^@]+)(?:@(.+))?$/);
       let range;
       if (tarballs.has(name)) {
         range = `file:${relative(join(appDir, workspace), tarballs.get(name))}`;
+      } else if (pinned) {
+        range = pinned;
       } else {
         const { version } = require(`${name}/package.json`);
         range = `^${version}`;
