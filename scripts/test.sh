@@ -63,10 +63,6 @@ step "API reports"
 # `yarn build:api-reports` and commit the reports.
 yarn build:api-reports:only --ci
 
-step "Build"
-# The packages as they are published (dist/), which the new-app test packs.
-yarn backstage-cli repo build
-
 step "Unit and integration tests"
 # --ci: no watch mode, no snapshot writes; --verbose names every test, so
 # the log shows each database test running on SQLITE_3 and POSTGRES_<major>.
