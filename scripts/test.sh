@@ -101,13 +101,15 @@ else
 fi
 
 step "A new Backstage app (create-app, the packed plugins, the READMEs' install steps)"
-# scripts/try-in-new-app.sh: packs the plugins built above, makes an app
+# scripts/try-in-new-app.sh: builds and packs the plugins, makes an app
 # with @backstage/create-app, applies the READMEs' install steps, starts it
 # and checks it in Chromium. Cold (empty .cache/try-in-new-app, Yarn's
 # cache warm) about 12 minutes on 2 busy cores, most of it the app's
 # yarn install; about a minute and a half once the app is cached.
 if [ -x "$chromium_path" ]; then
-  SKIP_REPO_BUILD=1 CHROMIUM_PATH="$chromium_path" ./scripts/try-in-new-app.sh
+  # Built again, not reused: the production start above rebuilt the
+  # packages' dist/ for the backend bundle, without their type declarations.
+  CHROMIUM_PATH="$chromium_path" ./scripts/try-in-new-app.sh
 else
   note "New app SKIPPED: no Chromium at ${chromium_path}. Install it (apt-get install chromium) or set CHROMIUM_PATH."
 fi

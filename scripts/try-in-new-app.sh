@@ -30,7 +30,7 @@
 # changed; Yarn's cache is its global one (~/.yarn/berry/cache).
 #
 # Environment:
-#   SKIP_REPO_BUILD=1       the packages are built already (scripts/test.sh)
+#   SKIP_REPO_BUILD=1       the packages are built already (dist/ with types)
 #   TRY_IN_NEW_APP_CACHE    where the app is kept (default .cache/try-in-new-app)
 #   TRY_IN_NEW_APP_FRESH=1  start from an empty cache folder
 #   CHROMIUM_PATH           Chromium for the browser test (default /usr/bin/chromium)
