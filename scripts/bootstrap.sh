@@ -11,6 +11,14 @@ export YARN_ENABLE_TELEMETRY=0
 say() { printf '\033[1m[bootstrap]\033[0m %s\n' "$*" >&2; }
 fail() { printf '\033[1;31m[bootstrap] %s\033[0m\n' "$*" >&2; exit 1; }
 
+# Node trusts the CA list it was built with, not the system's. Where a
+# proxy's CA is installed system-wide, registry requests (a new app's yarn
+# install, npm) then fail with "self-signed certificate in certificate
+# chain"; the system's bundle fixes that and changes nothing elsewhere.
+if [ -z "${NODE_EXTRA_CA_CERTS:-}" ] && [ -r /etc/ssl/certs/ca-certificates.crt ]; then
+  export NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
+fi
+
 node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null; }
 
 ensure_node() {
