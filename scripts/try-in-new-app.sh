@@ -162,7 +162,9 @@ cp "$tarballs"/*.tgz "$app/tarballs/"
 node scripts/try-in-new-app/apply.mjs "$app"
 
 phase "Install: yarn install in the new app"
-install_app() { (cd "$app" && yarn install) >"$cache/install.log" 2>&1; }
+# --no-immutable: the new app's lockfile is made here (Yarn would otherwise
+# refuse to write it with CI=true, as on CI machines).
+install_app() { (cd "$app" && yarn install --no-immutable) >"$cache/install.log" 2>&1; }
 if ! install_app; then
   if grep -q 'YN0082' "$cache/install.log"; then
     # Platform-specific optional packages this registry lacks: pin their
