@@ -16,6 +16,7 @@ import { SchemaRegistry } from './registry/SchemaRegistry';
 import { seedDemoData } from './registry/seedDemoData';
 import { readRegistryConfig } from './service/config';
 import { OwnershipAuthorization } from './service/OwnershipAuthorization';
+import { ReadAuthorization } from './service/ReadAuthorization';
 import { RegistrationRateLimiter } from './service/RegistrationRateLimiter';
 import { createRouter } from './service/router';
 
@@ -69,6 +70,13 @@ export const eventSchemasPlugin = createBackendPlugin({
         });
 
         const rateLimiter = RegistrationRateLimiter.fromConfig(deps.config);
+        const rules = permissionsRegistry.getPermissionRuleset(
+          eventTypePermissionResourceRef,
+        );
+        const reads = new ReadAuthorization({
+          permissions: deps.permissions,
+          rules,
+        });
         httpRouter.use(
           await createRouter({
             registry,
@@ -78,10 +86,9 @@ export const eventSchemasPlugin = createBackendPlugin({
             ownership: new OwnershipAuthorization({
               permissions: deps.permissions,
               userInfo: deps.userInfo,
-              rules: permissionsRegistry.getPermissionRuleset(
-                eventTypePermissionResourceRef,
-              ),
+              rules,
             }),
+            reads,
             rateLimiter,
             auditor: deps.auditor,
             ping: () => store.ping(),
@@ -93,6 +100,7 @@ export const eventSchemasPlugin = createBackendPlugin({
           actionsRegistry: deps.actionsRegistry,
           registry,
           permissions: deps.permissions,
+          reads,
           rateLimiter,
           auditor: deps.auditor,
         });
