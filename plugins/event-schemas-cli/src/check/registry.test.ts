@@ -16,6 +16,9 @@ import {
 // (service) principal, as a CI job's token would be configured.
 const TOKEN = 'ci-token-for-the-event-schemas-cli-test';
 
+// Starting a backend takes seconds, more on a busy machine.
+jest.setTimeout(60_000);
+
 describe('event-schemas check --registry', () => {
   let backend: Awaited<ReturnType<typeof startTestBackend>>;
   let url: string;
@@ -58,7 +61,9 @@ describe('event-schemas check --registry', () => {
         schema: playbackSchema,
       }),
     });
-    expect(created.status).toBe(201);
+    if (created.status !== 201) {
+      throw new Error(`registering the test's type: ${await created.text()}`);
+    }
   });
 
   afterAll(async () => {
@@ -156,7 +161,7 @@ describe('event-schemas check --registry, answers the registry may give', () => 
   let answer: { status: number; body: unknown };
 
   beforeAll(async () => {
-    server = createServer((req, res) => {
+    server = createServer((_req, res) => {
       res.writeHead(answer.status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(answer.body));
     });
