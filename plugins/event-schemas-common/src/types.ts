@@ -109,6 +109,32 @@ export type CompatibilityResult = {
   compatible: boolean;
   /** e.g. `/properties/price: type narrowed from number to integer`. */
   messages: string[];
+  /** The same reasons with the field each concerns, in the same order. */
+  problems: CompatibilityProblem[];
+};
+
+/**
+ * One reason a schema is not compatible, with the field it concerns.
+ *
+ * @public
+ */
+export type CompatibilityProblem = {
+  /**
+   * Dotted path of the field, as `listFields` names fields (`user.email`,
+   * `contacts[].email`); `''` when the problem concerns the whole event.
+   */
+  field: string;
+  /**
+   * Short id of the rule: the JSON Schema keyword that changed (`maxLength`,
+   * `required`, `additionalProperties`, ...) or what happened to the field
+   * (`type`, `property-added`, `property-removed`, `field-added`,
+   * `field-removed`, `enum-symbol`, `union-branch`, `name`, ...).
+   */
+  rule: string;
+  /** The message, as in `messages`. */
+  message: string;
+  /** The earlier version compared with, when several were (`_TRANSITIVE`). */
+  version?: number;
 };
 
 /**

@@ -1,0 +1,10 @@
+export {
+  compatibilityImpact,
+  parseFieldsRead,
+  problemAffects,
+} from './consumerImpact';
+export type {
+  CompatibilityImpact,
+  CompatibilityProblemImpact,
+  EventTypeConsumer,
+} from './consumerImpact';
