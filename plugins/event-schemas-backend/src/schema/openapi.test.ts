@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { SchemaRegistry } from '../registry/SchemaRegistry';
+import { ConsumerImpact } from '../consumers/ConsumerImpact';
 import { DEFAULT_REGISTRY_CONFIG } from '../service/config';
 import { OwnershipAuthorization } from '../service/OwnershipAuthorization';
 import { RegistrationRateLimiter } from '../service/RegistrationRateLimiter';
@@ -33,6 +34,7 @@ describe('openapi.yaml', () => {
       ownership: {} as OwnershipAuthorization,
       rateLimiter: new RegistrationRateLimiter({ perMinute: 30 }),
       auditor: mockServices.auditor.mock(),
+      impact: {} as ConsumerImpact,
       ping: async () => {},
       logger: mockServices.logger.mock(),
     });

@@ -26,6 +26,7 @@ import express, {
   Response,
 } from 'express';
 import Router from 'express-promise-router';
+import { ConsumerImpact } from '../consumers/ConsumerImpact';
 import { createOpenApiRouter } from '../schema/openapi';
 import {
   IncompatibleSchemaError,
@@ -36,6 +37,7 @@ import { authorizeOnEventType, principalRef } from './authorizeOnEventType';
 import { RegistryConfig } from './config';
 import { PayloadTooLargeError } from './errors';
 import { checkEventLimits } from './eventLimits';
+import { addImpactRoutes } from './impactRoutes';
 import { OwnershipAuthorization } from './OwnershipAuthorization';
 import { registerVersion } from './registerVersion';
 import {
@@ -103,6 +105,8 @@ export async function createRouter(options: {
   ownership: OwnershipAuthorization;
   rateLimiter: RegistrationRateLimiter;
   auditor: AuditorService;
+  /** Who a schema change breaks among the type's consumers. */
+  impact: ConsumerImpact;
   /** Reports whether the database answers. */
   ping: () => Promise<void>;
   logger: LoggerService;
@@ -288,6 +292,7 @@ export async function createRouter(options: {
             res.status(409).json({
               compatible: false,
               messages: error.result.messages,
+              problems: error.result.problems,
               error: { name: error.name, message: error.message },
             });
             return;
@@ -339,9 +344,17 @@ export async function createRouter(options: {
       value: req.body,
       what: 'compatibility check',
     });
-    res.json(
-      await registry.checkCompatibility({ name: nameParam(req), schema }),
-    );
+    res.json(await options.impact.ofDraft({ name: nameParam(req), schema }));
+  });
+
+  addImpactRoutes({
+    // The typed router's handlers are too deep for TypeScript to pass on.
+    api: api as unknown as express.Router,
+    registry,
+    impact: options.impact,
+    httpAuth,
+    permissions,
+    auditor,
   });
 
   api.post('/validate', async (req, res) => {
