@@ -68,8 +68,11 @@ export type EventType = {
   tags: string[];
   format: EventTypeFormat;
   compatibility: CompatibilityMode;
-  /** Whom the compatibility mode protects; `ALL` unless set. */
-  compatibilityScope: CompatibilityScope;
+  /**
+   * Whom the compatibility mode protects. The registry always says; absent
+   * means `ALL`, as from a registry older than the setting.
+   */
+  compatibilityScope?: CompatibilityScope;
   /** How long partitions are kept, as ISO 8601 durations (e.g. `P30D`). */
   retention: { raw: string; delivered: string };
   /** Maximum lateness of an hourly partition, ISO 8601 (e.g. `PT4H`). */

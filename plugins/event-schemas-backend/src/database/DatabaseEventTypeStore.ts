@@ -36,7 +36,7 @@ type EventTypeRow = {
   tags: string;
   format: EventType['format'];
   compatibility: EventType['compatibility'];
-  compatibility_scope: EventType['compatibilityScope'];
+  compatibility_scope: NonNullable<EventType['compatibilityScope']>;
   retention_raw: string;
   retention_delivered: string;
   sla_max_lateness: string;
@@ -175,7 +175,7 @@ export class DatabaseEventTypeStore implements EventTypeStore {
           tags: JSON.stringify(type.tags),
           format: type.format,
           compatibility: type.compatibility,
-          compatibility_scope: type.compatibilityScope,
+          compatibility_scope: type.compatibilityScope ?? 'ALL',
           retention_raw: type.retention.raw,
           retention_delivered: type.retention.delivered,
           sla_max_lateness: type.sla.maxLateness,
