@@ -431,7 +431,10 @@ export class SchemaRegistry {
       return undefined;
     }
     const consumers = await this.consumers.list(eventType.name);
-    const impact = compatibilityImpact({ problems: result.problems, consumers });
+    const impact = compatibilityImpact({
+      problems: result.problems,
+      consumers,
+    });
     if (impact.affectingNobody.length < result.problems.length) {
       return undefined;
     }

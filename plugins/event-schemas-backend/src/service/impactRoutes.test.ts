@@ -231,24 +231,25 @@ describe('consumer impact', () => {
       {
         field: 'track_id',
         rule: 'type',
-        message: '/properties/track_id: type narrowed from string|null to string',
+        message:
+          '/properties/track_id: type narrowed from string|null to string',
         consumers: [statsConsumer],
       },
     ]);
 
-    expect((await api.get(`/event-types/${NAME}/impact?version=3`)).status).toBe(
-      404,
-    );
+    expect(
+      (await api.get(`/event-types/${NAME}/impact?version=3`)).status,
+    ).toBe(404);
     const first = await api.get(`/event-types/${NAME}/impact?version=1`);
     expect(first.status).toBe(400);
     expect(first.body.error.message).toMatch(/no earlier version/);
-    expect((await api.get(`/event-types/${NAME}/impact?version=x`)).status).toBe(
-      400,
-    );
+    expect(
+      (await api.get(`/event-types/${NAME}/impact?version=x`)).status,
+    ).toBe(400);
     expect((await api.get(`/event-types/${NAME}/impact`)).status).toBe(400);
-    expect((await api.get('/event-types/com.example.nope/impact?version=2')).status).toBe(
-      404,
-    );
+    expect(
+      (await api.get('/event-types/com.example.nope/impact?version=2')).status,
+    ).toBe(404);
   });
 
   it('refuses the impact to callers without the read permission', async () => {
@@ -265,9 +266,9 @@ describe('consumer impact', () => {
 describe('CONSUMERS compatibility scope', () => {
   it('is ALL by default, and refuses a breaking version as before', async () => {
     const { api } = await startRegistry({ entities: [stats] });
-    expect((await api.get(`/event-types/${NAME}`)).body.compatibilityScope).toBe(
-      'ALL',
-    );
+    expect(
+      (await api.get(`/event-types/${NAME}`)).body.compatibilityScope,
+    ).toBe('ALL');
     const res = await api.post(`/event-types/${NAME}/versions`, {
       schema: countryNarrowed,
     });

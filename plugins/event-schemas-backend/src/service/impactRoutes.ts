@@ -10,7 +10,11 @@ import { ConsumerImpact } from '../consumers/ConsumerImpact';
 import { SchemaRegistry } from '../registry/SchemaRegistry';
 import { audited } from './audited';
 import { authorizeOnEventType } from './authorizeOnEventType';
-import { parseRequest, registeredEventTypeName, schemaRequest } from './requests';
+import {
+  parseRequest,
+  registeredEventTypeName,
+  schemaRequest,
+} from './requests';
 
 /**
  * `GET /event-types/{name}/impact?version=N` (who breaks if version N is

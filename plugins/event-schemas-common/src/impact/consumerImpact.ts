@@ -1,4 +1,4 @@
-import { CompatibilityProblem } from '../types';
+import { CompatibilityProblem, CompatibilityResult } from '../types';
 
 /**
  * A catalog component that consumes an event type: it lists the type's
@@ -42,6 +42,17 @@ export type CompatibilityImpact = {
   problems: CompatibilityProblemImpact[];
   /** The problems that affect no consumer. */
   affectingNobody: CompatibilityProblem[];
+};
+
+/**
+ * The answer of `POST /event-types/{name}/compatibility`: the check, and who
+ * its problems break.
+ *
+ * @public
+ */
+export type CompatibilityCheck = CompatibilityResult & {
+  /** Absent from registries older than consumer impact. */
+  impact?: CompatibilityImpact;
 };
 
 /**

@@ -4,6 +4,7 @@ export {
   problemAffects,
 } from './consumerImpact';
 export type {
+  CompatibilityCheck,
   CompatibilityImpact,
   CompatibilityProblemImpact,
   EventTypeConsumer,
