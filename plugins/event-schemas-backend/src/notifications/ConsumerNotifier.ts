@@ -27,7 +27,17 @@ export function describeChangeForConsumers(change: EventTypeChange):
         name: eventType.name,
         tab: 'versions',
         title: `${eventType.name}: schema version ${version.version} registered`,
-        description: `${version.createdBy} registered version ${version.version} of ${eventType.name}, checked ${eventType.compatibility} compatible with the earlier versions. Producers may start sending it; review your consumer.`,
+        description: `${version.createdBy} registered version ${
+          version.version
+        } of ${eventType.name}, ${
+          version.consumerCheck
+            ? `which breaks ${
+                eventType.compatibility
+              } compatibility only in fields no consumer declares it reads (accepted under the CONSUMERS scope): ${version.consumerCheck.problems
+                .map(problem => problem.message)
+                .join('; ')}`
+            : `checked ${eventType.compatibility} compatible with the earlier versions`
+        }. Producers may start sending it; review your consumer.`,
         scope: `event-schemas:${eventType.name}:version:${version.version}`,
       };
     }
