@@ -88,7 +88,7 @@ export const eventSchemasPlugin = createBackendPlugin({
             }),
             rateLimiter,
             auditor: deps.auditor,
-            impact: new ConsumerImpact({ registry, consumers }),
+            impact: new ConsumerImpact({ registry, consumers, logger }),
             ping: () => store.ping(),
             logger,
           }),

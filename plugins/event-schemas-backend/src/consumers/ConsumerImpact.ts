@@ -1,6 +1,8 @@
-import { InputError } from '@backstage/errors';
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { InputError, ServiceUnavailableError } from '@backstage/errors';
 import {
   checkCompatibility,
+  CompatibilityCheck,
   CompatibilityImpact,
   compatibilityImpact,
   CompatibilityResult,
@@ -17,8 +19,27 @@ export class ConsumerImpact {
     private readonly options: {
       registry: SchemaRegistry;
       consumers: ConsumerDirectory;
+      logger: LoggerService;
     },
   ) {}
+
+  /**
+   * The answer of the compatibility check: the check, and its impact when
+   * the catalog answers. Without the catalog the check still answers, as it
+   * did before impact existed, so that drafts can be checked.
+   */
+  async checkCompatibility(options: {
+    name: string;
+    schema: string;
+  }): Promise<CompatibilityCheck> {
+    try {
+      return await this.ofDraft(options);
+    } catch (error) {
+      if (!(error instanceof ServiceUnavailableError)) throw error;
+      this.options.logger.warn(`${error.message}; answering without impact`);
+      return this.options.registry.checkCompatibility(options);
+    }
+  }
 
   /**
    * The check registration would make for a draft, and who its problems

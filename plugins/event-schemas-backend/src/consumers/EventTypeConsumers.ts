@@ -4,6 +4,7 @@ import {
   parseEntityRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
+import { ServiceUnavailableError, toError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   ANNOTATION_FIELDS_READ,
@@ -22,7 +23,8 @@ export type ConsumerDirectory = {
  * the type's `API` entity in `spec.consumesApis`, with their owner and the
  * fields they read (`event-schemas/fields-read`). Asks with the plugin's
  * own credentials: who consumes a type is the type's business, not only
- * the caller's.
+ * the caller's. Throws ServiceUnavailableError when the catalog does not
+ * answer.
  */
 export class EventTypeConsumers implements ConsumerDirectory {
   constructor(
@@ -36,20 +38,28 @@ export class EventTypeConsumers implements ConsumerDirectory {
       namespace: 'default',
       name: eventTypeEntityName(name),
     });
-    const { items } = await catalog.getEntities(
-      {
-        filter: { 'relations.consumesApi': apiRef },
-        fields: [
-          'kind',
-          'metadata.name',
-          'metadata.namespace',
-          'metadata.title',
-          'metadata.annotations',
-          'spec.owner',
-        ],
-      },
-      { credentials: await auth.getOwnServiceCredentials() },
-    );
+    const { items } = await catalog
+      .getEntities(
+        {
+          filter: { 'relations.consumesApi': apiRef },
+          fields: [
+            'kind',
+            'metadata.name',
+            'metadata.namespace',
+            'metadata.title',
+            'metadata.annotations',
+            'spec.owner',
+          ],
+        },
+        { credentials: await auth.getOwnServiceCredentials() },
+      )
+      .catch(error => {
+        throw new ServiceUnavailableError(
+          `Could not ask the catalog for the consumers of '${name}': ${
+            toError(error).message
+          }`,
+        );
+      });
     return items
       .map(toConsumer)
       .sort((a, b) => a.entityRef.localeCompare(b.entityRef));

@@ -63,6 +63,7 @@ const trackNarrowed = {
 async function startRegistry(options: {
   entities: object[];
   deny?: boolean;
+  catalogDown?: boolean;
   compatibilityScope?: string;
 }) {
   const audits: string[] = [];
@@ -70,7 +71,13 @@ async function startRegistry(options: {
     features: [
       eventSchemasPlugin,
       mockServices.rootConfig.factory({ data: {} }),
-      catalogServiceMock.factory({ entities: options.entities as any }),
+      options.catalogDown
+        ? catalogServiceMock.mock({
+            getEntities: async () => {
+              throw new Error('connection refused');
+            },
+          }).factory
+        : catalogServiceMock.factory({ entities: options.entities as any }),
       createServiceFactory({
         service: notificationService,
         deps: {},
@@ -250,6 +257,24 @@ describe('consumer impact', () => {
     expect(
       (await api.get('/event-types/com.example.nope/impact?version=2')).status,
     ).toBe(404);
+  });
+
+  it('checks drafts without the catalog, and says the impact needs it', async () => {
+    const { api } = await startRegistry({ entities: [], catalogDown: true });
+    const check = await api.post(`/event-types/${NAME}/compatibility`, {
+      schema: countryNarrowed,
+    });
+    expect(check.status).toBe(200);
+    expect(check.body.compatible).toBe(false);
+    expect(check.body).not.toHaveProperty('impact');
+
+    const impact = await api.post(`/event-types/${NAME}/impact`, {
+      schema: countryNarrowed,
+    });
+    expect(impact.status).toBe(503);
+    expect(impact.body.error.message).toMatch(
+      /Could not ask the catalog for the consumers of 'com\.example\.playback\.started': connection refused/,
+    );
   });
 
   it('refuses the impact to callers without the read permission', async () => {

@@ -344,7 +344,12 @@ export async function createRouter(options: {
       value: req.body,
       what: 'compatibility check',
     });
-    res.json(await options.impact.ofDraft({ name: nameParam(req), schema }));
+    res.json(
+      await options.impact.checkCompatibility({
+        name: nameParam(req),
+        schema,
+      }),
+    );
   });
 
   addImpactRoutes({

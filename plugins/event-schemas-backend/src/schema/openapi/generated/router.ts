@@ -308,7 +308,7 @@ export const spec = {
       post: {
         summary: 'Register a new schema version (owners and admins)',
         description:
-          "201 with the new version; 200 with the existing version when the\nschema is canonically identical to one; 409 with the reasons when the\ntype's compatibility mode forbids it; 400 when the schema lost the\ntype's data subject as a string field.\n",
+          "201 with the new version; 200 with the existing version when the\nschema is canonically identical to one; 409 with the reasons when the\ntype's compatibility mode forbids it; 400 when the schema lost the\ntype's data subject as a string field. Under the CONSUMERS\ncompatibility scope, 201 with `consumerCheck` when no consumer reads\nwhat breaks, and 503 when the catalog does not answer.\n",
         requestBody: {
           required: true,
           content: {
@@ -379,6 +379,9 @@ export const spec = {
           },
           '429': {
             $ref: '#/components/responses/RateLimited',
+          },
+          '503': {
+            $ref: '#/components/responses/Error',
           },
         },
       },
@@ -478,7 +481,7 @@ export const spec = {
       post: {
         summary: 'Check a draft schema as registration would, changing nothing',
         description:
-          "Not compatible, with a `dataSubject: ...` message, also when the\nschema lost the type's data subject as a string field. `impact`\nsays which of the type's consumers in the catalog each problem\nbreaks (see /event-types/{name}/impact).\n",
+          "Not compatible, with a `dataSubject: ...` message, also when the\nschema lost the type's data subject as a string field. `impact`\nsays which of the type's consumers in the catalog each problem\nbreaks (see /event-types/{name}/impact); it is absent when the\ncatalog does not answer, so that drafts can still be checked.\n",
         requestBody: {
           required: true,
           content: {
@@ -501,7 +504,6 @@ export const spec = {
                     },
                     {
                       type: 'object',
-                      required: ['impact'],
                       properties: {
                         impact: {
                           $ref: '#/components/schemas/CompatibilityImpact',
@@ -531,7 +533,7 @@ export const spec = {
       get: {
         summary: 'Who breaks if a version is removed',
         description:
-          "Removing version N rolls the type back to version N - 1: N - 1 is\nchecked as a candidate against N under the type's compatibility\nmode, and each problem is mapped to the consumers it breaks. A\nconsumer is a catalog entity whose `spec.consumesApis` lists the\ntype's API entity; it reads the fields its\n`event-schemas/fields-read` annotation lists (every field without\nit), and a problem breaks it when the problem's field equals, is\ninside or contains one of them. 400 for version 1, which has no\nversion before it.\n",
+          "Removing version N rolls the type back to version N - 1: N - 1 is\nchecked as a candidate against N under the type's compatibility\nmode, and each problem is mapped to the consumers it breaks. A\nconsumer is a catalog entity whose `spec.consumesApis` lists the\ntype's API entity; it reads the fields its\n`event-schemas/fields-read` annotation lists (every field without\nit), and a problem breaks it when the problem's field equals, is\ninside or contains one of them. 400 for version 1, which has no\nversion before it; 503 when the catalog does not answer.\n",
         parameters: [
           {
             name: 'version',
@@ -562,6 +564,9 @@ export const spec = {
             $ref: '#/components/responses/Error',
           },
           '404': {
+            $ref: '#/components/responses/Error',
+          },
+          '503': {
             $ref: '#/components/responses/Error',
           },
         },
@@ -598,6 +603,9 @@ export const spec = {
             $ref: '#/components/responses/Error',
           },
           '404': {
+            $ref: '#/components/responses/Error',
+          },
+          '503': {
             $ref: '#/components/responses/Error',
           },
         },
