@@ -8,6 +8,8 @@ import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { eventSchemasPermissions } from '@data-collection/plugin-event-schemas-common';
 import { registerEventTypeActions } from './actions';
+import { ConsumerImpact } from './consumers/ConsumerImpact';
+import { EventTypeConsumers } from './consumers/EventTypeConsumers';
 import { DatabaseEventTypeStore } from './database/DatabaseEventTypeStore';
 import { ConsumerNotifier } from './notifications/ConsumerNotifier';
 import { eventTypePermissionResourceRef, isOwnerRule } from './permissions';
@@ -62,9 +64,11 @@ export const eventSchemasPlugin = createBackendPlugin({
         });
 
         const notifier = new ConsumerNotifier(deps);
+        const consumers = new EventTypeConsumers(deps);
         const registry = new SchemaRegistry({
           store,
           config,
+          consumers,
           onChange: change =>
             publishChange({ change, events: deps.events, notifier, logger }),
         });
@@ -91,6 +95,7 @@ export const eventSchemasPlugin = createBackendPlugin({
             reads,
             rateLimiter,
             auditor: deps.auditor,
+            impact: new ConsumerImpact({ registry, consumers, logger }),
             ping: () => store.ping(),
             logger,
           }),

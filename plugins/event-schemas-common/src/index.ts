@@ -15,3 +15,4 @@ export * from './cache';
 export * from './search';
 export * from './eventTypeFile';
 export * from './personalData';
+export * from './impact';

@@ -38,6 +38,7 @@ type EventTypeRow = {
   tags: string;
   format: EventType['format'];
   compatibility: EventType['compatibility'];
+  compatibility_scope: NonNullable<EventType['compatibilityScope']>;
   retention_raw: string;
   retention_delivered: string;
   sla_max_lateness: string;
@@ -57,6 +58,8 @@ type VersionRow = {
   schema: string;
   fingerprint: string;
   deprecation: string | null;
+  /** JSON ConsumerCheck; null unless accepted under the CONSUMERS scope. */
+  consumer_check: string | null;
   created_by: string;
   created_at: Date | string | number;
 };
@@ -178,6 +181,7 @@ export class DatabaseEventTypeStore implements EventTypeStore {
           tags: JSON.stringify(type.tags),
           format: type.format,
           compatibility: type.compatibility,
+          compatibility_scope: type.compatibilityScope ?? 'ALL',
           retention_raw: type.retention.raw,
           retention_delivered: type.retention.delivered,
           sla_max_lateness: type.sla.maxLateness,
@@ -221,6 +225,9 @@ export class DatabaseEventTypeStore implements EventTypeStore {
     if (changes.tags !== undefined) update.tags = JSON.stringify(changes.tags);
     if (changes.compatibility !== undefined) {
       update.compatibility = changes.compatibility;
+    }
+    if (changes.compatibilityScope !== undefined) {
+      update.compatibility_scope = changes.compatibilityScope;
     }
     if (changes.retention !== undefined) {
       update.retention_raw = changes.retention.raw;
@@ -356,6 +363,9 @@ async function insertVersion(options: {
     schema: version.schema,
     fingerprint: version.fingerprint,
     deprecation: null,
+    consumer_check: version.consumerCheck
+      ? JSON.stringify(version.consumerCheck)
+      : null,
     created_by: version.createdBy,
     created_at: now,
   });
@@ -382,6 +392,7 @@ function toEventType(row: EventTypeRow): EventType {
     tags: JSON.parse(row.tags),
     format: row.format,
     compatibility: row.compatibility,
+    compatibilityScope: row.compatibility_scope,
     retention: { raw: row.retention_raw, delivered: row.retention_delivered },
     sla: { maxLateness: row.sla_max_lateness },
     personalDataFields: JSON.parse(row.personal_data_fields),
@@ -403,6 +414,9 @@ function toVersion(row: VersionRow): EventTypeVersion {
     createdBy: row.created_by,
     createdAt: toIso(row.created_at),
     deprecation: row.deprecation ? JSON.parse(row.deprecation) : undefined,
+    ...(row.consumer_check
+      ? { consumerCheck: JSON.parse(row.consumer_check) }
+      : {}),
   };
 }
 

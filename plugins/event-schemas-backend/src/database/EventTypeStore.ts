@@ -1,5 +1,7 @@
 import {
   CompatibilityMode,
+  CompatibilityScope,
+  ConsumerCheck,
   Deprecation,
   EventType,
   EventTypeFormat,
@@ -39,6 +41,8 @@ export type NewVersion = {
   /** Every field (as `listFields` gives them), for the field-name filter. */
   fields: SchemaField[];
   createdBy: string;
+  /** Set when it breaks the mode but was accepted under the CONSUMERS scope. */
+  consumerCheck?: ConsumerCheck;
 };
 
 /** The metadata a PATCH may change. */
@@ -49,6 +53,7 @@ export type EventTypeChanges = Partial<{
   lifecycle: string;
   tags: string[];
   compatibility: CompatibilityMode;
+  compatibilityScope: CompatibilityScope;
   retention: { raw: string; delivered: string };
   sla: { maxLateness: string };
   personalDataFields: string[];

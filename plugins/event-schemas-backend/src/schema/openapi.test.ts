@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { SchemaRegistry } from '../registry/SchemaRegistry';
+import { ConsumerImpact } from '../consumers/ConsumerImpact';
 import { DEFAULT_REGISTRY_CONFIG } from '../service/config';
 import { OwnershipAuthorization } from '../service/OwnershipAuthorization';
 import { ReadAuthorization } from '../service/ReadAuthorization';
@@ -35,6 +36,7 @@ describe('openapi.yaml', () => {
       reads: {} as ReadAuthorization,
       rateLimiter: new RegistrationRateLimiter({ perMinute: 30 }),
       auditor: mockServices.auditor.mock(),
+      impact: {} as ConsumerImpact,
       ping: async () => {},
       logger: mockServices.logger.mock(),
     });

@@ -27,6 +27,7 @@ import express, {
   Response,
 } from 'express';
 import Router from 'express-promise-router';
+import { ConsumerImpact } from '../consumers/ConsumerImpact';
 import { createOpenApiRouter } from '../schema/openapi';
 import {
   IncompatibleSchemaError,
@@ -37,6 +38,7 @@ import { authorizeOnEventType, principalRef } from './authorizeOnEventType';
 import { RegistryConfig } from './config';
 import { PayloadTooLargeError } from './errors';
 import { checkEventLimits } from './eventLimits';
+import { addImpactRoutes } from './impactRoutes';
 import { OwnershipAuthorization } from './OwnershipAuthorization';
 import { ReadAuthorization } from './ReadAuthorization';
 import { registerVersion } from './registerVersion';
@@ -107,6 +109,8 @@ export async function createRouter(options: {
   reads: ReadAuthorization;
   rateLimiter: RegistrationRateLimiter;
   auditor: AuditorService;
+  /** Who a schema change breaks among the type's consumers. */
+  impact: ConsumerImpact;
   /** Reports whether the database answers. */
   ping: () => Promise<void>;
   logger: LoggerService;
@@ -303,6 +307,7 @@ export async function createRouter(options: {
             res.status(409).json({
               compatible: false,
               messages: error.result.messages,
+              problems: error.result.problems,
               error: { name: error.name, message: error.message },
             });
             return;
@@ -356,7 +361,17 @@ export async function createRouter(options: {
     });
     const name = nameParam(req);
     await authorizeOnType(req, eventTypeReadPermission, name);
-    res.json(await registry.checkCompatibility({ name, schema }));
+    res.json(await options.impact.checkCompatibility({ name, schema }));
+  });
+
+  addImpactRoutes({
+    // The typed router's handlers are too deep for TypeScript to pass on.
+    api: api as unknown as express.Router,
+    registry,
+    impact: options.impact,
+    httpAuth,
+    permissions,
+    auditor,
   });
 
   api.post('/validate', async (req, res) => {
