@@ -15,6 +15,7 @@ import { publishChange } from './registry/publishChange';
 import { SchemaRegistry } from './registry/SchemaRegistry';
 import { seedDemoData } from './registry/seedDemoData';
 import { readRegistryConfig } from './service/config';
+import { scheduleSunsetTask } from './lifecycle/scheduleSunsetTask';
 import { OwnershipAuthorization } from './service/OwnershipAuthorization';
 import { RegistrationRateLimiter } from './service/RegistrationRateLimiter';
 import { createRouter } from './service/router';
@@ -44,6 +45,7 @@ export const eventSchemasPlugin = createBackendPlugin({
         notifications: notificationService,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
+        scheduler: coreServices.scheduler,
         userInfo: coreServices.userInfo,
       },
       async init(deps) {
@@ -66,6 +68,14 @@ export const eventSchemasPlugin = createBackendPlugin({
           config,
           onChange: change =>
             publishChange({ change, events: deps.events, notifier, logger }),
+        });
+
+        await scheduleSunsetTask({
+          ...deps,
+          config: deps.config,
+          registry,
+          store,
+          consumerOwners: name => notifier.consumerOwners(name),
         });
 
         const rateLimiter = RegistrationRateLimiter.fromConfig(deps.config);

@@ -38,7 +38,9 @@ export function describeChangeForConsumers(change: EventTypeChange):
     }
     case 'updated': {
       const deprecation = change.changes.deprecation;
-      if (!deprecation) return undefined;
+      // A retirement is told by SunsetReminders, which records it per
+      // consumer; the reminders before it too.
+      if (!deprecation || deprecation.retiredAt) return undefined;
       const { eventType } = change;
       return {
         name: eventType.name,
@@ -46,6 +48,10 @@ export function describeChangeForConsumers(change: EventTypeChange):
         title: `${eventType.name} is deprecated`,
         description: `${deprecation.reason}${
           deprecation.successor ? ` Use ${deprecation.successor} instead.` : ''
+        }${
+          deprecation.sunsetAt
+            ? ` It will be retired on ${deprecation.sunsetAt}, and refuse events from then on.`
+            : ''
         }`,
         scope: `event-schemas:${eventType.name}:deprecated`,
       };
@@ -90,23 +96,16 @@ export class ConsumerNotifier {
     },
   ) {}
 
+  /** The owners of the type's consumers: see {@link findConsumerOwners}. */
+  consumerOwners(name: string): Promise<string[]> {
+    return findConsumerOwners({ ...this.options, name });
+  }
+
   async notify(change: EventTypeChange): Promise<void> {
     const message = describeChangeForConsumers(change);
     if (!message) return;
-    const { catalog, notifications, auth, logger, config } = this.options;
-    const apiRef = stringifyEntityRef({
-      kind: 'API',
-      namespace: 'default',
-      name: eventTypeEntityName(message.name),
-    });
-    const { items } = await catalog.getEntities(
-      {
-        filter: { 'relations.consumesApi': apiRef },
-        fields: ['kind', 'metadata.name', 'metadata.namespace', 'spec.owner'],
-      },
-      { credentials: await auth.getOwnServiceCredentials() },
-    );
-    const owners = [...new Set(items.flatMap(ownerRef))];
+    const { notifications, logger, config } = this.options;
+    const owners = await this.consumerOwners(message.name);
     if (owners.length === 0) return;
     logger.info(
       `Notifying ${owners.length} consumer owner(s) of ${message.name}: ${message.title}`,
@@ -124,6 +123,31 @@ export class ConsumerNotifier {
       },
     });
   }
+}
+
+/**
+ * The owners (entity refs) of the components that consume an event type:
+ * those that list its API entity in `spec.consumesApis`.
+ */
+export async function findConsumerOwners(options: {
+  catalog: CatalogService;
+  auth: AuthService;
+  name: string;
+}): Promise<string[]> {
+  const { catalog, auth, name } = options;
+  const apiRef = stringifyEntityRef({
+    kind: 'API',
+    namespace: 'default',
+    name: eventTypeEntityName(name),
+  });
+  const { items } = await catalog.getEntities(
+    {
+      filter: { 'relations.consumesApi': apiRef },
+      fields: ['kind', 'metadata.name', 'metadata.namespace', 'spec.owner'],
+    },
+    { credentials: await auth.getOwnServiceCredentials() },
+  );
+  return [...new Set(items.flatMap(ownerRef))];
 }
 
 function ownerRef(entity: Entity): string[] {

@@ -11,6 +11,7 @@ import {
   EventTypeVersion,
   listFields,
   parseSchema,
+  retiredEventTypeReason,
   SchemaError,
   SchemaValidator,
 } from '@data-collection/plugin-event-schemas-common';
@@ -28,6 +29,7 @@ import {
 } from '../service/requests';
 import { TtlCache } from '@data-collection/plugin-event-schemas-common';
 import { checkPersonalData, keptDataSubjectProblem } from './personalData';
+import { nextDeprecation, retiredDeprecation } from '../lifecycle/transitions';
 
 /** What happened to an event type, for whoever keeps a copy or tells people. */
 export type EventTypeChange =
@@ -67,6 +69,7 @@ export class SchemaRegistry {
   private readonly store: EventTypeStore;
   private readonly config: RegistryConfig;
   private readonly onChange: (change: EventTypeChange) => Promise<void>;
+  private readonly now: () => Date;
   /**
    * Compiled validators per event type version. Versions are immutable, so
    * entries never expire; the least recently used go beyond 1000.
@@ -88,7 +91,10 @@ export class SchemaRegistry {
     onChange?: (change: EventTypeChange) => Promise<void>;
     /** How long `validate` may use a looked-up version. Default 5 s. */
     lookupTtlMs?: number;
+    /** The clock that deprecations and retirements are dated by. */
+    now?: () => Date;
   }) {
+    this.now = options.now ?? (() => new Date());
     this.store = options.store;
     this.config = options.config;
     const onChange = options.onChange ?? (async () => {});
@@ -193,11 +199,12 @@ export class SchemaRegistry {
       };
     }
     if (deprecation !== undefined) {
-      changes.deprecation = deprecation && {
-        ...deprecation,
-        deprecatedAt: new Date().toISOString(),
-        deprecatedBy: updatedBy,
-      };
+      changes.deprecation = nextDeprecation({
+        current,
+        request: deprecation,
+        by: updatedBy,
+        now: this.now(),
+      });
     }
     if (
       request.personalDataFields !== undefined ||
@@ -243,6 +250,38 @@ export class SchemaRegistry {
     });
   }
 
+  /**
+   * Retires a deprecated type, now: it refuses new events from here on. By
+   * its owners before the sunset date, or by the sunset task at it.
+   */
+  async retireEventType(options: {
+    name: string;
+    retiredBy: string;
+  }): Promise<EventType> {
+    const current = await this.getEventType(options.name);
+    const deprecation = retiredDeprecation({
+      current,
+      by: options.retiredBy,
+      now: this.now(),
+    });
+    const eventType = await this.store.replaceDeprecation({
+      name: options.name,
+      expected: current.deprecation,
+      deprecation,
+    });
+    if (!eventType) {
+      throw new ConflictError(
+        `Event type '${options.name}' changed while it was being retired; look at it again and retry`,
+      );
+    }
+    await this.onChange({
+      action: 'updated',
+      eventType,
+      changes: { deprecation },
+    });
+    return eventType;
+  }
+
   async deleteEventType(name: string): Promise<void> {
     await this.store.deleteEventType({ name });
     await this.onChange({ action: 'deleted', name });
@@ -278,6 +317,10 @@ export class SchemaRegistry {
   }): Promise<{ version: EventTypeVersion; created: boolean }> {
     const { name, schema, createdBy } = options;
     const eventType = await this.getEventType(name);
+    const retired = retiredEventTypeReason(eventType);
+    if (retired) {
+      throw new ConflictError(`${retired}; it takes no new versions`);
+    }
     const prepared = this.prepareVersion({
       format: eventType.format,
       schema,
