@@ -115,8 +115,9 @@ export async function createRouter(options: {
 
   router.use((req, _res, next) => {
     const hasBody = ['POST', 'PATCH', 'PUT'].includes(req.method);
-    // req.is is null without a body: POST .../retire needs none.
-    if (hasBody && req.is('application/json') === false) {
+    // POST .../retire needs no body: none (req.is is null) or an empty one.
+    const empty = req.headers['content-length'] === '0';
+    if (hasBody && !empty && req.is('application/json') === false) {
       throw new UnsupportedMediaTypeError(
         `Send the request body as JSON with 'Content-Type: application/json'${
           req.headers['content-type']

@@ -74,8 +74,13 @@ describe('EventSchemasClient against the registry openapi.yaml', () => {
           sla: { maxLateness: 'PT1H' },
           personalDataFields: [],
           dataSubject: null,
-          deprecation: { reason: 'replaced', successor: 'v2' },
+          deprecation: {
+            reason: 'replaced',
+            successor: 'v2',
+            sunsetAt: '2099-01-01T00:00:00Z',
+          },
         }),
+      retireEventType: () => client.retireEventType(name),
       registerVersion: () => client.registerVersion(name, '{}'),
       checkCompatibility: () => client.checkCompatibility(name, '{}'),
     };

@@ -474,6 +474,18 @@ export const spec = {
           'Retire a deprecated event type now, before its sunset date (owners and admins)',
         description:
           'A retired type refuses new events, naming its successor, and takes no\nnew versions; retirement is final. The registry retires deprecated\ntypes by itself when their sunset date comes. 409 when the type is\nactive (deprecate it first) or already retired.\n',
+        requestBody: {
+          required: false,
+          description: 'Nothing to send; an empty JSON object is accepted too.',
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                additionalProperties: false,
+              },
+            },
+          },
+        },
         responses: {
           '200': {
             description: 'The retired event type',
@@ -755,9 +767,9 @@ export const spec = {
       EventTypeDeprecationRequest: {
         nullable: true,
         type: 'object',
-        required: ['reason', 'sunsetAt'],
+        required: ['reason'],
         description:
-          'Deprecates the type (or changes its deprecation); `null` makes a\ndeprecated type active again. 400 when `sunsetAt` is missing,\nmalformed or not in the future; 409 when the type is retired.\n',
+          'Deprecates the type (or changes its deprecation); `null` makes a\ndeprecated type active again. `sunsetAt` is required: 400 when it\nis missing, malformed or not in the future; 409 when the type is\nretired.\n',
         properties: {
           reason: {
             type: 'string',
