@@ -140,7 +140,10 @@ export class IngestService {
     if (mode !== 'batch' && checked.rejected.length > 0) {
       // One event, refused: the status says so, and the reason is kept.
       const [{ reason, tooLarge, retired }] = checked.rejected;
-      throw new BindingError(tooLarge ? 413 : retired ? 410 : 400, reason);
+      let status: 400 | 410 | 413 = 400;
+      if (tooLarge) status = 413;
+      else if (retired) status = 410;
+      throw new BindingError(status, reason);
     }
     return {
       accepted: checked.accepted.length,
