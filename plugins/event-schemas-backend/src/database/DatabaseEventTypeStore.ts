@@ -340,7 +340,7 @@ export class DatabaseEventTypeStore implements EventTypeStore {
   async replaceDeprecation(options: {
     name: string;
     expected: Deprecation | undefined;
-    deprecation: Deprecation;
+    deprecation: Deprecation | null;
   }): Promise<EventType | undefined> {
     const { name, expected, deprecation } = options;
     const row = await this.db<EventTypeRow>('event_types')
@@ -358,7 +358,7 @@ export class DatabaseEventTypeStore implements EventTypeStore {
     if (row.deprecation === null) query.whereNull('deprecation');
     else query.where({ deprecation: row.deprecation });
     const updated = await query.update({
-      deprecation: JSON.stringify(deprecation),
+      deprecation: deprecation ? JSON.stringify(deprecation) : null,
       updated_at: new Date(),
     });
     return updated === 0 ? undefined : this.getEventType(name);

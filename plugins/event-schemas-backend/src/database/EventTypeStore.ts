@@ -121,7 +121,8 @@ export interface EventTypeStore {
   replaceDeprecation(options: {
     name: string;
     expected: Deprecation | undefined;
-    deprecation: Deprecation;
+    /** `null` removes it. */
+    deprecation: Deprecation | null;
   }): Promise<EventType | undefined>;
 
   /** Every type with a deprecation, the retired ones included. */

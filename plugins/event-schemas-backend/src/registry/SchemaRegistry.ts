@@ -215,7 +215,25 @@ export class SchemaRegistry {
         request,
       });
     }
-    const eventType = await this.store.updateEventType({ name, changes });
+    const { deprecation: deprecationChange, ...stored } = changes;
+    if (deprecationChange !== undefined) {
+      // Compare and set: a retirement by the sunset task in between is
+      // never overwritten (nothing leaves retired).
+      const swapped = await this.store.replaceDeprecation({
+        name,
+        expected: current.deprecation,
+        deprecation: deprecationChange,
+      });
+      if (!swapped) {
+        throw new ConflictError(
+          `The deprecation of '${name}' changed meanwhile; look at it again and retry`,
+        );
+      }
+    }
+    const eventType = await this.store.updateEventType({
+      name,
+      changes: stored,
+    });
     await this.onChange({ action: 'updated', eventType, changes });
     return eventType;
   }
