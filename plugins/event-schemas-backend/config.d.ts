@@ -1,3 +1,5 @@
+import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+
 export interface Config {
   /** The schema registry (plugin event-schemas). */
   eventSchemas?: {
@@ -93,6 +95,18 @@ export interface Config {
        * @visibility backend
        */
       directories?: string[];
+    };
+    /** The lifecycle of deprecated event types. */
+    sunset?: {
+      /**
+       * How often the registry retires the deprecated types whose sunset
+       * date has come and reminds their consumers (30, 7 and 1 day before,
+       * and at retirement). Runs on one replica at a time. Default every 5
+       * minutes, 5 minute timeout, first run 30 seconds after start, scope
+       * global.
+       * @visibility backend
+       */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
     };
   };
 }

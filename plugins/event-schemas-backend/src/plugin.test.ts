@@ -633,14 +633,17 @@ describe.each(TestDatabases.create().eachSupportedId())(
         deprecation: {
           reason: 'Replaced by playback.v2',
           successor: 'com.example.playback.v2',
+          sunsetAt: '2099-01-31T00:00:00Z',
         },
       });
       expect(type.status).toBe(200);
       expect(type.body.deprecation).toMatchObject({
         reason: 'Replaced by playback.v2',
         successor: 'com.example.playback.v2',
+        sunsetAt: '2099-01-31T00:00:00.000Z',
         deprecatedBy: 'user:default/alice',
       });
+      expect(type.body.state).toBe('deprecated');
       expect(sent.map(s => s.payload.title)).toContain(
         'com.example.playback.started is deprecated',
       );
@@ -654,6 +657,88 @@ describe.each(TestDatabases.create().eachSupportedId())(
         (await api.patch(`${base}/versions/latest`, { deprecation: null }))
           .status,
       ).toBe(400);
+    });
+
+    it('walks a type from active through deprecated to retired, refusing other moves', async () => {
+      const { api, audits, server } = await startRegistry();
+      await api.post('/event-types', newType);
+      const base = '/event-types/com.example.playback.started';
+      const deprecate = (sunsetAt?: string) =>
+        api.patch(base, {
+          deprecation: {
+            reason: 'Replaced',
+            successor: 'com.example.playback.v2',
+            sunsetAt,
+          },
+        });
+      const errorOf = (res: request.Response) => [
+        res.status,
+        res.body.error?.message,
+      ];
+
+      expect((await api.get(base)).body.state).toBe('active');
+      expect(errorOf(await deprecate())).toEqual([
+        400,
+        expect.stringContaining('deprecation.sunsetAt: required'),
+      ]);
+      expect(errorOf(await deprecate('2001-01-01T00:00:00Z'))).toEqual([
+        400,
+        expect.stringContaining('is not in the future'),
+      ]);
+      // The OpenAPI validator knows date-times before the registry does.
+      expect(errorOf(await deprecate('next week'))).toEqual([
+        400,
+        'request/body/deprecation/sunsetAt must match format "date-time"',
+      ]);
+      // As curl -X POST sends it: no body at all.
+      const bare = await request(server)
+        .post(`/api/event-schemas${base}/retire`)
+        .set('Authorization', as(alice));
+      expect(errorOf(bare)).toEqual([
+        409,
+        expect.stringContaining('is active: deprecate it first'),
+      ]);
+
+      expect((await deprecate('2099-01-31T00:00:00Z')).body.state).toBe(
+        'deprecated',
+      );
+      expect((await api.post(`${base}/retire`, {}, bob)).status).toBe(403);
+      const retired = await api.post(`${base}/retire`, {});
+      expect(retired.status).toBe(200);
+      expect(retired.body).toMatchObject({
+        state: 'retired',
+        deprecation: {
+          successor: 'com.example.playback.v2',
+          sunsetAt: '2099-01-31T00:00:00.000Z',
+          retiredBy: 'user:default/alice',
+          retiredAt: expect.any(String),
+        },
+      });
+      expect(audits).toContainEqual({
+        eventId: 'event-type-retire',
+        outcome: 'success',
+      });
+
+      expect(errorOf(await api.post(`${base}/retire`, {}))).toEqual([
+        409,
+        expect.stringContaining('was already retired'),
+      ]);
+      expect(errorOf(await api.patch(base, { deprecation: null }))).toEqual([
+        409,
+        expect.stringContaining('cannot be deprecated again or made active'),
+      ]);
+      expect(
+        errorOf(await api.post(`${base}/versions`, { schema: playbackV2 })),
+      ).toEqual([
+        409,
+        expect.stringMatching(
+          /was retired on .*; send com.example.playback.v2 instead; it takes no new versions/,
+        ),
+      ]);
+      // Other details stay editable: the type's page still documents it.
+      expect(
+        (await api.patch(base, { description: 'Retired; see v2' })).status,
+      ).toBe(200);
     });
 
     it('filters and pages the list', async () => {

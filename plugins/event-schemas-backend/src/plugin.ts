@@ -17,6 +17,7 @@ import { publishChange } from './registry/publishChange';
 import { SchemaRegistry } from './registry/SchemaRegistry';
 import { seedDemoData } from './registry/seedDemoData';
 import { readRegistryConfig } from './service/config';
+import { scheduleSunsetTask } from './lifecycle/scheduleSunsetTask';
 import { OwnershipAuthorization } from './service/OwnershipAuthorization';
 import { ReadAuthorization } from './service/ReadAuthorization';
 import { RegistrationRateLimiter } from './service/RegistrationRateLimiter';
@@ -47,6 +48,7 @@ export const eventSchemasPlugin = createBackendPlugin({
         notifications: notificationService,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
+        scheduler: coreServices.scheduler,
         userInfo: coreServices.userInfo,
       },
       async init(deps) {
@@ -71,6 +73,14 @@ export const eventSchemasPlugin = createBackendPlugin({
           consumers,
           onChange: change =>
             publishChange({ change, events: deps.events, notifier, logger }),
+        });
+
+        await scheduleSunsetTask({
+          ...deps,
+          config: deps.config,
+          registry,
+          store,
+          consumerOwners: name => notifier.consumerOwners(name),
         });
 
         const rateLimiter = RegistrationRateLimiter.fromConfig(deps.config);

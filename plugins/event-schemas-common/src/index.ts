@@ -16,3 +16,4 @@ export * from './search';
 export * from './eventTypeFile';
 export * from './personalData';
 export * from './impact';
+export * from './lifecycle';

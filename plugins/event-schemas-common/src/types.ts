@@ -50,7 +50,28 @@ export type Deprecation = {
   successor?: string;
   deprecatedAt: string;
   deprecatedBy: string;
+  /**
+   * When a deprecated event type is retired (ISO 8601). Required when a type
+   * is deprecated; absent on versions and on types deprecated before sunset
+   * dates existed, which stay deprecated until retired explicitly.
+   */
+  sunsetAt?: string;
+  /** When the type was retired (ISO 8601): it refuses new events since. */
+  retiredAt?: string;
+  /** Who retired it: a user's entity ref, or the registry's sunset task. */
+  retiredBy?: string;
 };
+
+/**
+ * Where an event type is in its lifecycle: `active`, `deprecated` (still
+ * accepted, with a successor and a sunset date) or `retired` (its events
+ * are refused; final).
+ *
+ * @public
+ */
+export const EVENT_TYPE_STATES = ['active', 'deprecated', 'retired'] as const;
+/** @public */
+export type EventTypeState = (typeof EVENT_TYPE_STATES)[number];
 
 /**
  * A registered event type: its metadata and its latest version number.
@@ -93,6 +114,11 @@ export type EventType = {
   dataSubject?: string;
   latestVersion: number;
   deprecation?: Deprecation;
+  /**
+   * Derived from `deprecation`; the registry sets it on every type it
+   * returns (see {@link eventTypeState} for types built elsewhere).
+   */
+  state?: EventTypeState;
   createdBy: string;
   /** ISO 8601 timestamps. */
   createdAt: string;

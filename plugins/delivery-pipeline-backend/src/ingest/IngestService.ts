@@ -79,7 +79,7 @@ export class IngestService {
   }
 
   /**
-   * Handles one request. Throws a {@link BindingError} (400, 413, 415) for a
+   * Handles one request. Throws a {@link BindingError} (400, 410, 413, 415) for a
    * request that holds no readable events, `NotAllowedError` when the
    * producer may send none of its events, and the transport's
    * `TransportFullError` when it is at its bound (nothing is kept). Events
@@ -139,8 +139,11 @@ export class IngestService {
 
     if (mode !== 'batch' && checked.rejected.length > 0) {
       // One event, refused: the status says so, and the reason is kept.
-      const [{ reason, tooLarge }] = checked.rejected;
-      throw new BindingError(tooLarge ? 413 : 400, reason);
+      const [{ reason, tooLarge, retired }] = checked.rejected;
+      let status: 400 | 410 | 413 = 400;
+      if (tooLarge) status = 413;
+      else if (retired) status = 410;
+      throw new BindingError(status, reason);
     }
     return {
       accepted: checked.accepted.length,

@@ -19,6 +19,8 @@ export type Rejection = {
   reason: string;
   /** Over the size limit: a single-event request answers 413. */
   tooLarge?: boolean;
+  /** Of a retired event type: a single-event request answers 410. */
+  retired?: true;
   payload: string;
   eventType?: string;
   source?: string;
@@ -113,7 +115,7 @@ export async function checkAgainstRegistry(options: {
       continue;
     }
     const { event, json } = item.parsed;
-    const reject = (reason: string, dataSubject?: string) =>
+    const reject = (reason: string, dataSubject?: string, retired?: true) =>
       rejected.push({
         index: item.index,
         reason,
@@ -122,6 +124,7 @@ export async function checkAgainstRegistry(options: {
         source: event.source,
         eventId: event.id,
         dataSubject,
+        ...(retired ? { retired } : {}),
       });
 
     // Checked before any lookup: the type names folders, objects and
@@ -166,7 +169,7 @@ export async function checkAgainstRegistry(options: {
     }
     const found = await lookup;
     if ('reason' in found) {
-      reject(found.reason);
+      reject(found.reason, undefined, found.retired);
       continue;
     }
     const personalData = personalDataFieldsOf(found.eventType);

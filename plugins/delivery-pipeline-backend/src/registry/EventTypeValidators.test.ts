@@ -39,6 +39,31 @@ function fakeRegistry() {
 }
 
 describe('EventTypeValidators', () => {
+  it('refuses a retired type naming its successor, and accepts a deprecated one', async () => {
+    const { registry, eventType } = fakeRegistry();
+    const deprecation = {
+      reason: 'Replaced',
+      successor: 'com.example.b',
+      sunsetAt: '2027-01-01T00:00:00.000Z',
+      deprecatedAt: '2026-12-01T00:00:00.000Z',
+      deprecatedBy: 'user:default/alice',
+    };
+    registry.getEventType.mockResolvedValueOnce({ ...eventType, deprecation });
+    const validators = new EventTypeValidators({ eventTypes: registry });
+    expect('validate' in (await validators.get('com.example.a'))).toBe(true);
+
+    validators.forget('com.example.a');
+    registry.getEventType.mockResolvedValueOnce({
+      ...eventType,
+      deprecation: { ...deprecation, retiredAt: '2027-01-01T00:01:00.000Z' },
+    });
+    expect(await validators.get('com.example.a', 1)).toEqual({
+      reason:
+        "Event type 'com.example.a' was retired on 2027-01-01T00:01:00.000Z; send com.example.b instead",
+      retired: true,
+    });
+  });
+
   it('refuses events of a version registered with a pattern RE2 cannot run, compiling it once', async () => {
     const { registry, versions } = fakeRegistry();
     // Accepted before patterns ran on RE2, which has no lookaround.

@@ -1,6 +1,7 @@
 import {
   compileValidator,
   EventType,
+  retiredEventTypeReason,
   SchemaError,
   SchemaValidator,
   TtlCache,
@@ -14,8 +15,11 @@ export type VersionValidator = {
   validate: SchemaValidator;
 };
 
-/** Why an event has no schema to be checked against. */
-export type ValidatorLookupFailure = { reason: string };
+/**
+ * Why an event has no schema to be checked against; `retired` when its type
+ * was retired (a single such event is answered 410 Gone).
+ */
+export type ValidatorLookupFailure = { reason: string; retired?: true };
 
 /**
  * Compiled validators of registered event types, for ingest. A version never
@@ -64,6 +68,9 @@ export class EventTypeValidators {
         reason: `Unknown event type '${name}': register it in the schema registry before sending events of it`,
       };
     }
+    // Deprecated types' events are still accepted; retired types' not.
+    const retired = retiredEventTypeReason(eventType);
+    if (retired) return { reason: retired, retired: true };
     const wanted = version ?? eventType.latestVersion;
     if (wanted > eventType.latestVersion) {
       return {

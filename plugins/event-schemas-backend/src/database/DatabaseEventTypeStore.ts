@@ -10,9 +10,11 @@ import {
   EVENT_TYPE_NAME_LOOKUP_PATTERN,
   EventTypeVersion,
   eventTypeNameKey,
+  eventTypeState,
 } from '@data-collection/plugin-event-schemas-common';
 import { PermissionCriteria } from '@backstage/plugin-permission-common';
 import { Knex } from 'knex';
+import { isDeepStrictEqual } from 'node:util';
 import { EventTypeQuery } from '../permissions/rules';
 import {
   EventTypeChanges,
@@ -347,6 +349,41 @@ export class DatabaseEventTypeStore implements EventTypeStore {
     }
     return (await this.getVersion({ name, version }))!;
   }
+
+  async replaceDeprecation(options: {
+    name: string;
+    expected: Deprecation | undefined;
+    deprecation: Deprecation | null;
+  }): Promise<EventType | undefined> {
+    const { name, expected, deprecation } = options;
+    const row = await this.db<EventTypeRow>('event_types')
+      .where({ name })
+      .whereNull('deleted_at')
+      .first('deprecation');
+    if (!row) return undefined;
+    const stored = row.deprecation ? JSON.parse(row.deprecation) : undefined;
+    if (!isDeepStrictEqual(stored, expected)) return undefined;
+    // The stored text is the version we compared: the update is conditional
+    // on it, so a change in between makes it update nothing.
+    const query = this.db('event_types')
+      .where({ name })
+      .whereNull('deleted_at');
+    if (row.deprecation === null) query.whereNull('deprecation');
+    else query.where({ deprecation: row.deprecation });
+    const updated = await query.update({
+      deprecation: deprecation ? JSON.stringify(deprecation) : null,
+      updated_at: new Date(),
+    });
+    return updated === 0 ? undefined : this.getEventType(name);
+  }
+
+  async listDeprecatedEventTypes(): Promise<EventType[]> {
+    const rows = (await this.db<EventTypeRow>('event_types')
+      .whereNull('deleted_at')
+      .whereNotNull('deprecation')
+      .orderBy('name')) as EventTypeRow[];
+    return rows.map(toEventType);
+  }
 }
 
 async function insertVersion(options: {
@@ -382,7 +419,7 @@ async function insertVersion(options: {
   }
 }
 
-function toEventType(row: EventTypeRow): EventType {
+function toEventTypeFields(row: EventTypeRow): EventType {
   return {
     name: row.name,
     title: row.title ?? undefined,
@@ -403,6 +440,11 @@ function toEventType(row: EventTypeRow): EventType {
     createdAt: toIso(row.created_at),
     updatedAt: toIso(row.updated_at),
   };
+}
+
+function toEventType(row: EventTypeRow): EventType {
+  const eventType = toEventTypeFields(row);
+  return { ...eventType, state: eventTypeState(eventType) };
 }
 
 function toVersion(row: VersionRow): EventTypeVersion {
@@ -451,7 +493,8 @@ function decodeCursor(cursor: string): string {
   return name;
 }
 
-function isUniqueViolation(error: unknown): boolean {
+/** A unique or primary key violation, on PostgreSQL or SQLite. */
+export function isUniqueViolation(error: unknown): boolean {
   const e = error as { code?: string; message?: string };
   // PostgreSQL: unique_violation; SQLite: SQLITE_CONSTRAINT_PRIMARYKEY/UNIQUE.
   return (

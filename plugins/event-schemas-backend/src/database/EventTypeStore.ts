@@ -124,4 +124,19 @@ export interface EventTypeStore {
     version: number;
     deprecation: Deprecation | null;
   }): Promise<EventTypeVersion>;
+
+  /**
+   * Replaces the type's deprecation only if it is still `expected` (compare
+   * and set), so that a retirement never overwrites a change made
+   * meanwhile. `undefined` when it changed, or the type is gone.
+   */
+  replaceDeprecation(options: {
+    name: string;
+    expected: Deprecation | undefined;
+    /** `null` removes it. */
+    deprecation: Deprecation | null;
+  }): Promise<EventType | undefined>;
+
+  /** Every type with a deprecation, the retired ones included. */
+  listDeprecatedEventTypes(): Promise<EventType[]>;
 }

@@ -106,4 +106,32 @@ describe('ConsumerNotifier', () => {
       [`${NAME} is deprecated`, `/data/events/${NAME}/overview`],
     ]);
   });
+
+  it('names the sunset date of a deprecation, and leaves the retirement to SunsetReminders', async () => {
+    const { notifier, sent } = setup();
+    const deprecation = {
+      reason: 'Replaced.',
+      successor: 'com.example.playback.v2',
+      sunsetAt: '2027-01-31T00:00:00.000Z',
+      deprecatedAt: '2026-12-01T00:00:00.000Z',
+      deprecatedBy: 'user:default/alice',
+    };
+
+    await notifier.notify({
+      action: 'updated',
+      eventType,
+      changes: { deprecation },
+    });
+    await notifier.notify({
+      action: 'updated',
+      eventType,
+      changes: {
+        deprecation: { ...deprecation, retiredAt: '2027-01-31T00:01:00Z' },
+      },
+    });
+
+    expect(sent.map(s => s.payload.description)).toEqual([
+      'Replaced. Use com.example.playback.v2 instead. It will be retired on 2027-01-31T00:00:00.000Z, and refuse events from then on.',
+    ]);
+  });
 });

@@ -43,7 +43,9 @@ export function describeChangeForConsumers(change: EventTypeChange):
     }
     case 'updated': {
       const deprecation = change.changes.deprecation;
-      if (!deprecation) return undefined;
+      // A retirement is told by SunsetReminders, which records it per
+      // consumer; the reminders before it too.
+      if (!deprecation || deprecation.retiredAt) return undefined;
       const { eventType } = change;
       return {
         name: eventType.name,
@@ -51,6 +53,10 @@ export function describeChangeForConsumers(change: EventTypeChange):
         title: `${eventType.name} is deprecated`,
         description: `${deprecation.reason}${
           deprecation.successor ? ` Use ${deprecation.successor} instead.` : ''
+        }${
+          deprecation.sunsetAt
+            ? ` It will be retired on ${deprecation.sunsetAt}, and refuse events from then on.`
+            : ''
         }`,
         scope: `event-schemas:${eventType.name}:deprecated`,
       };
@@ -99,14 +105,17 @@ export class ConsumerNotifier {
     this.consumers = new EventTypeConsumers(options);
   }
 
+  /** The owners (entity refs) of the type's consumers, each once. */
+  async consumerOwners(name: string): Promise<string[]> {
+    const consumers = await this.consumers.list(name);
+    return [...new Set(consumers.flatMap(consumer => consumer.owner ?? []))];
+  }
+
   async notify(change: EventTypeChange): Promise<void> {
     const message = describeChangeForConsumers(change);
     if (!message) return;
     const { notifications, logger, config } = this.options;
-    const consumers = await this.consumers.list(message.name);
-    const owners = [
-      ...new Set(consumers.flatMap(consumer => consumer.owner ?? [])),
-    ];
+    const owners = await this.consumerOwners(message.name);
     if (owners.length === 0) return;
     logger.info(
       `Notifying ${owners.length} consumer owner(s) of ${message.name}: ${message.title}`,

@@ -13,6 +13,7 @@ import {
   EventTypeVersion,
   listFields,
   parseSchema,
+  retiredEventTypeReason,
   SchemaError,
   SchemaValidator,
 } from '@data-collection/plugin-event-schemas-common';
@@ -31,6 +32,7 @@ import {
 } from '../service/requests';
 import { TtlCache } from '@data-collection/plugin-event-schemas-common';
 import { checkPersonalData, keptDataSubjectProblem } from './personalData';
+import { nextDeprecation, retiredDeprecation } from '../lifecycle/transitions';
 
 /** What happened to an event type, for whoever keeps a copy or tells people. */
 export type EventTypeChange =
@@ -71,6 +73,7 @@ export class SchemaRegistry {
   private readonly config: RegistryConfig;
   private readonly onChange: (change: EventTypeChange) => Promise<void>;
   private readonly consumers?: ConsumerDirectory;
+  private readonly now: () => Date;
   /**
    * Compiled validators per event type version. Versions are immutable, so
    * entries never expire; the least recently used go beyond 1000.
@@ -97,7 +100,10 @@ export class SchemaRegistry {
      * it, that scope accepts nothing the mode refuses.
      */
     consumers?: ConsumerDirectory;
+    /** The clock that deprecations and retirements are dated by. */
+    now?: () => Date;
   }) {
+    this.now = options.now ?? (() => new Date());
     this.store = options.store;
     this.consumers = options.consumers;
     this.config = options.config;
@@ -204,11 +210,12 @@ export class SchemaRegistry {
       };
     }
     if (deprecation !== undefined) {
-      changes.deprecation = deprecation && {
-        ...deprecation,
-        deprecatedAt: new Date().toISOString(),
-        deprecatedBy: updatedBy,
-      };
+      changes.deprecation = nextDeprecation({
+        current,
+        request: deprecation,
+        by: updatedBy,
+        now: this.now(),
+      });
     }
     if (
       request.personalDataFields !== undefined ||
@@ -219,7 +226,25 @@ export class SchemaRegistry {
         request,
       });
     }
-    const eventType = await this.store.updateEventType({ name, changes });
+    const { deprecation: deprecationChange, ...stored } = changes;
+    if (deprecationChange !== undefined) {
+      // Compare and set: a retirement by the sunset task in between is
+      // never overwritten (nothing leaves retired).
+      const swapped = await this.store.replaceDeprecation({
+        name,
+        expected: current.deprecation,
+        deprecation: deprecationChange,
+      });
+      if (!swapped) {
+        throw new ConflictError(
+          `The deprecation of '${name}' changed meanwhile; look at it again and retry`,
+        );
+      }
+    }
+    const eventType = await this.store.updateEventType({
+      name,
+      changes: stored,
+    });
     await this.onChange({ action: 'updated', eventType, changes });
     return eventType;
   }
@@ -252,6 +277,38 @@ export class SchemaRegistry {
           : request.dataSubject ?? undefined,
       fields: listFields({ format: current.format, schema: latest.schema }),
     });
+  }
+
+  /**
+   * Retires a deprecated type, now: it refuses new events from here on. By
+   * its owners before the sunset date, or by the sunset task at it.
+   */
+  async retireEventType(options: {
+    name: string;
+    retiredBy: string;
+  }): Promise<EventType> {
+    const current = await this.getEventType(options.name);
+    const deprecation = retiredDeprecation({
+      current,
+      by: options.retiredBy,
+      now: this.now(),
+    });
+    const eventType = await this.store.replaceDeprecation({
+      name: options.name,
+      expected: current.deprecation,
+      deprecation,
+    });
+    if (!eventType) {
+      throw new ConflictError(
+        `Event type '${options.name}' changed while it was being retired; look at it again and retry`,
+      );
+    }
+    await this.onChange({
+      action: 'updated',
+      eventType,
+      changes: { deprecation },
+    });
+    return eventType;
   }
 
   async deleteEventType(name: string): Promise<void> {
@@ -289,6 +346,10 @@ export class SchemaRegistry {
   }): Promise<{ version: EventTypeVersion; created: boolean }> {
     const { name, schema, createdBy } = options;
     const eventType = await this.getEventType(name);
+    const retired = retiredEventTypeReason(eventType);
+    if (retired) {
+      throw new ConflictError(`${retired}; it takes no new versions`);
+    }
     const prepared = this.prepareVersion({
       format: eventType.format,
       schema,

@@ -104,6 +104,16 @@ const deprecation = z
   })
   .nullable();
 
+// A type's deprecation also names its sunset date, required and checked
+// (ISO 8601, in the future) by the lifecycle's rules (lifecycle/transitions).
+const eventTypeDeprecation = z
+  .strictObject({
+    reason: z.string().min(1, 'must say why'),
+    successor: z.string().optional(),
+    sunsetAt: z.string().max(64).optional(),
+  })
+  .nullable();
+
 // A dotted field path as listFields gives it (at most as long as the
 // registry stores field paths); SchemaRegistry checks it names a field.
 const dataSubject = z
@@ -146,7 +156,7 @@ export const updateEventTypeRequest = z.strictObject({
   sla: z.strictObject({ maxLateness: duration }).optional(),
   personalDataFields: z.array(z.string().min(1)).max(500).optional(),
   dataSubject: dataSubject.nullable().optional(),
-  deprecation: deprecation.optional(),
+  deprecation: eventTypeDeprecation.optional(),
 });
 export type UpdateEventTypeRequest = z.infer<typeof updateEventTypeRequest>;
 

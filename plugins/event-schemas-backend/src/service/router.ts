@@ -123,7 +123,9 @@ export async function createRouter(options: {
 
   router.use((req, _res, next) => {
     const hasBody = ['POST', 'PATCH', 'PUT'].includes(req.method);
-    if (hasBody && !req.is('application/json')) {
+    // POST .../retire needs no body: none (req.is is null) or an empty one.
+    const empty = req.headers['content-length'] === '0';
+    if (hasBody && !empty && req.is('application/json') === false) {
       throw new UnsupportedMediaTypeError(
         `Send the request body as JSON with 'Content-Type: application/json'${
           req.headers['content-type']
@@ -263,6 +265,29 @@ export async function createRouter(options: {
         await authorizeOnType(req, eventTypeDeletePermission, name);
         await registry.deleteEventType(name);
         res.status(204).end();
+      },
+    });
+  });
+
+  api.post('/event-types/:name/retire', async (req, res) => {
+    const name = nameParam(req);
+    await audited({
+      req,
+      eventId: 'event-type-retire',
+      severityLevel: 'medium',
+      meta: { eventType: name },
+      run: async () => {
+        const credentials = await authorizeOnType(
+          req,
+          eventTypeUpdatePermission,
+          name,
+        );
+        res.json(
+          await registry.retireEventType({
+            name,
+            retiredBy: principalRef(credentials),
+          }),
+        );
       },
     });
   });

@@ -51,8 +51,11 @@ export type EventTypeChange = Partial<
   description?: string | null;
   /** `null` unsets it, with `personalDataFields: []`. */
   dataSubject?: string | null;
-  /** `null` takes a deprecation back. */
-  deprecation?: { reason: string; successor?: string } | null;
+  /**
+   * Deprecates the type, to be retired at `sunsetAt` (ISO 8601, in the
+   * future); `null` makes a deprecated type active again.
+   */
+  deprecation?: { reason: string; successor?: string; sunsetAt: string } | null;
 };
 
 /**
@@ -78,6 +81,11 @@ export interface EventSchemasApi {
   listVersions(name: string): Promise<EventTypeVersion[]>;
   createEventType(request: NewEventType): Promise<EventType>;
   updateEventType(name: string, change: EventTypeChange): Promise<EventType>;
+  /**
+   * Retires a deprecated type now, before its sunset date: it refuses new
+   * events from then on. Final.
+   */
+  retireEventType(name: string): Promise<EventType>;
   registerVersion(name: string, schema: string): Promise<VersionRegistration>;
   /**
    * Whether a draft schema could be registered, under the type's mode, and

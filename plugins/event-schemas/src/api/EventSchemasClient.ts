@@ -67,6 +67,13 @@ export class EventSchemasClient implements EventSchemasApi {
     });
   }
 
+  retireEventType(name: string): Promise<EventType> {
+    return this.request(`/event-types/${encodeURIComponent(name)}/retire`, {
+      method: 'POST',
+      body: {},
+    });
+  }
+
   async registerVersion(
     name: string,
     schema: string,

@@ -6,9 +6,9 @@
  * middleware reads it, so throwing this from a route gives the right code.
  */
 export class BindingError extends Error {
-  readonly status: 400 | 413 | 415;
+  readonly status: 400 | 410 | 413 | 415;
 
-  constructor(status: 400 | 413 | 415, message: string) {
+  constructor(status: 400 | 410 | 413 | 415, message: string) {
     super(message);
     this.name = 'BindingError';
     this.status = status;

@@ -72,7 +72,14 @@ export const EventTypeOverview = (props: {
     <>
       <Grid container spacing={3} alignItems="stretch">
         <Grid item xs={12} md={4}>
-          <DetailsCard eventType={eventType} onEdit={() => setEditing(true)} />
+          <DetailsCard
+            eventType={eventType}
+            onEdit={() => setEditing(true)}
+            onLifecycleChange={updated => {
+              setSaved(updated);
+              onChange?.();
+            }}
+          />
         </Grid>
         <Grid item xs={12} md={8}>
           {schema ??

@@ -37,6 +37,7 @@ const searchPerformed: EventType = {
 };
 
 // Registered, never sent an event: the pipeline has no health for it.
+// Retired since: its events are refused.
 const checkoutCompleted: EventType = {
   ...playbackStarted,
   name: 'com.example.checkout.completed',
@@ -44,6 +45,16 @@ const checkoutCompleted: EventType = {
   description: 'A listener bought a subscription.',
   owner: 'group:default/payments',
   tags: ['payments'],
+  state: 'retired',
+  deprecation: {
+    reason: 'Payments moved.',
+    successor: 'com.example.payment.completed',
+    sunsetAt: '2026-12-01T00:00:00.000Z',
+    deprecatedAt: '2026-11-01T00:00:00.000Z',
+    deprecatedBy: 'user:default/alice',
+    retiredAt: '2026-12-01T00:03:00.000Z',
+    retiredBy: 'plugin:event-schemas/sunset',
+  },
 };
 
 const eventTypes = [playbackStarted, searchPerformed, checkoutCompleted];
@@ -167,6 +178,11 @@ describe('EventTypesPage', () => {
 
     // Nothing received is no data, not a failure.
     const checkout = rowOf(checkoutCompleted.name);
+    expect(
+      within(checkout).getByLabelText(
+        'Retired: Payments moved. Use com.example.payment.completed instead.',
+      ),
+    ).toHaveTextContent('Retired');
     expect(within(checkout).getByText('No events')).toHaveAttribute(
       'data-sla-status',
       'no-data',

@@ -25,14 +25,15 @@ const Deprecated = (props: { eventType: EventType }) => {
   const title = deprecation.successor
     ? `${deprecation.reason} Use ${deprecation.successor} instead.`
     : deprecation.reason;
+  const label = deprecation.retiredAt ? 'Retired' : 'Deprecated';
   return (
     <Tooltip title={title}>
       <Chip
-        label="Deprecated"
+        label={label}
         size="small"
         variant="outlined"
         tabIndex={0}
-        aria-label={`Deprecated: ${title}`}
+        aria-label={`${label}: ${title}`}
       />
     </Tooltip>
   );

@@ -27,7 +27,7 @@ export const spec = {
       post: {
         summary: 'Ingest CloudEvents (structured, batch or binary mode)',
         description:
-          "The HTTP binding of CloudEvents 1.0: one event in structured mode\n(`application/cloudevents+json`), a batch\n(`application/cloudevents-batch+json`), or binary mode (the event's\nattributes in `ce-*` headers, its data the body, e.g.\n`application/json`). Each event is checked against its type's schema\nin the registry and the producer's grants\n(deliveryPipeline.ingest.producers).\n\nServed by its own handler, outside the request validation of the\nother routes: it streams the body under its own limits\n(deliveryPipeline.ingest.limits), checks nesting depth before\nparsing, and answers per event in a batch. So the body is declared\nhere as bytes, whatever the content type.\n\nA single event that is refused is answered with its status (400\ninvalid, 403 not granted, 413 too large); in a batch, refused events\nare listed in `rejected` and the others accepted (202).\n",
+          "The HTTP binding of CloudEvents 1.0: one event in structured mode\n(`application/cloudevents+json`), a batch\n(`application/cloudevents-batch+json`), or binary mode (the event's\nattributes in `ce-*` headers, its data the body, e.g.\n`application/json`). Each event is checked against its type's schema\nin the registry and the producer's grants\n(deliveryPipeline.ingest.producers).\n\nServed by its own handler, outside the request validation of the\nother routes: it streams the body under its own limits\n(deliveryPipeline.ingest.limits), checks nesting depth before\nparsing, and answers per event in a batch. So the body is declared\nhere as bytes, whatever the content type.\n\nA single event that is refused is answered with its status (400\ninvalid, 403 not granted, 410 its type retired, 413 too large); in a\nbatch, refused events\nare listed in `rejected` and the others accepted (202).\n",
         requestBody: {
           required: true,
           content: {
@@ -70,6 +70,9 @@ export const spec = {
             $ref: '#/components/responses/Error',
           },
           '403': {
+            $ref: '#/components/responses/Error',
+          },
+          '410': {
             $ref: '#/components/responses/Error',
           },
           '413': {

@@ -472,6 +472,52 @@ export const spec = {
         },
       },
     },
+    '/event-types/{name}/retire': {
+      parameters: [
+        {
+          $ref: '#/components/parameters/name',
+        },
+      ],
+      post: {
+        summary:
+          'Retire a deprecated event type now, before its sunset date (owners and admins)',
+        description:
+          'A retired type refuses new events, naming its successor, and takes no\nnew versions; retirement is final. The registry retires deprecated\ntypes by itself when their sunset date comes. 409 when the type is\nactive (deprecate it first) or already retired.\n',
+        requestBody: {
+          required: false,
+          description: 'Nothing to send; an empty JSON object is accepted too.',
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                additionalProperties: false,
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'The retired event type',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/EventType',
+                },
+              },
+            },
+          },
+          '403': {
+            $ref: '#/components/responses/Error',
+          },
+          '404': {
+            $ref: '#/components/responses/Error',
+          },
+          '409': {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
     '/event-types/{name}/compatibility': {
       parameters: [
         {
@@ -810,6 +856,47 @@ export const spec = {
           deprecatedBy: {
             type: 'string',
           },
+          sunsetAt: {
+            type: 'string',
+            format: 'date-time',
+            description:
+              'When a deprecated event type is retired. Set on every type\ndeprecated since sunset dates exist; never on versions.\n',
+          },
+          retiredAt: {
+            type: 'string',
+            format: 'date-time',
+            description: 'When the type was retired; it refuses events since.',
+          },
+          retiredBy: {
+            type: 'string',
+          },
+        },
+      },
+      EventTypeState: {
+        type: 'string',
+        enum: ['active', 'deprecated', 'retired'],
+        description:
+          'Where the type is in its lifecycle, derived from `deprecation`:\n`active`; `deprecated` (events still accepted; retired at\n`sunsetAt`); `retired` (events refused; final).\n',
+      },
+      EventTypeDeprecationRequest: {
+        nullable: true,
+        type: 'object',
+        required: ['reason'],
+        description:
+          'Deprecates the type (or changes its deprecation); `null` makes a\ndeprecated type active again. `sunsetAt` is required: 400 when it\nis missing, malformed or not in the future; 409 when the type is\nretired.\n',
+        properties: {
+          reason: {
+            type: 'string',
+          },
+          successor: {
+            type: 'string',
+            description: 'The event type to send instead',
+          },
+          sunsetAt: {
+            type: 'string',
+            format: 'date-time',
+            description: 'When the type is retired and starts refusing events',
+          },
         },
       },
       DeprecationRequest: {
@@ -991,7 +1078,7 @@ export const spec = {
               'A new data subject (see DataSubject), checked against the latest\nversion; `null`\nunsets it, which needs `personalDataFields` to be empty after the\nchange (send `[]` with it).\n',
           },
           deprecation: {
-            $ref: '#/components/schemas/DeprecationRequest',
+            $ref: '#/components/schemas/EventTypeDeprecationRequest',
           },
         },
       },
@@ -1079,6 +1166,9 @@ export const spec = {
           },
           deprecation: {
             $ref: '#/components/schemas/Deprecation',
+          },
+          state: {
+            $ref: '#/components/schemas/EventTypeState',
           },
           createdBy: {
             type: 'string',

@@ -1,4 +1,4 @@
-import { InfoCard, Link } from '@backstage/core-components';
+import { InfoCard } from '@backstage/core-components';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import {
   EventType,
@@ -10,7 +10,6 @@ import { makeStyles } from '@material-ui/core/styles';
 import Typography from '@material-ui/core/Typography';
 import EditIcon from '@material-ui/icons/Edit';
 import { ReactNode } from 'react';
-import { useEventSchemasLinks } from '../../../routes';
 import {
   Timestamp,
   formatIsoDuration,
@@ -19,6 +18,7 @@ import {
   Principal,
   FORMAT_LABELS,
 } from '../../shared';
+import { LifecycleNote } from '../lifecycle/LifecycleNote';
 
 const useStyles = makeStyles(theme => ({
   list: { margin: 0 },
@@ -31,12 +31,6 @@ const useStyles = makeStyles(theme => ({
   value: { ...theme.typography.body2, margin: 0, overflowWrap: 'anywhere' },
   description: { whiteSpace: 'pre-wrap' },
   tag: { marginRight: theme.spacing(0.5) },
-  deprecation: {
-    marginTop: theme.spacing(2),
-    padding: theme.spacing(1, 1.5),
-    borderLeft: `4px solid ${theme.palette.warning.main}`,
-    background: theme.palette.background.default,
-  },
 }));
 
 const Detail = (props: { term: string; children: ReactNode }) => {
@@ -53,11 +47,11 @@ const Detail = (props: { term: string; children: ReactNode }) => {
 export const DetailsCard = (props: {
   eventType: EventType;
   onEdit: () => void;
+  /** Called with the type after a deprecation, retirement or its undoing. */
+  onLifecycleChange: (updated: EventType) => void;
 }) => {
-  const { eventType, onEdit } = props;
+  const { eventType, onEdit, onLifecycleChange } = props;
   const classes = useStyles();
-  const links = useEventSchemasLinks();
-  const { deprecation } = eventType;
   return (
     <InfoCard
       title="Details"
@@ -80,28 +74,7 @@ export const DetailsCard = (props: {
           {eventType.description}
         </Typography>
       )}
-      {deprecation && (
-        <Box className={classes.deprecation} role="note">
-          <Typography variant="subtitle2">
-            Deprecated <Timestamp value={deprecation.deprecatedAt} /> by{' '}
-            <Principal value={deprecation.deprecatedBy} />
-          </Typography>
-          <Typography variant="body2">{deprecation.reason}</Typography>
-          {deprecation.successor && (
-            <Typography variant="body2">
-              Use{' '}
-              {links ? (
-                <Link to={links.eventType(deprecation.successor)}>
-                  {deprecation.successor}
-                </Link>
-              ) : (
-                deprecation.successor
-              )}{' '}
-              instead.
-            </Typography>
-          )}
-        </Box>
-      )}
+      <LifecycleNote eventType={eventType} onChanged={onLifecycleChange} />
       <dl className={classes.list}>
         <Detail term="Owner">
           <EntityRefLink entityRef={eventType.owner} defaultKind="group" />

@@ -1,0 +1,34 @@
+import { Deprecation, EventTypeState } from './types';
+
+/**
+ * The state an event type's deprecation puts it in.
+ *
+ * @public
+ */
+export function eventTypeState(eventType: {
+  deprecation?: Deprecation;
+}): EventTypeState {
+  if (!eventType.deprecation) return 'active';
+  return eventType.deprecation.retiredAt ? 'retired' : 'deprecated';
+}
+
+/**
+ * Why a retired event type's events are refused, naming its successor;
+ * `undefined` when the type is not retired.
+ *
+ * @public
+ */
+export function retiredEventTypeReason(eventType: {
+  name: string;
+  deprecation?: Deprecation;
+}): string | undefined {
+  const deprecation = eventType.deprecation;
+  if (!deprecation?.retiredAt) return undefined;
+  return `Event type '${eventType.name}' was retired on ${
+    deprecation.retiredAt
+  }${
+    deprecation.successor
+      ? `; send ${deprecation.successor} instead`
+      : '; it accepts no more events'
+  }`;
+}
