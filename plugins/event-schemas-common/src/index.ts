@@ -13,3 +13,4 @@ export * from './events';
 export * from './names';
 export * from './cache';
 export * from './search';
+export * from './contract';
