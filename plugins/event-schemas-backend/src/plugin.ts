@@ -14,6 +14,7 @@ import { eventTypePermissionResourceRef, isOwnerRule } from './permissions';
 import { publishChange } from './registry/publishChange';
 import { SchemaRegistry } from './registry/SchemaRegistry';
 import { seedDemoData } from './registry/seedDemoData';
+import { readContractDelivery } from './contract/readContractDelivery';
 import { readRegistryConfig } from './service/config';
 import { OwnershipAuthorization } from './service/OwnershipAuthorization';
 import { RegistrationRateLimiter } from './service/RegistrationRateLimiter';
@@ -86,6 +87,7 @@ export const eventSchemasPlugin = createBackendPlugin({
             auditor: deps.auditor,
             ping: () => store.ping(),
             logger,
+            contractDelivery: readContractDelivery(deps.config),
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

@@ -15,7 +15,9 @@ import {
 import { ResourcePermission } from '@backstage/plugin-permission-common';
 import {
   EVENT_TYPE_RESOURCE_TYPE,
+  EventTypeDelivery,
   eventTypeDeletePermission,
+  eventTypeToContract,
   eventTypeUpdatePermission,
 } from '@data-collection/plugin-event-schemas-common';
 import express, {
@@ -26,6 +28,12 @@ import express, {
   Response,
 } from 'express';
 import Router from 'express-promise-router';
+import { stringify as stringifyYaml } from 'yaml';
+import {
+  CONTRACT_YAML_TYPE,
+  contractVersionQuery,
+  eventTypeOfContractBody,
+} from '../contract/contractRequests';
 import { createOpenApiRouter } from '../schema/openapi';
 import {
   IncompatibleSchemaError,
@@ -106,6 +114,8 @@ export async function createRouter(options: {
   /** Reports whether the database answers. */
   ping: () => Promise<void>;
   logger: LoggerService;
+  /** Where the pipeline delivers a type's data, for its contract. */
+  contractDelivery?: (eventType: string) => EventTypeDelivery;
 }): Promise<express.Router> {
   const { registry, httpAuth, permissions, auditor, logger } = options;
   const { ownership, rateLimiter } = options;
@@ -115,7 +125,10 @@ export async function createRouter(options: {
 
   router.use((req, _res, next) => {
     const hasBody = ['POST', 'PATCH', 'PUT'].includes(req.method);
-    if (hasBody && !req.is('application/json')) {
+    // A contract may come as YAML, the form contracts are written in.
+    const yamlContract =
+      req.path === '/contracts' && req.is(CONTRACT_YAML_TYPE) !== false;
+    if (hasBody && !req.is('application/json') && !yamlContract) {
       throw new UnsupportedMediaTypeError(
         `Send the request body as JSON with 'Content-Type: application/json'${
           req.headers['content-type']
@@ -127,6 +140,7 @@ export async function createRouter(options: {
     next();
   });
   router.use(express.json({ limit: bodyLimit }));
+  router.use(express.text({ type: CONTRACT_YAML_TYPE, limit: bodyLimit }));
   router.use(
     bodyParserErrors({
       bodyLimit,
@@ -168,15 +182,38 @@ export async function createRouter(options: {
   });
 
   api.post('/event-types', async (req, res) => {
+    await createEventType({ req, res, body: req.body });
+  });
+
+  // Importing a contract is creating an event type, with the same checks.
+  api.post('/contracts', async (req, res) => {
+    await createEventType({
+      req,
+      res,
+      body: eventTypeOfContractBody(req.body),
+      source: 'contract',
+    });
+  });
+
+  async function createEventType(opts: {
+    req: Request;
+    res: Response;
+    body: unknown;
+    source?: string;
+  }) {
+    const { req, res } = opts;
     const request = parseRequest({
       schema: createEventTypeRequest,
-      value: req.body,
+      value: opts.body,
       what: 'event type',
     });
     await audited({
       req,
       eventId: 'event-type-create',
-      meta: { eventType: request.name },
+      meta: {
+        eventType: request.name,
+        ...(opts.source ? { source: opts.source } : {}),
+      },
       run: async () => {
         const credentials = await httpAuth.credentials(req);
         await ownership.authorizeCreate({ credentials, request });
@@ -192,10 +229,34 @@ export async function createRouter(options: {
         });
       },
     });
-  });
+  }
 
   api.get('/event-types/:name', async (req, res) => {
     res.json(await registry.getEventType(nameParam(req)));
+  });
+
+  api.get('/event-types/:name/contract', async (req, res) => {
+    const name = nameParam(req);
+    const version = contractVersionQuery(req.query.version);
+    const eventType = await registry.getEventType(name);
+    const schemaVersion = await registry.getVersion({
+      name,
+      version: version ?? 'latest',
+    });
+    const contract = eventTypeToContract({
+      eventType,
+      schema: schemaVersion.schema,
+      version: schemaVersion.version,
+      delivery: options.contractDelivery?.(name),
+    });
+    if (
+      req.accepts([CONTRACT_YAML_TYPE, 'application/json']) ===
+      'application/json'
+    ) {
+      res.json(contract);
+    } else {
+      res.type(CONTRACT_YAML_TYPE).send(stringifyYaml(contract));
+    }
   });
 
   api.patch('/event-types/:name', async (req, res) => {
