@@ -80,6 +80,11 @@ export interface EventSchemasApi {
     name: string,
     schema: string,
   ): Promise<CompatibilityResult>;
+  /**
+   * The type's data contract (ODCS v3.1.0) as YAML text, for a version
+   * (default the latest).
+   */
+  getContract(name: string, options?: { version?: number }): Promise<string>;
 }
 
 /**
