@@ -757,7 +757,7 @@ describe.each(TestDatabases.create().eachSupportedId())(
       const served = await api
         .get(`/event-types/${signupType.name}/contract`)
         .set('Accept', 'application/json');
-      const names = (properties: Array<{ name: string }>) =>
+      const names = (properties: Array<{ name?: string }>) =>
         properties.map(p => p.name);
       expect(names(served.body.schema[0].properties)).toEqual(
         names(contract.schema[0].properties),
@@ -832,7 +832,11 @@ describe.each(TestDatabases.create().eachSupportedId())(
       const { api } = await startRegistry({ registrationsPerMinute: 1 });
       expect((await api.post('/event-types', newType)).status).toBe(201);
       const contract = eventTypeToContract({
-        eventType: { ...signupType, format: 'jsonschema' },
+        eventType: {
+          ...signupType,
+          format: 'jsonschema',
+          compatibility: 'NONE',
+        },
         schema: JSON.stringify(signupV1),
       });
       const limited = await api.post('/contracts', contract);

@@ -255,7 +255,10 @@ export async function createRouter(options: {
     ) {
       res.json(contract);
     } else {
-      res.type(CONTRACT_YAML_TYPE).send(stringifyYaml(contract));
+      // end, not send: the document types the JSON body only.
+      res
+        .set('Content-Type', `${CONTRACT_YAML_TYPE}; charset=utf-8`)
+        .end(stringifyYaml(contract));
     }
   });
 

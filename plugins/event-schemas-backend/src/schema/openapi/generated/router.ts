@@ -508,21 +508,22 @@ export const spec = {
         {
           $ref: '#/components/parameters/name',
         },
-        {
-          name: 'version',
-          in: 'query',
-          description:
-            'The schema version the contract describes; default the latest',
-          schema: {
-            type: 'integer',
-            minimum: 1,
-            maximum: 999999999,
-          },
-        },
       ],
       get: {
         summary:
           "The event type's data contract in ODCS v3.1.0 (YAML, or JSON with Accept application/json)",
+        parameters: [
+          {
+            name: 'version',
+            in: 'query',
+            description:
+              'The schema version (a number from 1) the contract describes; default the latest',
+            schema: {
+              type: 'string',
+              pattern: '^[1-9][0-9]{0,8}$',
+            },
+          },
+        ],
         description:
           "The contract (Open Data Contract Standard v3.1.0) of the type's\ndataset: its schema version as properties with logical types and\nrequired flags, personal-data fields classified as `personal-data`,\nthe owner as the team, the maximum lateness, delivered retention and\npartition width as SLA properties, and the delivered data (and the\nBigQuery table when configured) as servers.\n",
         responses: {
