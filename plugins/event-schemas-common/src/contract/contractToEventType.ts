@@ -18,87 +18,6 @@ const PERSONAL_CLASSIFICATIONS = new Set([
 
 type JsonObject = Record<string, unknown>;
 
-/**
- * The registry's create request for a data contract (ODCS v3.x), for teams
- * that write contracts: the name from the contract's `name` (or `id`), the
- * owner from `team.name`, the lifecycle from `status`, maximum lateness and
- * delivered retention from the `latency` and `retention` SLA properties,
- * personal-data fields from the properties classified as personal, and a
- * JSON Schema built from the one schema object's properties. Throws a
- * ContractError naming what cannot be mapped; the registry checks the rest
- * as for any create request.
- *
- * @public
- */
-export function contractToEventType(contract: unknown): ContractEventType {
-  const root = object(contract, 'The contract');
-  if (root.kind !== 'DataContract') {
-    throw new ContractError(
-      `The contract's kind must be DataContract, got ${show(root.kind)}`,
-    );
-  }
-  if (typeof root.apiVersion !== 'string' || !/^v3\./.test(root.apiVersion)) {
-    throw new ContractError(
-      `The contract's apiVersion must be an ODCS v3 version such as v3.1.0, got ${show(
-        root.apiVersion,
-      )}`,
-    );
-  }
-  const schemaObject = onlySchemaObject(root.schema);
-  const name = eventTypeName(root);
-  const owner = teamName(root.team);
-  const reader = new PropertyReader();
-  const jsonSchema = {
-    $schema: 'http://json-schema.org/draft-07/schema#',
-    ...reader.objectSchema(schemaObject, 'schema[0]', 0),
-  };
-  const custom = customProperties(root.customProperties);
-  const sla = slaValues(root.slaProperties);
-  const title = optionalString(schemaObject.businessName);
-  const description =
-    optionalString(object(root.description ?? {}, 'description').purpose) ??
-    optionalString(schemaObject.description);
-  const compatibility = custom.get('compatibility');
-  if (
-    compatibility !== undefined &&
-    !COMPATIBILITY_MODES.includes(compatibility as CompatibilityMode)
-  ) {
-    throw new ContractError(
-      `customProperties 'compatibility' must be one of ${COMPATIBILITY_MODES.join(
-        ', ',
-      )}, got ${show(compatibility)}`,
-    );
-  }
-  const rawRetention = custom.get('rawRetention');
-  const retention = {
-    ...(typeof rawRetention === 'string' ? { raw: rawRetention } : {}),
-    ...(sla.retention ? { delivered: sla.retention } : {}),
-  };
-  return {
-    name,
-    ...(title ? { title } : {}),
-    ...(description ? { description } : {}),
-    owner,
-    ...(typeof root.status === 'string'
-      ? { lifecycle: lifecycleOfStatus(root.status) }
-      : {}),
-    ...(Array.isArray(root.tags) && root.tags.length > 0
-      ? { tags: root.tags.map(tag => String(tag)) }
-      : {}),
-    format: 'jsonschema',
-    ...(compatibility
-      ? { compatibility: compatibility as CompatibilityMode }
-      : {}),
-    ...(Object.keys(retention).length > 0 ? { retention } : {}),
-    ...(sla.latency ? { sla: { maxLateness: sla.latency } } : {}),
-    ...(reader.personalDataFields.length > 0
-      ? { personalDataFields: reader.personalDataFields }
-      : {}),
-    ...(reader.dataSubject ? { dataSubject: reader.dataSubject } : {}),
-    schema: JSON.stringify(jsonSchema, null, 2),
-  };
-}
-
 class PropertyReader {
   readonly personalDataFields: string[] = [];
   dataSubject?: string;
@@ -258,6 +177,87 @@ class PropertyReader {
         );
     }
   }
+}
+
+/**
+ * The registry's create request for a data contract (ODCS v3.x), for teams
+ * that write contracts: the name from the contract's `name` (or `id`), the
+ * owner from `team.name`, the lifecycle from `status`, maximum lateness and
+ * delivered retention from the `latency` and `retention` SLA properties,
+ * personal-data fields from the properties classified as personal, and a
+ * JSON Schema built from the one schema object's properties. Throws a
+ * ContractError naming what cannot be mapped; the registry checks the rest
+ * as for any create request.
+ *
+ * @public
+ */
+export function contractToEventType(contract: unknown): ContractEventType {
+  const root = object(contract, 'The contract');
+  if (root.kind !== 'DataContract') {
+    throw new ContractError(
+      `The contract's kind must be DataContract, got ${show(root.kind)}`,
+    );
+  }
+  if (typeof root.apiVersion !== 'string' || !/^v3\./.test(root.apiVersion)) {
+    throw new ContractError(
+      `The contract's apiVersion must be an ODCS v3 version such as v3.1.0, got ${show(
+        root.apiVersion,
+      )}`,
+    );
+  }
+  const schemaObject = onlySchemaObject(root.schema);
+  const name = eventTypeName(root);
+  const owner = teamName(root.team);
+  const reader = new PropertyReader();
+  const jsonSchema = {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    ...reader.objectSchema(schemaObject, 'schema[0]', 0),
+  };
+  const custom = customProperties(root.customProperties);
+  const sla = slaValues(root.slaProperties);
+  const title = optionalString(schemaObject.businessName);
+  const description =
+    optionalString(object(root.description ?? {}, 'description').purpose) ??
+    optionalString(schemaObject.description);
+  const compatibility = custom.get('compatibility');
+  if (
+    compatibility !== undefined &&
+    !COMPATIBILITY_MODES.includes(compatibility as CompatibilityMode)
+  ) {
+    throw new ContractError(
+      `customProperties 'compatibility' must be one of ${COMPATIBILITY_MODES.join(
+        ', ',
+      )}, got ${show(compatibility)}`,
+    );
+  }
+  const rawRetention = custom.get('rawRetention');
+  const retention = {
+    ...(typeof rawRetention === 'string' ? { raw: rawRetention } : {}),
+    ...(sla.retention ? { delivered: sla.retention } : {}),
+  };
+  return {
+    name,
+    ...(title ? { title } : {}),
+    ...(description ? { description } : {}),
+    owner,
+    ...(typeof root.status === 'string'
+      ? { lifecycle: lifecycleOfStatus(root.status) }
+      : {}),
+    ...(Array.isArray(root.tags) && root.tags.length > 0
+      ? { tags: root.tags.map(tag => String(tag)) }
+      : {}),
+    format: 'jsonschema',
+    ...(compatibility
+      ? { compatibility: compatibility as CompatibilityMode }
+      : {}),
+    ...(Object.keys(retention).length > 0 ? { retention } : {}),
+    ...(sla.latency ? { sla: { maxLateness: sla.latency } } : {}),
+    ...(reader.personalDataFields.length > 0
+      ? { personalDataFields: reader.personalDataFields }
+      : {}),
+    ...(reader.dataSubject ? { dataSubject: reader.dataSubject } : {}),
+    schema: JSON.stringify(jsonSchema, null, 2),
+  };
 }
 
 function onlySchemaObject(schema: unknown): JsonObject {

@@ -357,9 +357,9 @@ describe('eventTypeToContract', () => {
 
 describe('contractToEventType', () => {
   const fieldsOf = (format: 'jsonschema' | 'avro', schema: string) =>
-    listFields({ format, schema }).map(({ path, required }) => ({
-      path,
-      required,
+    listFields({ format, schema }).map(field => ({
+      path: field.path,
+      required: field.required,
     }));
 
   it.each([

@@ -58,7 +58,7 @@ export function contractProperties(options: {
     children.set(parent, siblings);
   }
 
-  const property = (field: SchemaField): ContractProperty => {
+  function property(field: SchemaField): ContractProperty {
     const node = typeNode(field.path, field.type);
     return {
       name: field.name,
@@ -79,11 +79,11 @@ export function contractProperties(options: {
           }
         : {}),
     };
-  };
+  }
 
   // The logical type of a value at `path` (a field, or `path[]` for the
   // items of an array), with its nested properties or items.
-  const typeNode = (path: string, label: string): ContractProperty => {
+  function typeNode(path: string, label: string): ContractProperty {
     const types = nonNullAlternatives(label);
     const only = types.length === 1 ? types[0] : undefined;
     if (only !== undefined && (only === 'array' || only.startsWith('array<'))) {
@@ -100,7 +100,7 @@ export function contractProperties(options: {
     const logical = new Set(types.map(type => LOGICAL_TYPES[type]));
     const [logicalType] = logical;
     return logical.size === 1 && logicalType ? { logicalType } : {};
-  };
+  }
 
   return (children.get('') ?? []).map(property);
 }

@@ -85,7 +85,6 @@ export type ContractProperty = {
   classification?: string;
   properties?: ContractProperty[];
   items?: ContractProperty;
-  examples?: unknown[];
   customProperties?: ContractCustomProperty[];
 };
 
@@ -105,10 +104,19 @@ export type ContractLogicalType =
   | 'array'
   | 'boolean';
 
-/** @public */
+/**
+ * A key and value the standard has no field for (ODCS `customProperties`).
+ *
+ * @public
+ */
 export type ContractCustomProperty = { property: string; value: unknown };
 
-/** @public */
+/**
+ * A service level of the dataset (ODCS `slaProperties`): `latency`,
+ * `retention`, `frequency`, with a value and a unit such as `h` or `d`.
+ *
+ * @public
+ */
 export type ContractSlaProperty = {
   property: string;
   value: string | number | boolean | null;
