@@ -17,6 +17,7 @@ import { seedDemoData } from './registry/seedDemoData';
 import { readContractDelivery } from './contract/readContractDelivery';
 import { readRegistryConfig } from './service/config';
 import { OwnershipAuthorization } from './service/OwnershipAuthorization';
+import { ReadAuthorization } from './service/ReadAuthorization';
 import { RegistrationRateLimiter } from './service/RegistrationRateLimiter';
 import { createRouter } from './service/router';
 
@@ -70,6 +71,13 @@ export const eventSchemasPlugin = createBackendPlugin({
         });
 
         const rateLimiter = RegistrationRateLimiter.fromConfig(deps.config);
+        const rules = permissionsRegistry.getPermissionRuleset(
+          eventTypePermissionResourceRef,
+        );
+        const reads = new ReadAuthorization({
+          permissions: deps.permissions,
+          rules,
+        });
         httpRouter.use(
           await createRouter({
             registry,
@@ -79,10 +87,9 @@ export const eventSchemasPlugin = createBackendPlugin({
             ownership: new OwnershipAuthorization({
               permissions: deps.permissions,
               userInfo: deps.userInfo,
-              rules: permissionsRegistry.getPermissionRuleset(
-                eventTypePermissionResourceRef,
-              ),
+              rules,
             }),
+            reads,
             rateLimiter,
             auditor: deps.auditor,
             ping: () => store.ping(),
@@ -95,6 +102,7 @@ export const eventSchemasPlugin = createBackendPlugin({
           actionsRegistry: deps.actionsRegistry,
           registry,
           permissions: deps.permissions,
+          reads,
           rateLimiter,
           auditor: deps.auditor,
         });

@@ -13,4 +13,6 @@ export * from './events';
 export * from './names';
 export * from './cache';
 export * from './search';
+export * from './eventTypeFile';
+export * from './personalData';
 export * from './contract';

@@ -17,6 +17,7 @@ import {
   EVENT_TYPE_RESOURCE_TYPE,
   EventTypeDelivery,
   eventTypeDeletePermission,
+  eventTypeReadPermission,
   eventTypeToContract,
   eventTypeUpdatePermission,
 } from '@data-collection/plugin-event-schemas-common';
@@ -45,6 +46,7 @@ import { RegistryConfig } from './config';
 import { PayloadTooLargeError } from './errors';
 import { checkEventLimits } from './eventLimits';
 import { OwnershipAuthorization } from './OwnershipAuthorization';
+import { ReadAuthorization } from './ReadAuthorization';
 import { registerVersion } from './registerVersion';
 import {
   RegistrationRateLimiter,
@@ -109,6 +111,8 @@ export async function createRouter(options: {
   permissions: PermissionsService;
   /** Who may own what: registering for a group, changing a type's owner. */
   ownership: OwnershipAuthorization;
+  /** Which types a caller may list. */
+  reads: ReadAuthorization;
   rateLimiter: RegistrationRateLimiter;
   auditor: AuditorService;
   /** Reports whether the database answers. */
@@ -178,7 +182,16 @@ export async function createRouter(options: {
       value: req.query,
       what: 'query',
     });
-    res.json(await registry.listEventTypes({ filter, limit, cursor }));
+    const readable = await options.reads.readableEventTypes(
+      await httpAuth.credentials(req),
+    );
+    res.json(
+      await registry.listEventTypes({
+        filter: { ...filter, readable },
+        limit,
+        cursor,
+      }),
+    );
   });
 
   api.post('/event-types', async (req, res) => {
@@ -232,12 +245,15 @@ export async function createRouter(options: {
   }
 
   api.get('/event-types/:name', async (req, res) => {
-    res.json(await registry.getEventType(nameParam(req)));
+    const name = nameParam(req);
+    await authorizeOnType(req, eventTypeReadPermission, name);
+    res.json(await registry.getEventType(name));
   });
 
   api.get('/event-types/:name/contract', async (req, res) => {
     const name = nameParam(req);
     const version = contractVersionQuery(req.query.version);
+    await authorizeOnType(req, eventTypeReadPermission, name);
     const eventType = await registry.getEventType(name);
     const schemaVersion = await registry.getVersion({
       name,
@@ -313,16 +329,16 @@ export async function createRouter(options: {
   });
 
   api.get('/event-types/:name/versions', async (req, res) => {
-    res.json({ items: await registry.listVersions(nameParam(req)) });
+    const name = nameParam(req);
+    await authorizeOnType(req, eventTypeReadPermission, name);
+    res.json({ items: await registry.listVersions(name) });
   });
 
   api.get('/event-types/:name/versions/:version', async (req, res) => {
-    res.json(
-      await registry.getVersion({
-        name: nameParam(req),
-        version: versionParam(req),
-      }),
-    );
+    const name = nameParam(req);
+    const version = versionParam(req);
+    await authorizeOnType(req, eventTypeReadPermission, name);
+    res.json(await registry.getVersion({ name, version }));
   });
 
   api.post('/event-types/:name/versions', async (req, res) => {
@@ -403,9 +419,9 @@ export async function createRouter(options: {
       value: req.body,
       what: 'compatibility check',
     });
-    res.json(
-      await registry.checkCompatibility({ name: nameParam(req), schema }),
-    );
+    const name = nameParam(req);
+    await authorizeOnType(req, eventTypeReadPermission, name);
+    res.json(await registry.checkCompatibility({ name, schema }));
   });
 
   api.post('/validate', async (req, res) => {
@@ -416,6 +432,7 @@ export async function createRouter(options: {
       data: 'data',
     });
     checkEventLimits({ data, limits: options.config.limits });
+    await authorizeOnType(req, eventTypeReadPermission, type);
     res.json(await registry.validate({ type, version, data }));
   });
 
