@@ -24,6 +24,8 @@ import {
 } from '@backstage/plugin-permission-node';
 import { Knex } from 'knex';
 import request from 'supertest';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { eventTypeToContract } from '@data-collection/plugin-event-schemas-common';
 import { eventSchemasPlugin } from './plugin';
 import { DatabaseEventTypeStore } from './database/DatabaseEventTypeStore';
 import { EventSchemasPermissionPolicy, isOwnerRule } from './permissions';
@@ -189,7 +191,7 @@ describe.each(TestDatabases.create().eachSupportedId())(
   databaseId => {
     const databases = TestDatabases.create({ ids: [databaseId] });
 
-    async function startRegistry(limits: object = {}) {
+    async function startRegistry(limits: object = {}, config: object = {}) {
       const knex = await databases.init(databaseId as TestDatabaseId);
       const sent: NotificationSendOptions[] = [];
       const audits: Array<{ eventId: string; outcome: string }> = [];
@@ -220,6 +222,7 @@ describe.each(TestDatabases.create().eachSupportedId())(
                   ...limits,
                 },
               },
+              ...config,
             },
           }),
           mockServices.userInfo.mock({
@@ -622,6 +625,223 @@ describe.each(TestDatabases.create().eachSupportedId())(
       expect((await api.post('/event-types', signupType, carol)).status).toBe(
         201,
       );
+    });
+
+    it("serves a type's data contract as YAML or JSON, for the latest or a named version", async () => {
+      const { api } = await startRegistry(
+        {},
+        {
+          deliveryPipeline: {
+            partitions: { width: 'PT1H' },
+            gcp: {
+              projectId: 'acme',
+              storage: { bucket: 'events' },
+              bigquery: { datasetId: 'warehouse' },
+            },
+          },
+        },
+      );
+      await api.post('/event-types', newType);
+      const base = `/event-types/${newType.name}`;
+      await api.post(`${base}/versions`, { schema: playbackV2 });
+
+      const latest = await api.get(`${base}/contract`);
+      expect(latest.status).toBe(200);
+      expect(latest.headers['content-type']).toMatch(/^application\/yaml/);
+      const contract = parseYaml(latest.text);
+      expect(contract).toMatchObject({
+        apiVersion: 'v3.1.0',
+        kind: 'DataContract',
+        id: newType.name,
+        version: '2',
+        status: 'draft',
+        team: { name: 'group:default/playback' },
+        slaProperties: [
+          { property: 'latency', value: 3, unit: 'h' },
+          { property: 'retention', value: 90, unit: 'd' },
+          { property: 'frequency', value: 1, unit: 'h' },
+        ],
+        servers: [
+          {
+            type: 'custom',
+            location: `gs://events/delivered/${newType.name}/`,
+          },
+          { type: 'bigquery', project: 'acme', dataset: 'warehouse' },
+        ],
+      });
+      expect(contract.schema[0].physicalName).toBe(
+        'com_example_playback_started',
+      );
+      expect(contract.schema[0].properties).toEqual([
+        expect.objectContaining({
+          name: 'user_id',
+          required: true,
+          classification: 'personal-data',
+          customProperties: [{ property: 'dataSubject', value: true }],
+        }),
+        expect.objectContaining({ name: 'track_id', required: true }),
+        expect.objectContaining({ name: 'position_ms', required: false }),
+      ]);
+
+      // Anyone who may read the type may read its contract, as JSON too.
+      const first = await api
+        .get(`${base}/contract?version=1`, bob)
+        .set('Accept', 'application/json');
+      expect(first.status).toBe(200);
+      expect(first.headers['content-type']).toMatch(/^application\/json/);
+      expect(first.body.version).toBe('1');
+      expect(
+        first.body.schema[0].properties.map((p: { name: string }) => p.name),
+      ).toEqual(['user_id', 'track_id']);
+
+      const unknownType = await api.get(
+        '/event-types/com.example.none/contract',
+      );
+      expect(unknownType.status).toBe(404);
+      expect(unknownType.body.error.message).toBe(
+        "No event type named 'com.example.none'",
+      );
+      const unknownVersion = await api.get(`${base}/contract?version=9`);
+      expect(unknownVersion.status).toBe(404);
+      expect(unknownVersion.body.error.message).toBe(
+        `Event type '${newType.name}' has no version 9`,
+      );
+      for (const bad of ['abc', '0', '-1', '1.5']) {
+        const res = await api.get(`${base}/contract?version=${bad}`);
+        expect(res.status).toBe(400);
+        expect(res.body.error.message).toMatch(/version/);
+      }
+    });
+
+    it('leaves the delivery facts out of a contract when the pipeline is not configured', async () => {
+      const { api } = await startRegistry();
+      await api.post('/event-types', newType);
+      const res = await api
+        .get(`/event-types/${newType.name}/contract`)
+        .set('Accept', 'application/json');
+      expect(res.status).toBe(200);
+      expect(res.body.servers).toBeUndefined();
+      expect(res.body.schema[0].physicalName).toBeUndefined();
+      expect(
+        res.body.slaProperties.map((p: { property: string }) => p.property),
+      ).toEqual(['latency', 'retention']);
+    });
+
+    it('registers an event type from a contract, as JSON or YAML, under the rules of POST /event-types', async () => {
+      const { api, server, audits } = await startRegistry();
+      const contract = eventTypeToContract({
+        eventType: {
+          ...signupType,
+          format: 'jsonschema',
+          compatibility: 'NONE',
+        },
+        schema: JSON.stringify(signupV1),
+      });
+
+      const created = await api.post('/contracts', contract);
+      expect(created.status).toBe(201);
+      expect(created.body).toMatchObject({
+        name: signupType.name,
+        owner: 'group:default/playback',
+        compatibility: 'NONE',
+        // The registry counts the data subject as personal itself.
+        personalDataFields: ['user.email', 'user.id'],
+        dataSubject: 'user.id',
+        version: 1,
+      });
+      expect(audits).toContainEqual({
+        eventId: 'event-type-create',
+        outcome: 'success',
+      });
+      // The registered type's contract has the fields the import had.
+      const served = await api
+        .get(`/event-types/${signupType.name}/contract`)
+        .set('Accept', 'application/json');
+      const names = (properties: Array<{ name?: string }>) =>
+        properties.map(p => p.name);
+      expect(names(served.body.schema[0].properties)).toEqual(
+        names(contract.schema[0].properties),
+      );
+
+      const again = await api.post('/contracts', contract);
+      expect(again.status).toBe(409);
+
+      const asYaml = await request(server)
+        .post('/api/event-schemas/contracts')
+        .set('Authorization', as(alice))
+        .set('Content-Type', 'application/yaml')
+        .send(
+          stringifyYaml({ ...contract, name: 'com.example.account.closed' }),
+        );
+      expect(asYaml.status).toBe(201);
+      expect(asYaml.body.name).toBe('com.example.account.closed');
+
+      // bob may not register for a group he is not in.
+      const refused = await api.post(
+        '/contracts',
+        { ...contract, name: 'com.example.other' },
+        bob,
+      );
+      expect(refused.status).toBe(403);
+      expect(audits).toContainEqual({
+        eventId: 'event-type-create',
+        outcome: 'fail',
+      });
+
+      const twoSchemas = await api.post('/contracts', {
+        ...contract,
+        schema: [contract.schema[0], contract.schema[0]],
+      });
+      expect(twoSchemas.status).toBe(400);
+      expect(twoSchemas.body.error.message).toBe(
+        'The contract cannot be registered as an event type: An event type has one schema, and the contract has 2 schema objects; write one contract per event type',
+      );
+      const badName = await api.post('/contracts', {
+        ...contract,
+        name: 'not a name!',
+      });
+      expect(badName.status).toBe(400);
+      expect(badName.body.error.message).toMatch(/name/);
+
+      const badYaml = await request(server)
+        .post('/api/event-schemas/contracts')
+        .set('Authorization', as(alice))
+        .set('Content-Type', 'application/yaml')
+        .send('kind: [DataContract');
+      expect(badYaml.status).toBe(400);
+      expect(badYaml.body.error.message).toMatch(
+        /^The contract is not valid YAML/,
+      );
+
+      const asText = await request(server)
+        .post('/api/event-schemas/contracts')
+        .set('Authorization', as(alice))
+        .set('Content-Type', 'text/plain')
+        .send('kind: DataContract');
+      expect(asText.status).toBe(415);
+
+      const tooLarge = await request(server)
+        .post('/api/event-schemas/contracts')
+        .set('Authorization', as(alice))
+        .set('Content-Type', 'application/yaml')
+        .send(`# ${'x'.repeat(100_000)}`);
+      expect(tooLarge.status).toBe(413);
+    });
+
+    it('counts contract imports against the registration limit', async () => {
+      const { api } = await startRegistry({ registrationsPerMinute: 1 });
+      expect((await api.post('/event-types', newType)).status).toBe(201);
+      const contract = eventTypeToContract({
+        eventType: {
+          ...signupType,
+          format: 'jsonschema',
+          compatibility: 'NONE',
+        },
+        schema: JSON.stringify(signupV1),
+      });
+      const limited = await api.post('/contracts', contract);
+      expect(limited.status).toBe(429);
+      expect(limited.headers['retry-after']).toBeDefined();
     });
 
     it('deprecates a type and a version, with a reason', async () => {

@@ -16,6 +16,7 @@ import { eventTypePermissionResourceRef, isOwnerRule } from './permissions';
 import { publishChange } from './registry/publishChange';
 import { SchemaRegistry } from './registry/SchemaRegistry';
 import { seedDemoData } from './registry/seedDemoData';
+import { readContractDelivery } from './contract/readContractDelivery';
 import { readRegistryConfig } from './service/config';
 import { scheduleSunsetTask } from './lifecycle/scheduleSunsetTask';
 import { OwnershipAuthorization } from './service/OwnershipAuthorization';
@@ -108,6 +109,7 @@ export const eventSchemasPlugin = createBackendPlugin({
             impact: new ConsumerImpact({ registry, consumers, logger }),
             ping: () => store.ping(),
             logger,
+            contractDelivery: readContractDelivery(deps.config),
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

@@ -159,6 +159,7 @@ describe.each(TestDatabases.create().eachSupportedId())(
         alice.get(`/event-types/${name}`),
         alice.get(`/event-types/${name}/versions`),
         alice.get(`/event-types/${name}/versions/1`),
+        alice.get(`/event-types/${name}/contract`),
         alice.post(`/event-types/${name}/compatibility`, { schema }),
         alice.post('/validate', { type: name, data: { track_id: 'x' } }),
       ];

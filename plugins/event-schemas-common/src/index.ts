@@ -17,3 +17,4 @@ export * from './eventTypeFile';
 export * from './personalData';
 export * from './impact';
 export * from './lifecycle';
+export * from './contract';

@@ -15,8 +15,10 @@ import {
 import { ResourcePermission } from '@backstage/plugin-permission-common';
 import {
   EVENT_TYPE_RESOURCE_TYPE,
+  EventTypeDelivery,
   eventTypeDeletePermission,
   eventTypeReadPermission,
+  eventTypeToContract,
   eventTypeUpdatePermission,
 } from '@data-collection/plugin-event-schemas-common';
 import express, {
@@ -28,6 +30,12 @@ import express, {
 } from 'express';
 import Router from 'express-promise-router';
 import { ConsumerImpact } from '../consumers/ConsumerImpact';
+import { stringify as stringifyYaml } from 'yaml';
+import {
+  CONTRACT_YAML_TYPE,
+  contractVersionQuery,
+  eventTypeOfContractBody,
+} from '../contract/contractRequests';
 import { createOpenApiRouter } from '../schema/openapi';
 import {
   IncompatibleSchemaError,
@@ -114,6 +122,8 @@ export async function createRouter(options: {
   /** Reports whether the database answers. */
   ping: () => Promise<void>;
   logger: LoggerService;
+  /** Where the pipeline delivers a type's data, for its contract. */
+  contractDelivery?: (eventType: string) => EventTypeDelivery;
 }): Promise<express.Router> {
   const { registry, httpAuth, permissions, auditor, logger } = options;
   const { ownership, rateLimiter } = options;
@@ -125,7 +135,15 @@ export async function createRouter(options: {
     const hasBody = ['POST', 'PATCH', 'PUT'].includes(req.method);
     // POST .../retire needs no body: none (req.is is null) or an empty one.
     const empty = req.headers['content-length'] === '0';
-    if (hasBody && !empty && req.is('application/json') === false) {
+    // A contract may come as YAML, the form contracts are written in.
+    const yamlContract =
+      req.path === '/contracts' && req.is(CONTRACT_YAML_TYPE) !== false;
+    if (
+      hasBody &&
+      !empty &&
+      req.is('application/json') === false &&
+      !yamlContract
+    ) {
       throw new UnsupportedMediaTypeError(
         `Send the request body as JSON with 'Content-Type: application/json'${
           req.headers['content-type']
@@ -137,6 +155,7 @@ export async function createRouter(options: {
     next();
   });
   router.use(express.json({ limit: bodyLimit }));
+  router.use(express.text({ type: CONTRACT_YAML_TYPE, limit: bodyLimit }));
   router.use(
     bodyParserErrors({
       bodyLimit,
@@ -187,15 +206,38 @@ export async function createRouter(options: {
   });
 
   api.post('/event-types', async (req, res) => {
+    await createEventType({ req, res, body: req.body });
+  });
+
+  // Importing a contract is creating an event type, with the same checks.
+  api.post('/contracts', async (req, res) => {
+    await createEventType({
+      req,
+      res,
+      body: eventTypeOfContractBody(req.body),
+      source: 'contract',
+    });
+  });
+
+  async function createEventType(opts: {
+    req: Request;
+    res: Response;
+    body: unknown;
+    source?: string;
+  }) {
+    const { req, res } = opts;
     const request = parseRequest({
       schema: createEventTypeRequest,
-      value: req.body,
+      value: opts.body,
       what: 'event type',
     });
     await audited({
       req,
       eventId: 'event-type-create',
-      meta: { eventType: request.name },
+      meta: {
+        eventType: request.name,
+        ...(opts.source ? { source: opts.source } : {}),
+      },
       run: async () => {
         const credentials = await httpAuth.credentials(req);
         await ownership.authorizeCreate({ credentials, request });
@@ -211,12 +253,40 @@ export async function createRouter(options: {
         });
       },
     });
-  });
+  }
 
   api.get('/event-types/:name', async (req, res) => {
     const name = nameParam(req);
     await authorizeOnType(req, eventTypeReadPermission, name);
     res.json(await registry.getEventType(name));
+  });
+
+  api.get('/event-types/:name/contract', async (req, res) => {
+    const name = nameParam(req);
+    const version = contractVersionQuery(req.query.version);
+    await authorizeOnType(req, eventTypeReadPermission, name);
+    const eventType = await registry.getEventType(name);
+    const schemaVersion = await registry.getVersion({
+      name,
+      version: version ?? 'latest',
+    });
+    const contract = eventTypeToContract({
+      eventType,
+      schema: schemaVersion.schema,
+      version: schemaVersion.version,
+      delivery: options.contractDelivery?.(name),
+    });
+    if (
+      req.accepts([CONTRACT_YAML_TYPE, 'application/json']) ===
+      'application/json'
+    ) {
+      res.json(contract);
+    } else {
+      // end, not send: the document types the JSON body only.
+      res
+        .set('Content-Type', `${CONTRACT_YAML_TYPE}; charset=utf-8`)
+        .end(stringifyYaml(contract));
+    }
   });
 
   api.patch('/event-types/:name', async (req, res) => {

@@ -100,6 +100,11 @@ export interface EventSchemasApi {
     name: string,
     version: number,
   ): Promise<CompatibilityImpact>;
+  /**
+   * The type's data contract (ODCS v3.1.0) as YAML text, for a version
+   * (default the latest).
+   */
+  getContract(name: string, options?: { version?: number }): Promise<string>;
 }
 
 /**

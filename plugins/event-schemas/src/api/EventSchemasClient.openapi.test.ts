@@ -84,6 +84,7 @@ describe('EventSchemasClient against the registry openapi.yaml', () => {
       registerVersion: () => client.registerVersion(name, '{}'),
       checkCompatibility: () => client.checkCompatibility(name, '{}'),
       getVersionRemovalImpact: () => client.getVersionRemovalImpact(name, 2),
+      getContract: () => client.getContract(name, { version: 2 }),
     };
     const methods = Object.getOwnPropertyNames(
       EventSchemasClient.prototype,

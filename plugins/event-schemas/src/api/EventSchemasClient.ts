@@ -117,6 +117,20 @@ export class EventSchemasClient implements EventSchemasApi {
     );
   }
 
+  async getContract(
+    name: string,
+    options?: { version?: number },
+  ): Promise<string> {
+    const query = options?.version ? `?version=${options.version}` : '';
+    const baseUrl = await this.discoveryApi.getBaseUrl('event-schemas');
+    const response = await this.fetchApi.fetch(
+      `${baseUrl}/event-types/${encodeURIComponent(name)}/contract${query}`,
+      { method: 'GET', headers: { Accept: 'application/yaml' } },
+    );
+    if (!response.ok) throw await ResponseError.fromResponse(response);
+    return response.text();
+  }
+
   private async request<T>(
     path: string,
     init?: { method: string; body: unknown },

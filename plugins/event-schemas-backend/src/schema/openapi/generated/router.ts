@@ -657,6 +657,122 @@ export const spec = {
         },
       },
     },
+    '/event-types/{name}/contract': {
+      parameters: [
+        {
+          $ref: '#/components/parameters/name',
+        },
+      ],
+      get: {
+        summary:
+          "The event type's data contract in ODCS v3.1.0 (YAML, or JSON with Accept application/json)",
+        parameters: [
+          {
+            name: 'version',
+            in: 'query',
+            description:
+              'The schema version (a number from 1) the contract describes; default the latest',
+            schema: {
+              type: 'string',
+              pattern: '^[1-9][0-9]{0,8}$',
+            },
+          },
+        ],
+        description:
+          "The contract (Open Data Contract Standard v3.1.0) of the type's\ndataset: its schema version as properties with logical types and\nrequired flags, personal-data fields classified as `personal-data`,\nthe owner as the team, the maximum lateness, delivered retention and\npartition width as SLA properties, and the delivered data (and the\nBigQuery table when configured) as servers.\n",
+        responses: {
+          '200': {
+            description: 'The contract',
+            content: {
+              'application/yaml': {
+                schema: {
+                  type: 'string',
+                },
+              },
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/DataContract',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/Error',
+          },
+          '404': {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/contracts': {
+      post: {
+        summary: 'Register an event type from a data contract (ODCS v3)',
+        description:
+          "Reads the contract as an event type (name from `name` or `id`, owner\nfrom `team.name`, lifecycle from `status`, maximum lateness and\ndelivered retention from the `latency` and `retention` SLA\nproperties, personal data from properties classified as personal, a\nJSON Schema from the one schema object's properties) and registers\nit exactly as `POST /event-types` does. Send JSON, or YAML with\n`Content-Type: application/yaml`. A contract that cannot be read as\nan event type is a 400 naming the problem.\n",
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/DataContract',
+              },
+            },
+            'application/yaml': {
+              schema: {
+                type: 'string',
+              },
+            },
+          },
+        },
+        responses: {
+          '201': {
+            description: 'Registered',
+            content: {
+              'application/json': {
+                schema: {
+                  allOf: [
+                    {
+                      $ref: '#/components/schemas/EventType',
+                    },
+                    {
+                      type: 'object',
+                      properties: {
+                        version: {
+                          type: 'integer',
+                          enum: [1],
+                        },
+                        fingerprint: {
+                          type: 'string',
+                        },
+                      },
+                    },
+                  ],
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/Error',
+          },
+          '403': {
+            $ref: '#/components/responses/Error',
+          },
+          '409': {
+            $ref: '#/components/responses/Error',
+          },
+          '413': {
+            $ref: '#/components/responses/Error',
+          },
+          '415': {
+            $ref: '#/components/responses/Error',
+          },
+          '429': {
+            $ref: '#/components/responses/RateLimited',
+          },
+        },
+      },
+    },
     '/validate': {
       post: {
         summary:
@@ -1388,6 +1504,33 @@ export const spec = {
             },
           },
         },
+      },
+      DataContract: {
+        description:
+          'A data contract in the Open Data Contract Standard (ODCS) v3, checked by the registry as far as it maps to an event type; see https://bitol-io.github.io/open-data-contract-standard/',
+        type: 'object',
+        required: ['apiVersion', 'kind'],
+        properties: {
+          apiVersion: {
+            type: 'string',
+          },
+          kind: {
+            type: 'string',
+          },
+          id: {
+            type: 'string',
+          },
+          name: {
+            type: 'string',
+          },
+          version: {
+            type: 'string',
+          },
+          status: {
+            type: 'string',
+          },
+        },
+        additionalProperties: true,
       },
       ErrorDetail: {
         type: 'object',

@@ -5,11 +5,13 @@ import {
   SchemaField,
   listFields,
 } from '@data-collection/plugin-event-schemas-common';
+import Box from '@material-ui/core/Box';
 import FormControlLabel from '@material-ui/core/FormControlLabel';
 import Switch from '@material-ui/core/Switch';
 import Typography from '@material-ui/core/Typography';
 import { SchemaEditor } from '../../SchemaEditor';
 import { Timestamp, useSearchParam, Principal } from '../../shared';
+import { ContractDownloadButton } from '../contract/ContractDownloadButton';
 import { FieldTree } from './FieldTree';
 
 /** The fields of a schema, or why there are none to list. */
@@ -87,16 +89,22 @@ export const SchemaCard = (props: {
         </span>
       }
       action={
-        <FormControlLabel
-          control={
-            <Switch
-              checked={showText}
-              onChange={e => setView(e.target.checked ? 'text' : undefined)}
-              color="primary"
-            />
-          }
-          label="Show schema text"
-        />
+        <Box display="flex" alignItems="center">
+          <FormControlLabel
+            control={
+              <Switch
+                checked={showText}
+                onChange={e => setView(e.target.checked ? 'text' : undefined)}
+                color="primary"
+              />
+            }
+            label="Show schema text"
+          />
+          <ContractDownloadButton
+            name={eventType.name}
+            version={version.version}
+          />
+        </Box>
       }
     >
       {body}
