@@ -139,7 +139,7 @@ function outsideProblem(options: {
   ref: string;
 }): string {
   const { pointer, keyword, ref } = options;
-  return `${pointer}/${keyword}: '${ref}' points outside this schema; only in-document references ('#...') are supported, and nothing a schema names is fetched`;
+  return `${pointer}/${keyword}: '${ref}' points outside this schema; only in-document references ('#...') and references to versions registered in this registry (its API URL followed by /event-types/<name>/versions/<n>) are supported, and nothing a schema names is fetched`;
 }
 
 /**
