@@ -9,6 +9,7 @@ import { notificationService } from '@backstage/plugin-notifications-node';
 import { eventSchemasPermissions } from '@data-collection/plugin-event-schemas-common';
 import { registerEventTypeActions } from './actions';
 import { DatabaseEventTypeStore } from './database/DatabaseEventTypeStore';
+import { DatabaseSchemaReferenceStore } from './database/DatabaseSchemaReferenceStore';
 import { ConsumerNotifier } from './notifications/ConsumerNotifier';
 import { eventTypePermissionResourceRef, isOwnerRule } from './permissions';
 import { publishChange } from './registry/publishChange';
@@ -36,6 +37,7 @@ export const eventSchemasPlugin = createBackendPlugin({
         catalog: catalogServiceRef,
         config: coreServices.rootConfig,
         database: coreServices.database,
+        discovery: coreServices.discovery,
         events: eventsServiceRef,
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
@@ -64,6 +66,10 @@ export const eventSchemasPlugin = createBackendPlugin({
         const registry = new SchemaRegistry({
           store,
           config,
+          references: new DatabaseSchemaReferenceStore(
+            await database.getClient(),
+          ),
+          baseUrl: await deps.discovery.getExternalBaseUrl('event-schemas'),
           onChange: change =>
             publishChange({ change, events: deps.events, notifier, logger }),
         });

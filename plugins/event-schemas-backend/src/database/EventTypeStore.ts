@@ -6,6 +6,7 @@ import {
   EventTypeList,
   EventTypeVersion,
   SchemaField,
+  SchemaReference,
 } from '@data-collection/plugin-event-schemas-common';
 
 /** Filters of `GET /event-types`; all optional, combined with AND. */
@@ -32,6 +33,8 @@ export type NewVersion = {
   /** Every field (as `listFields` gives them), for the field-name filter. */
   fields: SchemaField[];
   createdBy: string;
+  /** The registered versions the schema references, stored with it. */
+  references?: SchemaReference[];
 };
 
 /** The metadata a PATCH may change. */

@@ -11,6 +11,7 @@ import {
   EventTypeVersion,
   listFields,
   parseSchema,
+  ResolvedSchema,
   SchemaError,
   SchemaValidator,
 } from '@data-collection/plugin-event-schemas-common';
@@ -28,6 +29,11 @@ import {
 } from '../service/requests';
 import { TtlCache } from '@data-collection/plugin-event-schemas-common';
 import { checkPersonalData, keptDataSubjectProblem } from './personalData';
+import { SchemaReferenceStore } from '../database/SchemaReferenceStore';
+import {
+  RESOLVED_SCHEMA_SIZE_FACTOR,
+  SchemaReferences,
+} from './SchemaReferences';
 
 /** What happened to an event type, for whoever keeps a copy or tells people. */
 export type EventTypeChange =
@@ -67,6 +73,7 @@ export class SchemaRegistry {
   private readonly store: EventTypeStore;
   private readonly config: RegistryConfig;
   private readonly onChange: (change: EventTypeChange) => Promise<void>;
+  private readonly references: SchemaReferences;
   /**
    * Compiled validators per event type version. Versions are immutable, so
    * entries never expire; the least recently used go beyond 1000.
@@ -88,9 +95,19 @@ export class SchemaRegistry {
     onChange?: (change: EventTypeChange) => Promise<void>;
     /** How long `validate` may use a looked-up version. Default 5 s. */
     lookupTtlMs?: number;
+    /** Who references whom; without it no deletion is refused for it. */
+    references?: SchemaReferenceStore;
+    /** The registry's external API URL, which references name versions by. */
+    baseUrl?: string;
   }) {
     this.store = options.store;
     this.config = options.config;
+    this.references = new SchemaReferences({
+      store: options.store,
+      references: options.references,
+      baseUrl: options.baseUrl,
+      maxSchemaBytes: options.config.limits.maxSchemaBytes,
+    });
     const onChange = options.onChange ?? (async () => {});
     this.onChange = async change => {
       const name =
@@ -140,7 +157,7 @@ export class SchemaRegistry {
         `Event type '${request.name}' already exists; register a new schema with POST /event-types/${request.name}/versions`,
       );
     }
-    const version = this.prepareVersion({
+    const { version } = await this.prepareVersion({
       format: request.format,
       schema: request.schema,
       createdBy,
@@ -244,6 +261,7 @@ export class SchemaRegistry {
   }
 
   async deleteEventType(name: string): Promise<void> {
+    await this.references.assertNotReferenced({ eventType: name });
     await this.store.deleteEventType({ name });
     await this.onChange({ action: 'deleted', name });
   }
@@ -278,7 +296,7 @@ export class SchemaRegistry {
   }): Promise<{ version: EventTypeVersion; created: boolean }> {
     const { name, schema, createdBy } = options;
     const eventType = await this.getEventType(name);
-    const prepared = this.prepareVersion({
+    const { version: prepared, resolved } = await this.prepareVersion({
       format: eventType.format,
       schema,
       createdBy,
@@ -294,7 +312,7 @@ export class SchemaRegistry {
       fields: prepared.fields,
     });
     if (subjectProblem) throw new InputError(subjectProblem);
-    const result = await this.check({ eventType, schema });
+    const result = await this.check({ eventType, resolved });
     if (!result.compatible) {
       throw new IncompatibleSchemaError({
         name,
@@ -321,13 +339,16 @@ export class SchemaRegistry {
     schema: string;
   }): Promise<CompatibilityResult> {
     const eventType = await this.getEventType(options.name);
-    this.parse({ format: eventType.format, schema: options.schema });
-    const result = await this.check({ eventType, schema: options.schema });
+    const resolved = await this.resolveAndParse({
+      format: eventType.format,
+      schema: options.schema,
+    });
+    const result = await this.check({ eventType, resolved });
     const subjectProblem = keptDataSubjectProblem({
       dataSubject: eventType.dataSubject,
       fields: listFields({
         format: eventType.format,
-        schema: options.schema,
+        schema: resolved.schema,
       }),
     });
     return subjectProblem
@@ -376,7 +397,10 @@ export class SchemaRegistry {
         try {
           return compileValidator({
             format: eventType.format,
-            schema: version.schema,
+            schema: await this.references.resolveRegistered({
+              format: eventType.format,
+              schema: version.schema,
+            }),
           });
         } catch (error) {
           // A version registered before a rule it breaks (a pattern RE2
@@ -392,46 +416,109 @@ export class SchemaRegistry {
     return { ...validator(options.data), version: version.version };
   }
 
+  /**
+   * The candidate against the type's versions, each with the versions it
+   * references resolved: a schema is judged by what it validates, wherever
+   * that is defined.
+   */
   private async check(options: {
     eventType: EventType;
-    schema: string;
+    resolved: ResolvedSchema;
   }): Promise<CompatibilityResult> {
-    const { eventType, schema } = options;
+    const { eventType, resolved } = options;
+    const format = eventType.format;
     const versions = await this.store.listVersions(eventType.name);
-    return checkCompatibility({
-      format: eventType.format,
+    const previous = await Promise.all(
+      versions.map(v =>
+        this.references.resolveRegistered({ format, schema: v.schema }),
+      ),
+    );
+    const result = checkCompatibility({
+      format,
       mode: eventType.compatibility,
-      candidate: schema,
-      previous: versions.map(v => v.schema),
+      candidate: resolved.schema,
+      previous,
     });
+    const latest = versions[versions.length - 1];
+    if (result.compatible || !latest) {
+      return result;
+    }
+    const moved = this.references.describeMovedReferences({
+      format,
+      latestSchema: latest.schema,
+      latestVersion: latest.version,
+      candidate: resolved,
+    });
+    return { ...result, messages: [...result.messages, ...moved] };
   }
 
-  private prepareVersion(options: {
+  /**
+   * A schema checked and indexed for storage. The schema is kept as it was
+   * written; what it validates (its fields, its compatibility) is read from
+   * it with its references resolved.
+   */
+  private async prepareVersion(options: {
     format: EventTypeFormat;
     schema: string;
     createdBy: string;
-  }): NewVersion {
+  }): Promise<{ version: NewVersion; resolved: ResolvedSchema }> {
     const { format, schema, createdBy } = options;
-    this.parse({ format, schema });
+    const resolved = await this.resolveAndParse({ format, schema });
     const canonical = canonicalSchema({ format, schema });
     return {
-      schema,
-      fingerprint: `sha256:${createHash('sha256')
-        .update(canonical)
-        .digest('hex')}`,
-      fields: listFields({ format, schema }),
-      createdBy,
+      version: {
+        schema,
+        fingerprint: `sha256:${createHash('sha256')
+          .update(canonical)
+          .digest('hex')}`,
+        fields: listFields({ format, schema: resolved.schema }),
+        createdBy,
+        references: resolved.references,
+      },
+      resolved,
     };
   }
 
-  private parse(options: { format: EventTypeFormat; schema: string }) {
+  /** The schema with its references resolved, after parseSchema's checks. */
+  private async resolveAndParse(options: {
+    format: EventTypeFormat;
+    schema: string;
+  }): Promise<ResolvedSchema> {
+    const { format, schema } = options;
+    const { maxSchemaBytes } = this.config.limits;
+    if (Buffer.byteLength(schema) > maxSchemaBytes) {
+      // Checked before resolving, which would otherwise read it whole.
+      this.parse({ format, schema });
+    }
+    const resolved = await this.references.resolveCandidate({ format, schema });
+    const referenced = resolved.schema !== schema;
+    this.parse({
+      format,
+      schema: resolved.schema,
+      // The copies of referenced versions sit two levels down, and were
+      // held to the limits when they were registered.
+      maxBytes: referenced
+        ? maxSchemaBytes * RESOLVED_SCHEMA_SIZE_FACTOR
+        : maxSchemaBytes,
+      extraDepth: referenced ? 2 : 0,
+    });
+    return resolved;
+  }
+
+  private parse(options: {
+    format: EventTypeFormat;
+    schema: string;
+    maxBytes?: number;
+    extraDepth?: number;
+  }) {
     try {
       parseSchema({
         format: options.format,
         schema: options.schema,
         limits: {
-          maxBytes: this.config.limits.maxSchemaBytes,
-          maxDepth: this.config.limits.maxSchemaDepth,
+          maxBytes: options.maxBytes ?? this.config.limits.maxSchemaBytes,
+          maxDepth:
+            this.config.limits.maxSchemaDepth + (options.extraDepth ?? 0),
           maxPatternLength: this.config.limits.maxPatternLength,
         },
       });

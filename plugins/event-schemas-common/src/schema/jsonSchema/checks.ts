@@ -2,6 +2,7 @@ import { isDraft2019OrLater, isKnownMetaSchema } from './drafts';
 import { escapePointerSegment } from './pointer';
 import { REFERENCE_KEYWORDS, isInDocumentRef, resolveRef } from './refs';
 import { linearRegExpProblem } from './regExp';
+import { parseRegistryRef } from '../references/registryRefs';
 import { JsonSchemaDocument, JsonSchemaDraft, isSchemaObject } from './types';
 import { childSchemas, forEachSubschema } from './walk';
 
@@ -181,7 +182,16 @@ export function documentProblems(options: {
           continue;
         }
         if (!isInDocumentRef(ref)) {
-          problems.push(outsideProblem({ pointer, keyword, ref }));
+          // A stored schema's reference to a registered version was resolved
+          // when it was registered; readers see it as an opaque schema, and
+          // validation uses the schema resolved (resolveSchemaReferences).
+          if (
+            registration ||
+            keyword !== '$ref' ||
+            !parseRegistryRef({ ref })
+          ) {
+            problems.push(outsideProblem({ pointer, keyword, ref }));
+          }
           continue;
         }
         const target = resolveRef({ root: document, ref });
