@@ -63,9 +63,7 @@ describe('references between registered schemas', () => {
   it.each(databases.eachSupportedId())(
     'resolves references from the store, records them and validates with them, %p',
     async databaseId => {
-      const { registry, references, create } = await createRegistry(
-        databaseId,
-      );
+      const { registry, references, create } = await createRegistry(databaseId);
       await create('track', track());
       const { version } = await create('playlist', {
         type: 'object',
@@ -84,7 +82,10 @@ describe('references between registered schemas', () => {
       ).resolves.toEqual([{ eventType: 'track', version: 1 }]);
 
       await expect(
-        registry.validate({ type: 'playlist', data: { first: { track_id: 'abcd' } } }),
+        registry.validate({
+          type: 'playlist',
+          data: { first: { track_id: 'abcd' } },
+        }),
       ).resolves.toMatchObject({ valid: true });
       const invalid = await registry.validate({
         type: 'playlist',
@@ -116,9 +117,9 @@ describe('references between registered schemas', () => {
           $ref: 'https://elsewhere.example/api/event-schemas/event-types/track/versions/1',
         }),
       ).rejects.toThrow(/points outside this schema/);
-      await expect(
-        create('c', { $ref: ref('c', 1) }),
-      ).rejects.toThrow(InputError);
+      await expect(create('c', { $ref: ref('c', 1) })).rejects.toThrow(
+        InputError,
+      );
     },
   );
 

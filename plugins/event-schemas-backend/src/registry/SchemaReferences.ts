@@ -117,7 +117,9 @@ export class SchemaReferences {
     const moved: string[] = [];
     for (const reference of options.candidate.references) {
       const earlier = before.filter(
-        r => r.eventType === reference.eventType && r.version !== reference.version,
+        r =>
+          r.eventType === reference.eventType &&
+          r.version !== reference.version,
       );
       if (earlier.length > 0) {
         moved.push(
@@ -125,7 +127,9 @@ export class SchemaReferences {
             reference.version
           } where version ${options.latestVersion} references version ${earlier
             .map(r => r.version)
-            .join(', ')}: it is judged with the content of the versions it references, so these problems may come from '${
+            .join(
+              ', ',
+            )}: it is judged with the content of the versions it references, so these problems may come from '${
             reference.eventType
           }'`,
         );

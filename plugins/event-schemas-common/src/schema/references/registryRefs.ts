@@ -16,7 +16,8 @@ export type RegistryRef = {
  * optional fragment. The name group is the lookup pattern's alphabet: the
  * name itself is checked when the version is looked up.
  */
-const VERSION_PATH = /\/event-types\/([A-Za-z0-9._-]{1,128})\/versions\/([1-9][0-9]{0,8})(?:#(.*))?$/;
+const VERSION_PATH =
+  /\/event-types\/([A-Za-z0-9._-]{1,128})\/versions\/([1-9][0-9]{0,8})(?:#(.*))?$/;
 
 /**
  * The `$ref` that names version `version` of `eventType`: the canonical form

@@ -155,9 +155,9 @@ describe('resolveSchemaReferences', () => {
     await expect(resolve({ $ref: ref('track', 1) }, 100)).rejects.toThrow(
       SchemaError,
     );
-    await expect(resolve({ $ref: `${ref('track', 1)}#anchor` })).rejects.toThrow(
-      'not to an anchor',
-    );
+    await expect(
+      resolve({ $ref: `${ref('track', 1)}#anchor` }),
+    ).rejects.toThrow('not to an anchor');
   });
 
   it('bounds the depth of a chain', async () => {
