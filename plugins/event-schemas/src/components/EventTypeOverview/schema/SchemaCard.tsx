@@ -11,6 +11,7 @@ import Typography from '@material-ui/core/Typography';
 import { SchemaEditor } from '../../SchemaEditor';
 import { Timestamp, useSearchParam, Principal } from '../../shared';
 import { FieldTree } from './FieldTree';
+import { SchemaReferenceLinks } from './SchemaReferenceLinks';
 
 /** The fields of a schema, or why there are none to list. */
 function fieldsOf(
@@ -100,6 +101,7 @@ export const SchemaCard = (props: {
       }
     >
       {body}
+      <SchemaReferenceLinks format={eventType.format} schema={version.schema} />
     </InfoCard>
   );
 };
