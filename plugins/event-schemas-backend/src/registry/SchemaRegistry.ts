@@ -256,7 +256,13 @@ export class SchemaRegistry {
         request.dataSubject === undefined
           ? current.dataSubject
           : request.dataSubject ?? undefined,
-      fields: listFields({ format: current.format, schema: latest.schema }),
+      fields: listFields({
+        format: current.format,
+        schema: await this.references.resolveRegistered({
+          format: current.format,
+          schema: latest.schema,
+        }),
+      }),
     });
   }
 
