@@ -17,6 +17,7 @@ import { SchemaRegistry } from './registry/SchemaRegistry';
 import { seedDemoData } from './registry/seedDemoData';
 import { readRegistryConfig } from './service/config';
 import { OwnershipAuthorization } from './service/OwnershipAuthorization';
+import { ReadAuthorization } from './service/ReadAuthorization';
 import { RegistrationRateLimiter } from './service/RegistrationRateLimiter';
 import { createRouter } from './service/router';
 
@@ -75,6 +76,13 @@ export const eventSchemasPlugin = createBackendPlugin({
         });
 
         const rateLimiter = RegistrationRateLimiter.fromConfig(deps.config);
+        const rules = permissionsRegistry.getPermissionRuleset(
+          eventTypePermissionResourceRef,
+        );
+        const reads = new ReadAuthorization({
+          permissions: deps.permissions,
+          rules,
+        });
         httpRouter.use(
           await createRouter({
             registry,
@@ -84,10 +92,9 @@ export const eventSchemasPlugin = createBackendPlugin({
             ownership: new OwnershipAuthorization({
               permissions: deps.permissions,
               userInfo: deps.userInfo,
-              rules: permissionsRegistry.getPermissionRuleset(
-                eventTypePermissionResourceRef,
-              ),
+              rules,
             }),
+            reads,
             rateLimiter,
             auditor: deps.auditor,
             ping: () => store.ping(),
@@ -99,6 +106,7 @@ export const eventSchemasPlugin = createBackendPlugin({
           actionsRegistry: deps.actionsRegistry,
           registry,
           permissions: deps.permissions,
+          reads,
           rateLimiter,
           auditor: deps.auditor,
         });

@@ -14,3 +14,4 @@ export * from './names';
 export * from './cache';
 export * from './search';
 export * from './eventTypeFile';
+export * from './personalData';

@@ -11,7 +11,9 @@ import {
   EventTypeVersion,
   eventTypeNameKey,
 } from '@data-collection/plugin-event-schemas-common';
+import { PermissionCriteria } from '@backstage/plugin-permission-common';
 import { Knex } from 'knex';
+import { EventTypeQuery } from '../permissions/rules';
 import {
   EventTypeChanges,
   EventTypeFilter,
@@ -98,6 +100,10 @@ export class DatabaseEventTypeStore implements EventTypeStore {
             like,
           ]),
       );
+    }
+    if (filter.readable) {
+      const readable = filter.readable;
+      query.where(inner => whereCriteria(inner, readable));
     }
     if (filter.field) {
       query.whereIn(
@@ -446,4 +452,31 @@ function isUniqueViolation(error: unknown): boolean {
     e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ||
     e?.code === 'SQLITE_CONSTRAINT_UNIQUE'
   );
+}
+
+/**
+ * A permission policy's conditions on event types as a where clause: allOf,
+ * anyOf and not nest, each leaf an IS_OWNER condition's owners.
+ */
+function whereCriteria(
+  query: Knex.QueryBuilder,
+  criteria: PermissionCriteria<EventTypeQuery>,
+): void {
+  if ('allOf' in criteria) {
+    for (const part of criteria.allOf) {
+      query.andWhere(inner => whereCriteria(inner, part));
+    }
+  } else if ('anyOf' in criteria) {
+    // An empty anyOf matches nothing, as the permission framework defines it.
+    if (criteria.anyOf.length === 0) query.whereRaw('1 = 0');
+    for (const part of criteria.anyOf) {
+      query.orWhere(inner => whereCriteria(inner, part));
+    }
+  } else if ('not' in criteria) {
+    query.whereNot(inner => whereCriteria(inner, criteria.not));
+  } else if (criteria.owners.length === 0) {
+    query.whereRaw('1 = 0');
+  } else {
+    query.whereIn('owner', criteria.owners);
+  }
 }

@@ -8,6 +8,8 @@ import {
   SchemaField,
   SchemaReference,
 } from '@data-collection/plugin-event-schemas-common';
+import { PermissionCriteria } from '@backstage/plugin-permission-common';
+import { EventTypeQuery } from '../permissions/rules';
 
 /** Filters of `GET /event-types`; all optional, combined with AND. */
 export type EventTypeFilter = {
@@ -18,6 +20,11 @@ export type EventTypeFilter = {
   lifecycle?: string;
   /** Exact field name (last path segment) in the latest version. */
   field?: string;
+  /**
+   * The types the caller may read, when the permission policy answers with
+   * conditions (e.g. IS_OWNER); absent when they may read every type.
+   */
+  readable?: PermissionCriteria<EventTypeQuery>;
 };
 
 /** What a new event type is registered with, besides its first schema. */

@@ -5,6 +5,7 @@ import { parse } from 'yaml';
 import { SchemaRegistry } from '../registry/SchemaRegistry';
 import { DEFAULT_REGISTRY_CONFIG } from '../service/config';
 import { OwnershipAuthorization } from '../service/OwnershipAuthorization';
+import { ReadAuthorization } from '../service/ReadAuthorization';
 import { RegistrationRateLimiter } from '../service/RegistrationRateLimiter';
 import { createRouter } from '../service/router';
 
@@ -31,6 +32,7 @@ describe('openapi.yaml', () => {
       httpAuth: mockServices.httpAuth(),
       permissions: mockServices.permissions(),
       ownership: {} as OwnershipAuthorization,
+      reads: {} as ReadAuthorization,
       rateLimiter: new RegistrationRateLimiter({ perMinute: 30 }),
       auditor: mockServices.auditor.mock(),
       ping: async () => {},

@@ -25,6 +25,7 @@ describe('requests validated against openapi.yaml', () => {
       httpAuth: mockServices.httpAuth(),
       permissions: mockServices.permissions(),
       ownership: { authorizeCreate: async () => {} } as any,
+      reads: { readableEventTypes: async () => undefined } as any,
       rateLimiter: new RegistrationRateLimiter({ perMinute: 30 }),
       auditor: mockServices.auditor.mock(),
       ping: async () => {},

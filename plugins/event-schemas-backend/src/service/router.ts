@@ -16,6 +16,7 @@ import { ResourcePermission } from '@backstage/plugin-permission-common';
 import {
   EVENT_TYPE_RESOURCE_TYPE,
   eventTypeDeletePermission,
+  eventTypeReadPermission,
   eventTypeUpdatePermission,
 } from '@data-collection/plugin-event-schemas-common';
 import express, {
@@ -37,6 +38,7 @@ import { RegistryConfig } from './config';
 import { PayloadTooLargeError } from './errors';
 import { checkEventLimits } from './eventLimits';
 import { OwnershipAuthorization } from './OwnershipAuthorization';
+import { ReadAuthorization } from './ReadAuthorization';
 import { registerVersion } from './registerVersion';
 import {
   RegistrationRateLimiter,
@@ -101,6 +103,8 @@ export async function createRouter(options: {
   permissions: PermissionsService;
   /** Who may own what: registering for a group, changing a type's owner. */
   ownership: OwnershipAuthorization;
+  /** Which types a caller may list. */
+  reads: ReadAuthorization;
   rateLimiter: RegistrationRateLimiter;
   auditor: AuditorService;
   /** Reports whether the database answers. */
@@ -164,7 +168,16 @@ export async function createRouter(options: {
       value: req.query,
       what: 'query',
     });
-    res.json(await registry.listEventTypes({ filter, limit, cursor }));
+    const readable = await options.reads.readableEventTypes(
+      await httpAuth.credentials(req),
+    );
+    res.json(
+      await registry.listEventTypes({
+        filter: { ...filter, readable },
+        limit,
+        cursor,
+      }),
+    );
   });
 
   api.post('/event-types', async (req, res) => {
@@ -195,7 +208,9 @@ export async function createRouter(options: {
   });
 
   api.get('/event-types/:name', async (req, res) => {
-    res.json(await registry.getEventType(nameParam(req)));
+    const name = nameParam(req);
+    await authorizeOnType(req, eventTypeReadPermission, name);
+    res.json(await registry.getEventType(name));
   });
 
   api.patch('/event-types/:name', async (req, res) => {
@@ -249,16 +264,16 @@ export async function createRouter(options: {
   });
 
   api.get('/event-types/:name/versions', async (req, res) => {
-    res.json({ items: await registry.listVersions(nameParam(req)) });
+    const name = nameParam(req);
+    await authorizeOnType(req, eventTypeReadPermission, name);
+    res.json({ items: await registry.listVersions(name) });
   });
 
   api.get('/event-types/:name/versions/:version', async (req, res) => {
-    res.json(
-      await registry.getVersion({
-        name: nameParam(req),
-        version: versionParam(req),
-      }),
-    );
+    const name = nameParam(req);
+    const version = versionParam(req);
+    await authorizeOnType(req, eventTypeReadPermission, name);
+    res.json(await registry.getVersion({ name, version }));
   });
 
   api.post('/event-types/:name/versions', async (req, res) => {
@@ -339,9 +354,9 @@ export async function createRouter(options: {
       value: req.body,
       what: 'compatibility check',
     });
-    res.json(
-      await registry.checkCompatibility({ name: nameParam(req), schema }),
-    );
+    const name = nameParam(req);
+    await authorizeOnType(req, eventTypeReadPermission, name);
+    res.json(await registry.checkCompatibility({ name, schema }));
   });
 
   api.post('/validate', async (req, res) => {
@@ -352,6 +367,7 @@ export async function createRouter(options: {
       data: 'data',
     });
     checkEventLimits({ data, limits: options.config.limits });
+    await authorizeOnType(req, eventTypeReadPermission, type);
     res.json(await registry.validate({ type, version, data }));
   });
 
