@@ -289,6 +289,59 @@ describe.each(TestDatabases.create().eachSupportedId())(
       return { server, api, sent, audits, knex };
     }
 
+    it('resolves references to registered versions by its own URL, and refuses to delete what is referenced', async () => {
+      const { api, server } = await startRegistry();
+      expect((await api.post('/event-types', newType)).status).toBe(201);
+      // The registry's own URL, as discovery gives it.
+      const { port } = server.address() as { port: number };
+      const trackRef = `http://localhost:${port}/api/event-schemas/event-types/${newType.name}/versions/1`;
+      const queue = {
+        name: 'com.example.queue.updated',
+        owner: 'group:default/playback',
+        format: 'jsonschema',
+        schema: {
+          type: 'object',
+          properties: {
+            next: { $ref: trackRef },
+            user_id: { $ref: `${trackRef}#/properties/user_id` },
+          },
+          required: ['next'],
+        },
+      };
+      expect((await api.post('/event-types', queue)).status).toBe(201);
+      const valid = await api.post('/validate', {
+        type: queue.name,
+        data: { next: { user_id: 'u1', track_id: 't1' } },
+      });
+      expect(valid.body).toMatchObject({ valid: true });
+      const invalid = await api.post('/validate', {
+        type: queue.name,
+        data: { next: { user_id: 'u1' } },
+      });
+      expect(invalid.body).toMatchObject({
+        valid: false,
+        errors: ["/next must have required property 'track_id'"],
+      });
+
+      const elsewhere = await api.post('/event-types', {
+        ...queue,
+        name: 'com.example.queue.elsewhere',
+        schema: {
+          $ref: `https://elsewhere.example/api/event-schemas/event-types/${newType.name}/versions/1`,
+        },
+      });
+      expect(elsewhere.status).toBe(400);
+      expect(elsewhere.body.error.message).toContain(
+        'points outside this schema',
+      );
+
+      const refused = await api.delete(`/event-types/${newType.name}`, carol);
+      expect(refused.status).toBe(409);
+      expect(refused.body.error.message).toBe(
+        `Event type '${newType.name}' is referenced by '${queue.name}' (version 1 -> 1); register versions of those types that no longer reference it, or delete them, first`,
+      );
+    });
+
     it('answers the health check without credentials', async () => {
       const { server } = await startRegistry();
       const res = await request(server)

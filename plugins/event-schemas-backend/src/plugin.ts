@@ -11,6 +11,7 @@ import { registerEventTypeActions } from './actions';
 import { ConsumerImpact } from './consumers/ConsumerImpact';
 import { EventTypeConsumers } from './consumers/EventTypeConsumers';
 import { DatabaseEventTypeStore } from './database/DatabaseEventTypeStore';
+import { DatabaseSchemaReferenceStore } from './database/DatabaseSchemaReferenceStore';
 import { ConsumerNotifier } from './notifications/ConsumerNotifier';
 import { eventTypePermissionResourceRef, isOwnerRule } from './permissions';
 import { publishChange } from './registry/publishChange';
@@ -41,6 +42,7 @@ export const eventSchemasPlugin = createBackendPlugin({
         catalog: catalogServiceRef,
         config: coreServices.rootConfig,
         database: coreServices.database,
+        discovery: coreServices.discovery,
         events: eventsServiceRef,
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
@@ -72,6 +74,10 @@ export const eventSchemasPlugin = createBackendPlugin({
           store,
           config,
           consumers,
+          references: new DatabaseSchemaReferenceStore(
+            await database.getClient(),
+          ),
+          baseUrl: await deps.discovery.getExternalBaseUrl('event-schemas'),
           onChange: change =>
             publishChange({ change, events: deps.events, notifier, logger }),
         });

@@ -171,7 +171,11 @@ export type CompatibilityResult = {
   compatible: boolean;
   /** e.g. `/properties/price: type narrowed from number to integer`. */
   messages: string[];
-  /** The same reasons with the field each concerns, in the same order. */
+  /**
+   * The same reasons with the field each concerns, in the same order. The
+   * registry may add notes to `messages` after them (which referenced
+   * type's version moved), which are not problems of their own.
+   */
   problems: CompatibilityProblem[];
 };
 

@@ -2,6 +2,7 @@ import {
   compileValidator,
   EventType,
   retiredEventTypeReason,
+  resolveSchemaReferences,
   SchemaError,
   SchemaValidator,
   TtlCache,
@@ -87,7 +88,7 @@ export class EventTypeValidators {
         try {
           return compileValidator({
             format: eventType.format,
-            schema: registered.schema,
+            schema: await this.resolve(eventType, registered.schema),
           });
         } catch (error) {
           // A version registered before a rule it breaks (a pattern RE2
@@ -109,6 +110,28 @@ export class EventTypeValidators {
       return validate;
     }
     return { eventType, version: wanted, validate };
+  }
+
+  /**
+   * The schema with the registered versions it references copied in, read
+   * through the registry's API: the validator itself never fetches.
+   */
+  private async resolve(eventType: EventType, schema: string) {
+    const resolved = await resolveSchemaReferences({
+      format: eventType.format,
+      schema,
+      load: async reference => {
+        const referenced = await this.getEventType(reference.eventType);
+        const version =
+          referenced &&
+          (await this.#eventTypes.getVersion(
+            reference.eventType,
+            reference.version,
+          ));
+        return version && { format: referenced.format, schema: version.schema };
+      },
+    });
+    return resolved.schema;
   }
 
   /** The registered type (cached as for {@link EventTypeValidators.get}). */

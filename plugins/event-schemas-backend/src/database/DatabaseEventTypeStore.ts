@@ -23,6 +23,7 @@ import {
   NewEventType,
   NewVersion,
 } from './EventTypeStore';
+import { insertVersionReferences } from './DatabaseSchemaReferenceStore';
 
 const migrationsDir = resolvePackagePath(
   '@data-collection/plugin-event-schemas-backend',
@@ -405,6 +406,12 @@ async function insertVersion(options: {
       : null,
     created_by: version.createdBy,
     created_at: now,
+  });
+  await insertVersionReferences({
+    tx,
+    name,
+    version: number,
+    references: version.references ?? [],
   });
   // Only the latest version's fields are searchable.
   await tx('event_type_fields').where({ event_type: name }).delete();

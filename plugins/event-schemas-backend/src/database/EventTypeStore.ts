@@ -8,6 +8,7 @@ import {
   EventTypeList,
   EventTypeVersion,
   SchemaField,
+  SchemaReference,
 } from '@data-collection/plugin-event-schemas-common';
 import { PermissionCriteria } from '@backstage/plugin-permission-common';
 import { EventTypeQuery } from '../permissions/rules';
@@ -43,6 +44,8 @@ export type NewVersion = {
   createdBy: string;
   /** Set when it breaks the mode but was accepted under the CONSUMERS scope. */
   consumerCheck?: ConsumerCheck;
+  /** The registered versions the schema references, stored with it. */
+  references?: SchemaReference[];
 };
 
 /** The metadata a PATCH may change. */

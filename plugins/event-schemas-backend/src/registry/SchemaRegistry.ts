@@ -14,6 +14,7 @@ import {
   listFields,
   parseSchema,
   retiredEventTypeReason,
+  ResolvedSchema,
   SchemaError,
   SchemaValidator,
 } from '@data-collection/plugin-event-schemas-common';
@@ -33,6 +34,11 @@ import {
 import { TtlCache } from '@data-collection/plugin-event-schemas-common';
 import { checkPersonalData, keptDataSubjectProblem } from './personalData';
 import { nextDeprecation, retiredDeprecation } from '../lifecycle/transitions';
+import { SchemaReferenceStore } from '../database/SchemaReferenceStore';
+import {
+  RESOLVED_SCHEMA_SIZE_FACTOR,
+  SchemaReferences,
+} from './SchemaReferences';
 
 /** What happened to an event type, for whoever keeps a copy or tells people. */
 export type EventTypeChange =
@@ -74,6 +80,7 @@ export class SchemaRegistry {
   private readonly onChange: (change: EventTypeChange) => Promise<void>;
   private readonly consumers?: ConsumerDirectory;
   private readonly now: () => Date;
+  private readonly references: SchemaReferences;
   /**
    * Compiled validators per event type version. Versions are immutable, so
    * entries never expire; the least recently used go beyond 1000.
@@ -102,11 +109,21 @@ export class SchemaRegistry {
     consumers?: ConsumerDirectory;
     /** The clock that deprecations and retirements are dated by. */
     now?: () => Date;
+    /** Who references whom; without it no deletion is refused for it. */
+    references?: SchemaReferenceStore;
+    /** The registry's external API URL, which references name versions by. */
+    baseUrl?: string;
   }) {
     this.now = options.now ?? (() => new Date());
     this.store = options.store;
     this.consumers = options.consumers;
     this.config = options.config;
+    this.references = new SchemaReferences({
+      store: options.store,
+      references: options.references,
+      baseUrl: options.baseUrl,
+      maxSchemaBytes: options.config.limits.maxSchemaBytes,
+    });
     const onChange = options.onChange ?? (async () => {});
     this.onChange = async change => {
       const name =
@@ -156,7 +173,7 @@ export class SchemaRegistry {
         `Event type '${request.name}' already exists; register a new schema with POST /event-types/${request.name}/versions`,
       );
     }
-    const version = this.prepareVersion({
+    const { version } = await this.prepareVersion({
       format: request.format,
       schema: request.schema,
       createdBy,
@@ -275,7 +292,13 @@ export class SchemaRegistry {
         request.dataSubject === undefined
           ? current.dataSubject
           : request.dataSubject ?? undefined,
-      fields: listFields({ format: current.format, schema: latest.schema }),
+      fields: listFields({
+        format: current.format,
+        schema: await this.references.resolveRegistered({
+          format: current.format,
+          schema: latest.schema,
+        }),
+      }),
     });
   }
 
@@ -312,6 +335,7 @@ export class SchemaRegistry {
   }
 
   async deleteEventType(name: string): Promise<void> {
+    await this.references.assertNotReferenced({ eventType: name });
     await this.store.deleteEventType({ name });
     await this.onChange({ action: 'deleted', name });
   }
@@ -350,7 +374,7 @@ export class SchemaRegistry {
     if (retired) {
       throw new ConflictError(`${retired}; it takes no new versions`);
     }
-    const prepared = this.prepareVersion({
+    const { version: prepared, resolved } = await this.prepareVersion({
       format: eventType.format,
       schema,
       createdBy,
@@ -366,7 +390,7 @@ export class SchemaRegistry {
       fields: prepared.fields,
     });
     if (subjectProblem) throw new InputError(subjectProblem);
-    const result = await this.check({ eventType, schema });
+    const result = await this.check({ eventType, resolved });
     const consumerCheck = result.compatible
       ? undefined
       : await this.checkAgainstConsumers({ eventType, result });
@@ -396,13 +420,16 @@ export class SchemaRegistry {
     schema: string;
   }): Promise<CompatibilityResult> {
     const eventType = await this.getEventType(options.name);
-    this.parse({ format: eventType.format, schema: options.schema });
-    const result = await this.check({ eventType, schema: options.schema });
+    const resolved = await this.resolveAndParse({
+      format: eventType.format,
+      schema: options.schema,
+    });
+    const result = await this.check({ eventType, resolved });
     const subjectProblem = keptDataSubjectProblem({
       dataSubject: eventType.dataSubject,
       fields: listFields({
         format: eventType.format,
-        schema: options.schema,
+        schema: resolved.schema,
       }),
     });
     return subjectProblem
@@ -462,7 +489,10 @@ export class SchemaRegistry {
         try {
           return compileValidator({
             format: eventType.format,
-            schema: version.schema,
+            schema: await this.references.resolveRegistered({
+              format: eventType.format,
+              schema: version.schema,
+            }),
           });
         } catch (error) {
           // A version registered before a rule it breaks (a pattern RE2
@@ -508,46 +538,109 @@ export class SchemaRegistry {
     };
   }
 
+  /**
+   * The candidate against the type's versions, each with the versions it
+   * references resolved: a schema is judged by what it validates, wherever
+   * that is defined.
+   */
   private async check(options: {
     eventType: EventType;
-    schema: string;
+    resolved: ResolvedSchema;
   }): Promise<CompatibilityResult> {
-    const { eventType, schema } = options;
+    const { eventType, resolved } = options;
+    const format = eventType.format;
     const versions = await this.store.listVersions(eventType.name);
-    return checkCompatibility({
-      format: eventType.format,
+    const previous = await Promise.all(
+      versions.map(v =>
+        this.references.resolveRegistered({ format, schema: v.schema }),
+      ),
+    );
+    const result = checkCompatibility({
+      format,
       mode: eventType.compatibility,
-      candidate: schema,
-      previous: versions.map(v => v.schema),
+      candidate: resolved.schema,
+      previous,
     });
+    const latest = versions[versions.length - 1];
+    if (result.compatible || !latest) {
+      return result;
+    }
+    const moved = this.references.describeMovedReferences({
+      format,
+      latestSchema: latest.schema,
+      latestVersion: latest.version,
+      candidate: resolved,
+    });
+    return { ...result, messages: [...result.messages, ...moved] };
   }
 
-  private prepareVersion(options: {
+  /**
+   * A schema checked and indexed for storage. The schema is kept as it was
+   * written; what it validates (its fields, its compatibility) is read from
+   * it with its references resolved.
+   */
+  private async prepareVersion(options: {
     format: EventTypeFormat;
     schema: string;
     createdBy: string;
-  }): NewVersion {
+  }): Promise<{ version: NewVersion; resolved: ResolvedSchema }> {
     const { format, schema, createdBy } = options;
-    this.parse({ format, schema });
+    const resolved = await this.resolveAndParse({ format, schema });
     const canonical = canonicalSchema({ format, schema });
     return {
-      schema,
-      fingerprint: `sha256:${createHash('sha256')
-        .update(canonical)
-        .digest('hex')}`,
-      fields: listFields({ format, schema }),
-      createdBy,
+      version: {
+        schema,
+        fingerprint: `sha256:${createHash('sha256')
+          .update(canonical)
+          .digest('hex')}`,
+        fields: listFields({ format, schema: resolved.schema }),
+        createdBy,
+        references: resolved.references,
+      },
+      resolved,
     };
   }
 
-  private parse(options: { format: EventTypeFormat; schema: string }) {
+  /** The schema with its references resolved, after parseSchema's checks. */
+  private async resolveAndParse(options: {
+    format: EventTypeFormat;
+    schema: string;
+  }): Promise<ResolvedSchema> {
+    const { format, schema } = options;
+    const { maxSchemaBytes } = this.config.limits;
+    if (Buffer.byteLength(schema) > maxSchemaBytes) {
+      // Checked before resolving, which would otherwise read it whole.
+      this.parse({ format, schema });
+    }
+    const resolved = await this.references.resolveCandidate({ format, schema });
+    const referenced = resolved.schema !== schema;
+    this.parse({
+      format,
+      schema: resolved.schema,
+      // The copies of referenced versions sit two levels down, and were
+      // held to the limits when they were registered.
+      maxBytes: referenced
+        ? maxSchemaBytes * RESOLVED_SCHEMA_SIZE_FACTOR
+        : maxSchemaBytes,
+      extraDepth: referenced ? 2 : 0,
+    });
+    return resolved;
+  }
+
+  private parse(options: {
+    format: EventTypeFormat;
+    schema: string;
+    maxBytes?: number;
+    extraDepth?: number;
+  }) {
     try {
       parseSchema({
         format: options.format,
         schema: options.schema,
         limits: {
-          maxBytes: this.config.limits.maxSchemaBytes,
-          maxDepth: this.config.limits.maxSchemaDepth,
+          maxBytes: options.maxBytes ?? this.config.limits.maxSchemaBytes,
+          maxDepth:
+            this.config.limits.maxSchemaDepth + (options.extraDepth ?? 0),
           maxPatternLength: this.config.limits.maxPatternLength,
         },
       });

@@ -24,3 +24,4 @@ export {
 export { compileValidator, MAX_REPORTED_ERRORS } from './compileValidator';
 export { measureValue } from './validationWork';
 export type { SchemaValidator, ValidationResult } from './compileValidator';
+export * from './references';

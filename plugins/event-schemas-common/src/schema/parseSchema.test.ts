@@ -224,7 +224,7 @@ describe('parseSchema', () => {
         properties: { user: { $ref: 'https://example.com/user.json' } },
       });
       expect(parseError({ format: 'jsonschema', schema }).message).toContain(
-        "/properties/user/$ref: 'https://example.com/user.json' points outside this schema; only in-document references ('#...') are supported",
+        "/properties/user/$ref: 'https://example.com/user.json' points outside this schema; only in-document references ('#...') and references to versions registered in this registry",
       );
       expect(
         parseError({

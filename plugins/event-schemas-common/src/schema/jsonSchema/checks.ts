@@ -2,6 +2,7 @@ import { isDraft2019OrLater, isKnownMetaSchema } from './drafts';
 import { escapePointerSegment } from './pointer';
 import { REFERENCE_KEYWORDS, isInDocumentRef, resolveRef } from './refs';
 import { linearRegExpProblem } from './regExp';
+import { parseRegistryRef } from '../references/registryRefs';
 import { JsonSchemaDocument, JsonSchemaDraft, isSchemaObject } from './types';
 import { childSchemas, forEachSubschema } from './walk';
 
@@ -139,7 +140,7 @@ function outsideProblem(options: {
   ref: string;
 }): string {
   const { pointer, keyword, ref } = options;
-  return `${pointer}/${keyword}: '${ref}' points outside this schema; only in-document references ('#...') are supported, and nothing a schema names is fetched`;
+  return `${pointer}/${keyword}: '${ref}' points outside this schema; only in-document references ('#...') and references to versions registered in this registry (its API URL followed by /event-types/<name>/versions/<n>) are supported, and nothing a schema names is fetched`;
 }
 
 /**
@@ -181,7 +182,16 @@ export function documentProblems(options: {
           continue;
         }
         if (!isInDocumentRef(ref)) {
-          problems.push(outsideProblem({ pointer, keyword, ref }));
+          // A stored schema's reference to a registered version was resolved
+          // when it was registered; readers see it as an opaque schema, and
+          // validation uses the schema resolved (resolveSchemaReferences).
+          if (
+            registration ||
+            keyword !== '$ref' ||
+            !parseRegistryRef({ ref })
+          ) {
+            problems.push(outsideProblem({ pointer, keyword, ref }));
+          }
           continue;
         }
         const target = resolveRef({ root: document, ref });

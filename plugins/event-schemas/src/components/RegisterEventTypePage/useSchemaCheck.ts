@@ -1,6 +1,7 @@
 import {
   EventTypeFormat,
   listFields,
+  listSchemaReferences,
   parseSchema,
   SchemaField,
 } from '@data-collection/plugin-event-schemas-common';
@@ -31,7 +32,11 @@ export function checkSchema(options: {
   schema: string;
 }): SchemaCheckResult {
   try {
-    parseSchema({ ...options, limits: NO_LIMITS });
+    // References to registered versions are the registry's to resolve: it
+    // checks the schema with them when it is submitted.
+    if (listSchemaReferences(options).length === 0) {
+      parseSchema({ ...options, limits: NO_LIMITS });
+    }
     return { valid: true, fields: listFields(options) };
   } catch (error) {
     return {

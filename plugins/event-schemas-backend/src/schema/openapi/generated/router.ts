@@ -1405,7 +1405,7 @@ export const spec = {
           problems: {
             type: 'array',
             description:
-              'The messages with the field each concerns, in the same order',
+              "The messages with the field each concerns, in the same order; `messages` may end with notes that are not problems of their own (which referenced type's version moved)",
             items: {
               $ref: '#/components/schemas/CompatibilityProblem',
             },

@@ -13,6 +13,7 @@ import { SchemaEditor } from '../../SchemaEditor';
 import { Timestamp, useSearchParam, Principal } from '../../shared';
 import { ContractDownloadButton } from '../contract/ContractDownloadButton';
 import { FieldTree } from './FieldTree';
+import { SchemaReferenceLinks } from './SchemaReferenceLinks';
 
 /** The fields of a schema, or why there are none to list. */
 function fieldsOf(
@@ -108,6 +109,7 @@ export const SchemaCard = (props: {
       }
     >
       {body}
+      <SchemaReferenceLinks format={eventType.format} schema={version.schema} />
     </InfoCard>
   );
 };

@@ -2,6 +2,7 @@ import { useApi } from '@backstage/core-plugin-api';
 import {
   CompatibilityCheck,
   EventType,
+  listSchemaReferences,
   parseSchema,
 } from '@data-collection/plugin-event-schemas-common';
 import { useMemo, useState } from 'react';
@@ -62,8 +63,12 @@ export function useDraftCheck(options: {
   const unchanged = prettySchema(settled) === prettySchema(latestSchema);
   const parseError = useMemo(() => {
     if (unchanged) return undefined;
+    // A draft that references registered versions is checked by the
+    // registry alone, which resolves them.
+    const schema = { format: eventType.format, schema: settled };
+    if (listSchemaReferences(schema).length > 0) return undefined;
     try {
-      parseSchema({ format: eventType.format, schema: settled });
+      parseSchema(schema);
       return undefined;
     } catch (error) {
       return (error as Error).message;

@@ -1,0 +1,85 @@
+import { SchemaReference } from '@data-collection/plugin-event-schemas-common';
+import { Knex } from 'knex';
+import { SchemaReferenceStore, SchemaReferrer } from './SchemaReferenceStore';
+
+const TABLE = 'event_type_version_references';
+
+type ReferenceRow = {
+  event_type: string;
+  version: number;
+  referenced_type: string;
+  referenced_version: number;
+};
+
+/**
+ * Records a version's references, in the transaction that stores the
+ * version, so that a version is never without them.
+ */
+export async function insertVersionReferences(options: {
+  tx: Knex.Transaction;
+  name: string;
+  version: number;
+  references: SchemaReference[];
+}): Promise<void> {
+  const { tx, name, version, references } = options;
+  if (references.length === 0) {
+    return;
+  }
+  await tx(TABLE).insert(
+    references.map(reference => ({
+      event_type: name,
+      version,
+      referenced_type: reference.eventType,
+      referenced_version: reference.version,
+    })),
+  );
+}
+
+/**
+ * {@link SchemaReferenceStore} on the registry's database; the table comes
+ * with DatabaseEventTypeStore's migrations.
+ */
+export class DatabaseSchemaReferenceStore implements SchemaReferenceStore {
+  constructor(private readonly db: Knex) {}
+
+  async listReferrers(options: {
+    eventType: string;
+    version?: number;
+  }): Promise<SchemaReferrer[]> {
+    const query = this.db<ReferenceRow>(`${TABLE} as r`)
+      .join('event_types as t', 't.name', 'r.event_type')
+      .whereNull('t.deleted_at')
+      .where('r.referenced_type', options.eventType)
+      .whereNot('r.event_type', options.eventType)
+      .orderBy(['r.event_type', 'r.version', 'r.referenced_version'])
+      .select(
+        'r.event_type',
+        'r.version',
+        'r.referenced_type',
+        'r.referenced_version',
+      );
+    if (options.version !== undefined) {
+      query.where('r.referenced_version', options.version);
+    }
+    const rows = (await query) as ReferenceRow[];
+    return rows.map(row => ({
+      eventType: row.event_type,
+      version: Number(row.version),
+      referencedType: row.referenced_type,
+      referencedVersion: Number(row.referenced_version),
+    }));
+  }
+
+  async listReferences(options: {
+    eventType: string;
+    version: number;
+  }): Promise<SchemaReference[]> {
+    const rows = (await this.db<ReferenceRow>(TABLE)
+      .where({ event_type: options.eventType, version: options.version })
+      .orderBy(['referenced_type', 'referenced_version'])) as ReferenceRow[];
+    return rows.map(row => ({
+      eventType: row.referenced_type,
+      version: Number(row.referenced_version),
+    }));
+  }
+}
