@@ -15,3 +15,4 @@ export {
   createEventTypeConditionalDecision,
   eventTypeConditions,
 } from './permissions';
+export type { EventTypeQuery } from './permissions/rules';

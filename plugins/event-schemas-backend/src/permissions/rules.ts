@@ -9,8 +9,10 @@ import {
 import { z } from 'zod';
 
 /**
- * A condition on event types as the store filters its lists with it: the
- * type's owner is one of `owners` (lowercase entity refs).
+ * A condition on event types as the registry filters its lists with it:
+ * the type's owner is one of `owners` (lowercase entity refs).
+ *
+ * @public
  */
 export type EventTypeQuery = { owners: string[] };
 
