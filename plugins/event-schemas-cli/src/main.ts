@@ -4,9 +4,15 @@ import {
   EVENT_TYPE_FORMATS,
   EventTypeFormat,
 } from '@data-collection/plugin-event-schemas-common';
-import { Command, CommanderError, Option } from 'commander';
+import {
+  Command,
+  CommanderError,
+  InvalidArgumentError,
+  Option,
+} from 'commander';
 import { runCheck } from './check/runCheck';
 import { runCompat } from './commands/compat';
+import { runContract, runFromContract } from './commands/contract';
 import { CliContext, CliError, errorMessage, EXIT_CODES } from './context';
 
 // The package's version, for --version; read at run time so that the
@@ -21,7 +27,7 @@ function createProgram(options: {
   const { context, setExitCode } = options;
   const program = new Command('event-schemas')
     .description(
-      'Checks event type files and schema changes with the event-schemas registry’s rules, with no registry needed.',
+      'Checks event type files and schema changes with the event-schemas registry’s rules, with no registry needed, and converts them to and from data contracts (ODCS).',
     )
     .version(version)
     .exitOverride()
@@ -96,7 +102,59 @@ function createProgram(options: {
       );
     });
 
+  program
+    .command('contract')
+    .description(
+      'Prints the data contract (ODCS v3.1.0) of an event type file, as the registry serves it for the type (exit 1 for an invalid file).',
+    )
+    .argument('<file>', 'an event type file (.yaml, .yml, .json)')
+    .option(
+      '--schema-version <n>',
+      'the registered version the file is (default: draft)',
+      parseVersion,
+    )
+    .option('--json', 'print the contract as JSON instead of YAML')
+    .action(async (file: string, opts) => {
+      setExitCode(
+        await runContract({
+          context,
+          file,
+          version: opts.schemaVersion,
+          json: Boolean(opts.json),
+        }),
+      );
+    });
+
+  program
+    .command('from-contract')
+    .description(
+      'Reads a data contract (ODCS v3) as an event type: prints the event type file, or registers it with --registry (exit 1 when the contract cannot be an event type or the registry refuses it).',
+    )
+    .argument('<contract>', 'an ODCS contract (.yaml or .json)')
+    .option(
+      '--registry <url>',
+      'register it in the registry at this base URL, with the token in EVENT_SCHEMAS_TOKEN',
+    )
+    .option('--json', 'print JSON instead of YAML')
+    .action(async (file: string, opts) => {
+      setExitCode(
+        await runFromContract({
+          context,
+          file,
+          registry: opts.registry,
+          json: Boolean(opts.json),
+        }),
+      );
+    });
+
   return program;
+}
+
+function parseVersion(value: string): number {
+  if (!/^[1-9]\d{0,8}$/.test(value)) {
+    throw new InvalidArgumentError('must be a version number from 1');
+  }
+  return Number(value);
 }
 
 /**
