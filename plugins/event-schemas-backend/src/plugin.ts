@@ -18,6 +18,7 @@ import { readRegistryConfig } from './service/config';
 import { OwnershipAuthorization } from './service/OwnershipAuthorization';
 import { RegistrationRateLimiter } from './service/RegistrationRateLimiter';
 import { createRouter } from './service/router';
+import { createEventTypeFileSync } from './sync';
 
 /**
  * The schema registry: event types, their versions, compatibility checks and
@@ -44,6 +45,8 @@ export const eventSchemasPlugin = createBackendPlugin({
         notifications: notificationService,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
+        scheduler: coreServices.scheduler,
+        urlReader: coreServices.urlReader,
         userInfo: coreServices.userInfo,
       },
       async init(deps) {
@@ -61,27 +64,40 @@ export const eventSchemasPlugin = createBackendPlugin({
         });
 
         const notifier = new ConsumerNotifier(deps);
+        const fileStore = store.fileStore();
         const registry = new SchemaRegistry({
           store,
+          fileStore,
           config,
           onChange: change =>
             publishChange({ change, events: deps.events, notifier, logger }),
         });
 
         const rateLimiter = RegistrationRateLimiter.fromConfig(deps.config);
+        const ownership = new OwnershipAuthorization({
+          permissions: deps.permissions,
+          userInfo: deps.userInfo,
+          rules: permissionsRegistry.getPermissionRuleset(
+            eventTypePermissionResourceRef,
+          ),
+        });
+        httpRouter.use(
+          await createEventTypeFileSync({
+            ...deps,
+            registry,
+            fileStore,
+            registryConfig: config,
+            ownership,
+            rateLimiter,
+          }),
+        );
         httpRouter.use(
           await createRouter({
             registry,
             config,
             httpAuth: deps.httpAuth,
             permissions: deps.permissions,
-            ownership: new OwnershipAuthorization({
-              permissions: deps.permissions,
-              userInfo: deps.userInfo,
-              rules: permissionsRegistry.getPermissionRuleset(
-                eventTypePermissionResourceRef,
-              ),
-            }),
+            ownership,
             rateLimiter,
             auditor: deps.auditor,
             ping: () => store.ping(),

@@ -28,6 +28,8 @@ import {
 } from '../service/requests';
 import { TtlCache } from '@data-collection/plugin-event-schemas-common';
 import { checkPersonalData, keptDataSubjectProblem } from './personalData';
+import { EventTypeFileStore } from '../database/EventTypeFileStore';
+import { managedTypeConflict } from '../sync/managedTypeConflict';
 
 /** What happened to an event type, for whoever keeps a copy or tells people. */
 export type EventTypeChange =
@@ -67,6 +69,7 @@ export class SchemaRegistry {
   private readonly store: EventTypeStore;
   private readonly config: RegistryConfig;
   private readonly onChange: (change: EventTypeChange) => Promise<void>;
+  private readonly fileStore?: Pick<EventTypeFileStore, 'getManagedBy'>;
   /**
    * Compiled validators per event type version. Versions are immutable, so
    * entries never expire; the least recently used go beyond 1000.
@@ -88,8 +91,14 @@ export class SchemaRegistry {
     onChange?: (change: EventTypeChange) => Promise<void>;
     /** How long `validate` may use a looked-up version. Default 5 s. */
     lookupTtlMs?: number;
+    /**
+     * Which types are managed from files: only the sync (`fromSync`) may
+     * change those.
+     */
+    fileStore?: Pick<EventTypeFileStore, 'getManagedBy'>;
   }) {
     this.store = options.store;
+    this.fileStore = options.fileStore;
     this.config = options.config;
     const onChange = options.onChange ?? (async () => {});
     this.onChange = async change => {
@@ -181,9 +190,11 @@ export class SchemaRegistry {
     name: string;
     request: UpdateEventTypeRequest;
     updatedBy: string;
+    fromSync?: boolean;
   }): Promise<EventType> {
     const { name, request, updatedBy } = options;
     const current = await this.getEventType(name);
+    await this.assertChangeable({ name, fromSync: options.fromSync });
     const { deprecation, retention, ...rest } = request;
     const changes: EventTypeChanges = { ...rest };
     if (retention) {
@@ -244,6 +255,7 @@ export class SchemaRegistry {
   }
 
   async deleteEventType(name: string): Promise<void> {
+    await this.assertChangeable({ name });
     await this.store.deleteEventType({ name });
     await this.onChange({ action: 'deleted', name });
   }
@@ -275,9 +287,11 @@ export class SchemaRegistry {
     name: string;
     schema: string;
     createdBy: string;
+    fromSync?: boolean;
   }): Promise<{ version: EventTypeVersion; created: boolean }> {
     const { name, schema, createdBy } = options;
     const eventType = await this.getEventType(name);
+    await this.assertChangeable({ name, fromSync: options.fromSync });
     const prepared = this.prepareVersion({
       format: eventType.format,
       schema,
@@ -342,6 +356,7 @@ export class SchemaRegistry {
     updatedBy: string;
   }): Promise<EventTypeVersion> {
     const eventType = await this.getEventType(options.name);
+    await this.assertChangeable({ name: options.name });
     const deprecation: Deprecation | null = options.deprecation && {
       ...options.deprecation,
       deprecatedAt: new Date().toISOString(),
@@ -390,6 +405,21 @@ export class SchemaRegistry {
       },
     );
     return { ...validator(options.data), version: version.version };
+  }
+
+  /**
+   * A type managed from a file changes only through its file: anything else
+   * would be undone by the next sync, or silently diverge from the file.
+   */
+  private async assertChangeable(options: {
+    name: string;
+    fromSync?: boolean;
+  }): Promise<void> {
+    if (options.fromSync || !this.fileStore) return;
+    const managedBy = await this.fileStore.getManagedBy(options.name);
+    if (managedBy) {
+      throw managedTypeConflict({ name: options.name, managedBy });
+    }
   }
 
   private async check(options: {
