@@ -3,7 +3,6 @@ import {
   TestDatabaseId,
   TestDatabases,
 } from '@backstage/backend-test-utils';
-import { UrlReaderServiceReadTreeOptions } from '@backstage/backend-plugin-api';
 import { ConfigReader } from '@backstage/config';
 import { Entity } from '@backstage/catalog-model';
 import {
@@ -13,59 +12,15 @@ import {
 } from '@backstage/errors';
 import { ScmIntegrations } from '@backstage/integration';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { createHash } from 'node:crypto';
 import { DatabaseEventTypeStore } from '../database/DatabaseEventTypeStore';
 import { SchemaRegistry } from '../registry/SchemaRegistry';
 import { DEFAULT_REGISTRY_CONFIG } from '../service/config';
 import { EventTypeFileSync, SYNC_PRINCIPAL } from './EventTypeFileSync';
+import { FakeUrlReader } from './__testUtils__/FakeUrlReader';
 
 jest.setTimeout(60_000);
 
 const DIRECTORY = 'https://github.com/acme/playback/tree/main/event-types';
-
-/** A URL reader of in-memory trees, with etags as a real SCM has them. */
-class FakeUrlReader {
-  readonly trees = new Map<string, Record<string, string>>();
-  reads = 0;
-
-  async readTree(url: string, options?: UrlReaderServiceReadTreeOptions) {
-    const tree = this.trees.get(url);
-    if (!tree) throw new NotFoundError(`no tree at ${url}`);
-    const etag = createHash('sha256')
-      .update(JSON.stringify(tree))
-      .digest('hex');
-    if (options?.etag === etag) throw new NotModifiedError();
-    this.reads += 1;
-    const files = Object.entries(tree).filter(
-      ([path, text]) =>
-        !options?.filter || options.filter(path, { size: text.length }),
-    );
-    return {
-      etag,
-      files: async () =>
-        files.map(([path, text]) => ({
-          path,
-          content: async () => Buffer.from(text),
-        })),
-      archive: async () => {
-        throw new Error('not used');
-      },
-      dir: async () => {
-        throw new Error('not used');
-      },
-    };
-  }
-
-  async read(): Promise<Buffer> {
-    throw new Error('not used');
-  }
-  async readUrl(): Promise<never> {
-    throw new Error('not used');
-  }
-  async search(): Promise<never> {
-    throw new Error('not used');
-  }
-}
 
 const repository: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -135,6 +90,7 @@ describe('EventTypeFileSync', () => {
       auditor,
       logger: mockServices.logger.mock(),
       notifyRefusal,
+      announce: async () => {},
     });
     return { registry, fileStore, reader, sync, notifyRefusal, auditor };
   }
@@ -466,6 +422,7 @@ describe('EventTypeFileSync', () => {
         auditor,
         logger: mockServices.logger.mock(),
         notifyRefusal: jest.fn(),
+        announce: async () => {},
       });
       expect(await later.syncAll()).toEqual([]);
       expect(

@@ -98,6 +98,11 @@ export class EventTypeFileSync {
       integrations: ScmIntegrationRegistry;
       auditor: AuditorService;
       logger: LoggerService;
+      /**
+       * Tells the rest of the portal (the catalog module) that a type's
+       * management or last sync changed, which no registry change announces.
+       */
+      announce: (name: string) => Promise<void>;
       /** Tells a type's owners about a refused change, once per change. */
       notifyRefusal: (refusal: {
         eventType: EventType;
@@ -307,6 +312,7 @@ export class EventTypeFileSync {
               managedBy,
             });
             await this.recordApplied(request.name);
+            await this.options.announce(request.name);
             this.options.logger.info(
               `Registered ${request.name} from ${fileUrl}`,
             );
@@ -320,6 +326,7 @@ export class EventTypeFileSync {
           managedName = request.name;
           const changed = await this.applyChanges({ existing, request });
           await this.recordApplied(request.name);
+          await this.options.announce(request.name);
           return {
             path: file.path,
             eventType: request.name,
@@ -340,6 +347,7 @@ export class EventTypeFileSync {
           reasons,
           changeKey,
         });
+        await this.options.announce(managedName);
       }
       return {
         path: file.path,
@@ -507,6 +515,7 @@ export class EventTypeFileSync {
         await this.options.fileStore.setLastSync({ name, lastSync: null });
       },
     });
+    await this.options.announce(name);
     this.options.logger.info(
       `${name} is no longer managed from a file (${why}); the API may change it again`,
     );

@@ -10,7 +10,9 @@ import {
 } from '@backstage/backend-plugin-api';
 import { ScmIntegrations } from '@backstage/integration';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { EventsService } from '@backstage/plugin-events-node';
 import { NotificationService } from '@backstage/plugin-notifications-node';
+import { EVENT_SCHEMAS_TOPIC } from '@data-collection/plugin-event-schemas-common';
 import express from 'express';
 import { EventTypeFileStore } from '../database/EventTypeFileStore';
 import { SchemaRegistry } from '../registry/SchemaRegistry';
@@ -42,6 +44,7 @@ export async function createEventTypeFileSync(options: {
   urlReader: UrlReaderService;
   scheduler: SchedulerService;
   notifications: NotificationService;
+  events: EventsService;
   auditor: AuditorService;
   logger: LoggerService;
 }): Promise<express.Router> {
@@ -50,6 +53,19 @@ export async function createEventTypeFileSync(options: {
     ...options,
     config: options.registryConfig,
     integrations: ScmIntegrations.fromConfig(config),
+    announce: async name => {
+      try {
+        await options.events.publish({
+          topic: EVENT_SCHEMAS_TOPIC,
+          eventPayload: { action: 'upserted', eventType: name },
+        });
+      } catch (error) {
+        // The catalog's scheduled full sync catches up.
+        options.logger.warn(
+          `Could not publish the change of ${name}: ${error}`,
+        );
+      }
+    },
     notifyRefusal: refusal =>
       notifyRefusal({ notifications, config, ...refusal }),
   });
