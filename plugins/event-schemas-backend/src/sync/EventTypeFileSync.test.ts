@@ -5,11 +5,7 @@ import {
 } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { Entity } from '@backstage/catalog-model';
-import {
-  ConflictError,
-  NotFoundError,
-  NotModifiedError,
-} from '@backstage/errors';
+import { ConflictError } from '@backstage/errors';
 import { ScmIntegrations } from '@backstage/integration';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { DatabaseEventTypeStore } from '../database/DatabaseEventTypeStore';
