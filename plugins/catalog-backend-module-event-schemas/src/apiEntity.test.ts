@@ -140,7 +140,9 @@ describe('eventTypeToApiEntity', () => {
       eventType: makeEventType(),
       version: makeVersion(makeEventType()),
       registryUrl: REGISTRY_URL,
-      config: mockServices.rootConfig({ data: {} }),
+      config: mockServices.rootConfig({
+        data: { app: { baseUrl: 'http://localhost:3000' } },
+      }),
     });
     expect(unmanaged.metadata.annotations).not.toHaveProperty(
       'backstage.io/edit-url',
