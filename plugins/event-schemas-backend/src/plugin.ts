@@ -8,6 +8,8 @@ import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { eventSchemasPermissions } from '@data-collection/plugin-event-schemas-common';
 import { registerEventTypeActions } from './actions';
+import { ConsumerImpact } from './consumers/ConsumerImpact';
+import { EventTypeConsumers } from './consumers/EventTypeConsumers';
 import { DatabaseEventTypeStore } from './database/DatabaseEventTypeStore';
 import { ConsumerNotifier } from './notifications/ConsumerNotifier';
 import { eventTypePermissionResourceRef, isOwnerRule } from './permissions';
@@ -16,6 +18,7 @@ import { SchemaRegistry } from './registry/SchemaRegistry';
 import { seedDemoData } from './registry/seedDemoData';
 import { readRegistryConfig } from './service/config';
 import { OwnershipAuthorization } from './service/OwnershipAuthorization';
+import { ReadAuthorization } from './service/ReadAuthorization';
 import { RegistrationRateLimiter } from './service/RegistrationRateLimiter';
 import { createRouter } from './service/router';
 import { createEventTypeFileSync } from './sync';
@@ -65,21 +68,28 @@ export const eventSchemasPlugin = createBackendPlugin({
 
         const notifier = new ConsumerNotifier(deps);
         const fileStore = store.fileStore();
+        const consumers = new EventTypeConsumers(deps);
         const registry = new SchemaRegistry({
           store,
           fileStore,
           config,
+          consumers,
           onChange: change =>
             publishChange({ change, events: deps.events, notifier, logger }),
         });
 
         const rateLimiter = RegistrationRateLimiter.fromConfig(deps.config);
+        const rules = permissionsRegistry.getPermissionRuleset(
+          eventTypePermissionResourceRef,
+        );
+        const reads = new ReadAuthorization({
+          permissions: deps.permissions,
+          rules,
+        });
         const ownership = new OwnershipAuthorization({
           permissions: deps.permissions,
           userInfo: deps.userInfo,
-          rules: permissionsRegistry.getPermissionRuleset(
-            eventTypePermissionResourceRef,
-          ),
+          rules,
         });
         httpRouter.use(
           await createEventTypeFileSync({
@@ -98,8 +108,10 @@ export const eventSchemasPlugin = createBackendPlugin({
             httpAuth: deps.httpAuth,
             permissions: deps.permissions,
             ownership,
+            reads,
             rateLimiter,
             auditor: deps.auditor,
+            impact: new ConsumerImpact({ registry, consumers, logger }),
             ping: () => store.ping(),
             logger,
           }),
@@ -109,6 +121,7 @@ export const eventSchemasPlugin = createBackendPlugin({
           actionsRegistry: deps.actionsRegistry,
           registry,
           permissions: deps.permissions,
+          reads,
           rateLimiter,
           auditor: deps.auditor,
         });

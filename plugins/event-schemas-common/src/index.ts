@@ -14,3 +14,5 @@ export * from './names';
 export * from './cache';
 export * from './search';
 export * from './eventTypeFile';
+export * from './personalData';
+export * from './impact';

@@ -48,11 +48,11 @@ export const eventTypeDeletePermission = createPermission({
 });
 
 /**
- * Seeing an event type where another plugin shows it: the portal's search
- * filters its event-type results with it, type by type. The default policy
- * allows it to every signed-in user, as the registry's API and pages show
- * every type to them; an adopter's policy may narrow it with a condition
- * (e.g. IS_OWNER).
+ * Reading an event type: its metadata, versions and schemas, a
+ * compatibility check against it, validating an event with it, and seeing
+ * it in lists and the portal's search. The default policy allows it to
+ * every signed-in user; an adopter's policy may narrow it with a condition
+ * (e.g. IS_OWNER), which the registry's lists apply in their query.
  *
  * @public
  */

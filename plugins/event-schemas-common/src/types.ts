@@ -28,6 +28,18 @@ export const COMPATIBILITY_MODES = [
 export type CompatibilityMode = (typeof COMPATIBILITY_MODES)[number];
 
 /**
+ * Whom a type's compatibility mode protects. `ALL` (the default): every
+ * breaking change is refused. `CONSUMERS`: a change whose breaking problems
+ * concern only fields that none of the type's consumers in the catalog
+ * reads is accepted, and the version records that (`consumerCheck`).
+ *
+ * @public
+ */
+export const COMPATIBILITY_SCOPES = ['ALL', 'CONSUMERS'] as const;
+/** @public */
+export type CompatibilityScope = (typeof COMPATIBILITY_SCOPES)[number];
+
+/**
  * Why and since when something should no longer be used.
  *
  * @public
@@ -90,6 +102,11 @@ export type EventType = {
   tags: string[];
   format: EventTypeFormat;
   compatibility: CompatibilityMode;
+  /**
+   * Whom the compatibility mode protects. The registry always says; absent
+   * means `ALL`, as from a registry older than the setting.
+   */
+  compatibilityScope?: CompatibilityScope;
   /** How long partitions are kept, as ISO 8601 durations (e.g. `P30D`). */
   retention: { raw: string; delivered: string };
   /** Maximum lateness of an hourly partition, ISO 8601 (e.g. `PT4H`). */
@@ -136,6 +153,25 @@ export type EventTypeVersion = {
   createdBy: string;
   createdAt: string;
   deprecation?: Deprecation;
+  /**
+   * Present when the version was accepted under the `CONSUMERS`
+   * compatibility scope despite breaking problems.
+   */
+  consumerCheck?: ConsumerCheck;
+};
+
+/**
+ * How a version that breaks the compatibility mode was accepted under the
+ * `CONSUMERS` scope: its breaking problems, waived because none concerns a
+ * field that a consumer reads, and the consumers it was checked against.
+ *
+ * @public
+ */
+export type ConsumerCheck = {
+  /** The breaking problems waived. */
+  problems: CompatibilityProblem[];
+  /** The consumers at registration, with the fields each read then. */
+  consumers: Array<{ entityRef: string; fieldsRead?: string[] }>;
 };
 
 /**
@@ -147,6 +183,32 @@ export type CompatibilityResult = {
   compatible: boolean;
   /** e.g. `/properties/price: type narrowed from number to integer`. */
   messages: string[];
+  /** The same reasons with the field each concerns, in the same order. */
+  problems: CompatibilityProblem[];
+};
+
+/**
+ * One reason a schema is not compatible, with the field it concerns.
+ *
+ * @public
+ */
+export type CompatibilityProblem = {
+  /**
+   * Dotted path of the field, as `listFields` names fields (`user.email`,
+   * `contacts[].email`); `''` when the problem concerns the whole event.
+   */
+  field: string;
+  /**
+   * Short id of the rule: the JSON Schema keyword that changed (`maxLength`,
+   * `required`, `additionalProperties`, ...) or what happened to the field
+   * (`type`, `property-added`, `property-removed`, `field-added`,
+   * `field-removed`, `enum-symbol`, `union-branch`, `name`, ...).
+   */
+  rule: string;
+  /** The message, as in `messages`. */
+  message: string;
+  /** The earlier version compared with, when several were (`_TRANSITIVE`). */
+  version?: number;
 };
 
 /**

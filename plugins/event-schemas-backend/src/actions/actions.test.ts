@@ -338,7 +338,9 @@ describe.each(TestDatabases.create().eachSupportedId())(
           schema,
         });
         expect(route.status).toBe(200);
-        expect(output).toEqual(route.body);
+        // The route adds who each problem breaks (see impactRoutes.test.ts).
+        const { impact: _impact, ...result } = route.body;
+        expect(output).toEqual(result);
       }
       const breaking = await invoke('check-event-type-compatibility', {
         name: PLAYBACK,
@@ -359,7 +361,7 @@ describe.each(TestDatabases.create().eachSupportedId())(
           name: PLAYBACK,
           schema: playbackV2,
         }))!.output,
-      ).toEqual({ compatible: true, messages: [] });
+      ).toEqual({ compatible: true, messages: [], problems: [] });
 
       await expect(
         invoke('check-event-type-compatibility', {

@@ -1,3 +1,6 @@
+import { PermissionsService } from '@backstage/backend-plugin-api';
+import { eventTypeReadPermission } from '@data-collection/plugin-event-schemas-common';
+import { authorizeOnEventType } from '../service/authorizeOnEventType';
 import { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
 import { SchemaRegistry } from '../registry/SchemaRegistry';
 import {
@@ -15,13 +18,14 @@ import {
 /**
  * `check-event-type-compatibility`: the check registration makes, changing
  * nothing; the answer of `POST /event-types/{name}/compatibility`, from the
- * same registry call. No permission beyond signing in, as for the route.
+ * same registry call. Needs `event-schemas.event-type.read` on the type, as the route does.
  */
 export function registerCheckCompatibilityAction(options: {
   actionsRegistry: ActionsRegistryService;
   registry: SchemaRegistry;
+  permissions: PermissionsService;
 }) {
-  const { actionsRegistry, registry } = options;
+  const { actionsRegistry, registry, permissions } = options;
   actionsRegistry.register({
     name: 'check-event-type-compatibility',
     title: 'Check a schema against an event type',
@@ -43,6 +47,13 @@ export function registerCheckCompatibilityAction(options: {
         schema: schemaRequest,
         value: { schema: input.schema },
         what: 'compatibility check',
+      });
+      await authorizeOnEventType({
+        registry,
+        permissions,
+        credentials,
+        permission: eventTypeReadPermission,
+        name,
       });
       return { output: await registry.checkCompatibility({ name, schema }) };
     },

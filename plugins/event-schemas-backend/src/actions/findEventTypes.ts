@@ -1,3 +1,4 @@
+import { ReadAuthorization } from '../service/ReadAuthorization';
 import { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
 import { EVENT_TYPE_FORMATS } from '@data-collection/plugin-event-schemas-common';
 import { SchemaRegistry } from '../registry/SchemaRegistry';
@@ -6,14 +7,15 @@ import { requireCaller } from './caller';
 
 /**
  * `find-event-types`: the registry's search (`GET /event-types`), for
- * finding which type carries a field or belongs to a team. Reading the
- * registry takes no permission beyond signing in, as for the route.
+ * finding which type carries a field or belongs to a team. Lists only the
+ * types `event-schemas.event-type.read` allows, as the route does.
  */
 export function registerFindEventTypesAction(options: {
   actionsRegistry: ActionsRegistryService;
   registry: SchemaRegistry;
+  reads: ReadAuthorization;
 }) {
-  const { actionsRegistry, registry } = options;
+  const { actionsRegistry, registry, reads } = options;
   actionsRegistry.register({
     name: 'find-event-types',
     title: 'Find event types',
@@ -79,7 +81,12 @@ export function registerFindEventTypesAction(options: {
         value: withoutUndefined(input),
         what: 'search',
       });
-      const list = await registry.listEventTypes({ filter, limit, cursor });
+      const readable = await reads.readableEventTypes(credentials);
+      const list = await registry.listEventTypes({
+        filter: { ...filter, readable },
+        limit,
+        cursor,
+      });
       return {
         output: {
           items: list.items.map(eventType => ({

@@ -1,3 +1,6 @@
+import { PermissionsService } from '@backstage/backend-plugin-api';
+import { eventTypeReadPermission } from '@data-collection/plugin-event-schemas-common';
+import { authorizeOnEventType } from '../service/authorizeOnEventType';
 import { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
 import { SchemaRegistry } from '../registry/SchemaRegistry';
 import { parseRequest, registeredEventTypeName } from '../service/requests';
@@ -7,13 +10,14 @@ import { eventTypeNameInput, versionOutput } from './schemas';
 /**
  * `get-event-type`: a type and one version's schema, what `GET
  * /event-types/{name}` and `GET /event-types/{name}/versions/{version}`
- * answer together. No permission beyond signing in, as for the routes.
+ * answer together. Needs `event-schemas.event-type.read` on the type, as the routes do.
  */
 export function registerGetEventTypeAction(options: {
   actionsRegistry: ActionsRegistryService;
   registry: SchemaRegistry;
+  permissions: PermissionsService;
 }) {
-  const { actionsRegistry, registry } = options;
+  const { actionsRegistry, registry, permissions } = options;
   actionsRegistry.register({
     name: 'get-event-type',
     title: 'Get an event type',
@@ -54,6 +58,13 @@ export function registerGetEventTypeAction(options: {
         schema: registeredEventTypeName,
         value: input.name,
         what: 'event type name',
+      });
+      await authorizeOnEventType({
+        registry,
+        permissions,
+        credentials,
+        permission: eventTypeReadPermission,
+        name,
       });
       const eventType = await registry.getEventType(name);
       const version = await registry.getVersion({

@@ -9,6 +9,7 @@ import { registerCheckCompatibilityAction } from './checkCompatibility';
 import { registerFindEventTypesAction } from './findEventTypes';
 import { registerGetEventTypeAction } from './getEventType';
 import { registerRegisterVersionAction } from './registerEventTypeVersion';
+import { ReadAuthorization } from '../service/ReadAuthorization';
 
 /**
  * The registry's actions (AI tools through MCP, with
@@ -19,6 +20,8 @@ export function registerEventTypeActions(options: {
   actionsRegistry: ActionsRegistryService;
   registry: SchemaRegistry;
   permissions: PermissionsService;
+  /** Which types a caller may list, as for the routes. */
+  reads: ReadAuthorization;
   /** The routes' limiter: a caller's registrations count once, however sent. */
   rateLimiter: RegistrationRateLimiter;
   auditor: AuditorService;

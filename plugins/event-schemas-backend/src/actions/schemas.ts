@@ -42,4 +42,23 @@ export const compatibilityOutput = (zod: typeof z) =>
     messages: zod
       .array(zod.string())
       .describe('Why not, when not compatible; empty otherwise'),
+    problems: zod
+      .array(
+        zod.object({
+          field: zod
+            .string()
+            .describe(
+              "Dotted path of the field concerned (user.email), '' for the whole event",
+            ),
+          rule: zod
+            .string()
+            .describe('The keyword that changed or what happened (type, ...)'),
+          message: zod.string(),
+          version: zod
+            .number()
+            .optional()
+            .describe('The earlier version compared with, when several were'),
+        }),
+      )
+      .describe('The messages with the field each concerns, in order'),
   });

@@ -15,6 +15,7 @@ const playback: NewEventType = {
   tags: ['playback'],
   format: 'jsonschema',
   compatibility: 'BACKWARD',
+  compatibilityScope: 'ALL',
   retention: { raw: 'P7D', delivered: 'P90D' },
   sla: { maxLateness: 'PT3H' },
   personalDataFields: ['user_id'],
@@ -366,6 +367,107 @@ describe('DatabaseEventTypeStore', () => {
       await expect(
         store.createEventType({ eventType: playback, version: version(1) }),
       ).rejects.toThrow(ConflictError);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'keeps the compatibility scope and how a version was accepted, %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      const created = await store.createEventType({
+        eventType: { ...playback, compatibilityScope: 'CONSUMERS' },
+        version: version(1),
+      });
+      expect(created.eventType.compatibilityScope).toBe('CONSUMERS');
+      expect(created.version.consumerCheck).toBeUndefined();
+
+      const consumerCheck = {
+        problems: [
+          {
+            field: 'country',
+            rule: 'required',
+            message: "/required: property 'country' became required",
+          },
+        ],
+        consumers: [
+          {
+            entityRef: 'component:default/listening-stats',
+            fieldsRead: ['track_id'],
+          },
+          { entityRef: 'component:default/archive-sink' },
+        ],
+      };
+      const v2 = await store.addVersion({
+        name: playback.name,
+        afterVersion: 1,
+        version: { ...version(2), consumerCheck },
+      });
+      expect(v2.consumerCheck).toEqual(consumerCheck);
+      expect(
+        await store.getVersion({ name: playback.name, version: 2 }),
+      ).toMatchObject({ version: 2, consumerCheck });
+      expect(
+        (await store.listVersions(playback.name)).map(v => v.consumerCheck),
+      ).toEqual([undefined, consumerCheck]);
+
+      const updated = await store.updateEventType({
+        name: playback.name,
+        changes: { compatibilityScope: 'ALL' },
+      });
+      expect(updated.compatibilityScope).toBe('ALL');
+      expect(
+        (await store.getEventType(playback.name))?.compatibilityScope,
+      ).toBe('ALL');
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'gives the types registered before scopes existed the ALL scope, %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const directory = resolvePath(__dirname, '../../migrations');
+      for (const name of [
+        '20261123000000_init.js',
+        '20261207000000_data_subject.js',
+        '20261207100000_name_key.js',
+      ]) {
+        await knex.migrate.up({ directory, name });
+      }
+      const now = new Date();
+      await knex('event_types').insert({
+        name: 'com.example.old',
+        name_key: 'com_example_old',
+        owner: 'group:default/playback',
+        lifecycle: 'production',
+        tags: '[]',
+        format: 'jsonschema',
+        compatibility: 'BACKWARD',
+        retention_raw: 'P7D',
+        retention_delivered: 'P90D',
+        sla_max_lateness: 'PT3H',
+        personal_data_fields: '[]',
+        latest_version: 1,
+        created_by: 'user:default/alice',
+        created_at: now,
+        updated_at: now,
+      });
+      await knex('event_type_versions').insert({
+        event_type: 'com.example.old',
+        version: 1,
+        schema: '{}',
+        fingerprint: 'sha256:old',
+        created_by: 'user:default/alice',
+        created_at: now,
+      });
+      const store = await DatabaseEventTypeStore.create({
+        database: { getClient: async () => knex },
+      });
+      expect(
+        (await store.getEventType('com.example.old'))?.compatibilityScope,
+      ).toBe('ALL');
+      expect(
+        await store.getVersion({ name: 'com.example.old', version: 1 }),
+      ).not.toHaveProperty('consumerCheck');
     },
   );
 });

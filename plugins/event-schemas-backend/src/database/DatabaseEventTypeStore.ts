@@ -11,7 +11,9 @@ import {
   EventTypeVersion,
   eventTypeNameKey,
 } from '@data-collection/plugin-event-schemas-common';
+import { PermissionCriteria } from '@backstage/plugin-permission-common';
 import { Knex } from 'knex';
+import { EventTypeQuery } from '../permissions/rules';
 import {
   DatabaseEventTypeFileStore,
   managedFields,
@@ -40,6 +42,7 @@ type EventTypeRow = {
   tags: string;
   format: EventType['format'];
   compatibility: EventType['compatibility'];
+  compatibility_scope: NonNullable<EventType['compatibilityScope']>;
   retention_raw: string;
   retention_delivered: string;
   sla_max_lateness: string;
@@ -62,6 +65,8 @@ type VersionRow = {
   schema: string;
   fingerprint: string;
   deprecation: string | null;
+  /** JSON ConsumerCheck; null unless accepted under the CONSUMERS scope. */
+  consumer_check: string | null;
   created_by: string;
   created_at: Date | string | number;
 };
@@ -109,6 +114,10 @@ export class DatabaseEventTypeStore implements EventTypeStore {
             like,
           ]),
       );
+    }
+    if (filter.readable) {
+      const readable = filter.readable;
+      query.where(inner => whereCriteria(inner, readable));
     }
     if (filter.field) {
       query.whereIn(
@@ -184,6 +193,7 @@ export class DatabaseEventTypeStore implements EventTypeStore {
           tags: JSON.stringify(type.tags),
           format: type.format,
           compatibility: type.compatibility,
+          compatibility_scope: type.compatibilityScope ?? 'ALL',
           retention_raw: type.retention.raw,
           retention_delivered: type.retention.delivered,
           sla_max_lateness: type.sla.maxLateness,
@@ -227,6 +237,9 @@ export class DatabaseEventTypeStore implements EventTypeStore {
     if (changes.tags !== undefined) update.tags = JSON.stringify(changes.tags);
     if (changes.compatibility !== undefined) {
       update.compatibility = changes.compatibility;
+    }
+    if (changes.compatibilityScope !== undefined) {
+      update.compatibility_scope = changes.compatibilityScope;
     }
     if (changes.retention !== undefined) {
       update.retention_raw = changes.retention.raw;
@@ -362,6 +375,9 @@ async function insertVersion(options: {
     schema: version.schema,
     fingerprint: version.fingerprint,
     deprecation: null,
+    consumer_check: version.consumerCheck
+      ? JSON.stringify(version.consumerCheck)
+      : null,
     created_by: version.createdBy,
     created_at: now,
   });
@@ -388,6 +404,7 @@ function toEventType(row: EventTypeRow): EventType {
     tags: JSON.parse(row.tags),
     format: row.format,
     compatibility: row.compatibility,
+    compatibilityScope: row.compatibility_scope,
     retention: { raw: row.retention_raw, delivered: row.retention_delivered },
     sla: { maxLateness: row.sla_max_lateness },
     personalDataFields: JSON.parse(row.personal_data_fields),
@@ -410,6 +427,9 @@ function toVersion(row: VersionRow): EventTypeVersion {
     createdBy: row.created_by,
     createdAt: toIso(row.created_at),
     deprecation: row.deprecation ? JSON.parse(row.deprecation) : undefined,
+    ...(row.consumer_check
+      ? { consumerCheck: JSON.parse(row.consumer_check) }
+      : {}),
   };
 }
 
@@ -452,4 +472,31 @@ function isUniqueViolation(error: unknown): boolean {
     e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ||
     e?.code === 'SQLITE_CONSTRAINT_UNIQUE'
   );
+}
+
+/**
+ * A permission policy's conditions on event types as a where clause: allOf,
+ * anyOf and not nest, each leaf an IS_OWNER condition's owners.
+ */
+function whereCriteria(
+  query: Knex.QueryBuilder,
+  criteria: PermissionCriteria<EventTypeQuery>,
+): void {
+  if ('allOf' in criteria) {
+    for (const part of criteria.allOf) {
+      query.andWhere(inner => whereCriteria(inner, part));
+    }
+  } else if ('anyOf' in criteria) {
+    // An empty anyOf matches nothing, as the permission framework defines it.
+    if (criteria.anyOf.length === 0) query.whereRaw('1 = 0');
+    for (const part of criteria.anyOf) {
+      query.orWhere(inner => whereCriteria(inner, part));
+    }
+  } else if ('not' in criteria) {
+    query.whereNot(inner => whereCriteria(inner, criteria.not));
+  } else if (criteria.owners.length === 0) {
+    query.whereRaw('1 = 0');
+  } else {
+    query.whereIn('owner', criteria.owners);
+  }
 }

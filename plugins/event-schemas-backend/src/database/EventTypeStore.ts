@@ -1,5 +1,7 @@
 import {
   CompatibilityMode,
+  CompatibilityScope,
+  ConsumerCheck,
   Deprecation,
   EventType,
   EventTypeFormat,
@@ -7,6 +9,8 @@ import {
   EventTypeVersion,
   SchemaField,
 } from '@data-collection/plugin-event-schemas-common';
+import { PermissionCriteria } from '@backstage/plugin-permission-common';
+import { EventTypeQuery } from '../permissions/rules';
 
 /** Filters of `GET /event-types`; all optional, combined with AND. */
 export type EventTypeFilter = {
@@ -17,6 +21,11 @@ export type EventTypeFilter = {
   lifecycle?: string;
   /** Exact field name (last path segment) in the latest version. */
   field?: string;
+  /**
+   * The types the caller may read, when the permission policy answers with
+   * conditions (e.g. IS_OWNER); absent when they may read every type.
+   */
+  readable?: PermissionCriteria<EventTypeQuery>;
 };
 
 /** What a new event type is registered with, besides its first schema. */
@@ -32,6 +41,8 @@ export type NewVersion = {
   /** Every field (as `listFields` gives them), for the field-name filter. */
   fields: SchemaField[];
   createdBy: string;
+  /** Set when it breaks the mode but was accepted under the CONSUMERS scope. */
+  consumerCheck?: ConsumerCheck;
 };
 
 /** The metadata a PATCH may change. */
@@ -42,6 +53,7 @@ export type EventTypeChanges = Partial<{
   lifecycle: string;
   tags: string[];
   compatibility: CompatibilityMode;
+  compatibilityScope: CompatibilityScope;
   retention: { raw: string; delivered: string };
   sla: { maxLateness: string };
   personalDataFields: string[];

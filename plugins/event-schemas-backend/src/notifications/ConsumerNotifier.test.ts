@@ -65,6 +65,32 @@ describe('ConsumerNotifier', () => {
     ]);
   });
 
+  it('says when a version was accepted under the CONSUMERS scope', async () => {
+    const { notifier, sent } = setup();
+
+    await notifier.notify({
+      action: 'version-added',
+      eventType,
+      version: {
+        ...version,
+        consumerCheck: {
+          problems: [
+            {
+              field: 'country',
+              rule: 'maxLength',
+              message: '/properties/country/maxLength: added (2)',
+            },
+          ],
+          consumers: [{ entityRef: 'component:default/listening-stats' }],
+        },
+      },
+    });
+
+    expect(sent[0].payload.description).toContain(
+      'breaks BACKWARD compatibility only in fields no consumer declares it reads (accepted under the CONSUMERS scope): /properties/country/maxLength: added (2)',
+    );
+  });
+
   it('links under eventSchemas.portal.eventTypesPath', async () => {
     const { notifier, sent } = setup({
       eventSchemas: { portal: { eventTypesPath: '/data/events' } },

@@ -1,17 +1,12 @@
 import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
-import {
-  Entity,
-  parseEntityRef,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
 import { Config } from '@backstage/config';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { NotificationService } from '@backstage/plugin-notifications-node';
-import { eventTypeEntityName } from '@data-collection/plugin-event-schemas-common';
 import {
   eventTypePagePath,
   EventTypePageTab,
 } from '@data-collection/plugin-event-schemas-node';
+import { EventTypeConsumers } from '../consumers/EventTypeConsumers';
 import { EventTypeChange } from '../registry/SchemaRegistry';
 
 /** What consumers are told, or nothing when a change does not concern them. */
@@ -32,7 +27,17 @@ export function describeChangeForConsumers(change: EventTypeChange):
         name: eventType.name,
         tab: 'versions',
         title: `${eventType.name}: schema version ${version.version} registered`,
-        description: `${version.createdBy} registered version ${version.version} of ${eventType.name}, checked ${eventType.compatibility} compatible with the earlier versions. Producers may start sending it; review your consumer.`,
+        description: `${version.createdBy} registered version ${
+          version.version
+        } of ${eventType.name}, ${
+          version.consumerCheck
+            ? `which breaks ${
+                eventType.compatibility
+              } compatibility only in fields no consumer declares it reads (accepted under the CONSUMERS scope): ${version.consumerCheck.problems
+                .map(problem => problem.message)
+                .join('; ')}`
+            : `checked ${eventType.compatibility} compatible with the earlier versions`
+        }. Producers may start sending it; review your consumer.`,
         scope: `event-schemas:${eventType.name}:version:${version.version}`,
       };
     }
@@ -76,6 +81,8 @@ export function describeChangeForConsumers(change: EventTypeChange):
  * a deprecation, through Backstage notifications.
  */
 export class ConsumerNotifier {
+  private readonly consumers: EventTypeConsumers;
+
   constructor(
     private readonly options: {
       catalog: CatalogService;
@@ -88,25 +95,18 @@ export class ConsumerNotifier {
        */
       config: Config;
     },
-  ) {}
+  ) {
+    this.consumers = new EventTypeConsumers(options);
+  }
 
   async notify(change: EventTypeChange): Promise<void> {
     const message = describeChangeForConsumers(change);
     if (!message) return;
-    const { catalog, notifications, auth, logger, config } = this.options;
-    const apiRef = stringifyEntityRef({
-      kind: 'API',
-      namespace: 'default',
-      name: eventTypeEntityName(message.name),
-    });
-    const { items } = await catalog.getEntities(
-      {
-        filter: { 'relations.consumesApi': apiRef },
-        fields: ['kind', 'metadata.name', 'metadata.namespace', 'spec.owner'],
-      },
-      { credentials: await auth.getOwnServiceCredentials() },
-    );
-    const owners = [...new Set(items.flatMap(ownerRef))];
+    const { notifications, logger, config } = this.options;
+    const consumers = await this.consumers.list(message.name);
+    const owners = [
+      ...new Set(consumers.flatMap(consumer => consumer.owner ?? [])),
+    ];
     if (owners.length === 0) return;
     logger.info(
       `Notifying ${owners.length} consumer owner(s) of ${message.name}: ${message.title}`,
@@ -123,23 +123,5 @@ export class ConsumerNotifier {
         scope: message.scope,
       },
     });
-  }
-}
-
-function ownerRef(entity: Entity): string[] {
-  const owner = entity.spec?.owner;
-  if (typeof owner !== 'string') return [];
-  try {
-    return [
-      stringifyEntityRef(
-        parseEntityRef(owner, {
-          defaultKind: 'group',
-          defaultNamespace: entity.metadata.namespace ?? 'default',
-        }),
-      ),
-    ];
-  } catch {
-    // An invalid owner is the catalog's to report, not ours.
-    return [];
   }
 }

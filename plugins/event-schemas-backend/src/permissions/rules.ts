@@ -9,12 +9,15 @@ import {
 import { z } from 'zod';
 
 /**
- * Event types as a permission resource. The registry filters no lists by
- * permission, so the query type is never used.
+ * A condition on event types as the store filters its lists with it: the
+ * type's owner is one of `owners` (lowercase entity refs).
  */
+export type EventTypeQuery = { owners: string[] };
+
+/** Event types as a permission resource. */
 export const eventTypePermissionResourceRef = createPermissionResourceRef<
   EventType,
-  never
+  EventTypeQuery
 >().with({
   pluginId: 'event-schemas',
   resourceType: EVENT_TYPE_RESOURCE_TYPE,
@@ -36,9 +39,10 @@ export const isOwnerRule = createPermissionRule({
   }),
   apply: (eventType, { owners }) =>
     owners.some(owner => owner.toLocaleLowerCase('en-US') === eventType.owner),
-  toQuery: () => {
-    throw new Error('event-schemas does not filter queries by IS_OWNER');
-  },
+  // Lists (the registry's, find-event-types) filter by it in the database.
+  toQuery: ({ owners }) => ({
+    owners: owners.map(owner => owner.toLocaleLowerCase('en-US')),
+  }),
 });
 
 export const eventTypeRules = { isOwner: isOwnerRule };

@@ -2,8 +2,10 @@ import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
   canonicalSchema,
   checkCompatibility,
+  compatibilityImpact,
   compileValidator,
   CompatibilityResult,
+  ConsumerCheck,
   Deprecation,
   EventType,
   EventTypeFormat,
@@ -15,6 +17,7 @@ import {
   SchemaValidator,
 } from '@data-collection/plugin-event-schemas-common';
 import { createHash } from 'node:crypto';
+import { ConsumerDirectory } from '../consumers/EventTypeConsumers';
 import {
   EventTypeChanges,
   EventTypeFilter,
@@ -70,6 +73,7 @@ export class SchemaRegistry {
   private readonly config: RegistryConfig;
   private readonly onChange: (change: EventTypeChange) => Promise<void>;
   private readonly fileStore?: Pick<EventTypeFileStore, 'getManagedBy'>;
+  private readonly consumers?: ConsumerDirectory;
   /**
    * Compiled validators per event type version. Versions are immutable, so
    * entries never expire; the least recently used go beyond 1000.
@@ -96,9 +100,15 @@ export class SchemaRegistry {
      * change those.
      */
     fileStore?: Pick<EventTypeFileStore, 'getManagedBy'>;
+    /**
+     * The types' consumers, for the `CONSUMERS` compatibility scope; without
+     * it, that scope accepts nothing the mode refuses.
+     */
+    consumers?: ConsumerDirectory;
   }) {
     this.store = options.store;
     this.fileStore = options.fileStore;
+    this.consumers = options.consumers;
     this.config = options.config;
     const onChange = options.onChange ?? (async () => {});
     this.onChange = async change => {
@@ -169,6 +179,7 @@ export class SchemaRegistry {
         tags: request.tags ?? [],
         format: request.format,
         compatibility: request.compatibility ?? 'BACKWARD',
+        compatibilityScope: request.compatibilityScope ?? 'ALL',
         retention: {
           raw: request.retention?.raw ?? this.config.defaults.retention.raw,
           delivered:
@@ -309,7 +320,10 @@ export class SchemaRegistry {
     });
     if (subjectProblem) throw new InputError(subjectProblem);
     const result = await this.check({ eventType, schema });
-    if (!result.compatible) {
+    const consumerCheck = result.compatible
+      ? undefined
+      : await this.checkAgainstConsumers({ eventType, result });
+    if (!result.compatible && !consumerCheck) {
       throw new IncompatibleSchemaError({
         name,
         mode: eventType.compatibility,
@@ -319,7 +333,7 @@ export class SchemaRegistry {
     const version = await this.store.addVersion({
       name,
       afterVersion: eventType.latestVersion,
-      version: prepared,
+      version: { ...prepared, consumerCheck },
     });
     await this.onChange({
       action: 'version-added',
@@ -345,7 +359,18 @@ export class SchemaRegistry {
       }),
     });
     return subjectProblem
-      ? { compatible: false, messages: [...result.messages, subjectProblem] }
+      ? {
+          compatible: false,
+          messages: [...result.messages, subjectProblem],
+          problems: [
+            ...result.problems,
+            {
+              field: eventType.dataSubject ?? '',
+              rule: 'dataSubject',
+              message: subjectProblem,
+            },
+          ],
+        }
       : result;
   }
 
@@ -420,6 +445,36 @@ export class SchemaRegistry {
     if (managedBy) {
       throw managedTypeConflict({ name: options.name, managedBy });
     }
+  }
+
+  /**
+   * Under the `CONSUMERS` scope, what accepts a version whose problems
+   * concern no field a consumer reads; undefined when the scope is `ALL`
+   * or a problem breaks a consumer.
+   */
+  private async checkAgainstConsumers(options: {
+    eventType: EventType;
+    result: CompatibilityResult;
+  }): Promise<ConsumerCheck | undefined> {
+    const { eventType, result } = options;
+    if (eventType.compatibilityScope !== 'CONSUMERS' || !this.consumers) {
+      return undefined;
+    }
+    const consumers = await this.consumers.list(eventType.name);
+    const impact = compatibilityImpact({
+      problems: result.problems,
+      consumers,
+    });
+    if (impact.affectingNobody.length < result.problems.length) {
+      return undefined;
+    }
+    return {
+      problems: result.problems,
+      consumers: consumers.map(({ entityRef, fieldsRead }) => ({
+        entityRef,
+        ...(fieldsRead ? { fieldsRead } : {}),
+      })),
+    };
   }
 
   private async check(options: {

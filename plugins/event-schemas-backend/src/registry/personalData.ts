@@ -1,127 +1,22 @@
 import { InputError } from '@backstage/errors';
 import {
-  isDataSubjectCandidate,
-  isInArrayOrMap,
-  isInsideField,
-  isStringField,
+  checkPersonalData as checkPersonalDataRules,
   SchemaField,
 } from '@data-collection/plugin-event-schemas-common';
 
-// The personal data rules of an event type. Ingest encrypts each personal
-// field with the key of the person the event is about (its data subject)
-// and replaces the subject's own value with a pseudonym, so the subject must
-// be one string per event, and stays readable as that pseudonym.
-
-/** How many field paths a message lists before it stops. */
-const LISTED_FIELDS = 20;
-
-function listPaths(fields: Array<{ path: string }>): string {
-  const paths = fields.slice(0, LISTED_FIELDS).map(field => field.path);
-  return `${paths.join(', ')}${fields.length > LISTED_FIELDS ? ', ...' : ''}`;
-}
-
-/** Where a message points a user who needs to pick a data subject. */
-function candidatesHint(fields: SchemaField[]): string {
-  const candidates = fields.filter(isDataSubjectCandidate);
-  return candidates.length > 0
-    ? `; its string fields outside arrays and maps are: ${listPaths(
-        candidates,
-      )}`
-    : '; the schema has no string field outside arrays and maps';
-}
+export { keptDataSubjectProblem } from '@data-collection/plugin-event-schemas-common';
 
 /**
- * Why `dataSubject` cannot name the person an event of this schema is about,
- * as a message starting with `dataSubject: `; `undefined` when it can.
- */
-function dataSubjectProblem(options: {
-  dataSubject: string;
-  fields: SchemaField[];
-}): string | undefined {
-  const { dataSubject, fields } = options;
-  const field = fields.find(candidate => candidate.path === dataSubject);
-  if (!field) {
-    return `dataSubject: '${dataSubject}' is not a field of the schema${candidatesHint(
-      fields,
-    )}`;
-  }
-  if (isInArrayOrMap(dataSubject)) {
-    return `dataSubject: '${dataSubject}' is inside an array or a map, but an event is about one person: name a field outside arrays and maps${candidatesHint(
-      fields,
-    )}`;
-  }
-  if (!isStringField(field)) {
-    return `dataSubject: '${dataSubject}' is of type ${
-      field.type
-    }, not a string: the data subject must be a string field (a nullable one will do)${candidatesHint(
-      fields,
-    )}`;
-  }
-  return undefined;
-}
-
-/**
- * Checks an event type's personal data fields and data subject against the
- * fields of its schema (the latest version's), throwing an InputError that
- * names the request field at fault. Returns the personal data fields with
- * the data subject among them: it is personal data itself, and every reader
- * of `personalDataFields` should see so.
+ * The common package's personal data rules, as the registry applies them:
+ * a problem is an InputError that names the request field at fault.
+ * Returns the personal data fields with the data subject among them.
  */
 export function checkPersonalData(options: {
   personalDataFields: string[];
   dataSubject: string | undefined;
   fields: SchemaField[];
 }): string[] {
-  const { personalDataFields, dataSubject, fields } = options;
-  const known = new Set(fields.map(field => field.path));
-  const unknown = personalDataFields.filter(path => !known.has(path));
-  if (unknown.length > 0) {
-    throw new InputError(
-      `personalDataFields: ${unknown.map(f => `'${f}'`).join(', ')} ${
-        unknown.length > 1 ? 'are not fields' : 'is not a field'
-      } of the schema; its fields are: ${listPaths(fields)}`,
-    );
-  }
-  if (dataSubject === undefined) {
-    if (personalDataFields.length > 0) {
-      throw new InputError(
-        `dataSubject: required when personalDataFields is set: name the string field that identifies the person an event is about, e.g. user_id${candidatesHint(
-          fields,
-        )}`,
-      );
-    }
-    return personalDataFields;
-  }
-  const problem = dataSubjectProblem({ dataSubject, fields });
-  if (problem) throw new InputError(problem);
-  const holders = personalDataFields.filter(parent =>
-    isInsideField({ path: dataSubject, parent }),
-  );
-  if (holders.length > 0) {
-    const holder = holders[0];
-    throw new InputError(
-      `personalDataFields: '${holder}' contains the data subject '${dataSubject}', which is stored as a pseudonym and must stay readable: mark the other fields of '${holder}' as personal instead`,
-    );
-  }
-  return personalDataFields.includes(dataSubject)
-    ? personalDataFields
-    : [...personalDataFields, dataSubject];
-}
-
-/**
- * Why a schema cannot become the next version of a type with this data
- * subject, as a message starting with `dataSubject: `; `undefined` when it
- * can. Ingest needs the subject as a string field in every version.
- */
-export function keptDataSubjectProblem(options: {
-  dataSubject: string | undefined;
-  fields: SchemaField[];
-}): string | undefined {
-  const { dataSubject, fields } = options;
-  if (dataSubject === undefined) return undefined;
-  const field = fields.find(candidate => candidate.path === dataSubject);
-  if (field && isStringField(field)) return undefined;
-  return `dataSubject: '${dataSubject}', the type's data subject, ${
-    field ? `is of type ${field.type}` : 'is missing'
-  } in this schema: every version must keep it as a string field, since ingest replaces it with the person's pseudonym; to move the subject to another field, register a version that has both, change dataSubject, then drop the old field`;
+  const result = checkPersonalDataRules(options);
+  if ('problem' in result) throw new InputError(result.problem.message);
+  return result.personalDataFields;
 }

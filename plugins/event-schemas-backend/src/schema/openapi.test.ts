@@ -3,8 +3,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { SchemaRegistry } from '../registry/SchemaRegistry';
+import { ConsumerImpact } from '../consumers/ConsumerImpact';
 import { DEFAULT_REGISTRY_CONFIG } from '../service/config';
 import { OwnershipAuthorization } from '../service/OwnershipAuthorization';
+import { ReadAuthorization } from '../service/ReadAuthorization';
 import { RegistrationRateLimiter } from '../service/RegistrationRateLimiter';
 import { createRouter } from '../service/router';
 
@@ -31,8 +33,10 @@ describe('openapi.yaml', () => {
       httpAuth: mockServices.httpAuth(),
       permissions: mockServices.permissions(),
       ownership: {} as OwnershipAuthorization,
+      reads: {} as ReadAuthorization,
       rateLimiter: new RegistrationRateLimiter({ perMinute: 30 }),
       auditor: mockServices.auditor.mock(),
+      impact: {} as ConsumerImpact,
       ping: async () => {},
       logger: mockServices.logger.mock(),
     });

@@ -2,6 +2,7 @@ import { mockErrorHandler, mockServices } from '@backstage/backend-test-utils';
 import express from 'express';
 import request from 'supertest';
 import { SchemaRegistry } from '../registry/SchemaRegistry';
+import { ConsumerImpact } from '../consumers/ConsumerImpact';
 import { DEFAULT_REGISTRY_CONFIG } from '../service/config';
 import { RegistrationRateLimiter } from '../service/RegistrationRateLimiter';
 import { createRouter } from '../service/router';
@@ -25,8 +26,10 @@ describe('requests validated against openapi.yaml', () => {
       httpAuth: mockServices.httpAuth(),
       permissions: mockServices.permissions(),
       ownership: { authorizeCreate: async () => {} } as any,
+      reads: { readableEventTypes: async () => undefined } as any,
       rateLimiter: new RegistrationRateLimiter({ perMinute: 30 }),
       auditor: mockServices.auditor.mock(),
+      impact: {} as ConsumerImpact,
       ping: async () => {},
       logger: mockServices.logger.mock(),
     });

@@ -1,3 +1,4 @@
+import { EventTypeQuery } from '../permissions/rules';
 import {
   BackstageCredentials,
   BackstageUserPrincipal,
@@ -39,7 +40,7 @@ export class OwnershipAuthorization {
     permissions: PermissionsService;
     userInfo: UserInfoService;
     /** The registry's rules on event types, as the permissions registry has them. */
-    rules: PermissionRuleset<EventType, never, 'event-type'>;
+    rules: PermissionRuleset<EventType, EventTypeQuery, 'event-type'>;
   }) {
     this.#permissions = options.permissions;
     this.#userInfo = options.userInfo;

@@ -33,13 +33,17 @@ export async function authorizeOnEventType(options: {
     { credentials },
   );
   if (decision.result !== AuthorizeResult.ALLOW) {
+    const { action } = permission.attributes;
+    if (action === 'read') {
+      throw new NotAllowedError(
+        `The permission policy does not let you read event type '${name}'`,
+      );
+    }
     const who =
-      permission.attributes.action === 'delete'
+      action === 'delete'
         ? 'the registry admins'
         : `its owners (${eventType.owner}) and the registry admins`;
-    throw new NotAllowedError(
-      `Only ${who} may ${permission.attributes.action} event type '${name}'`,
-    );
+    throw new NotAllowedError(`Only ${who} may ${action} event type '${name}'`);
   }
 }
 

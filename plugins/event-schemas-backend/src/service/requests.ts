@@ -2,6 +2,7 @@ import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import {
   COMPATIBILITY_MODES,
+  COMPATIBILITY_SCOPES,
   EVENT_TYPE_FORMATS,
   EVENT_TYPE_NAME_LOOKUP_PATTERN,
   EVENT_TYPE_NAME_PATTERN,
@@ -92,6 +93,10 @@ const compatibility = z.enum(COMPATIBILITY_MODES, {
   message: `must be one of ${COMPATIBILITY_MODES.join(', ')}`,
 });
 
+const compatibilityScope = z.enum(COMPATIBILITY_SCOPES, {
+  message: `must be one of ${COMPATIBILITY_SCOPES.join(', ')}`,
+});
+
 const deprecation = z
   .strictObject({
     reason: z.string().min(1, 'must say why'),
@@ -120,6 +125,7 @@ export const createEventTypeRequest = z.strictObject({
   tags: z.array(tag).max(50).optional(),
   format,
   compatibility: compatibility.optional(),
+  compatibilityScope: compatibilityScope.optional(),
   retention: retention.optional(),
   sla: z.strictObject({ maxLateness: duration }).optional(),
   personalDataFields: z.array(z.string().min(1)).max(500).optional(),
@@ -135,6 +141,7 @@ export const updateEventTypeRequest = z.strictObject({
   lifecycle: lifecycle.optional(),
   tags: z.array(tag).max(50).optional(),
   compatibility: compatibility.optional(),
+  compatibilityScope: compatibilityScope.optional(),
   retention: retention.optional(),
   sla: z.strictObject({ maxLateness: duration }).optional(),
   personalDataFields: z.array(z.string().min(1)).max(500).optional(),

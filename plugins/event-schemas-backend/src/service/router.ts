@@ -16,6 +16,7 @@ import { ResourcePermission } from '@backstage/plugin-permission-common';
 import {
   EVENT_TYPE_RESOURCE_TYPE,
   eventTypeDeletePermission,
+  eventTypeReadPermission,
   eventTypeUpdatePermission,
 } from '@data-collection/plugin-event-schemas-common';
 import express, {
@@ -26,6 +27,7 @@ import express, {
   Response,
 } from 'express';
 import Router from 'express-promise-router';
+import { ConsumerImpact } from '../consumers/ConsumerImpact';
 import { createOpenApiRouter } from '../schema/openapi';
 import {
   IncompatibleSchemaError,
@@ -36,7 +38,9 @@ import { authorizeOnEventType, principalRef } from './authorizeOnEventType';
 import { RegistryConfig } from './config';
 import { PayloadTooLargeError } from './errors';
 import { checkEventLimits } from './eventLimits';
+import { addImpactRoutes } from './impactRoutes';
 import { OwnershipAuthorization } from './OwnershipAuthorization';
+import { ReadAuthorization } from './ReadAuthorization';
 import { registerVersion } from './registerVersion';
 import {
   RegistrationRateLimiter,
@@ -106,8 +110,12 @@ export async function createRouter(options: {
   permissions: PermissionsService;
   /** Who may own what: registering for a group, changing a type's owner. */
   ownership: OwnershipAuthorization;
+  /** Which types a caller may list. */
+  reads: ReadAuthorization;
   rateLimiter: RegistrationRateLimiter;
   auditor: AuditorService;
+  /** Who a schema change breaks among the type's consumers. */
+  impact: ConsumerImpact;
   /** Reports whether the database answers. */
   ping: () => Promise<void>;
   logger: LoggerService;
@@ -169,7 +177,16 @@ export async function createRouter(options: {
       value: req.query,
       what: 'query',
     });
-    res.json(await registry.listEventTypes({ filter, limit, cursor }));
+    const readable = await options.reads.readableEventTypes(
+      await httpAuth.credentials(req),
+    );
+    res.json(
+      await registry.listEventTypes({
+        filter: { ...filter, readable },
+        limit,
+        cursor,
+      }),
+    );
   });
 
   api.post('/event-types', async (req, res) => {
@@ -200,7 +217,9 @@ export async function createRouter(options: {
   });
 
   api.get('/event-types/:name', async (req, res) => {
-    res.json(await registry.getEventType(nameParam(req)));
+    const name = nameParam(req);
+    await authorizeOnType(req, eventTypeReadPermission, name);
+    res.json(await registry.getEventType(name));
   });
 
   api.patch('/event-types/:name', async (req, res) => {
@@ -254,16 +273,16 @@ export async function createRouter(options: {
   });
 
   api.get('/event-types/:name/versions', async (req, res) => {
-    res.json({ items: await registry.listVersions(nameParam(req)) });
+    const name = nameParam(req);
+    await authorizeOnType(req, eventTypeReadPermission, name);
+    res.json({ items: await registry.listVersions(name) });
   });
 
   api.get('/event-types/:name/versions/:version', async (req, res) => {
-    res.json(
-      await registry.getVersion({
-        name: nameParam(req),
-        version: versionParam(req),
-      }),
-    );
+    const name = nameParam(req);
+    const version = versionParam(req);
+    await authorizeOnType(req, eventTypeReadPermission, name);
+    res.json(await registry.getVersion({ name, version }));
   });
 
   api.post('/event-types/:name/versions', async (req, res) => {
@@ -293,6 +312,7 @@ export async function createRouter(options: {
             res.status(409).json({
               compatible: false,
               messages: error.result.messages,
+              problems: error.result.problems,
               error: { name: error.name, message: error.message },
             });
             return;
@@ -344,9 +364,19 @@ export async function createRouter(options: {
       value: req.body,
       what: 'compatibility check',
     });
-    res.json(
-      await registry.checkCompatibility({ name: nameParam(req), schema }),
-    );
+    const name = nameParam(req);
+    await authorizeOnType(req, eventTypeReadPermission, name);
+    res.json(await options.impact.checkCompatibility({ name, schema }));
+  });
+
+  addImpactRoutes({
+    // The typed router's handlers are too deep for TypeScript to pass on.
+    api: api as unknown as express.Router,
+    registry,
+    impact: options.impact,
+    httpAuth,
+    permissions,
+    auditor,
   });
 
   api.post('/validate', async (req, res) => {
@@ -357,6 +387,7 @@ export async function createRouter(options: {
       data: 'data',
     });
     checkEventLimits({ data, limits: options.config.limits });
+    await authorizeOnType(req, eventTypeReadPermission, type);
     res.json(await registry.validate({ type, version, data }));
   });
 

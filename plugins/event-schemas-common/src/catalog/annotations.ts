@@ -46,3 +46,14 @@ export const ANNOTATION_EVENT_TYPE_FILES = 'event-schemas/event-types';
  * @public
  */
 export const ANNOTATION_EVENT_TYPE_SYNC_REFUSED = 'event-schemas/sync-refused';
+
+/**
+ * Annotation on a component that consumes an event type's `API` entity
+ * (`spec.consumesApis`), listing the fields it reads as comma-separated
+ * dotted paths (`track_id, user.country, tracks[].id`). Without it, the
+ * component reads every field. Compatibility impact and the `CONSUMERS`
+ * compatibility scope judge a breaking change by who reads its field.
+ *
+ * @public
+ */
+export const ANNOTATION_FIELDS_READ = 'event-schemas/fields-read';

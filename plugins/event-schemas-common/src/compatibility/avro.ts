@@ -1,6 +1,7 @@
 import { Type, types } from 'avsc';
 import { unqualify } from '../schema/avro/names';
 import { label } from '../schema/avro/validator';
+import { Problem } from './jsonSchema/comparison';
 import { Direction } from './jsonSchema/wording';
 
 type Kind =
@@ -41,7 +42,7 @@ function kindOf(type: Type): Kind {
 }
 
 class AvroResolver {
-  readonly problems: string[] = [];
+  readonly problems: Problem[] = [];
   // Named pairs already resolved: recursive records resolve once.
   private readonly resolved = new Map<Type, Set<Type>>();
 
@@ -247,14 +248,14 @@ class AvroResolver {
   }
 
   private report(path: string, text: string): void {
-    this.problems.push(`${path || '/'}: ${text}`);
+    this.problems.push({ path: path || '/', text });
   }
 }
 
 /**
  * Whether data written with `writer` can be read with `reader`, by the Avro
- * 1.11 specification's schema resolution rules, one problem per path
- * (`/fields/price: ...`). BACKWARD reads old data with the new schema
+ * 1.11 specification's schema resolution rules, each problem once, at its
+ * path (`/fields/price`). BACKWARD reads old data with the new schema
  * (direction `backward`: the reader is the new schema), FORWARD the reverse.
  *
  * Names are compared unqualified, as the specification's matching rules say
@@ -267,10 +268,13 @@ export function avroResolutionProblems(options: {
   reader: Type;
   writer: Type;
   direction: Direction;
-}): string[] {
+}): Problem[] {
   const resolver = new AvroResolver(options.direction === 'backward');
   resolver.resolve(options.reader, options.writer, '');
-  return [...new Set(resolver.problems)];
+  const unique = new Map(
+    resolver.problems.map(found => [`${found.path}: ${found.text}`, found]),
+  );
+  return [...unique.values()];
 }
 
 type EnumType = types.EnumType & { default?: string };

@@ -6,12 +6,15 @@ import {
 } from '../schema/parseSchema';
 import {
   CompatibilityMode,
+  CompatibilityProblem,
   CompatibilityResult,
   EventTypeFormat,
 } from '../types';
 import { avroResolutionProblems } from './avro';
+import { Problem } from './jsonSchema/comparison';
 import { jsonSchemaSubsetProblems } from './jsonSchema/subset';
 import { Direction } from './jsonSchema/wording';
+import { problemField } from './problemField';
 
 const DIRECTIONS: Record<string, Direction[]> = {
   BACKWARD: ['backward'],
@@ -30,7 +33,8 @@ const DIRECTIONS: Record<string, Direction[]> = {
  *
  * `previous` holds the earlier versions' schema texts, oldest first, so
  * `previous[i]` is version i + 1; messages name the version when more than
- * one is checked. Callers validate schemas with parseSchema first (with the
+ * one is checked. `problems` holds the same reasons with the field each
+ * concerns (`user.email`), a rule id and the compared version. Callers validate schemas with parseSchema first (with the
  * registry's limits); an invalid candidate or compared version still throws
  * the SchemaError parseSchema would, short of compiling and of the limits.
  *
@@ -45,25 +49,35 @@ export function checkCompatibility(options: {
   const { format, mode, previous } = options;
   const candidate = readSchema({ format, schema: options.candidate });
   if (mode === 'NONE' || previous.length === 0) {
-    return { compatible: true, messages: [] };
+    return { compatible: true, messages: [], problems: [] };
   }
   const directions = DIRECTIONS[mode.replace('_TRANSITIVE', '')];
   const versions = mode.endsWith('_TRANSITIVE')
     ? previous.map((_, index) => index)
     : [previous.length - 1];
-  const messages: string[] = [];
+  const problems = new Map<string, CompatibilityProblem>();
   for (const index of versions) {
     const earlier = readSchema({ format, schema: previous[index] });
     for (const direction of directions) {
-      for (const problem of compare({ candidate, earlier, direction })) {
-        messages.push(
-          versions.length > 1 ? `version ${index + 1}: ${problem}` : problem,
-        );
+      for (const { path, text } of compare({ candidate, earlier, direction })) {
+        const found = `${path}: ${text}`;
+        const message =
+          versions.length > 1 ? `version ${index + 1}: ${found}` : found;
+        if (!problems.has(message)) {
+          problems.set(message, {
+            ...problemField({ format, path, text }),
+            message,
+            ...(versions.length > 1 ? { version: index + 1 } : {}),
+          });
+        }
       }
     }
   }
-  const unique = [...new Set(messages)];
-  return { compatible: unique.length === 0, messages: unique };
+  return {
+    compatible: problems.size === 0,
+    messages: [...problems.keys()],
+    problems: [...problems.values()],
+  };
 }
 
 // Both schemas were parsed with the same format, so the casts hold.
@@ -71,7 +85,7 @@ function compare(options: {
   candidate: ParsedSchema;
   earlier: ParsedSchema;
   direction: Direction;
-}): string[] {
+}): Problem[] {
   const { candidate, direction } = options;
   if (candidate.format === 'avro') {
     const earlier = options.earlier as ParsedAvroSchema;

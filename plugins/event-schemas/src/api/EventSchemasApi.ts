@@ -1,7 +1,9 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import {
+  CompatibilityCheck,
+  CompatibilityImpact,
   CompatibilityMode,
-  CompatibilityResult,
+  CompatibilityScope,
   EventType,
   EventTypeFormat,
   EventTypeVersion,
@@ -22,6 +24,8 @@ export type NewEventType = {
   tags?: string[];
   format: EventTypeFormat;
   compatibility?: CompatibilityMode;
+  /** `CONSUMERS`: accept breaking changes that no consumer reads. */
+  compatibilityScope?: CompatibilityScope;
   retention?: { raw?: string; delivered?: string };
   sla?: { maxLateness: string };
   personalDataFields?: string[];
@@ -75,11 +79,19 @@ export interface EventSchemasApi {
   createEventType(request: NewEventType): Promise<EventType>;
   updateEventType(name: string, change: EventTypeChange): Promise<EventType>;
   registerVersion(name: string, schema: string): Promise<VersionRegistration>;
-  /** Whether a draft schema could be registered, under the type's mode. */
-  checkCompatibility(
+  /**
+   * Whether a draft schema could be registered, under the type's mode, and
+   * which consumers each of its problems breaks.
+   */
+  checkCompatibility(name: string, schema: string): Promise<CompatibilityCheck>;
+  /**
+   * Who breaks if `version` is removed: the type rolled back to the version
+   * before it (`GET /event-types/{name}/impact?version=N`).
+   */
+  getVersionRemovalImpact(
     name: string,
-    schema: string,
-  ): Promise<CompatibilityResult>;
+    version: number,
+  ): Promise<CompatibilityImpact>;
 }
 
 /**

@@ -78,6 +78,7 @@ describe('EventSchemasClient against the registry openapi.yaml', () => {
         }),
       registerVersion: () => client.registerVersion(name, '{}'),
       checkCompatibility: () => client.checkCompatibility(name, '{}'),
+      getVersionRemovalImpact: () => client.getVersionRemovalImpact(name, 2),
     };
     const methods = Object.getOwnPropertyNames(
       EventSchemasClient.prototype,

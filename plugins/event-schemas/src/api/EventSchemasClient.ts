@@ -1,7 +1,8 @@
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
-  CompatibilityResult,
+  CompatibilityCheck,
+  CompatibilityImpact,
   EventType,
   EventTypeList,
   EventTypeVersion,
@@ -93,10 +94,19 @@ export class EventSchemasClient implements EventSchemasApi {
   checkCompatibility(
     name: string,
     schema: string,
-  ): Promise<CompatibilityResult> {
+  ): Promise<CompatibilityCheck> {
     return this.request(
       `/event-types/${encodeURIComponent(name)}/compatibility`,
       { method: 'POST', body: { schema } },
+    );
+  }
+
+  getVersionRemovalImpact(
+    name: string,
+    version: number,
+  ): Promise<CompatibilityImpact> {
+    return this.request(
+      `/event-types/${encodeURIComponent(name)}/impact?version=${version}`,
     );
   }
 

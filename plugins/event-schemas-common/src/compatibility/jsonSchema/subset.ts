@@ -430,13 +430,13 @@ class SubsetChecker implements Comparison {
  * Whether every value valid under `sub` is valid under `sup`, decided on
  * structure. Every assertion of `sup` must be implied by `sub`; what cannot
  * be proven is reported as a problem with its reason, never passed silently.
- * Returns the problems, empty when `sub` is a subset of `sup`.
+ * Returns the problems, each once, empty when `sub` is a subset of `sup`.
  */
 export function jsonSchemaSubsetProblems(options: {
   sub: JsonSchemaSource;
   sup: JsonSchemaSource;
   direction: Direction;
-}): string[] {
+}): Problem[] {
   const { sub, sup, direction } = options;
   const checker = new SubsetChecker(new Wording(direction));
   try {
@@ -445,11 +445,17 @@ export function jsonSchemaSubsetProblems(options: {
       superset: { source: sup, schema: sup.document },
       at: { path: '', depth: 0, splits: 0 },
     });
-    return [...new Set(problems.map(({ path, text }) => `${path}: ${text}`))];
+    const unique = new Map(
+      problems.map(found => [`${found.path}: ${found.text}`, found]),
+    );
+    return [...unique.values()];
   } catch (error) {
     if (error instanceof BudgetExceeded) {
       return [
-        `/: the schemas are too complex to compare (more than ${error.limit} steps)`,
+        {
+          path: '/',
+          text: `the schemas are too complex to compare (more than ${error.limit} steps)`,
+        },
       ];
     }
     throw error;

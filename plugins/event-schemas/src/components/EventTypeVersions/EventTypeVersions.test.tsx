@@ -163,6 +163,146 @@ describe('EventTypeVersions', () => {
     ).toBeDisabled();
   });
 
+  it('says under each reason which consumers it breaks', async () => {
+    const narrowed =
+      '/properties/position_ms: type narrowed from integer to string';
+    const required = "/required: property 'country' became required";
+    const stats = {
+      entityRef: 'component:default/listening-stats',
+      title: 'Listening stats',
+      owner: 'group:default/insights',
+      fieldsRead: ['position_ms'],
+    };
+    server.use(
+      answerVersions(),
+      http.post(compatibilityUrl, () =>
+        HttpResponse.json({
+          compatible: false,
+          messages: [narrowed, required],
+          problems: [
+            { field: 'position_ms', rule: 'type', message: narrowed },
+            { field: 'country', rule: 'required', message: required },
+          ],
+          impact: {
+            consumers: [stats],
+            problems: [
+              {
+                field: 'position_ms',
+                rule: 'type',
+                message: narrowed,
+                consumers: [stats],
+              },
+              {
+                field: 'country',
+                rule: 'required',
+                message: required,
+                consumers: [],
+              },
+            ],
+            affectingNobody: [
+              { field: 'country', rule: 'required', message: required },
+            ],
+          },
+        }),
+      ),
+    );
+    await renderWithApis(<EventTypeVersions eventType={playbackStarted} />);
+
+    await typeDraft(draftV3);
+    expect(
+      await screen.findByText('Not compatible under BACKWARD'),
+    ).toBeInTheDocument();
+    const reasons = screen.getAllByRole('listitem');
+    const breaking = reasons.find(item =>
+      item.textContent?.startsWith(narrowed),
+    )!;
+    expect(breaking).toHaveTextContent(
+      'Breaks 1 consumer reading position_ms:',
+    );
+    expect(
+      within(breaking).getByRole('link', { name: 'Listening stats' }),
+    ).toBeInTheDocument();
+    expect(breaking).toHaveTextContent('reads position_ms');
+    const harmless = reasons.find(item =>
+      item.textContent?.startsWith(required),
+    )!;
+    expect(harmless).toHaveTextContent('Affects no declared consumer');
+    expect(
+      screen.getByRole('button', { name: 'Register as version 3' }),
+    ).toBeDisabled();
+  });
+
+  it('lets a draft that breaks no consumer through under the CONSUMERS scope', async () => {
+    const required = "/required: property 'country' became required";
+    const problem = { field: 'country', rule: 'required', message: required };
+    server.use(
+      answerVersions(),
+      http.post(compatibilityUrl, () =>
+        HttpResponse.json({
+          compatible: false,
+          messages: [required],
+          problems: [problem],
+          impact: {
+            consumers: [],
+            problems: [{ ...problem, consumers: [] }],
+            affectingNobody: [problem],
+          },
+        }),
+      ),
+    );
+    await renderWithApis(
+      <EventTypeVersions
+        eventType={{ ...playbackStarted, compatibilityScope: 'CONSUMERS' }}
+      />,
+    );
+
+    await typeDraft(draftV3);
+    expect(
+      await screen.findByText(/accepted under the CONSUMERS scope/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('Affects no declared consumer'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('button', { name: 'Register as version 3' }),
+    ).toBeEnabled();
+  });
+
+  it('shows in the history how a version was accepted under the CONSUMERS scope', async () => {
+    const v3: EventTypeVersion = {
+      ...playbackVersions[1],
+      version: 3,
+      fingerprint: `sha256:${'3'.repeat(64)}`,
+      consumerCheck: {
+        problems: [
+          {
+            field: 'country',
+            rule: 'required',
+            message: "/required: property 'country' became required",
+          },
+        ],
+        consumers: [
+          {
+            entityRef: 'component:default/listening-stats',
+            fieldsRead: ['track_id'],
+          },
+        ],
+      },
+    };
+    server.use(answerVersions([...playbackVersions, v3]));
+    await renderWithApis(<EventTypeVersions eventType={playbackStarted} />);
+
+    const list = await screen.findByRole('table', { name: 'Versions' });
+    const [newest] = within(list).getAllByRole('row').slice(1);
+    expect(newest).toHaveTextContent('Accepted under the CONSUMERS scope');
+    expect(newest).toHaveTextContent(
+      "1 breaking change that no consumer reads: /required: property 'country' became required",
+    );
+    expect(newest).toHaveTextContent(
+      'Checked against component:default/listening-stats (track_id)',
+    );
+  });
+
   it('shows a parse error without asking the registry', async () => {
     let calls = 0;
     server.use(

@@ -1,5 +1,9 @@
 import { InfoCard } from '@backstage/core-components';
-import { EventTypeVersion } from '@data-collection/plugin-event-schemas-common';
+import {
+  ConsumerCheck,
+  EventTypeVersion,
+} from '@data-collection/plugin-event-schemas-common';
+import Box from '@material-ui/core/Box';
 import Chip from '@material-ui/core/Chip';
 import { makeStyles } from '@material-ui/core/styles';
 import Table from '@material-ui/core/Table';
@@ -23,6 +27,36 @@ function shortFingerprint(fingerprint: string): string {
     : ['', fingerprint];
   return `${algorithm ? `${algorithm}:` : ''}${digest.slice(0, 12)}…`;
 }
+
+/**
+ * How a version that breaks the mode was accepted: which problems were
+ * waived, and which consumers (reading which fields) it was checked against.
+ */
+const AcceptedForConsumers = (props: { check: ConsumerCheck }) => {
+  const { problems, consumers } = props.check;
+  const checked = consumers
+    .map(
+      consumer =>
+        `${consumer.entityRef} (${
+          consumer.fieldsRead ? consumer.fieldsRead.join(', ') : 'every field'
+        })`,
+    )
+    .join('; ');
+  return (
+    <Box mt={0.5}>
+      <Typography variant="body2">
+        Accepted under the CONSUMERS scope
+      </Typography>
+      <Typography variant="caption" color="textSecondary" component="div">
+        {problems.length} breaking change{problems.length === 1 ? '' : 's'} that
+        no consumer reads: {problems.map(problem => problem.message).join('; ')}
+      </Typography>
+      <Typography variant="caption" color="textSecondary" component="div">
+        Checked against {consumers.length === 0 ? 'no consumers' : checked}
+      </Typography>
+    </Box>
+  );
+};
 
 /** Every version of a type, newest first. */
 export const VersionsTable = (props: { versions: EventTypeVersion[] }) => {
@@ -82,6 +116,9 @@ export const VersionsTable = (props: { versions: EventTypeVersion[] }) => {
                   <Typography variant="body2" color="textSecondary">
                     Active
                   </Typography>
+                )}
+                {version.consumerCheck && (
+                  <AcceptedForConsumers check={version.consumerCheck} />
                 )}
               </TableCell>
             </TableRow>

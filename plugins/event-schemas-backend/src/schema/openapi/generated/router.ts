@@ -308,7 +308,7 @@ export const spec = {
       post: {
         summary: 'Register a new schema version (owners and admins)',
         description:
-          "201 with the new version; 200 with the existing version when the\nschema is canonically identical to one; 409 with the reasons when the\ntype's compatibility mode forbids it; 400 when the schema lost the\ntype's data subject as a string field.\n",
+          "201 with the new version; 200 with the existing version when the\nschema is canonically identical to one; 409 with the reasons when the\ntype's compatibility mode forbids it; 400 when the schema lost the\ntype's data subject as a string field. Under the CONSUMERS\ncompatibility scope, 201 with `consumerCheck` when no consumer reads\nwhat breaks, and 503 when the catalog does not answer.\n",
         requestBody: {
           required: true,
           content: {
@@ -363,6 +363,12 @@ export const spec = {
                         type: 'string',
                       },
                     },
+                    problems: {
+                      type: 'array',
+                      items: {
+                        $ref: '#/components/schemas/CompatibilityProblem',
+                      },
+                    },
                     error: {
                       $ref: '#/components/schemas/ErrorDetail',
                     },
@@ -373,6 +379,9 @@ export const spec = {
           },
           '429': {
             $ref: '#/components/responses/RateLimited',
+          },
+          '503': {
+            $ref: '#/components/responses/Error',
           },
         },
       },
@@ -472,7 +481,7 @@ export const spec = {
       post: {
         summary: 'Check a draft schema as registration would, changing nothing',
         description:
-          "Not compatible, with a `dataSubject: ...` message, also when the\nschema lost the type's data subject as a string field.\n",
+          "Not compatible, with a `dataSubject: ...` message, also when the\nschema lost the type's data subject as a string field. `impact`\nsays which of the type's consumers in the catalog each problem\nbreaks (see /event-types/{name}/impact); it is absent when the\ncatalog does not answer, so that drafts can still be checked.\n",
         requestBody: {
           required: true,
           content: {
@@ -489,7 +498,19 @@ export const spec = {
             content: {
               'application/json': {
                 schema: {
-                  $ref: '#/components/schemas/CompatibilityResult',
+                  allOf: [
+                    {
+                      $ref: '#/components/schemas/CompatibilityResult',
+                    },
+                    {
+                      type: 'object',
+                      properties: {
+                        impact: {
+                          $ref: '#/components/schemas/CompatibilityImpact',
+                        },
+                      },
+                    },
+                  ],
                 },
               },
             },
@@ -498,6 +519,93 @@ export const spec = {
             $ref: '#/components/responses/Error',
           },
           '404': {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/event-types/{name}/impact': {
+      parameters: [
+        {
+          $ref: '#/components/parameters/name',
+        },
+      ],
+      get: {
+        summary: 'Who breaks if a version is removed',
+        description:
+          "Removing version N rolls the type back to version N - 1: N - 1 is\nchecked as a candidate against N under the type's compatibility\nmode, and each problem is mapped to the consumers it breaks. A\nconsumer is a catalog entity whose `spec.consumesApis` lists the\ntype's API entity; it reads the fields its\n`event-schemas/fields-read` annotation lists (every field without\nit), and a problem breaks it when the problem's field equals, is\ninside or contains one of them. 400 for version 1, which has no\nversion before it; 503 when the catalog does not answer.\n",
+        parameters: [
+          {
+            name: 'version',
+            in: 'query',
+            required: true,
+            schema: {
+              type: 'integer',
+              minimum: 1,
+              maximum: 999999999,
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'Who breaks',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/CompatibilityImpact',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/Error',
+          },
+          '403': {
+            $ref: '#/components/responses/Error',
+          },
+          '404': {
+            $ref: '#/components/responses/Error',
+          },
+          '503': {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+      post: {
+        summary: 'Who breaks if a draft schema is registered',
+        description:
+          "The `impact` of POST /event-types/{name}/compatibility: the draft's\nproblems under the type's mode, each with the consumers it breaks.\n",
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/SchemaRequest',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'Who breaks',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/CompatibilityImpact',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/Error',
+          },
+          '403': {
+            $ref: '#/components/responses/Error',
+          },
+          '404': {
+            $ref: '#/components/responses/Error',
+          },
+          '503': {
             $ref: '#/components/responses/Error',
           },
         },
@@ -662,6 +770,12 @@ export const spec = {
         type: 'string',
         enum: ['jsonschema', 'avro'],
       },
+      CompatibilityScope: {
+        type: 'string',
+        enum: ['ALL', 'CONSUMERS'],
+        description:
+          "Whom the compatibility mode protects. ALL (the default) refuses\nevery breaking change. CONSUMERS accepts a version whose breaking\nproblems concern only fields that none of the type's consumers in\nthe catalog reads (see /event-types/{name}/impact); the version\nrecords that in `consumerCheck`.\n",
+      },
       Compatibility: {
         type: 'string',
         enum: [
@@ -773,6 +887,9 @@ export const spec = {
           compatibility: {
             $ref: '#/components/schemas/Compatibility',
           },
+          compatibilityScope: {
+            $ref: '#/components/schemas/CompatibilityScope',
+          },
           retention: {
             type: 'object',
             properties: {
@@ -836,6 +953,9 @@ export const spec = {
           compatibility: {
             $ref: '#/components/schemas/Compatibility',
           },
+          compatibilityScope: {
+            $ref: '#/components/schemas/CompatibilityScope',
+          },
           retention: {
             type: 'object',
             properties: {
@@ -887,6 +1007,7 @@ export const spec = {
           'retention',
           'sla',
           'personalDataFields',
+          'compatibilityScope',
           'latestVersion',
           'createdBy',
           'createdAt',
@@ -919,6 +1040,9 @@ export const spec = {
           },
           compatibility: {
             $ref: '#/components/schemas/Compatibility',
+          },
+          compatibilityScope: {
+            $ref: '#/components/schemas/CompatibilityScope',
           },
           retention: {
             type: 'object',
@@ -1064,11 +1188,46 @@ export const spec = {
           deprecation: {
             $ref: '#/components/schemas/Deprecation',
           },
+          consumerCheck: {
+            $ref: '#/components/schemas/ConsumerCheck',
+          },
+        },
+      },
+      ConsumerCheck: {
+        type: 'object',
+        description:
+          'How a version that breaks the compatibility mode was accepted under\nthe CONSUMERS scope: the problems waived, since none concerns a\nfield a consumer reads, and the consumers checked at registration.\n',
+        required: ['problems', 'consumers'],
+        properties: {
+          problems: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/CompatibilityProblem',
+            },
+          },
+          consumers: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['entityRef'],
+              properties: {
+                entityRef: {
+                  type: 'string',
+                },
+                fieldsRead: {
+                  type: 'array',
+                  items: {
+                    type: 'string',
+                  },
+                },
+              },
+            },
+          },
         },
       },
       CompatibilityResult: {
         type: 'object',
-        required: ['compatible', 'messages'],
+        required: ['compatible', 'messages', 'problems'],
         properties: {
           compatible: {
             type: 'boolean',
@@ -1077,6 +1236,107 @@ export const spec = {
             type: 'array',
             items: {
               type: 'string',
+            },
+          },
+          problems: {
+            type: 'array',
+            description:
+              'The messages with the field each concerns, in the same order',
+            items: {
+              $ref: '#/components/schemas/CompatibilityProblem',
+            },
+          },
+        },
+      },
+      CompatibilityProblem: {
+        type: 'object',
+        required: ['field', 'rule', 'message'],
+        properties: {
+          field: {
+            type: 'string',
+            example: 'user.email',
+            description:
+              "Dotted path of the field, as the schema's field listing names\nthem (`contacts[].email`); empty for the whole event.\n",
+          },
+          rule: {
+            type: 'string',
+            example: 'maxLength',
+            description:
+              'The JSON Schema keyword that changed, or what happened to the\nfield (`type`, `property-added`, `field-removed`, ...).\n',
+          },
+          message: {
+            type: 'string',
+          },
+          version: {
+            type: 'integer',
+            description: 'The earlier version compared with, when several were',
+          },
+        },
+      },
+      EventTypeConsumer: {
+        type: 'object',
+        required: ['entityRef'],
+        properties: {
+          entityRef: {
+            type: 'string',
+            example: 'component:default/listening-stats',
+          },
+          title: {
+            type: 'string',
+          },
+          owner: {
+            type: 'string',
+            example: 'group:default/insights',
+          },
+          fieldsRead: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+            description:
+              'From `event-schemas/fields-read`; absent means every field',
+          },
+        },
+      },
+      CompatibilityImpact: {
+        type: 'object',
+        required: ['consumers', 'problems', 'affectingNobody'],
+        properties: {
+          consumers: {
+            type: 'array',
+            description: 'Every consumer checked against',
+            items: {
+              $ref: '#/components/schemas/EventTypeConsumer',
+            },
+          },
+          problems: {
+            type: 'array',
+            description: 'Every problem, with the consumers it breaks',
+            items: {
+              allOf: [
+                {
+                  $ref: '#/components/schemas/CompatibilityProblem',
+                },
+                {
+                  type: 'object',
+                  required: ['consumers'],
+                  properties: {
+                    consumers: {
+                      type: 'array',
+                      items: {
+                        $ref: '#/components/schemas/EventTypeConsumer',
+                      },
+                    },
+                  },
+                },
+              ],
+            },
+          },
+          affectingNobody: {
+            type: 'array',
+            description: 'The problems that break no consumer',
+            items: {
+              $ref: '#/components/schemas/CompatibilityProblem',
             },
           },
         },

@@ -3,9 +3,11 @@ import {
   StatusError,
   StatusOK,
   StatusPending,
+  StatusWarning,
 } from '@backstage/core-components';
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import {
+  CompatibilityImpact,
   EventType,
   EventTypeVersion,
 } from '@data-collection/plugin-event-schemas-common';
@@ -21,7 +23,12 @@ import {
   COMPATIBILITY_MODE_EXPLANATIONS,
 } from '../../shared';
 import { SchemaEditor } from '../../SchemaEditor';
-import { DraftCheck as Check, useDraftCheck } from './useDraftCheck';
+import { ConsumerImpact } from './ConsumerImpact';
+import {
+  acceptedForConsumers,
+  DraftCheck as Check,
+  useDraftCheck,
+} from './useDraftCheck';
 
 /** What came of pressing Register, when it did not register a version. */
 type Refusal =
@@ -29,18 +36,27 @@ type Refusal =
   | { kind: 'identical'; version: number }
   | { kind: 'error'; message: string };
 
-const Reasons = (props: { messages: string[] }) => (
+const Reasons = (props: {
+  messages: string[];
+  impact?: CompatibilityImpact;
+}) => (
   <Box component="ul" mt={1} mb={0} pl={3}>
     {props.messages.map(message => (
       <li key={message}>
         <Typography variant="body2">{message}</Typography>
+        <ConsumerImpact message={message} impact={props.impact} />
       </li>
     ))}
   </Box>
 );
 
-const CheckStatus = (props: { check: Check; mode: string; latest: number }) => {
-  const { check, mode } = props;
+const CheckStatus = (props: {
+  check: Check;
+  eventType: EventType;
+  latest: number;
+}) => {
+  const { check, eventType } = props;
+  const mode = eventType.compatibility;
   switch (check.state) {
     case 'unchanged':
       return (
@@ -69,12 +85,27 @@ const CheckStatus = (props: { check: Check; mode: string; latest: number }) => {
         </>
       );
     case 'checked':
-      return check.result.compatible ? (
-        <StatusOK>Compatible under {mode}</StatusOK>
+      if (check.result.compatible) {
+        return <StatusOK>Compatible under {mode}</StatusOK>;
+      }
+      return acceptedForConsumers({ eventType, result: check.result }) ? (
+        <>
+          <StatusWarning>
+            Not compatible under {mode}, but no consumer reads what breaks:
+            accepted under the CONSUMERS scope
+          </StatusWarning>
+          <Reasons
+            messages={check.result.messages}
+            impact={check.result.impact}
+          />
+        </>
       ) : (
         <>
           <StatusError>Not compatible under {mode}</StatusError>
-          <Reasons messages={check.result.messages} />
+          <Reasons
+            messages={check.result.messages}
+            impact={check.result.impact}
+          />
         </>
       );
     default:
@@ -132,7 +163,9 @@ export const DraftCheck = (props: {
 
   const blocked =
     check.state === 'invalid' ||
-    (check.state === 'checked' && !check.result.compatible);
+    (check.state === 'checked' &&
+      !check.result.compatible &&
+      !acceptedForConsumers({ eventType, result: check.result }));
 
   return (
     <InfoCard
@@ -150,7 +183,11 @@ export const DraftCheck = (props: {
         helperText="Paste or edit a schema: it is checked against the registered versions as you type."
       />
       <Box aria-live="polite" mb={2}>
-        <CheckStatus check={check} mode={mode} latest={latest.version} />
+        <CheckStatus
+          check={check}
+          eventType={eventType}
+          latest={latest.version}
+        />
       </Box>
       <OwnerOnlyButton
         eventType={eventType}

@@ -1,6 +1,6 @@
 import { useApi } from '@backstage/core-plugin-api';
 import {
-  CompatibilityResult,
+  CompatibilityCheck,
   EventType,
   parseSchema,
 } from '@data-collection/plugin-event-schemas-common';
@@ -10,6 +10,27 @@ import useDebounce from 'react-use/esm/useDebounce';
 import { eventSchemasApiRef } from '../../../api';
 import { prettySchema } from '../diff/schemaDiff';
 
+/**
+ * Whether the registry would accept a checked draft that breaks the mode,
+ * under the type's `CONSUMERS` scope: every problem affects no consumer. A
+ * lost data subject is refused whatever the scope.
+ */
+export function acceptedForConsumers(options: {
+  eventType: Pick<EventType, 'compatibilityScope'>;
+  result: CompatibilityCheck;
+}): boolean {
+  const { eventType, result } = options;
+  if (result.compatible || eventType.compatibilityScope !== 'CONSUMERS') {
+    return false;
+  }
+  const impact = result.impact;
+  return (
+    impact !== undefined &&
+    result.problems.every(problem => problem.rule !== 'dataSubject') &&
+    impact.affectingNobody.length === result.problems.length
+  );
+}
+
 /** Time after the last keystroke before a draft is checked. */
 export const DRAFT_CHECK_DELAY_MS = 400;
 
@@ -18,7 +39,7 @@ export type DraftCheck =
   | { state: 'unchanged' }
   | { state: 'checking' }
   | { state: 'invalid'; message: string }
-  | { state: 'checked'; result: CompatibilityResult }
+  | { state: 'checked'; result: CompatibilityCheck }
   | { state: 'failed'; error: Error; retry: () => void };
 
 /**

@@ -1,0 +1,182 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+  TestDatabaseId,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  AuthorizeResult,
+  PermissionCondition,
+  PermissionCriteria,
+  PolicyDecision,
+} from '@backstage/plugin-permission-common';
+import { createConditionAuthorizer } from '@backstage/plugin-permission-node';
+import { eventTypeReadPermission } from '@data-collection/plugin-event-schemas-common';
+import { Knex } from 'knex';
+import request from 'supertest';
+import { DatabaseEventTypeStore } from './database/DatabaseEventTypeStore';
+import { eventTypeConditions, isOwnerRule } from './permissions';
+import { eventSchemasPlugin } from './plugin';
+
+jest.setTimeout(180_000);
+
+// An adopter's policy that narrows reading: each user reads what the
+// conditions below allow; everything else is allowed.
+const isOwner = (...owners: string[]) =>
+  eventTypeConditions.isOwner({ owners });
+const readConditions: Record<
+  string,
+  PermissionCriteria<PermissionCondition<'event-type'>>
+> = {
+  // Members of the playback group read its types only.
+  'user:default/alice': isOwner('group:default/playback'),
+  // Everything but playback's.
+  'user:default/erin': { not: isOwner('group:default/playback') },
+  // Both groups' types.
+  'user:default/frank': {
+    anyOf: [isOwner('group:default/search'), isOwner('group:default/playback')],
+  },
+  // Nothing.
+  'user:default/dave': isOwner(),
+};
+
+function narrowingPolicy(knex: Knex) {
+  const isConditionMet = createConditionAuthorizer([isOwnerRule]);
+  const store = DatabaseEventTypeStore.create({
+    database: { getClient: async () => knex, migrations: { skip: true } },
+  });
+  const userOf = (credentials: BackstageCredentials) =>
+    (credentials.principal as { type: string; userEntityRef?: string })
+      .userEntityRef;
+  const decide = (name: string, user?: string): PolicyDecision =>
+    user && name === eventTypeReadPermission.name
+      ? {
+          result: AuthorizeResult.CONDITIONAL,
+          pluginId: 'event-schemas',
+          resourceType: 'event-type',
+          conditions: readConditions[user],
+        }
+      : { result: AuthorizeResult.ALLOW };
+  return mockServices.permissions.mock({
+    authorizeConditional: async (requests, { credentials }) =>
+      requests.map(query =>
+        decide(query.permission.name, userOf(credentials)),
+      ) as any,
+    authorize: async (requests, { credentials }) =>
+      Promise.all(
+        requests.map(async query => {
+          const decision = decide(query.permission.name, userOf(credentials));
+          if (decision.result !== AuthorizeResult.CONDITIONAL) return decision;
+          const resourceRef = (query as { resourceRef?: string }).resourceRef;
+          const eventType = await (await store).getEventType(resourceRef!);
+          return {
+            result: isConditionMet(decision, eventType)
+              ? AuthorizeResult.ALLOW
+              : AuthorizeResult.DENY,
+          };
+        }),
+      ) as any,
+  }).factory;
+}
+
+const schema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { track_id: { type: 'string' } },
+};
+
+describe.each(TestDatabases.create().eachSupportedId())(
+  'reading event types under a narrowing policy on %s',
+  databaseId => {
+    const databases = TestDatabases.create({ ids: [databaseId] });
+
+    async function startRegistry() {
+      const knex = await databases.init(databaseId as TestDatabaseId);
+      const { server } = await startTestBackend({
+        features: [
+          eventSchemasPlugin,
+          narrowingPolicy(knex),
+          mockServices.database.factory({ knex }),
+          mockServices.rootConfig.factory({
+            data: { permission: { enabled: true } },
+          }),
+          catalogServiceMock.factory({ entities: [] }),
+        ],
+      });
+      const service = mockCredentials.service.header();
+      for (const [name, owner] of [
+        ['com.example.playback.started', 'group:default/playback'],
+        ['com.example.search.performed', 'group:default/search'],
+      ]) {
+        const res = await request(server)
+          .post('/api/event-schemas/event-types')
+          .set('Authorization', service)
+          .send({ name, owner, format: 'jsonschema', schema });
+        expect(res.status).toBe(201);
+      }
+      const as = (user: string) => ({
+        get: (path: string) =>
+          request(server)
+            .get(`/api/event-schemas${path}`)
+            .set('Authorization', mockCredentials.user.header(user)),
+        post: (path: string, body: object) =>
+          request(server)
+            .post(`/api/event-schemas${path}`)
+            .set('Authorization', mockCredentials.user.header(user))
+            .send(body),
+      });
+      return { as };
+    }
+
+    it('lists only the types the policy lets each user read', async () => {
+      const { as } = await startRegistry();
+      const names = async (user: string) => {
+        const res = await as(user).get('/event-types');
+        expect(res.status).toBe(200);
+        expect(res.body.totalItems).toBe(res.body.items.length);
+        return res.body.items.map((t: { name: string }) => t.name);
+      };
+      expect(await names('user:default/alice')).toEqual([
+        'com.example.playback.started',
+      ]);
+      expect(await names('user:default/erin')).toEqual([
+        'com.example.search.performed',
+      ]);
+      expect(await names('user:default/frank')).toEqual([
+        'com.example.playback.started',
+        'com.example.search.performed',
+      ]);
+      expect(await names('user:default/dave')).toEqual([]);
+    });
+
+    it('answers 403 for every read of a type the policy withholds, 404 for an unknown one', async () => {
+      const { as } = await startRegistry();
+      const alice = as('user:default/alice');
+      const reads = (name: string) => [
+        alice.get(`/event-types/${name}`),
+        alice.get(`/event-types/${name}/versions`),
+        alice.get(`/event-types/${name}/versions/1`),
+        alice.post(`/event-types/${name}/compatibility`, { schema }),
+        alice.post('/validate', { type: name, data: { track_id: 'x' } }),
+      ];
+      for (const res of await Promise.all(
+        reads('com.example.search.performed'),
+      )) {
+        expect(res.status).toBe(403);
+        expect(res.body.error.message).toBe(
+          "The permission policy does not let you read event type 'com.example.search.performed'",
+        );
+      }
+      for (const res of await Promise.all(
+        reads('com.example.playback.started'),
+      )) {
+        expect(res.status).toBe(200);
+      }
+      const unknown = await alice.get('/event-types/com.example.unknown');
+      expect(unknown.status).toBe(404);
+    });
+  },
+);

@@ -1,0 +1,11 @@
+export {
+  compatibilityImpact,
+  parseFieldsRead,
+  problemAffects,
+} from './consumerImpact';
+export type {
+  CompatibilityCheck,
+  CompatibilityImpact,
+  CompatibilityProblemImpact,
+  EventTypeConsumer,
+} from './consumerImpact';

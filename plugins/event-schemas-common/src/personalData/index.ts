@@ -1,0 +1,2 @@
+export { checkPersonalData, keptDataSubjectProblem } from './personalData';
+export type { PersonalDataProblem } from './personalData';
