@@ -87,6 +87,18 @@ export interface Config {
         maxLateness?: string;
       };
     };
+    /**
+     * The sync of event type files from the repositories that declare them
+     * with the `event-schemas/event-types` annotation.
+     */
+    sync?: {
+      /**
+       * When to sync every annotated entity. Default: every 5 minutes, the
+       * first run 15 seconds after start; one instance at a time.
+       * @visibility backend
+       */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+    };
     demoData?: {
       /**
        * Folders of demo event types (JSON bodies of POST /event-types, plus

@@ -9,6 +9,7 @@ import { createStartupGate } from '@data-collection/plugin-delivery-pipeline-bac
 import { createEventSchemasPolicyModule } from '@data-collection/plugin-event-schemas-backend';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { guestSignInWhenConfigured } from './guestSignIn';
+import { localDirectoryUrlReaderFactory } from './localDirectoryReader';
 
 const backend = createBackend();
 
@@ -22,6 +23,10 @@ backend.add(
     },
   }),
 );
+
+// Reads the local directories of eventSchemas.sync.localDirectories, so
+// that the demo syncs examples/event-types/ from its file: location.
+backend.add(localDirectoryUrlReaderFactory);
 
 backend.add(import('@backstage/plugin-app-backend'));
 backend.add(import('@backstage/plugin-proxy-backend'));

@@ -101,6 +101,57 @@ describe('eventTypeToApiEntity', () => {
     );
   });
 
+  it('points a managed type at its file and shows a refused change', () => {
+    const eventType = makeEventType({
+      managedBy: {
+        entityRef: 'component:default/playback-service',
+        location:
+          'https://github.com/acme/playback/tree/main/event-types/played.yaml',
+        path: 'played.yaml',
+      },
+      lastSync: {
+        syncedAt: '2026-12-07T10:00:00.000Z',
+        status: 'refused',
+        reasons: ['/required: property artist_id became required', 'two'],
+      },
+    });
+    const entity = eventTypeToApiEntity({
+      eventType,
+      version: makeVersion(eventType),
+      registryUrl: REGISTRY_URL,
+      config: mockServices.rootConfig({
+        data: { app: { baseUrl: 'http://localhost:3000' } },
+      }),
+    });
+    const file =
+      'https://github.com/acme/playback/tree/main/event-types/played.yaml';
+    expect(entity.metadata.annotations).toMatchObject({
+      'backstage.io/view-url': file,
+      'backstage.io/edit-url': file,
+      'event-schemas/sync-refused':
+        '/required: property artist_id became required\ntwo',
+    });
+    expect(entity.metadata.links).toContainEqual({
+      url: file,
+      title: 'Managed in played.yaml',
+    });
+
+    const unmanaged = eventTypeToApiEntity({
+      eventType: makeEventType(),
+      version: makeVersion(makeEventType()),
+      registryUrl: REGISTRY_URL,
+      config: mockServices.rootConfig({
+        data: { app: { baseUrl: 'http://localhost:3000' } },
+      }),
+    });
+    expect(unmanaged.metadata.annotations).not.toHaveProperty(
+      'backstage.io/edit-url',
+    );
+    expect(unmanaged.metadata.annotations).not.toHaveProperty(
+      'event-schemas/sync-refused',
+    );
+  });
+
   it('links to the pages under eventSchemas.portal.eventTypesPath', () => {
     const eventType = makeEventType();
     const entity = eventTypeToApiEntity({

@@ -1,6 +1,8 @@
 import {
+  ANNOTATION_EDIT_URL,
   ANNOTATION_LOCATION,
   ANNOTATION_ORIGIN_LOCATION,
+  ANNOTATION_VIEW_URL,
   ApiEntity,
 } from '@backstage/catalog-model';
 import {
@@ -8,6 +10,7 @@ import {
   ANNOTATION_EVENT_TYPE_DEPRECATED,
   ANNOTATION_EVENT_TYPE_FORMAT,
   ANNOTATION_EVENT_TYPE_LATEST_VERSION,
+  ANNOTATION_EVENT_TYPE_SYNC_REFUSED,
   EventType,
   eventTypeEntityName,
   eventTypeEntityTags,
@@ -79,11 +82,20 @@ export function eventTypeToApiEntity(options: {
         ...(eventType.deprecation
           ? { [ANNOTATION_EVENT_TYPE_DEPRECATED]: eventType.deprecation.reason }
           : {}),
+        ...managedAnnotations(eventType),
       },
       links: [
         { url: pageUrl('overview'), title: 'Event type' },
         { url: pageUrl('versions'), title: 'Schema versions' },
         { url: pageUrl('delivery'), title: 'Delivery' },
+        ...(eventType.managedBy
+          ? [
+              {
+                url: eventType.managedBy.location,
+                title: `Managed in ${eventType.managedBy.path}`,
+              },
+            ]
+          : []),
       ],
     },
     spec: {
@@ -96,5 +108,23 @@ export function eventTypeToApiEntity(options: {
         { lineWidth: 0 },
       ),
     },
+  };
+}
+
+/**
+ * A managed type's file, where the stock About card's "View source" and
+ * edit buttons lead; and a refused change's reasons. (Entity providers
+ * cannot set `status.items`: the catalog fills those from processing
+ * errors only.)
+ */
+function managedAnnotations(eventType: EventType): Record<string, string> {
+  const { managedBy, lastSync } = eventType;
+  if (!managedBy) return {};
+  return {
+    [ANNOTATION_VIEW_URL]: managedBy.location,
+    [ANNOTATION_EDIT_URL]: managedBy.location,
+    ...(lastSync?.status === 'refused'
+      ? { [ANNOTATION_EVENT_TYPE_SYNC_REFUSED]: lastSync.reasons.join('\n') }
+      : {}),
   };
 }

@@ -192,7 +192,10 @@ describe('catalogModuleEventTypes', () => {
         },
         refresh: async () => {},
       });
-      const [{ fn }] = scheduler.scheduleTask.mock.calls[0];
+      // The registry schedules its file sync on the same scheduler.
+      const [{ fn }] = scheduler.scheduleTask.mock.calls.find(
+        ([task]) => task.id !== 'event-schemas-file-sync',
+      )!;
       return {
         backend,
         mutations,

@@ -24,6 +24,7 @@ import { OwnershipAuthorization } from './service/OwnershipAuthorization';
 import { ReadAuthorization } from './service/ReadAuthorization';
 import { RegistrationRateLimiter } from './service/RegistrationRateLimiter';
 import { createRouter } from './service/router';
+import { createEventTypeFileSync } from './sync';
 
 /**
  * The schema registry: event types, their versions, compatibility checks and
@@ -52,6 +53,7 @@ export const eventSchemasPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         scheduler: coreServices.scheduler,
+        urlReader: coreServices.urlReader,
         userInfo: coreServices.userInfo,
       },
       async init(deps) {
@@ -69,9 +71,11 @@ export const eventSchemasPlugin = createBackendPlugin({
         });
 
         const notifier = new ConsumerNotifier(deps);
+        const fileStore = store.fileStore();
         const consumers = new EventTypeConsumers(deps);
         const registry = new SchemaRegistry({
           store,
+          fileStore,
           config,
           consumers,
           references: new DatabaseSchemaReferenceStore(
@@ -98,17 +102,28 @@ export const eventSchemasPlugin = createBackendPlugin({
           permissions: deps.permissions,
           rules,
         });
+        const ownership = new OwnershipAuthorization({
+          permissions: deps.permissions,
+          userInfo: deps.userInfo,
+          rules,
+        });
+        httpRouter.use(
+          await createEventTypeFileSync({
+            ...deps,
+            registry,
+            fileStore,
+            registryConfig: config,
+            ownership,
+            rateLimiter,
+          }),
+        );
         httpRouter.use(
           await createRouter({
             registry,
             config,
             httpAuth: deps.httpAuth,
             permissions: deps.permissions,
-            ownership: new OwnershipAuthorization({
-              permissions: deps.permissions,
-              userInfo: deps.userInfo,
-              rules,
-            }),
+            ownership,
             reads,
             rateLimiter,
             auditor: deps.auditor,

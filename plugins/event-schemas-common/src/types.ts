@@ -74,6 +74,40 @@ export const EVENT_TYPE_STATES = ['active', 'deprecated', 'retired'] as const;
 export type EventTypeState = (typeof EVENT_TYPE_STATES)[number];
 
 /**
+ * Where a managed event type's file is: the registry changes the type only
+ * from that file (see the `event-schemas/event-types` annotation).
+ *
+ * @public
+ */
+export type EventTypeManagedBy = {
+  /** The catalog entity whose annotation names the file's directory. */
+  entityRef: string;
+  /** The file's URL, for people to open and change it. */
+  location: string;
+  /** The file's path inside the annotated directory. */
+  path: string;
+};
+
+/**
+ * The outcome of the latest sync of a managed event type's file.
+ *
+ * @public
+ */
+export type EventTypeSyncResult = {
+  /** ISO 8601. */
+  syncedAt: string;
+  /**
+   * `applied`: the type is as its file says. `refused`: the file's latest
+   * change was not registered, for `reasons`.
+   */
+  status: 'applied' | 'refused';
+  /** Why the change was refused; empty when applied. */
+  reasons: string[];
+  /** The file the refused change is in. */
+  location?: string;
+};
+
+/**
  * A registered event type: its metadata and its latest version number.
  *
  * @public
@@ -123,6 +157,10 @@ export type EventType = {
   /** ISO 8601 timestamps. */
   createdAt: string;
   updatedAt: string;
+  /** Set when the type is managed from a file in its owners' repository. */
+  managedBy?: EventTypeManagedBy;
+  /** The latest sync of its file, for a managed type. */
+  lastSync?: EventTypeSyncResult;
 };
 
 /**

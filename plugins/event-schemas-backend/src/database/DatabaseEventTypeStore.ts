@@ -17,6 +17,10 @@ import { Knex } from 'knex';
 import { isDeepStrictEqual } from 'node:util';
 import { EventTypeQuery } from '../permissions/rules';
 import {
+  DatabaseEventTypeFileStore,
+  managedFields,
+} from './DatabaseEventTypeFileStore';
+import {
   EventTypeChanges,
   EventTypeFilter,
   EventTypeStore,
@@ -50,6 +54,9 @@ type EventTypeRow = {
   latest_version: number | string;
   deprecation: string | null;
   deleted_at: Date | string | number | null;
+  /** JSON, see EventTypeFileStore. */
+  managed_by?: string | null;
+  last_sync?: string | null;
   created_by: string;
   created_at: Date | string | number;
   updated_at: Date | string | number;
@@ -80,6 +87,11 @@ export class DatabaseEventTypeStore implements EventTypeStore {
   }
 
   private constructor(private readonly db: Knex) {}
+
+  /** The store of managed types, on the same database. */
+  fileStore(): DatabaseEventTypeFileStore {
+    return new DatabaseEventTypeFileStore(this.db);
+  }
 
   async ping(): Promise<void> {
     await this.db.raw('select 1');
@@ -446,6 +458,7 @@ function toEventTypeFields(row: EventTypeRow): EventType {
     createdBy: row.created_by,
     createdAt: toIso(row.created_at),
     updatedAt: toIso(row.updated_at),
+    ...managedFields(row),
   };
 }
 

@@ -39,6 +39,8 @@ import {
   RESOLVED_SCHEMA_SIZE_FACTOR,
   SchemaReferences,
 } from './SchemaReferences';
+import { EventTypeFileStore } from '../database/EventTypeFileStore';
+import { managedTypeConflict } from '../sync/managedTypeConflict';
 
 /** What happened to an event type, for whoever keeps a copy or tells people. */
 export type EventTypeChange =
@@ -78,6 +80,7 @@ export class SchemaRegistry {
   private readonly store: EventTypeStore;
   private readonly config: RegistryConfig;
   private readonly onChange: (change: EventTypeChange) => Promise<void>;
+  private readonly fileStore?: Pick<EventTypeFileStore, 'getManagedBy'>;
   private readonly consumers?: ConsumerDirectory;
   private readonly now: () => Date;
   private readonly references: SchemaReferences;
@@ -103,6 +106,11 @@ export class SchemaRegistry {
     /** How long `validate` may use a looked-up version. Default 5 s. */
     lookupTtlMs?: number;
     /**
+     * Which types are managed from files: only the sync (`fromSync`) may
+     * change those.
+     */
+    fileStore?: Pick<EventTypeFileStore, 'getManagedBy'>;
+    /**
      * The types' consumers, for the `CONSUMERS` compatibility scope; without
      * it, that scope accepts nothing the mode refuses.
      */
@@ -116,6 +124,7 @@ export class SchemaRegistry {
   }) {
     this.now = options.now ?? (() => new Date());
     this.store = options.store;
+    this.fileStore = options.fileStore;
     this.consumers = options.consumers;
     this.config = options.config;
     this.references = new SchemaReferences({
@@ -215,9 +224,11 @@ export class SchemaRegistry {
     name: string;
     request: UpdateEventTypeRequest;
     updatedBy: string;
+    fromSync?: boolean;
   }): Promise<EventType> {
     const { name, request, updatedBy } = options;
     const current = await this.getEventType(name);
+    await this.assertChangeable({ name, fromSync: options.fromSync });
     const { deprecation, retention, ...rest } = request;
     const changes: EventTypeChanges = { ...rest };
     if (retention) {
@@ -335,6 +346,7 @@ export class SchemaRegistry {
   }
 
   async deleteEventType(name: string): Promise<void> {
+    await this.assertChangeable({ name });
     await this.references.assertNotReferenced({ eventType: name });
     await this.store.deleteEventType({ name });
     await this.onChange({ action: 'deleted', name });
@@ -367,9 +379,11 @@ export class SchemaRegistry {
     name: string;
     schema: string;
     createdBy: string;
+    fromSync?: boolean;
   }): Promise<{ version: EventTypeVersion; created: boolean }> {
     const { name, schema, createdBy } = options;
     const eventType = await this.getEventType(name);
+    await this.assertChangeable({ name, fromSync: options.fromSync });
     const retired = retiredEventTypeReason(eventType);
     if (retired) {
       throw new ConflictError(`${retired}; it takes no new versions`);
@@ -455,6 +469,7 @@ export class SchemaRegistry {
     updatedBy: string;
   }): Promise<EventTypeVersion> {
     const eventType = await this.getEventType(options.name);
+    await this.assertChangeable({ name: options.name });
     const deprecation: Deprecation | null = options.deprecation && {
       ...options.deprecation,
       deprecatedAt: new Date().toISOString(),
@@ -506,6 +521,21 @@ export class SchemaRegistry {
       },
     );
     return { ...validator(options.data), version: version.version };
+  }
+
+  /**
+   * A type managed from a file changes only through its file: anything else
+   * would be undone by the next sync, or silently diverge from the file.
+   */
+  private async assertChangeable(options: {
+    name: string;
+    fromSync?: boolean;
+  }): Promise<void> {
+    if (options.fromSync || !this.fileStore) return;
+    const managedBy = await this.fileStore.getManagedBy(options.name);
+    if (managedBy) {
+      throw managedTypeConflict({ name: options.name, managedBy });
+    }
   }
 
   /**

@@ -1,5 +1,5 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseEventTypeStore } from '../database/DatabaseEventTypeStore';
@@ -15,7 +15,7 @@ describe('seedDemoData', () => {
   const databases = TestDatabases.create();
 
   it.each(databases.eachSupportedId())(
-    'registers each file with its later versions, once, and skips bad files, %p',
+    'registers each event type file once, schemaFile included, and skips bad files, %p',
     async databaseId => {
       const knex = await databases.init(databaseId);
       const store = await DatabaseEventTypeStore.create({
@@ -27,22 +27,33 @@ describe('seedDemoData', () => {
       });
       const logger = mockServices.logger.mock();
       const directory = mkdtempSync(join(tmpdir(), 'demo-event-types-'));
-      const v1 = {
+      const schema = {
         type: 'object',
         additionalProperties: false,
         properties: { id: { type: 'string' } },
       };
       writeFileSync(
-        join(directory, 'a.json'),
-        JSON.stringify({
-          name: 'com.example.a',
-          owner: 'group:default/playback',
-          format: 'jsonschema',
-          schema: v1,
-          versions: [
-            { ...v1, properties: { ...v1.properties, n: { type: 'integer' } } },
-          ],
-        }),
+        join(directory, 'a.yaml'),
+        [
+          'name: com.example.a',
+          'owner: group:default/playback',
+          'format: jsonschema',
+          `schema: ${JSON.stringify(schema)}`,
+        ].join('\n'),
+      );
+      mkdirSync(join(directory, 'schemas'));
+      writeFileSync(
+        join(directory, 'schemas', 'b.json'),
+        JSON.stringify(schema),
+      );
+      writeFileSync(
+        join(directory, 'b.yaml'),
+        [
+          'name: com.example.b',
+          'owner: group:default/playback',
+          'format: jsonschema',
+          'schemaFile: schemas/b.json',
+        ].join('\n'),
       );
       writeFileSync(join(directory, 'broken.json'), '{"name": "x"');
       writeFileSync(join(directory, 'notes.txt'), 'not a demo type');
@@ -50,9 +61,14 @@ describe('seedDemoData', () => {
       await seedDemoData({ registry, directory, logger });
       await seedDemoData({ registry, directory, logger });
 
-      const type = await registry.getEventType('com.example.a');
-      expect(type.latestVersion).toBe(2);
-      expect(type.createdBy).toBe('service:demo-data');
+      const a = await registry.getEventType('com.example.a');
+      expect(a.latestVersion).toBe(1);
+      expect(a.createdBy).toBe('service:demo-data');
+      const b = await registry.getVersion({
+        name: 'com.example.b',
+        version: 1,
+      });
+      expect(JSON.parse(b.schema)).toEqual(schema);
       expect(logger.warn).toHaveBeenCalledWith(
         'Skipped demo event type broken.json',
         expect.anything(),

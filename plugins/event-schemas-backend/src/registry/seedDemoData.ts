@@ -1,15 +1,20 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { toError } from '@backstage/errors';
+import {
+  isEventTypeFilePath,
+  readEventTypeFile,
+} from '@data-collection/plugin-event-schemas-common';
 import { promises as fs } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createEventTypeRequest, parseRequest } from '../service/requests';
 import { SchemaRegistry } from './SchemaRegistry';
 
 /**
- * Registers the demo event types of `directory` that are not registered yet:
- * each `*.json` file is a `POST /event-types` body, plus optional `versions`,
- * the schemas of later versions in order. For a portal's first start, so that
- * the registry, the catalog and their pages have something to show.
+ * Registers the event type files at the top of `directory` whose types are
+ * not registered yet, for a demo portal's first start. The demo uses it
+ * only for history that a repository keeps in git: the earlier version of
+ * a type whose current file the sync registers (examples/demo-history/).
+ * Types in repositories are registered by the sync, not by this.
  */
 export async function seedDemoData(options: {
   registry: SchemaRegistry;
@@ -19,28 +24,26 @@ export async function seedDemoData(options: {
   const { registry, logger } = options;
   const directory = resolve(options.directory);
   const files = (await fs.readdir(directory))
-    .filter(file => file.endsWith('.json'))
+    .filter(file => isEventTypeFilePath(file))
     .sort();
   for (const file of files) {
     try {
-      const { versions = [], ...body } = JSON.parse(
-        await fs.readFile(join(directory, file), 'utf8'),
-      );
+      const { definition } = await readEventTypeFile({
+        path: file,
+        text: await fs.readFile(join(directory, file), 'utf8'),
+        // resolveSchemaFilePath keeps the path inside `directory`.
+        readFile: path => fs.readFile(join(directory, path), 'utf8'),
+      });
       const request = parseRequest({
         schema: createEventTypeRequest,
-        value: body,
+        value: definition,
         what: `demo event type in ${file}`,
       });
       if (await registry.hasEventType(request.name)) continue;
-      const createdBy = 'service:demo-data';
-      await registry.createEventType({ request, createdBy });
-      for (const schema of versions as unknown[]) {
-        await registry.registerVersion({
-          name: request.name,
-          schema: typeof schema === 'string' ? schema : JSON.stringify(schema),
-          createdBy,
-        });
-      }
+      await registry.createEventType({
+        request,
+        createdBy: 'service:demo-data',
+      });
       logger.info(`Registered demo event type ${request.name} from ${file}`);
     } catch (error) {
       logger.warn(`Skipped demo event type ${file}`, toError(error));

@@ -91,7 +91,12 @@ class UnsupportedMediaTypeError extends CustomErrorBase {
 }
 
 /** 429 with `Retry-After`, which the default error handler does not set. */
-const rateLimitedHandler: ErrorRequestHandler = (error, req, res, next) => {
+export const rateLimitedHandler: ErrorRequestHandler = (
+  error,
+  req,
+  res,
+  next,
+) => {
   if (!(error instanceof TooManyRegistrationsError)) {
     next(error);
     return;

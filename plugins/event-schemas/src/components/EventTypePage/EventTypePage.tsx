@@ -19,6 +19,7 @@ import {
 } from '../../routes';
 import { EventTypeDelivery } from '../EventTypeDelivery';
 import { EventTypeLineage } from '../EventTypeLineage';
+import { ManagedTypeNotice } from '../ManagedTypeNotice';
 import { EventTypeOverview } from '../EventTypeOverview';
 import { EventTypeVersions } from '../EventTypeVersions';
 import { EventSchemasLayout, isNotFound, LoadError } from '../shared';
@@ -80,6 +81,7 @@ export const EventTypePage = () => {
   } else if (eventType) {
     body = (
       <>
+        <ManagedTypeNotice eventType={eventType} />
         {tab === 'overview' && (
           <EventTypeOverview eventType={eventType} onChange={retry} />
         )}

@@ -1297,6 +1297,48 @@ export const spec = {
             type: 'string',
             format: 'date-time',
           },
+          managedBy: {
+            type: 'object',
+            description:
+              "Set when the type is managed from a file in its owners'\nrepository (the event-schemas/event-types annotation): changes\nother than the file's are refused with 409.\n",
+            required: ['entityRef', 'location', 'path'],
+            properties: {
+              entityRef: {
+                type: 'string',
+              },
+              location: {
+                type: 'string',
+                description: "The file's URL",
+              },
+              path: {
+                type: 'string',
+              },
+            },
+          },
+          lastSync: {
+            type: 'object',
+            description: "The latest sync of a managed type's file.",
+            required: ['syncedAt', 'status', 'reasons'],
+            properties: {
+              syncedAt: {
+                type: 'string',
+                format: 'date-time',
+              },
+              status: {
+                type: 'string',
+                enum: ['applied', 'refused'],
+              },
+              reasons: {
+                type: 'array',
+                items: {
+                  type: 'string',
+                },
+              },
+              location: {
+                type: 'string',
+              },
+            },
+          },
         },
       },
       EventTypeList: {

@@ -1,0 +1,620 @@
+import {
+  AuditorService,
+  AuthService,
+  LoggerService,
+  UrlReaderService,
+} from '@backstage/backend-plugin-api';
+import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
+import {
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { InputError, isError, NotFoundError } from '@backstage/errors';
+import { ScmIntegrationRegistry } from '@backstage/integration';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  ANNOTATION_EVENT_TYPE_FILES,
+  EventType,
+  EventTypeManagedBy,
+} from '@data-collection/plugin-event-schemas-common';
+import { createHash } from 'node:crypto';
+import { EventTypeFileStore } from '../database/EventTypeFileStore';
+import {
+  IncompatibleSchemaError,
+  SchemaRegistry,
+} from '../registry/SchemaRegistry';
+import { audited } from '../service/audited';
+import { RegistryConfig } from '../service/config';
+import {
+  createEventTypeRequest,
+  CreateEventTypeRequest,
+  parseRequest,
+  UpdateEventTypeRequest,
+} from '../service/requests';
+import {
+  eventTypeFilesLocation,
+  eventTypeFileUrl,
+} from './eventTypeFilesLocation';
+import { EventTypeFileEntry, readEventTypeFiles } from './readEventTypeFiles';
+
+/** Who registers what the sync registers (`createdBy` of its versions). */
+export const SYNC_PRINCIPAL = 'service:event-schemas-sync';
+
+/** What the sync did with one file. */
+export type EventTypeFileOutcome = {
+  path: string;
+  eventType?: string;
+  outcome: 'created' | 'updated' | 'unchanged' | 'refused';
+  reasons?: string[];
+};
+
+/** What the sync did for one annotated entity. */
+export type EntitySyncReport = {
+  entityRef: string;
+  /** The directory read, once the annotation resolved. */
+  location?: string;
+  status: 'synced' | 'unchanged' | 'failed';
+  /** Why the entity could not be synced, when `failed`. */
+  error?: string;
+  files: EventTypeFileOutcome[];
+  /** Types no longer in a file of the entity: the API may change them again. */
+  released: string[];
+};
+
+/** A file the rules of the API refuse, with every reason. */
+class RefusedFile extends Error {
+  constructor(readonly reasons: string[]) {
+    super(reasons.join('; '));
+  }
+}
+
+const ENTITY_FIELDS = [
+  'kind',
+  'metadata.name',
+  'metadata.namespace',
+  'metadata.annotations',
+  'spec.owner',
+];
+
+/**
+ * Syncs event types from the files their owners' repositories declare
+ * (`event-schemas/event-types`): registers new types and new versions and
+ * applies metadata changes under exactly the API's rules (the request
+ * schema of `POST /event-types`, then SchemaRegistry), and records which
+ * file manages each type. A repository manages only the types its entity's
+ * owner owns. A refused change is stored on its type and its owners are
+ * told once.
+ */
+export class EventTypeFileSync {
+  constructor(
+    private readonly options: {
+      registry: SchemaRegistry;
+      fileStore: EventTypeFileStore;
+      config: RegistryConfig;
+      catalog: CatalogService;
+      auth: AuthService;
+      urlReader: UrlReaderService;
+      integrations: ScmIntegrationRegistry;
+      auditor: AuditorService;
+      logger: LoggerService;
+      /**
+       * Tells the rest of the portal (the catalog module) that a type's
+       * management or last sync changed, which no registry change announces.
+       */
+      announce: (name: string) => Promise<void>;
+      /** Tells a type's owners about a refused change, once per change. */
+      notifyRefusal: (refusal: {
+        eventType: EventType;
+        managedBy: EventTypeManagedBy;
+        reasons: string[];
+      }) => Promise<void>;
+    },
+  ) {}
+
+  /**
+   * Syncs every entity with the annotation, then releases the types whose
+   * entity no longer declares files.
+   */
+  async syncAll(): Promise<EntitySyncReport[]> {
+    const { catalog, auth, fileStore, logger } = this.options;
+    const { items } = await catalog.getEntities(
+      {
+        filter: {
+          [`metadata.annotations.${ANNOTATION_EVENT_TYPE_FILES}`]:
+            CATALOG_FILTER_EXISTS,
+        },
+        fields: ENTITY_FIELDS,
+      },
+      { credentials: await auth.getOwnServiceCredentials() },
+    );
+    const reports: EntitySyncReport[] = [];
+    for (const entity of items) {
+      reports.push(await this.syncEntity(entity));
+    }
+    const annotated = new Set(reports.map(r => r.entityRef));
+    for (const { name, managedBy } of await fileStore.listManagedEventTypes()) {
+      if (!annotated.has(managedBy.entityRef)) {
+        await this.release({
+          name,
+          managedBy,
+          why: `${managedBy.entityRef} no longer declares event type files`,
+        });
+        logger.info(`Released ${name}: ${managedBy.entityRef} is gone`);
+      }
+    }
+    return reports;
+  }
+
+  /** Syncs the entity `entityRef` now; NotFoundError if the catalog has none. */
+  async syncEntityRef(entityRef: string): Promise<EntitySyncReport> {
+    const { catalog, auth } = this.options;
+    const [entity] = (
+      await catalog.getEntitiesByRefs(
+        { entityRefs: [entityRef], fields: ENTITY_FIELDS },
+        { credentials: await auth.getOwnServiceCredentials() },
+      )
+    ).items;
+    if (!entity?.metadata.annotations?.[ANNOTATION_EVENT_TYPE_FILES]) {
+      throw new NotFoundError(
+        `No catalog entity ${entityRef} with the ${ANNOTATION_EVENT_TYPE_FILES} annotation`,
+      );
+    }
+    return this.syncEntity(entity, { force: true });
+  }
+
+  /** The group that owns a catalog entity; undefined if none or no entity. */
+  async entityOwner(entityRef: string): Promise<string | undefined> {
+    const { catalog, auth } = this.options;
+    const [entity] = (
+      await catalog.getEntitiesByRefs(
+        { entityRefs: [entityRef], fields: ENTITY_FIELDS },
+        { credentials: await auth.getOwnServiceCredentials() },
+      )
+    ).items;
+    return entity ? entityOwner(entity) : undefined;
+  }
+
+  /**
+   * Reads the entity's files and applies them. With `force`, reads the
+   * tree even when its etag says it has not changed.
+   */
+  async syncEntity(
+    entity: Entity,
+    options?: { force?: boolean },
+  ): Promise<EntitySyncReport> {
+    const { fileStore, logger } = this.options;
+    const entityRef = stringifyEntityRef(entity);
+    const report: EntitySyncReport = {
+      entityRef,
+      status: 'failed',
+      files: [],
+      released: [],
+    };
+    try {
+      const location = eventTypeFilesLocation({
+        entity,
+        integrations: this.options.integrations,
+      });
+      report.location = location;
+      const owner = entityOwner(entity);
+      // The owner and location are part of the etag: a tree refused for
+      // its owner is read again when the entity's owner changes.
+      const sourceKey = `${owner}\n${location}\n`;
+      const stored = options?.force
+        ? undefined
+        : await fileStore.getSourceEtag(entityRef);
+      const tree = await readEventTypeFiles({
+        urlReader: this.options.urlReader,
+        url: location,
+        etag: stored?.startsWith(sourceKey)
+          ? stored.slice(sourceKey.length)
+          : undefined,
+      });
+      if (!tree) {
+        report.status = 'unchanged';
+        return report;
+      }
+      const paths = new Set(tree.files.map(f => f.path));
+      const managed = (await fileStore.listManagedEventTypes()).filter(
+        m => m.managedBy.entityRef === entityRef,
+      );
+      for (const file of tree.files) {
+        report.files.push(
+          await this.applyFile({
+            entityRef,
+            owner,
+            location,
+            file,
+            paths,
+            managed,
+          }),
+        );
+      }
+      for (const { name, managedBy } of managed) {
+        if (!paths.has(managedBy.path)) {
+          await this.release({
+            name,
+            managedBy,
+            why: `${managedBy.path} is gone from ${location}`,
+          });
+          report.released.push(name);
+        }
+      }
+      await fileStore.setSourceEtag({
+        entityRef,
+        etag: `${sourceKey}${tree.etag}`,
+      });
+      report.status = 'synced';
+    } catch (error) {
+      report.error = isError(error) ? error.message : String(error);
+      logger.warn(
+        `Could not sync the event type files of ${entityRef}: ${report.error}`,
+      );
+    }
+    return report;
+  }
+
+  private async applyFile(options: {
+    entityRef: string;
+    owner: string | undefined;
+    location: string;
+    file: EventTypeFileEntry;
+    paths: Set<string>;
+    managed: Array<{ name: string; managedBy: EventTypeManagedBy }>;
+  }): Promise<EventTypeFileOutcome> {
+    const { entityRef, owner, location, file, paths } = options;
+    const fileUrl = eventTypeFileUrl({
+      directory: location,
+      path: file.path,
+      integrations: this.options.integrations,
+    });
+    const managedBy: EventTypeManagedBy = {
+      entityRef,
+      location: fileUrl,
+      path: file.path,
+    };
+    // The type this file manages already, if any: a refusal is shown there.
+    let managedName = options.managed.find(
+      m => m.managedBy.path === file.path,
+    )?.name;
+    const changeKey =
+      'definition' in file
+        ? file.changeKey
+        : createHash('sha256').update(file.problems.join('\n')).digest('hex');
+    try {
+      if (!('definition' in file)) throw new RefusedFile(file.problems);
+      const request = parseFileRequest(file);
+      if (!owner) {
+        throw new RefusedFile([
+          `${entityRef} is not owned by a group; only a group's repository manages event types`,
+        ]);
+      }
+      if (request.owner !== owner) {
+        throw new RefusedFile([
+          `owner is ${request.owner}, but ${entityRef} is owned by ${owner}: a repository manages only its owner's event types`,
+        ]);
+      }
+      return await audited({
+        auditor: this.options.auditor,
+        eventId: 'event-type-sync',
+        meta: { entityRef, path: file.path, eventType: request.name },
+        run: async () => {
+          const existing = await this.findEventType(request.name);
+          if (!existing) {
+            await this.options.registry.createEventType({
+              request,
+              createdBy: SYNC_PRINCIPAL,
+            });
+            managedName = request.name;
+            await this.options.fileStore.setManagedBy({
+              name: request.name,
+              managedBy,
+            });
+            await this.recordApplied(request.name);
+            await this.options.announce(request.name);
+            this.options.logger.info(
+              `Registered ${request.name} from ${fileUrl}`,
+            );
+            return {
+              path: file.path,
+              eventType: request.name,
+              outcome: 'created' as const,
+            };
+          }
+          await this.takeOver({ existing, managedBy, owner, paths });
+          managedName = request.name;
+          const changed = await this.applyChanges({ existing, request });
+          await this.recordApplied(request.name);
+          await this.options.announce(request.name);
+          return {
+            path: file.path,
+            eventType: request.name,
+            outcome: changed ? ('updated' as const) : ('unchanged' as const),
+          };
+        },
+      });
+    } catch (error) {
+      const reasons = refusalReasons(error);
+      if (!reasons) throw error;
+      this.options.logger.warn(
+        `Refused ${fileUrl} of ${entityRef}: ${reasons.join('; ')}`,
+      );
+      if (managedName) {
+        await this.recordRefusal({
+          name: managedName,
+          managedBy,
+          reasons,
+          changeKey,
+        });
+        await this.options.announce(managedName);
+      }
+      return {
+        path: file.path,
+        eventType: 'definition' in file ? file.definition.name : undefined,
+        outcome: 'refused',
+        reasons,
+      };
+    }
+  }
+
+  /**
+   * Makes the file manage an existing type: only a type its owner owns, and
+   * not one another file manages (a file moved within the same tree may).
+   */
+  private async takeOver(options: {
+    existing: EventType;
+    managedBy: EventTypeManagedBy;
+    owner: string;
+    paths: Set<string>;
+  }): Promise<void> {
+    const { existing, managedBy, owner, paths } = options;
+    if (existing.owner !== owner) {
+      throw new RefusedFile([
+        `${existing.name} is registered for ${existing.owner}, not ${owner}: its owners must change its owner before ${managedBy.entityRef} may manage it`,
+      ]);
+    }
+    const current = existing.managedBy;
+    if (
+      current &&
+      (current.entityRef !== managedBy.entityRef ||
+        (current.path !== managedBy.path && paths.has(current.path)))
+    ) {
+      throw new RefusedFile([
+        `${existing.name} is already managed in ${current.location} (declared by ${current.entityRef})`,
+      ]);
+    }
+    if (current?.path === managedBy.path) {
+      if (current.location !== managedBy.location) {
+        await this.options.fileStore.setManagedBy({
+          name: existing.name,
+          managedBy,
+        });
+      }
+      return;
+    }
+    await audited({
+      auditor: this.options.auditor,
+      eventId: 'event-type-managed',
+      meta: {
+        eventType: existing.name,
+        entityRef: managedBy.entityRef,
+        location: managedBy.location,
+      },
+      run: () =>
+        this.options.fileStore.setManagedBy({
+          name: existing.name,
+          managedBy,
+        }),
+    });
+    this.options.logger.info(
+      `${existing.name} is now managed in ${managedBy.location}; the API no longer changes it`,
+    );
+  }
+
+  /** Registers the file's schema and metadata; whether anything changed. */
+  private async applyChanges(options: {
+    existing: EventType;
+    request: CreateEventTypeRequest;
+  }): Promise<boolean> {
+    const { existing, request } = options;
+    if (request.format !== existing.format) {
+      throw new RefusedFile([
+        `format is ${request.format}, but ${existing.name} is registered as ${existing.format}; a type's format never changes: register a new type`,
+      ]);
+    }
+    const { created } = await this.options.registry.registerVersion({
+      name: existing.name,
+      schema: request.schema,
+      createdBy: SYNC_PRINCIPAL,
+      fromSync: true,
+    });
+    const changes = metadataChanges({
+      current: existing,
+      request,
+      config: this.options.config,
+    });
+    if (Object.keys(changes).length > 0) {
+      await this.options.registry.updateEventType({
+        name: existing.name,
+        request: changes,
+        updatedBy: SYNC_PRINCIPAL,
+        fromSync: true,
+      });
+    }
+    return created || Object.keys(changes).length > 0;
+  }
+
+  private async findEventType(name: string): Promise<EventType | undefined> {
+    try {
+      return await this.options.registry.getEventType(name);
+    } catch (error) {
+      if (error instanceof NotFoundError) return undefined;
+      throw error;
+    }
+  }
+
+  private async recordApplied(name: string): Promise<void> {
+    await this.options.fileStore.setLastSync({
+      name,
+      lastSync: {
+        syncedAt: new Date().toISOString(),
+        status: 'applied',
+        reasons: [],
+      },
+    });
+  }
+
+  private async recordRefusal(options: {
+    name: string;
+    managedBy: EventTypeManagedBy;
+    reasons: string[];
+    changeKey: string;
+  }): Promise<void> {
+    const { name, managedBy, reasons, changeKey } = options;
+    const { fileStore, registry, logger } = this.options;
+    const previous = await fileStore.getLastSync(name);
+    await fileStore.setLastSync({
+      name,
+      lastSync: {
+        syncedAt: new Date().toISOString(),
+        status: 'refused',
+        reasons,
+        location: managedBy.location,
+        refusedChangeKey: changeKey,
+      },
+    });
+    if (previous?.refusedChangeKey === changeKey) return;
+    try {
+      await this.options.notifyRefusal({
+        eventType: await registry.getEventType(name),
+        managedBy,
+        reasons,
+      });
+    } catch (error) {
+      logger.warn(
+        `Could not tell the owners of ${name} about the refused change: ${
+          isError(error) ? error.message : error
+        }`,
+      );
+    }
+  }
+
+  private async release(options: {
+    name: string;
+    managedBy: EventTypeManagedBy;
+    why: string;
+  }): Promise<void> {
+    const { name, managedBy, why } = options;
+    await audited({
+      auditor: this.options.auditor,
+      eventId: 'event-type-released',
+      meta: { eventType: name, entityRef: managedBy.entityRef, reason: why },
+      run: async () => {
+        await this.options.fileStore.setManagedBy({ name, managedBy: null });
+        await this.options.fileStore.setLastSync({ name, lastSync: null });
+      },
+    });
+    await this.options.announce(name);
+    this.options.logger.info(
+      `${name} is no longer managed from a file (${why}); the API may change it again`,
+    );
+  }
+}
+
+/** The file as a create request, under the API's own request rules. */
+function parseFileRequest(file: {
+  path: string;
+  definition: EventTypeFileEntry extends infer E
+    ? E extends { definition: infer D }
+      ? D
+      : never
+    : never;
+}): CreateEventTypeRequest {
+  try {
+    return parseRequest({
+      schema: createEventTypeRequest,
+      value: file.definition,
+      what: `event type in ${file.path}`,
+    });
+  } catch (error) {
+    if (error instanceof InputError) throw new RefusedFile([error.message]);
+    throw error;
+  }
+}
+
+/** The group that owns the entity, as the registry writes owners. */
+function entityOwner(entity: Entity): string | undefined {
+  const owner = entity.spec?.owner;
+  if (typeof owner !== 'string') return undefined;
+  try {
+    const ref = parseEntityRef(owner, {
+      defaultKind: 'group',
+      defaultNamespace: entity.metadata.namespace ?? 'default',
+    });
+    if (ref.kind.toLocaleLowerCase('en-US') !== 'group') return undefined;
+    return stringifyEntityRef(ref).toLocaleLowerCase('en-US');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The PATCH that makes the type say what its file says. A field the file
+ * leaves out means what it means in `POST /event-types`: the default.
+ */
+export function metadataChanges(options: {
+  current: EventType;
+  request: CreateEventTypeRequest;
+  config: RegistryConfig;
+}): UpdateEventTypeRequest {
+  const { current, request, config } = options;
+  const wanted = {
+    title: request.title ?? null,
+    description: request.description ?? null,
+    lifecycle: request.lifecycle ?? 'experimental',
+    tags: request.tags ?? [],
+    compatibility: request.compatibility ?? 'BACKWARD',
+    retention: {
+      raw: request.retention?.raw ?? config.defaults.retention.raw,
+      delivered:
+        request.retention?.delivered ?? config.defaults.retention.delivered,
+    },
+    sla: request.sla ?? config.defaults.sla,
+    personalDataFields: request.personalDataFields ?? [],
+    dataSubject: request.dataSubject ?? null,
+  };
+  const have = {
+    title: current.title ?? null,
+    description: current.description ?? null,
+    lifecycle: current.lifecycle,
+    tags: current.tags,
+    compatibility: current.compatibility,
+    retention: current.retention,
+    sla: current.sla,
+    personalDataFields: current.personalDataFields,
+    dataSubject: current.dataSubject ?? null,
+  };
+  const changes: Record<string, unknown> = {};
+  for (const key of Object.keys(wanted) as Array<keyof typeof wanted>) {
+    if (JSON.stringify(wanted[key]) !== JSON.stringify(have[key])) {
+      changes[key] = wanted[key];
+    }
+  }
+  return changes as UpdateEventTypeRequest;
+}
+
+/** The reasons of a refusal by the API's rules; undefined for any other failure. */
+function refusalReasons(error: unknown): string[] | undefined {
+  if (error instanceof RefusedFile) return error.reasons;
+  if (error instanceof IncompatibleSchemaError) {
+    return error.result.messages;
+  }
+  if (
+    isError(error) &&
+    (error.name === 'InputError' || error.name === 'ConflictError')
+  ) {
+    return [error.message];
+  }
+  return undefined;
+}

@@ -1,0 +1,1 @@
+export { ManagedTypeNotice } from './ManagedTypeNotice';
