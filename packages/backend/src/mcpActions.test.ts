@@ -10,7 +10,7 @@ import request from 'supertest';
 
 jest.setTimeout(60_000);
 
-const examples = path.resolve(__dirname, '../../../examples/event-types');
+const examples = path.resolve(__dirname, '../../../examples');
 
 /** One JSON-RPC call to the MCP server; the answer comes as one SSE event. */
 async function mcp(
@@ -63,7 +63,14 @@ describe('MCP actions', () => {
               },
             },
             mcpActions: { name: 'data-collection' },
-            eventSchemas: { demoData: { directories: [examples] } },
+            eventSchemas: {
+              demoData: {
+                directories: [
+                  path.join(examples, 'demo-history'),
+                  path.join(examples, 'event-types'),
+                ],
+              },
+            },
           },
         }),
       ],

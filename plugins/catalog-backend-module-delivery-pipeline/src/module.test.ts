@@ -141,7 +141,7 @@ describe('catalogModuleDeliveredDatasets', () => {
   });
 
   describe('with the real registry and a pipeline that names its delivered root', () => {
-    const examples = path.resolve(__dirname, '../../../examples/event-types');
+    const examples = path.resolve(__dirname, '../../../examples');
     const ROOT = 'gs://events-bucket/delivered';
 
     /** Stands in for the pipeline's `GET /datasets`, not written yet. */
@@ -197,7 +197,14 @@ describe('catalogModuleDeliveredDatasets', () => {
           mockServices.rootConfig.factory({
             data: {
               ...APP,
-              eventSchemas: { demoData: { directories: [examples] } },
+              eventSchemas: {
+                demoData: {
+                  directories: [
+                    path.join(examples, 'demo-history'),
+                    path.join(examples, 'event-types'),
+                  ],
+                },
+              },
             },
           }),
           catalogServiceMock.factory({ entities: [] }),
@@ -217,9 +224,10 @@ describe('catalogModuleDeliveredDatasets', () => {
         },
         refresh: async () => {},
       });
-      // The registry schedules its file sync on the same scheduler.
+      // The registry schedules its own tasks (file sync, sunsets) on the same
+      // scheduler: the provider's is found by its id.
       const [{ fn }] = scheduler.scheduleTask.mock.calls.find(
-        ([task]) => task.id !== 'event-schemas-file-sync',
+        ([task]) => task.id === DATASETS_FULL_SYNC_TASK_ID,
       )!;
       return {
         backend,

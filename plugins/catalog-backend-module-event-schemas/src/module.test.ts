@@ -136,7 +136,7 @@ describe('catalogModuleEventTypes', () => {
   });
 
   describe('with the real registry', () => {
-    const examples = path.resolve(__dirname, '../../../examples/event-types');
+    const examples = path.resolve(__dirname, '../../../examples');
 
     // The registry's database, on every supported database; the test utils
     // close it afterwards.
@@ -172,7 +172,14 @@ describe('catalogModuleEventTypes', () => {
           mockServices.rootConfig.factory({
             data: {
               app: { baseUrl: 'http://localhost:3000' },
-              eventSchemas: { demoData: { directories: [examples] } },
+              eventSchemas: {
+                demoData: {
+                  directories: [
+                    path.join(examples, 'demo-history'),
+                    path.join(examples, 'event-types'),
+                  ],
+                },
+              },
             },
           }),
           catalogServiceMock.factory({ entities: [] }),
@@ -192,9 +199,10 @@ describe('catalogModuleEventTypes', () => {
         },
         refresh: async () => {},
       });
-      // The registry schedules its file sync on the same scheduler.
+      // The registry schedules its own tasks (file sync, sunsets) on the same
+      // scheduler: the provider's is found by its id.
       const [{ fn }] = scheduler.scheduleTask.mock.calls.find(
-        ([task]) => task.id !== 'event-schemas-file-sync',
+        ([task]) => task.id === FULL_SYNC_TASK_ID,
       )!;
       return {
         backend,

@@ -1,6 +1,8 @@
 import {
   compileValidator,
-  EventTypeFormat,
+  isEventTypeFilePath,
+  parseEventTypeFile,
+  resolveSchemaFilePath,
   SchemaValidator,
 } from '@data-collection/plugin-event-schemas-common';
 import { CloudEvent, HTTP } from 'cloudevents';
@@ -24,17 +26,20 @@ const HOUR = 3_600_000;
 function exampleValidators(): Map<string, SchemaValidator> {
   const dir = path.resolve(__dirname, '../../../examples/event-types');
   const validators = new Map<string, SchemaValidator>();
-  for (const file of fs.readdirSync(dir).filter(f => f.endsWith('.json'))) {
-    const example = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
-    const latest = example.versions?.length
-      ? example.versions[example.versions.length - 1]
-      : example.schema;
+  for (const file of fs.readdirSync(dir).filter(isEventTypeFilePath)) {
+    const { definition, schemaFile } = parseEventTypeFile({
+      path: file,
+      text: fs.readFileSync(path.join(dir, file), 'utf8'),
+    });
+    const schema =
+      definition.schema ??
+      fs.readFileSync(
+        path.join(dir, resolveSchemaFilePath(file, schemaFile!)),
+        'utf8',
+      );
     validators.set(
-      example.name,
-      compileValidator({
-        format: example.format as EventTypeFormat,
-        schema: JSON.stringify(latest),
-      }),
+      definition.name,
+      compileValidator({ format: definition.format, schema }),
     );
   }
   return validators;

@@ -36,7 +36,7 @@ import { deliveryPipelineModuleDemoTraffic } from './module';
 // busy machine.
 jest.setTimeout(60_000);
 
-const examples = path.resolve(__dirname, '../../../examples/event-types');
+const examples = path.resolve(__dirname, '../../../examples');
 
 describe('deliveryPipelineModuleDemoTraffic', () => {
   async function addedProducers(config: object) {
@@ -184,7 +184,14 @@ describe('deliveryPipelineModuleDemoTraffic', () => {
             }),
             mockServices.rootConfig.factory({
               data: {
-                eventSchemas: { demoData: { directories: [examples] } },
+                eventSchemas: {
+                  demoData: {
+                    directories: [
+                      path.join(examples, 'demo-history'),
+                      path.join(examples, 'event-types'),
+                    ],
+                  },
+                },
                 deliveryPipeline: {
                   storage: { directory: path.join(dir, 'storage') },
                   deduper: { spillDirectory: path.join(dir, 'spill') },

@@ -23,7 +23,7 @@ import request from 'supertest';
 import { deliveryPipelinePlugin } from '../plugin';
 
 export const PLAYBACK = 'com.example.playback.started';
-const examples = path.resolve(__dirname, '../../../../examples/event-types');
+const examples = path.resolve(__dirname, '../../../../examples');
 export const user = mockCredentials.user.header();
 
 export type Server = Awaited<ReturnType<typeof startTestBackend>>['server'];
@@ -84,7 +84,14 @@ export async function startPipeline(
         : mockServices.database.factory(),
       mockServices.rootConfig.factory({
         data: {
-          eventSchemas: { demoData: { directories: [examples] } },
+          eventSchemas: {
+            demoData: {
+              directories: [
+                path.join(examples, 'demo-history'),
+                path.join(examples, 'event-types'),
+              ],
+            },
+          },
           deliveryPipeline: {
             ...deliveryPipeline,
             transport: {

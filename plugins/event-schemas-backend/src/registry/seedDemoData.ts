@@ -10,11 +10,14 @@ import { createEventTypeRequest, parseRequest } from '../service/requests';
 import { SchemaRegistry } from './SchemaRegistry';
 
 /**
- * Registers the event type files at the top of `directory` whose types are
- * not registered yet, for a demo portal's first start. The demo uses it
- * only for history that a repository keeps in git: the earlier version of
- * a type whose current file the sync registers (examples/demo-history/).
- * Types in repositories are registered by the sync, not by this.
+ * Registers the event type files at the top of `directory`, for a demo
+ * portal's first start and for tests: a type not registered yet is
+ * created; a type registered already gets the file's schema as its next
+ * version, unless it has it (so directories given in order, the earlier
+ * versions first, build a history). The demo portal uses it only for the
+ * history that a repository keeps in git: the earlier version of a type
+ * whose current file the sync registers (examples/demo-history/). Types in
+ * repositories are registered by the sync, not by this.
  */
 export async function seedDemoData(options: {
   registry: SchemaRegistry;
@@ -39,7 +42,19 @@ export async function seedDemoData(options: {
         value: definition,
         what: `demo event type in ${file}`,
       });
-      if (await registry.hasEventType(request.name)) continue;
+      if (await registry.hasEventType(request.name)) {
+        const { created } = await registry.registerVersion({
+          name: request.name,
+          schema: request.schema,
+          createdBy: 'service:demo-data',
+        });
+        if (created) {
+          logger.info(
+            `Registered a demo version of ${request.name} from ${file}`,
+          );
+        }
+        continue;
+      }
       await registry.createEventType({
         request,
         createdBy: 'service:demo-data',

@@ -179,6 +179,60 @@ describe('EventTypeFileSync', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'deprecates and reactivates a type as its file says, without moving the sunset on every run, %p',
+    async databaseId => {
+      const { registry, reader, sync } = await setup(databaseId);
+      const day = new Date(Date.now() + 90 * 86_400_000)
+        .toISOString()
+        .slice(0, 10);
+      const deprecated = (sunsetAt: string) =>
+        `${fileText(
+          {},
+        )}deprecation:\n  reason: Replaced\n  successor: com.example.listened\n  sunsetAt: ${sunsetAt}\n`;
+      // Deprecated from its first sync on.
+      reader.trees.set(DIRECTORY, {
+        'played.yaml': deprecated(`${day}T00:00:00Z`),
+      });
+      const [first] = await sync.syncAll();
+      expect(first.files[0]).toMatchObject({ outcome: 'created' });
+      let type = await registry.getEventType('com.example.played');
+      expect(type.state).toBe('deprecated');
+      expect(type.deprecation).toMatchObject({
+        reason: 'Replaced',
+        successor: 'com.example.listened',
+      });
+      const sunsetAt = type.deprecation!.sunsetAt!;
+      expect(Date.parse(sunsetAt)).toBe(Date.parse(`${day}T00:00:00Z`));
+
+      // The same instant written another way changes nothing.
+      reader.trees.set(DIRECTORY, {
+        'played.yaml': deprecated(new Date(Date.parse(sunsetAt)).toISOString()),
+      });
+      const [again] = await sync.syncAll();
+      expect(again.files[0].outcome).toBe('unchanged');
+
+      // Removing it from the file makes the type active again.
+      reader.trees.set(DIRECTORY, { 'played.yaml': fileText({}) });
+      const [reactivated] = await sync.syncAll();
+      expect(reactivated.files[0].outcome).toBe('updated');
+      type = await registry.getEventType('com.example.played');
+      expect(type.state).toBe('active');
+      expect(type.deprecation).toBeUndefined();
+
+      // A sunset in the past is the lifecycle's refusal, recorded on the type.
+      reader.trees.set(DIRECTORY, {
+        'played.yaml': deprecated('2020-01-01T00:00:00Z'),
+      });
+      const [refused] = await sync.syncAll();
+      expect(refused.files[0].outcome).toBe('refused');
+      type = await registry.getEventType('com.example.played');
+      expect(type.state).toBe('active');
+      expect(type.lastSync?.status).toBe('refused');
+      expect(type.lastSync?.reasons.join(' ')).toMatch(/sunset/i);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'refuses a breaking change, stores why and tells the owners once per change, %p',
     async databaseId => {
       const { registry, reader, sync, notifyRefusal } = await setup(databaseId);

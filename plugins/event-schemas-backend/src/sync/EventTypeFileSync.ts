@@ -30,6 +30,7 @@ import {
   createEventTypeRequest,
   CreateEventTypeRequest,
   parseRequest,
+  updateEventTypeRequest,
   UpdateEventTypeRequest,
 } from '../service/requests';
 import {
@@ -284,7 +285,7 @@ export class EventTypeFileSync {
         : createHash('sha256').update(file.problems.join('\n')).digest('hex');
     try {
       if (!('definition' in file)) throw new RefusedFile(file.problems);
-      const request = parseFileRequest(file);
+      const { request, deprecation } = parseFileRequest(file);
       if (!owner) {
         throw new RefusedFile([
           `${entityRef} is not owned by a group; only a group's repository manages event types`,
@@ -306,6 +307,14 @@ export class EventTypeFileSync {
               request,
               createdBy: SYNC_PRINCIPAL,
             });
+            if (deprecation) {
+              await this.options.registry.updateEventType({
+                name: request.name,
+                request: { deprecation },
+                updatedBy: SYNC_PRINCIPAL,
+                fromSync: true,
+              });
+            }
             managedName = request.name;
             await this.options.fileStore.setManagedBy({
               name: request.name,
@@ -324,7 +333,11 @@ export class EventTypeFileSync {
           }
           await this.takeOver({ existing, managedBy, owner, paths });
           managedName = request.name;
-          const changed = await this.applyChanges({ existing, request });
+          const changed = await this.applyChanges({
+            existing,
+            request,
+            deprecation,
+          });
           await this.recordApplied(request.name);
           await this.options.announce(request.name);
           return {
@@ -416,8 +429,9 @@ export class EventTypeFileSync {
   private async applyChanges(options: {
     existing: EventType;
     request: CreateEventTypeRequest;
+    deprecation: FileDeprecation;
   }): Promise<boolean> {
-    const { existing, request } = options;
+    const { existing, request, deprecation } = options;
     if (request.format !== existing.format) {
       throw new RefusedFile([
         `format is ${request.format}, but ${existing.name} is registered as ${existing.format}; a type's format never changes: register a new type`,
@@ -432,6 +446,7 @@ export class EventTypeFileSync {
     const changes = metadataChanges({
       current: existing,
       request,
+      deprecation,
       config: this.options.config,
     });
     if (Object.keys(changes).length > 0) {
@@ -522,7 +537,13 @@ export class EventTypeFileSync {
   }
 }
 
-/** The file as a create request, under the API's own request rules. */
+/** A file's deprecation, under the rules of `PATCH /event-types/{name}`. */
+type FileDeprecation = UpdateEventTypeRequest['deprecation'];
+
+/**
+ * The file as a create request and a deprecation, under the API's own
+ * request rules (the lifecycle's rules check the sunset date when applied).
+ */
 function parseFileRequest(file: {
   path: string;
   definition: EventTypeFileEntry extends infer E
@@ -530,13 +551,21 @@ function parseFileRequest(file: {
       ? D
       : never
     : never;
-}): CreateEventTypeRequest {
+}): { request: CreateEventTypeRequest; deprecation: FileDeprecation } {
+  const { deprecation, ...definition } = file.definition;
   try {
-    return parseRequest({
-      schema: createEventTypeRequest,
-      value: file.definition,
-      what: `event type in ${file.path}`,
-    });
+    return {
+      request: parseRequest({
+        schema: createEventTypeRequest,
+        value: definition,
+        what: `event type in ${file.path}`,
+      }),
+      deprecation: parseRequest({
+        schema: updateEventTypeRequest,
+        value: deprecation ? { deprecation } : {},
+        what: `event type in ${file.path}`,
+      }).deprecation,
+    };
   } catch (error) {
     if (error instanceof InputError) throw new RefusedFile([error.message]);
     throw error;
@@ -566,6 +595,8 @@ function entityOwner(entity: Entity): string | undefined {
 export function metadataChanges(options: {
   current: EventType;
   request: CreateEventTypeRequest;
+  /** The file's deprecation; absent for an active type. */
+  deprecation?: FileDeprecation;
   config: RegistryConfig;
 }): UpdateEventTypeRequest {
   const { current, request, config } = options;
@@ -575,6 +606,8 @@ export function metadataChanges(options: {
     lifecycle: request.lifecycle ?? 'experimental',
     tags: request.tags ?? [],
     compatibility: request.compatibility ?? 'BACKWARD',
+    compatibilityScope: request.compatibilityScope ?? 'ALL',
+    deprecation: options.deprecation ?? null,
     retention: {
       raw: request.retention?.raw ?? config.defaults.retention.raw,
       delivered:
@@ -590,6 +623,18 @@ export function metadataChanges(options: {
     lifecycle: current.lifecycle,
     tags: current.tags,
     compatibility: current.compatibility,
+    compatibilityScope: current.compatibilityScope ?? 'ALL',
+    // As a file writes it; the registry's own dates (deprecatedAt, a
+    // retirement) are not the file's to change.
+    deprecation: current.deprecation
+      ? {
+          reason: current.deprecation.reason,
+          ...(current.deprecation.successor
+            ? { successor: current.deprecation.successor }
+            : {}),
+          sunsetAt: current.deprecation.sunsetAt,
+        }
+      : null,
     retention: current.retention,
     sla: current.sla,
     personalDataFields: current.personalDataFields,
@@ -597,11 +642,33 @@ export function metadataChanges(options: {
   };
   const changes: Record<string, unknown> = {};
   for (const key of Object.keys(wanted) as Array<keyof typeof wanted>) {
-    if (JSON.stringify(wanted[key]) !== JSON.stringify(have[key])) {
+    if (key === 'deprecation') {
+      if (!sameDeprecation(wanted.deprecation, have.deprecation)) {
+        changes.deprecation = wanted.deprecation;
+      }
+    } else if (JSON.stringify(wanted[key]) !== JSON.stringify(have[key])) {
       changes[key] = wanted[key];
     }
   }
   return changes as UpdateEventTypeRequest;
+}
+
+/**
+ * Whether a file's deprecation is the type's: the same reason and successor,
+ * and the same instant as sunset however it is written (`2027-01-01` and
+ * `2027-01-01T00:00:00.000Z`), so that a sync does not move the date, and
+ * restart the reminders, on every run.
+ */
+function sameDeprecation(
+  wanted: { reason: string; successor?: string; sunsetAt?: string } | null,
+  have: { reason: string; successor?: string; sunsetAt?: string } | null,
+): boolean {
+  if (!wanted || !have) return wanted === have;
+  return (
+    wanted.reason === have.reason &&
+    (wanted.successor ?? null) === (have.successor ?? null) &&
+    Date.parse(wanted.sunsetAt ?? '') === Date.parse(have.sunsetAt ?? '')
+  );
 }
 
 /** The reasons of a refusal by the API's rules; undefined for any other failure. */

@@ -2,6 +2,7 @@ import Ajv2019 from 'ajv/dist/2019';
 import addFormats from 'ajv-formats';
 import fs from 'node:fs';
 import path from 'node:path';
+import { parseEventTypeFile, resolveSchemaFilePath } from '../eventTypeFile';
 import { listFields } from '../schema/listFields';
 import { contractToEventType } from './contractToEventType';
 import { eventTypeToContract } from './eventTypeToContract';
@@ -25,13 +26,22 @@ function expectValid(contract: DataContract) {
 
 const examplesDir = path.resolve(__dirname, '../../../../examples/event-types');
 
+/** An example event type file, its schema file read beside it. */
 function exampleInput(file: string): EventTypeContractInput {
-  const {
-    schema,
-    versions: _versions,
-    ...eventType
-  } = JSON.parse(fs.readFileSync(path.join(examplesDir, file), 'utf8'));
-  return { eventType, schema: JSON.stringify(schema) };
+  const { definition, schemaFile } = parseEventTypeFile({
+    path: file,
+    text: fs.readFileSync(path.join(examplesDir, file), 'utf8'),
+  });
+  const { schema, ...eventType } = definition;
+  return {
+    eventType,
+    schema:
+      schema ??
+      fs.readFileSync(
+        path.join(examplesDir, resolveSchemaFilePath(file, schemaFile!)),
+        'utf8',
+      ),
+  };
 }
 
 const metadata = {
@@ -56,7 +66,7 @@ describe('eventTypeToContract', () => {
   });
 
   it('writes a valid contract for the JSON Schema demo type', () => {
-    const input = exampleInput('com.example.playback.started.json');
+    const input = exampleInput('com.example.playback.started.yaml');
     const contract = eventTypeToContract({
       ...input,
       version: 2,
@@ -127,12 +137,19 @@ describe('eventTypeToContract', () => {
         physicalType: 'integer',
         required: false,
       },
+      {
+        name: 'source',
+        logicalType: 'string',
+        physicalType: 'string',
+        required: false,
+        description: 'Where playback was started from',
+      },
     ]);
   });
 
   it('writes a valid contract for the Avro demo type, without facts it lacks', () => {
     const contract = eventTypeToContract({
-      ...exampleInput('com.example.search.performed.json'),
+      ...exampleInput('com.example.search.performed.yaml'),
       delivery: {
         storage: { type: 'local', directory: '/var/data/storage/' },
       },
@@ -363,8 +380,8 @@ describe('contractToEventType', () => {
     }));
 
   it.each([
-    'com.example.playback.started.json',
-    'com.example.search.performed.json',
+    'com.example.playback.started.yaml',
+    'com.example.search.performed.yaml',
   ])(
     'round-trips %s: contract → event type → contract keeps the fields',
     file => {

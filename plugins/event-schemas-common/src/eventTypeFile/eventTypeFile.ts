@@ -1,11 +1,16 @@
 import Ajv, { ErrorObject } from 'ajv';
 import { parseDocument } from 'yaml';
-import { CompatibilityMode, EventTypeFormat } from '../types';
+import {
+  CompatibilityMode,
+  CompatibilityScope,
+  EventTypeFormat,
+} from '../types';
 import { EVENT_TYPE_FILE_SCHEMA } from './eventTypeFileSchema';
 
 /**
  * An event type as its file declares it: the body of the registry's create
- * request (`POST /api/event-schemas/event-types`), with the schema as text.
+ * request (`POST /api/event-schemas/event-types`), with the schema as text,
+ * and its deprecation (the `deprecation` of `PATCH`), if any.
  *
  * @public
  */
@@ -18,6 +23,9 @@ export type EventTypeDefinition = {
   tags?: string[];
   format: EventTypeFormat;
   compatibility?: CompatibilityMode;
+  compatibilityScope?: CompatibilityScope;
+  /** Deprecated, with the date it is retired at; absent for an active type. */
+  deprecation?: { reason: string; successor?: string; sunsetAt: string };
   retention?: { raw?: string; delivered?: string };
   sla?: { maxLateness: string };
   personalDataFields?: string[];

@@ -1,4 +1,8 @@
-import { COMPATIBILITY_MODES, EVENT_TYPE_FORMATS } from '../types';
+import {
+  COMPATIBILITY_MODES,
+  COMPATIBILITY_SCOPES,
+  EVENT_TYPE_FORMATS,
+} from '../types';
 
 // ISO 8601 durations as the registry takes them (P30D, PT4H, P1DT12H). The
 // registry also refuses zero durations; a pattern cannot say that legibly.
@@ -78,6 +82,31 @@ export const EVENT_TYPE_FILE_SCHEMA = {
       default: 'BACKWARD',
       description:
         'How a new schema is checked against earlier ones, as Confluent Schema Registry defines the modes.',
+    },
+    compatibilityScope: {
+      enum: [...COMPATIBILITY_SCOPES],
+      default: 'ALL',
+      description:
+        'Whom the compatibility mode protects: ALL fields, or only the fields the CONSUMERS in the catalog declare they read (event-schemas/fields-read).',
+    },
+    deprecation: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['reason', 'sunsetAt'],
+      properties: {
+        reason: { type: 'string', minLength: 1 },
+        successor: {
+          type: 'string',
+          description: 'The event type to send instead.',
+        },
+        sunsetAt: {
+          type: 'string',
+          description:
+            'When the type is retired and refuses events (ISO 8601 date-time, in the future when first set).',
+        },
+      },
+      description:
+        'Deprecates the type: consumers are reminded before the sunset date, at which it is retired. Remove it to make the type active again.',
     },
     retention: {
       type: 'object',

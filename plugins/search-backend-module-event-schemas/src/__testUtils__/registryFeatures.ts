@@ -8,11 +8,11 @@ import eventSchemasPlugin from '@data-collection/plugin-event-schemas-backend';
 import { Knex } from 'knex';
 import path from 'node:path';
 
-/** The repo's demo event types: playback (JSON Schema, has `track_id`) and search (Avro). */
-export const EXAMPLES = path.resolve(
-  __dirname,
-  '../../../../examples/event-types',
-);
+/**
+ * The repo's demo event types: playback (JSON Schema, has `track_id`; its
+ * earlier version in demo-history) and search (Avro).
+ */
+const EXAMPLES = path.resolve(__dirname, '../../../../examples');
 
 /**
  * The schema registry with the demo types registered at startup, on the
@@ -33,7 +33,12 @@ export function registryFeatures(options: {
         ...config,
         eventSchemas: {
           ...eventSchemas,
-          demoData: { directories: [EXAMPLES] },
+          demoData: {
+            directories: [
+              path.join(EXAMPLES, 'demo-history'),
+              path.join(EXAMPLES, 'event-types'),
+            ],
+          },
         },
       },
     }),
