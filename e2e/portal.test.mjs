@@ -326,9 +326,26 @@ test('a guest signs in, opens Event types and reads an event type in API docs', 
     await page.getByRole('link', { name: 'Event types' }).click();
     await page.waitForURL(`${appUrl}/event-types`);
     await page.getByRole('heading', { name: 'Event types' }).first().waitFor();
-    // The demo event types, registered at startup (examples/event-types/).
-    await page.getByText('com.example.playback.started').first().waitFor();
-    await page.getByText('com.example.search.performed').first().waitFor();
+    // The demo event types: the registry syncs them from examples/event-types/,
+    // which playback-service's catalog entity declares, soon after startup
+    // (every 30 s in app-config.yaml); the list is read once per visit.
+    for (const name of [
+      'com.example.playback.started',
+      'com.example.search.performed',
+    ]) {
+      const deadline = Date.now() + 120_000;
+      while (!(await page.getByText(name).first().isVisible())) {
+        if (Date.now() > deadline) {
+          throw new Error(`${name} was not synced from its file in 120 s`);
+        }
+        await page.waitForTimeout(5_000);
+        await page.reload();
+        await page
+          .getByRole('heading', { name: 'Event types' })
+          .first()
+          .waitFor();
+      }
+    }
     await page.screenshot({ path: join(screenshots, 'event-types.png') });
 
     // The registry made each event type an API entity; API docs render its
