@@ -25,7 +25,7 @@ class FakeRegistry
   implements
     Pick<
       EventTypeReader,
-      'listEventTypes' | 'getEventType' | 'getLatestVersion'
+      'listEventTypes' | 'getEventType' | 'getLatestVersion' | 'getVersion'
     >
 {
   readonly eventTypes = new Map<string, EventType>();
@@ -43,6 +43,13 @@ class FakeRegistry
 
   async getEventType(name: string) {
     return this.eventTypes.get(name);
+  }
+
+  async getVersion(name: string, version: number | 'latest') {
+    const latest = this.versions.get(name);
+    return version === 'latest' || latest?.version === version
+      ? latest
+      : undefined;
   }
 
   async getLatestVersion(name: string) {
@@ -135,6 +142,40 @@ describe('EventTypeEntityProvider', () => {
         },
         spec: { type: 'asyncapi', owner: 'group:default/playback' },
       });
+    });
+
+    it('embeds the registered versions a schema references, so the definition fetches nothing', async () => {
+      const { reader, provider, connection } = await setup();
+      const track = makeEventType({ name: 'com.example.track' });
+      reader.add(track);
+      reader.versions.set(
+        track.name,
+        makeVersion(track, {
+          type: 'object',
+          properties: { isrc: { type: 'string' } },
+        }),
+      );
+      const ref = `${REGISTRY_URL}/event-types/com.example.track/versions/${track.latestVersion}`;
+      reader.versions.set(
+        started.name,
+        makeVersion(started, {
+          $schema: 'http://json-schema.org/draft-07/schema#',
+          type: 'object',
+          properties: { track: { $ref: ref } },
+        }),
+      );
+
+      await provider.fullSync();
+
+      const [mutation] = connection.mutations;
+      const entities = mutation.type === 'full' ? mutation.entities : [];
+      const definition = String(
+        entities.find(e => e.entity.metadata.name === started.name)!.entity
+          .spec!.definition,
+      );
+      expect(definition).not.toContain(ref);
+      expect(definition).toContain('isrc');
+      expect(definition).toContain(`com.example.track@${track.latestVersion}`);
     });
 
     it('leaves deleted event types out, which removes them from the catalog', async () => {

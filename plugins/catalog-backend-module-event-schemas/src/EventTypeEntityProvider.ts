@@ -14,6 +14,7 @@ import {
   EventType,
   eventTypeEntityName,
   EventTypeVersion,
+  resolveSchemaReferences,
 } from '@data-collection/plugin-event-schemas-common';
 import {
   EventTypeEntityProviderBase,
@@ -62,7 +63,7 @@ async function mapConcurrently<T, R>(
 export class EventTypeEntityProvider extends EventTypeEntityProviderBase {
   readonly #eventTypes: Pick<
     EventTypeReader,
-    'listEventTypes' | 'getEventType' | 'getLatestVersion'
+    'listEventTypes' | 'getEventType' | 'getLatestVersion' | 'getVersion'
   >;
   readonly #registryUrl: string;
   readonly #config: Config;
@@ -71,7 +72,7 @@ export class EventTypeEntityProvider extends EventTypeEntityProviderBase {
     /** The schema registry. */
     eventTypes: Pick<
       EventTypeReader,
-      'listEventTypes' | 'getEventType' | 'getLatestVersion'
+      'listEventTypes' | 'getEventType' | 'getLatestVersion' | 'getVersion'
     >;
     /** Base URL of the registry's HTTP API, for the entities' locations. */
     registryUrl: string;
@@ -110,7 +111,10 @@ export class EventTypeEntityProvider extends EventTypeEntityProviderBase {
         if (!version) {
           throw new NotFoundError('no latest version');
         }
-        return this.#toDeferredEntity(eventType, version);
+        return this.#toDeferredEntity(
+          eventType,
+          await this.#resolved(eventType, version),
+        );
       } catch (error) {
         throw new ForwardedError(
           `Failed to sync event type ${eventType.name}`,
@@ -135,7 +139,46 @@ export class EventTypeEntityProvider extends EventTypeEntityProviderBase {
     if (!eventType || !version) {
       return undefined;
     }
-    return [this.#toDeferredEntity(eventType, version)];
+    return [
+      this.#toDeferredEntity(
+        eventType,
+        await this.#resolved(eventType, version),
+      ),
+    ];
+  }
+
+  /**
+   * The version with the registered versions it references copied into its
+   * schema, as the registry validates with it: the AsyncAPI document is then
+   * self-contained, and no viewer fetches a registry URL (which would need
+   * credentials) to render it.
+   */
+  async #resolved(
+    eventType: EventType,
+    version: EventTypeVersion,
+  ): Promise<EventTypeVersion> {
+    const { schema } = await resolveSchemaReferences({
+      format: eventType.format,
+      schema: version.schema,
+      load: async reference => {
+        const referenced = await this.#eventTypes.getEventType(
+          reference.eventType,
+        );
+        const referencedVersion =
+          referenced &&
+          (await this.#eventTypes.getVersion(
+            reference.eventType,
+            reference.version,
+          ));
+        return (
+          referencedVersion && {
+            format: referenced.format,
+            schema: referencedVersion.schema,
+          }
+        );
+      },
+    });
+    return schema === version.schema ? version : { ...version, schema };
   }
 
   protected entityRef(name: string): string {
