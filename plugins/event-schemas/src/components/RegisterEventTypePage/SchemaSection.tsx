@@ -6,7 +6,9 @@ import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';
 import {
   COMPATIBILITY_MODES,
+  COMPATIBILITY_SCOPES,
   CompatibilityMode,
+  CompatibilityScope,
   EVENT_TYPE_FORMATS,
   EventTypeFormat,
   isDataSubjectCandidate,
@@ -19,6 +21,8 @@ import {
   DATA_SUBJECT_HELP,
   FORMAT_LABELS,
   COMPATIBILITY_MODE_EXPLANATIONS,
+  COMPATIBILITY_SCOPE_EXPLANATIONS,
+  SCOPE_LABELS,
 } from '../shared';
 
 // The editor reconfigures CodeMirror whenever it renders, which is slow;
@@ -118,6 +122,35 @@ export const SchemaSection = (props: {
             {COMPATIBILITY_MODES.map(mode => (
               <MenuItem key={mode} value={mode}>
                 {mode}
+              </MenuItem>
+            ))}
+          </TextField>
+        </Grid>
+        <Grid item xs={12} md={4} />
+        <Grid item xs={12} md={8}>
+          <TextField
+            id={fieldId('compatibilityScope')}
+            select
+            label="Checked against"
+            fullWidth
+            variant="outlined"
+            margin="normal"
+            value={values.compatibilityScope}
+            onChange={event =>
+              change(
+                'compatibilityScope',
+                event.target.value as CompatibilityScope,
+              )
+            }
+            error={Boolean(errors.compatibilityScope)}
+            helperText={
+              errors.compatibilityScope ??
+              COMPATIBILITY_SCOPE_EXPLANATIONS[values.compatibilityScope]
+            }
+          >
+            {COMPATIBILITY_SCOPES.map(scope => (
+              <MenuItem key={scope} value={scope}>
+                {SCOPE_LABELS[scope]}
               </MenuItem>
             ))}
           </TextField>

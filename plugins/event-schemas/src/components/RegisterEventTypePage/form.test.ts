@@ -124,6 +124,9 @@ describe('the registration form', () => {
       personalDataFields: ['user_id'],
       dataSubject: 'user_id',
     });
+    expect(
+      toNewEventType({ ...initialValues(), compatibilityScope: 'CONSUMERS' }),
+    ).toMatchObject({ compatibilityScope: 'CONSUMERS' });
   });
 
   it.each(['jsonschema', 'avro'] as const)(

@@ -1,6 +1,7 @@
 import { parseEntityRef } from '@backstage/catalog-model';
 import {
   CompatibilityMode,
+  CompatibilityScope,
   EVENT_TYPE_NAME_RULE,
   EventTypeFormat,
   isValidEventTypeName,
@@ -28,6 +29,7 @@ export type FormField =
   | 'tags'
   | 'format'
   | 'compatibility'
+  | 'compatibilityScope'
   | 'schema'
   | 'retention.raw'
   | 'retention.delivered'
@@ -45,6 +47,7 @@ export type FormValues = {
   tags: string;
   format: EventTypeFormat;
   compatibility: CompatibilityMode;
+  compatibilityScope: CompatibilityScope;
   schema: string;
   'retention.raw': string;
   'retention.delivered': string;
@@ -66,6 +69,7 @@ export const FIELD_LABELS: Record<FormField, string> = {
   tags: 'Tags',
   format: 'Format',
   compatibility: 'Compatibility mode',
+  compatibilityScope: 'Checked against',
   schema: 'Schema',
   'retention.raw': 'Raw retention',
   'retention.delivered': 'Delivered retention',
@@ -84,6 +88,7 @@ export function initialValues(): FormValues {
     tags: '',
     format: 'jsonschema',
     compatibility: 'BACKWARD',
+    compatibilityScope: 'ALL',
     schema: starterSchema('jsonschema'),
     'retention.raw': '',
     'retention.delivered': '',
@@ -192,6 +197,10 @@ export function toNewEventType(values: FormValues): NewEventType {
     tags: tags.length > 0 ? tags : undefined,
     format: values.format,
     compatibility: values.compatibility,
+    // The registry's default, left out so the request stays minimal.
+    ...(values.compatibilityScope !== 'ALL' && {
+      compatibilityScope: values.compatibilityScope,
+    }),
     retention:
       raw || delivered
         ? {

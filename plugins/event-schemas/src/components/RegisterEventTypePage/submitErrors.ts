@@ -20,6 +20,7 @@ const FIELDS_BY_PATH: Record<string, FormField> = {
   tags: 'tags',
   format: 'format',
   compatibility: 'compatibility',
+  compatibilityScope: 'compatibilityScope',
   schema: 'schema',
   'retention.raw': 'retention.raw',
   'retention.delivered': 'retention.delivered',

@@ -22,7 +22,12 @@ export type { SlaStatus } from './slaStatus';
 export { SlaStatusLabel } from './SlaStatusLabel';
 export { PartialLoadWarning } from './PartialLoadWarning';
 export { NAME_CELL, OWNER_CELL } from './tableStyles';
-export { COMPATIBILITY_MODE_EXPLANATIONS, FORMAT_LABELS } from './schemaWords';
+export {
+  COMPATIBILITY_MODE_EXPLANATIONS,
+  COMPATIBILITY_SCOPE_EXPLANATIONS,
+  FORMAT_LABELS,
+  SCOPE_LABELS,
+} from './schemaWords';
 export { Principal } from './Principal';
 export { OwnerOnlyButton } from './OwnerOnlyButton';
 export { readRegistryProblems } from './registryProblems';

@@ -1,5 +1,6 @@
 import {
   CompatibilityMode,
+  CompatibilityScope,
   EventTypeFormat,
 } from '@data-collection/plugin-event-schemas-common';
 
@@ -26,4 +27,20 @@ export const COMPATIBILITY_MODE_EXPLANATIONS: Record<
   FULL: 'BACKWARD and FORWARD against the latest version: old and new consumers read old and new events.',
   FULL_TRANSITIVE:
     'BACKWARD and FORWARD against every earlier version: consumers on any version read events of any version.',
+};
+
+/** What each compatibility scope lets through, in one sentence. */
+export const COMPATIBILITY_SCOPE_EXPLANATIONS: Record<
+  CompatibilityScope,
+  string
+> = {
+  ALL: 'The mode protects every field: any breaking change is refused.',
+  CONSUMERS:
+    'The mode protects the fields consumers read: a change that breaks only fields no consumer declares it reads (event-schemas/fields-read) is accepted, and recorded on the version.',
+};
+
+/** How the scopes read in forms and details. */
+export const SCOPE_LABELS: Record<CompatibilityScope, string> = {
+  ALL: 'Every field (ALL)',
+  CONSUMERS: 'The fields consumers read (CONSUMERS)',
 };

@@ -14,6 +14,8 @@ import {
   Timestamp,
   formatIsoDuration,
   COMPATIBILITY_MODE_EXPLANATIONS,
+  COMPATIBILITY_SCOPE_EXPLANATIONS,
+  SCOPE_LABELS,
   OwnerOnlyButton,
   Principal,
   FORMAT_LABELS,
@@ -85,6 +87,17 @@ export const DetailsCard = (props: {
           <Typography variant="body2" color="textSecondary" component="span">
             {' – '}
             {COMPATIBILITY_MODE_EXPLANATIONS[eventType.compatibility]}
+          </Typography>
+        </Detail>
+        <Detail term="Checked against">
+          {SCOPE_LABELS[eventType.compatibilityScope ?? 'ALL']}
+          <Typography variant="body2" color="textSecondary" component="span">
+            {' – '}
+            {
+              COMPATIBILITY_SCOPE_EXPLANATIONS[
+                eventType.compatibilityScope ?? 'ALL'
+              ]
+            }
           </Typography>
         </Detail>
         <Detail term="Lifecycle">{eventType.lifecycle}</Detail>

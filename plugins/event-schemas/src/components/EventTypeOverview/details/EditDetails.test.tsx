@@ -178,6 +178,43 @@ describe('Editing the details of an event type', () => {
     expect(bodies[1]).toEqual({ personalDataFields: [], dataSubject: null });
   });
 
+  it('changes whom the compatibility mode protects, saying what each scope does', async () => {
+    let body: unknown;
+    server.use(
+      answerVersions(),
+      http.patch(typeUrl, async ({ request }) => {
+        body = await request.json();
+        return HttpResponse.json({
+          ...playbackStarted,
+          compatibilityScope: 'CONSUMERS',
+        } satisfies EventType);
+      }),
+    );
+    await renderWithApis(
+      <EventTypeOverview eventType={playbackStarted} onChange={jest.fn()} />,
+    );
+    expect(await screen.findByText('Every field (ALL)')).toBeInTheDocument();
+
+    await userEvent.click(screen.getByRole('button', { name: 'Edit details' }));
+    const dialog = await screen.findByRole('dialog', {
+      name: `Edit details of ${playbackStarted.name}`,
+    });
+    fireEvent.change(within(dialog).getByLabelText('Checked against'), {
+      target: { value: 'CONSUMERS' },
+    });
+    expect(
+      within(dialog).getByText(/a change that breaks only fields no consumer/),
+    ).toBeInTheDocument();
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
+
+    await waitFor(() =>
+      expect(body).toEqual({ compatibilityScope: 'CONSUMERS' }),
+    );
+    expect(
+      await screen.findByText('The fields consumers read (CONSUMERS)'),
+    ).toBeInTheDocument();
+  });
+
   it("shows the registry's objections at the fields they name", async () => {
     server.use(
       answerVersions(),

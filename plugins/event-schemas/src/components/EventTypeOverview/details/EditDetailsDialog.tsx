@@ -2,7 +2,9 @@ import { useApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
   COMPATIBILITY_MODES,
+  COMPATIBILITY_SCOPES,
   CompatibilityMode,
+  CompatibilityScope,
   EventType,
   isDataSubjectCandidate,
   SchemaField,
@@ -28,6 +30,8 @@ import {
   formatSeconds,
   isoDurationSeconds,
   COMPATIBILITY_MODE_EXPLANATIONS,
+  COMPATIBILITY_SCOPE_EXPLANATIONS,
+  SCOPE_LABELS,
   DATA_SUBJECT_HELP,
 } from '../../shared';
 import { errorMessage } from '../../shared';
@@ -257,6 +261,25 @@ export const EditDetailsDialog = (props: {
             {COMPATIBILITY_MODES.map(mode => (
               <option key={mode} value={mode}>
                 {mode}
+              </option>
+            ))}
+          </TextField>
+          <TextField
+            label="Checked against"
+            select
+            SelectProps={{ native: true }}
+            {...fieldProps('compatibilityScope')}
+            onChange={e =>
+              set('compatibilityScope')(e.target.value as CompatibilityScope)
+            }
+            helperText={help(
+              'compatibilityScope',
+              COMPATIBILITY_SCOPE_EXPLANATIONS[form.compatibilityScope],
+            )}
+          >
+            {COMPATIBILITY_SCOPES.map(scope => (
+              <option key={scope} value={scope}>
+                {SCOPE_LABELS[scope]}
               </option>
             ))}
           </TextField>

@@ -1,5 +1,6 @@
 import {
   CompatibilityMode,
+  CompatibilityScope,
   EventType,
 } from '@data-collection/plugin-event-schemas-common';
 import { EventTypeChange } from '../../../api';
@@ -13,6 +14,7 @@ export type DetailsForm = {
   /** Comma-separated. */
   tags: string;
   compatibility: CompatibilityMode;
+  compatibilityScope: CompatibilityScope;
   retentionRaw: string;
   retentionDelivered: string;
   slaMaxLateness: string;
@@ -33,6 +35,7 @@ export function formOf(eventType: EventType): DetailsForm {
     lifecycle: eventType.lifecycle,
     tags: eventType.tags.join(', '),
     compatibility: eventType.compatibility,
+    compatibilityScope: eventType.compatibilityScope ?? 'ALL',
     retentionRaw: eventType.retention.raw,
     retentionDelivered: eventType.retention.delivered,
     slaMaxLateness: eventType.sla.maxLateness,
@@ -74,6 +77,9 @@ export function changeOf(
   if (form.compatibility !== before.compatibility) {
     change.compatibility = form.compatibility;
   }
+  if (form.compatibilityScope !== before.compatibilityScope) {
+    change.compatibilityScope = form.compatibilityScope;
+  }
   const raw = form.retentionRaw.trim();
   const delivered = form.retentionDelivered.trim();
   if (raw !== before.retentionRaw || delivered !== before.retentionDelivered) {
@@ -105,6 +111,7 @@ const FIELD_OF_PATH: Record<string, DetailsField> = {
   lifecycle: 'lifecycle',
   tags: 'tags',
   compatibility: 'compatibility',
+  compatibilityScope: 'compatibilityScope',
   'retention.raw': 'retentionRaw',
   'retention.delivered': 'retentionDelivered',
   'sla.maxLateness': 'slaMaxLateness',
