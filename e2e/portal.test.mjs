@@ -11,7 +11,7 @@
 // Run by scripts/test.sh; alone: node --test e2e/portal.test.mjs
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -498,6 +498,66 @@ test('a producer registers an event type through the form, finds it in the table
     await page.goto(`${appUrl}/event-types/${likedType}/versions?from=1&to=2`);
     await page.getByText(/\+\d+ −\d+ lines/).waitFor();
     await shot(page, 'versions-diff.png');
+  });
+});
+
+test('a type managed from its file: where it is, its data contract, and whom a breaking draft breaks', async () => {
+  const playback = 'com.example.playback.started';
+  // Its schema now (version 2, from examples/event-types/), read as a
+  // producer would.
+  const latest = await fetch(
+    `${backendUrl}/api/event-schemas/event-types/${playback}/versions/latest`,
+    { headers: { Authorization: 'Bearer dev-token-local-only' } },
+  );
+  assert.equal(latest.status, 200);
+  const { version, schema } = await latest.json();
+  await withPage(async page => {
+    await page.goto(`${appUrl}/event-types/${playback}/overview`);
+    await page.getByRole('heading', { name: playback, level: 1 }).waitFor();
+    // Synced from examples/event-types/, which playback-service declares.
+    await page
+      .getByText(/Managed in/)
+      .first()
+      .waitFor();
+    await page.getByText('com.example.playback.started.yaml').first().waitFor();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Data contract (ODCS)' }).click(),
+    ]);
+    assert.equal(download.suggestedFilename(), `${playback}.odcs.yaml`);
+    const contract = readFileSync(await download.path(), 'utf8');
+    assert.match(contract, /^apiVersion: v3\.1\.0$/m);
+    assert.match(contract, /^kind: DataContract$/m);
+    assert.match(contract, /classification: personal-data/);
+    await shot(page, 'overview-managed.png');
+
+    // Dropping a value of `source` breaks BACKWARD compatibility: events
+    // with it exist. listening-stats declares it does not read `source`;
+    // search-relevance-training declares nothing, so it reads every field.
+    const draft = JSON.parse(schema);
+    draft.properties.source.enum = draft.properties.source.enum.filter(
+      value => value !== 'search',
+    );
+    await page.goto(`${appUrl}/event-types/${playback}/versions`);
+    await page.getByText(`Draft of version ${version + 1}`).waitFor();
+    await replaceEditorText(page, JSON.stringify(draft, null, 2));
+    await page.getByText('Not compatible under BACKWARD').waitFor();
+    await page.getByText('Breaks 1 consumer reading source:').first().waitFor();
+    const impact = page.getByRole('list').filter({
+      hasText: 'search-relevance-training',
+    });
+    await impact.first().waitFor();
+    assert.equal(
+      await page.getByRole('link', { name: /listening-stats/ }).count(),
+      0,
+      'listening-stats does not read source',
+    );
+    // The type changes only through its file: no Register button.
+    await page
+      .getByText(/Change in com\.example\.playback\.started\.yaml/)
+      .first()
+      .waitFor();
+    await shot(page, 'versions-impact.png');
   });
 });
 
