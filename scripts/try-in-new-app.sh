@@ -112,7 +112,13 @@ to_pack=()
 for dir in plugins/*/; do
   dir="${dir%/}"
   [ "$(node -p "Boolean(require('./$dir/package.json').private)")" = false ] || continue
-  [ -f "$dir/dist/index.d.ts" ] || die "$dir has no dist/index.d.ts: build the packages first (without SKIP_REPO_BUILD=1)."
+  # A cli package (event-schemas-cli) ships code and a bin, no types.
+  if [ "$(node -p "require('./$dir/package.json').backstage?.role")" = cli ]; then
+    built="$dir/dist/index.cjs.js"
+  else
+    built="$dir/dist/index.d.ts"
+  fi
+  [ -f "$built" ] || die "$dir has no $built: build the packages first (without SKIP_REPO_BUILD=1)."
   name="$(node -p "require('./$dir/package.json').name")"
   stamp="$tarballs/$(basename "$dir").sha256"
   hash="$(content_hash "$dir")"

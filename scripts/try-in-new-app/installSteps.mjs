@@ -343,6 +343,14 @@ export function checkTarball(tarball) {
   }
   if (!manifest.main && !manifest.exports)
     problems.push('no main and no exports');
+  const bins =
+    typeof manifest.bin === 'string'
+      ? [manifest.bin]
+      : Object.values(manifest.bin ?? {});
+  for (const bin of bins) {
+    if (!files.has(bin.replace(/^\.\//, '')))
+      problems.push(`bin ${bin} is not in the tarball`);
+  }
   for (const field of [
     'dependencies',
     'peerDependencies',
