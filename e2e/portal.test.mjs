@@ -553,10 +553,7 @@ test('a type managed from its file: where it is, its data contract, and whom a b
       'listening-stats does not read source',
     );
     // The type changes only through its file: no Register button.
-    await page
-      .getByText(/Change in com\.example\.playback\.started\.yaml/)
-      .first()
-      .waitFor();
+    await page.getByRole('link', { name: 'Change the file' }).first().waitFor();
     await shot(page, 'versions-impact.png');
   });
 });

@@ -91,9 +91,7 @@ describe('ManagedTypeNotice', () => {
     expect(
       screen.queryByRole('button', { name: 'Edit details' }),
     ).not.toBeInTheDocument();
-    const links = screen.getAllByRole('link', {
-      name: 'Change in playback.started.yaml',
-    });
+    const links = screen.getAllByRole('link', { name: 'Change the file' });
     expect(links.length).toBeGreaterThan(0);
     for (const link of links) expect(link).toHaveAttribute('href', file);
   });

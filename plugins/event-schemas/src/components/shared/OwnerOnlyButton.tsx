@@ -32,7 +32,9 @@ export const OwnerOnlyButton = (
           target="_blank"
           rel="noopener"
         >
-          Change in {managedBy.path}
+          {/* Short, for narrow card headers; the path is in the tooltip and
+              in the page's "Managed in" notice. */}
+          Change the file
         </Button>
       </Tooltip>
     );
