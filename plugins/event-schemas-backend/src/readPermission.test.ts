@@ -161,6 +161,7 @@ describe.each(TestDatabases.create().eachSupportedId())(
         alice.get(`/event-types/${name}/versions/1`),
         alice.get(`/event-types/${name}/contract`),
         alice.post(`/event-types/${name}/compatibility`, { schema }),
+        alice.post(`/event-types/${name}/impact`, { schema }),
         alice.post('/validate', { type: name, data: { track_id: 'x' } }),
       ];
       for (const res of await Promise.all(

@@ -146,6 +146,36 @@ const ROUTES: Route[] = [
     path: '/validate',
     body: { type: NAME, version: 1, data: { user_id: 'u1' } },
   },
+  {
+    method: 'post',
+    path: '/event-types/:name/impact',
+    body: { schema },
+  },
+  { method: 'get', path: '/event-types/:name/impact', query: ['version'] },
+  { method: 'get', path: '/event-types/:name/contract', query: ['version'] },
+  {
+    method: 'post',
+    path: '/contracts',
+    body: {
+      apiVersion: 'v3.1.0',
+      kind: 'DataContract',
+      id: 'com.example.contracted',
+      name: 'com.example.contracted',
+      version: '1',
+      status: 'draft',
+      team: { name: 'group:default/playback' },
+      schema: [
+        {
+          name: 'com.example.contracted',
+          logicalType: 'object',
+          properties: [{ name: 'user_id', logicalType: 'string' }],
+        },
+      ],
+    },
+  },
+  { method: 'post', path: '/sync', body: { entityRef: 'component:default/x' } },
+  // An active type: every retirement is refused, whatever the name.
+  { method: 'post', path: '/event-types/:name/retire', body: {} },
   // Last: the hostile names delete nothing, but keep the type to the end.
   { method: 'delete', path: '/event-types/:name' },
 ];
