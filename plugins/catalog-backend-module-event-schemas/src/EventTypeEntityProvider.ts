@@ -14,11 +14,11 @@ import {
   EventType,
   eventTypeEntityName,
   EventTypeVersion,
-  resolveSchemaReferences,
 } from '@data-collection/plugin-event-schemas-common';
 import {
   EventTypeEntityProviderBase,
   EventTypeReader,
+  resolveReferencesThrough,
 } from '@data-collection/plugin-event-schemas-node';
 import { eventTypeToApiEntity } from './apiEntity';
 
@@ -157,26 +157,10 @@ export class EventTypeEntityProvider extends EventTypeEntityProviderBase {
     eventType: EventType,
     version: EventTypeVersion,
   ): Promise<EventTypeVersion> {
-    const { schema } = await resolveSchemaReferences({
+    const schema = await resolveReferencesThrough({
+      eventTypes: this.#eventTypes,
       format: eventType.format,
       schema: version.schema,
-      load: async reference => {
-        const referenced = await this.#eventTypes.getEventType(
-          reference.eventType,
-        );
-        const referencedVersion =
-          referenced &&
-          (await this.#eventTypes.getVersion(
-            reference.eventType,
-            reference.version,
-          ));
-        return (
-          referencedVersion && {
-            format: referenced.format,
-            schema: referencedVersion.schema,
-          }
-        );
-      },
     });
     return schema === version.schema ? version : { ...version, schema };
   }

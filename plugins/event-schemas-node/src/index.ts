@@ -8,6 +8,7 @@
  */
 export { HttpEventTypeReader } from './HttpEventTypeReader';
 export type { EventTypeReader } from './EventTypeReader';
+export { resolveReferencesThrough } from './resolveReferences';
 export { DEFAULT_SYNC_SCHEDULE, readSyncSchedule } from './readSyncSchedule';
 export {
   EventTypeEntityProviderBase,

@@ -2,12 +2,14 @@ import {
   compileValidator,
   EventType,
   retiredEventTypeReason,
-  resolveSchemaReferences,
   SchemaError,
   SchemaValidator,
   TtlCache,
 } from '@data-collection/plugin-event-schemas-common';
-import { EventTypeReader } from '@data-collection/plugin-event-schemas-node';
+import {
+  EventTypeReader,
+  resolveReferencesThrough,
+} from '@data-collection/plugin-event-schemas-node';
 
 /** The schema an event is checked against. */
 export type VersionValidator = {
@@ -117,21 +119,16 @@ export class EventTypeValidators {
    * through the registry's API: the validator itself never fetches.
    */
   private async resolve(eventType: EventType, schema: string) {
-    const resolved = await resolveSchemaReferences({
+    return resolveReferencesThrough({
+      // The type look-ups go through this class's cache.
+      eventTypes: {
+        getEventType: name => this.getEventType(name),
+        getVersion: (name, version) =>
+          this.#eventTypes.getVersion(name, version),
+      },
       format: eventType.format,
       schema,
-      load: async reference => {
-        const referenced = await this.getEventType(reference.eventType);
-        const version =
-          referenced &&
-          (await this.#eventTypes.getVersion(
-            reference.eventType,
-            reference.version,
-          ));
-        return version && { format: referenced.format, schema: version.schema };
-      },
     });
-    return resolved.schema;
   }
 
   /** The registered type (cached as for {@link EventTypeValidators.get}). */
