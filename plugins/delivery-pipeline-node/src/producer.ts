@@ -11,6 +11,18 @@ export type InProcessIngestResponse = {
   accepted: number;
   /** Events kept as failed events, with their position in the request. */
   rejected: Array<{ index: number; id?: string; reason: string }>;
+  /**
+   * The deprecated event types among the accepted events, each once; absent
+   * when there are none.
+   */
+  deprecated?: Array<{
+    eventType: string;
+    /** Why, when it stops accepting events and what to send instead. */
+    notice: string;
+    deprecatedAt: string;
+    sunsetAt?: string;
+    successor?: string;
+  }>;
 };
 
 /**

@@ -1,4 +1,8 @@
-import { eventTypeState, retiredEventTypeReason } from './lifecycle';
+import {
+  deprecatedEventTypeNotice,
+  eventTypeState,
+  retiredEventTypeReason,
+} from './lifecycle';
 
 const deprecation = {
   reason: 'Replaced',
@@ -45,5 +49,38 @@ describe('retiredEventTypeReason', () => {
     ).toBe(
       "Event type 'com.example.play' was retired on 2027-01-01T00:00:00.000Z; it accepts no more events",
     );
+  });
+});
+
+describe('deprecatedEventTypeNotice', () => {
+  it('says why, until when and what to send instead', () => {
+    expect(
+      deprecatedEventTypeNotice({ name: 'com.example.play', deprecation }),
+    ).toBe(
+      "Event type 'com.example.play' is deprecated: Replaced; it stops accepting events on 2027-01-01T00:00:00.000Z; send com.example.play.v2 instead",
+    );
+  });
+
+  it('says nothing of active and retired types', () => {
+    expect(deprecatedEventTypeNotice({ name: 'a' })).toBeUndefined();
+    expect(
+      deprecatedEventTypeNotice({
+        name: 'a',
+        deprecation: { ...deprecation, retiredAt: '2027-01-01T00:00:00Z' },
+      }),
+    ).toBeUndefined();
+  });
+
+  it('leaves out what a deprecation does not hold', () => {
+    expect(
+      deprecatedEventTypeNotice({
+        name: 'a',
+        deprecation: {
+          reason: 'Unused',
+          deprecatedAt: deprecation.deprecatedAt,
+          deprecatedBy: deprecation.deprecatedBy,
+        },
+      }),
+    ).toBe("Event type 'a' is deprecated: Unused");
   });
 });

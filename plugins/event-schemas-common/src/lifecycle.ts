@@ -32,3 +32,25 @@ export function retiredEventTypeReason(eventType: {
       : '; it accepts no more events'
   }`;
 }
+
+/**
+ * What a producer of a deprecated (not yet retired) event type is told with
+ * each accepted request: why, when it stops accepting events and what to
+ * send instead; `undefined` when the type is not deprecated.
+ *
+ * @public
+ */
+export function deprecatedEventTypeNotice(eventType: {
+  name: string;
+  deprecation?: Deprecation;
+}): string | undefined {
+  const deprecation = eventType.deprecation;
+  if (!deprecation || deprecation.retiredAt) return undefined;
+  const sunset = deprecation.sunsetAt
+    ? `; it stops accepting events on ${deprecation.sunsetAt}`
+    : '';
+  const successor = deprecation.successor
+    ? `; send ${deprecation.successor} instead`
+    : '';
+  return `Event type '${eventType.name}' is deprecated: ${deprecation.reason}${sunset}${successor}`;
+}

@@ -14,6 +14,7 @@ import {
 import {
   CheckedEvent,
   checkAgainstRegistry,
+  DeprecatedEventType,
   Rejection,
   stampReceived,
 } from './checkAgainstRegistry';
@@ -26,6 +27,11 @@ const MAX_REASONS_QUOTED = 3;
 export type IngestResponse = {
   accepted: number;
   rejected: Array<{ index: number; id?: string; reason: string }>;
+  /**
+   * The deprecated types among the accepted events, when there are any: the
+   * producer should move to their successors before their sunset dates.
+   */
+  deprecated?: DeprecatedEventType[];
 };
 
 /** What a replay of failed events did. */
@@ -152,6 +158,9 @@ export class IngestService {
         id: eventId,
         reason,
       })),
+      ...(checked.deprecated.length > 0
+        ? { deprecated: checked.deprecated }
+        : {}),
     };
   }
 
@@ -218,10 +227,14 @@ export class IngestService {
       validators: this.#options.validators,
     });
     const sealed = await this.#options.personalData.protect(checked.accepted);
+    const acceptedTypes = new Set(sealed.accepted.map(e => e.eventType));
     return {
       accepted: sealed.accepted,
       rejected: [...checked.rejected, ...sealed.rejected].sort(
         (a, b) => a.index - b.index,
+      ),
+      deprecated: checked.deprecated.filter(d =>
+        acceptedTypes.has(d.eventType),
       ),
     };
   }

@@ -1,7 +1,9 @@
 import { ServiceUnavailableError } from '@backstage/errors';
 import { TransportEvent } from '@data-collection/plugin-delivery-pipeline-node';
 import {
+  deprecatedEventTypeNotice,
   EVENT_TYPE_NAME_RULE,
+  EventType,
   isValidEventTypeName,
 } from '@data-collection/plugin-event-schemas-common';
 import {
@@ -49,10 +51,25 @@ export type CheckedEvent = {
   personalData?: PersonalDataFields;
 };
 
+/**
+ * A deprecated event type some accepted events were of: its producers are
+ * told with every request, not only by the reminders its consumers get.
+ */
+export type DeprecatedEventType = {
+  eventType: string;
+  /** Why, when it stops accepting events and what to send instead. */
+  notice: string;
+  deprecatedAt: string;
+  sunsetAt?: string;
+  successor?: string;
+};
+
 /** The outcome of checking the events of one request. */
 export type CheckedEvents = {
   accepted: CheckedEvent[];
   rejected: Rejection[];
+  /** Each deprecated type of the accepted events, once. */
+  deprecated: DeprecatedEventType[];
 };
 
 /** `.../event-types/<name>/versions/<n>`: what the registry puts in `dataschema`. */
@@ -85,6 +102,7 @@ export async function checkAgainstRegistry(options: {
   const lookups = new Map<string, ReturnType<typeof lookUp>>();
   const accepted: CheckedEvent[] = [];
   const rejected: Rejection[] = [];
+  const deprecated = new Map<string, DeprecatedEventType>();
 
   for (const item of items) {
     const refusal = refusalOf.get(item);
@@ -200,8 +218,25 @@ export async function checkAgainstRegistry(options: {
       json,
       personalData,
     });
+    if (!deprecated.has(event.type)) {
+      const notice = deprecationOf(found.eventType);
+      if (notice) deprecated.set(event.type, notice);
+    }
   }
-  return { accepted, rejected };
+  return { accepted, rejected, deprecated: [...deprecated.values()] };
+}
+
+function deprecationOf(eventType: EventType): DeprecatedEventType | undefined {
+  const notice = deprecatedEventTypeNotice(eventType);
+  const deprecation = eventType.deprecation;
+  if (!notice || !deprecation) return undefined;
+  return {
+    eventType: eventType.name,
+    notice,
+    deprecatedAt: deprecation.deprecatedAt,
+    ...(deprecation.sunsetAt ? { sunsetAt: deprecation.sunsetAt } : {}),
+    ...(deprecation.successor ? { successor: deprecation.successor } : {}),
+  };
 }
 
 /**

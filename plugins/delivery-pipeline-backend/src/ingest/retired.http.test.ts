@@ -106,7 +106,37 @@ describe('events of deprecated and retired types', () => {
       },
     });
     expect(deprecated.status).toBe(200);
-    expect((await post(server, event('deprecated'))).status).toBe(202);
+    // Accepted, and the producer is told, in the answer and in the
+    // standard headers (RFC 9745 and RFC 8594).
+    await eventually(async () => {
+      const answer = await post(server, [
+        event('deprecated'),
+        event('successor-0', SUCCESSOR),
+      ]);
+      expect(answer.status).toBe(202);
+      expect(answer.body).toEqual({
+        accepted: 2,
+        rejected: [],
+        deprecated: [
+          {
+            eventType: LEGACY,
+            notice: `Event type '${LEGACY}' is deprecated: Merged into playback.started; it stops accepting events on 2099-01-01T00:00:00.000Z; send ${SUCCESSOR} instead`,
+            deprecatedAt: deprecated.body.deprecation.deprecatedAt,
+            sunsetAt: '2099-01-01T00:00:00.000Z',
+            successor: SUCCESSOR,
+          },
+        ],
+      });
+      expect(answer.headers.deprecation).toBe(
+        `@${Math.floor(
+          Date.parse(deprecated.body.deprecation.deprecatedAt) / 1000,
+        )}`,
+      );
+      expect(answer.headers.sunset).toBe('Thu, 01 Jan 2099 00:00:00 GMT');
+    });
+    const active = await post(server, event('active', SUCCESSOR));
+    expect(active.body.deprecated).toBeUndefined();
+    expect(active.headers.deprecation).toBeUndefined();
 
     const retired = await registry('post', `/${LEGACY}/retire`, {});
     expect(retired.status).toBe(200);

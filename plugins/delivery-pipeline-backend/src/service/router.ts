@@ -33,6 +33,7 @@ import { createOpenApiRouter } from '../schema/openapi';
 import { FailedEventStore } from '../database/FailedEventStore';
 import { PartitionReadStore } from './PartitionReadStore';
 import { BindingLimits, readBody } from '../ingest/binding';
+import { deprecationHeaders } from '../ingest/deprecationHeaders';
 import { IngestService } from '../ingest/IngestService';
 import { ProducerAuthorization } from '../ingest/ProducerAuthorization';
 import { Keychain } from '../personalData/Keychain';
@@ -172,7 +173,10 @@ export async function createRouter(options: {
           reason: refused.reasons.join('; '),
         }),
     });
-    res.status(202).json(outcome);
+    res
+      .status(202)
+      .set(deprecationHeaders(outcome.deprecated ?? []))
+      .json(outcome);
   });
 
   // Every other route is one of src/schema/openapi.yaml, typed from it, and

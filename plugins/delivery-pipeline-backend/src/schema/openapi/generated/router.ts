@@ -55,6 +55,22 @@ export const spec = {
           '202': {
             description:
               'Accepted (durable in the transport), with any rejected events of a batch',
+            headers: {
+              Deprecation: {
+                description:
+                  "When events of deprecated types were accepted: since when the earliest of them is deprecated (RFC 9745, `@<unix seconds>`). The answer's `deprecated` names the types.",
+                schema: {
+                  type: 'string',
+                },
+              },
+              Sunset: {
+                description:
+                  'When events of deprecated types were accepted: when the earliest of them stops accepting events (RFC 8594).',
+                schema: {
+                  type: 'string',
+                },
+              },
+            },
             content: {
               'application/json': {
                 schema: {
@@ -837,6 +853,36 @@ export const spec = {
                   description: "The event's id, when it had one",
                 },
                 reason: {
+                  type: 'string',
+                },
+              },
+            },
+          },
+          deprecated: {
+            description:
+              "The deprecated event types among the accepted events, each once; absent when there are none. Move to each type's successor before its sunset date: a retired type's events are refused (410).",
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['eventType', 'notice', 'deprecatedAt'],
+              properties: {
+                eventType: {
+                  type: 'string',
+                },
+                notice: {
+                  type: 'string',
+                  description:
+                    'Why, when it stops accepting events and what to send instead',
+                },
+                deprecatedAt: {
+                  type: 'string',
+                  format: 'date-time',
+                },
+                sunsetAt: {
+                  type: 'string',
+                  format: 'date-time',
+                },
+                successor: {
                   type: 'string',
                 },
               },
