@@ -91,7 +91,7 @@ export const eventSchemasPlugin = createBackendPlugin({
           config: deps.config,
           registry,
           store,
-          consumerOwners: name => notifier.consumerOwners(name),
+          consumers: name => notifier.listConsumers(name),
         });
 
         const rateLimiter = RegistrationRateLimiter.fromConfig(deps.config);

@@ -16,6 +16,21 @@ jest.setTimeout(60_000);
 const DAY = 24 * 60 * 60 * 1000;
 const NAME = 'com.example.playback.started';
 const SUNSET = '2027-03-01T00:00:00.000Z';
+/** Insights owns two consumers: it gets a reminder for each. */
+const CONSUMERS = [
+  {
+    entityRef: 'component:default/listening-stats',
+    title: 'Listening stats',
+    owner: 'group:default/insights',
+  },
+  { entityRef: 'component:default/ad-pacing', owner: 'group:default/ads' },
+  {
+    entityRef: 'component:default/charts',
+    owner: 'group:default/insights',
+  },
+  // Nobody to tell.
+  { entityRef: 'component:default/orphan' },
+];
 const schema = JSON.stringify({
   type: 'object',
   properties: { track_id: { type: 'string' } },
@@ -44,8 +59,12 @@ describe('SunsetTask', () => {
     const sent: NotificationSendOptions[] = [];
     const notifications = {
       failing: false,
+      /** An owner whose notifications fail, the others' going through. */
+      failingFor: undefined as string | undefined,
       send: async (options: NotificationSendOptions) => {
         if (notifications.failing) throw new Error('notifications are down');
+        const to = (options.recipients as { entityRef: string }).entityRef;
+        if (to === notifications.failingFor) throw new Error('refused');
         sent.push(options);
       },
     };
@@ -55,10 +74,7 @@ describe('SunsetTask', () => {
         store,
         reminders: new SunsetReminders({
           store: await DatabaseSunsetReminderStore.create({ database }),
-          consumerOwners: async name =>
-            name === NAME
-              ? ['group:default/insights', 'group:default/ads']
-              : [],
+          consumers: async name => (name === NAME ? CONSUMERS : []),
           notifications,
           logger: mockServices.logger.mock(),
           config: mockServices.rootConfig(),
@@ -89,21 +105,38 @@ describe('SunsetTask', () => {
     const at = (iso: string | number) => {
       clock.now = new Date(iso);
     };
-    const stagesSent = () =>
-      sent.map(s => [
-        s.payload.scope?.split(':').pop(),
-        (s.recipients as { entityRef: string[] }).entityRef,
-      ]);
+    /**
+     * Per stage sent, in order: the owner told of each consumer (each stage
+     * reaches the three consumers that have an owner).
+     */
+    const stagesSent = () => {
+      const stages: Array<[string, string[]]> = [];
+      for (let i = 0; i < sent.length; i += 3) {
+        const batch = sent.slice(i, i + 3);
+        expect(
+          new Set(batch.map(s => s.payload.scope!.split(':')[3])).size,
+        ).toBe(1);
+        stages.push([
+          batch[0].payload.scope!.split(':')[3],
+          batch.map(s => (s.recipients as { entityRef: string }).entityRef),
+        ]);
+      }
+      return stages;
+    };
     return { registry, store, restart, at, sent, stagesSent, notifications };
   }
 
   it.each(databases.eachSupportedId())(
-    'reminds each consumer owner once per stage, across restarts, and retires at the sunset, %p',
+    'reminds each consumer once per stage, through its owner, across restarts, and retires at the sunset, %p',
     async databaseId => {
       const { registry, restart, at, sent, stagesSent } = await setup(
         databaseId,
       );
-      const owners = ['group:default/insights', 'group:default/ads'];
+      const owners = [
+        'group:default/insights',
+        'group:default/ads',
+        'group:default/insights',
+      ];
       const sunset = Date.parse(SUNSET);
 
       at(sunset - 40 * DAY);
@@ -117,10 +150,14 @@ describe('SunsetTask', () => {
       expect(stagesSent()).toEqual([['P30D', owners]]);
       expect(sent[0].payload).toMatchObject({
         title: `${NAME} will be retired in 30 days`,
-        description: `${NAME} is deprecated (Replaced by v2) and will refuse events from ${SUNSET}. Move to com.example.playback.started.v2.`,
+        description: `Listening stats reads ${NAME}, which is deprecated (Replaced by v2) and will refuse events from ${SUNSET}. Move Listening stats to com.example.playback.started.v2.`,
         link: `/event-types/${NAME}/overview`,
         topic: NAME,
+        scope: `event-schemas:${NAME}:sunset:P30D:component:default/listening-stats`,
       });
+      expect(sent[2].payload.description).toBe(
+        `component:default/charts reads ${NAME}, which is deprecated (Replaced by v2) and will refuse events from ${SUNSET}. Move component:default/charts to com.example.playback.started.v2.`,
+      );
 
       at(sunset - 6 * DAY);
       const task = await restart();
@@ -152,7 +189,7 @@ describe('SunsetTask', () => {
         ['P1D', owners],
         ['retired', owners],
       ]);
-      expect(sent[3].payload).toMatchObject({
+      expect(sent[9].payload).toMatchObject({
         title: `${NAME} is retired`,
         severity: 'high',
       });
@@ -185,6 +222,28 @@ describe('SunsetTask', () => {
       at(sunset + 30 * DAY);
       await (await restart()).run();
       expect(stagesSent()).toHaveLength(1);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'sends again only the reminders that failed, %p',
+    async databaseId => {
+      const { restart, at, sent, notifications } = await setup(databaseId);
+      const sunset = Date.parse(SUNSET);
+      at(sunset - 20 * DAY);
+      notifications.failingFor = 'group:default/ads';
+      await expect((await restart()).run()).resolves.toBeUndefined();
+      expect(sent.map(s => s.payload.scope)).toEqual([
+        `event-schemas:${NAME}:sunset:P30D:component:default/listening-stats`,
+        `event-schemas:${NAME}:sunset:P30D:component:default/charts`,
+      ]);
+      notifications.failingFor = undefined;
+      await (await restart()).run();
+      await (await restart()).run();
+      expect(sent.map(s => s.payload.scope)).toHaveLength(3);
+      expect(sent[2].payload.scope).toBe(
+        `event-schemas:${NAME}:sunset:P30D:component:default/ad-pacing`,
+      );
     },
   );
 

@@ -5,6 +5,7 @@ import {
   SchedulerService,
 } from '@backstage/backend-plugin-api';
 import { NotificationService } from '@backstage/plugin-notifications-node';
+import { EventTypeConsumer } from '@data-collection/plugin-event-schemas-common';
 import { readSyncSchedule } from '@data-collection/plugin-event-schemas-node';
 import { DatabaseSunsetReminderStore } from '../database/DatabaseSunsetReminderStore';
 import { EventTypeStore } from '../database/EventTypeStore';
@@ -33,7 +34,7 @@ export async function scheduleSunsetTask(options: {
   logger: LoggerService;
   registry: SchemaRegistry;
   store: EventTypeStore;
-  consumerOwners: (name: string) => Promise<string[]>;
+  consumers: (name: string) => Promise<EventTypeConsumer[]>;
 }): Promise<void> {
   const { config, scheduler, logger } = options;
   const task = new SunsetTask({
@@ -41,7 +42,7 @@ export async function scheduleSunsetTask(options: {
     store: options.store,
     reminders: new SunsetReminders({
       store: await DatabaseSunsetReminderStore.create(options),
-      consumerOwners: options.consumerOwners,
+      consumers: options.consumers,
       notifications: options.notifications,
       logger,
       config,

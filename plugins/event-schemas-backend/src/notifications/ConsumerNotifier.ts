@@ -2,6 +2,7 @@ import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { NotificationService } from '@backstage/plugin-notifications-node';
+import { EventTypeConsumer } from '@data-collection/plugin-event-schemas-common';
 import {
   eventTypePagePath,
   EventTypePageTab,
@@ -103,6 +104,11 @@ export class ConsumerNotifier {
     },
   ) {
     this.consumers = new EventTypeConsumers(options);
+  }
+
+  /** The type's consumers, with their owners. */
+  listConsumers(name: string): Promise<EventTypeConsumer[]> {
+    return this.consumers.list(name);
   }
 
   /** The owners (entity refs) of the type's consumers, each once. */

@@ -1,22 +1,28 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { NotificationService } from '@backstage/plugin-notifications-node';
-import { EventType } from '@data-collection/plugin-event-schemas-common';
+import {
+  EventType,
+  EventTypeConsumer,
+} from '@data-collection/plugin-event-schemas-common';
 import { eventTypePagePath } from '@data-collection/plugin-event-schemas-node';
 import { SunsetReminderStore } from '../database/SunsetReminderStore';
 import { SUNSET_STAGES, SunsetStage } from '../lifecycle/sunsetStages';
 
 /**
- * Reminds the owners of an event type's consumers of its sunset date, each
- * stage once per owner: who was reminded is recorded before sending, and
- * forgotten again when sending fails, so that the next run retries.
+ * Reminds an event type's consumers of its sunset date, each stage once per
+ * consumer: one notification per consuming component, to its owner, naming
+ * the component (a team that owns three consumers has three migrations to
+ * plan, and each notification is marked done on its own). Which consumers
+ * were reminded is recorded before sending, and forgotten again when
+ * sending fails, so that the next run retries.
  */
 export class SunsetReminders {
   constructor(
     private readonly options: {
       store: SunsetReminderStore;
-      /** The owners of the type's consumers (ConsumerNotifier's). */
-      consumerOwners: (name: string) => Promise<string[]>;
+      /** The type's consumers, with their owners (ConsumerNotifier's). */
+      consumers: (name: string) => Promise<EventTypeConsumer[]>;
       notifications: NotificationService;
       logger: LoggerService;
       /** The root config, for the link to the type's page. */
@@ -24,27 +30,71 @@ export class SunsetReminders {
     },
   ) {}
 
-  /** Sends a stage to the consumers' owners not yet told; returns them. */
+  /** Sends a stage to the consumers not yet told; returns them. */
   async remind(options: {
     eventType: EventType;
     stage: SunsetStage;
     now: Date;
   }): Promise<string[]> {
     const { eventType, stage, now } = options;
-    const { store, notifications, logger, config } = this.options;
+    const { store, logger } = this.options;
     const deprecation = eventType.deprecation;
     // A type deprecated before sunset dates existed is keyed by its
     // retirement: it has nothing else to be reminded of.
     const sunsetAt = deprecation?.sunsetAt ?? deprecation?.retiredAt;
     if (!deprecation || !sunsetAt) return [];
-    const owners = await this.options.consumerOwners(eventType.name);
-    if (owners.length === 0) return [];
+    // A consumer without an owner has nobody to tell.
+    const consumers = (await this.options.consumers(eventType.name)).filter(
+      consumer => consumer.owner,
+    );
+    if (consumers.length === 0) return [];
     const key = { eventType: eventType.name, sunsetAt, stage };
-    const recipients = await store.claim({ ...key, recipients: owners, now });
-    if (recipients.length === 0) return [];
+    const claimed = await store.claim({
+      ...key,
+      recipients: consumers.map(consumer => consumer.entityRef),
+      now,
+    });
+    const failed: string[] = [];
+    let firstError: unknown;
+    for (const consumer of consumers) {
+      if (!claimed.includes(consumer.entityRef)) continue;
+      try {
+        await this.send({ eventType, stage, sunsetAt, consumer });
+      } catch (error) {
+        failed.push(consumer.entityRef);
+        firstError ??= error;
+      }
+    }
+    if (failed.length > 0) {
+      await store.release({ ...key, recipients: failed });
+    }
+    const reminded = claimed.filter(ref => !failed.includes(ref));
+    if (reminded.length > 0) {
+      logger.info(
+        `Reminded ${reminded.length} consumer(s) of ${eventType.name}'s sunset (${stage})`,
+      );
+    }
+    if (firstError) throw firstError;
+    return reminded;
+  }
+
+  private async send(options: {
+    eventType: EventType;
+    stage: SunsetStage;
+    sunsetAt: string;
+    consumer: EventTypeConsumer;
+  }): Promise<void> {
+    const { eventType, stage, sunsetAt, consumer } = options;
+    const { notifications, config } = this.options;
+    const deprecation = eventType.deprecation!;
     const successor = deprecation.successor
-      ? ` Move to ${deprecation.successor}.`
+      ? ` Move ${consumer.title ?? consumer.entityRef} to ${
+          deprecation.successor
+        }.`
       : '';
+    const reads = `${consumer.title ?? consumer.entityRef} reads ${
+      eventType.name
+    }`;
     const title =
       stage === 'retired'
         ? `${eventType.name} is retired`
@@ -53,27 +103,20 @@ export class SunsetReminders {
           }`;
     const description =
       stage === 'retired'
-        ? `${eventType.name} was retired on ${deprecation.retiredAt} and refuses new events.${successor}`
-        : `${eventType.name} is deprecated (${deprecation.reason}) and will refuse events from ${sunsetAt}.${successor}`;
-    try {
-      await notifications.send({
-        recipients: { type: 'entity', entityRef: recipients },
-        payload: {
-          title,
-          description,
-          link: eventTypePagePath(config, eventType.name, 'overview'),
-          severity: stage === 'retired' ? 'high' : 'normal',
-          topic: eventType.name,
-          scope: `event-schemas:${eventType.name}:sunset:${stage}`,
-        },
-      });
-    } catch (error) {
-      await store.release({ ...key, recipients });
-      throw error;
-    }
-    logger.info(
-      `Reminded ${recipients.length} consumer owner(s) of ${eventType.name}'s sunset (${stage})`,
-    );
-    return recipients;
+        ? `${reads}, which was retired on ${deprecation.retiredAt} and refuses new events.${successor}`
+        : `${reads}, which is deprecated (${deprecation.reason}) and will refuse events from ${sunsetAt}.${successor}`;
+    await notifications.send({
+      recipients: { type: 'entity', entityRef: consumer.owner! },
+      payload: {
+        title,
+        description,
+        link: eventTypePagePath(config, eventType.name, 'overview'),
+        severity: stage === 'retired' ? 'high' : 'normal',
+        topic: eventType.name,
+        // Per consumer: the same owner's notifications for two consumers
+        // are two notifications, not one replacing the other.
+        scope: `event-schemas:${eventType.name}:sunset:${stage}:${consumer.entityRef}`,
+      },
+    });
   }
 }
