@@ -1,4 +1,4 @@
-import { partitionFolder } from './partitionLayout';
+import { bigQueryTableId, partitionFolder } from './partitionLayout';
 import {
   checkPartitionWidth,
   isInNarrowerPartitionFolder,
@@ -110,5 +110,14 @@ describe('partition layout', () => {
     expect(isInNarrowerPartitionFolder(10_000, '15-00/part-0.ndjson.gz')).toBe(
       false,
     );
+  });
+});
+
+describe('bigQueryTableId', () => {
+  it('turns what BigQuery table ids refuse into underscores', () => {
+    expect(bigQueryTableId('com.example.playback.started')).toBe(
+      'com_example_playback_started',
+    );
+    expect(bigQueryTableId('a-b_c9')).toBe('a-b_c9');
   });
 });

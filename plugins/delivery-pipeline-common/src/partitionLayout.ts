@@ -31,3 +31,18 @@ export function partitionFolder(options: {
     options.widthMs,
   )}`;
 }
+
+/**
+ * The BigQuery table an event type is exported to, by the GCP module, and
+ * named in its data contract, by the registry. Registry names are
+ * `[A-Za-z0-9._-]`, and BigQuery table ids take letters, digits, `_` and `-`
+ * but no `.`, so dots become underscores: `com.example.playback.started` is
+ * `com_example_playback_started`. Two types that differ only by `.` against
+ * `_` would share a name; the GCP module refuses a table that its
+ * description says belongs to another type.
+ *
+ * @public
+ */
+export function bigQueryTableId(eventType: string): string {
+  return eventType.replace(/[^A-Za-z0-9_-]/g, '_');
+}

@@ -20,8 +20,9 @@ export const DEFAULT_SYNC_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
 };
 
 /**
- * The schedule of a catalog module's full sync of entities made from event
- * types: the one under `key` in config, else `defaults`
+ * The schedule of a periodic task that works from the registry's state (a
+ * catalog module's full sync, the search collator, the registry's sunset
+ * task): the one under `key` in config, else `defaults`
  * ({@link DEFAULT_SYNC_SCHEDULE} unless given). A configured
  * schedule keeps the default initial delay and scope unless it sets them,
  * as the registry and pipeline need the delay to start in the same backend.

@@ -13,12 +13,7 @@ export {
 export type { SchemaToBigQueryOptions } from './schemaMapping';
 export { toRow } from './rows';
 export { retentionToMs } from './retention';
-export {
-  columnNameFor,
-  tableIdFor,
-  loadJobIdFor,
-  hourDecorator,
-} from './names';
+export { columnNameFor, loadJobIdFor, hourDecorator } from './names';
 export type {
   BigQueryField,
   BigQueryMode,

@@ -1,3 +1,4 @@
+import { bigQueryTableId } from '@data-collection/plugin-delivery-pipeline-common';
 import {
   HOUR_MS,
   partitionTimeFolder,
@@ -59,18 +60,6 @@ function hasReservedPrefix(name: string): boolean {
   return RESERVED_PREFIXES.some(prefix => lower.startsWith(prefix));
 }
 
-/**
- * The table of an event type. Registry names are `[A-Za-z0-9._-]`, and
- * BigQuery table ids take letters, digits, `_` and `-` but no `.`, so dots
- * become underscores: `com.example.playback.started` is
- * `com_example_playback_started`. Two types that differ only by `.` against
- * `_` would share a name; BigQueryTables refuses a table that its
- * description says belongs to another type.
- */
-export function tableIdFor(eventType: string): string {
-  return eventType.replace(/[^A-Za-z0-9_-]/g, '_');
-}
-
 /** `2026-11-23T10:00:00.000Z` → `20261123T100000Z` (whole seconds). */
 export function compactIso(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, 19).replace(/[-:]/g, '')}Z`;
@@ -94,7 +83,7 @@ export function loadJobIdFor(options: {
   checksum: string;
 }): string {
   const digest = options.checksum.replace(/^sha256:/, '').slice(0, 16);
-  return `delivery_${options.datasetId}_${tableIdFor(
+  return `delivery_${options.datasetId}_${bigQueryTableId(
     options.eventType,
   )}_${compactIso(options.start)}_${digest}`.replace(/[^A-Za-z0-9_-]/g, '_');
 }

@@ -7,7 +7,7 @@ import {
 } from '@data-collection/plugin-event-schemas-common';
 import { EventTypeReader } from '@data-collection/plugin-event-schemas-node';
 import { statusOf } from './errors';
-import { tableIdFor } from './names';
+import { bigQueryTableId } from '@data-collection/plugin-delivery-pipeline-common';
 import { retentionToMs } from './retention';
 import {
   describeConflict,
@@ -177,7 +177,7 @@ export class BigQueryTables {
         `BigQuery table for ${eventType.name} version ${version.version}: ${note}`,
       );
     }
-    const tableId = tableIdFor(eventType.name);
+    const tableId = bigQueryTableId(eventType.name);
     const expirationMs = retentionToMs(eventType.retention?.delivered);
     const ensured: EnsuredTable = {
       eventType: eventType.name,

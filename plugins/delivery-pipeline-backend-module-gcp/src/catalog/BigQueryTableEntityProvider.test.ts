@@ -12,7 +12,7 @@ import {
   ProjectIdSource,
 } from './BigQueryTableEntityProvider';
 import { EventTypeReader } from '@data-collection/plugin-event-schemas-node';
-import { tableIdFor } from '../bigquery/names';
+import { bigQueryTableId } from '@data-collection/plugin-delivery-pipeline-common';
 import { makeEventType } from './testFixtures';
 
 const REGISTRY_URL = 'http://localhost:7007/api/event-schemas';
@@ -79,7 +79,7 @@ describe('BigQueryTableEntityProvider', () => {
       eventTypes: registry,
       projectId,
       datasetId: 'events',
-      tableIdOf: tableIdFor,
+      tableIdOf: bigQueryTableId,
       registryUrl: REGISTRY_URL,
       config: mockServices.rootConfig({
         data: { app: { baseUrl: APP_BASE_URL } },

@@ -24,7 +24,7 @@ import {
   bigQueryTableEntityRef,
   eventTypeToBigQueryTableEntity,
 } from './bigQueryTableEntity';
-import { tableIdFor } from '../bigquery/names';
+import { bigQueryTableId } from '@data-collection/plugin-delivery-pipeline-common';
 import { makeEventType } from './testFixtures';
 
 const REGISTRY_URL = 'http://localhost:7007/api/event-schemas';
@@ -35,7 +35,7 @@ function tableOf(eventType: string) {
   return {
     projectId: 'acme-events',
     datasetId: 'events',
-    tableId: tableIdFor(eventType),
+    tableId: bigQueryTableId(eventType),
   };
 }
 

@@ -15,7 +15,7 @@ import {
   BigQueryTableEntityProvider,
   ProjectIdSource,
 } from './BigQueryTableEntityProvider';
-import { tableIdFor } from '../bigquery/names';
+import { bigQueryTableId } from '@data-collection/plugin-delivery-pipeline-common';
 
 const GCP_KEY = 'deliveryPipeline.gcp';
 const BIGQUERY_KEY = `${GCP_KEY}.bigquery`;
@@ -77,7 +77,7 @@ export const catalogModuleBigQueryTables = createBackendModule({
           eventTypes: new HttpEventTypeReader({ discovery, auth }),
           projectId,
           datasetId: bigquery.getString('datasetId'),
-          tableIdOf: tableIdFor,
+          tableIdOf: bigQueryTableId,
           // Users follow the entities' links, so the externally reachable URL.
           registryUrl: await discovery.getExternalBaseUrl('event-schemas'),
           // app.baseUrl and eventSchemas.portal.eventTypesPath, for the links.

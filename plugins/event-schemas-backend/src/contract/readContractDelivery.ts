@@ -1,5 +1,6 @@
 import { Config, readDurationFromConfig } from '@backstage/config';
 import { durationToMilliseconds } from '@backstage/types';
+import { bigQueryTableId } from '@data-collection/plugin-delivery-pipeline-common';
 import { EventTypeDelivery } from '@data-collection/plugin-event-schemas-common';
 import path from 'node:path';
 
@@ -41,14 +42,7 @@ export function readContractDelivery(
     ...(partitionWidth ? { partitionWidth } : {}),
     ...(storage ? { storage } : {}),
     ...(project && dataset
-      ? { bigQuery: { project, dataset, table: bigQueryTableOf(eventType) } }
+      ? { bigQuery: { project, dataset, table: bigQueryTableId(eventType) } }
       : {}),
   });
-}
-
-// The GCP module's table id (tableIdFor in its bigquery/names.ts): BigQuery
-// takes no dots in table ids. Repeated here so that the registry does not
-// depend on the GCP module.
-function bigQueryTableOf(eventType: string): string {
-  return eventType.replace(/[^A-Za-z0-9_-]/g, '_');
 }
