@@ -3,7 +3,10 @@ import { EVENT_TYPE_FORMATS, EventTypeFormat } from '../types';
 import { SchemaError } from './SchemaError';
 import { readAvroSchema } from './avro/parse';
 import { parseJsonText } from './json';
-import { compileJsonSchemaSource, readJsonSchema } from './jsonSchema/parse';
+import {
+  assertJsonSchemaSourceCompiles,
+  readJsonSchema,
+} from './jsonSchema/parse';
 import { JsonSchemaDocument, JsonSchemaDraft } from './jsonSchema/types';
 import {
   NO_LIMITS,
@@ -68,7 +71,7 @@ export function parseSchema(options: {
   if (parsed.format === 'jsonschema') {
     // Compiling catches what the meta-schema cannot (Ajv's own checks); the
     // function is dropped, compileValidator compiles when asked.
-    compileJsonSchemaSource(parsed);
+    assertJsonSchemaSourceCompiles(parsed);
   }
   return parsed;
 }

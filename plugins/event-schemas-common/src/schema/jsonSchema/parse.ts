@@ -1,5 +1,9 @@
 import { SchemaError } from '../SchemaError';
-import { compileJsonSchema, metaSchemaErrors } from './ajv';
+import {
+  assertJsonSchemaCompiles,
+  compileJsonSchema,
+  metaSchemaErrors,
+} from './ajv';
 import { documentProblems } from './checks';
 import { detectDraft } from './drafts';
 import { JsonSchemaSource, isSchema } from './types';
@@ -46,8 +50,17 @@ export function readJsonSchema(options: {
 
 /** Compiles a checked schema, reporting compiler errors as SchemaErrors. */
 export function compileJsonSchemaSource(source: JsonSchemaSource) {
+  return asSchemaError(source, () => compileJsonSchema(source));
+}
+
+/** Checks that a checked schema compiles, without keeping a validator. */
+export function assertJsonSchemaSourceCompiles(source: JsonSchemaSource) {
+  asSchemaError(source, () => assertJsonSchemaCompiles(source));
+}
+
+function asSchemaError<T>(source: JsonSchemaSource, compile: () => T): T {
   try {
-    return compileJsonSchema(source);
+    return compile();
   } catch (error) {
     throw new SchemaError(
       `Invalid JSON Schema (${source.draft}): ${(error as Error).message}`,
