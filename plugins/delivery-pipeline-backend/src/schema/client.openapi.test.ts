@@ -1,7 +1,10 @@
 import { DeliveryPipelineClient } from '@data-collection/plugin-delivery-pipeline-common';
 import { PersonalDataDecrypter } from '@data-collection/plugin-delivery-pipeline-node';
 import { spec } from './openapi';
-import { checkRequest, OpenApiDocument } from './__testUtils__/checkRequest';
+import {
+  checkRequest,
+  OpenApiDocument,
+} from '@data-collection/plugin-event-schemas-common/testUtils';
 
 // Every request DeliveryPipelineClient makes is an operation of the
 // document, with parameters it declares: the document cannot drift from

@@ -1,7 +1,10 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { HttpEventTypeReader } from '@data-collection/plugin-event-schemas-node';
 import { spec } from './openapi';
-import { checkRequest, OpenApiDocument } from './__testUtils__/checkRequest';
+import {
+  checkRequest,
+  OpenApiDocument,
+} from '@data-collection/plugin-event-schemas-common/testUtils';
 
 // Every request HttpEventTypeReader (how other backend plugins read the
 // registry) makes is an operation of the document, with parameters it

@@ -2,7 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { EventSchemasClient } from './EventSchemasClient';
-import { checkRequest, OpenApiDocument } from './__testUtils__/checkRequest';
+import {
+  checkRequest,
+  OpenApiDocument,
+} from '@data-collection/plugin-event-schemas-common/testUtils';
 
 // Every request EventSchemasClient makes is an operation of the registry's
 // OpenAPI document (the backend's source of truth, which its router is

@@ -1,5 +1,5 @@
-// Copied in each package whose clients are checked against an OpenAPI
-// document (the backends, the registry's frontend): test code, kept small.
+// For the packages whose clients are checked against an OpenAPI document
+// (the backends, the registry's frontend): test code, kept small.
 
 type Parameter = { name: string; in: string; required?: boolean };
 type Ref = { $ref: string };
@@ -12,6 +12,11 @@ type Operation = {
   requestBody?: { content: Record<string, { schema?: Schema | Ref }> };
   responses: Record<string, { content?: Record<string, unknown> } | Ref>;
 };
+/**
+ * The parts of an OpenAPI 3 document that checkRequest reads.
+ *
+ * @public
+ */
 export type OpenApiDocument = {
   paths: Record<string, Record<string, unknown>>;
   components?: Record<string, Record<string, unknown>>;
@@ -22,6 +27,8 @@ export type OpenApiDocument = {
  * undocumented path, method, query parameter or body field, a missing
  * required one, or no JSON answer documented. Empty when it is fine.
  * `basePath` is where the plugin is mounted, e.g. `/api/event-schemas`.
+ *
+ * @public
  */
 export function checkRequest(
   document: OpenApiDocument,
