@@ -1,12 +1,20 @@
+import { listSchemaReferences } from '@data-collection/plugin-event-schemas-common';
 import { dirname, relative, resolve, isAbsolute, sep } from 'node:path';
 import { promises as fs } from 'node:fs';
 import { CliContext, CliError, EXIT_CODES } from '../context';
 import { formatAnnotation } from './annotations';
-import { compareWithGitRef, compareWithRegistry } from './compare';
+import {
+  compareWithGitRef,
+  compareWithRegistry,
+  EarlierFile,
+  readAtGitRef,
+} from './compare';
 import { findEventTypeFiles } from './findEventTypeFiles';
 import { GitRepository } from './git';
-import { loadEventTypeFiles } from './loadEventTypeFiles';
-import { RegistryCompatibilityClient } from './registry';
+import { LoadedFile, loadEventTypeFiles } from './loadEventTypeFiles';
+import { changesBelow } from './referenceGraph';
+import { fileSchemas, ReferencedSchema, ReferenceSources } from './references';
+import { RegistryClient } from './registry';
 import { CheckOutcome, CheckProblem, FileOutcome } from './types';
 import { checkDuplicateNames, validateDefinition } from './validateDefinition';
 
@@ -31,7 +39,7 @@ export async function runCheck(options: {
     );
   }
   const client = registry
-    ? new RegistryCompatibilityClient({
+    ? new RegistryClient({
         url: parseRegistryUrl(registry),
         token: context.env[TOKEN_VARIABLE],
         fetch: context.fetch,
@@ -45,8 +53,24 @@ export async function runCheck(options: {
     context,
     paths: await findEventTypeFiles({ context, paths }),
   });
-  const comparable = files.filter(validateDefinition);
   checkDuplicateNames(files);
+  const sources: ReferenceSources = {
+    files: fileSchemas(files),
+    ...(client ? { registry: client } : {}),
+  };
+  const comparable: LoadedFile[] = [];
+  for (const file of files) {
+    if (
+      await validateDefinition({
+        context,
+        file,
+        sources,
+        hint: unresolvedHint({ against, registry }),
+      })
+    ) {
+      comparable.push(file);
+    }
+  }
   const outcomes = new Map<string, FileOutcome>(
     files.map(file => [
       file.path,
@@ -59,23 +83,25 @@ export async function runCheck(options: {
       },
     ]),
   );
-  for (const file of comparable) {
-    const outcome = outcomes.get(file.path)!;
-    if (repositories && against) {
-      const { comparison, warnings } = await compareWithGitRef({
-        context,
-        file,
-        repository: repositoryOf(repositories, file.path),
-        ref: against,
-      });
-      outcome.comparison = comparison;
-      outcome.warnings.push(...warnings);
-    } else if (client && registry) {
-      outcome.comparison = await compareWithRegistry({
+  if (repositories && against) {
+    await compareAllWithGitRef({
+      context,
+      files,
+      comparable,
+      sources,
+      repositories,
+      ref: against,
+      outcomes,
+    });
+  } else if (client && registry) {
+    const fileTypes = new Set(sources.files.keys());
+    for (const file of comparable) {
+      outcomes.get(file.path)!.comparison = await compareWithRegistry({
         context,
         file,
         client,
         url: registry,
+        fileTypes,
       });
     }
   }
@@ -102,6 +128,101 @@ export async function runCheck(options: {
     write(formatAnnotations({ context, result }));
   }
   return result.ok ? EXIT_CODES.ok : EXIT_CODES.problems;
+}
+
+/** What to do about a reference that nothing resolves, in each mode. */
+function unresolvedHint(options: {
+  against?: string;
+  registry?: string;
+}): string {
+  if (options.against !== undefined) {
+    return 'add the file that defines it to the paths (with --against, references resolve among the checked files only)';
+  }
+  if (options.registry !== undefined) {
+    return `${options.registry} has no such version either; add the file that defines it to the paths, or register that version first`;
+  }
+  return 'add the file that defines it to the paths, or pass --registry <url> to read its registered version';
+}
+
+/**
+ * Compares every file with its version at a git ref, each side resolved
+ * from the files as they are on that side. A change to a referenced file
+ * reaches every file that references it, at any depth: those are told
+ * which changed references explain their problems.
+ */
+async function compareAllWithGitRef(options: {
+  context: CliContext;
+  files: LoadedFile[];
+  comparable: LoadedFile[];
+  sources: ReferenceSources;
+  repositories: GitRepository[];
+  ref: string;
+  outcomes: Map<string, FileOutcome>;
+}): Promise<void> {
+  const { context, files, comparable, sources, repositories, ref, outcomes } =
+    options;
+  const earlier = new Map<LoadedFile, EarlierFile>();
+  const atRef = new Map<string, ReferencedSchema>();
+  for (const file of files) {
+    const found = await readAtGitRef({
+      file,
+      repository: repositoryOf(repositories, file.path),
+      ref,
+    });
+    earlier.set(file, found);
+    if (found.status === 'found' && !atRef.has(found.definition.name)) {
+      atRef.set(found.definition.name, {
+        format: found.definition.format,
+        schema: found.definition.schema,
+      });
+    }
+  }
+  const changed = new Set<string>();
+  const references = new Map<string, Set<string>>();
+  const addReferences = (name: string, schema: ReferencedSchema) => {
+    if (!references.has(name)) references.set(name, new Set());
+    for (const reference of listSchemaReferences(schema)) {
+      references.get(name)!.add(reference.eventType);
+    }
+  };
+  for (const file of files) {
+    const then = earlier.get(file)!;
+    const before = then.status === 'found' ? then.definition : undefined;
+    const now = file.definition;
+    if (now) addReferences(now.name, now);
+    if (before) addReferences(before.name, before);
+    if (now && before?.schema !== now.schema) changed.add(now.name);
+    if (before && before.schema !== now?.schema) changed.add(before.name);
+  }
+  const below = changesBelow({ references, changed });
+  const ownChange: ReferenceSources = {
+    files: new Map([...sources.files, ...atRef]),
+  };
+  for (const file of comparable) {
+    const definition = file.definition!;
+    const changedReferences = [
+      ...new Set(
+        listSchemaReferences(definition).map(reference => reference.eventType),
+      ),
+    ]
+      .filter(name => changed.has(name) || below.has(name))
+      .map(name => ({
+        eventType: name,
+        via: [...(below.get(name) ?? [])].filter(via => via !== name),
+      }));
+    const outcome = outcomes.get(file.path)!;
+    const { comparison, warnings } = await compareWithGitRef({
+      context,
+      file,
+      earlier: earlier.get(file)!,
+      ref,
+      atRef: { files: atRef },
+      ownChange,
+      changedReferences,
+    });
+    outcome.comparison = comparison;
+    outcome.warnings.push(...warnings);
+  }
 }
 
 function parseRegistryUrl(value: string): string {
