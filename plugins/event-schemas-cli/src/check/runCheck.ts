@@ -1,19 +1,13 @@
-import { listSchemaReferences } from '@data-collection/plugin-event-schemas-common';
 import { dirname, relative, resolve, isAbsolute, sep } from 'node:path';
 import { promises as fs } from 'node:fs';
 import { CliContext, CliError, EXIT_CODES } from '../context';
 import { formatAnnotation } from './annotations';
-import {
-  compareWithGitRef,
-  compareWithRegistry,
-  EarlierFile,
-  readAtGitRef,
-} from './compare';
+import { compareWithRegistry } from './compare';
+import { compareFilesWithGitRef } from './compareWithGitRef';
 import { findEventTypeFiles } from './findEventTypeFiles';
 import { GitRepository } from './git';
 import { LoadedFile, loadEventTypeFiles } from './loadEventTypeFiles';
-import { changesBelow } from './referenceGraph';
-import { fileSchemas, ReferencedSchema, ReferenceSources } from './references';
+import { fileSchemas, ReferenceSources } from './references';
 import { RegistryClient } from './registry';
 import { CheckOutcome, CheckProblem, FileOutcome } from './types';
 import { checkDuplicateNames, validateDefinition } from './validateDefinition';
@@ -84,12 +78,12 @@ export async function runCheck(options: {
     ]),
   );
   if (repositories && against) {
-    await compareAllWithGitRef({
+    await compareFilesWithGitRef({
       context,
       files,
       comparable,
       sources,
-      repositories,
+      repositoryOf: path => repositoryOf(repositories, path),
       ref: against,
       outcomes,
     });
@@ -142,87 +136,6 @@ function unresolvedHint(options: {
     return `${options.registry} has no such version either; add the file that defines it to the paths, or register that version first`;
   }
   return 'add the file that defines it to the paths, or pass --registry <url> to read its registered version';
-}
-
-/**
- * Compares every file with its version at a git ref, each side resolved
- * from the files as they are on that side. A change to a referenced file
- * reaches every file that references it, at any depth: those are told
- * which changed references explain their problems.
- */
-async function compareAllWithGitRef(options: {
-  context: CliContext;
-  files: LoadedFile[];
-  comparable: LoadedFile[];
-  sources: ReferenceSources;
-  repositories: GitRepository[];
-  ref: string;
-  outcomes: Map<string, FileOutcome>;
-}): Promise<void> {
-  const { context, files, comparable, sources, repositories, ref, outcomes } =
-    options;
-  const earlier = new Map<LoadedFile, EarlierFile>();
-  const atRef = new Map<string, ReferencedSchema>();
-  for (const file of files) {
-    const found = await readAtGitRef({
-      file,
-      repository: repositoryOf(repositories, file.path),
-      ref,
-    });
-    earlier.set(file, found);
-    if (found.status === 'found' && !atRef.has(found.definition.name)) {
-      atRef.set(found.definition.name, {
-        format: found.definition.format,
-        schema: found.definition.schema,
-      });
-    }
-  }
-  const changed = new Set<string>();
-  const references = new Map<string, Set<string>>();
-  const addReferences = (name: string, schema: ReferencedSchema) => {
-    if (!references.has(name)) references.set(name, new Set());
-    for (const reference of listSchemaReferences(schema)) {
-      references.get(name)!.add(reference.eventType);
-    }
-  };
-  for (const file of files) {
-    const then = earlier.get(file)!;
-    const before = then.status === 'found' ? then.definition : undefined;
-    const now = file.definition;
-    if (now) addReferences(now.name, now);
-    if (before) addReferences(before.name, before);
-    if (now && before?.schema !== now.schema) changed.add(now.name);
-    if (before && before.schema !== now?.schema) changed.add(before.name);
-  }
-  const below = changesBelow({ references, changed });
-  const ownChange: ReferenceSources = {
-    files: new Map([...sources.files, ...atRef]),
-  };
-  for (const file of comparable) {
-    const definition = file.definition!;
-    const changedReferences = [
-      ...new Set(
-        listSchemaReferences(definition).map(reference => reference.eventType),
-      ),
-    ]
-      .filter(name => changed.has(name) || below.has(name))
-      .map(name => ({
-        eventType: name,
-        via: [...(below.get(name) ?? [])].filter(via => via !== name),
-      }));
-    const outcome = outcomes.get(file.path)!;
-    const { comparison, warnings } = await compareWithGitRef({
-      context,
-      file,
-      earlier: earlier.get(file)!,
-      ref,
-      atRef: { files: atRef },
-      ownChange,
-      changedReferences,
-    });
-    outcome.comparison = comparison;
-    outcome.warnings.push(...warnings);
-  }
 }
 
 function parseRegistryUrl(value: string): string {
