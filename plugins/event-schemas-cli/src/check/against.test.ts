@@ -8,6 +8,12 @@ import {
   runCli,
   writeFiles,
 } from '../__testUtils__/runCli';
+import {
+  lineOf,
+  referrerSchema,
+  typeFile,
+  userSchema,
+} from '../__testUtils__/references';
 
 function git(dir: string, ...args: string[]) {
   execFileSync('git', args, {
@@ -202,5 +208,175 @@ describe('event-schemas check --against', () => {
   afterEach(async () => {
     await fs.rm(repo, { recursive: true, force: true });
     await fs.rm(elsewhere, { recursive: true, force: true });
+  });
+});
+
+describe('event-schemas check --against, references between files', () => {
+  let repo: string;
+
+  const loginFile = (
+    options: { compatibility?: string; score?: string } = {},
+  ) =>
+    typeFile({
+      name: 'com.example.login',
+      compatibility: options.compatibility,
+      schema: referrerSchema({
+        to: 'com.example.user',
+        properties: { score: { type: options.score ?? 'number' } },
+      }),
+    });
+  // Two levels up: a session references the login, which references the user.
+  const sessionFile = typeFile({
+    name: 'com.example.session',
+    schema: referrerSchema({ to: 'com.example.login' }),
+  });
+  const userFile = (properties: Record<string, unknown>) =>
+    typeFile({
+      name: 'com.example.user',
+      schema: { ...userSchema, properties },
+    });
+
+  beforeEach(async () => {
+    repo = await makeFiles({
+      'user.yaml': userFile(userSchema.properties),
+      'login.yaml': loginFile(),
+      'session.yaml': sessionFile,
+    });
+    git(repo, 'init', '--quiet', '--initial-branch=main');
+    git(repo, 'add', '.');
+    git(repo, 'commit', '--quiet', '-m', 'event types');
+  });
+
+  afterEach(async () => {
+    await fs.rm(repo, { recursive: true, force: true });
+  });
+
+  const check = async () => {
+    const result = await runCli(['check', '--against', 'main', '--json', '.'], {
+      cwd: repo,
+    });
+    const files = JSON.parse(result.stdout).files as Array<{
+      path: string;
+      ok: boolean;
+      problems: Array<{ file: string; line: number; message: string }>;
+    }>;
+    return {
+      code: result.code,
+      file: (path: string) => files.find(file => file.path === path)!,
+    };
+  };
+
+  it('passes files whose references did not change', async () => {
+    const result = await runCli(['check', '--against', 'main', '.'], {
+      cwd: repo,
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('3 event type files checked: all OK');
+  });
+
+  it('reports a breaking change to a referenced file on every file that references it, at any depth', async () => {
+    await writeFiles(repo, {
+      'user.yaml': userFile({
+        ...userSchema.properties,
+        age: { type: 'integer' },
+      }),
+    });
+    const { code, file } = await check();
+    expect(code).toBe(1);
+    expect(file('user.yaml').problems).toEqual([
+      expect.objectContaining({
+        message:
+          '/properties/age: type narrowed from number to integer (not BACKWARD compatible with main)',
+      }),
+    ]);
+    expect(file('login.yaml').problems).toEqual([
+      {
+        file: 'login.yaml',
+        line: lineOf(loginFile(), '"$ref"'),
+        pointer: '/schema/properties/user/$ref',
+        message: expect.stringMatching(
+          /^through reference to 'com\.example\.user': \S*age: type narrowed from number to integer \(not BACKWARD compatible with main\)$/,
+        ),
+        title: 'Incompatible schema change',
+      },
+    ]);
+    expect(file('session.yaml').problems).toEqual([
+      expect.objectContaining({
+        file: 'session.yaml',
+        line: lineOf(sessionFile, '"$ref"'),
+        message: expect.stringMatching(
+          /^through reference to 'com\.example\.login' \(which references 'com\.example\.user', changed\): \S*age: type narrowed/,
+        ),
+      }),
+    ]);
+  });
+
+  it('judges a referrer under its own mode: a change compatible for the referenced type may break it', async () => {
+    await writeFiles(repo, {
+      'login.yaml': loginFile({ compatibility: 'FORWARD' }),
+    });
+    git(repo, 'commit', '--quiet', '-am', 'login is FORWARD');
+    // Dropping a field is BACKWARD compatible (the user type's mode), not FORWARD.
+    const { age: _dropped, ...properties } = userSchema.properties;
+    await writeFiles(repo, { 'user.yaml': userFile(properties) });
+    const { code, file } = await check();
+    expect(code).toBe(1);
+    expect(file('user.yaml').ok).toBe(true);
+    expect(file('session.yaml').ok).toBe(true);
+    expect(file('login.yaml').problems).toEqual([
+      expect.objectContaining({
+        message: expect.stringMatching(
+          /^through reference to 'com\.example\.user': .*\(not FORWARD compatible with main\)$/,
+        ),
+      }),
+    ]);
+  });
+
+  it('tells a file’s own breaking change from one through its references', async () => {
+    await writeFiles(repo, {
+      'login.yaml': loginFile({ score: 'integer' }),
+      'user.yaml': userFile({
+        ...userSchema.properties,
+        age: { type: 'integer' },
+      }),
+    });
+    const { file } = await check();
+    const messages = file('login.yaml').problems.map(p => [p.line, p.message]);
+    expect(messages).toEqual([
+      [
+        lineOf(loginFile(), '"score"'),
+        '/properties/score: type narrowed from number to integer (not BACKWARD compatible with main)',
+      ],
+      [
+        lineOf(loginFile(), '"$ref"'),
+        expect.stringMatching(
+          /^through reference to 'com\.example\.user': \S*age: type narrowed/,
+        ),
+      ],
+    ]);
+  });
+
+  it('warns, and passes, when the file at the ref cannot be resolved there', async () => {
+    await writeFiles(repo, {
+      'login.yaml': typeFile({
+        name: 'com.example.login',
+        schema: referrerSchema({ to: 'com.example.gone' }),
+      }),
+    });
+    git(
+      repo,
+      'commit',
+      '--quiet',
+      '-am',
+      'login references a type with no file',
+    );
+    await writeFiles(repo, { 'login.yaml': loginFile() });
+    const result = await runCli(['check', '--against', 'HEAD', '.'], {
+      cwd: repo,
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(
+      "login.yaml:1: not compared with HEAD: its schema there cannot be resolved from the files at HEAD: no event type file defines 'com.example.gone' (version 1 is referenced) (warning)",
+    );
   });
 });

@@ -1,41 +1,28 @@
-import {
-  checkCompatibility,
-  EventTypeFileError,
-  readEventTypeFile,
-  SchemaError,
-} from '@data-collection/plugin-event-schemas-common';
-import { promises as fs } from 'node:fs';
-import { relative, sep } from 'node:path';
-import { CliContext, errorMessage } from '../context';
-import { GitRepository } from './git';
+import { listSchemaReferences } from '@data-collection/plugin-event-schemas-common';
+import { CliContext } from '../context';
 import { locate } from './locate';
-import { LoadedFile, problemText } from './loadEventTypeFiles';
-import { RegistryCompatibilityClient } from './registry';
+import { LoadedFile } from './loadEventTypeFiles';
+import { referenceSite } from './references';
+import { RegistryClient } from './registry';
+import { schemaLocation } from './schemaLocation';
 import { CheckComparison, CheckProblem } from './types';
 
-const INCOMPATIBLE = 'Incompatible schema change';
+/** The title of a problem that a schema change is not compatible. */
+export const INCOMPATIBLE = 'Incompatible schema change';
 
 /**
  * The problems for the reasons a schema change breaks compatibility, each
  * at the line of the schema path it names: in the file's inline schema, or
  * in its schema file.
  */
-async function reasonProblems(options: {
+export async function reasonProblems(options: {
   context: CliContext;
   file: LoadedFile;
   reasons: string[];
   suffix: string;
 }): Promise<CheckProblem[]> {
   const { context, file, reasons, suffix } = options;
-  let where = { display: file.display, text: file.text, prefix: '/schema' };
-  if (file.schemaFile) {
-    const text = await fs.readFile(file.schemaFile, 'utf8').catch(() => '');
-    where = {
-      display: relative(context.cwd, file.schemaFile),
-      text,
-      prefix: '',
-    };
-  }
+  const where = await schemaLocation({ context, file });
   return reasons.map(reason => {
     const schemaPath = /^(\/[^\s:]*):/.exec(reason)?.[1] ?? '';
     const pointer = `${where.prefix}${schemaPath}`;
@@ -50,114 +37,41 @@ async function reasonProblems(options: {
 }
 
 /**
- * Compares a file's schema with the same file at a git ref, under the
- * file's own compatibility mode. A file new since the ref is fine; a file
- * there that cannot be read or compared is a warning, so that a pull
- * request can fix a broken file.
- */
-export async function compareWithGitRef(options: {
-  context: CliContext;
-  file: LoadedFile;
-  repository: GitRepository;
-  ref: string;
-}): Promise<{ comparison: CheckComparison; warnings: CheckProblem[] }> {
-  const { context, file, repository, ref } = options;
-  const definition = file.definition!;
-  // The registry's default for a type registered without one.
-  const mode = definition.compatibility ?? 'BACKWARD';
-  const path = relative(repository.root, file.path).split(sep).join('/');
-  const notCompared = (message: string) => ({
-    comparison: { against: ref, status: 'not-compared' as const, mode },
-    warnings: [
-      {
-        file: file.display,
-        line: 1,
-        pointer: '',
-        message: `not compared with ${ref}: ${message}`,
-        title: 'Not compared',
-      },
-    ],
-  });
-  const text = await repository.readAtRef(path);
-  if (text === undefined) {
-    return { comparison: { against: ref, status: 'new', mode }, warnings: [] };
-  }
-  let earlier;
-  try {
-    earlier = await readEventTypeFile({
-      path,
-      text,
-      readFile: async schemaPath => {
-        const schema = await repository.readAtRef(schemaPath);
-        if (schema === undefined) {
-          throw new Error(`${schemaPath} does not exist at ${ref}`);
-        }
-        return schema;
-      },
-    });
-  } catch (error) {
-    if (!(error instanceof EventTypeFileError)) throw error;
-    return notCompared(
-      `the file there is not a valid event type file (${error.problems
-        .map(problemText)
-        .join('; ')})`,
-    );
-  }
-  if (earlier.definition.format !== definition.format) {
-    file.problems.push({
-      file: file.display,
-      line: locate({ text: file.text, pointer: '/format' }),
-      pointer: '/format',
-      message: `/format changed from ${earlier.definition.format} at ${ref} to ${definition.format}: an event type's format cannot change; declare a new event type instead`,
-      title: INCOMPATIBLE,
-    });
-    return {
-      comparison: { against: ref, status: 'incompatible', mode },
-      warnings: [],
-    };
-  }
-  let result;
-  try {
-    result = checkCompatibility({
-      format: definition.format,
-      mode,
-      candidate: definition.schema,
-      previous: [earlier.definition.schema],
-    });
-  } catch (error) {
-    if (!(error instanceof SchemaError)) throw error;
-    return notCompared(`its schema there is not valid: ${errorMessage(error)}`);
-  }
-  file.problems.push(
-    ...(await reasonProblems({
-      context,
-      file,
-      reasons: result.messages,
-      suffix: ` (not ${mode} compatible with ${ref})`,
-    })),
-  );
-  return {
-    comparison: {
-      against: ref,
-      status: result.compatible ? 'compatible' : 'incompatible',
-      mode,
-    },
-    warnings: [],
-  };
-}
-
-/**
  * Asks the registry whether the file's schema could be registered as the
  * next version of its type; a type the registry does not have yet is new.
+ * The schema goes as it is written: the registry resolves its references
+ * from its own store, so a reference to a type that exists only as a file
+ * is reported here, before asking.
  */
 export async function compareWithRegistry(options: {
   context: CliContext;
   file: LoadedFile;
-  client: RegistryCompatibilityClient;
+  client: RegistryClient;
   url: string;
+  /** The types defined by the checked files. */
+  fileTypes: ReadonlySet<string>;
 }): Promise<CheckComparison> {
-  const { context, file, client, url } = options;
+  const { context, file, client, url, fileTypes } = options;
   const definition = file.definition!;
+  let unregistered = false;
+  for (const reference of listSchemaReferences({
+    format: definition.format,
+    schema: definition.schema,
+  })) {
+    if (!fileTypes.has(reference.eventType)) continue; // read from the registry already
+    if (await client.getVersion(reference)) continue;
+    unregistered = true;
+    file.problems.push({
+      ...(await referenceSite({
+        context,
+        file,
+        eventType: reference.eventType,
+      })),
+      message: `the reference to version ${reference.version} of '${reference.eventType}' is not registered yet: register '${reference.eventType}' first (the registry resolves references from what it stores, not from files)`,
+      title: 'Unregistered reference',
+    });
+  }
+  if (unregistered) return { against: url, status: 'not-compared' };
   const answer = await client.check({
     name: definition.name,
     schema: definition.schema,

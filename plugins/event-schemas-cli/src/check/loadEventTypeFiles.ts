@@ -23,6 +23,11 @@ export type LoadedFile = {
   definition?: EventTypeDefinition;
   /** The schema file, absolute, when the file names one. */
   schemaFile?: string;
+  /**
+   * The schema with the versions it references copied in, once validated:
+   * what it is checked and compared as, as the registry does.
+   */
+  resolvedSchema?: string;
   problems: CheckProblem[];
 };
 

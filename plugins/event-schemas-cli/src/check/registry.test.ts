@@ -10,6 +10,12 @@ import {
   playbackSchema,
   runCli,
 } from '../__testUtils__/runCli';
+import {
+  lineOf,
+  referrerSchema,
+  typeFile,
+  userSchema,
+} from '../__testUtils__/references';
 
 // The real registry (event-schemas-backend on SQLite) behind Backstage's
 // real authentication, which accepts a static token as an external
@@ -46,24 +52,34 @@ describe('event-schemas check --registry', () => {
       ],
     });
     url = `http://localhost:${(backend.server.address() as AddressInfo).port}`;
-    const created = await fetch(`${url}/api/event-schemas/event-types`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${TOKEN}`,
-        'content-type': 'application/json',
-      },
-      body: JSON.stringify({
-        name: 'com.example.playback.started',
-        owner: 'group:default/playback',
-        format: 'jsonschema',
-        personalDataFields: ['user_id'],
-        dataSubject: 'user_id',
-        schema: playbackSchema,
-      }),
+    const register = async (body: Record<string, unknown>) => {
+      const created = await fetch(`${url}/api/event-schemas/event-types`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${TOKEN}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({
+          owner: 'group:default/playback',
+          format: 'jsonschema',
+          ...body,
+        }),
+      });
+      if (created.status !== 201) {
+        throw new Error(`registering the test's type: ${await created.text()}`);
+      }
+    };
+    await register({
+      name: 'com.example.playback.started',
+      personalDataFields: ['user_id'],
+      dataSubject: 'user_id',
+      schema: playbackSchema,
     });
-    if (created.status !== 201) {
-      throw new Error(`registering the test's type: ${await created.text()}`);
-    }
+    await register({ name: 'com.example.user', schema: userSchema });
+    await register({
+      name: 'com.example.login',
+      schema: referrerSchema({ to: 'com.example.user' }),
+    });
   });
 
   afterAll(async () => {
@@ -115,6 +131,85 @@ describe('event-schemas check --registry', () => {
     );
     expect(result.stdout).toContain(
       `::error file=playback.yaml,line=${line},title=Incompatible schema change::/properties/position_ms: type narrowed from number to integer (as the registry checks it)\n`,
+    );
+  });
+
+  it('resolves a reference to a registered type no file defines, and sends the schema for the registry to resolve', async () => {
+    const dir = await makeFiles({
+      // Registered, referencing the user type: compared as it is written.
+      'login.yaml': typeFile({
+        name: 'com.example.login',
+        schema: referrerSchema({ to: 'com.example.user' }),
+      }),
+      // New, its personal data in the registered user type.
+      'signup.yaml': typeFile({
+        name: 'com.example.signup',
+        schema: referrerSchema({ to: 'com.example.user' }),
+        extra: [
+          'personalDataFields: [user.user_id]',
+          'dataSubject: user.user_id',
+        ],
+      }),
+    });
+    const result = await runCli(['check', '--registry', url, '.'], {
+      cwd: dir,
+      env,
+    });
+    expect(result).toEqual({
+      code: 0,
+      stdout: [
+        "OK   login.yaml (compatible with the registry's latest version)",
+        `OK   signup.yaml (new since ${url})`,
+        '2 event type files checked: all OK',
+        '',
+      ].join('\n'),
+      stderr: '',
+    });
+  });
+
+  it('says to register a type first when a file references it and the registry does not have it', async () => {
+    const text = typeFile({
+      name: 'com.example.login',
+      schema: referrerSchema({ to: 'com.example.team' }),
+    });
+    const dir = await makeFiles({
+      'login.yaml': text,
+      'team.yaml': typeFile({ name: 'com.example.team', schema: userSchema }),
+    });
+    const result = await runCli(['check', '--registry', url, '.'], {
+      cwd: dir,
+      env,
+    });
+    expect(result).toEqual({
+      code: 1,
+      stdout: [
+        `FAIL login.yaml (not compared with ${url})`,
+        `    login.yaml:${lineOf(
+          text,
+          '"$ref"',
+        )}: the reference to version 1 of 'com.example.team' is not registered yet: register 'com.example.team' first (the registry resolves references from what it stores, not from files)`,
+        `OK   team.yaml (new since ${url})`,
+        '2 event type files checked: 1 with problems',
+        '',
+      ].join('\n'),
+      stderr: '',
+    });
+  });
+
+  it('reports a reference that neither a file nor the registry resolves', async () => {
+    const dir = await makeFiles({
+      'login.yaml': typeFile({
+        name: 'com.example.login',
+        schema: referrerSchema({ to: 'com.example.user', version: 5 }),
+      }),
+    });
+    const result = await runCli(['check', '--registry', url, '.'], {
+      cwd: dir,
+      env,
+    });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(
+      `the reference to version 5 of 'com.example.user' cannot be resolved: no event type file among the checked files defines 'com.example.user'; ${url} has no such version either; add the file that defines it to the paths, or register that version first`,
     );
   });
 

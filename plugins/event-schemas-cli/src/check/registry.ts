@@ -1,3 +1,4 @@
+import { EventTypeFormat } from '@data-collection/plugin-event-schemas-common';
 import { CliError, errorMessage } from '../context';
 
 /** The registry's answer for one event type file. */
@@ -12,15 +13,26 @@ export type RegistryAnswer =
       impact?: unknown;
     };
 
+/** A registered version's schema, as references resolve to it. */
+export type RegisteredSchema = { format: EventTypeFormat; schema: string };
+
 const TIMEOUT_MS = 30_000;
 
+type ErrorBody = { error?: { name?: string; message?: string } } | undefined;
+
 /**
- * Asks a registry whether a schema could be registered as the next version
- * of a type (`POST /api/event-schemas/event-types/{name}/compatibility`),
- * as the registry's own rules and the type's registered mode decide.
+ * The registry's HTTP API as `check --registry` uses it: whether a schema
+ * could be registered as the next version of a type
+ * (`POST /api/event-schemas/event-types/{name}/compatibility`), and the
+ * registered versions that references name.
  */
-export class RegistryCompatibilityClient {
+export class RegistryClient {
   private readonly baseUrl: string;
+  /** Each registered version is read once per run, however many files name it. */
+  private readonly versions = new Map<
+    string,
+    Promise<RegisteredSchema | undefined>
+  >();
 
   constructor(
     private readonly options: {
@@ -36,37 +48,12 @@ export class RegistryCompatibilityClient {
     name: string;
     schema: string;
   }): Promise<RegistryAnswer> {
-    const url = `${
-      this.baseUrl
-    }/api/event-schemas/event-types/${encodeURIComponent(
-      options.name,
-    )}/compatibility`;
-    let response: Response;
-    try {
-      response = await this.options.fetch(url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          ...(this.options.token
-            ? { authorization: `Bearer ${this.options.token}` }
-            : {}),
-        },
-        body: JSON.stringify({ schema: options.schema }),
-        signal: AbortSignal.timeout(TIMEOUT_MS),
-      });
-    } catch (error) {
-      const cause = (error as { cause?: unknown }).cause;
-      throw new CliError(
-        `--registry: cannot reach ${this.baseUrl}: ${errorMessage(
-          cause ?? error,
-        )}`,
-      );
-    }
-    const body = await readJson(response);
-    const errorBody = body as
-      | { error?: { name?: string; message?: string } }
-      | undefined;
-    if (response.status === 200) {
+    const { url, status, body } = await this.request({
+      path: `/event-types/${encodeURIComponent(options.name)}/compatibility`,
+      body: { schema: options.schema },
+    });
+    const errorBody = body as ErrorBody;
+    if (status === 200) {
       const result = body as {
         compatible?: unknown;
         messages?: unknown;
@@ -87,31 +74,120 @@ export class RegistryCompatibilityClient {
         ...(result.impact !== undefined ? { impact: result.impact } : {}),
       };
     }
-    // Only the registry's own "no such event type" means new: a 404 from
-    // something else is a wrong URL.
-    if (response.status === 404 && errorBody?.error?.name === 'NotFoundError') {
+    if (isNotFound(status, errorBody)) {
       return { status: 'new' };
     }
-    if (response.status === 400 && errorBody?.error?.message) {
+    if (status === 400 && errorBody?.error?.message) {
       return { status: 'refused', message: errorBody.error.message };
     }
-    if (response.status === 401 || response.status === 403) {
+    throw this.failure({ url, status, body: errorBody });
+  }
+
+  /**
+   * A registered version of a type, with the type's format; undefined when
+   * the registry has no such type or version.
+   */
+  getVersion(options: {
+    eventType: string;
+    version: number;
+  }): Promise<RegisteredSchema | undefined> {
+    const key = `${options.eventType}@${options.version}`;
+    let pending = this.versions.get(key);
+    if (!pending) {
+      pending = this.readVersion(options);
+      this.versions.set(key, pending);
+    }
+    return pending;
+  }
+
+  private async readVersion(options: {
+    eventType: string;
+    version: number;
+  }): Promise<RegisteredSchema | undefined> {
+    const name = encodeURIComponent(options.eventType);
+    const type = await this.request({ path: `/event-types/${name}` });
+    if (isNotFound(type.status, type.body as ErrorBody)) return undefined;
+    if (type.status !== 200) throw this.failure(type);
+    const version = await this.request({
+      path: `/event-types/${name}/versions/${options.version}`,
+    });
+    if (isNotFound(version.status, version.body as ErrorBody)) {
+      return undefined;
+    }
+    if (version.status !== 200) throw this.failure(version);
+    const format = (type.body as { format?: unknown })?.format;
+    const schema = (version.body as { schema?: unknown })?.schema;
+    if (typeof format !== 'string' || typeof schema !== 'string') {
       throw new CliError(
-        `--registry: ${this.baseUrl} refused the request (${
-          response.status
-        }): ${
+        `--registry: ${version.url} did not answer as the event-schemas registry does (no format or schema in its answer)`,
+      );
+    }
+    return { format: format as EventTypeFormat, schema };
+  }
+
+  private async request(options: {
+    path: string;
+    body?: unknown;
+  }): Promise<{ url: string; status: number; body: unknown }> {
+    const url = `${this.baseUrl}/api/event-schemas${options.path}`;
+    let response: Response;
+    try {
+      response = await this.options.fetch(url, {
+        method: options.body === undefined ? 'GET' : 'POST',
+        headers: {
+          ...(options.body === undefined
+            ? {}
+            : { 'content-type': 'application/json' }),
+          ...(this.options.token
+            ? { authorization: `Bearer ${this.options.token}` }
+            : {}),
+        },
+        ...(options.body === undefined
+          ? {}
+          : { body: JSON.stringify(options.body) }),
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+      });
+    } catch (error) {
+      const cause = (error as { cause?: unknown }).cause;
+      throw new CliError(
+        `--registry: cannot reach ${this.baseUrl}: ${errorMessage(
+          cause ?? error,
+        )}`,
+      );
+    }
+    return { url, status: response.status, body: await readJson(response) };
+  }
+
+  private failure(options: {
+    url: string;
+    status: number;
+    body: unknown;
+  }): CliError {
+    const { url, status } = options;
+    const body = options.body as ErrorBody;
+    if (status === 401 || status === 403) {
+      return new CliError(
+        `--registry: ${this.baseUrl} refused the request (${status}): ${
           this.options.token
             ? 'EVENT_SCHEMAS_TOKEN is not accepted there, or may not read this event type'
             : 'set EVENT_SCHEMAS_TOKEN to a token the registry accepts'
-        }${errorBody?.error?.message ? ` (${errorBody.error.message})` : ''}`,
+        }${body?.error?.message ? ` (${body.error.message})` : ''}`,
       );
     }
-    throw new CliError(
-      `--registry: ${url} answered ${response.status}${
-        errorBody?.error?.message ? `: ${errorBody.error.message}` : ''
+    return new CliError(
+      `--registry: ${url} answered ${status}${
+        body?.error?.message ? `: ${body.error.message}` : ''
       }`,
     );
   }
+}
+
+/**
+ * Only the registry's own "no such event type" counts: a 404 from something
+ * else is a wrong URL.
+ */
+function isNotFound(status: number, body: ErrorBody): boolean {
+  return status === 404 && body?.error?.name === 'NotFoundError';
 }
 
 async function readJson(response: Response): Promise<unknown> {

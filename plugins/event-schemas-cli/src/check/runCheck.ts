@@ -2,11 +2,13 @@ import { dirname, relative, resolve, isAbsolute, sep } from 'node:path';
 import { promises as fs } from 'node:fs';
 import { CliContext, CliError, EXIT_CODES } from '../context';
 import { formatAnnotation } from './annotations';
-import { compareWithGitRef, compareWithRegistry } from './compare';
+import { compareWithRegistry } from './compare';
+import { compareFilesWithGitRef } from './compareWithGitRef';
 import { findEventTypeFiles } from './findEventTypeFiles';
 import { GitRepository } from './git';
-import { loadEventTypeFiles } from './loadEventTypeFiles';
-import { RegistryCompatibilityClient } from './registry';
+import { LoadedFile, loadEventTypeFiles } from './loadEventTypeFiles';
+import { fileSchemas, ReferenceSources } from './references';
+import { RegistryClient } from './registry';
 import { CheckOutcome, CheckProblem, FileOutcome } from './types';
 import { checkDuplicateNames, validateDefinition } from './validateDefinition';
 
@@ -31,7 +33,7 @@ export async function runCheck(options: {
     );
   }
   const client = registry
-    ? new RegistryCompatibilityClient({
+    ? new RegistryClient({
         url: parseRegistryUrl(registry),
         token: context.env[TOKEN_VARIABLE],
         fetch: context.fetch,
@@ -45,8 +47,24 @@ export async function runCheck(options: {
     context,
     paths: await findEventTypeFiles({ context, paths }),
   });
-  const comparable = files.filter(validateDefinition);
   checkDuplicateNames(files);
+  const sources: ReferenceSources = {
+    files: fileSchemas(files),
+    ...(client ? { registry: client } : {}),
+  };
+  const comparable: LoadedFile[] = [];
+  for (const file of files) {
+    if (
+      await validateDefinition({
+        context,
+        file,
+        sources,
+        hint: unresolvedHint({ against, registry }),
+      })
+    ) {
+      comparable.push(file);
+    }
+  }
   const outcomes = new Map<string, FileOutcome>(
     files.map(file => [
       file.path,
@@ -59,23 +77,25 @@ export async function runCheck(options: {
       },
     ]),
   );
-  for (const file of comparable) {
-    const outcome = outcomes.get(file.path)!;
-    if (repositories && against) {
-      const { comparison, warnings } = await compareWithGitRef({
-        context,
-        file,
-        repository: repositoryOf(repositories, file.path),
-        ref: against,
-      });
-      outcome.comparison = comparison;
-      outcome.warnings.push(...warnings);
-    } else if (client && registry) {
-      outcome.comparison = await compareWithRegistry({
+  if (repositories && against) {
+    await compareFilesWithGitRef({
+      context,
+      files,
+      comparable,
+      sources,
+      repositoryOf: path => repositoryOf(repositories, path),
+      ref: against,
+      outcomes,
+    });
+  } else if (client && registry) {
+    const fileTypes = new Set(sources.files.keys());
+    for (const file of comparable) {
+      outcomes.get(file.path)!.comparison = await compareWithRegistry({
         context,
         file,
         client,
         url: registry,
+        fileTypes,
       });
     }
   }
@@ -102,6 +122,20 @@ export async function runCheck(options: {
     write(formatAnnotations({ context, result }));
   }
   return result.ok ? EXIT_CODES.ok : EXIT_CODES.problems;
+}
+
+/** What to do about a reference that nothing resolves, in each mode. */
+function unresolvedHint(options: {
+  against?: string;
+  registry?: string;
+}): string {
+  if (options.against !== undefined) {
+    return 'add the file that defines it to the paths (with --against, references resolve among the checked files only)';
+  }
+  if (options.registry !== undefined) {
+    return `${options.registry} has no such version either; add the file that defines it to the paths, or register that version first`;
+  }
+  return 'add the file that defines it to the paths, or pass --registry <url> to read its registered version';
 }
 
 function parseRegistryUrl(value: string): string {

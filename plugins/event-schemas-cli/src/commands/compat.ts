@@ -3,6 +3,7 @@ import {
   CompatibilityMode,
   DEFAULT_SCHEMA_LIMITS,
   EventTypeFormat,
+  listSchemaReferences,
   parseSchema,
   SchemaError,
 } from '@data-collection/plugin-event-schemas-common';
@@ -29,6 +30,16 @@ async function readSchemaFile(options: {
   const path = resolve(context.cwd, file);
   const display = relative(context.cwd, path) || file;
   const text = await readUserFile({ path, display });
+  const references = listSchemaReferences({ format, schema: text });
+  if (references.length > 0) {
+    throw new CliError(
+      `${display}: references ${references
+        .map(r => `version ${r.version} of '${r.eventType}'`)
+        .join(
+          ', ',
+        )}; compat takes self-contained schemas: check the event type files with \`event-schemas check\`, which resolves references`,
+    );
+  }
   try {
     // The registry's default limits: what registration would accept.
     parseSchema({ format, schema: text, limits: DEFAULT_SCHEMA_LIMITS });
