@@ -287,6 +287,21 @@ export interface Config {
        */
       frequency?: HumanDuration | string;
     };
+    /**
+     * The signals that tell open delivery pages a partition was delivered,
+     * is late or is missing, so that they refetch at once.
+     */
+    signals?: {
+      /**
+       * Who gets them: `everyone` signed in (the default, as the suite's
+       * policy lets every signed-in user read every event type), or
+       * `owners`, the members of each type's owner group, for a policy that
+       * hides types from some users: a signal names its type. Others' pages
+       * then see changes at their next poll.
+       * @visibility backend
+       */
+      audience?: 'everyone' | 'owners';
+    };
     /** Deletes partitions past their event type's retention. */
     retention?: {
       /**

@@ -41,6 +41,8 @@ export type PipelineConfig = {
     workerThreads?: number;
   };
   sla: { frequency: HumanDuration; defaultMaxLatenessMs: number };
+  /** Who the partition signals go to (see PartitionSignals). */
+  signals: { audience: SignalAudience };
   retention: {
     frequency: HumanDuration;
     /** For types no longer in the registry; undefined keeps them. */
@@ -50,6 +52,10 @@ export type PipelineConfig = {
 };
 
 const DEFAULT_DATA_DIRECTORY = 'data/delivery-pipeline';
+
+const SIGNAL_AUDIENCES = ['everyone', 'owners'] as const;
+/** `everyone` signed in, or the members of each type's owner group. */
+export type SignalAudience = (typeof SIGNAL_AUDIENCES)[number];
 
 export function readPipelineConfig(root: Config): PipelineConfig {
   const config = root.getOptionalConfig('deliveryPipeline');
@@ -161,10 +167,23 @@ export function readPipelineConfig(root: Config): PipelineConfig {
       frequency: humanDuration('sla.frequency', { minutes: 1 }),
       defaultMaxLatenessMs: duration('sla.defaultMaxLateness', { hours: 3 }),
     },
+    signals: { audience: signalAudience(config) },
     retention: {
       frequency: humanDuration('retention.frequency', { hours: 1 }),
       defaultRawMs: optionalDuration('retention.defaultRaw'),
       defaultDeliveredMs: optionalDuration('retention.defaultDelivered'),
     },
   };
+}
+
+function signalAudience(config: Config | undefined): SignalAudience {
+  const audience = config?.getOptionalString('signals.audience') ?? 'everyone';
+  if (!(SIGNAL_AUDIENCES as readonly string[]).includes(audience)) {
+    throw new Error(
+      `deliveryPipeline.signals.audience must be one of ${SIGNAL_AUDIENCES.join(
+        ', ',
+      )}; got '${audience}'`,
+    );
+  }
+  return audience as SignalAudience;
 }

@@ -24,9 +24,10 @@ export type DeliveryPartitionSignalState = 'delivered' | 'late' | 'missing';
 
 /**
  * The message of {@link DELIVERY_PARTITIONS_SIGNAL_CHANNEL}. It is sent to
- * every signed-in user, so it carries nothing but the type's name, the
- * partition's start and its new state: a page that shows the type refetches
- * through the permission-checked API.
+ * every signed-in user (or to the members of the type's owner group, with
+ * `deliveryPipeline.signals.audience: owners`), so it carries nothing but
+ * the type's name, the partition's start and its new state: a page that
+ * shows the type refetches through the permission-checked API.
  *
  * @public
  */

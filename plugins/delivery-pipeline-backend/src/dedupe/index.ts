@@ -5,6 +5,7 @@ import { PipelineConfig } from '../config';
 import { PipelineModules } from '../extensionPoints';
 import { DatabaseDedupeStore } from '../database/DatabaseDedupeStore';
 import { SignalsService } from '@backstage/plugin-signals-node';
+import { EventTypePolicySource } from '../policies/EventTypePolicies';
 import { PartitionSignals } from '../signals/PartitionSignals';
 import { Deduper } from './Deduper';
 
@@ -38,7 +39,9 @@ export async function createDedupeStage(options: {
   storage: PartitionStorage;
   /** The exporters modules added: each delivery is queued for each. */
   modules: Pick<PipelineModules, 'exporters'>;
-  settings: Pick<PipelineConfig, 'deduper'>;
+  settings: Pick<PipelineConfig, 'deduper' | 'signals'>;
+  /** Where signals to owners find each type's owner. */
+  policies: EventTypePolicySource;
   logger: LoggerService;
   /** Where delivered partitions are announced to the portal's pages. */
   signals: SignalsService;
@@ -54,7 +57,10 @@ export async function createDedupeStage(options: {
     workerThreads: settings.workerThreads,
     leaseMs: settings.leaseMs,
     logger: options.logger.child({ task: 'deduper' }),
-    signals: new PartitionSignals(options),
+    signals: new PartitionSignals({
+      ...options,
+      audience: options.settings.signals.audience,
+    }),
   });
   // Every replica delivers: partitions are claimed with leases in the
   // plugin's database, so no replica waits on another's task lock.

@@ -88,6 +88,11 @@ describe('createExportStage', () => {
         settings,
         logger: mockServices.logger.mock(),
         signals,
+        policies: {
+          get: async () => {
+            throw new Error('the signals go to everyone: no owner looked up');
+          },
+        },
       };
       await createDedupeStage(stage);
       await createExportStage(stage);

@@ -32,7 +32,7 @@ export async function createMonitorStage(options: {
   scheduler: SchedulerService;
   policies: EventTypePolicySource;
   notifications: NotificationService;
-  settings: Pick<PipelineConfig, 'sla' | 'partitions'>;
+  settings: Pick<PipelineConfig, 'sla' | 'partitions' | 'signals'>;
   logger: LoggerService;
   /** The root config, for the notifications' links. */
   config: Config;
@@ -40,7 +40,12 @@ export async function createMonitorStage(options: {
   signals: SignalsService;
 }): Promise<SlaMonitor> {
   const logger = options.logger.child({ task: 'sla-monitor' });
-  const signals = new PartitionSignals({ signals: options.signals, logger });
+  const signals = new PartitionSignals({
+    signals: options.signals,
+    logger,
+    audience: options.settings.signals.audience,
+    policies: options.policies,
+  });
   const monitor = new SlaMonitor({
     store: new DatabaseSlaStore(options.db),
     policies: options.policies,
