@@ -1,3 +1,4 @@
+import { ResponseError } from '@backstage/errors';
 import { mockServices } from '@backstage/backend-test-utils';
 import {
   DeferredEntity,
@@ -39,6 +40,8 @@ class FakeRegistry
 {
   readonly eventTypes = new Map<string, EventType>();
   failing = false;
+  /** How many more listings answer as a starting registry does (503). */
+  starting = 0;
 
   add(name: string) {
     this.eventTypes.set(name, makeEventType(name));
@@ -46,6 +49,18 @@ class FakeRegistry
 
   async listEventTypes() {
     if (this.failing) throw new Error('registry unavailable');
+    if (this.starting > 0) {
+      this.starting -= 1;
+      throw await ResponseError.fromResponse(
+        new Response(
+          JSON.stringify({
+            error: { name: 'ServiceUnavailableError', message: 'starting' },
+            response: { statusCode: 503 },
+          }),
+          { status: 503, headers: { 'content-type': 'application/json' } },
+        ),
+      );
+    }
     return [...this.eventTypes.values()];
   }
 
@@ -216,6 +231,57 @@ describe('EventTypeEntityProviderBase', () => {
       await expect(provider.fullSync()).rejects.toThrow(
         'widgets is not connected yet',
       );
+    });
+  });
+
+  describe('the scheduled full sync', () => {
+    afterEach(() => jest.useRealTimers());
+
+    async function scheduled(registry: FakeRegistry) {
+      const { provider, logger, scheduler } = createProvider({ registry });
+      const connection = new FakeConnection();
+      await provider.connect(connection);
+      const task = (scheduler.scheduleTask as jest.Mock).mock.calls[0][0];
+      return {
+        run: () => task.fn(new AbortController().signal),
+        connection,
+        logger,
+      };
+    }
+
+    it('tries again while the registry is starting, then syncs', async () => {
+      jest.useFakeTimers();
+      const registry = new FakeRegistry();
+      registry.add(started);
+      registry.starting = 2;
+      const { run, connection, logger } = await scheduled(registry);
+
+      const done = run();
+      await jest.advanceTimersByTimeAsync(15_000);
+      await done;
+      expect(connection.mutations).toHaveLength(1);
+      expect(logger.info).toHaveBeenCalledWith(
+        'The schema registry is starting; syncing to the catalog again in 5 s',
+      );
+      expect(logger.info).toHaveBeenCalledWith(
+        'The schema registry is starting; syncing to the catalog again in 10 s',
+      );
+    });
+
+    it('gives up on a registry that keeps starting, and on other errors at once', async () => {
+      jest.useFakeTimers();
+      const registry = new FakeRegistry();
+      registry.starting = 100;
+      const { run, connection } = await scheduled(registry);
+      const done = expect(run()).rejects.toThrow('Request failed with 503');
+      await jest.advanceTimersByTimeAsync(160_000);
+      await done;
+      expect(registry.starting).toBe(94);
+      expect(connection.mutations).toEqual([]);
+
+      registry.starting = 0;
+      registry.failing = true;
+      await expect(run()).rejects.toThrow('registry unavailable');
     });
   });
 

@@ -3,7 +3,7 @@ import {
   SchedulerService,
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
-import { toError } from '@backstage/errors';
+import { ResponseError, toError } from '@backstage/errors';
 import {
   DeferredEntity,
   EntityProvider,
@@ -14,6 +14,39 @@ import {
   EventTypeChangedPayload,
 } from '@data-collection/plugin-event-schemas-common';
 import { EventTypeReader } from './EventTypeReader';
+
+/**
+ * Waits between the attempts of a full sync that finds the registry still
+ * starting: about two and a half minutes in all, so that a portal's first
+ * sync does not wait for the next scheduled one (30 minutes by default).
+ */
+const STARTING_RETRY_DELAYS_MS = [5_000, 10_000, 20_000, 40_000, 80_000];
+
+/** Resolves after `ms`, or rejects as soon as `signal` aborts. */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
+  });
+}
+
+/**
+ * Whether the registry is still starting: Backstage answers 503 for a
+ * plugin of the same backend that has not started yet, and a registry in
+ * another backend may not be listening yet.
+ */
+function isStarting(error: unknown): boolean {
+  if (error instanceof ResponseError) return error.statusCode === 503;
+  const cause = (error as { cause?: { code?: unknown } })?.cause;
+  return cause?.code === 'ECONNREFUSED';
+}
 
 /**
  * The location key of the entity that a provider makes of an event type.
@@ -129,8 +162,28 @@ export abstract class EventTypeEntityProviderBase implements EntityProvider {
     await this.#scheduler.scheduleTask({
       id: this.#fullSyncTaskId,
       ...this.#schedule,
-      fn: () => this.fullSync(),
+      fn: signal => this.#fullSyncOnceStarted(signal),
     });
+  }
+
+  /** fullSync, tried again for a while when the registry is starting. */
+  async #fullSyncOnceStarted(signal?: AbortSignal): Promise<void> {
+    for (const delayMs of [...STARTING_RETRY_DELAYS_MS, undefined]) {
+      try {
+        await this.fullSync();
+        return;
+      } catch (error) {
+        if (delayMs === undefined || !isStarting(error) || signal?.aborted) {
+          throw error;
+        }
+        this.logger.info(
+          `The schema registry is starting; syncing to the catalog again in ${
+            delayMs / 1000
+          } s`,
+        );
+        await sleep(delayMs, signal);
+      }
+    }
   }
 
   /**
