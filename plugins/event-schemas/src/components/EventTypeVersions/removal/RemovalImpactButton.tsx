@@ -1,6 +1,5 @@
 import Button from '@material-ui/core/Button';
 import Tooltip from '@material-ui/core/Tooltip';
-import { VisuallyHidden } from '../../shared';
 
 /**
  * Opens who breaks if a version is removed. Version 1 has no version before
@@ -11,29 +10,22 @@ export const RemovalImpactButton = (props: {
   onClick: () => void;
 }) => {
   const { version, onClick } = props;
-  const label = (
-    <>
-      Who breaks if removed
-      {/* Every row has this button: screen readers hear which version. */}
-      <VisuallyHidden>: version {version}</VisuallyHidden>
-    </>
-  );
-  if (version > 1) {
-    return (
-      <Button size="small" variant="outlined" onClick={onClick}>
-        {label}
-      </Button>
-    );
-  }
+  // Every row has this button: the name says which version, and starts with
+  // the visible text, so that voice control finds it by what it shows.
+  const common = {
+    size: 'small',
+    variant: 'outlined',
+    'aria-label': `Who breaks if removed: version ${version}`,
+    children: 'Who breaks if removed',
+  } as const;
+  if (version > 1) return <Button {...common} onClick={onClick} />;
   return (
     <Tooltip title="Version 1 has no earlier version to roll back to">
       {/* Focusable so that keyboard users get the reason too: a disabled
           button gets no events. */}
       {/* eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex */}
       <span tabIndex={0}>
-        <Button size="small" variant="outlined" disabled>
-          {label}
-        </Button>
+        <Button {...common} disabled />
       </span>
     </Tooltip>
   );
