@@ -501,16 +501,38 @@ test('a producer registers an event type through the form, finds it in the table
   });
 });
 
-test('a type managed from its file: where it is, its data contract, and whom a breaking draft breaks', async () => {
+/**
+ * The latest version of a demo type once the sync registered its file
+ * (version 2, with `source`): until the catalog has read playback-service
+ * and the sync ran, the latest is the demo history's version 1, which a
+ * test run alone would otherwise meet.
+ */
+async function waitForSyncedVersion(eventType) {
+  const deadline = Date.now() + 120_000;
+  let last;
+  while (Date.now() < deadline) {
+    const response = await fetch(
+      `${backendUrl}/api/event-schemas/event-types/${eventType}/versions/latest`,
+      { headers: { Authorization: 'Bearer dev-token-local-only' } },
+    );
+    if (response.ok) {
+      last = await response.json();
+      if (JSON.parse(last.schema).properties?.source) return last;
+    }
+    await new Promise(resolve => setTimeout(resolve, 2000));
+  }
+  throw new Error(
+    `The sync did not register the file's schema of ${eventType} within 120 s (latest: version ${
+      last?.version
+    }):\n${portalLog.slice(-4000)}`,
+  );
+}
+
+test('a type managed from its file: where it is, its data contract, whom a breaking draft breaks and who breaks if its latest version is removed', async () => {
   const playback = 'com.example.playback.started';
   // Its schema now (version 2, from examples/event-types/), read as a
   // producer would.
-  const latest = await fetch(
-    `${backendUrl}/api/event-schemas/event-types/${playback}/versions/latest`,
-    { headers: { Authorization: 'Bearer dev-token-local-only' } },
-  );
-  assert.equal(latest.status, 200);
-  const { version, schema } = await latest.json();
+  const { version, schema } = await waitForSyncedVersion(playback);
   await withPage(async page => {
     await page.goto(`${appUrl}/event-types/${playback}/overview`);
     await page.getByRole('heading', { name: playback, level: 1 }).waitFor();
@@ -555,6 +577,40 @@ test('a type managed from its file: where it is, its data contract, and whom a b
     // The type changes only through its file: no Register button.
     await page.getByRole('link', { name: 'Change the file' }).first().waitFor();
     await shot(page, 'versions-impact.png');
+
+    // Removing the latest version rolls back to the one before, which has
+    // no `source` and refuses other properties: search-relevance-training
+    // (every field) breaks, listening-stats (no `source`) does not.
+    await page
+      .getByRole('button', {
+        name: `Who breaks if removed: version ${version}`,
+      })
+      .click();
+    const removal = page.getByRole('dialog', {
+      name: `Who breaks if version ${version} is removed`,
+    });
+    await removal
+      .getByText(`Removing version ${version} breaks 1 consumer`)
+      .waitFor();
+    await removal.getByText('Breaks 1 consumer reading source:').waitFor();
+    await removal
+      .getByRole('link', { name: /search-relevance-training/ })
+      .waitFor();
+    assert.equal(
+      await removal.getByRole('link', { name: /listening-stats/ }).count(),
+      0,
+      'listening-stats does not read source',
+    );
+    assert.ok(
+      (await removal.innerText()).includes(
+        `Checked against the 2 consumers of ${playback} in the catalog.`,
+      ),
+    );
+    assert.match(page.url(), new RegExp(`[?&]removal=${version}(&|$)`));
+    // The viewport, where the dialog is.
+    await page.screenshot({
+      path: join(screenshots, 'versions-removal-impact.png'),
+    });
   });
 });
 

@@ -58,9 +58,11 @@ describe('EventTypeVersions', () => {
     const rows = within(list).getAllByRole('row').slice(1);
     expect(rows.map(row => row.textContent)).toEqual([
       expect.stringMatching(
-        /^Version 2latest.*bob.*sha256:222222222222….*Active$/,
+        /^Version 2latest.*bob.*sha256:222222222222….*ActiveWho breaks if removed$/,
       ),
-      expect.stringMatching(/^Version 1.*alice.*sha256:111111111111….*Active$/),
+      expect.stringMatching(
+        /^Version 1.*alice.*sha256:111111111111….*ActiveWho breaks if removed$/,
+      ),
     ]);
     expect(
       within(rows[0]).getByText('Nov 20, 2026', { exact: false }),

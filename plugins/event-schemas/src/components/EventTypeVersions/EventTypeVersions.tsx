@@ -53,7 +53,7 @@ export const EventTypeVersions = (props: {
   return (
     <Grid container spacing={3}>
       <Grid item xs={12}>
-        <VersionsTable versions={versions} />
+        <VersionsTable eventType={eventType} versions={versions} />
       </Grid>
       <Grid item xs={12}>
         <VersionDiff versions={versions} />

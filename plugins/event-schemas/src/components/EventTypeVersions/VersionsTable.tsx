@@ -1,6 +1,7 @@
 import { InfoCard } from '@backstage/core-components';
 import {
   ConsumerCheck,
+  EventType,
   EventTypeVersion,
 } from '@data-collection/plugin-event-schemas-common';
 import Box from '@material-ui/core/Box';
@@ -13,7 +14,9 @@ import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
-import { Timestamp, Principal } from '../shared';
+import { Timestamp, Principal, useSearchParam } from '../shared';
+import { RemovalImpactButton } from './removal/RemovalImpactButton';
+import { RemovalImpactDialog } from './removal/RemovalImpactDialog';
 
 const useStyles = makeStyles(theme => ({
   fingerprint: { fontFamily: 'monospace' },
@@ -58,13 +61,26 @@ const AcceptedForConsumers = (props: { check: ConsumerCheck }) => {
   );
 };
 
-/** Every version of a type, newest first. */
-export const VersionsTable = (props: { versions: EventTypeVersion[] }) => {
+/**
+ * Every version of a type, newest first, each with who breaks if it is
+ * removed (`?removal=N` in the URL, so that the answer can be shared).
+ */
+export const VersionsTable = (props: {
+  eventType: Pick<EventType, 'name' | 'compatibility'>;
+  versions: EventTypeVersion[];
+}) => {
+  const { eventType, versions } = props;
   const classes = useStyles();
-  const newestFirst = [...props.versions].reverse();
+  const [removalParam, setRemoval] = useSearchParam('removal');
+  const newestFirst = [...versions].reverse();
   const latest = newestFirst[0]?.version;
+  // Only a version that exists and has one before it: anything else in the
+  // URL (a typo, a version since gone) opens nothing.
+  const removal = versions.find(
+    version => version.version > 1 && String(version.version) === removalParam,
+  )?.version;
   return (
-    <InfoCard title={`Versions (${props.versions.length})`} noPadding>
+    <InfoCard title={`Versions (${versions.length})`} noPadding>
       <Table size="small" aria-label="Versions">
         <TableHead>
           <TableRow>
@@ -73,6 +89,7 @@ export const VersionsTable = (props: { versions: EventTypeVersion[] }) => {
             <TableCell>By</TableCell>
             <TableCell>Fingerprint</TableCell>
             <TableCell>Status</TableCell>
+            <TableCell>Actions</TableCell>
           </TableRow>
         </TableHead>
         <TableBody>
@@ -121,10 +138,23 @@ export const VersionsTable = (props: { versions: EventTypeVersion[] }) => {
                   <AcceptedForConsumers check={version.consumerCheck} />
                 )}
               </TableCell>
+              <TableCell>
+                <RemovalImpactButton
+                  version={version.version}
+                  onClick={() => setRemoval(String(version.version))}
+                />
+              </TableCell>
             </TableRow>
           ))}
         </TableBody>
       </Table>
+      {removal !== undefined && (
+        <RemovalImpactDialog
+          eventType={eventType}
+          version={removal}
+          onClose={() => setRemoval(undefined)}
+        />
+      )}
     </InfoCard>
   );
 };
