@@ -1,2 +1,7 @@
-export { checkPersonalData, keptDataSubjectProblem } from './personalData';
+export {
+  checkPersonalData,
+  keptDataSubjectProblem,
+  personalDataViolations,
+  type PersonalDataViolation,
+} from './personalData';
 export type { PersonalDataProblem } from './personalData';

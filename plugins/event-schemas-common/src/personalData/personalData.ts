@@ -44,33 +44,132 @@ function candidatesHint(fields: SchemaField[]): string {
 }
 
 /**
- * Why `dataSubject` cannot name the person an event of this schema is about,
- * as a message starting with `dataSubject: `; `undefined` when it can.
+ * A personal data rule that an event type's settings break, with what a
+ * message about it needs; the registry, the CLI and the portal's forms word
+ * them each their own way, from this one evaluation.
+ *
+ * @public
  */
-function dataSubjectProblem(options: {
-  dataSubject: string;
-  fields: SchemaField[];
-}): string | undefined {
-  const { dataSubject, fields } = options;
-  const field = fields.find(candidate => candidate.path === dataSubject);
-  if (!field) {
-    return `dataSubject: '${dataSubject}' is not a field of the schema${candidatesHint(
-      fields,
-    )}`;
+export type PersonalDataViolation =
+  | { rule: 'fields-not-in-schema'; paths: string[] }
+  | { rule: 'subject-required' }
+  | { rule: 'subject-not-in-schema'; path: string }
+  | { rule: 'subject-in-array-or-map'; path: string }
+  | { rule: 'subject-not-string'; path: string; type: string }
+  | { rule: 'subject-inside-personal-field'; path: string; holder: string };
+
+/**
+ * Every personal data rule the settings break, in the order the registry
+ * reports them: personal fields the schema does not have, then a missing
+ * data subject, one the schema does not have or that is not one string per
+ * event, then a personal field that contains the subject (it is stored as a
+ * pseudonym and must stay readable). Without `fields` (a form whose schema
+ * does not parse yet), only the rules that need no schema.
+ *
+ * @public
+ */
+export function personalDataViolations(options: {
+  personalDataFields: string[];
+  /** `undefined` (or `''`, a form's empty choice) for none. */
+  dataSubject: string | undefined;
+  fields?: SchemaField[];
+}): PersonalDataViolation[] {
+  const { personalDataFields, fields } = options;
+  const dataSubject = options.dataSubject || undefined;
+  const violations: PersonalDataViolation[] = [];
+  if (fields) {
+    const known = new Set(fields.map(field => field.path));
+    const unknown = personalDataFields.filter(path => !known.has(path));
+    if (unknown.length > 0) {
+      violations.push({ rule: 'fields-not-in-schema', paths: unknown });
+    }
   }
-  if (isInArrayOrMap(dataSubject)) {
-    return `dataSubject: '${dataSubject}' is inside an array or a map, but an event is about one person: name a field outside arrays and maps${candidatesHint(
-      fields,
-    )}`;
+  if (dataSubject === undefined) {
+    if (personalDataFields.length > 0) {
+      violations.push({ rule: 'subject-required' });
+    }
+    return violations;
   }
-  if (!isStringField(field)) {
-    return `dataSubject: '${dataSubject}' is of type ${
-      field.type
-    }, not a string: the data subject must be a string field (a nullable one will do)${candidatesHint(
-      fields,
-    )}`;
+  const field = fields?.find(candidate => candidate.path === dataSubject);
+  if (fields && !field) {
+    violations.push({ rule: 'subject-not-in-schema', path: dataSubject });
+  } else if (isInArrayOrMap(dataSubject)) {
+    violations.push({ rule: 'subject-in-array-or-map', path: dataSubject });
+  } else if (field && !isStringField(field)) {
+    violations.push({
+      rule: 'subject-not-string',
+      path: dataSubject,
+      type: field.type,
+    });
   }
-  return undefined;
+  const holder = personalDataFields.find(parent =>
+    isInsideField({ path: dataSubject, parent }),
+  );
+  if (holder) {
+    violations.push({
+      rule: 'subject-inside-personal-field',
+      path: dataSubject,
+      holder,
+    });
+  }
+  return violations;
+}
+
+/** The registry's words for a violation, starting with the field at fault. */
+function describeViolation(
+  violation: PersonalDataViolation,
+  fields: SchemaField[],
+): PersonalDataProblem {
+  switch (violation.rule) {
+    case 'fields-not-in-schema': {
+      const { paths } = violation;
+      return {
+        field: 'personalDataFields',
+        message: `personalDataFields: ${paths.map(f => `'${f}'`).join(', ')} ${
+          paths.length > 1 ? 'are not fields' : 'is not a field'
+        } of the schema; its fields are: ${listPaths(fields)}`,
+      };
+    }
+    case 'subject-required':
+      return {
+        field: 'dataSubject',
+        message: `dataSubject: required when personalDataFields is set: name the string field that identifies the person an event is about, e.g. user_id${candidatesHint(
+          fields,
+        )}`,
+      };
+    case 'subject-not-in-schema':
+      return {
+        field: 'dataSubject',
+        message: `dataSubject: '${
+          violation.path
+        }' is not a field of the schema${candidatesHint(fields)}`,
+      };
+    case 'subject-in-array-or-map':
+      return {
+        field: 'dataSubject',
+        message: `dataSubject: '${
+          violation.path
+        }' is inside an array or a map, but an event is about one person: name a field outside arrays and maps${candidatesHint(
+          fields,
+        )}`,
+      };
+    case 'subject-not-string':
+      return {
+        field: 'dataSubject',
+        message: `dataSubject: '${violation.path}' is of type ${
+          violation.type
+        }, not a string: the data subject must be a string field (a nullable one will do)${candidatesHint(
+          fields,
+        )}`,
+      };
+    default: {
+      const { holder, path } = violation;
+      return {
+        field: 'personalDataFields',
+        message: `personalDataFields: '${holder}' contains the data subject '${path}', which is stored as a pseudonym and must stay readable: mark the other fields of '${holder}' as personal instead`,
+      };
+    }
+  }
 }
 
 /**
@@ -88,51 +187,13 @@ export function checkPersonalData(options: {
   fields: SchemaField[];
 }): { personalDataFields: string[] } | { problem: PersonalDataProblem } {
   const { personalDataFields, dataSubject, fields } = options;
-  const known = new Set(fields.map(field => field.path));
-  const unknown = personalDataFields.filter(path => !known.has(path));
-  if (unknown.length > 0) {
-    return {
-      problem: {
-        field: 'personalDataFields',
-        message: `personalDataFields: ${unknown
-          .map(f => `'${f}'`)
-          .join(', ')} ${
-          unknown.length > 1 ? 'are not fields' : 'is not a field'
-        } of the schema; its fields are: ${listPaths(fields)}`,
-      },
-    };
-  }
-  if (dataSubject === undefined) {
-    if (personalDataFields.length > 0) {
-      return {
-        problem: {
-          field: 'dataSubject',
-          message: `dataSubject: required when personalDataFields is set: name the string field that identifies the person an event is about, e.g. user_id${candidatesHint(
-            fields,
-          )}`,
-        },
-      };
-    }
-    return { personalDataFields };
-  }
-  const problem = dataSubjectProblem({ dataSubject, fields });
-  if (problem) return { problem: { field: 'dataSubject', message: problem } };
-  const holders = personalDataFields.filter(parent =>
-    isInsideField({ path: dataSubject, parent }),
-  );
-  if (holders.length > 0) {
-    const holder = holders[0];
-    return {
-      problem: {
-        field: 'personalDataFields',
-        message: `personalDataFields: '${holder}' contains the data subject '${dataSubject}', which is stored as a pseudonym and must stay readable: mark the other fields of '${holder}' as personal instead`,
-      },
-    };
-  }
+  const [first] = personalDataViolations(options);
+  if (first) return { problem: describeViolation(first, fields) };
   return {
-    personalDataFields: personalDataFields.includes(dataSubject)
-      ? personalDataFields
-      : [...personalDataFields, dataSubject],
+    personalDataFields:
+      dataSubject === undefined || personalDataFields.includes(dataSubject)
+        ? personalDataFields
+        : [...personalDataFields, dataSubject],
   };
 }
 

@@ -1,6 +1,5 @@
 import {
-  isDataSubjectCandidate,
-  isInsideField,
+  personalDataViolations,
   SchemaField,
 } from '@data-collection/plugin-event-schemas-common';
 
@@ -15,10 +14,9 @@ export type PersonalDataProblems = {
 };
 
 /**
- * The registry's personal data rules (plugins/event-schemas-backend
- * src/registry/personalData.ts) as a form can check them while the user
- * picks: a data subject whenever a field is personal, a string field outside
- * arrays and maps, never inside a personal field. `fields` are the schema's
+ * The registry's personal data rules (personalDataViolations, shared with
+ * the registry and the CLI) in the words of a form checking them while the
+ * user picks: one problem per field at most. `fields` are the schema's
  * fields when known. Messages read after the field's label
  * (`Data subject is required ...`), or whole when they start with a quote.
  */
@@ -28,36 +26,28 @@ export function checkPersonalData(options: {
   dataSubject: string;
   fields?: SchemaField[];
 }): PersonalDataProblems {
-  const { personalDataFields, dataSubject, fields } = options;
   const problems: PersonalDataProblems = {};
-  if (fields) {
-    const known = new Set(fields.map(field => field.path));
-    const gone = personalDataFields.filter(path => !known.has(path));
-    if (gone.length > 0) {
-      problems.personalDataFields = `no longer in the schema: ${gone.join(
-        ', ',
-      )}`;
+  for (const violation of personalDataViolations(options)) {
+    switch (violation.rule) {
+      case 'fields-not-in-schema':
+        problems.personalDataFields ??= `no longer in the schema: ${violation.paths.join(
+          ', ',
+        )}`;
+        break;
+      case 'subject-inside-personal-field':
+        problems.personalDataFields ??= `'${violation.holder}' holds the data subject, which stays readable as a pseudonym: mark the other fields of ${violation.holder} instead`;
+        break;
+      case 'subject-required':
+        problems.dataSubject ??=
+          'is required when a field holds personal data: choose the field that identifies the person an event is about';
+        break;
+      case 'subject-not-in-schema':
+        problems.dataSubject ??= `is no longer in the schema: ${violation.path}`;
+        break;
+      default:
+        problems.dataSubject ??=
+          'must be a string field outside arrays and maps: an event is about one person';
     }
-  }
-  if (dataSubject === '') {
-    if (personalDataFields.length > 0) {
-      problems.dataSubject =
-        'is required when a field holds personal data: choose the field that identifies the person an event is about';
-    }
-    return problems;
-  }
-  const field = fields?.find(candidate => candidate.path === dataSubject);
-  if (fields && !field) {
-    problems.dataSubject = `is no longer in the schema: ${dataSubject}`;
-  } else if (field && !isDataSubjectCandidate(field)) {
-    problems.dataSubject =
-      'must be a string field outside arrays and maps: an event is about one person';
-  }
-  const holder = personalDataFields.find(parent =>
-    isInsideField({ path: dataSubject, parent }),
-  );
-  if (holder && !problems.personalDataFields) {
-    problems.personalDataFields = `'${holder}' holds the data subject, which stays readable as a pseudonym: mark the other fields of ${holder} instead`;
   }
   return problems;
 }
