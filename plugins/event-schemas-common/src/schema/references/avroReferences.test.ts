@@ -163,7 +163,7 @@ describe('resolveSchemaReferences for Avro', () => {
       ],
     });
     const parsed = parseSchema({ format: 'avro', schema: resolved.schema });
-    const fields = (parsed.type as any).fields;
+    const fields = (parsed as { type: any }).type.fields;
     expect(fields.map((f: any) => f.type.name)).toEqual(['Id', 'Id']);
   });
 
