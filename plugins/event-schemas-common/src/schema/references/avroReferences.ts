@@ -65,11 +65,11 @@ export async function resolveAvroReferences(options: {
     definedBy.set(fullName, owner);
   };
 
-  const include = async (
+  async function include(
     target: RegistryRef,
     ref: string,
     context: Context,
-  ): Promise<unknown> => {
+  ): Promise<unknown> {
     if (target.fragment !== '') {
       throw new SchemaError(
         `'${ref}': an Avro schema references a whole registered version, without a fragment ('#...')`,
@@ -109,12 +109,12 @@ export async function resolveAvroReferences(options: {
       namespace: context.namespace,
       chain: [...context.chain, key],
     });
-  };
+  }
 
-  const resolveType = async (
+  async function resolveType(
     type: unknown,
     context: Context,
-  ): Promise<unknown> => {
+  ): Promise<unknown> {
     if (typeof type === 'string') {
       // The registry accepted referenced versions, so their references are
       // its own: only the schema itself is held to the canonical form.
@@ -168,7 +168,7 @@ export async function resolveAvroReferences(options: {
       );
     }
     return { ...type, fields };
-  };
+  }
 
   const resolved = await resolveType(root, { namespace: '', chain: [] });
   if (references.length === 0) {
