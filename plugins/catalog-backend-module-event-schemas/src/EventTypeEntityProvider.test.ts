@@ -178,6 +178,53 @@ describe('EventTypeEntityProvider', () => {
       expect(definition).toContain(`com.example.track@${track.latestVersion}`);
     });
 
+    it('embeds the registered versions an Avro schema references where it names them', async () => {
+      const { reader, provider, connection } = await setup();
+      const track = makeEventType({
+        name: 'com.example.track',
+        format: 'avro',
+      });
+      reader.add(track);
+      reader.versions.set(
+        track.name,
+        makeVersion(track, {
+          type: 'record',
+          name: 'com.example.Track',
+          fields: [{ name: 'isrc', type: 'string' }],
+        }),
+      );
+      const ref = `${REGISTRY_URL}/event-types/com.example.track/versions/${track.latestVersion}`;
+      const played = makeEventType({
+        name: 'com.example.played',
+        format: 'avro',
+        personalDataFields: [],
+        dataSubject: undefined,
+      });
+      reader.add(played);
+      reader.versions.set(
+        played.name,
+        makeVersion(played, {
+          type: 'record',
+          name: 'com.example.Played',
+          fields: [
+            { name: 'track', type: ref },
+            { name: 'previous', type: ['null', ref], default: null },
+          ],
+        }),
+      );
+
+      await provider.fullSync();
+
+      const [mutation] = connection.mutations;
+      const entities = mutation.type === 'full' ? mutation.entities : [];
+      const definition = String(
+        entities.find(e => e.entity.metadata.name === played.name)!.entity.spec!
+          .definition,
+      );
+      expect(definition).not.toContain(ref);
+      expect(definition).toContain('isrc');
+    });
+
     it('leaves deleted event types out, which removes them from the catalog', async () => {
       const { reader, provider, connection } = await setup();
       await provider.fullSync();

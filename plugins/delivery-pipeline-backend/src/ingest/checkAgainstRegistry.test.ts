@@ -160,68 +160,93 @@ describe('checkAgainstRegistry', () => {
     expect(rejected[0].reason).toMatch(/malformed percent escape/);
   });
 
-  it('validates with the schemas a version references, read from the registry', async () => {
-    const track = {
-      type: 'object',
-      properties: { track_id: { type: 'string', minLength: 3 } },
-      required: ['track_id'],
-    };
-    const playlist = {
-      type: 'object',
-      properties: {
-        first: {
-          $ref: 'http://localhost:7007/api/event-schemas/event-types/com.example.track/versions/1',
-        },
+  const TRACK_REF =
+    'http://localhost:7007/api/event-schemas/event-types/com.example.track/versions/1';
+  const referencing = {
+    jsonschema: {
+      'com.example.track': {
+        type: 'object',
+        properties: { track_id: { type: 'string', minLength: 3 } },
+        required: ['track_id'],
       },
-      required: ['first'],
-    };
-    const schemas: Record<string, unknown> = {
-      'com.example.track': track,
-      'com.example.playlist': playlist,
-    };
-    const registry: jest.Mocked<
-      Pick<EventTypeReader, 'getEventType' | 'getVersion'>
-    > = {
-      getEventType: jest.fn(async name =>
-        schemas[name]
-          ? ({
-              name,
-              format: 'jsonschema',
-              latestVersion: 1,
-              personalDataFields: [],
-            } as unknown as EventType)
-          : undefined,
-      ),
-      getVersion: jest.fn(async (name, version) =>
-        schemas[name] && version === 1
-          ? {
-              eventType: name,
-              version: 1,
-              schema: JSON.stringify(schemas[name]),
-              fingerprint: 'sha256:x',
-              createdBy: 'user:default/alice',
-              createdAt: new Date(0).toISOString(),
-            }
-          : undefined,
-      ),
-    };
-    const validators = new EventTypeValidators({ eventTypes: registry });
-    const { accepted, rejected } = await checkAgainstRegistry({
-      items: [
-        item(0, 'com.example.playlist', {
-          data: { first: { track_id: 'abc' } },
-        }),
-        item(1, 'com.example.playlist', { data: { first: { track_id: 'a' } } }),
-      ],
-      producer: anyProducer().producer,
-      validators,
-    });
-    expect(accepted.map(a => a.index)).toEqual([0]);
-    expect(rejected).toHaveLength(1);
-    expect(rejected[0].index).toBe(1);
-    expect(rejected[0].reason).toContain(
-      '/first/track_id must NOT have fewer than 3 characters',
-    );
-    expect(registry.getVersion).toHaveBeenCalledWith('com.example.track', 1);
-  });
+      'com.example.playlist': {
+        type: 'object',
+        properties: { first: { $ref: TRACK_REF } },
+        required: ['first'],
+      },
+      invalid: '/first/track_id must NOT have fewer than 3 characters',
+    },
+    avro: {
+      'com.example.track': {
+        type: 'record',
+        name: 'com.example.Track',
+        fields: [{ name: 'track_id', type: 'string' }],
+      },
+      'com.example.playlist': {
+        type: 'record',
+        name: 'com.example.Playlist',
+        fields: [
+          { name: 'first', type: TRACK_REF },
+          { name: 'more', type: { type: 'array', items: TRACK_REF } },
+        ],
+      },
+      invalid: '/more/0/track_id',
+    },
+  };
+
+  it.each(['jsonschema', 'avro'] as const)(
+    'validates with the schemas a version references (%s), read from the registry',
+    async format => {
+      const { invalid, ...schemas } = referencing[format] as Record<
+        string,
+        unknown
+      >;
+      const registry: jest.Mocked<
+        Pick<EventTypeReader, 'getEventType' | 'getVersion'>
+      > = {
+        getEventType: jest.fn(async name =>
+          schemas[name]
+            ? ({
+                name,
+                format,
+                latestVersion: 1,
+                personalDataFields: [],
+              } as unknown as EventType)
+            : undefined,
+        ),
+        getVersion: jest.fn(async (name, version) =>
+          schemas[name] && version === 1
+            ? {
+                eventType: name,
+                version: 1,
+                schema: JSON.stringify(schemas[name]),
+                fingerprint: 'sha256:x',
+                createdBy: 'user:default/alice',
+                createdAt: new Date(0).toISOString(),
+              }
+            : undefined,
+        ),
+      };
+      const validators = new EventTypeValidators({ eventTypes: registry });
+      const data = (trackId: string) =>
+        format === 'avro'
+          ? { first: { track_id: 'abc' }, more: [{ track_id: trackId }] }
+          : { first: { track_id: trackId } };
+      const { accepted, rejected } = await checkAgainstRegistry({
+        items: [
+          item(0, 'com.example.playlist', { data: data('abc') }),
+          item(1, 'com.example.playlist', {
+            data: format === 'avro' ? data(7 as never) : data('a'),
+          }),
+        ],
+        producer: anyProducer().producer,
+        validators,
+      });
+      expect(accepted.map(a => a.index)).toEqual([0]);
+      expect(rejected).toHaveLength(1);
+      expect(rejected[0].index).toBe(1);
+      expect(rejected[0].reason).toContain(invalid as string);
+      expect(registry.getVersion).toHaveBeenCalledWith('com.example.track', 1);
+    },
+  );
 });

@@ -40,12 +40,13 @@ describe('references between registered schemas', () => {
       name: string,
       schema: unknown,
       compatibility: 'BACKWARD' | 'NONE' = 'BACKWARD',
+      format: 'jsonschema' | 'avro' = 'jsonschema',
     ) =>
       registry.createEventType({
         request: {
           name,
           owner: 'group:default/playback',
-          format: 'jsonschema',
+          format,
           compatibility,
           schema: JSON.stringify(schema),
         } as any,
@@ -214,4 +215,231 @@ describe('references between registered schemas', () => {
       await expect(registry.deleteEventType('track')).resolves.toBeUndefined();
     },
   );
+
+  describe('in Avro', () => {
+    const avroTrack = (extra: unknown[] = []) => ({
+      type: 'record',
+      name: 'Track',
+      namespace: 'com.example.music',
+      fields: [{ name: 'track_id', type: 'string' }, ...extra],
+    });
+    const playlist = (trackVersion: number) => ({
+      type: 'record',
+      name: 'Playlist',
+      namespace: 'com.example.playlists',
+      fields: [
+        { name: 'first', type: ref('track', trackVersion) },
+        {
+          name: 'rest',
+          type: {
+            type: 'array',
+            items: `/api/event-schemas/event-types/track/versions/${trackVersion}`,
+          },
+        },
+      ],
+    });
+
+    it.each(databases.eachSupportedId())(
+      'resolves references from the store, records them and validates with them, %p',
+      async databaseId => {
+        const { registry, references, create, register } = await createRegistry(
+          databaseId,
+        );
+        await create('track', avroTrack(), 'BACKWARD', 'avro');
+        const { version } = await create(
+          'playlist',
+          playlist(1),
+          'BACKWARD',
+          'avro',
+        );
+        expect(version.schema).toContain(ref('track', 1));
+        await expect(
+          references.listReferences({ eventType: 'playlist', version: 1 }),
+        ).resolves.toEqual([{ eventType: 'track', version: 1 }]);
+        // The field index holds the fields the reference brings in.
+        const withTrackId = await registry.listEventTypes({
+          filter: { field: 'track_id' },
+          limit: 10,
+        });
+        expect(withTrackId.items.map(t => t.name).sort()).toEqual([
+          'playlist',
+          'track',
+        ]);
+
+        await expect(
+          registry.validate({
+            type: 'playlist',
+            data: { first: { track_id: 'a' }, rest: [{ track_id: 'b' }] },
+          }),
+        ).resolves.toMatchObject({ valid: true });
+        const invalid = await registry.validate({
+          type: 'playlist',
+          data: { first: { track_id: 'a' }, rest: [{ track_id: 2 }] },
+        });
+        expect(invalid.valid).toBe(false);
+        expect(invalid.errors.join('\n')).toContain('/rest/0/track_id');
+
+        // Registering the same text again is recognized, references and all.
+        await expect(register('playlist', playlist(1))).resolves.toMatchObject({
+          created: false,
+        });
+      },
+    );
+
+    it.each(databases.eachSupportedId())(
+      'refuses unknown versions, other formats, unnamed types and name clashes with a 400, %p',
+      async databaseId => {
+        const { create } = await createRegistry(databaseId);
+        await create('track', avroTrack(), 'BACKWARD', 'avro');
+        await create('json-track', track());
+        await create('id', 'string', 'BACKWARD', 'avro');
+        const refusal = (name: string, schema: unknown) =>
+          create(name, schema, 'BACKWARD', 'avro').catch(e => e);
+
+        const unknown = await refusal('a', playlist(2));
+        expect(unknown).toBeInstanceOf(InputError);
+        expect(unknown.message).toBe(
+          `Invalid schema: '${ref(
+            'track',
+            2,
+          )}' names version 2 of event type 'track', which is not registered`,
+        );
+        expect(
+          (
+            await refusal('b', {
+              type: 'record',
+              name: 'B',
+              fields: [{ name: 't', type: ref('json-track', 1) }],
+            })
+          ).message,
+        ).toContain(
+          'names a JSON Schema; an Avro schema can reference Avro schemas only',
+        );
+        expect(
+          (await create('c', { $ref: ref('track', 1) }).catch(e => e)).message,
+        ).toContain(
+          'names an Avro schema; a JSON Schema can reference JSON Schemas only',
+        );
+        expect(
+          (
+            await refusal('d', {
+              type: 'record',
+              name: 'D',
+              fields: [{ name: 'i', type: ref('id', 1) }],
+            })
+          ).message,
+        ).toContain('an Avro schema can reference named types only');
+        const clash = await refusal('e', {
+          type: 'record',
+          name: 'com.example.music.Track',
+          fields: [{ name: 'inner', type: ref('track', 1) }],
+        });
+        expect(clash).toBeInstanceOf(InputError);
+        expect(clash.message).toContain(
+          "'com.example.music.Track' is defined by both this schema and version track@1",
+        );
+        const elsewhere = await refusal('f', {
+          type: 'record',
+          name: 'F',
+          fields: [
+            {
+              name: 't',
+              type: 'https://elsewhere.example/api/event-schemas/event-types/track/versions/1',
+            },
+          ],
+        });
+        expect(elsewhere).toBeInstanceOf(InputError);
+        expect(elsewhere.message).toContain('is not a type name');
+      },
+    );
+
+    it.each(databases.eachSupportedId())(
+      'refuses to delete a type an Avro schema references with a 409, %p',
+      async databaseId => {
+        const { registry, create } = await createRegistry(databaseId);
+        await create('track', avroTrack(), 'BACKWARD', 'avro');
+        await create('playlist', playlist(1), 'BACKWARD', 'avro');
+        const refusal = registry.deleteEventType('track');
+        await expect(refusal).rejects.toThrow(ConflictError);
+        await expect(refusal).rejects.toThrow(
+          "Event type 'track' is referenced by 'playlist' (version 1 -> 1)",
+        );
+        await registry.deleteEventType('playlist');
+        await expect(
+          registry.deleteEventType('track'),
+        ).resolves.toBeUndefined();
+      },
+    );
+
+    it.each(databases.eachSupportedId())(
+      'judges a moved reference by the referenced content, %p',
+      async databaseId => {
+        const { registry, create, register } = await createRegistry(databaseId);
+        await create('track', avroTrack(), 'NONE', 'avro');
+        await create('playlist', playlist(1), 'BACKWARD', 'avro');
+        // track v2 adds a field without a default: a reader of v2 cannot
+        // read what v1 wrote.
+        await register('track', avroTrack([{ name: 'genre', type: 'string' }]));
+        const result = await registry.checkCompatibility({
+          name: 'playlist',
+          schema: JSON.stringify(playlist(2)),
+        });
+        expect(result.compatible).toBe(false);
+        expect(result.messages.join('\n')).toContain('genre');
+        expect(result.messages).toContain(
+          "the candidate references 'track' version 2 where version 1 references version 1: it is judged with the content of the versions it references, so these problems may come from 'track'",
+        );
+        await expect(register('playlist', playlist(2))).rejects.toThrow(
+          IncompatibleSchemaError,
+        );
+
+        // With a default, v1's data reads as v3: the move is accepted.
+        await register(
+          'track',
+          avroTrack([{ name: 'genre', type: 'string', default: 'pop' }]),
+        );
+        await expect(register('playlist', playlist(3))).resolves.toMatchObject({
+          created: true,
+          version: { version: 2 },
+        });
+      },
+    );
+
+    it.each(databases.eachSupportedId())(
+      'holds the schema and each version to the depth limit, not the copy that nests them, %p',
+      async databaseId => {
+        const { create } = await createRegistry(databaseId);
+        // Each level of records nests JSON three levels deep.
+        const nested = (
+          name: string,
+          levels: number,
+          inner: unknown,
+        ): unknown =>
+          levels === 0
+            ? inner
+            : {
+                type: 'record',
+                name: `${name}${levels}`,
+                fields: [{ name: 'x', type: nested(name, levels - 1, inner) }],
+              };
+        const levels = Math.floor(
+          (DEFAULT_REGISTRY_CONFIG.limits.maxSchemaDepth - 2) / 3,
+        );
+        await create('deep', nested('D', levels, 'string'), 'NONE', 'avro');
+        await expect(
+          create('deeper', nested('E', levels, ref('deep', 1)), 'NONE', 'avro'),
+        ).resolves.toMatchObject({ version: { version: 1 } });
+        const tooDeep = await create(
+          'too-deep',
+          nested('F', levels + 1, ref('deep', 1)),
+          'NONE',
+          'avro',
+        ).catch(e => e);
+        expect(tooDeep).toBeInstanceOf(InputError);
+        expect(tooDeep.message).toContain(
+          `more than ${DEFAULT_REGISTRY_CONFIG.limits.maxSchemaDepth} levels deep`,
+        );
+      },
+    );
+  });
 });

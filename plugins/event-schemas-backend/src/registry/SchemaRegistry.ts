@@ -12,7 +12,9 @@ import {
   EventTypeList,
   EventTypeVersion,
   listFields,
+  measureValue,
   parseSchema,
+  REFERENCE_LIMITS,
   retiredEventTypeReason,
   ResolvedSchema,
   SchemaError,
@@ -638,8 +640,12 @@ export class SchemaRegistry {
   }): Promise<ResolvedSchema> {
     const { format, schema } = options;
     const { maxSchemaBytes } = this.config.limits;
-    if (Buffer.byteLength(schema) > maxSchemaBytes) {
-      // Checked before resolving, which would otherwise read it whole.
+    if (
+      Buffer.byteLength(schema) > maxSchemaBytes ||
+      this.nestsTooDeep(schema)
+    ) {
+      // Checked before resolving, which would otherwise read it whole, and
+      // walk it recursively; parse says what is wrong.
       this.parse({ format, schema });
     }
     const resolved = await this.references.resolveCandidate({ format, schema });
@@ -647,14 +653,45 @@ export class SchemaRegistry {
     this.parse({
       format,
       schema: resolved.schema,
-      // The copies of referenced versions sit two levels down, and were
-      // held to the limits when they were registered.
       maxBytes: referenced
         ? maxSchemaBytes * RESOLVED_SCHEMA_SIZE_FACTOR
         : maxSchemaBytes,
-      extraDepth: referenced ? 2 : 0,
+      extraDepth: referenced ? this.resolvedExtraDepth(format) : 0,
     });
     return resolved;
+  }
+
+  /**
+   * Whether a schema that may have references nests deeper than the limit;
+   * the copies of referenced versions may make the resolved one deeper.
+   */
+  private nestsTooDeep(schema: string): boolean {
+    if (!schema.includes('/event-types/')) {
+      return false;
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(schema);
+    } catch {
+      return false;
+    }
+    const { maxSchemaDepth } = this.config.limits;
+    return (
+      measureValue({ value, maxDepth: maxSchemaDepth }).depth > maxSchemaDepth
+    );
+  }
+
+  /**
+   * How much deeper than a schema's own limit it may nest with its
+   * references resolved. Each referenced version was held to the limit when
+   * it was registered. A JSON Schema holds the copies two levels down (in
+   * `$defs`); Avro writes each where it is first named, so a chain of
+   * references nests one copy in the next.
+   */
+  private resolvedExtraDepth(format: EventTypeFormat): number {
+    return format === 'avro'
+      ? this.config.limits.maxSchemaDepth * REFERENCE_LIMITS.maxDepth
+      : 2;
   }
 
   private parse(options: {

@@ -2,7 +2,9 @@ import { EventTypeFormat } from '../types';
 import { createAvroValidator } from './avro/validator';
 import { formatAjvError } from './jsonSchema/ajv';
 import { compileJsonSchemaSource } from './jsonSchema/parse';
+import { SchemaError } from './SchemaError';
 import { readSchema } from './parseSchema';
+import { listAvroReferences } from './references/avroReferences';
 import {
   MAX_VALIDATION_DEPTH,
   ValidationStopped,
@@ -55,6 +57,13 @@ export function compileValidator(options: {
 }): SchemaValidator {
   const parsed = readSchema(options);
   if (parsed.format === 'avro') {
+    if (listAvroReferences({ schema: parsed.json }).length > 0) {
+      // Read unresolved, a reference is an empty record: it would refuse
+      // what the referenced version accepts.
+      throw new SchemaError(
+        'The schema references other registered versions: validate with it resolved (resolveSchemaReferences)',
+      );
+    }
     return metered(createAvroValidator({ type: parsed.type }));
   }
   const validate = compileJsonSchemaSource(parsed);

@@ -98,7 +98,7 @@ export function readSchema(options: {
   }
   const value = readJsonValue({ text: schema, limits });
   if ((format as EventTypeFormat) === 'avro') {
-    return { format: 'avro', ...readAvroSchema({ value }) };
+    return { format: 'avro', ...readAvroSchema({ value, registration }) };
   }
   const source = readJsonSchema({
     value,

@@ -1,3 +1,4 @@
+import { parseRegistryRef } from '../references/registryRefs';
 import { AVRO_PRIMITIVES, namespaceOf, qualify } from './names';
 
 type JsonObject = Record<string, unknown>;
@@ -21,7 +22,11 @@ export function normalizeAvroSchema(options: { schema: unknown }): unknown {
 
 function normalize(schema: unknown, namespace: string): unknown {
   if (typeof schema === 'string') {
-    return qualify({ name: schema, namespace });
+    // A reference to a registered version is a URL, not a name: kept as
+    // written, for resolving to replace (see resolveSchemaReferences).
+    return parseRegistryRef({ ref: schema })
+      ? schema
+      : qualify({ name: schema, namespace });
   }
   if (Array.isArray(schema)) {
     return schema.map(branch => normalize(branch, namespace));

@@ -32,6 +32,32 @@ describe('SchemaReferenceLinks', () => {
     );
   });
 
+  it('links the versions an Avro schema names as types', async () => {
+    const track = '/api/event-schemas/event-types/com.example.track/versions/3';
+    await renderInTestApp(
+      <SchemaReferenceLinks
+        format="avro"
+        schema={JSON.stringify({
+          type: 'record',
+          name: 'com.example.Played',
+          fields: [
+            { name: 'track', type: track },
+            { name: 'previous', type: ['null', track] },
+            { name: 'note', type: 'string', doc: track },
+          ],
+        })}
+      />,
+      { mountedRoutes: { '/event-types': rootRouteRef } },
+    );
+    const links = screen.getAllByRole('link');
+    expect(links).toHaveLength(1);
+    expect(links[0]).toHaveTextContent('com.example.track, version 3');
+    expect(links[0]).toHaveAttribute(
+      'href',
+      '/event-types/com.example.track/versions?to=3',
+    );
+  });
+
   it('shows nothing for a schema without references', async () => {
     await renderInTestApp(
       <SchemaReferenceLinks

@@ -8,9 +8,10 @@ import Typography from '@material-ui/core/Typography';
 import { useEventSchemasLinks } from '../../../routes';
 
 /**
- * The registered versions a schema references (its `$ref`s to
- * `<registry>/event-types/<name>/versions/<n>`), each a link to that
- * version on its type's Versions tab. Nothing when it references none.
+ * The registered versions a schema references (a JSON Schema's `$ref`s to
+ * `<registry>/event-types/<name>/versions/<n>`, an Avro schema's types
+ * named by such a URL), each a link to that version on its type's Versions
+ * tab. Nothing when it references none.
  */
 export const SchemaReferenceLinks = (props: {
   format: EventTypeFormat;
