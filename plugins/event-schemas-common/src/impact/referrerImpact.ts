@@ -15,8 +15,8 @@ export type ReferrerVerdict = {
   /** 1 when it references the checked type itself, 2 through one type, ... */
   depth: number;
   /**
-   * The types from it to the checked type (`['order', 'payment',
-   * 'payment-info']`); `null` for a type on the way the caller may not read.
+   * The types from it to the checked type, both included; `null` for a
+   * type on the way that the caller may not read.
    */
   path: Array<string | null>;
   compatible: boolean;
