@@ -161,19 +161,23 @@ export class SchemaReferences {
    */
   async findReferrers(options: { eventType: string }): Promise<TypeReferrer[]> {
     const root = options.eventType;
+    const store = this.references;
+    if (!store) {
+      return [];
+    }
     // The versions that reach `root`, by `<type>@<version>`, with the
     // version they reach it through (none for a reference to `root`): a
     // path follows the versions each type pins, which need not be latest.
     const reached = new Map<string, { depth: number; via?: string }>();
     const referrers: TypeReferrer[] = [];
-    let frontier = this.references ? [root] : [];
+    let frontier = [root];
     for (
       let depth = 1;
       frontier.length > 0 && depth <= REFERENCE_LIMITS.maxDepth;
       depth++
     ) {
       const next = new Set<string>();
-      const rows = await this.references!.listReferrersOfTypes({
+      const rows = await store.listReferrersOfTypes({
         eventTypes: frontier,
       });
       const latest: SchemaReferrer[] = [];
