@@ -128,7 +128,14 @@ describe.each(TestDatabases.create().eachSupportedId())(
             .set('Authorization', mockCredentials.user.header(user))
             .send(body),
       });
-      return { as };
+      const create = async (body: object) => {
+        const res = await request(server)
+          .post('/api/event-schemas/event-types')
+          .set('Authorization', service)
+          .send({ format: 'jsonschema', ...body });
+        expect(res.status).toBe(201);
+      };
+      return { as, create };
     }
 
     it('lists only the types the policy lets each user read', async () => {
@@ -179,6 +186,104 @@ describe.each(TestDatabases.create().eachSupportedId())(
       }
       const unknown = await alice.get('/event-types/com.example.unknown');
       expect(unknown.status).toBe(404);
+    });
+
+    it('names only the referrers of a draft the user may read, and counts the others', async () => {
+      const { as, create } = await startRegistry();
+      const ref = (name: string) => ({
+        $ref: `/api/event-schemas/event-types/${name}/versions/1`,
+      });
+      const track = (minLength: number) => ({
+        type: 'object',
+        properties: { track_id: { type: 'string', minLength } },
+        required: ['track_id'],
+      });
+      const playback = 'group:default/playback';
+      await create({
+        name: 'com.example.playback.track',
+        owner: playback,
+        compatibility: 'NONE',
+        schema: track(3),
+      });
+      // Depth 1, readable; depth 1, search's; depth 2 through search's.
+      await create({
+        name: 'com.example.playback.playlist',
+        owner: playback,
+        schema: ref('com.example.playback.track'),
+      });
+      await create({
+        name: 'com.example.search.index',
+        owner: 'group:default/search',
+        schema: ref('com.example.playback.track'),
+      });
+      await create({
+        name: 'com.example.playback.queue',
+        owner: playback,
+        compatibility: 'FORWARD',
+        schema: ref('com.example.search.index'),
+      });
+
+      const res = await as('user:default/alice').post(
+        '/event-types/com.example.playback.track/compatibility',
+        { schema: track(4) },
+      );
+      expect(res.status).toBe(200);
+      expect(res.body.compatible).toBe(true);
+      expect(res.body.referrers).toEqual({
+        items: [
+          {
+            eventType: 'com.example.playback.playlist',
+            version: 1,
+            depth: 1,
+            path: [
+              'com.example.playback.playlist',
+              'com.example.playback.track',
+            ],
+            compatible: false,
+            mode: 'BACKWARD',
+            problems: [
+              expect.objectContaining({ field: 'track_id', rule: 'minLength' }),
+            ],
+          },
+          {
+            eventType: 'com.example.playback.queue',
+            version: 1,
+            depth: 2,
+            path: [
+              'com.example.playback.queue',
+              null,
+              'com.example.playback.track',
+            ],
+            compatible: true,
+            mode: 'FORWARD',
+            problems: [],
+          },
+        ],
+        unreadable: { count: 1, incompatible: 1 },
+        more: 0,
+      });
+      expect(JSON.stringify(res.body)).not.toContain('search');
+
+      // Frank reads both groups' types: all three, named.
+      const frank = await as('user:default/frank').post(
+        '/event-types/com.example.playback.track/compatibility',
+        { schema: track(4) },
+      );
+      expect(
+        frank.body.referrers.items.map((i: { path: string[] }) => i.path),
+      ).toEqual([
+        ['com.example.playback.playlist', 'com.example.playback.track'],
+        ['com.example.search.index', 'com.example.playback.track'],
+        [
+          'com.example.playback.queue',
+          'com.example.search.index',
+          'com.example.playback.track',
+        ],
+      ]);
+      expect(frank.body.referrers.unreadable).toEqual({
+        count: 0,
+        incompatible: 0,
+      });
     });
   },
 );

@@ -3,6 +3,7 @@ import { Knex } from 'knex';
 import { SchemaReferenceStore, SchemaReferrer } from './SchemaReferenceStore';
 
 const TABLE = 'event_type_version_references';
+const TYPES_PER_QUERY = 500;
 
 type ReferenceRow = {
   event_type: string;
@@ -10,6 +11,18 @@ type ReferenceRow = {
   referenced_type: string;
   referenced_version: number;
 };
+
+type ReferrerRow = ReferenceRow & { latest_version: number | string };
+
+function toReferrers(rows: ReferrerRow[]): SchemaReferrer[] {
+  return rows.map(row => ({
+    eventType: row.event_type,
+    version: Number(row.version),
+    referencedType: row.referenced_type,
+    referencedVersion: Number(row.referenced_version),
+    latest: Number(row.version) === Number(row.latest_version),
+  }));
+}
 
 /**
  * Records a version's references, in the transaction that stores the
@@ -46,28 +59,46 @@ export class DatabaseSchemaReferenceStore implements SchemaReferenceStore {
     eventType: string;
     version?: number;
   }): Promise<SchemaReferrer[]> {
-    const query = this.db<ReferenceRow>(`${TABLE} as r`)
+    const query = this.referrersQuery().where(
+      'r.referenced_type',
+      options.eventType,
+    );
+    if (options.version !== undefined) {
+      query.where('r.referenced_version', options.version);
+    }
+    return toReferrers(await query);
+  }
+
+  async listReferrersOfTypes(options: {
+    eventTypes: string[];
+  }): Promise<SchemaReferrer[]> {
+    const referrers: SchemaReferrer[] = [];
+    // Chunked: SQLite binds at most 999 parameters per statement.
+    for (let i = 0; i < options.eventTypes.length; i += TYPES_PER_QUERY) {
+      const chunk = options.eventTypes.slice(i, i + TYPES_PER_QUERY);
+      referrers.push(
+        ...toReferrers(
+          await this.referrersQuery().whereIn('r.referenced_type', chunk),
+        ),
+      );
+    }
+    return referrers;
+  }
+
+  /** The references from versions of types not deleted, to other types. */
+  private referrersQuery() {
+    return this.db<ReferenceRow>(`${TABLE} as r`)
       .join('event_types as t', 't.name', 'r.event_type')
       .whereNull('t.deleted_at')
-      .where('r.referenced_type', options.eventType)
-      .whereNot('r.event_type', options.eventType)
+      .whereRaw('?? <> ??', ['r.event_type', 'r.referenced_type'])
       .orderBy(['r.event_type', 'r.version', 'r.referenced_version'])
       .select(
         'r.event_type',
         'r.version',
         'r.referenced_type',
         'r.referenced_version',
+        't.latest_version',
       );
-    if (options.version !== undefined) {
-      query.where('r.referenced_version', options.version);
-    }
-    const rows = (await query) as ReferenceRow[];
-    return rows.map(row => ({
-      eventType: row.event_type,
-      version: Number(row.version),
-      referencedType: row.referenced_type,
-      referencedVersion: Number(row.referenced_version),
-    }));
   }
 
   async listReferences(options: {

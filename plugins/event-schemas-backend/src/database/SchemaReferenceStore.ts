@@ -6,6 +6,8 @@ export type SchemaReferrer = {
   version: number;
   referencedType: string;
   referencedVersion: number;
+  /** Whether `version` is its type's latest. */
+  latest: boolean;
 };
 
 /**
@@ -22,6 +24,15 @@ export interface SchemaReferenceStore {
   listReferrers(options: {
     eventType: string;
     version?: number;
+  }): Promise<SchemaReferrer[]>;
+
+  /**
+   * The versions of event types that are not deleted which reference any
+   * version of `eventTypes`, other than the versions of the type they
+   * reference: one step of a walk up the graph of references.
+   */
+  listReferrersOfTypes(options: {
+    eventTypes: string[];
   }): Promise<SchemaReferrer[]>;
 
   /** The versions that a version references directly. */

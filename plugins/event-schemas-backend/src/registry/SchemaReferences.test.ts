@@ -1,10 +1,17 @@
 import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
 import { ConflictError, InputError } from '@backstage/errors';
-import { registryRefOf } from '@data-collection/plugin-event-schemas-common';
+import {
+  CompatibilityMode,
+  registryRefOf,
+} from '@data-collection/plugin-event-schemas-common';
 import { DatabaseEventTypeStore } from '../database/DatabaseEventTypeStore';
 import { DatabaseSchemaReferenceStore } from '../database/DatabaseSchemaReferenceStore';
 import { DEFAULT_REGISTRY_CONFIG } from '../service/config';
-import { IncompatibleSchemaError, SchemaRegistry } from './SchemaRegistry';
+import {
+  IncompatibleSchemaError,
+  MAX_REFERRERS_JUDGED,
+  SchemaRegistry,
+} from './SchemaRegistry';
 
 jest.setTimeout(180_000);
 
@@ -39,7 +46,7 @@ describe('references between registered schemas', () => {
     const create = (
       name: string,
       schema: unknown,
-      compatibility: 'BACKWARD' | 'NONE' = 'BACKWARD',
+      compatibility: CompatibilityMode = 'BACKWARD',
       format: 'jsonschema' | 'avro' = 'jsonschema',
     ) =>
       registry.createEventType({
@@ -439,6 +446,252 @@ describe('references between registered schemas', () => {
         expect(tooDeep.message).toContain(
           `more than ${DEFAULT_REGISTRY_CONFIG.limits.maxSchemaDepth} levels deep`,
         );
+      },
+    );
+  });
+
+  describe('the referrers of a draft', () => {
+    const withTrack = (version: number) => ({
+      type: 'object',
+      properties: { first: { $ref: ref('track', version) } },
+      required: ['first'],
+    });
+    const genreRequired = {
+      ...track({ genre: { type: 'string' } }),
+      required: ['track_id', 'genre'],
+    };
+
+    it.each(databases.eachSupportedId())(
+      'judges each referrer under its own mode, breaking one while the referenced type is NONE, %p',
+      async databaseId => {
+        const { registry, create } = await createRegistry(databaseId);
+        await create('track', track(), 'NONE');
+        await create('playlist', withTrack(1), 'BACKWARD');
+        await create('radio', withTrack(1), 'FORWARD');
+
+        // Words only: every event keeps its verdict either way.
+        const described = JSON.stringify({
+          ...track(),
+          description: 'A track',
+        });
+        await expect(
+          registry.checkReferrers({ name: 'track', schema: described }),
+        ).resolves.toEqual({
+          items: [
+            {
+              eventType: 'playlist',
+              version: 1,
+              depth: 1,
+              path: ['playlist', 'track'],
+              compatible: true,
+              mode: 'BACKWARD',
+              problems: [],
+            },
+            {
+              eventType: 'radio',
+              version: 1,
+              depth: 1,
+              path: ['radio', 'track'],
+              compatible: true,
+              mode: 'FORWARD',
+              problems: [],
+            },
+          ],
+          more: 0,
+        });
+
+        // A longer minimum: track itself (NONE) takes it; playlist
+        // (BACKWARD) could no longer read its earlier events, radio
+        // (FORWARD) could read the new ones.
+        const narrowed = track({});
+        (narrowed.properties.track_id as { minLength: number }).minLength = 4;
+        const draft = JSON.stringify(narrowed);
+        await expect(
+          registry.checkCompatibility({ name: 'track', schema: draft }),
+        ).resolves.toMatchObject({ compatible: true });
+        const { items } = await registry.checkReferrers({
+          name: 'track',
+          schema: draft,
+        });
+        expect(items.map(i => [i.eventType, i.compatible])).toEqual([
+          ['playlist', false],
+          ['radio', true],
+        ]);
+        expect(items[0].problems).toEqual([
+          expect.objectContaining({
+            field: 'first.track_id',
+            rule: 'minLength',
+          }),
+        ]);
+        expect(items[1].problems).toEqual([]);
+      },
+    );
+
+    it.each(databases.eachSupportedId())(
+      'follows references through other types, by the versions they pin, %p',
+      async databaseId => {
+        const { registry, create, register } = await createRegistry(databaseId);
+        await create('track', track(), 'NONE');
+        // album (NONE) -> track; playlist (BACKWARD) -> album -> track.
+        await create('album', withTrack(1), 'NONE');
+        await create('playlist', {
+          type: 'object',
+          properties: { album: { $ref: ref('album', 1) } },
+        });
+        // Its latest version no longer references track: not a referrer.
+        await create('mixtape', withTrack(1));
+        await register('mixtape', { type: 'object' });
+        // album v2 drops track; playlist still pins album v1, so it still
+        // reads track through it.
+        await register('album', { type: 'object' });
+
+        const { items, more } = await registry.checkReferrers({
+          name: 'track',
+          schema: JSON.stringify(genreRequired),
+        });
+        expect(more).toBe(0);
+        expect(items).toEqual([
+          expect.objectContaining({
+            eventType: 'playlist',
+            version: 1,
+            depth: 2,
+            path: ['playlist', 'album', 'track'],
+            compatible: false,
+            mode: 'BACKWARD',
+          }),
+        ]);
+        expect(items[0].problems.map(p => p.field)).toEqual([
+          'album.first.genre',
+        ]);
+
+        // Once album's latest references track again, it is one too.
+        await register('album', { ...withTrack(1), title: 'Album' });
+        const again = await registry.checkReferrers({
+          name: 'track',
+          schema: JSON.stringify(genreRequired),
+        });
+        expect(
+          again.items.map(i => [i.eventType, i.depth, i.compatible]),
+        ).toEqual([
+          ['album', 1, true],
+          ['playlist', 2, false],
+        ]);
+      },
+    );
+
+    it.each(databases.eachSupportedId())(
+      'judges the referrers history under a transitive mode, %p',
+      async databaseId => {
+        const { registry, create, register } = await createRegistry(databaseId);
+        await create('track', track(), 'NONE');
+        // v1 took any track id; v2 (registered under NONE) takes track's,
+        // of 3 characters or more.
+        await create(
+          'playlist',
+          {
+            type: 'object',
+            properties: {
+              first: {
+                type: 'object',
+                properties: { track_id: { type: 'string', minLength: 1 } },
+                required: ['track_id'],
+                additionalProperties: false,
+              },
+            },
+            required: ['first'],
+          },
+          'NONE',
+        );
+        await register('playlist', withTrack(1));
+        await registry.updateEventType({
+          name: 'playlist',
+          request: { compatibility: 'BACKWARD_TRANSITIVE' },
+          updatedBy: 'user:default/alice',
+        });
+        const shorter = track({});
+        (shorter.properties.track_id as { minLength: number }).minLength = 2;
+        const { items } = await registry.checkReferrers({
+          name: 'track',
+          schema: JSON.stringify(shorter),
+        });
+        // Looser than v2, still narrower than v1: every version is compared.
+        expect(items).toEqual([
+          expect.objectContaining({
+            eventType: 'playlist',
+            version: 2,
+            compatible: false,
+            mode: 'BACKWARD_TRANSITIVE',
+          }),
+        ]);
+        expect(items[0].problems).toEqual([
+          expect.objectContaining({
+            field: 'first.track_id',
+            rule: 'minLength',
+            version: 1,
+          }),
+        ]);
+      },
+    );
+
+    it.each(databases.eachSupportedId())(
+      'answers an empty section for a type nobody references, and a problem for a draft a referrer cannot take, %p',
+      async databaseId => {
+        const { registry, create } = await createRegistry(databaseId);
+        await create('track', track(), 'NONE');
+        await expect(
+          registry.checkReferrers({
+            name: 'track',
+            schema: JSON.stringify(genreRequired),
+          }),
+        ).resolves.toEqual({ items: [], more: 0 });
+
+        await create('playlist', withTrack(1));
+        // A draft that references its referrer would close a cycle.
+        const { items } = await registry.checkReferrers({
+          name: 'track',
+          schema: JSON.stringify({ $ref: ref('playlist', 1) }),
+        });
+        expect(items).toEqual([
+          expect.objectContaining({
+            eventType: 'playlist',
+            compatible: false,
+            problems: [
+              {
+                field: '',
+                rule: 'reference',
+                message: expect.stringMatching(
+                  /^Version 1 cannot take the draft in place of 'track': References form a cycle/,
+                ),
+              },
+            ],
+          }),
+        ]);
+      },
+    );
+
+    it.each(databases.eachSupportedId())(
+      'judges at most MAX_REFERRERS_JUDGED referrers, nearest first, and counts the rest, %p',
+      async databaseId => {
+        const { registry, create } = await createRegistry(databaseId);
+        await create('track', track(), 'NONE');
+        await create('album', withTrack(1), 'NONE');
+        // One at depth 2, which sorts after every one at depth 1.
+        await create('a-playlist', {
+          type: 'object',
+          properties: { album: { $ref: ref('album', 1) } },
+        });
+        for (let i = 0; i < MAX_REFERRERS_JUDGED; i++) {
+          await create(`radio-${String(i).padStart(2, '0')}`, withTrack(1));
+        }
+        const { items, more } = await registry.checkReferrers({
+          name: 'track',
+          schema: JSON.stringify(track()),
+        });
+        expect(items).toHaveLength(MAX_REFERRERS_JUDGED);
+        expect(more).toBe(2);
+        expect(items[0].eventType).toBe('album');
+        expect(items[1].eventType).toBe('radio-00');
+        expect(items.every(item => item.depth === 1)).toBe(true);
       },
     );
   });

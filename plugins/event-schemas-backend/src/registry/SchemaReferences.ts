@@ -2,6 +2,7 @@ import { ConflictError, InputError } from '@backstage/errors';
 import {
   EventTypeFormat,
   listSchemaReferences,
+  REFERENCE_LIMITS,
   ResolvedSchema,
   resolveSchemaReferences,
   SchemaError,
@@ -18,6 +19,20 @@ import {
  * versions it references copied in.
  */
 export const RESOLVED_SCHEMA_SIZE_FACTOR = 4;
+
+/**
+ * A type whose latest version references another type, directly or
+ * through others (see SchemaReferences.findReferrers).
+ */
+export type TypeReferrer = {
+  eventType: string;
+  /** Its latest version. */
+  version: number;
+  /** How many references lead from it to the referenced type. */
+  depth: number;
+  /** The types from it to the referenced type, both included. */
+  path: string[];
+};
 
 /**
  * References between registered schemas: resolves them from the registry's
@@ -136,6 +151,97 @@ export class SchemaReferences {
       }
     }
     return moved;
+  }
+
+  /**
+   * Every type whose latest version references a version of `eventType`,
+   * directly or through versions of other types, each once at its nearest
+   * depth; nearest first, then by name. Walks at most
+   * REFERENCE_LIMITS.maxDepth levels, as deep as a reference may chain.
+   */
+  async findReferrers(options: { eventType: string }): Promise<TypeReferrer[]> {
+    const root = options.eventType;
+    const store = this.references;
+    if (!store) {
+      return [];
+    }
+    // The versions that reach `root`, by `<type>@<version>`, with the
+    // version they reach it through (none for a reference to `root`): a
+    // path follows the versions each type pins, which need not be latest.
+    const reached = new Map<string, { depth: number; via?: string }>();
+    const referrers: TypeReferrer[] = [];
+    let frontier = [root];
+    for (
+      let depth = 1;
+      frontier.length > 0 && depth <= REFERENCE_LIMITS.maxDepth;
+      depth++
+    ) {
+      const next = new Set<string>();
+      const rows = await store.listReferrersOfTypes({
+        eventTypes: frontier,
+      });
+      const latest: SchemaReferrer[] = [];
+      for (const row of rows) {
+        const key = `${row.eventType}@${row.version}`;
+        if (row.eventType === root || reached.has(key)) {
+          continue;
+        }
+        let via: string | undefined;
+        if (row.referencedType !== root) {
+          via = `${row.referencedType}@${row.referencedVersion}`;
+          // A version first reached at this depth leads on at the next.
+          if ((reached.get(via)?.depth ?? depth) >= depth) {
+            continue;
+          }
+        }
+        reached.set(key, { depth, via });
+        next.add(row.eventType);
+        if (row.latest) {
+          latest.push(row);
+        }
+      }
+      for (const row of latest.sort((a, b) =>
+        a.eventType.localeCompare(b.eventType),
+      )) {
+        const path = [row.eventType];
+        let via = reached.get(`${row.eventType}@${row.version}`)?.via;
+        while (via !== undefined) {
+          path.push(via.slice(0, via.lastIndexOf('@')));
+          via = reached.get(via)?.via;
+        }
+        referrers.push({
+          eventType: row.eventType,
+          version: row.version,
+          depth,
+          path: [...path, root],
+        });
+      }
+      frontier = [...next];
+    }
+    return referrers;
+  }
+
+  /**
+   * A registered version's schema resolved with `draft` in place of every
+   * version of `draft.eventType` it references, directly or through
+   * others: how it would read if it moved to the draft. A SchemaError says
+   * why it cannot (a cycle, another draft, too large a result).
+   */
+  resolveWithDraft(options: {
+    format: EventTypeFormat;
+    schema: string;
+    draft: { eventType: string; format: EventTypeFormat; schema: string };
+  }): Promise<ResolvedSchema> {
+    const { format, schema, draft } = options;
+    return resolveSchemaReferences({
+      format,
+      schema,
+      maxBytes: this.maxBytes,
+      load: async reference =>
+        reference.eventType === draft.eventType
+          ? { format: draft.format, schema: draft.schema }
+          : this.load(reference),
+    });
   }
 
   private resolve(options: {

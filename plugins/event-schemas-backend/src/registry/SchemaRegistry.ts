@@ -16,6 +16,7 @@ import {
   parseSchema,
   REFERENCE_LIMITS,
   retiredEventTypeReason,
+  ReferrerVerdict,
   ResolvedSchema,
   SchemaError,
   SchemaValidator,
@@ -40,6 +41,7 @@ import { SchemaReferenceStore } from '../database/SchemaReferenceStore';
 import {
   RESOLVED_SCHEMA_SIZE_FACTOR,
   SchemaReferences,
+  TypeReferrer,
 } from './SchemaReferences';
 import { EventTypeFileStore } from '../database/EventTypeFileStore';
 import { managedTypeConflict } from '../sync/managedTypeConflict';
@@ -55,6 +57,17 @@ export type EventTypeChange =
       version: EventTypeVersion;
     }
   | { action: 'deleted'; name: string };
+
+/**
+ * How many referrers one compatibility check judges: each costs a
+ * resolution and a comparison of schemas.
+ */
+export const MAX_REFERRERS_JUDGED = 50;
+
+/** A referrer's verdict as the registry reaches it, every type named. */
+export type NamedReferrerVerdict = Omit<ReferrerVerdict, 'path'> & {
+  path: string[];
+};
 
 /** A registration that the type's compatibility mode forbids. */
 export class IncompatibleSchemaError extends ConflictError {
@@ -464,6 +477,75 @@ export class SchemaRegistry {
       : result;
   }
 
+  /**
+   * What the types that reference `name`, directly or through others,
+   * would make of `schema` in place of the version they reference: each
+   * one's latest version resolved with it, then checked as registration
+   * checks that type's candidates. Nearest first; the first
+   * MAX_REFERRERS_JUDGED, and how many more there are. Call it after
+   * checkCompatibility, which says what is wrong with the schema itself.
+   */
+  async checkReferrers(options: {
+    name: string;
+    schema: string;
+  }): Promise<{ items: NamedReferrerVerdict[]; more: number }> {
+    const { name, schema } = options;
+    const { format } = await this.getEventType(name);
+    const referrers = await this.references.findReferrers({ eventType: name });
+    const judged = referrers.slice(0, MAX_REFERRERS_JUDGED);
+    const items: NamedReferrerVerdict[] = [];
+    // One at a time: each is a resolution and a comparison of schemas.
+    for (const referrer of judged) {
+      const verdict = await this.judgeReferrer({
+        referrer,
+        draft: { eventType: name, format, schema },
+      });
+      if (verdict) items.push(verdict);
+    }
+    return { items, more: referrers.length - judged.length };
+  }
+
+  /** Undefined when the referrer was deleted meanwhile. */
+  private async judgeReferrer(options: {
+    referrer: TypeReferrer;
+    draft: { eventType: string; format: EventTypeFormat; schema: string };
+  }): Promise<NamedReferrerVerdict | undefined> {
+    const { referrer, draft } = options;
+    const eventType = await this.store.getEventType(referrer.eventType);
+    const latest = await this.store.getVersion({
+      name: referrer.eventType,
+      version: referrer.version,
+    });
+    if (!eventType || !latest) return undefined;
+    const verdict = { ...referrer, mode: eventType.compatibility };
+    try {
+      const resolved = await this.references.resolveWithDraft({
+        format: eventType.format,
+        schema: latest.schema,
+        draft,
+      });
+      const { compatible, problems } = await this.check({
+        eventType,
+        resolved,
+      });
+      return { ...verdict, compatible, problems };
+    } catch (error) {
+      if (!(error instanceof SchemaError)) throw error;
+      // Not a fault of the request: what the referrer's owners would meet.
+      return {
+        ...verdict,
+        compatible: false,
+        problems: [
+          {
+            field: '',
+            rule: 'reference',
+            message: `Version ${latest.version} cannot take the draft in place of '${draft.eventType}': ${error.message}`,
+          },
+        ],
+      };
+    }
+  }
+
   async setVersionDeprecation(options: {
     name: string;
     version: number;
@@ -582,8 +664,13 @@ export class SchemaRegistry {
     const { eventType, resolved } = options;
     const format = eventType.format;
     const versions = await this.store.listVersions(eventType.name);
+    // Other modes compare with the latest version only: resolving the
+    // others would be wasted work, which referrer verdicts repeat per type.
+    const compared = eventType.compatibility.endsWith('_TRANSITIVE')
+      ? versions
+      : versions.slice(-1);
     const previous = await Promise.all(
-      versions.map(v =>
+      compared.map(v =>
         this.references.resolveRegistered({ format, schema: v.schema }),
       ),
     );

@@ -171,6 +171,12 @@ describe('consumer impact', () => {
       problems: [{ ...res.body.problems[0], consumers: [] }],
       affectingNobody: res.body.problems,
     });
+    // Nothing references the type: an empty section, not an absent one.
+    expect(res.body.referrers).toEqual({
+      items: [],
+      unreadable: { count: 0, incompatible: 0 },
+      more: 0,
+    });
 
     const breaking = await api.post(`/event-types/${NAME}/compatibility`, {
       schema: trackNarrowed,

@@ -18,6 +18,13 @@ import { RegistrationRateLimiter } from './RegistrationRateLimiter';
  * Throws `IncompatibleSchemaError` when the type's compatibility mode
  * forbids the schema; an identical schema returns its version, `created`
  * false.
+ *
+ * The answer is the version alone, without the referrers' verdicts of the
+ * compatibility check: the types that reference this one pin the version
+ * they reference, so registering changes none of them, and a verdict
+ * reached after the fact could not stop anything. Whoever registers wants
+ * them before: the portal's draft check shows them, and a pipeline asks
+ * `POST /event-types/{name}/compatibility`.
  */
 export async function registerVersion(options: {
   registry: SchemaRegistry;

@@ -49,6 +49,7 @@ import { checkEventLimits } from './eventLimits';
 import { addImpactRoutes } from './impactRoutes';
 import { OwnershipAuthorization } from './OwnershipAuthorization';
 import { ReadAuthorization } from './ReadAuthorization';
+import { readableReferrerImpact } from './referrerImpact';
 import { registerVersion } from './registerVersion';
 import {
   RegistrationRateLimiter,
@@ -460,8 +461,20 @@ export async function createRouter(options: {
       what: 'compatibility check',
     });
     const name = nameParam(req);
-    await authorizeOnType(req, eventTypeReadPermission, name);
-    res.json(await options.impact.checkCompatibility({ name, schema }));
+    const credentials = await authorizeOnType(
+      req,
+      eventTypeReadPermission,
+      name,
+    );
+    const check = await options.impact.checkCompatibility({ name, schema });
+    const referrers = await readableReferrerImpact({
+      registry,
+      permissions,
+      credentials,
+      name,
+      schema,
+    });
+    res.json({ ...check, referrers });
   });
 
   addImpactRoutes({

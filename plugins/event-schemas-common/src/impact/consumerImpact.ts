@@ -1,4 +1,5 @@
 import { CompatibilityProblem, CompatibilityResult } from '../types';
+import { ReferrerImpact } from './referrerImpact';
 
 /**
  * A catalog component that consumes an event type: it lists the type's
@@ -45,14 +46,16 @@ export type CompatibilityImpact = {
 };
 
 /**
- * The answer of `POST /event-types/{name}/compatibility`: the check, and who
- * its problems break.
+ * The answer of `POST /event-types/{name}/compatibility`: the check, who
+ * its problems break, and what the types that reference it make of it.
  *
  * @public
  */
 export type CompatibilityCheck = CompatibilityResult & {
   /** Absent from registries older than consumer impact. */
   impact?: CompatibilityImpact;
+  /** Absent from registries older than referrer verdicts. */
+  referrers?: ReferrerImpact;
 };
 
 /**

@@ -9,3 +9,4 @@ export type {
   CompatibilityProblemImpact,
   EventTypeConsumer,
 } from './consumerImpact';
+export type { ReferrerImpact, ReferrerVerdict } from './referrerImpact';

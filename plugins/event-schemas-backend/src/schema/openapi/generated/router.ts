@@ -527,7 +527,7 @@ export const spec = {
       post: {
         summary: 'Check a draft schema as registration would, changing nothing',
         description:
-          "Not compatible, with a `dataSubject: ...` message, also when the\nschema lost the type's data subject as a string field. `impact`\nsays which of the type's consumers in the catalog each problem\nbreaks (see /event-types/{name}/impact); it is absent when the\ncatalog does not answer, so that drafts can still be checked.\n",
+          "Not compatible, with a `dataSubject: ...` message, also when the\nschema lost the type's data subject as a string field. `impact`\nsays which of the type's consumers in the catalog each problem\nbreaks (see /event-types/{name}/impact); it is absent when the\ncatalog does not answer, so that drafts can still be checked.\n`referrers` says what the types that reference this one, directly\nor through others, would make of the draft: each one's latest\nversion resolved with the draft in place of the version of this\ntype it references, checked under its own compatibility mode. It\nrefuses nothing: a referrer pins the version it references, and\nreads the draft only once its owners move it there.\n",
         requestBody: {
           required: true,
           content: {
@@ -553,6 +553,9 @@ export const spec = {
                       properties: {
                         impact: {
                           $ref: '#/components/schemas/CompatibilityImpact',
+                        },
+                        referrers: {
+                          $ref: '#/components/schemas/ReferrerImpact',
                         },
                       },
                     },
@@ -1544,6 +1547,92 @@ export const spec = {
             items: {
               $ref: '#/components/schemas/CompatibilityProblem',
             },
+          },
+        },
+      },
+      ReferrerVerdict: {
+        type: 'object',
+        description:
+          'What a type that references the checked type would make of the\ndraft: its latest version resolved with the draft in place of the\nversion it references (through the versions the types between\npin, at depth 2 and more), checked against its own versions as\nregistration checks its candidates. A reference it could not\nresolve with the draft (a cycle, another draft of JSON Schema, too\nlarge a result) is a problem with rule `reference`.\n',
+        required: [
+          'eventType',
+          'version',
+          'depth',
+          'path',
+          'compatible',
+          'mode',
+          'problems',
+        ],
+        properties: {
+          eventType: {
+            type: 'string',
+            example: 'order.placed',
+          },
+          version: {
+            type: 'integer',
+            description: 'Its latest version, the one judged',
+          },
+          depth: {
+            type: 'integer',
+            minimum: 1,
+            description:
+              '1 when it references the checked type itself, 2 through one other type, ...',
+          },
+          path: {
+            type: 'array',
+            description:
+              'The types from it to the checked type; null for a type on the way that the caller may not read',
+            example: ['order.placed', 'payment.made', 'payment.info'],
+            items: {
+              type: 'string',
+              nullable: true,
+            },
+          },
+          compatible: {
+            type: 'boolean',
+          },
+          mode: {
+            $ref: '#/components/schemas/Compatibility',
+          },
+          problems: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/CompatibilityProblem',
+            },
+          },
+        },
+      },
+      ReferrerImpact: {
+        type: 'object',
+        description:
+          'The verdicts of the types that reference the checked type, directly\nor through others, nearest first then by name; at most 50 judged.\n',
+        required: ['items', 'unreadable', 'more'],
+        properties: {
+          items: {
+            type: 'array',
+            description: 'The referrers the caller may read',
+            items: {
+              $ref: '#/components/schemas/ReferrerVerdict',
+            },
+          },
+          unreadable: {
+            type: 'object',
+            description:
+              'The referrers the caller may not read, counted but not named',
+            required: ['count', 'incompatible'],
+            properties: {
+              count: {
+                type: 'integer',
+              },
+              incompatible: {
+                type: 'integer',
+                description: 'How many of them the draft breaks',
+              },
+            },
+          },
+          more: {
+            type: 'integer',
+            description: 'Referrers beyond the 50 judged, not checked',
           },
         },
       },

@@ -24,6 +24,7 @@ import {
 } from '../../shared';
 import { SchemaEditor } from '../../SchemaEditor';
 import { ConsumerImpact } from './ConsumerImpact';
+import { ReferrerVerdicts } from './ReferrerVerdicts';
 import {
   acceptedForConsumers,
   DraftCheck as Check,
@@ -188,6 +189,9 @@ export const DraftCheck = (props: {
           eventType={eventType}
           latest={latest.version}
         />
+        {check.state === 'checked' && (
+          <ReferrerVerdicts referrers={check.result.referrers} />
+        )}
       </Box>
       <OwnerOnlyButton
         eventType={eventType}
