@@ -15,12 +15,6 @@ import {
 } from '../database/SchemaReferenceStore';
 
 /**
- * How much larger than a schema's own size limit it may grow with the
- * versions it references copied in.
- */
-export const RESOLVED_SCHEMA_SIZE_FACTOR = 4;
-
-/**
  * A type whose latest version references another type, directly or
  * through others (see SchemaReferences.findReferrers).
  */
@@ -58,7 +52,8 @@ export class SchemaReferences {
     this.store = options.store;
     this.references = options.references;
     this.baseUrl = options.baseUrl;
-    this.maxBytes = options.maxSchemaBytes * RESOLVED_SCHEMA_SIZE_FACTOR;
+    this.maxBytes =
+      options.maxSchemaBytes * REFERENCE_LIMITS.resolvedSizeFactor;
   }
 
   /**

@@ -38,11 +38,7 @@ import { TtlCache } from '@data-collection/plugin-event-schemas-common';
 import { checkPersonalData, keptDataSubjectProblem } from './personalData';
 import { nextDeprecation, retiredDeprecation } from '../lifecycle/transitions';
 import { SchemaReferenceStore } from '../database/SchemaReferenceStore';
-import {
-  RESOLVED_SCHEMA_SIZE_FACTOR,
-  SchemaReferences,
-  TypeReferrer,
-} from './SchemaReferences';
+import { SchemaReferences, TypeReferrer } from './SchemaReferences';
 import { EventTypeFileStore } from '../database/EventTypeFileStore';
 import { managedTypeConflict } from '../sync/managedTypeConflict';
 
@@ -741,7 +737,7 @@ export class SchemaRegistry {
       format,
       schema: resolved.schema,
       maxBytes: referenced
-        ? maxSchemaBytes * RESOLVED_SCHEMA_SIZE_FACTOR
+        ? maxSchemaBytes * REFERENCE_LIMITS.resolvedSizeFactor
         : maxSchemaBytes,
       extraDepth: referenced ? this.resolvedExtraDepth(format) : 0,
     });

@@ -2,6 +2,7 @@ import {
   DEFAULT_SCHEMA_LIMITS,
   EventTypeFormat,
   parseRegistryRef,
+  REFERENCE_LIMITS,
   ResolvedSchema,
   resolveSchemaReferences,
   SchemaError,
@@ -15,16 +16,9 @@ import { RegistryClient } from './registry';
 import { schemaLocation } from './schemaLocation';
 import { CheckProblem } from './types';
 
-/**
- * How much larger than the schema size limit a schema may grow with the
- * versions it references copied in: the registry's factor
- * (RESOLVED_SCHEMA_SIZE_FACTOR in event-schemas-backend).
- */
-const RESOLVED_SIZE_FACTOR = 4;
-
 /** The limit on a resolved schema's size, as the registry holds it. */
 export const RESOLVED_MAX_BYTES =
-  DEFAULT_SCHEMA_LIMITS.maxBytes * RESOLVED_SIZE_FACTOR;
+  DEFAULT_SCHEMA_LIMITS.maxBytes * REFERENCE_LIMITS.resolvedSizeFactor;
 
 /** A type's schema as a reference resolves to it. */
 export type ReferencedSchema = { format: EventTypeFormat; schema: string };

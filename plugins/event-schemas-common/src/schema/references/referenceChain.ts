@@ -29,12 +29,17 @@ export type ResolvedSchema = {
 };
 
 /**
- * How deep references may chain (A references B references C is 2), and how
- * many versions one schema may pull in: resolving is bounded work.
+ * How deep references may chain (A references B references C is 2), how
+ * many versions one schema may pull in, and how many times its own size
+ * limit a schema may reach with them copied in: resolving is bounded work.
  *
  * @public
  */
-export const REFERENCE_LIMITS = { maxDepth: 8, maxVersions: 64 } as const;
+export const REFERENCE_LIMITS = {
+  maxDepth: 8,
+  maxVersions: 64,
+  resolvedSizeFactor: 4,
+} as const;
 
 /** Reads a registered version from the registry's own store. */
 export type LoadReference = (
