@@ -30,6 +30,7 @@ import express, {
 } from 'express';
 import Router from 'express-promise-router';
 import { ConsumerImpact } from '../consumers/ConsumerImpact';
+import { addSyncRoutes, SyncRoutesOptions } from '../sync/syncRoutes';
 import { stringify as stringifyYaml } from 'yaml';
 import {
   CONTRACT_YAML_TYPE,
@@ -129,6 +130,8 @@ export async function createRouter(options: {
   logger: LoggerService;
   /** Where the pipeline delivers a type's data, for its contract. */
   contractDelivery?: (eventType: string) => EventTypeDelivery;
+  /** The sync of event type files, for its routes; none without it. */
+  sync?: SyncRoutesOptions;
 }): Promise<express.Router> {
   const { registry, httpAuth, permissions, auditor, logger } = options;
   const { ownership, rateLimiter } = options;
@@ -473,6 +476,19 @@ export async function createRouter(options: {
     permissions,
     auditor,
   });
+
+  if (options.sync) {
+    addSyncRoutes({
+      ...options.sync,
+      api: api as unknown as express.Router,
+      registry,
+      httpAuth,
+      permissions,
+      ownership,
+      rateLimiter,
+      auditor,
+    });
+  }
 
   api.post('/validate', async (req, res) => {
     const { type, version, data } = parseRequest({
