@@ -73,7 +73,7 @@ export class DatabaseEventTypeFileStore implements EventTypeFileStore {
     const row = await this.db('event_type_file_sources')
       .where({ entity_ref: entityRef })
       .first('etag');
-    return row?.etag;
+    return row?.etag ?? undefined;
   }
 
   async recordSourceSync(options: {
