@@ -130,8 +130,8 @@ export async function createRouter(options: {
   logger: LoggerService;
   /** Where the pipeline delivers a type's data, for its contract. */
   contractDelivery?: (eventType: string) => EventTypeDelivery;
-  /** The sync of event type files, for its routes; none without it. */
-  sync?: SyncRoutesOptions;
+  /** The sync of event type files, for its routes. */
+  sync: SyncRoutesOptions;
 }): Promise<express.Router> {
   const { registry, httpAuth, permissions, auditor, logger } = options;
   const { ownership, rateLimiter } = options;
@@ -477,18 +477,16 @@ export async function createRouter(options: {
     auditor,
   });
 
-  if (options.sync) {
-    addSyncRoutes({
-      ...options.sync,
-      api: api as unknown as express.Router,
-      registry,
-      httpAuth,
-      permissions,
-      ownership,
-      rateLimiter,
-      auditor,
-    });
-  }
+  addSyncRoutes({
+    ...options.sync,
+    api: api as unknown as express.Router,
+    registry,
+    httpAuth,
+    permissions,
+    ownership,
+    rateLimiter,
+    auditor,
+  });
 
   api.post('/validate', async (req, res) => {
     const { type, version, data } = parseRequest({
