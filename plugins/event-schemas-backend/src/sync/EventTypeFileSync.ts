@@ -286,12 +286,19 @@ export class EventTypeFileSync {
       logger.warn(
         `Could not sync the event type files of ${entityRef}: ${report.error}`,
       );
-      await fileStore.recordSourceSync({
-        entityRef,
-        location: report.location,
-        status: 'failed',
-        error: report.error,
-      });
+      try {
+        await fileStore.recordSourceSync({
+          entityRef,
+          location: report.location,
+          status: 'failed',
+          error: report.error,
+        });
+      } catch (recordError) {
+        // The report still says why; the other entities are synced.
+        logger.warn(
+          `Could not record the failed sync of ${entityRef}: ${recordError}`,
+        );
+      }
     }
     return report;
   }

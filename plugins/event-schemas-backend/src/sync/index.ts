@@ -24,9 +24,6 @@ import { notifyFileRefusal, notifyRefusal } from './notifyRefusal';
 import { scheduleEventTypeFileSync } from './scheduleEventTypeFileSync';
 import { DEFAULT_SCM_EVENTS_DEBOUNCE_MS, ScmEventSync } from './ScmEventSync';
 
-export { addSyncRoutes } from './syncRoutes';
-export type { SyncRoutesOptions } from './syncRoutes';
-
 /**
  * Wires the sync of event type files and returns it, for the routes:
  * schedules it, and syncs the sources that SCM events name (the events the

@@ -93,8 +93,8 @@ async function start() {
   });
   // The catalog decides who reads which entity: bob reads none.
   const getEntitiesByRefs = catalog.getEntitiesByRefs.bind(catalog);
-  catalog.getEntitiesByRefs = (async (request, options) => {
-    const found = await getEntitiesByRefs(request, options);
+  catalog.getEntitiesByRefs = (async (refs, options) => {
+    const found = await getEntitiesByRefs(refs, options);
     const principal = (options as any)?.credentials?.principal;
     return principal?.userEntityRef === 'user:default/bob'
       ? { items: found.items.map(() => undefined) }
