@@ -1,4 +1,5 @@
 import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+import { HumanDuration } from '@backstage/types';
 
 export interface Config {
   /** The schema registry (plugin event-schemas). */
@@ -98,6 +99,18 @@ export interface Config {
        * @visibility backend
        */
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /**
+       * The sync of the entities that the catalog's SCM events (pushes)
+       * name, between scheduled runs.
+       */
+      scmEvents?: {
+        /**
+         * How long a burst of SCM events is collected before the entities
+         * they name are synced, each once. Default 10 seconds.
+         * @visibility backend
+         */
+        debounce?: HumanDuration | string;
+      };
     };
     demoData?: {
       /**

@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { catalogScmEventsServiceRef } from '@backstage/plugin-catalog-node/alpha';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { eventSchemasPermissions } from '@data-collection/plugin-event-schemas-common';
@@ -53,6 +54,7 @@ export const eventSchemasPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         scheduler: coreServices.scheduler,
+        scmEvents: catalogScmEventsServiceRef,
         urlReader: coreServices.urlReader,
         userInfo: coreServices.userInfo,
       },
@@ -107,16 +109,13 @@ export const eventSchemasPlugin = createBackendPlugin({
           userInfo: deps.userInfo,
           rules,
         });
-        httpRouter.use(
-          await createEventTypeFileSync({
-            ...deps,
-            registry,
-            fileStore,
-            registryConfig: config,
-            ownership,
-            rateLimiter,
-          }),
-        );
+        const sync = await createEventTypeFileSync({
+          ...deps,
+          registry,
+          fileStore,
+          registryConfig: config,
+          rateLimiter,
+        });
         httpRouter.use(
           await createRouter({
             registry,
@@ -131,6 +130,7 @@ export const eventSchemasPlugin = createBackendPlugin({
             ping: () => store.ping(),
             logger,
             contractDelivery: readContractDelivery(deps.config),
+            sync: { sync, fileStore, catalog: deps.catalog },
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

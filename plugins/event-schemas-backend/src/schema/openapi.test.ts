@@ -9,6 +9,7 @@ import { OwnershipAuthorization } from '../service/OwnershipAuthorization';
 import { ReadAuthorization } from '../service/ReadAuthorization';
 import { RegistrationRateLimiter } from '../service/RegistrationRateLimiter';
 import { createRouter } from '../service/router';
+import { SyncRoutesOptions } from '../sync/syncRoutes';
 
 type Layer = {
   route?: { path: string; methods: Record<string, boolean> };
@@ -39,6 +40,7 @@ describe('openapi.yaml', () => {
       impact: {} as ConsumerImpact,
       ping: async () => {},
       logger: mockServices.logger.mock(),
+      sync: {} as SyncRoutesOptions,
     });
     const served = routesOf(router.stack as Layer[])
       .filter(layer => layer.route)

@@ -174,6 +174,7 @@ const ROUTES: Route[] = [
     },
   },
   { method: 'post', path: '/sync', body: { entityRef: 'component:default/x' } },
+  { method: 'get', path: '/sync/sources' },
   // An active type: every retirement is refused, whatever the name.
   { method: 'post', path: '/event-types/:name/retire', body: {} },
   // Last: the hostile names delete nothing, but keep the type to the end.
@@ -329,6 +330,17 @@ describe.each(TestDatabases.create().eachSupportedId())(
     });
 
     it.each([
+      ['get', '/sync/sources'],
+      ['post', '/sync'],
+    ])('answers %s %s without credentials with 401', async (method, url) => {
+      const res = await request(server)
+        [method as 'get' | 'post'](`/api/event-schemas${url}`)
+        .set('Authorization', mockCredentials.none.header())
+        .send(method === 'post' ? { eventType: NAME } : undefined);
+      expect(res.status).toBe(401);
+    });
+
+    it.each([
       [
         'a binary cursor',
         'get',
@@ -393,6 +405,20 @@ describe.each(TestDatabases.create().eachSupportedId())(
         '/event-types/%E0%A4%A',
         undefined,
         /Failed to decode param/,
+      ],
+      [
+        'an unknown query parameter of the sources of the sync',
+        'get',
+        '/sync/sources?entityRef=component:default/x',
+        undefined,
+        /Unknown query parameter 'entityRef'/,
+      ],
+      [
+        'a sync request with both an event type and an entity',
+        'post',
+        '/sync',
+        JSON.stringify({ eventType: NAME, entityRef: 'component:default/x' }),
+        /Invalid sync request/,
       ],
       [
         'a name that is a path segment',

@@ -30,6 +30,7 @@ import express, {
 } from 'express';
 import Router from 'express-promise-router';
 import { ConsumerImpact } from '../consumers/ConsumerImpact';
+import { addSyncRoutes, SyncRoutesOptions } from '../sync/syncRoutes';
 import { stringify as stringifyYaml } from 'yaml';
 import {
   CONTRACT_YAML_TYPE,
@@ -130,6 +131,8 @@ export async function createRouter(options: {
   logger: LoggerService;
   /** Where the pipeline delivers a type's data, for its contract. */
   contractDelivery?: (eventType: string) => EventTypeDelivery;
+  /** The sync of event type files, for its routes. */
+  sync: SyncRoutesOptions;
 }): Promise<express.Router> {
   const { registry, httpAuth, permissions, auditor, logger } = options;
   const { ownership, rateLimiter } = options;
@@ -484,6 +487,17 @@ export async function createRouter(options: {
     impact: options.impact,
     httpAuth,
     permissions,
+    auditor,
+  });
+
+  addSyncRoutes({
+    ...options.sync,
+    api: api as unknown as express.Router,
+    registry,
+    httpAuth,
+    permissions,
+    ownership,
+    rateLimiter,
     auditor,
   });
 

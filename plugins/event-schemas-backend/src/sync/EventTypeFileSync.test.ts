@@ -72,6 +72,7 @@ describe('EventTypeFileSync', () => {
     });
     const reader = new FakeUrlReader();
     const notifyRefusal = jest.fn(async () => {});
+    const notifyFileRefusal = jest.fn(async () => {});
     const auditor = mockServices.auditor.mock();
     const auditEvent = { success: jest.fn(), fail: jest.fn() };
     auditor.createEvent.mockResolvedValue(auditEvent);
@@ -86,9 +87,18 @@ describe('EventTypeFileSync', () => {
       auditor,
       logger: mockServices.logger.mock(),
       notifyRefusal,
+      notifyFileRefusal,
       announce: async () => {},
     });
-    return { registry, fileStore, reader, sync, notifyRefusal, auditor };
+    return {
+      registry,
+      fileStore,
+      reader,
+      sync,
+      notifyRefusal,
+      notifyFileRefusal,
+      auditor,
+    };
   }
 
   it.each(databases.eachSupportedId())(
@@ -235,7 +245,8 @@ describe('EventTypeFileSync', () => {
   it.each(databases.eachSupportedId())(
     'refuses a breaking change, stores why and tells the owners once per change, %p',
     async databaseId => {
-      const { registry, reader, sync, notifyRefusal } = await setup(databaseId);
+      const { registry, reader, sync, notifyRefusal, notifyFileRefusal } =
+        await setup(databaseId);
       reader.trees.set(DIRECTORY, { 'played.yaml': fileText({}) });
       await sync.syncAll();
 
@@ -269,6 +280,9 @@ describe('EventTypeFileSync', () => {
           managedBy: expect.objectContaining({ path: 'played.yaml' }),
         }),
       );
+
+      // Told to the type's owners, not a second time to the source's.
+      expect(notifyFileRefusal).not.toHaveBeenCalled();
 
       // The same refused change again: no second notification.
       await sync.syncEntityRef(REPOSITORY_REF);
@@ -472,12 +486,150 @@ describe('EventTypeFileSync', () => {
         auditor,
         logger: mockServices.logger.mock(),
         notifyRefusal: jest.fn(),
+        notifyFileRefusal: jest.fn(),
         announce: async () => {},
       });
+      expect(await fileStore.listSources()).toHaveLength(1);
       expect(await later.syncAll()).toEqual([]);
+      expect(await fileStore.listSources()).toEqual([]);
       expect(
         (await registry.getEventType('com.example.played')).managedBy,
       ).toBeUndefined();
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'records every file of a source and tells its owners once about each refusal of an unmanaged file, %p',
+    async databaseId => {
+      const { reader, sync, fileStore, notifyFileRefusal } = await setup(
+        databaseId,
+      );
+      reader.trees.set(DIRECTORY, {
+        'broken.yaml': 'name: com.example.broken\nowner: playback\n',
+        'other.yaml': fileText({ owner: 'group:default/insights' }).replace(
+          'com.example.played',
+          'com.example.other',
+        ),
+        'played.yaml': fileText({}),
+      });
+      await sync.syncAll();
+
+      const [source] = await fileStore.listSources();
+      expect(source).toMatchObject({
+        entityRef: REPOSITORY_REF,
+        location: DIRECTORY,
+        status: 'synced',
+      });
+      expect(Date.parse(source.lastSyncAt!)).toBeGreaterThan(
+        Date.now() - 60_000,
+      );
+      expect(source.files).toEqual([
+        {
+          path: 'broken.yaml',
+          outcome: 'refused',
+          reasons: expect.arrayContaining(["must have 'format'"]),
+        },
+        {
+          path: 'other.yaml',
+          eventType: 'com.example.other',
+          outcome: 'refused',
+          reasons: [
+            expect.stringContaining('a repository manages only its owner'),
+          ],
+        },
+        {
+          path: 'played.yaml',
+          eventType: 'com.example.played',
+          outcome: 'created',
+        },
+      ]);
+      expect(notifyFileRefusal).toHaveBeenCalledTimes(2);
+      expect(notifyFileRefusal).toHaveBeenCalledWith({
+        entityRef: REPOSITORY_REF,
+        path: 'other.yaml',
+        location: `${DIRECTORY}/other.yaml`,
+        reasons: source.files[1].reasons,
+      });
+
+      // Read again, the same refusals: nobody is told twice.
+      await sync.syncEntityRef(REPOSITORY_REF);
+      expect(notifyFileRefusal).toHaveBeenCalledTimes(2);
+      // Unchanged tree: the files of the latest read stay listed.
+      await sync.syncAll();
+      const [unchanged] = await fileStore.listSources();
+      expect(unchanged.status).toBe('unchanged');
+      expect(unchanged.files).toHaveLength(3);
+
+      // A new reason for broken.yaml is a new refusal; other.yaml fixed.
+      reader.trees.set(DIRECTORY, {
+        'broken.yaml': 'name: com.example.broken\nformat: jsonschema\n',
+        'played.yaml': fileText({}),
+      });
+      await sync.syncAll();
+      expect(notifyFileRefusal).toHaveBeenCalledTimes(3);
+      expect(notifyFileRefusal).toHaveBeenLastCalledWith(
+        expect.objectContaining({ path: 'broken.yaml' }),
+      );
+      const [fixed] = await fileStore.listSources();
+      expect(fixed.files.map(f => [f.path, f.outcome])).toEqual([
+        ['broken.yaml', 'refused'],
+        ['played.yaml', 'unchanged'],
+      ]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'refuses a name another source manages and tells that source, %p',
+    async databaseId => {
+      const other: Entity = {
+        ...repository,
+        metadata: {
+          ...repository.metadata,
+          name: 'playback-copy',
+          annotations: {
+            ...repository.metadata.annotations,
+            'event-schemas/event-types': 'dir:./copy',
+          },
+        },
+      };
+      const { reader, sync, fileStore, notifyFileRefusal } = await setup(
+        databaseId,
+        [repository, other],
+      );
+      reader.trees.set(DIRECTORY, { 'played.yaml': fileText({}) });
+      reader.trees.set('https://github.com/acme/playback/tree/main/copy', {
+        'played.yaml': fileText({}),
+      });
+      await sync.syncAll();
+      const sources = await fileStore.listSources();
+      expect(sources.map(s => [s.entityRef, s.files[0].outcome])).toEqual([
+        ['component:default/playback-copy', 'refused'],
+        [REPOSITORY_REF, 'created'],
+      ]);
+      expect(notifyFileRefusal).toHaveBeenCalledTimes(1);
+      expect(notifyFileRefusal).toHaveBeenCalledWith(
+        expect.objectContaining({
+          entityRef: 'component:default/playback-copy',
+          reasons: [expect.stringContaining('is already managed in')],
+        }),
+      );
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'records a source that cannot be read as failed, keeping its files, %p',
+    async databaseId => {
+      const { reader, sync, fileStore } = await setup(databaseId);
+      reader.trees.set(DIRECTORY, { 'played.yaml': fileText({}) });
+      await sync.syncAll();
+      reader.trees.delete(DIRECTORY);
+      await sync.syncAll();
+      const [source] = await fileStore.listSources();
+      expect(source).toMatchObject({
+        status: 'failed',
+        error: `no tree at ${DIRECTORY}`,
+        files: [{ path: 'played.yaml', outcome: 'created' }],
+      });
     },
   );
 });

@@ -19,7 +19,11 @@ import {
   EventTypeManagedBy,
 } from '@data-collection/plugin-event-schemas-common';
 import { createHash } from 'node:crypto';
-import { EventTypeFileStore } from '../database/EventTypeFileStore';
+import {
+  EventTypeFileOutcome,
+  EventTypeFileStore,
+  StoredFileOutcome,
+} from '../database/EventTypeFileStore';
 import {
   IncompatibleSchemaError,
   SchemaRegistry,
@@ -42,13 +46,7 @@ import { EventTypeFileEntry, readEventTypeFiles } from './readEventTypeFiles';
 /** Who registers what the sync registers (`createdBy` of its versions). */
 export const SYNC_PRINCIPAL = 'service:event-schemas-sync';
 
-/** What the sync did with one file. */
-export type EventTypeFileOutcome = {
-  path: string;
-  eventType?: string;
-  outcome: 'created' | 'updated' | 'unchanged' | 'refused';
-  reasons?: string[];
-};
+export type { EventTypeFileOutcome };
 
 /** What the sync did for one annotated entity. */
 export type EntitySyncReport = {
@@ -110,6 +108,16 @@ export class EventTypeFileSync {
         managedBy: EventTypeManagedBy;
         reasons: string[];
       }) => Promise<void>;
+      /**
+       * Tells the owners of an annotated entity about a refused file that
+       * manages no type (so no type's owners were told), once per refusal.
+       */
+      notifyFileRefusal: (refusal: {
+        entityRef: string;
+        path: string;
+        location: string;
+        reasons: string[];
+      }) => Promise<void>;
     },
   ) {}
 
@@ -118,22 +126,15 @@ export class EventTypeFileSync {
    * entity no longer declares files.
    */
   async syncAll(): Promise<EntitySyncReport[]> {
-    const { catalog, auth, fileStore, logger } = this.options;
-    const { items } = await catalog.getEntities(
-      {
-        filter: {
-          [`metadata.annotations.${ANNOTATION_EVENT_TYPE_FILES}`]:
-            CATALOG_FILTER_EXISTS,
-        },
-        fields: ENTITY_FIELDS,
-      },
-      { credentials: await auth.getOwnServiceCredentials() },
-    );
+    const { fileStore, logger } = this.options;
     const reports: EntitySyncReport[] = [];
-    for (const entity of items) {
+    for (const entity of await this.annotatedEntities()) {
       reports.push(await this.syncEntity(entity));
     }
     const annotated = new Set(reports.map(r => r.entityRef));
+    for (const { entityRef } of await fileStore.listSources()) {
+      if (!annotated.has(entityRef)) await fileStore.deleteSource(entityRef);
+    }
     for (const { name, managedBy } of await fileStore.listManagedEventTypes()) {
       if (!annotated.has(managedBy.entityRef)) {
         await this.release({
@@ -145,6 +146,22 @@ export class EventTypeFileSync {
       }
     }
     return reports;
+  }
+
+  /** Every catalog entity with the annotation. */
+  async annotatedEntities(): Promise<Entity[]> {
+    const { catalog, auth } = this.options;
+    const { items } = await catalog.getEntities(
+      {
+        filter: {
+          [`metadata.annotations.${ANNOTATION_EVENT_TYPE_FILES}`]:
+            CATALOG_FILTER_EXISTS,
+        },
+        fields: ENTITY_FIELDS,
+      },
+      { credentials: await auth.getOwnServiceCredentials() },
+    );
+    return items;
   }
 
   /** Syncs the entity `entityRef` now; NotFoundError if the catalog has none. */
@@ -214,14 +231,21 @@ export class EventTypeFileSync {
       });
       if (!tree) {
         report.status = 'unchanged';
+        await fileStore.recordSourceSync({
+          entityRef,
+          location,
+          status: 'unchanged',
+        });
         return report;
       }
       const paths = new Set(tree.files.map(f => f.path));
       const managed = (await fileStore.listManagedEventTypes()).filter(
         m => m.managedBy.entityRef === entityRef,
       );
+      const notified = await fileStore.getRefusalKeys(entityRef);
+      const applied: AppliedFile[] = [];
       for (const file of tree.files) {
-        report.files.push(
+        applied.push(
           await this.applyFile({
             entityRef,
             owner,
@@ -232,6 +256,7 @@ export class EventTypeFileSync {
           }),
         );
       }
+      report.files = applied.map(a => a.outcome);
       for (const { name, managedBy } of managed) {
         if (!paths.has(managedBy.path)) {
           await this.release({
@@ -242,18 +267,70 @@ export class EventTypeFileSync {
           report.released.push(name);
         }
       }
-      await fileStore.setSourceEtag({
+      await fileStore.recordSourceSync({
         entityRef,
+        location,
+        status: 'synced',
         etag: `${sourceKey}${tree.etag}`,
+        files: applied.map(
+          (a): StoredFileOutcome => ({
+            ...a.outcome,
+            refusalKey: a.refusalKey,
+          }),
+        ),
       });
       report.status = 'synced';
+      await this.notifyNewRefusals({ entityRef, applied, notified });
     } catch (error) {
       report.error = isError(error) ? error.message : String(error);
       logger.warn(
         `Could not sync the event type files of ${entityRef}: ${report.error}`,
       );
+      try {
+        await fileStore.recordSourceSync({
+          entityRef,
+          location: report.location,
+          status: 'failed',
+          error: report.error,
+        });
+      } catch (recordError) {
+        // The report still says why; the other entities are synced.
+        logger.warn(
+          `Could not record the failed sync of ${entityRef}: ${recordError}`,
+        );
+      }
     }
     return report;
+  }
+
+  /**
+   * Tells the entity's owners about the refusals of files that manage no
+   * type, unless they were told about the same refusal before.
+   */
+  private async notifyNewRefusals(options: {
+    entityRef: string;
+    applied: AppliedFile[];
+    notified: Map<string, string>;
+  }): Promise<void> {
+    const { entityRef, applied, notified } = options;
+    for (const { outcome, refusalKey, fileUrl, toldTypeOwners } of applied) {
+      if (!refusalKey || toldTypeOwners) continue;
+      if (notified.get(outcome.path) === refusalKey) continue;
+      try {
+        await this.options.notifyFileRefusal({
+          entityRef,
+          path: outcome.path,
+          location: fileUrl,
+          reasons: outcome.reasons ?? [],
+        });
+      } catch (error) {
+        this.options.logger.warn(
+          `Could not tell the owners of ${entityRef} about the refused ${
+            outcome.path
+          }: ${isError(error) ? error.message : error}`,
+        );
+      }
+    }
   }
 
   private async applyFile(options: {
@@ -263,8 +340,8 @@ export class EventTypeFileSync {
     file: EventTypeFileEntry;
     paths: Set<string>;
     managed: Array<{ name: string; managedBy: EventTypeManagedBy }>;
-  }): Promise<EventTypeFileOutcome> {
-    const { entityRef, owner, location, file, paths } = options;
+  }): Promise<AppliedFile> {
+    const { entityRef, location, file } = options;
     const fileUrl = eventTypeFileUrl({
       directory: location,
       path: file.path,
@@ -284,69 +361,18 @@ export class EventTypeFileSync {
         ? file.changeKey
         : createHash('sha256').update(file.problems.join('\n')).digest('hex');
     try {
-      if (!('definition' in file)) throw new RefusedFile(file.problems);
-      const { request, deprecation } = parseFileRequest(file);
-      if (!owner) {
-        throw new RefusedFile([
-          `${entityRef} is not owned by a group; only a group's repository manages event types`,
-        ]);
-      }
-      if (request.owner !== owner) {
-        throw new RefusedFile([
-          `owner is ${request.owner}, but ${entityRef} is owned by ${owner}: a repository manages only its owner's event types`,
-        ]);
-      }
-      return await audited({
-        auditor: this.options.auditor,
-        eventId: 'event-type-sync',
-        meta: { entityRef, path: file.path, eventType: request.name },
-        run: async () => {
-          const existing = await this.findEventType(request.name);
-          if (!existing) {
-            await this.options.registry.createEventType({
-              request,
-              createdBy: SYNC_PRINCIPAL,
-            });
-            if (deprecation) {
-              await this.options.registry.updateEventType({
-                name: request.name,
-                request: { deprecation },
-                updatedBy: SYNC_PRINCIPAL,
-                fromSync: true,
-              });
-            }
-            managedName = request.name;
-            await this.options.fileStore.setManagedBy({
-              name: request.name,
-              managedBy,
-            });
-            await this.recordApplied(request.name);
-            await this.options.announce(request.name);
-            this.options.logger.info(
-              `Registered ${request.name} from ${fileUrl}`,
-            );
-            return {
-              path: file.path,
-              eventType: request.name,
-              outcome: 'created' as const,
-            };
-          }
-          await this.takeOver({ existing, managedBy, owner, paths });
-          managedName = request.name;
-          const changed = await this.applyChanges({
-            existing,
-            request,
-            deprecation,
-          });
-          await this.recordApplied(request.name);
-          await this.options.announce(request.name);
-          return {
-            path: file.path,
-            eventType: request.name,
-            outcome: changed ? ('updated' as const) : ('unchanged' as const),
-          };
-        },
-      });
+      return {
+        fileUrl,
+        toldTypeOwners: false,
+        outcome: await this.applyDefinition({
+          ...options,
+          fileUrl,
+          managedBy,
+          onManaged: name => {
+            managedName = name;
+          },
+        }),
+      };
     } catch (error) {
       const reasons = refusalReasons(error);
       if (!reasons) throw error;
@@ -363,12 +389,98 @@ export class EventTypeFileSync {
         await this.options.announce(managedName);
       }
       return {
-        path: file.path,
-        eventType: 'definition' in file ? file.definition.name : undefined,
-        outcome: 'refused',
-        reasons,
+        fileUrl,
+        toldTypeOwners: managedName !== undefined,
+        // The same reasons for the same file are one refusal, whatever
+        // else changed in the file.
+        refusalKey: createHash('sha256')
+          .update(`${file.path}\n${reasons.join('\n')}`)
+          .digest('hex'),
+        outcome: {
+          path: file.path,
+          eventType: 'definition' in file ? file.definition.name : undefined,
+          outcome: 'refused',
+          reasons,
+        },
       };
     }
+  }
+
+  /** Applies a file's definition; throws the reasons it is refused for. */
+  private async applyDefinition(options: {
+    entityRef: string;
+    owner: string | undefined;
+    file: EventTypeFileEntry;
+    paths: Set<string>;
+    fileUrl: string;
+    managedBy: EventTypeManagedBy;
+    /** Called once the file manages its type, so a later refusal shows there. */
+    onManaged: (name: string) => void;
+  }): Promise<EventTypeFileOutcome> {
+    const { entityRef, owner, file, paths, fileUrl, managedBy } = options;
+    if (!('definition' in file)) throw new RefusedFile(file.problems);
+    const { request, deprecation } = parseFileRequest(file);
+    if (!owner) {
+      throw new RefusedFile([
+        `${entityRef} is not owned by a group; only a group's repository manages event types`,
+      ]);
+    }
+    if (request.owner !== owner) {
+      throw new RefusedFile([
+        `owner is ${request.owner}, but ${entityRef} is owned by ${owner}: a repository manages only its owner's event types`,
+      ]);
+    }
+    return await audited({
+      auditor: this.options.auditor,
+      eventId: 'event-type-sync',
+      meta: { entityRef, path: file.path, eventType: request.name },
+      run: async () => {
+        const existing = await this.findEventType(request.name);
+        if (!existing) {
+          await this.options.registry.createEventType({
+            request,
+            createdBy: SYNC_PRINCIPAL,
+          });
+          if (deprecation) {
+            await this.options.registry.updateEventType({
+              name: request.name,
+              request: { deprecation },
+              updatedBy: SYNC_PRINCIPAL,
+              fromSync: true,
+            });
+          }
+          options.onManaged(request.name);
+          await this.options.fileStore.setManagedBy({
+            name: request.name,
+            managedBy,
+          });
+          await this.recordApplied(request.name);
+          await this.options.announce(request.name);
+          this.options.logger.info(
+            `Registered ${request.name} from ${fileUrl}`,
+          );
+          return {
+            path: file.path,
+            eventType: request.name,
+            outcome: 'created' as const,
+          };
+        }
+        await this.takeOver({ existing, managedBy, owner, paths });
+        options.onManaged(request.name);
+        const changed = await this.applyChanges({
+          existing,
+          request,
+          deprecation,
+        });
+        await this.recordApplied(request.name);
+        await this.options.announce(request.name);
+        return {
+          path: file.path,
+          eventType: request.name,
+          outcome: changed ? ('updated' as const) : ('unchanged' as const),
+        };
+      },
+    });
   }
 
   /**
@@ -685,3 +797,14 @@ function refusalReasons(error: unknown): string[] | undefined {
   }
   return undefined;
 }
+
+/** A file as the sync applied it, with what its owners were told. */
+type AppliedFile = {
+  outcome: EventTypeFileOutcome;
+  /** The file's URL. */
+  fileUrl: string;
+  /** Identifies a refusal: the file and the reasons. */
+  refusalKey?: string;
+  /** Whether the refusal went to the owners of the type the file manages. */
+  toldTypeOwners: boolean;
+};

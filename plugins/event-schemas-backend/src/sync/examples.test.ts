@@ -82,6 +82,7 @@ describe('the demo: examples/ as the portal syncs it', () => {
       logger,
       notifyRefusal: jest.fn(),
       announce: async () => {},
+      notifyFileRefusal: async () => {},
     });
 
     const [report] = await sync.syncAll();

@@ -1,34 +1,36 @@
 import {
   AuditorService,
   AuthService,
-  HttpAuthService,
+  LifecycleService,
   LoggerService,
-  PermissionsService,
   RootConfigService,
   SchedulerService,
   UrlReaderService,
 } from '@backstage/backend-plugin-api';
+import { readDurationFromConfig } from '@backstage/config';
 import { ScmIntegrations } from '@backstage/integration';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { CatalogScmEventsService } from '@backstage/plugin-catalog-node/alpha';
 import { EventsService } from '@backstage/plugin-events-node';
 import { NotificationService } from '@backstage/plugin-notifications-node';
+import { durationToMilliseconds } from '@backstage/types';
 import { EVENT_SCHEMAS_TOPIC } from '@data-collection/plugin-event-schemas-common';
-import express from 'express';
 import { EventTypeFileStore } from '../database/EventTypeFileStore';
 import { SchemaRegistry } from '../registry/SchemaRegistry';
 import { RegistryConfig } from '../service/config';
-import { OwnershipAuthorization } from '../service/OwnershipAuthorization';
 import { RegistrationRateLimiter } from '../service/RegistrationRateLimiter';
-import { createSyncRouter } from './createSyncRouter';
 import { EventTypeFileSync } from './EventTypeFileSync';
-import { notifyRefusal } from './notifyRefusal';
+import { notifyFileRefusal, notifyRefusal } from './notifyRefusal';
 import { scheduleEventTypeFileSync } from './scheduleEventTypeFileSync';
+import { DEFAULT_SCM_EVENTS_DEBOUNCE_MS, ScmEventSync } from './ScmEventSync';
 
 /**
- * Wires the sync of event type files: schedules it and returns the router
- * of `POST /sync`. The catalog publishes no entity-change events on the
- * events service (only conflicts and processing errors), so the schedule
- * and `POST /sync` are how changes arrive.
+ * Wires the sync of event type files and returns it, for the routes:
+ * schedules it, and syncs the sources that SCM events name (the events the
+ * catalog refreshes its locations on). The catalog publishes no
+ * entity-change events on the events service (only conflicts and
+ * processing errors), so the schedule, SCM events and `POST /sync` are how
+ * changes arrive.
  */
 export async function createEventTypeFileSync(options: {
   registry: SchemaRegistry;
@@ -37,22 +39,22 @@ export async function createEventTypeFileSync(options: {
   config: RootConfigService;
   catalog: CatalogService;
   auth: AuthService;
-  httpAuth: HttpAuthService;
-  permissions: PermissionsService;
-  ownership: OwnershipAuthorization;
   rateLimiter: RegistrationRateLimiter;
+  scmEvents: CatalogScmEventsService;
+  lifecycle: LifecycleService;
   urlReader: UrlReaderService;
   scheduler: SchedulerService;
   notifications: NotificationService;
   events: EventsService;
   auditor: AuditorService;
   logger: LoggerService;
-}): Promise<express.Router> {
+}): Promise<EventTypeFileSync> {
   const { config, notifications } = options;
+  const integrations = ScmIntegrations.fromConfig(config);
   const sync = new EventTypeFileSync({
     ...options,
     config: options.registryConfig,
-    integrations: ScmIntegrations.fromConfig(config),
+    integrations,
     announce: async name => {
       try {
         await options.events.publish({
@@ -68,7 +70,23 @@ export async function createEventTypeFileSync(options: {
     },
     notifyRefusal: refusal =>
       notifyRefusal({ notifications, config, ...refusal }),
+    notifyFileRefusal: refusal =>
+      notifyFileRefusal({ notifications, ...refusal }),
   });
   await scheduleEventTypeFileSync({ ...options, sync });
-  return createSyncRouter({ ...options, sync });
+  const scmEventSync = new ScmEventSync({
+    ...options,
+    sync,
+    integrations,
+    debounceMs: config.has('eventSchemas.sync.scmEvents.debounce')
+      ? durationToMilliseconds(
+          readDurationFromConfig(config, {
+            key: 'eventSchemas.sync.scmEvents.debounce',
+          }),
+        )
+      : DEFAULT_SCM_EVENTS_DEBOUNCE_MS,
+  });
+  scmEventSync.start();
+  options.lifecycle.addShutdownHook(() => scmEventSync.stop());
+  return sync;
 }

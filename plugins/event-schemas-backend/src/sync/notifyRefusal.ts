@@ -37,3 +37,35 @@ export async function notifyRefusal(options: {
     },
   });
 }
+
+/**
+ * Tells the owners of an annotated entity that a file of theirs registered
+ * nothing, and why: a file that manages no type yet (invalid, wrong owner,
+ * a name another file manages). The sync calls it once per refusal.
+ */
+export async function notifyFileRefusal(options: {
+  notifications: NotificationService;
+  /** The entity that declares the files; its owners are told. */
+  entityRef: string;
+  path: string;
+  /** The file's URL. */
+  location: string;
+  reasons: string[];
+}): Promise<void> {
+  const { notifications, entityRef, path, location, reasons } = options;
+  const key = createHash('sha256')
+    .update(`${location}\n${reasons.join('\n')}`)
+    .digest('hex')
+    .slice(0, 16);
+  await notifications.send({
+    recipients: { type: 'entity', entityRef },
+    payload: {
+      title: `${path} of ${entityRef} registered no event type`,
+      description: `${reasons.join(' ')} Fix ${location} and merge it.`,
+      link: location,
+      severity: 'high',
+      topic: entityRef,
+      scope: `event-schemas:${entityRef}:${path}:sync-refused:${key}`,
+    },
+  });
+}

@@ -7,6 +7,12 @@ import {
   coreServices,
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import {
+  CatalogScmEvent,
+  catalogScmEventsServiceRef,
+  CatalogScmEventsServiceSubscriber,
+} from '@backstage/plugin-catalog-node/alpha';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   notificationService,
@@ -38,8 +44,28 @@ const file = (s: unknown) =>
 const alice = mockCredentials.user.header('user:default/alice');
 const bob = mockCredentials.user.header('user:default/bob');
 
+/** The catalog's in-memory SCM events service, as a push webhook feeds it. */
+function fakeScmEvents() {
+  const subscribers = new Set<CatalogScmEventsServiceSubscriber>();
+  const actions: Array<{ action: string; count?: number }> = [];
+  return {
+    actions,
+    subscribe(subscriber: CatalogScmEventsServiceSubscriber) {
+      subscribers.add(subscriber);
+      return { unsubscribe: () => subscribers.delete(subscriber) };
+    },
+    async publish(events: CatalogScmEvent[]) {
+      for (const subscriber of subscribers) await subscriber.onEvents(events);
+    },
+    markEventActionTaken(options: { action: string; count?: number }) {
+      actions.push(options);
+    },
+  };
+}
+
 async function start() {
   const reader = new FakeUrlReader();
+  const scmEvents = fakeScmEvents();
   reader.trees.set(DIRECTORY, { 'played.yaml': file(schema) });
   const sent: NotificationSendOptions[] = [];
   const allowAlice = (credentials: any) =>
@@ -47,6 +73,33 @@ async function start() {
     credentials.principal.userEntityRef === 'user:default/alice'
       ? AuthorizeResult.ALLOW
       : AuthorizeResult.DENY;
+  const catalog = catalogServiceMock({
+    entities: [
+      {
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Component',
+        metadata: {
+          name: 'playback-service',
+          namespace: 'default',
+          annotations: {
+            'backstage.io/managed-by-location':
+              'url:https://github.com/acme/playback/blob/main/catalog-info.yaml',
+            'event-schemas/event-types': 'dir:./event-types',
+          },
+        },
+        spec: { owner: 'playback' },
+      },
+    ],
+  });
+  // The catalog decides who reads which entity: bob reads none.
+  const getEntitiesByRefs = catalog.getEntitiesByRefs.bind(catalog);
+  catalog.getEntitiesByRefs = (async (refs, options) => {
+    const found = await getEntitiesByRefs(refs, options);
+    const principal = (options as any)?.credentials?.principal;
+    return principal?.userEntityRef === 'user:default/bob'
+      ? { items: found.items.map(() => undefined) }
+      : found;
+  }) as typeof catalog.getEntitiesByRefs;
   const { server } = await startTestBackend({
     features: [
       eventSchemasPlugin,
@@ -60,6 +113,7 @@ async function start() {
                 timeout: { minutes: 1 },
                 initialDelay: { hours: 24 },
               },
+              scmEvents: { debounce: { milliseconds: 50 } },
             },
           },
         },
@@ -70,23 +124,15 @@ async function start() {
         authorizeConditional: async (requests, { credentials }) =>
           requests.map(() => ({ result: allowAlice(credentials) })) as any,
       }).factory,
-      catalogServiceMock.factory({
-        entities: [
-          {
-            apiVersion: 'backstage.io/v1alpha1',
-            kind: 'Component',
-            metadata: {
-              name: 'playback-service',
-              namespace: 'default',
-              annotations: {
-                'backstage.io/managed-by-location':
-                  'url:https://github.com/acme/playback/blob/main/catalog-info.yaml',
-                'event-schemas/event-types': 'dir:./event-types',
-              },
-            },
-            spec: { owner: 'playback' },
-          },
-        ],
+      createServiceFactory({
+        service: catalogServiceRef,
+        deps: {},
+        factory: () => catalog,
+      }),
+      createServiceFactory({
+        service: catalogScmEventsServiceRef,
+        deps: {},
+        factory: () => scmEvents,
       }),
       createServiceFactory({
         service: coreServices.urlReader,
@@ -109,7 +155,7 @@ async function start() {
       .post(`/api/event-schemas${path}`)
       .set('Authorization', user)
       .send(body as object);
-  return { server, reader, sent, post };
+  return { server, reader, sent, post, scmEvents };
 }
 
 describe('the sync through the API', () => {
@@ -195,5 +241,96 @@ describe('the sync through the API', () => {
       entityRef: 'component:default/nope',
     });
     expect(unknown.status).toBe(400);
+  });
+
+  it('lists each source with its files and their refusals, to those who may read its entity', async () => {
+    const { server, reader, post } = await start();
+    reader.trees.set(DIRECTORY, {
+      'played.yaml': file(schema),
+      'broken.yaml': 'name: com.example.broken\n',
+    });
+    await post('/sync', { entityRef: 'component:default/playback-service' });
+
+    const get = (user: string) =>
+      request(server)
+        .get('/api/event-schemas/sync/sources')
+        .set('Authorization', user);
+    const listed = await get(alice);
+    expect(listed.status).toBe(200);
+    expect(listed.body).toEqual({
+      items: [
+        {
+          entityRef: 'component:default/playback-service',
+          location: DIRECTORY,
+          lastSyncAt: expect.any(String),
+          status: 'synced',
+          files: [
+            {
+              path: 'broken.yaml',
+              outcome: 'refused',
+              reasons: expect.arrayContaining(["must have 'format'"]),
+            },
+            {
+              path: 'played.yaml',
+              eventType: 'com.example.played',
+              outcome: 'created',
+            },
+          ],
+        },
+      ],
+    });
+    expect((await get(bob)).body).toEqual({ items: [] });
+    expect((await get(mockCredentials.none.header())).status).toBe(401);
+    const unknown = await request(server)
+      .get('/api/event-schemas/sync/sources?entityRef=x')
+      .set('Authorization', alice);
+    expect(unknown.status).toBe(400);
+  });
+
+  it('tells the owners of a source about a refused file once', async () => {
+    const { reader, sent, post } = await start();
+    reader.trees.set(DIRECTORY, {
+      'broken.yaml': 'name: com.example.broken\n',
+    });
+    await post('/sync', { entityRef: 'component:default/playback-service' });
+    await post('/sync', { entityRef: 'component:default/playback-service' });
+    expect(sent).toEqual([
+      expect.objectContaining({
+        recipients: {
+          type: 'entity',
+          entityRef: 'component:default/playback-service',
+        },
+        payload: expect.objectContaining({
+          title:
+            'broken.yaml of component:default/playback-service registered no event type',
+          link: `${DIRECTORY}/broken.yaml`,
+        }),
+      }),
+    ]);
+  });
+
+  it('syncs a source when an SCM event says its repository changed', async () => {
+    const { server, scmEvents } = await start();
+    await scmEvents.publish([
+      { type: 'repository.updated', url: 'https://github.com/acme/other' },
+      { type: 'repository.updated', url: 'https://github.com/acme/playback' },
+      {
+        type: 'location.updated',
+        url: `${DIRECTORY.replace('/tree/', '/blob/')}/played.yaml`,
+      },
+    ]);
+    let status = 404;
+    for (let i = 0; i < 100 && status !== 200; i++) {
+      await new Promise(resolve => setTimeout(resolve, 50));
+      status = (
+        await request(server)
+          .get('/api/event-schemas/event-types/com.example.played')
+          .set('Authorization', alice)
+      ).status;
+    }
+    expect(status).toBe(200);
+    expect(scmEvents.actions).toEqual([
+      { action: 'event-schemas-sync', count: 1 },
+    ]);
   });
 });

@@ -849,6 +849,102 @@ export const spec = {
         },
       },
     },
+    '/sync': {
+      post: {
+        summary:
+          "Sync one entity's event type files now, rather than at the next scheduled run",
+        description:
+          'Reads the files of the catalog entity that declares them (the\n`event-schemas/event-types` annotation) and applies them as the\nscheduled sync does, even when the tree\'s etag says nothing changed.\n`{ "eventType": name }` syncs the entity that manages the type, for\nwhoever may change the type (409 when it is not managed from a\nfile); `{ "entityRef": ref }` syncs that entity, for whoever may\nregister event types for its owner (400 when it is not in the\ncatalog or has no group as its owner). Counts against the caller\'s\nregistration rate limit. A file that is refused is a `refused`\noutcome with its reasons, not an error.\n',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                description: 'Exactly one of `eventType` and `entityRef`.',
+                properties: {
+                  eventType: {
+                    $ref: '#/components/schemas/EventTypeName',
+                  },
+                  entityRef: {
+                    type: 'string',
+                    example: 'component:default/playback-service',
+                  },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'What the sync did',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/EntitySyncReport',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/Error',
+          },
+          '401': {
+            $ref: '#/components/responses/Error',
+          },
+          '403': {
+            $ref: '#/components/responses/Error',
+          },
+          '404': {
+            $ref: '#/components/responses/Error',
+          },
+          '409': {
+            $ref: '#/components/responses/Error',
+          },
+          '415': {
+            $ref: '#/components/responses/Error',
+          },
+          '429': {
+            $ref: '#/components/responses/RateLimited',
+          },
+        },
+      },
+    },
+    '/sync/sources': {
+      get: {
+        summary:
+          'Every entity that declares event type files, with its latest sync file by file',
+        description:
+          "The sources whose catalog entity the caller may read (the catalog's\nread permission decides), each with the directory its annotation\nnames, when and how it was last synced, and the outcome of each of\nits files at the latest read of the tree: `created`, `updated`,\n`unchanged`, or `refused` with the reasons. The owners of a source\nare notified once about each refusal of a file that manages no type\nyet; those of a managed type about each refused change of it.\n",
+        responses: {
+          '200': {
+            description: 'The sources',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['items'],
+                  properties: {
+                    items: {
+                      type: 'array',
+                      items: {
+                        $ref: '#/components/schemas/EventTypeFileSource',
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/Error',
+          },
+          '401': {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
   },
   components: {
     securitySchemes: {
@@ -1662,6 +1758,102 @@ export const spec = {
           },
         },
         additionalProperties: true,
+      },
+      EventTypeFileOutcome: {
+        type: 'object',
+        description: 'What the sync did with one event type file',
+        required: ['path', 'outcome'],
+        properties: {
+          path: {
+            type: 'string',
+            description: "The file's path in the directory",
+          },
+          eventType: {
+            type: 'string',
+            description: 'The name the file declares, when it could be read',
+          },
+          outcome: {
+            type: 'string',
+            enum: ['created', 'updated', 'unchanged', 'refused'],
+          },
+          reasons: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+            description: 'Why the file was refused',
+          },
+        },
+      },
+      EntitySyncReport: {
+        type: 'object',
+        required: ['entityRef', 'status', 'files', 'released'],
+        properties: {
+          entityRef: {
+            type: 'string',
+          },
+          location: {
+            type: 'string',
+            description: 'The directory read, once the annotation resolved',
+          },
+          status: {
+            type: 'string',
+            enum: ['synced', 'unchanged', 'failed'],
+          },
+          error: {
+            type: 'string',
+            description: 'Why the entity could not be synced, when failed',
+          },
+          files: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/EventTypeFileOutcome',
+            },
+          },
+          released: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+            description:
+              'Types no longer in a file of the entity; the API may change them again',
+          },
+        },
+      },
+      EventTypeFileSource: {
+        type: 'object',
+        required: ['entityRef', 'files'],
+        properties: {
+          entityRef: {
+            type: 'string',
+            example: 'component:default/playback-service',
+          },
+          location: {
+            type: 'string',
+            description: 'The directory the annotation names, once resolved',
+          },
+          lastSyncAt: {
+            type: 'string',
+            format: 'date-time',
+            description:
+              'When the source was last synced, whatever the outcome',
+          },
+          status: {
+            type: 'string',
+            enum: ['synced', 'unchanged', 'failed'],
+            description:
+              'The latest sync: `synced` (the tree was read and applied),\n`unchanged` (its etag had not changed; the files are those of\nthe latest read) or `failed` (see `error`).\n',
+          },
+          error: {
+            type: 'string',
+          },
+          files: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/EventTypeFileOutcome',
+            },
+          },
+        },
       },
       ErrorDetail: {
         type: 'object',
