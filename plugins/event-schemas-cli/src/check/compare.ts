@@ -100,5 +100,6 @@ export async function compareWithRegistry(options: {
     against: url,
     status: answer.compatible ? 'compatible' : 'incompatible',
     ...(answer.impact !== undefined ? { impact: answer.impact } : {}),
+    ...(answer.referrers !== undefined ? { referrers: answer.referrers } : {}),
   };
 }

@@ -2,6 +2,7 @@ import { authServiceFactory } from '@backstage/backend-defaults/auth';
 import { httpAuthServiceFactory } from '@backstage/backend-defaults/httpAuth';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import eventSchemasPlugin from '@data-collection/plugin-event-schemas-backend';
+import { CompatibilityImpact } from '@data-collection/plugin-event-schemas-common';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import {
@@ -167,6 +168,44 @@ describe('event-schemas check --registry', () => {
     });
   });
 
+  it('says which referencing types a change breaks, as the registry judges them', async () => {
+    // com.example.login references com.example.user version 1 (BACKWARD):
+    // narrowing age breaks login too, once it moves to this version.
+    const schema = {
+      ...userSchema,
+      properties: { ...userSchema.properties, age: { type: 'integer' } },
+    };
+    const dir = await makeFiles({
+      'user.yaml': typeFile({ name: 'com.example.user', schema }),
+    });
+    const result = await runCli(['check', '--registry', url, '.'], {
+      cwd: dir,
+      env,
+    });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(
+      '    referenced by com.example.login (version 1), not BACKWARD compatible when it moves to this version: /properties/user/properties/age: type narrowed from number to integer\n',
+    );
+    const json = await runCli(['check', '--json', '--registry', url, '.'], {
+      cwd: dir,
+      env,
+    });
+    expect(JSON.parse(json.stdout).files[0].comparison.referrers).toEqual({
+      items: [
+        expect.objectContaining({
+          eventType: 'com.example.login',
+          version: 1,
+          depth: 1,
+          path: ['com.example.login', 'com.example.user'],
+          compatible: false,
+          mode: 'BACKWARD',
+        }),
+      ],
+      unreadable: { count: 0, incompatible: 0 },
+      more: 0,
+    });
+  });
+
   it('says to register a type first when a file references it and the registry does not have it', async () => {
     const text = typeFile({
       name: 'com.example.login',
@@ -270,20 +309,34 @@ describe('event-schemas check --registry, answers the registry may give', () => 
     await new Promise(resolve => server.close(resolve));
   });
 
-  it('prints an impact section when the answer has one', async () => {
-    const impact = {
-      breaking: [
-        {
-          message: '/properties/position_ms: type narrowed',
-          consumers: ['component:default/charts'],
-        },
+  it("says who each breaking change breaks, from the answer's impact section", async () => {
+    const narrowed = {
+      field: 'position_ms',
+      rule: 'type',
+      message: '/properties/position_ms: type narrowed',
+    };
+    const removed = {
+      field: 'shuffle',
+      rule: 'property-removed',
+      message: '/properties/shuffle: property removed',
+    };
+    const charts = {
+      entityRef: 'component:default/charts',
+      owner: 'group:default/insights',
+    };
+    const impact: CompatibilityImpact = {
+      consumers: [charts, { entityRef: 'component:default/ads' }],
+      problems: [
+        { ...narrowed, consumers: [charts] },
+        { ...removed, consumers: [] },
       ],
+      affectingNobody: [removed],
     };
     answer = {
       status: 200,
       body: {
         compatible: false,
-        messages: ['/properties/position_ms: type narrowed'],
+        messages: [narrowed.message, removed.message],
         impact,
       },
     };
@@ -292,7 +345,13 @@ describe('event-schemas check --registry, answers the registry may give', () => 
       cwd: dir,
     });
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain(`    impact: ${JSON.stringify(impact)}\n`);
+    expect(result.stdout).toContain(
+      [
+        '    breaks component:default/charts (owner group:default/insights): /properties/position_ms: type narrowed',
+        '    affects none of the 2 consumers in the catalog: /properties/shuffle: property removed',
+        '',
+      ].join('\n'),
+    );
     const json = await runCli(['check', '--json', '--registry', url, '.'], {
       cwd: dir,
     });

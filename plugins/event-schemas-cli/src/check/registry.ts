@@ -1,4 +1,8 @@
-import { EventTypeFormat } from '@data-collection/plugin-event-schemas-common';
+import {
+  CompatibilityImpact,
+  EventTypeFormat,
+  ReferrerImpact,
+} from '@data-collection/plugin-event-schemas-common';
 import { CliError, errorMessage } from '../context';
 
 /** The registry's answer for one event type file. */
@@ -9,8 +13,10 @@ export type RegistryAnswer =
       status: 'checked';
       compatible: boolean;
       messages: string[];
-      /** Who a breaking change affects, when the registry says; passed on as is. */
-      impact?: unknown;
+      /** Who a breaking change affects, when the registry says. */
+      impact?: CompatibilityImpact;
+      /** How the types that reference it would take it, when it says. */
+      referrers?: ReferrerImpact;
     };
 
 /** A registered version's schema, as references resolve to it. */
@@ -57,7 +63,8 @@ export class RegistryClient {
       const result = body as {
         compatible?: unknown;
         messages?: unknown;
-        impact?: unknown;
+        impact?: CompatibilityImpact;
+        referrers?: ReferrerImpact;
       };
       if (
         typeof result?.compatible !== 'boolean' ||
@@ -72,6 +79,9 @@ export class RegistryClient {
         compatible: result.compatible,
         messages: result.messages.map(String),
         ...(result.impact !== undefined ? { impact: result.impact } : {}),
+        ...(result.referrers !== undefined
+          ? { referrers: result.referrers }
+          : {}),
       };
     }
     if (isNotFound(status, errorBody)) {

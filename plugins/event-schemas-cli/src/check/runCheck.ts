@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import { CliContext, CliError, EXIT_CODES } from '../context';
 import { formatAnnotation } from './annotations';
 import { compareWithRegistry } from './compare';
+import { describeRegistryFindings } from './registryFindings';
 import { compareFilesWithGitRef } from './compareWithGitRef';
 import { findEventTypeFiles } from './findEventTypeFiles';
 import { GitRepository } from './git';
@@ -221,8 +222,8 @@ function formatHuman(result: CheckOutcome): string {
     );
     lines.push(...file.problems.map(problem));
     lines.push(...file.warnings.map(w => `${problem(w)} (warning)`));
-    if (file.comparison?.impact !== undefined) {
-      lines.push(`    impact: ${JSON.stringify(file.comparison.impact)}`);
+    if (file.comparison) {
+      lines.push(...describeRegistryFindings(file.comparison));
     }
   }
   const failed = result.files.filter(file => !file.ok).length;

@@ -1,3 +1,7 @@
+import {
+  CompatibilityImpact,
+  ReferrerImpact,
+} from '@data-collection/plugin-event-schemas-common';
 /**
  * One problem of an event type file, where it is: `file` and `line` point
  * at the offending key (in the schema file for a change in a `schemaFile`).
@@ -23,7 +27,9 @@ export type CheckComparison = {
   /** The mode the file was checked under (with a git ref). */
   mode?: string;
   /** Who a breaking change affects, as the registry answers it, when it does. */
-  impact?: unknown;
+  impact?: CompatibilityImpact;
+  /** How the types that reference it would take it, as the registry answers. */
+  referrers?: ReferrerImpact;
 };
 
 /** The outcome for one event type file, as `--json` prints it. */
