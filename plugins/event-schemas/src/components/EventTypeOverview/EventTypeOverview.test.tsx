@@ -242,4 +242,61 @@ describe('EventTypeOverview', () => {
     });
     expect(example.data.at).toBe(Date.parse(example.time));
   });
+
+  it('makes the example of a schema that references another type with the referenced version', async () => {
+    const user: EventType = {
+      ...playbackStarted,
+      name: 'com.example.user',
+      latestVersion: 1,
+    };
+    const userSchema = JSON.stringify({
+      type: 'object',
+      required: ['id', 'country'],
+      properties: {
+        id: { type: 'string' },
+        country: { type: 'string', enum: ['SE', 'NO'] },
+      },
+    });
+    const loginSchema = JSON.stringify({
+      type: 'object',
+      required: ['user'],
+      properties: {
+        user: {
+          $ref: '/api/event-schemas/event-types/com.example.user/versions/1',
+        },
+      },
+    });
+    const login: EventType = {
+      ...playbackStarted,
+      name: 'com.example.login',
+      personalDataFields: [],
+      dataSubject: undefined,
+      latestVersion: 1,
+    };
+    const version = (eventType: string, schema: string) => ({
+      ...playbackVersions[0],
+      eventType,
+      schema,
+    });
+    server.use(
+      http.get(`${registryUrl}/event-types/${login.name}/versions`, () =>
+        HttpResponse.json({ items: [version(login.name, loginSchema)] }),
+      ),
+      http.get(`${registryUrl}/event-types/${user.name}`, () =>
+        HttpResponse.json(user),
+      ),
+      http.get(`${registryUrl}/event-types/${user.name}/versions`, () =>
+        HttpResponse.json({ items: [version(user.name, userSchema)] }),
+      ),
+    );
+    await renderWithApis(<EventTypeOverview eventType={login} />);
+
+    const example = await exampleShown();
+    expect(example.data).toEqual({
+      user: {
+        id: expect.any(String),
+        country: expect.stringMatching(/^(SE|NO)$/),
+      },
+    });
+  });
 });

@@ -8,6 +8,7 @@ import { discoveryApiRef, useApi } from '@backstage/core-plugin-api';
 import {
   EventType,
   EventTypeVersion,
+  resolveSchemaReferences,
 } from '@data-collection/plugin-event-schemas-common';
 import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
@@ -16,6 +17,7 @@ import Tabs from '@material-ui/core/Tabs';
 import Typography from '@material-ui/core/Typography';
 import { useId, useMemo, useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { eventSchemasApiRef } from '../../../api';
 import { LoadError, useSearchParam } from '../../shared';
 import { exampleData } from './exampleData';
 import { exampleEvent, randomEventId } from './exampleEvent';
@@ -41,6 +43,7 @@ export const ExampleEventCard = (props: {
 }) => {
   const { eventType, version } = props;
   const discoveryApi = useApi(discoveryApiRef);
+  const api = useApi(eventSchemasApiRef);
   const tabsId = useId();
   const [snippet, setSnippet] = useSearchParam('snippet', 'curl');
   // One id and time per view: the example stays put while the user reads.
@@ -57,21 +60,50 @@ export const ExampleEventCard = (props: {
     [discoveryApi],
   );
 
+  // The versions the schema references are copied in first, as the
+  // registry validates events with them: read through the API, so only
+  // the types the user may read (a schema without references is as is).
+  const resolved = useAsyncRetry(
+    async () =>
+      (
+        await resolveSchemaReferences({
+          format: eventType.format,
+          schema: version.schema,
+          load: async reference => {
+            const referenced = await api.getEventType(reference.eventType);
+            const versions = await api.listVersions(reference.eventType);
+            const found = versions.find(v => v.version === reference.version);
+            return found && { format: referenced.format, schema: found.schema };
+          },
+        })
+      ).schema,
+    [api, eventType.format, version.schema],
+  );
+
   const example = useMemo(() => {
+    if (resolved.value === undefined) return undefined;
     try {
       return exampleData({
         format: eventType.format,
-        schema: version.schema,
+        schema: resolved.value,
         at,
       });
     } catch (error) {
       return { error: error as Error };
     }
-  }, [eventType.format, version.schema, at]);
+  }, [eventType.format, resolved.value, at]);
 
   let body;
-  if (urls.loading) {
+  if (urls.loading || resolved.loading) {
     body = <Progress />;
+  } else if (resolved.error || !example) {
+    body = (
+      <LoadError
+        title="Could not read the versions the schema references"
+        error={resolved.error ?? new Error('No schema')}
+        onRetry={resolved.retry}
+      />
+    );
   } else if (urls.error || !urls.value) {
     body = (
       <LoadError
