@@ -67,6 +67,10 @@ const registry = {
       updatedAt: '2026-01-01T00:00:00Z',
     };
   },
+  // The schemas reference no other version: nothing is looked up.
+  async getVersion(): Promise<EventTypeVersion | undefined> {
+    return undefined;
+  },
   async getLatestVersion(name: string): Promise<EventTypeVersion | undefined> {
     return {
       eventType: name,
@@ -178,7 +182,7 @@ describe('BigQueryExporter', () => {
   function setup(
     eventTypes: Pick<
       EventTypeReader,
-      'getEventType' | 'getLatestVersion'
+      'getEventType' | 'getLatestVersion' | 'getVersion'
     > = registry,
   ) {
     datasets += 1;
@@ -298,6 +302,7 @@ describe('BigQueryExporter', () => {
     const KEY = 'Zm9vYmFyYmF6cXV4cXV1eA';
     /** The search type with a location record, and `personal` personal. */
     const registryWith = (personal: string[]) => ({
+      getVersion: registry.getVersion,
       async getEventType(name: string) {
         return {
           ...(await registry.getEventType(name))!,
@@ -355,6 +360,7 @@ describe('BigQueryExporter', () => {
       const { storage, exporter, rows, datasetId } = setup({
         getEventType: name => current.getEventType(name),
         getLatestVersion: name => current.getLatestVersion(name),
+        getVersion: registry.getVersion,
       });
       await exporter.export(await deliver(storage, { events: 1 }));
 

@@ -17,9 +17,20 @@ const DATASET = 'events';
 const TYPE = 'com.example.playback.started';
 const TABLE = 'com_example_playback_started';
 
-/** A registry holding one type, whose schema and retention tests change. */
+/** The registered type other schemas reference, at version 1. */
+const DEVICE = 'com.example.device';
+const DEVICE_SCHEMA = {
+  type: 'object',
+  properties: { model: { type: 'string' }, os: { type: 'string' } },
+};
+
+/**
+ * A registry holding one type, whose schema and retention tests change, and
+ * DEVICE version 1 for it to reference.
+ */
 class FakeRegistry
-  implements Pick<EventTypeReader, 'getEventType' | 'getLatestVersion'>
+  implements
+    Pick<EventTypeReader, 'getEventType' | 'getLatestVersion' | 'getVersion'>
 {
   versions: Array<Record<string, unknown>> = [
     {
@@ -32,6 +43,9 @@ class FakeRegistry
   dataSubject?: string = 'user_id';
 
   async getEventType(name: string): Promise<EventType | undefined> {
+    if (name === DEVICE) {
+      return { ...(await this.getEventType(TYPE))!, name, latestVersion: 1 };
+    }
     if (name !== TYPE) return undefined;
     return {
       name,
@@ -49,6 +63,22 @@ class FakeRegistry
       createdBy: 'user:default/me',
       createdAt: '2026-01-01T00:00:00Z',
       updatedAt: '2026-01-01T00:00:00Z',
+    };
+  }
+
+  async getVersion(
+    name: string,
+    version: number | 'latest',
+  ): Promise<EventTypeVersion | undefined> {
+    if (name === TYPE) return this.getLatestVersion(name);
+    if (name !== DEVICE || version !== 1) return undefined;
+    return {
+      eventType: name,
+      version: 1,
+      schema: JSON.stringify(DEVICE_SCHEMA),
+      fingerprint: 'sha256:d',
+      createdBy: 'user:default/me',
+      createdAt: '2026-01-01T00:00:00Z',
     };
   }
 
@@ -164,6 +194,31 @@ describe('BigQueryTables', () => {
     expect(logger.info).toHaveBeenCalledWith(
       expect.stringContaining('added data.context'),
     );
+  });
+
+  it('makes the columns of a referenced version as of the schema that references it', async () => {
+    const { tables, registry, table } = setup();
+    registry.versions = [
+      {
+        type: 'object',
+        properties: {
+          user_id: { type: 'string' },
+          device: {
+            $ref: `/api/event-schemas/event-types/${DEVICE}/versions/1`,
+          },
+        },
+      },
+    ];
+
+    await tables.ensureTable(TYPE);
+
+    const data = table().schema.fields.find((f: any) => f.name === 'data');
+    const device = data.fields.find((f: any) => f.name === 'device');
+    expect(device).toMatchObject({ type: 'RECORD', mode: 'NULLABLE' });
+    expect(device.fields.map((f: any) => [f.name, f.type])).toEqual([
+      ['model', 'STRING'],
+      ['os', 'STRING'],
+    ]);
   });
 
   it('keeps a column whose type a newer schema changes, and says so', async () => {

@@ -5,9 +5,12 @@ import {
   EventType,
   EventTypeVersion,
 } from '@data-collection/plugin-event-schemas-common';
-import { EventTypeReader } from '@data-collection/plugin-event-schemas-node';
-import { statusOf } from './errors';
 import { bigQueryTableId } from '@data-collection/plugin-delivery-pipeline-common';
+import {
+  EventTypeReader,
+  resolveReferencesThrough,
+} from '@data-collection/plugin-event-schemas-node';
+import { statusOf } from './errors';
 import { retentionToMs } from './retention';
 import {
   describeConflict,
@@ -28,8 +31,14 @@ export type BigQueryTablesOptions = {
   datasetId: string;
   /** Where the dataset is created, e.g. `US`, `EU`, `europe-west1`. */
   location: string;
-  /** The schema registry: the tables follow its latest versions. */
-  eventTypes: Pick<EventTypeReader, 'getEventType' | 'getLatestVersion'>;
+  /**
+   * The schema registry: the tables follow its latest versions, with the
+   * versions they reference read through it too.
+   */
+  eventTypes: Pick<
+    EventTypeReader,
+    'getEventType' | 'getLatestVersion' | 'getVersion'
+  >;
   /** See SchemaToBigQueryOptions.personalDataPolicyTag. */
   personalDataPolicyTag?: string;
   logger: LoggerService;
@@ -167,7 +176,12 @@ export class BigQueryTables {
     const { logger } = this.#options;
     const mapping = schemaToBigQuery({
       format: eventType.format,
-      schema: version.schema,
+      // The columns of what the events hold, referenced versions included.
+      schema: await resolveReferencesThrough({
+        eventTypes: this.#options.eventTypes,
+        format: eventType.format,
+        schema: version.schema,
+      }),
       personalDataFields: eventType.personalDataFields,
       dataSubject: eventType.dataSubject,
       personalDataPolicyTag: this.#options.personalDataPolicyTag,
