@@ -48,6 +48,10 @@
  * passes no lookback folders (then the previous hour's keys are delivered
  * again, and the expected counts are those without the lookback).
  *
+ * CPU time per event (all threads of the process) is printed beside
+ * events/s for ours and the hash-set reference: on a machine shared with
+ * other work it varies less than events/s.
+ *
  * Memory: the peak RSS of ours' whole process (process.resourceUsage()
  * .maxRSS, all its threads) against the bound plus a fixed overhead of 256
  * MiB (issue 21): `withinBound` for each run. It is reported, not enforced:
@@ -1004,6 +1008,7 @@ async function runHashSet({ data, lookback, level }) {
       eventsPerSecond: Math.round(data.events / run.seconds),
       peakRssMb: run.maxRssMb,
       cpuCores: Math.round((run.cpuSeconds / run.seconds) * 100) / 100,
+      cpuMicrosPerEvent: Math.round((run.cpuSeconds / data.events) * 1e7) / 10,
       delivered: run.delivered,
       dropped: run.dropped,
       deliveredGzipBytes: run.outputs.reduce(
@@ -1232,6 +1237,8 @@ async function main() {
       rssBoundMb: boundMiB,
       withinBound: run.maxRssMb <= boundMiB,
       cpuCores: Math.round((run.cpuSeconds / run.seconds) * 100) / 100,
+      // Less sensitive than events/s to other work on the machine.
+      cpuMicrosPerEvent: Math.round((run.cpuSeconds / data.events) * 1e7) / 10,
       spilled: run.result.spilled,
       delivered: run.result.delivered,
       duplicates: run.result.duplicates,
@@ -1341,6 +1348,13 @@ async function main() {
       'CPU cores used',
       ...runs.map(r => r.cpuCores),
       hashSet?.cpuCores,
+      '-',
+      '-',
+    ],
+    [
+      'CPU µs per event',
+      ...runs.map(r => r.cpuMicrosPerEvent),
+      hashSet?.cpuMicrosPerEvent,
       '-',
       '-',
     ],
@@ -1480,7 +1494,9 @@ async function main() {
         peakRssMb: spilling.peakRssMb,
         withinBound: spilling.withinBound,
       },
+      cpuMicrosPerEvent: ours.cpuMicrosPerEvent,
       hashSetEventsPerSecond: hashSet?.eventsPerSecond ?? null,
+      hashSetCpuMicrosPerEvent: hashSet?.cpuMicrosPerEvent ?? null,
       ratio,
       sortUEventsPerSecond: sortU?.eventsPerSecond ?? null,
       ratioSortU,
