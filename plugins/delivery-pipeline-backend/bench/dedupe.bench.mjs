@@ -1308,6 +1308,8 @@ async function main() {
   const ratioSortU = ratioOf(sortU);
   const ratioFloor = ratioOf(floor);
 
+  let hashSetCheck = '-';
+  if (hashSet) hashSetCheck = hashSet.problems.length ? 'FAILED' : 'PASSED';
   const columns = [
     [
       '',
@@ -1392,7 +1394,7 @@ async function main() {
     [
       'check',
       ...runs.map(r => (r.passed ? 'PASSED' : 'FAILED')),
-      hashSet ? (hashSet.problems.length ? 'FAILED' : 'PASSED') : '-',
+      hashSetCheck,
       '-',
       '-',
     ],
