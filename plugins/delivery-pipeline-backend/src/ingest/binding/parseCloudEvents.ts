@@ -14,7 +14,6 @@ import {
 } from './contentMode';
 import { lowercaseHeaders } from './headers';
 import { scanJsonStructure } from './jsonStructure';
-import { stringifiedText } from './stringifiedText';
 import type { BindingLimits } from './limits';
 import type { MediaType } from './mediaType';
 import type { ParsedRequest, ParseItem } from './types';
@@ -74,7 +73,6 @@ function parseStructured(body: Buffer, limits: BindingLimits): ParseItem {
   const origin: EventOrigin = {
     index: 0,
     raw: () => text,
-    stringified: () => stringifiedText(text, 0, text.length),
     notAnObjectHint: structure.elements
       ? `; to send several events in an array, use Content-Type: ${BATCH_MEDIA_TYPE}`
       : undefined,
@@ -124,8 +122,6 @@ function parseBatch(body: Buffer, limits: BindingLimits): ParseItem[] {
   const origin = (index: number): EventOrigin => ({
     index,
     raw: () => text.slice(elements[index].start, elements[index].end).trim(),
-    stringified: () =>
-      stringifiedText(text, elements[index].start, elements[index].end),
   });
 
   // The array itself is level 1 of the text, so its events are one less.

@@ -7,9 +7,11 @@ import { PersonalDataProtector } from '../personalData/PersonalDataProtector';
 import { DEFAULT_BINDING_LIMITS, parseCloudEvents } from './binding';
 import { CheckedEvent, stampReceived } from './checkAgainstRegistry';
 
-// From the binding to the stored line: an unchanged event's line is its
-// own text, a sealed one is serialized again, and either way the line is
-// what serializing the event would give.
+// From the binding to the stored line: whatever the producer's spelling
+// (whitespace, escapes, number forms, a repeated member), the line is
+// JSON.stringify's spelling of the event, sealed or not, because the deduper
+// reads lines without parsing them and tells a resend from a conflict by a
+// hash of the line (see scanLine.ts and dedupePartition.ts).
 
 const PLAIN = 'com.example.track.played';
 const PERSONAL = 'com.example.account.updated';
@@ -51,7 +53,7 @@ async function storedLines(body: string) {
 const stamp = `,"receivedAt":"${new Date(RECEIVED_AT).toISOString()}"}`;
 
 describe('the stored line of an event', () => {
-  it('is the text of each unchanged event and a new serialization of a sealed one', async () => {
+  it('is the compact text of each plain event, unicode and escapes kept, and a new serialization of a sealed one', async () => {
     const first = `{"specversion":"1.0","id":"a","source":"//s","type":"${PLAIN}","data":{"title":"Zoë — 東京 🎧","note":"say \\"hi\\"\\n\\tbye \\\\o/"}}`;
     const sealed = `{"specversion":"1.0","id":"b","source":"//s","type":"${PERSONAL}","data":{"user":"alice","email":"alice@example.com"}}`;
     const last = `{"specversion":"1.0","id":"c","source":"//s","type":"${PLAIN}","data":{"n":[1,0.5,-3]}}`;
