@@ -75,6 +75,15 @@ export type CheckedEvents = {
 /** `.../event-types/<name>/versions/<n>`: what the registry puts in `dataschema`. */
 const VERSION_URL = /\/event-types\/([^/]+)\/versions\/([1-9]\d*)$/;
 
+/** What a `dataschema` URL names, or why it names nothing. */
+type NamedVersion =
+  | { eventType: string; version: number }
+  | { problem: string }
+  | typeof NOT_A_VERSION_URL;
+
+/** Its message quotes the event's type, so the caller writes it. */
+const NOT_A_VERSION_URL = { problem: 'not a version URL' } as const;
+
 /**
  * Most event types one request looks up: a batch of a thousand made-up
  * types would otherwise cost the registry a thousand look-ups.
@@ -308,15 +317,6 @@ export function stampReceived(
     line: `${json.slice(0, -1)},"receivedAt":${receivedAtJson}}`,
   }));
 }
-
-/** What a `dataschema` URL names, or why it names nothing. */
-type NamedVersion =
-  | { eventType: string; version: number }
-  | { problem: string }
-  | typeof NOT_A_VERSION_URL;
-
-/** Its message quotes the event's type, so the caller writes it. */
-const NOT_A_VERSION_URL = { problem: 'not a version URL' } as const;
 
 function versionNamed(dataschema: string): NamedVersion {
   const match = VERSION_URL.exec(dataschema);
