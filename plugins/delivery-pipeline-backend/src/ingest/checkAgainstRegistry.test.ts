@@ -160,6 +160,46 @@ describe('checkAgainstRegistry', () => {
     expect(rejected[0].reason).toMatch(/malformed percent escape/);
   });
 
+  it('reads a dataschema URL shared by a batch once, judging each event by its own type', async () => {
+    const registry = countingRegistry();
+    const validators = new EventTypeValidators({ eventTypes: registry });
+    const url =
+      'https://portal/api/event-schemas/event-types/com.example.known/versions/1';
+    const other = 'https://portal/schemas/known.json';
+    const { accepted, rejected } = await checkAgainstRegistry({
+      items: [
+        item(0, 'com.example.known', { dataschema: url }),
+        item(1, 'com.example.other', { dataschema: url }),
+        item(2, 'com.example.known', { dataschema: url }),
+        item(3, 'com.example.known', { dataschema: other }),
+        item(4, 'com.example.other', { dataschema: other }),
+        item(5, 'Not A Name', { dataschema: url }),
+      ],
+      producer: anyProducer().producer,
+      validators,
+    });
+    expect(accepted.map(event => event.index)).toEqual([0, 2]);
+    expect(rejected.map(({ index, reason }) => [index, reason])).toEqual([
+      [
+        1,
+        "dataschema names event type 'com.example.known' but the event's type is 'com.example.other'",
+      ],
+      [
+        3,
+        `dataschema '${other}' is not a schema registry version URL (…/api/event-schemas/event-types/com.example.known/versions/<n>); leave it out to use the latest version`,
+      ],
+      [
+        4,
+        `dataschema '${other}' is not a schema registry version URL (…/api/event-schemas/event-types/com.example.other/versions/<n>); leave it out to use the latest version`,
+      ],
+      [
+        5,
+        expect.stringMatching(/^Event type 'Not A Name' is not a valid name/),
+      ],
+    ]);
+    expect(registry.getVersion).toHaveBeenCalledTimes(1);
+  });
+
   const TRACK_REF =
     'http://localhost:7007/api/event-schemas/event-types/com.example.track/versions/1';
   const referencing = {

@@ -75,6 +75,15 @@ export type CheckedEvents = {
 /** `.../event-types/<name>/versions/<n>`: what the registry puts in `dataschema`. */
 const VERSION_URL = /\/event-types\/([^/]+)\/versions\/([1-9]\d*)$/;
 
+/** What a `dataschema` URL names, or why it names nothing. */
+type NamedVersion =
+  | { eventType: string; version: number }
+  | { problem: string }
+  | typeof NOT_A_VERSION_URL;
+
+/** Its message quotes the event's type, so the caller writes it. */
+const NOT_A_VERSION_URL = { problem: 'not a version URL' } as const;
+
 /**
  * Most event types one request looks up: a batch of a thousand made-up
  * types would otherwise cost the registry a thousand look-ups.
@@ -103,6 +112,9 @@ export async function checkAgainstRegistry(options: {
   const accepted: CheckedEvent[] = [];
   const rejected: Rejection[] = [];
   const deprecated = new Map<string, DeprecatedEventType>();
+  // Bounded like the look-ups: by the request's events.
+  const validNames = new Set<string>();
+  const schemaUrls = new Map<string, NamedVersion>();
 
   for (const item of items) {
     const refusal = refusalOf.get(item);
@@ -147,36 +159,41 @@ export async function checkAgainstRegistry(options: {
 
     // Checked before any lookup: the type names folders, objects and
     // tables, and a name the registry would not accept costs no lookup.
-    if (!isValidEventTypeName(event.type)) {
-      reject(
-        `Event type '${event.type}' is not a valid name: ${EVENT_TYPE_NAME_RULE}`,
-      );
-      continue;
+    if (!validNames.has(event.type)) {
+      if (!isValidEventTypeName(event.type)) {
+        reject(
+          `Event type '${event.type}' is not a valid name: ${EVENT_TYPE_NAME_RULE}`,
+        );
+        continue;
+      }
+      validNames.add(event.type);
     }
 
     let version: number | undefined;
     if (typeof event.dataschema === 'string') {
-      const match = VERSION_URL.exec(event.dataschema);
-      if (!match) {
+      // A batch mostly names one or two versions: read each URL once.
+      let named = schemaUrls.get(event.dataschema);
+      if (!named) {
+        named = versionNamed(event.dataschema);
+        schemaUrls.set(event.dataschema, named);
+      }
+      if (named === NOT_A_VERSION_URL) {
         reject(
           `dataschema '${event.dataschema}' is not a schema registry version URL (…/api/event-schemas/event-types/${event.type}/versions/<n>); leave it out to use the latest version`,
         );
         continue;
       }
-      const named = decodePathSegment(match[1]);
-      if (named === undefined) {
+      if ('problem' in named) {
+        reject(named.problem);
+        continue;
+      }
+      if (named.eventType !== event.type) {
         reject(
-          `dataschema '${event.dataschema}' has a malformed percent escape in the event type's name`,
+          `dataschema names event type '${named.eventType}' but the event's type is '${event.type}'`,
         );
         continue;
       }
-      if (named !== event.type) {
-        reject(
-          `dataschema names event type '${named}' but the event's type is '${event.type}'`,
-        );
-        continue;
-      }
-      version = Number(match[2]);
+      version = named.version;
     }
 
     const key = `${event.type}\u0000${version ?? 'latest'}`;
@@ -299,6 +316,18 @@ export function stampReceived(
     // time without serializing the event a second time.
     line: `${json.slice(0, -1)},"receivedAt":${receivedAtJson}}`,
   }));
+}
+
+function versionNamed(dataschema: string): NamedVersion {
+  const match = VERSION_URL.exec(dataschema);
+  if (!match) return NOT_A_VERSION_URL;
+  const named = decodePathSegment(match[1]);
+  if (named === undefined) {
+    return {
+      problem: `dataschema '${dataschema}' has a malformed percent escape in the event type's name`,
+    };
+  }
+  return { eventType: named, version: Number(match[2]) };
 }
 
 /** A percent-encoded path segment, or `undefined` when an escape is malformed. */

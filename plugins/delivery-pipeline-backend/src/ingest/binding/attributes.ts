@@ -182,6 +182,8 @@ function checkUri(value: unknown): string | undefined {
 }
 
 function checkDataContentType(value: unknown): string | undefined {
+  // Nearly every event says this; it is JSON without parsing it.
+  if (value === 'application/json') return undefined;
   const mediaType =
     typeof value === 'string' ? parseMediaType(value) : undefined;
   if (!mediaType) {

@@ -50,6 +50,11 @@ export function checkEvent(
   }
 
   const event = withoutNullAttributes(attributes) as CloudEventJson;
+  // Serialized even when the event's own text would do: the stored line
+  // must be JSON.stringify's spelling (the deduper relies on it), and
+  // checking that a text is so spelled costs more in JavaScript (about 1.4
+  // µs for a 667-byte event, measured) than V8's JSON.stringify of an
+  // object JSON.parse just built (about 0.45 µs).
   const json = JSON.stringify(event);
   // A UTF-16 code unit is 1 to 3 UTF-8 bytes: count only when it matters.
   if (json.length * 3 > limits.maxEventBytes) {

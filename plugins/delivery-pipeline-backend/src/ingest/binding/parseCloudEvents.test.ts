@@ -838,3 +838,21 @@ describe('parseCloudEvents', () => {
     });
   });
 });
+
+describe('the JSON of an accepted event', () => {
+  it('is spelled as JSON.stringify writes it, whatever the spelling sent, without null attributes', () => {
+    const spaced = `{ "specversion": "1.0", "id": "a", "source": "/s", "type": "t.x" }`;
+    const withNull = `{"specversion":"1.0","id":"b","source":"/s","type":"t.x","subject":null}`;
+    const { items } = parse(BATCH, `[${spaced},${withNull}]`);
+    expect(items.map(item => item.ok && item.parsed.json)).toEqual([
+      '{"specversion":"1.0","id":"a","source":"/s","type":"t.x"}',
+      '{"specversion":"1.0","id":"b","source":"/s","type":"t.x"}',
+    ]);
+  });
+
+  it('is the body in structured mode when that is already so spelled', () => {
+    const body = JSON.stringify(anEvent());
+    const [item] = parse(STRUCTURED, `${body}\n`).items;
+    expect(item.ok && item.parsed.json).toBe(body);
+  });
+});
