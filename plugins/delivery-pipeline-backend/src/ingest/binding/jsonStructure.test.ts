@@ -84,11 +84,10 @@ describe('scanJsonStructure', () => {
     expect(scanJsonStructure(text)).toEqual({ ok: false, problem });
   });
 
-  it('scans a megabyte of nesting quickly and without recursion', () => {
+  // A recursive scan would overflow the stack here long before the end.
+  it('scans a megabyte of nesting without recursion', () => {
     const levels = 512 * 1024;
     const text = `${'['.repeat(levels)}${']'.repeat(levels)}`;
-    const started = performance.now();
     expect(scanJsonStructure(text)).toMatchObject({ ok: true, depth: levels });
-    expect(performance.now() - started).toBeLessThan(500);
   });
 });

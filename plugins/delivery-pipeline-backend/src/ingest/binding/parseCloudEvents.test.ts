@@ -396,18 +396,17 @@ describe('parseCloudEvents', () => {
         ]);
       });
 
-      it('rejects 100,000 levels quickly, without parsing them', () => {
+      // Bounded work: the structural scan refuses it before JSON.parse
+      // builds 100,000 levels (what a timed test would show, but noisy).
+      it('rejects 100,000 levels without parsing them', () => {
         const text = deepEventText(100_000);
         const parseSpy = jest.spyOn(JSON, 'parse');
-        const started = performance.now();
         const [item] = parse(STRUCTURED, text).items;
-        const elapsed = performance.now() - started;
         parseSpy.mockRestore();
         expect(rejected(item).reason).toMatch(
           /nests objects and arrays 100001 levels deep/,
         );
         expect(parseSpy).not.toHaveBeenCalled();
-        expect(elapsed).toBeLessThan(200);
       });
 
       it('follows the configured limit', () => {
@@ -499,14 +498,16 @@ describe('parseCloudEvents', () => {
       });
     });
 
-    it('rejects only the events that are too deep, quickly, parsing the rest', () => {
+    it('rejects only the events that are too deep, without parsing them, parsing the rest', () => {
       const deep = deepEventText(100_000, 'deep');
       const text = `[${JSON.stringify(
         anEvent({ id: 'a' }),
       )}, ${deep}, ${deepEventText(63, 'ok-deep')}]`;
-      const started = performance.now();
+      const parseSpy = jest.spyOn(JSON, 'parse');
       const { items } = parse(BATCH, text);
-      expect(performance.now() - started).toBeLessThan(200);
+      const parsed = parseSpy.mock.calls.map(([parsedText]) => parsedText);
+      parseSpy.mockRestore();
+      expect(parsed.some(parsedText => parsedText.includes(deep))).toBe(false);
       expect(items.map(item => item.ok)).toEqual([true, false, true]);
       expect(items[1]).toEqual({
         index: 1,
@@ -811,11 +812,13 @@ describe('parseCloudEvents', () => {
       );
     });
 
-    it('rejects 100,000 levels of data quickly, naming the event', () => {
+    it('rejects 100,000 levels of data without parsing them, naming the event', () => {
       const body = `${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`;
-      const started = performance.now();
+      const parseSpy = jest.spyOn(JSON, 'parse');
       const [item] = parse(BINARY, body).items;
-      expect(performance.now() - started).toBeLessThan(200);
+      const parsed = parseSpy.mock.calls.map(([parsedText]) => parsedText);
+      parseSpy.mockRestore();
+      expect(parsed).not.toContain(body);
       expect(item).toMatchObject({
         ok: false,
         id: 'order-1',
