@@ -784,6 +784,10 @@ function api(path, options = {}) {
  * The delivered rows of a type's partitions whose ids are among `ids`, as
  * the preview shows them to the caller; waits until all of them are there.
  */
+/**
+ * The delivered rows of the events `ids` of a type, by id, once all are
+ * delivered; each row's `partitionStart` says where it is.
+ */
 async function deliveredRows(eventType, ids) {
   const deadline = Date.now() + 240_000;
   for (;;) {
@@ -798,7 +802,9 @@ async function deliveredRows(eventType, ids) {
         )}/preview?limit=500`,
       );
       for (const row of (await preview.json()).rows ?? []) {
-        if (ids.includes(row.id)) rows.set(row.id, row);
+        if (ids.includes(row.id)) {
+          rows.set(row.id, { ...row, partitionStart: partition.start });
+        }
       }
     }
     if (rows.size === ids.length) return rows;
@@ -815,17 +821,36 @@ async function deliveredRows(eventType, ids) {
   }
 }
 
-/** Opens the preview of the type's first delivered partition, in its Delivery tab. */
-async function openPreview(page, eventType) {
+/**
+ * Opens the preview of the partition starting at `start` (ISO 8601), in the
+ * type's Delivery tab: its hour in the heatmap, then its Preview button,
+ * both named as the page names them in the browser's time zone. (Not the
+ * latest hour: a run that crosses an hour has its events in the one
+ * before, and the new hour's partitions are empty.)
+ */
+async function openPreview(page, eventType, start) {
   await page.goto(`${appUrl}/event-types/${eventType}/delivery?range=24h`);
-  await page
-    .getByRole('button', { name: /: (on time|late|open)/ })
-    .last()
-    .click();
-  await page
-    .getByRole('button', { name: /^Preview the partition starting/ })
-    .first()
-    .click();
+  const names = await page.evaluate(iso => {
+    const date = new Date(iso);
+    const pad = n => String(n).padStart(2, '0');
+    const parts = new Intl.DateTimeFormat(undefined, {
+      weekday: 'short',
+      day: 'numeric',
+      month: 'short',
+    }).formatToParts(date);
+    const part = type => parts.find(p => p.type === type)?.value ?? '';
+    return {
+      hour: `${part('weekday')} ${part('day')} ${part('month')} ${pad(
+        date.getHours(),
+      )}:00: `,
+      preview: `Preview the partition starting ${new Intl.DateTimeFormat(
+        undefined,
+        { dateStyle: 'medium', timeStyle: 'medium' },
+      ).format(date)}`,
+    };
+  }, start);
+  await page.getByRole('button', { name: names.hour }).first().click();
+  await page.getByRole('button', { name: names.preview, exact: true }).click();
 }
 
 test('personal data: registered through the form, sealed on disk, refused to other teams, erased per person', async () => {
@@ -933,8 +958,11 @@ test('personal data: registered through the form, sealed on disk, refused to oth
   // An allowed reader (the local token) sees both people in clear.
   const idsOf = eventType =>
     [...expected.keys()].filter(id => id.startsWith(`${eventType}-`));
+  // One batch, one receive time: each type's events share a partition.
+  const partitionOf = new Map();
   for (const eventType of [ownType, othersType]) {
     const rows = await deliveredRows(eventType, idsOf(eventType));
+    partitionOf.set(eventType, [...rows.values()][0].partitionStart);
     for (const [id, row] of rows) {
       assert.deepEqual(row.data, expected.get(id), `${id} reads in clear`);
     }
@@ -966,13 +994,13 @@ test('personal data: registered through the form, sealed on disk, refused to oth
 
   await withPage(async page => {
     // The guest owns one type: its preview shows personal data in clear.
-    await openPreview(page, ownType);
+    await openPreview(page, ownType, partitionOf.get(ownType));
     await page.getByText('You see personal data in clear').waitFor();
     await page.getByText(ann.email).first().waitFor();
     await shot(page, 'preview-clear.png');
 
     // Not the other's: only its owners and the admins preview it.
-    await openPreview(page, othersType);
+    await openPreview(page, othersType, partitionOf.get(othersType));
     await page
       .getByText(`You may not preview the delivered events of ${othersType}`)
       .waitFor();
