@@ -114,8 +114,9 @@ export type DedupeOptions = {
    * 70% of it is taken at once, sized from the first raw file). Other memory
    * comes on top: files being worked on (~10 MB each, 3 per worker), the
    * worker threads themselves, delivered files and key files being written
-   * (up to 2 of each). On the bench, 10 million events with a bound of 512
-   * MiB peak at ~0.9 GB RSS.
+   * (up to 2 of each). On the bench (2 million events, with the lookback),
+   * a bound of 512 MiB peaks at about 0.75 GB RSS and one of 64 MiB at about
+   * 0.65 GB: the rest is not bounded yet (issue 21).
    */
   maxMemoryBytes: number;
   /** Where spill files go (in a temporary folder, removed afterwards). */
