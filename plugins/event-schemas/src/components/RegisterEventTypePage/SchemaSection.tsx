@@ -7,8 +7,6 @@ import TextField from '@material-ui/core/TextField';
 import {
   COMPATIBILITY_MODES,
   COMPATIBILITY_SCOPES,
-  CompatibilityMode,
-  CompatibilityScope,
   EVENT_TYPE_FORMATS,
   EventTypeFormat,
   isDataSubjectCandidate,
@@ -16,6 +14,7 @@ import {
 import { memo, useCallback } from 'react';
 import { SchemaEditor } from '../SchemaEditor';
 import { fieldId, FormBinding } from './form';
+import { FormSelectField } from './FormSelectField';
 import { SchemaCheck } from './useSchemaCheck';
 import {
   DATA_SUBJECT_HELP,
@@ -80,80 +79,40 @@ export const SchemaSection = (props: {
     <InfoCard title="Schema">
       <Grid container spacing={2}>
         <Grid item xs={12} md={4}>
-          <TextField
-            id={fieldId('format')}
-            select
+          <FormSelectField
+            field="format"
             label="Format"
-            fullWidth
-            variant="outlined"
-            margin="normal"
             value={values.format}
-            onChange={event =>
-              props.onFormatChange(event.target.value as EventTypeFormat)
-            }
-            error={Boolean(errors.format)}
-            helperText={errors.format ?? 'The schema language'}
-          >
-            {EVENT_TYPE_FORMATS.map(format => (
-              <MenuItem key={format} value={format}>
-                {FORMAT_LABELS[format]}
-              </MenuItem>
-            ))}
-          </TextField>
+            options={EVENT_TYPE_FORMATS}
+            optionLabel={format => FORMAT_LABELS[format]}
+            onChange={props.onFormatChange}
+            error={errors.format}
+            help="The schema language"
+          />
         </Grid>
         <Grid item xs={12} md={8}>
-          <TextField
-            id={fieldId('compatibility')}
-            select
+          <FormSelectField
+            field="compatibility"
             label="Compatibility mode"
-            fullWidth
-            variant="outlined"
-            margin="normal"
             value={values.compatibility}
-            onChange={event =>
-              change('compatibility', event.target.value as CompatibilityMode)
-            }
-            error={Boolean(errors.compatibility)}
-            helperText={
-              errors.compatibility ??
-              COMPATIBILITY_MODE_EXPLANATIONS[values.compatibility]
-            }
-          >
-            {COMPATIBILITY_MODES.map(mode => (
-              <MenuItem key={mode} value={mode}>
-                {mode}
-              </MenuItem>
-            ))}
-          </TextField>
+            options={COMPATIBILITY_MODES}
+            onChange={mode => change('compatibility', mode)}
+            error={errors.compatibility}
+            help={COMPATIBILITY_MODE_EXPLANATIONS[values.compatibility]}
+          />
         </Grid>
         <Grid item xs={12} md={4} />
         <Grid item xs={12} md={8}>
-          <TextField
-            id={fieldId('compatibilityScope')}
-            select
+          <FormSelectField
+            field="compatibilityScope"
             label="Checked against"
-            fullWidth
-            variant="outlined"
-            margin="normal"
             value={values.compatibilityScope}
-            onChange={event =>
-              change(
-                'compatibilityScope',
-                event.target.value as CompatibilityScope,
-              )
-            }
-            error={Boolean(errors.compatibilityScope)}
-            helperText={
-              errors.compatibilityScope ??
-              COMPATIBILITY_SCOPE_EXPLANATIONS[values.compatibilityScope]
-            }
-          >
-            {COMPATIBILITY_SCOPES.map(scope => (
-              <MenuItem key={scope} value={scope}>
-                {SCOPE_LABELS[scope]}
-              </MenuItem>
-            ))}
-          </TextField>
+            options={COMPATIBILITY_SCOPES}
+            optionLabel={scope => SCOPE_LABELS[scope]}
+            onChange={scope => change('compatibilityScope', scope)}
+            error={errors.compatibilityScope}
+            help={COMPATIBILITY_SCOPE_EXPLANATIONS[values.compatibilityScope]}
+          />
         </Grid>
         <Grid item xs={12}>
           {/* The id lets the form take the user to the editor. */}
