@@ -111,7 +111,8 @@ export async function checkAgainstRegistry(options: {
   const lookups = new Map<string, ReturnType<typeof lookUp>>();
   const accepted: CheckedEvent[] = [];
   const rejected: Rejection[] = [];
-  const deprecated = new Map<string, DeprecatedEventType>();
+  // Per type, once: undefined for a type that is not deprecated.
+  const deprecated = new Map<string, DeprecatedEventType | undefined>();
   // Bounded like the look-ups: by the request's events.
   const validNames = new Set<string>();
   const schemaUrls = new Map<string, NamedVersion>();
@@ -236,11 +237,14 @@ export async function checkAgainstRegistry(options: {
       personalData,
     });
     if (!deprecated.has(event.type)) {
-      const notice = deprecationOf(found.eventType);
-      if (notice) deprecated.set(event.type, notice);
+      deprecated.set(event.type, deprecationOf(found.eventType));
     }
   }
-  return { accepted, rejected, deprecated: [...deprecated.values()] };
+  return {
+    accepted,
+    rejected,
+    deprecated: [...deprecated.values()].filter(d => d !== undefined),
+  };
 }
 
 function deprecationOf(eventType: EventType): DeprecatedEventType | undefined {
