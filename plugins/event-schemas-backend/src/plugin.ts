@@ -25,7 +25,7 @@ import { OwnershipAuthorization } from './service/OwnershipAuthorization';
 import { ReadAuthorization } from './service/ReadAuthorization';
 import { RegistrationRateLimiter } from './service/RegistrationRateLimiter';
 import { createRouter } from './service/router';
-import { createEventTypeFileSync } from './sync';
+import { addSyncRoutes, createEventTypeFileSync } from './sync';
 
 /**
  * The schema registry: event types, their versions, compatibility checks and
@@ -130,7 +130,19 @@ export const eventSchemasPlugin = createBackendPlugin({
             ping: () => store.ping(),
             logger,
             contractDelivery: readContractDelivery(deps.config),
-            sync: { sync, fileStore, catalog: deps.catalog },
+            addRoutes: api =>
+              addSyncRoutes({
+                api,
+                sync,
+                fileStore,
+                catalog: deps.catalog,
+                registry,
+                httpAuth: deps.httpAuth,
+                permissions: deps.permissions,
+                ownership,
+                rateLimiter,
+                auditor: deps.auditor,
+              }),
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

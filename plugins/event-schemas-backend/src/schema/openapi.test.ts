@@ -9,7 +9,7 @@ import { OwnershipAuthorization } from '../service/OwnershipAuthorization';
 import { ReadAuthorization } from '../service/ReadAuthorization';
 import { RegistrationRateLimiter } from '../service/RegistrationRateLimiter';
 import { createRouter } from '../service/router';
-import { SyncRoutesOptions } from '../sync/syncRoutes';
+import { addSyncRoutes } from '../sync';
 
 type Layer = {
   route?: { path: string; methods: Record<string, boolean> };
@@ -40,7 +40,12 @@ describe('openapi.yaml', () => {
       impact: {} as ConsumerImpact,
       ping: async () => {},
       logger: mockServices.logger.mock(),
-      sync: {} as SyncRoutesOptions,
+      // As the plugin adds them: the sync's routes are in the document too.
+      addRoutes: api =>
+        addSyncRoutes({
+          ...({} as Parameters<typeof addSyncRoutes>[0]),
+          api,
+        }),
     });
     const served = routesOf(router.stack as Layer[])
       .filter(layer => layer.route)

@@ -6,7 +6,6 @@ import { ConsumerImpact } from '../consumers/ConsumerImpact';
 import { DEFAULT_REGISTRY_CONFIG } from '../service/config';
 import { RegistrationRateLimiter } from '../service/RegistrationRateLimiter';
 import { createRouter } from '../service/router';
-import { SyncRoutesOptions } from '../sync/syncRoutes';
 import { spec } from './openapi';
 
 // The router validates each request against src/schema/openapi.yaml before
@@ -33,7 +32,6 @@ describe('requests validated against openapi.yaml', () => {
       impact: {} as ConsumerImpact,
       ping: async () => {},
       logger: mockServices.logger.mock(),
-      sync: {} as SyncRoutesOptions,
     });
     return express().use(router).use(mockErrorHandler());
   }

@@ -30,7 +30,6 @@ import express, {
 } from 'express';
 import Router from 'express-promise-router';
 import { ConsumerImpact } from '../consumers/ConsumerImpact';
-import { addSyncRoutes, SyncRoutesOptions } from '../sync/syncRoutes';
 import { stringify as stringifyYaml } from 'yaml';
 import {
   CONTRACT_YAML_TYPE,
@@ -131,8 +130,11 @@ export async function createRouter(options: {
   logger: LoggerService;
   /** Where the pipeline delivers a type's data, for its contract. */
   contractDelivery?: (eventType: string) => EventTypeDelivery;
-  /** The sync of event type files, for its routes. */
-  sync: SyncRoutesOptions;
+  /**
+   * Adds more routes of the same validated API, documented in openapi.yaml
+   * (the sync's, which the plugin wires).
+   */
+  addRoutes?: (api: Pick<express.Router, 'get' | 'post'>) => void;
 }): Promise<express.Router> {
   const { registry, httpAuth, permissions, auditor, logger } = options;
   const { ownership, rateLimiter } = options;
@@ -490,16 +492,7 @@ export async function createRouter(options: {
     auditor,
   });
 
-  addSyncRoutes({
-    ...options.sync,
-    api: api as unknown as express.Router,
-    registry,
-    httpAuth,
-    permissions,
-    ownership,
-    rateLimiter,
-    auditor,
-  });
+  options.addRoutes?.(api as unknown as express.Router);
 
   api.post('/validate', async (req, res) => {
     const { type, version, data } = parseRequest({

@@ -90,3 +90,5 @@ export async function createEventTypeFileSync(options: {
   options.lifecycle.addShutdownHook(() => scmEventSync.stop());
   return sync;
 }
+
+export { addSyncRoutes } from './syncRoutes';
