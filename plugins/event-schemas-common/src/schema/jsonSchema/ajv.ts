@@ -23,13 +23,13 @@ const DRAFT_06_URI = 'http://json-schema.org/draft-06/schema#';
 // Measured on Node 22 with a small schema: a fresh Ajv per compile costs
 // about 3 ms, a shared one (with the cleanup in compileJsonSchema) 0.3 ms.
 //
-// Two kinds: validators (optimized code, metered), and the compiles that
-// only prove a schema compiles (registration, compatibility checks): those
-// skip Ajv's code optimization passes, which change nothing of what
-// compiles and cost a fifth or more of a large schema's compile (500
-// fields, compiles interleaved in one process: 430-460 ms against 347 ms
-// on a loaded 2-core machine; see yarn bench:registry).
-type Purpose = 'validate' | 'check';
+// Three kinds: validators (optimized code, metered); meta-schema checks,
+// whose errors are shown; and the compiles that only prove a schema
+// compiles (registration, compatibility checks), which drop the function.
+// Those skip Ajv's code optimization and error messages: neither changes
+// what compiles, and together they cost a quarter or more of a large
+// schema's compile (500 fields, see yarn bench:registry).
+type Purpose = 'validate' | 'metaSchema' | 'compile';
 const instances = new Map<`${JsonSchemaDraft}:${Purpose}`, AjvCore>();
 
 /**
@@ -56,6 +56,7 @@ function createAjv(draft: JsonSchemaDraft, purpose: Purpose): AjvCore {
   // No loadSchema: nothing a schema names is ever fetched.
   const options = {
     allErrors: true,
+    messages: purpose !== 'compile',
     strict: false,
     logger: false,
     code: { regExp: linearRegExp, optimize: purpose === 'validate' },
@@ -157,7 +158,7 @@ export function metaSchemaErrors(options: {
   document: JsonSchemaDocument;
   draft: JsonSchemaDraft;
 }): string[] {
-  const ajv = ajvFor(options.draft, 'check');
+  const ajv = ajvFor(options.draft, 'metaSchema');
   const valid = ajv.validateSchema(forAjv(options.document, options.draft));
   return valid ? [] : [...new Set((ajv.errors ?? []).map(formatAjvError))];
 }
@@ -187,7 +188,7 @@ export function assertJsonSchemaCompiles(options: {
   draft: JsonSchemaDraft;
 }): void {
   compileOnce({
-    ajv: ajvFor(options.draft, 'check'),
+    ajv: ajvFor(options.draft, 'compile'),
     schema: forAjv(options.document, options.draft),
   });
 }
