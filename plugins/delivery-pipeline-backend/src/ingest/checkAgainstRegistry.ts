@@ -174,6 +174,9 @@ export async function checkAgainstRegistry(options: {
     }
 
     let version: number | undefined;
+    // What the look-up is kept by: the type for its latest version, the
+    // URL (which names type and version) for a pinned one.
+    let key = event.type;
     if (typeof event.dataschema === 'string') {
       // A batch mostly names one or two versions: read each URL once.
       let named = schemaUrls.get(event.dataschema);
@@ -198,9 +201,9 @@ export async function checkAgainstRegistry(options: {
         continue;
       }
       version = named.version;
+      key = event.dataschema;
     }
 
-    const key = version === undefined ? event.type : event.dataschema!;
     let found = lookups.get(key);
     if (!found) {
       found = await lookUp(validators, event.type, version);
