@@ -128,6 +128,9 @@ describe('who may produce', () => {
       { specversion: '1.0', type: PLAYBACK, source: '//bob', data: {} },
     ]);
     expect(mixed.status).toBe(202);
+    expect(mixed.headers['content-type']).toBe(
+      'application/json; charset=utf-8',
+    );
     const refusedByBob = expect.stringMatching(
       /^User 'user:default\/bob' may not produce events of type/,
     );

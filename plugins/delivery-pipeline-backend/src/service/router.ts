@@ -173,10 +173,13 @@ export async function createRouter(options: {
           reason: refused.reasons.join('; '),
         }),
     });
-    res
-      .status(202)
-      .set(deprecationHeaders(outcome.deprecated ?? []))
-      .json(outcome);
+    // Written as is rather than with res.json, which would hash the body
+    // for an ETag and parse and format the Content-Type it sets: a POST's
+    // outcome is never cached, and this runs once per request of up to a
+    // thousand events, on the thread that serves them all.
+    res.status(202).set(deprecationHeaders(outcome.deprecated ?? []));
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    res.end(JSON.stringify(outcome));
   });
 
   // Every other route is one of src/schema/openapi.yaml, typed from it, and
