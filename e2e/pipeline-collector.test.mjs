@@ -128,15 +128,22 @@ test(
     await portal.waitForEventType(eventType);
 
     const startCollector = async name => {
+      const metricsPort = await freePort();
       const collector = new PipelineBackend({
-        entryPoint: 'packages/backend-collector/src/index.ts',
+        // With its metrics, as the image runs it.
+        entryPoint: 'e2e/lib/collectorWithMetrics.cjs',
         dataDir: tempDir(`collector-${name}-`),
         token,
         startTimeoutMs: 60_000,
-        // app-config.collector.yaml names the portal by this variable.
-        env: { PORTAL_BACKEND_URL: portal.url },
+        env: {
+          // app-config.collector.yaml names the portal by this variable.
+          PORTAL_BACKEND_URL: portal.url,
+          OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
+          OTEL_EXPORTER_PROMETHEUS_PORT: String(metricsPort),
+        },
         config: { ...collectorConfig, ...shared },
       });
+      collector.metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
       backends.push(collector);
       await collector.start();
       log(`collector ${name} up on ${collector.url} (pid ${collector.pid})`);
@@ -197,6 +204,29 @@ test(
     assert.ok(
       inFlight.length > 0 && inFlight.length < ackedByA.length,
       `The kill must land while some of the events collector A acknowledged are delivered and others are not (${inFlight.length} of ${ackedByA.length} undelivered): it would prove nothing`,
+    );
+
+    // What the autoscaler reads: the metric its manifest names, exported
+    // by the collector that survived, under load.
+    const hpaMetric = parseYaml(
+      readFileSync(
+        join(repoRoot, 'deploy/kubernetes/collector-hpa.yaml'),
+        'utf8',
+      ),
+    ).spec.metrics.find(metric => metric.type === 'External').external.metric
+      .name;
+    const exported = await (await fetch(b.metricsUrl)).text();
+    const sample = exported
+      .split('\n')
+      .find(line => new RegExp(`^${hpaMetric}[ {]`).test(line));
+    log(`collector B exports ${sample}`);
+    assert.match(
+      sample ?? '',
+      /^\S+(\{.*\})? \d+(\.\d+)?$/,
+      `collector B does not export ${hpaMetric}; its pipeline metrics:\n${exported
+        .split('\n')
+        .filter(line => line.startsWith('delivery_pipeline'))
+        .join('\n')}`,
     );
 
     await sleep(3000 + Math.random() * 1000);
