@@ -11,7 +11,12 @@
 // - every acknowledged event is in the delivered partitions exactly once,
 //   with the content sent (personal data opened through the portal), and
 //   nothing never sent is there;
-// - the portal's read routes list the partitions the collectors wrote.
+// - the portal's read routes list the partitions the collectors wrote;
+// - the surviving collector exports the metric the autoscaler's manifest
+//   names (deploy/kubernetes/collector-hpa.yaml), run as its image runs it
+//   (instrumentation.js first);
+// - the portal accepted every call of the collectors (no 401 or 403, the
+//   events bus found).
 //
 // Run by scripts/test.sh; alone: node --test e2e/pipeline-collector.test.mjs
 import { randomBytes } from 'node:crypto';
@@ -307,6 +312,28 @@ test(
       `${changed.length} events delivered with content other than sent`,
     );
     assert.equal(inFlightDelivered.length, inFlight.length);
+
+    // The collectors reached the portal's plugins with tokens it accepted
+    // (the registry, permissions, notifications and the events bus verify
+    // the collectors' plugin tokens), and the events service found the bus.
+    for (const [name, collector] of [
+      ['A', a],
+      ['B', b],
+    ]) {
+      const failures = collector
+        .logTail(Infinity)
+        .split('\n')
+        .filter(line =>
+          /\b(401|403) (Unauthorized|Forbidden)\b|Poll failed for subscription|events backend not found/.test(
+            line,
+          ),
+        );
+      assert.deepEqual(
+        failures.slice(0, 5),
+        [],
+        `collector ${name}'s calls to the portal failed`,
+      );
+    }
     t.diagnostic(
       `acknowledged ${expected.size}, undelivered at the kill ${
         inFlight.length
