@@ -53,6 +53,21 @@ export interface Config {
         sources?: string[];
       }>;
     };
+    /** The schema registry, as the pipeline reads it. */
+    registry?: {
+      /**
+       * How long the pipeline goes on with what it last read of an event
+       * type (its versions, its lifecycle) while the registry cannot be
+       * reached, as HTTP's `stale-if-error` (RFC 5861): a collector
+       * deployed apart from the portal keeps accepting events while the
+       * portal restarts. Past it, or for a type it never read, ingest
+       * answers 503 and producers retry. A change the registry made
+       * meanwhile (a type retired, a new latest version) is seen once it
+       * answers again. Default 15 minutes; 0 turns it off.
+       * @visibility backend
+       */
+      staleIfError?: HumanDuration | string;
+    };
     /** Where rejected events are kept with their reason. */
     failedEvents?: {
       /**

@@ -23,6 +23,8 @@ export type PipelineConfig = {
     maxBacklogBytes: number;
   };
   storage: { directory: string };
+  /** What the pipeline does when the registry cannot be reached. */
+  registry: { staleIfErrorMs: number };
   consumer: { maxEvents: number; leaseMs: number; pollIntervalMs: number };
   partitions: { widthMs: number; graceMs: number };
   completionist: {
@@ -130,6 +132,9 @@ export function readPipelineConfig(root: Config): PipelineConfig {
         config?.getOptionalString('storage.directory') ??
           `${DEFAULT_DATA_DIRECTORY}/storage`,
       ),
+    },
+    registry: {
+      staleIfErrorMs: duration('registry.staleIfError', { minutes: 15 }),
     },
     consumer: {
       maxEvents: number('consumer.maxEvents', 20_000),

@@ -140,4 +140,96 @@ describe('EventTypeValidators', () => {
       version: 2,
     });
   });
+
+  describe('while the registry cannot be reached (stale-if-error)', () => {
+    const down = () => Promise.reject(new Error('connect ECONNREFUSED'));
+
+    it('goes on with a type as last read, for staleIfErrorMs after the read, then fails', async () => {
+      const { registry } = fakeRegistry();
+      let now = 0;
+      const stale = jest.fn();
+      const validators = new EventTypeValidators({
+        eventTypes: registry,
+        typeTtlMs: 5_000,
+        staleIfErrorMs: 60_000,
+        onStale: stale,
+        now: () => now,
+      });
+      expect(await validators.get('com.example.a')).toMatchObject({
+        version: 2,
+      });
+      registry.getEventType.mockImplementation(down);
+
+      now = 30_000; // past the type's TTL: read again, which fails
+      expect(await validators.get('com.example.a')).toMatchObject({
+        version: 2,
+      });
+      expect(registry.getEventType).toHaveBeenCalledTimes(2);
+      expect(stale).toHaveBeenCalledWith(
+        'com.example.a',
+        expect.objectContaining({ message: 'connect ECONNREFUSED' }),
+      );
+      // The stale answer is kept for the TTL, not asked for per event.
+      now = 32_000;
+      await validators.get('com.example.a');
+      expect(registry.getEventType).toHaveBeenCalledTimes(2);
+
+      // A minute after the last successful read: no more.
+      now = 60_001;
+      await expect(validators.get('com.example.a')).rejects.toThrow(
+        'ECONNREFUSED',
+      );
+    });
+
+    it('fails for a type never read, a type the registry announced a change of, and when turned off', async () => {
+      const { registry } = fakeRegistry();
+      let now = 0;
+      const validators = new EventTypeValidators({
+        eventTypes: registry,
+        staleIfErrorMs: 60_000,
+        now: () => now,
+      });
+      await validators.get('com.example.a');
+      registry.getEventType.mockImplementation(down);
+      await expect(validators.get('com.example.other')).rejects.toThrow(
+        'ECONNREFUSED',
+      );
+      // Retired, say: what was last read is no longer what it is.
+      validators.forget('com.example.a');
+      await expect(validators.get('com.example.a')).rejects.toThrow(
+        'ECONNREFUSED',
+      );
+
+      const { registry: second } = fakeRegistry();
+      const off = new EventTypeValidators({
+        eventTypes: second,
+        now: () => now,
+      });
+      await off.get('com.example.a');
+      second.getEventType.mockImplementation(down);
+      now += 6_000;
+      await expect(off.get('com.example.a')).rejects.toThrow('ECONNREFUSED');
+    });
+
+    it('reads the registry again once it answers', async () => {
+      const { registry, eventType } = fakeRegistry();
+      let now = 0;
+      const validators = new EventTypeValidators({
+        eventTypes: registry,
+        staleIfErrorMs: 60_000,
+        now: () => now,
+      });
+      await validators.get('com.example.a');
+      registry.getEventType.mockImplementationOnce(down);
+      now = 6_000;
+      expect(await validators.get('com.example.a')).toMatchObject({
+        version: 2,
+      });
+      eventType.latestVersion = 1;
+      now = 12_000;
+      expect(await validators.get('com.example.a')).toMatchObject({
+        version: 1,
+      });
+    });
+  });
 });

@@ -29,11 +29,17 @@ export type ValidatorLookupFailure = { reason: string; retired?: true };
  * changes, so its validator is kept until evicted; which versions exist and
  * which is latest may change, so event types are looked up again after
  * `typeTtlMs` or when the registry announces a change (see
- * {@link EventTypeValidators.forget}).
+ * {@link EventTypeValidators.forget}). While the registry cannot be
+ * reached, a type read less than `staleIfErrorMs` ago is used as last read
+ * (HTTP's stale-if-error): collection goes on while the registry's backend
+ * restarts, at the cost of not seeing a change made meanwhile.
  */
 export class EventTypeValidators {
   readonly #eventTypes: Pick<EventTypeReader, 'getEventType' | 'getVersion'>;
   readonly #types: TtlCache<EventType | undefined>;
+  /** Each type as last read from the registry, for stale-if-error. */
+  readonly #lastRead: TtlCache<{ eventType: EventType | undefined }>;
+  readonly #onStale?: (name: string, error: unknown) => void;
   readonly #validators: TtlCache<
     SchemaValidator | ValidatorLookupFailure | undefined
   >;
@@ -45,12 +51,28 @@ export class EventTypeValidators {
     typeTtlMs?: number;
     /** How many compiled validators are kept. Default 1000. */
     maxValidators?: number;
+    /**
+     * How long a type last read is used while the registry cannot be
+     * reached (its reader throws). Default 0: not at all.
+     */
+    staleIfErrorMs?: number;
+    /** Told each time a type last read is used for want of the registry. */
+    onStale?: (name: string, error: unknown) => void;
+    now?: () => number;
   }) {
     this.#eventTypes = options.eventTypes;
     this.#types = new TtlCache({
       ttlMs: options.typeTtlMs ?? 5000,
       maxEntries: 10_000,
+      now: options.now,
     });
+    this.#lastRead = new TtlCache({
+      ttlMs: options.staleIfErrorMs ?? 0,
+      maxEntries: 10_000,
+      now: options.now,
+      evict: 'oldest',
+    });
+    this.#onStale = options.onStale;
     this.#validators = new TtlCache({
       ttlMs: Infinity,
       maxEntries: options.maxValidators ?? 1000,
@@ -133,13 +155,28 @@ export class EventTypeValidators {
 
   /** The registered type (cached as for {@link EventTypeValidators.get}). */
   async getEventType(name: string): Promise<EventType | undefined> {
-    return this.#types.getOrLoad(name, () =>
-      this.#eventTypes.getEventType(name),
-    );
+    return this.#types.getOrLoad(name, async () => {
+      try {
+        const eventType = await this.#eventTypes.getEventType(name);
+        this.#lastRead.set(name, { eventType });
+        return eventType;
+      } catch (error) {
+        // Kept for the TTL like a fresh read: the registry is asked again
+        // then, not on every event meanwhile.
+        const last = this.#lastRead.get(name);
+        if (!last) throw error;
+        this.#onStale?.(name, error);
+        return last.eventType;
+      }
+    });
   }
 
-  /** Looks the type up again on next use: it changed in the registry. */
+  /**
+   * Looks the type up again on next use: it changed in the registry. What
+   * was last read of it is no longer what it is, so it is not used stale.
+   */
   forget(name: string): void {
     this.#types.delete(name);
+    this.#lastRead.delete(name);
   }
 }

@@ -23,7 +23,7 @@ export async function createRegistryViews(options: {
   auth: AuthService;
   discovery: DiscoveryService;
   events: EventsService;
-  settings: Pick<PipelineConfig, 'sla' | 'retention'>;
+  settings: Pick<PipelineConfig, 'sla' | 'retention' | 'registry'>;
   logger: LoggerService;
 }): Promise<{
   eventTypes: HttpEventTypeReader;
@@ -32,7 +32,22 @@ export async function createRegistryViews(options: {
 }> {
   const { settings } = options;
   const eventTypes = new HttpEventTypeReader(options);
-  const validators = new EventTypeValidators({ eventTypes });
+  const { staleIfErrorMs } = settings.registry;
+  let warnedAt = -Infinity;
+  const validators = new EventTypeValidators({
+    eventTypes,
+    staleIfErrorMs,
+    // At most once a minute: every type in use is read again every 5 s.
+    onStale: (name, error) => {
+      if (Date.now() - warnedAt < 60_000) return;
+      warnedAt = Date.now();
+      options.logger.warn(
+        `The schema registry cannot be reached; ingest goes on with event types as last read (such as '${name}'), each for up to ${Math.round(
+          staleIfErrorMs / 1000,
+        )} s after it was read (deliveryPipeline.registry.staleIfError): ${error}`,
+      );
+    },
+  });
   const policies = new EventTypePolicies({
     eventTypes,
     logger: options.logger,
