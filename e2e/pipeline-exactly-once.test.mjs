@@ -19,9 +19,9 @@
 // retention's, with a raw retention of a second; two replicas on one
 // PostgreSQL database (database transport, shared storage), both under
 // load, one crashing at a failpoint and restarted, then the other SIGKILLed
-// for good; the same with the Google Cloud module's Pub/Sub transport, Cloud
-// Storage and BigQuery export, against fakes of their REST APIs in a process
-// of their own, where BigQuery must also hold every acknowledged event once
+// for good; the same with the Google Cloud module's Pub/Sub transport (on
+// gRPC), Cloud Storage and BigQuery export, against fakes of their APIs in a
+// process of their own, where BigQuery must also hold every acknowledged event once
 // (here the replica that is restarted crashes at Pub/Sub's failpoint); and
 // an hour-wide partition through BigQuery's whole-hour path, on a clock that
 // jumps an hour ahead while the backend is down, crashing at the load job's
@@ -406,7 +406,7 @@ test(
 );
 
 test(
-  'Google Cloud adapters (Pub/Sub, Cloud Storage, BigQuery, served by fakes of their REST APIs), two replicas, one crashed at a failpoint and restarted, the other SIGKILLed: exactly-once delivery and load',
+  'Google Cloud adapters (Pub/Sub on gRPC, Cloud Storage, BigQuery, served by fakes of their APIs), two replicas, one crashed at a failpoint and restarted, the other SIGKILLed: exactly-once delivery and load',
   { skip: pgSkip },
   async t => {
     const run = newRun(t, 'gcp');

@@ -30,6 +30,8 @@ export function gcpConfig(endpoints, datasetId) {
   return {
     projectId: endpoints.projectId,
     pubsub: {
+      // gRPC, as in production, in plaintext to the fake (`pubsubRest` is
+      // the same fake's REST front end, for `protocol: 'rest'`).
       apiEndpoint: endpoints.pubsub,
       // The shortest Pub/Sub allows: a replica SIGKILLed right after a pull
       // delays the messages by this (plus the retry backoff).

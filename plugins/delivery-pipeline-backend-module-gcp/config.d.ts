@@ -82,10 +82,19 @@ export interface Config {
         maxBacklogBytes?: number;
         /**
          * Another Pub/Sub endpoint, e.g. `http://127.0.0.1:8085`, for a fake
-         * in tests. Default Google's.
+         * or the emulator in tests (on gRPC an `http://` endpoint is a
+         * plaintext channel without credentials). Default Google's.
          * @visibility backend
          */
         apiEndpoint?: string;
+        /**
+         * `grpc` (the client library's default: protobuf over HTTP/2) or
+         * `rest` (JSON over HTTP/1.1), for networks whose proxies pass only
+         * HTTP/1.1; it costs more CPU per event (see
+         * docs/capacity-plan.md). Default `grpc`.
+         * @visibility backend
+         */
+        protocol?: 'grpc' | 'rest';
       };
       /** Partitions as objects in a Cloud Storage bucket. */
       storage?: {

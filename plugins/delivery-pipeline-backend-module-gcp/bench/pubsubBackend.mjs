@@ -5,12 +5,23 @@
 // used only at start-up), answered by the fakes of dev/fakeGcp.ts in a process of their own on
 // the same machine. The fakes' CPU is reported beside the backend's: on a
 // machine of 2 cores they take a share a real deployment gives to Google.
+//
+// Pub/Sub on gRPC, as in production; BENCH_PUBSUB_PROTOCOL=rest measures the
+// REST fallback instead (results in ingest-pubsub-rest.json).
 import { join } from 'node:path';
 
-export const name = 'pubsub';
+const protocol = process.env.BENCH_PUBSUB_PROTOCOL ?? 'grpc';
+if (protocol !== 'grpc' && protocol !== 'rest') {
+  throw new Error(
+    `BENCH_PUBSUB_PROTOCOL must be grpc or rest; got ${protocol}`,
+  );
+}
 
-export const setUp =
-  'plugins/delivery-pipeline-backend-module-gcp/dev/pipelineBackend.ts: Pub/Sub transport (REST), Cloud Storage and Cloud KMS, against the fakes of dev/fakeGcp.ts on the same machine';
+export const name = protocol === 'grpc' ? 'pubsub' : 'pubsub-rest';
+
+export const setUp = `plugins/delivery-pipeline-backend-module-gcp/dev/pipelineBackend.ts: Pub/Sub transport (${
+  protocol === 'grpc' ? 'gRPC' : 'REST'
+}), Cloud Storage and Cloud KMS, against the fakes of dev/fakeGcp.ts on the same machine`;
 
 export async function start({ dataDir }) {
   // The repo's test helpers, outside any package (as the ingest bench loads
@@ -35,7 +46,13 @@ export async function start({ dataDir }) {
           // publish deadline: no partitions close during the run anyway.
           gcp: {
             projectId,
-            pubsub: { ...pubsub, publishDeadline: { seconds: 30 } },
+            pubsub: {
+              ...pubsub,
+              ...(protocol === 'rest'
+                ? { apiEndpoint: fake.endpoints.pubsubRest, protocol }
+                : {}),
+              publishDeadline: { seconds: 30 },
+            },
             monitoring,
             storage,
             kms,

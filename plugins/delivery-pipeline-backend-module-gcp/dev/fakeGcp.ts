@@ -1,6 +1,7 @@
 // The fakes of Pub/Sub (with Cloud Monitoring), Cloud Storage, BigQuery and
-// Cloud KMS that the unit tests use in-process, served over real HTTP so that backends
-// in other processes (which a crash test SIGKILLs) share their state:
+// Cloud KMS that the unit tests use in-process, served over real HTTP (and
+// Pub/Sub over gRPC) so that backends in other processes (which a crash test
+// SIGKILLs) share their state:
 //
 //   node --require @backstage/cli/config/nodeTransform.cjs \
 //     plugins/delivery-pipeline-backend-module-gcp/dev/fakeGcp.ts --dir /tmp/fake-gcp
@@ -10,7 +11,9 @@
 // backend's Application Default Credentials work unchanged. Objects are
 // mirrored as files under `<dir>/bucket/`. Cloud KMS holds one symmetric
 // key, `kmsKeyName`, for the personal data keychain. It prints one line of
-// JSON with the endpoints, then serves until killed. `GET <bigquery>/_fake/rows?table=`
+// JSON with the endpoints, then serves until killed. `pubsub` is the
+// gRPC endpoint (plaintext, as the emulator's), `pubsubRest` the same fake's
+// REST front end, for `protocol: rest`. `GET <bigquery>/_fake/rows?table=`
 // answers the rows loaded into a table (not a Google API: for assertions).
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -20,6 +23,7 @@ import { FakeBigQuery } from '../src/__testUtils__/fakeBigQuery';
 import { FakeGcs } from '../src/__testUtils__/fakeGcs';
 import { FakeKms } from '../src/__testUtils__/fakeKms';
 import { FakePubSub } from '../src/__testUtils__/fakePubSub';
+import { FakePubSubGrpcServer } from '../src/__testUtils__/fakePubSubGrpc';
 import { serveHandlers } from '../src/__testUtils__/serveHandlers';
 
 export const FAKE_PROJECT = 'fake-project';
@@ -59,6 +63,8 @@ async function main() {
   });
 
   const pubsubServer = await serveHandlers([token, ...pubsub.handlers()]);
+  const pubsubGrpc = new FakePubSubGrpcServer(pubsub);
+  await pubsubGrpc.listen();
   const storageServer = await serveHandlers(gcs.handlers());
   const bigqueryServer = await serveHandlers([rows, ...bigquery.handlers()]);
   const kmsServer = await serveHandlers(kms.handlers());
@@ -84,7 +90,8 @@ async function main() {
       bucket: FAKE_BUCKET,
       credentialsFile,
       mirrorDirectory,
-      pubsub: pubsubServer.url,
+      pubsub: pubsubGrpc.url,
+      pubsubRest: pubsubServer.url,
       monitoring: pubsubServer.url,
       storage: storageServer.url,
       bigquery: bigqueryServer.url,

@@ -1,6 +1,7 @@
 import { Config, readDurationFromConfig } from '@backstage/config';
 import { durationToMilliseconds, HumanDuration } from '@backstage/types';
 import { CRYPTO_KEY_NAME } from './kms/CloudKmsKeyEncryptionKey';
+import { PubSubProtocol } from './pubsub/createPubSubClients';
 
 /** `deliveryPipeline.gcp` with its defaults filled in (see config.d.ts). */
 export type GcpConfig = {
@@ -17,6 +18,7 @@ export type GcpConfig = {
     maxBacklogEvents: number;
     maxBacklogBytes: number;
     apiEndpoint?: string;
+    protocol: PubSubProtocol;
   };
   storage?: {
     bucket: string;
@@ -90,6 +92,7 @@ export function readGcpConfig(root: Config): GcpConfig | undefined {
       maxBacklogBytes:
         pubsub.getOptionalNumber('maxBacklogBytes') ?? 100 * 1024 ** 3,
       apiEndpoint: pubsub.getOptionalString('apiEndpoint'),
+      protocol: readProtocol(pubsub),
     },
     storage: storage && {
       bucket: storage.getString('bucket'),
@@ -117,6 +120,16 @@ export function readGcpConfig(root: Config): GcpConfig | undefined {
       apiEndpoint: kms.getOptionalString('apiEndpoint'),
     },
   };
+}
+
+function readProtocol(pubsub: Config): PubSubProtocol {
+  const protocol = pubsub.getOptionalString('protocol') ?? 'grpc';
+  if (protocol !== 'grpc' && protocol !== 'rest') {
+    throw new Error(
+      `${GCP_CONFIG_KEY}.pubsub.protocol must be 'grpc' or 'rest'; got '${protocol}'`,
+    );
+  }
+  return protocol;
 }
 
 function readKeyName(kms: Config): string {

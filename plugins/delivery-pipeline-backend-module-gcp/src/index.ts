@@ -35,6 +35,7 @@ export {
   type PubSubNamesOptions,
   type PubSubProvisionerOptions,
   type PubSubClientsOptions,
+  type PubSubProtocol,
   type MonitoringAuth,
 } from './pubsub';
 export {

@@ -28,6 +28,7 @@ import { FakeBigQuery } from './__testUtils__/fakeBigQuery';
 import { FakeGcs } from './__testUtils__/fakeGcs';
 import { FakeKms } from './__testUtils__/fakeKms';
 import { FakePubSub } from './__testUtils__/fakePubSub';
+import { FakePubSubGrpcServer } from './__testUtils__/fakePubSubGrpc';
 import { GcsPartitionStorage } from './storage';
 import { makeEventType } from './catalog/testFixtures';
 import { CloudKmsKeyEncryptionKey } from './kms';
@@ -101,9 +102,11 @@ describe('deliveryPipelineModuleGcp', () => {
       expires_in: 3600,
     }),
   );
+  const pubsubGrpc = new FakePubSubGrpcServer(pubsub);
   const server = setupServer(
     token,
-    ...pubsub.handlers(),
+    // Pub/Sub itself is on gRPC, below.
+    ...pubsub.handlers({ monitoringOnly: true }),
     ...gcs.handlers(),
     ...bigquery.handlers(),
     ...kms.handlers(),
@@ -111,7 +114,8 @@ describe('deliveryPipelineModuleGcp', () => {
   const credentialsDir = mkdtempSync(join(tmpdir(), 'gcp-module-test-'));
   const previousCredentials = process.env.GOOGLE_APPLICATION_CREDENTIALS;
 
-  beforeAll(() => {
+  beforeAll(async () => {
+    await pubsubGrpc.listen();
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const file = join(credentialsDir, 'key.json');
     writeFileSync(
@@ -129,7 +133,8 @@ describe('deliveryPipelineModuleGcp', () => {
     // Local requests (the registry stub) pass; Google's are all answered.
     server.listen({ onUnhandledRequest: 'bypass' });
   });
-  afterAll(() => {
+  afterAll(async () => {
+    await pubsubGrpc.close();
     server.close();
     process.env.GOOGLE_APPLICATION_CREDENTIALS = previousCredentials;
     rmSync(credentialsDir, { recursive: true, force: true });
@@ -194,7 +199,7 @@ describe('deliveryPipelineModuleGcp', () => {
     const started = makeEventType();
     const module = await startModule(
       gcpConfig({
-        pubsub: {},
+        pubsub: { apiEndpoint: pubsubGrpc.url },
         storage: { bucket: BUCKET, prefix: 'pipeline/' },
         bigquery: { datasetId: 'events' },
       }),
@@ -231,7 +236,10 @@ describe('deliveryPipelineModuleGcp', () => {
 
   it('provisions a type when the registry announces it', async () => {
     // Registered after the start-up listing, which found no types.
-    const module = await startModule(gcpConfig({ pubsub: {} }), []);
+    const module = await startModule(
+      gcpConfig({ pubsub: { apiEndpoint: pubsubGrpc.url } }),
+      [],
+    );
     const subscription = `projects/${PROJECT}/subscriptions/events.com.example.search.performed.delivery`;
     expect(pubsub.subscriptions.has(subscription)).toBe(false);
 
@@ -301,6 +309,11 @@ describe('deliveryPipelineModuleGcp', () => {
       startModule(gcpConfig({ pubsub: { ackDeadline: { seconds: 5 } } }), []),
     ).rejects.toThrow(
       'deliveryPipeline.gcp.pubsub.ackDeadline must be between 10 seconds and 10 minutes; got 5 s',
+    );
+    await expect(
+      startModule(gcpConfig({ pubsub: { protocol: 'http' } }), []),
+    ).rejects.toThrow(
+      "deliveryPipeline.gcp.pubsub.protocol must be 'grpc' or 'rest'; got 'http'",
     );
   });
 });

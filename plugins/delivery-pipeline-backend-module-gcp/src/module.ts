@@ -90,6 +90,7 @@ export const deliveryPipelineModuleGcp = createBackendModule({
             projectId,
             authClient: googleAuth,
             apiEndpoint: settings.pubsub.apiEndpoint,
+            protocol: settings.pubsub.protocol,
           });
           const provisioner = new PubSubProvisioner({
             publisher,

@@ -19,12 +19,33 @@ export type FakePubSubRpc =
   | 'modifyAckDeadline'
   | 'listTimeSeries';
 
+/** One call to the fake, as a front end decoded it. */
+export type FakePubSubRequest = {
+  rpc: FakePubSubRpc;
+  project: string;
+  /** The topic or subscription id; empty for Monitoring. */
+  id: string;
+  /** The full resource name, `projects/<project>/topics/<id>`. */
+  name: string;
+  /** The request message in proto3's JSON mapping (the REST body). */
+  body?: any;
+};
+
+/**
+ * The fake's answer: the response message in proto3's JSON mapping, or an
+ * error by its HTTP status (which the gRPC front end maps to a gRPC code).
+ */
+export type FakePubSubAnswer =
+  | { body: object }
+  | { error: { status: number; message: string } };
+
 /** A fault {@link FakePubSub.failNext} injects. */
 export type FakePubSubFault = {
   /**
    * HTTP status of the error answer: 429 (RESOURCE_EXHAUSTED, a quota),
-   * 500 (INTERNAL), 503 (UNAVAILABLE), 404, 409, ... Without it the call
-   * succeeds, after `delayMs`.
+   * 500 (INTERNAL), 503 (UNAVAILABLE), 404, 409, ...; the gRPC front end
+   * answers the gRPC code of the same name. Without it the call succeeds,
+   * after `delayMs`.
    */
   status?: number;
   /** How many matching calls fail; default 1. */
@@ -89,13 +110,16 @@ const METRICS = {
 const ID_PATTERN = /^[A-Za-z][A-Za-z0-9\-_.~+%]{2,254}$/;
 
 /**
- * A stateful fake of the Pub/Sub REST API v1 (the subset the transport uses)
+ * A stateful fake of the Pub/Sub API v1 (the subset the transport uses)
  * and of Cloud Monitoring's `timeSeries.list` for Pub/Sub's subscription
- * metrics, as msw handlers that match on the path only (any host, so they
- * also serve plain HTTP on another endpoint through `serveHandlers`).
+ * metrics. One model, two front ends: REST as msw handlers that match on the
+ * path only (any host, so they also serve plain HTTP on another endpoint
+ * through `serveHandlers`), and gRPC through `FakePubSubGrpcServer`
+ * (fakePubSubGrpc.ts), which hands its calls to {@link FakePubSub.call}.
  *
  * Modelled: topics and subscriptions (create, get, delete; 409
- * ALREADY_EXISTS, 404 NOT_FOUND with Google's error bodies); publish to every
+ * ALREADY_EXISTS, 404 NOT_FOUND with Google's error bodies, or the gRPC codes
+ * of the same names); publish to every
  * subscription of the topic that exists at publish time; pull (oldest first,
  * up to `maxMessages`), leases from the ack deadline, `modifyAckDeadline`
  * (0 nacks), acknowledge (unknown or stale ack ids are ignored, as Pub/Sub
@@ -200,49 +224,67 @@ export class FakePubSub {
       }));
   }
 
-  handlers(): HttpHandler[] {
+  /**
+   * The REST front end and Monitoring's, as msw handlers; with
+   * `monitoringOnly`, Monitoring's alone (for clients on gRPC, so that a
+   * REST call is an unhandled request).
+   */
+  handlers(options: { monitoringOnly?: boolean } = {}): HttpHandler[] {
     return [
       http.all('*', async ({ request }) => {
         const url = new URL(request.url);
         const route = this.#route(request.method, url.pathname);
-        if (!route) {
+        if (
+          !route ||
+          (options.monitoringOnly && route.rpc !== 'listTimeSeries')
+        ) {
           // Someone else's request (another fake's): let msw go on.
           return undefined;
         }
         if (!request.headers.get('authorization')?.startsWith('Bearer ')) {
-          return errorResponse(
+          return googleErrorResponse(
             401,
             'Request had invalid authentication credentials.',
-          );
-        }
-        this.calls.push({ rpc: route.rpc, resource: route.id });
-        const fault = this.#takeFault(route.rpc, route.id);
-        if (fault?.delayMs) {
-          await new Promise(resolve => setTimeout(resolve, fault.delayMs));
-        }
-        if (fault?.status) {
-          return errorResponse(
-            fault.status,
-            fault.status === 429
-              ? `Quota exceeded for quota metric '${route.rpc} requests' and limit '${route.rpc} requests per minute' of service 'pubsub.googleapis.com'.`
-              : `The service is currently unavailable (injected ${fault.status}).`,
           );
         }
         const body =
           request.method === 'POST' || request.method === 'PUT'
             ? ((await request.json().catch(() => ({}))) as any)
             : {};
-        return this.#answer(route, body, url.searchParams);
+        const answer = await this.call({ ...route, body }, url.searchParams);
+        return 'error' in answer
+          ? googleErrorResponse(answer.error.status, answer.error.message)
+          : HttpResponse.json(answer.body);
       }),
     ];
   }
 
-  #route(
-    method: string,
-    pathname: string,
-  ):
-    | { rpc: FakePubSubRpc; project: string; id: string; name: string }
-    | undefined {
+  /**
+   * Answers one call, whichever front end (REST or gRPC) carries it: the
+   * request body and the answer are the REST API's JSON (proto3's JSON
+   * mapping of the same messages).
+   */
+  async call(
+    request: FakePubSubRequest,
+    params: URLSearchParams = new URLSearchParams(),
+  ): Promise<FakePubSubAnswer> {
+    this.calls.push({ rpc: request.rpc, resource: request.id });
+    const fault = this.#takeFault(request.rpc, request.id);
+    if (fault?.delayMs) {
+      await new Promise(resolve => setTimeout(resolve, fault.delayMs));
+    }
+    if (fault?.status) {
+      return failure(
+        fault.status,
+        fault.status === 429
+          ? `Quota exceeded for quota metric '${request.rpc} requests' and limit '${request.rpc} requests per minute' of service 'pubsub.googleapis.com'.`
+          : `The service is currently unavailable (injected ${fault.status}).`,
+      );
+    }
+    return this.#answer(request, request.body ?? {}, params);
+  }
+
+  #route(method: string, pathname: string): FakePubSubRequest | undefined {
     const monitoring = pathname.match(/\/v3\/projects\/([^/]+)\/timeSeries$/);
     if (monitoring && method === 'GET') {
       return {
@@ -304,29 +346,27 @@ export class FakePubSub {
   }
 
   #answer(
-    route: { rpc: FakePubSubRpc; project: string; id: string; name: string },
+    route: FakePubSubRequest,
     body: any,
     params: URLSearchParams,
-  ): Response {
+  ): FakePubSubAnswer {
     const { name } = route;
     switch (route.rpc) {
       case 'createTopic': {
         if (!ID_PATTERN.test(route.id) || /^goog/i.test(route.id)) {
-          return errorResponse(400, `Invalid [topics] name: (name=${name})`);
+          return failure(400, `Invalid [topics] name: (name=${name})`);
         }
         if (this.topics.has(name)) {
-          return errorResponse(
+          return failure(
             409,
             `Resource already exists in the project (resource=${route.id}).`,
           );
         }
         this.topics.set(name, { name });
-        return HttpResponse.json({ name });
+        return ok({ name });
       }
       case 'getTopic':
-        return this.topics.has(name)
-          ? HttpResponse.json({ name })
-          : notFound(route.id);
+        return this.topics.has(name) ? ok({ name }) : notFound(route.id);
       case 'deleteTopic':
         if (!this.topics.delete(name)) return notFound(route.id);
         for (const subscription of this.subscriptions.values()) {
@@ -334,21 +374,17 @@ export class FakePubSub {
             subscription.topic = '_deleted-topic_';
           }
         }
-        return HttpResponse.json({});
+        return ok({});
       case 'publish':
         return this.#publish(name, route.id, body);
       case 'createSubscription':
         return this.#createSubscription(name, route.id, body);
       case 'getSubscription': {
         const subscription = this.subscriptions.get(name);
-        return subscription
-          ? HttpResponse.json(describe(subscription))
-          : notFound(route.id);
+        return subscription ? ok(describe(subscription)) : notFound(route.id);
       }
       case 'deleteSubscription':
-        return this.subscriptions.delete(name)
-          ? HttpResponse.json({})
-          : notFound(route.id);
+        return this.subscriptions.delete(name) ? ok({}) : notFound(route.id);
       case 'pull':
         return this.#pull(name, route.id, body);
       case 'acknowledge':
@@ -357,11 +393,11 @@ export class FakePubSub {
       case 'listTimeSeries':
         return this.#listTimeSeries(route.project, params);
       default:
-        return errorResponse(501, `${route.rpc} is not implemented`);
+        return failure(501, `${route.rpc} is not implemented`);
     }
   }
 
-  #publish(name: string, id: string, body: any): Response {
+  #publish(name: string, id: string, body: any): FakePubSubAnswer {
     if (!this.topics.has(name)) {
       return notFound(id);
     }
@@ -370,10 +406,10 @@ export class FakePubSub {
       attributes?: Record<string, string>;
     }> = body.messages ?? [];
     if (messages.length === 0) {
-      return errorResponse(400, 'The value for message_count is too small.');
+      return failure(400, 'The value for message_count is too small.');
     }
     if (messages.length > 1000) {
-      return errorResponse(
+      return failure(
         400,
         `The value for message_count is too large. You passed ${messages.length} in the request, but the maximum value is 1000.`,
       );
@@ -381,7 +417,7 @@ export class FakePubSub {
     const messageIds = messages.map(message =>
       this.#deliverToTopic(name, message.data ?? '', message.attributes ?? {}),
     );
-    return HttpResponse.json({ messageIds });
+    return ok({ messageIds });
   }
 
   #deliverToTopic(
@@ -406,12 +442,12 @@ export class FakePubSub {
     return messageId;
   }
 
-  #createSubscription(name: string, id: string, body: any): Response {
+  #createSubscription(name: string, id: string, body: any): FakePubSubAnswer {
     if (!ID_PATTERN.test(id) || /^goog/i.test(id)) {
-      return errorResponse(400, `Invalid [subscriptions] name: (name=${name})`);
+      return failure(400, `Invalid [subscriptions] name: (name=${name})`);
     }
     if (this.subscriptions.has(name)) {
-      return errorResponse(
+      return failure(
         409,
         `Resource already exists in the project (resource=${id}).`,
       );
@@ -421,7 +457,7 @@ export class FakePubSub {
     }
     const ackDeadlineSeconds = body.ackDeadlineSeconds || 10;
     if (ackDeadlineSeconds < 10 || ackDeadlineSeconds > 600) {
-      return errorResponse(
+      return failure(
         400,
         `Invalid ack deadline given: ${ackDeadlineSeconds}. Ack deadline must be between 10 and 600 seconds.`,
       );
@@ -430,7 +466,7 @@ export class FakePubSub {
     if (policy) {
       const attempts = policy.maxDeliveryAttempts || 5;
       if (attempts < 5 || attempts > 100) {
-        return errorResponse(
+        return failure(
           400,
           'Invalid max_delivery_attempts: must be between 5 and 100.',
         );
@@ -453,15 +489,15 @@ export class FakePubSub {
       messages: new Map(),
     };
     this.subscriptions.set(name, subscription);
-    return HttpResponse.json(describe(subscription));
+    return ok(describe(subscription));
   }
 
-  #pull(name: string, id: string, body: any): Response {
+  #pull(name: string, id: string, body: any): FakePubSubAnswer {
     const subscription = this.subscriptions.get(name);
     if (!subscription) return notFound(id);
     const maxMessages = Number(body.maxMessages ?? 0);
     if (maxMessages <= 0) {
-      return errorResponse(400, 'max_messages must be greater than 0.');
+      return failure(400, 'max_messages must be greater than 0.');
     }
     this.#settle(subscription);
     const now = this.#now();
@@ -491,9 +527,7 @@ export class FakePubSub {
           : {}),
       };
     });
-    return HttpResponse.json(
-      receivedMessages.length ? { receivedMessages } : {},
-    );
+    return ok(receivedMessages.length ? { receivedMessages } : {});
   }
 
   #settleAckIds(
@@ -501,16 +535,16 @@ export class FakePubSub {
     name: string,
     id: string,
     body: any,
-  ): Response {
+  ): FakePubSubAnswer {
     const subscription = this.subscriptions.get(name);
     if (!subscription) return notFound(id);
     const ackIds: string[] = body.ackIds ?? [];
     if (ackIds.length === 0) {
-      return errorResponse(400, 'No ack ids specified.');
+      return failure(400, 'No ack ids specified.');
     }
     const deadline = Number(body.ackDeadlineSeconds ?? 0);
     if (rpc === 'modifyAckDeadline' && (deadline < 0 || deadline > 600)) {
-      return errorResponse(
+      return failure(
         400,
         `Invalid ack deadline given: ${deadline}. Ack deadline must be between 0 and 600 seconds.`,
       );
@@ -536,7 +570,7 @@ export class FakePubSub {
         message.leaseExpiresAt = now + deadline * 1000;
       }
     }
-    return HttpResponse.json({});
+    return ok({});
   }
 
   /** Ends the leases that expired by now. */
@@ -583,16 +617,13 @@ export class FakePubSub {
     message.availableAt = endedAt + backoff * 1000;
   }
 
-  #listTimeSeries(project: string, params: URLSearchParams): Response {
+  #listTimeSeries(project: string, params: URLSearchParams): FakePubSubAnswer {
     const filter = params.get('filter') ?? '';
     const metricType = filter.match(/metric\.type\s*=\s*"([^"]+)"/)?.[1];
     const start = Date.parse(params.get('interval.startTime') ?? '');
     const end = Date.parse(params.get('interval.endTime') ?? '');
     if (!metricType || Number.isNaN(end)) {
-      return errorResponse(
-        400,
-        'Field filter and interval.endTime are required.',
-      );
+      return failure(400, 'Field filter and interval.endTime are required.');
     }
     if (this.#sampleOnRead) {
       // At the end of the asked interval, which the caller's clock set.
@@ -647,7 +678,7 @@ export class FakePubSub {
     const page = all.slice(offset, offset + pageSize);
     const next =
       offset + pageSize < all.length ? String(offset + pageSize) : '';
-    return HttpResponse.json({
+    return ok({
       ...(page.length ? { timeSeries: page } : {}),
       ...(next ? { nextPageToken: next } : {}),
       unit: unitOf(metricType),
@@ -702,11 +733,14 @@ function seconds(duration: string): number {
   return Number(duration.replace(/s$/, '')) || 0;
 }
 
-function notFound(id: string): Response {
-  return errorResponse(404, `Resource not found (resource=${id}).`);
+function notFound(id: string): FakePubSubAnswer {
+  return failure(404, `Resource not found (resource=${id}).`);
 }
 
-/** An error as Google's REST APIs send it. */
-function errorResponse(status: number, message: string): Response {
-  return googleErrorResponse(status, message);
+function ok(body: object): FakePubSubAnswer {
+  return { body };
+}
+
+function failure(status: number, message: string): FakePubSubAnswer {
+  return { error: { status, message } };
 }

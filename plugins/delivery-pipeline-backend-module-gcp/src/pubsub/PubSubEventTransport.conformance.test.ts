@@ -1,14 +1,23 @@
 import { describeTransportConformance } from '@data-collection/plugin-delivery-pipeline-node/testUtils';
 import { setupServer } from 'msw/node';
 import { FakePubSub } from '../__testUtils__/fakePubSub';
+import { FakePubSubGrpcServer } from '../__testUtils__/fakePubSubGrpc';
 import { createHarness, TestClock } from './__testUtils__/pubSubHarness';
 
 jest.setTimeout(120_000);
 
+// Pub/Sub on gRPC (the production default), Cloud Monitoring on REST.
 const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+const grpcServer = new FakePubSubGrpcServer();
+beforeAll(async () => {
+  server.listen({ onUnhandledRequest: 'error' });
+  await grpcServer.listen();
+});
 afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+afterAll(async () => {
+  server.close();
+  await grpcServer.close();
+});
 
 describe('PubSubEventTransport', () => {
   // The transport with real clients against the fake Pub/Sub. Its
@@ -20,7 +29,8 @@ describe('PubSubEventTransport', () => {
     async () => {
       const clock = new TestClock();
       const fake = new FakePubSub({ now: clock.now, sampleOnRead: true });
-      server.use(...fake.handlers());
+      server.use(...fake.handlers({ monitoringOnly: true }));
+      grpcServer.use(fake);
       return {
         // Each transport has its own clients and provisioner, on the same
         // fake: opening another is a restart of the replica.
@@ -28,6 +38,7 @@ describe('PubSubEventTransport', () => {
           createHarness({
             fake,
             clock,
+            apiEndpoint: grpcServer.url,
             metricsCacheMs: 0,
             // Room for a busy test machine: the deadline bounds real time.
             publishDeadlineMs: 30_000,

@@ -4,6 +4,7 @@ import {
   TransportFullError,
 } from '@data-collection/plugin-delivery-pipeline-node';
 import { setupServer } from 'msw/node';
+import { FakePubSubGrpcServer } from '../__testUtils__/fakePubSubGrpc';
 import {
   CLOCK_SKEW_MS,
   createHarness,
@@ -13,10 +14,19 @@ import {
   PUBLISH_DEADLINE_MS,
 } from './__testUtils__/pubSubHarness';
 
+// Pub/Sub on gRPC, Cloud Monitoring on REST: both front ends of each
+// test's fake.
 const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+const grpcServer = new FakePubSubGrpcServer();
+beforeAll(async () => {
+  server.listen({ onUnhandledRequest: 'error' });
+  await grpcServer.listen();
+});
 afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+afterAll(async () => {
+  server.close();
+  await grpcServer.close();
+});
 
 const ORDERS = 'com.example.order.placed';
 const USERS = 'com.example.user.signed-up';
@@ -24,8 +34,9 @@ const LEASE_MS = 30_000;
 const MARGIN_MS = PUBLISH_DEADLINE_MS + CLOCK_SKEW_MS;
 
 function setup(options: HarnessOptions = {}) {
-  const harness = createHarness(options);
-  server.use(...harness.fake.handlers());
+  const harness = createHarness({ apiEndpoint: grpcServer.url, ...options });
+  server.use(...harness.fake.handlers({ monitoringOnly: true }));
+  grpcServer.use(harness.fake);
   return harness;
 }
 

@@ -1,6 +1,7 @@
 /**
- * The gRPC status codes the transport tells apart. The REST fallback maps
- * Google's HTTP error bodies to these on `error.code`.
+ * The gRPC status codes the transport tells apart, on `error.code`: gRPC
+ * errors carry them, and the REST fallback maps Google's HTTP error bodies
+ * to the same.
  */
 export enum GrpcCode {
   DEADLINE_EXCEEDED = 4,

@@ -5,5 +5,8 @@ export type { PubSubProvisionerOptions } from './PubSubProvisioner';
 export { PubSubEventTransport } from './PubSubEventTransport';
 export type { PubSubEventTransportOptions } from './PubSubEventTransport';
 export { createPubSubClients } from './createPubSubClients';
-export type { PubSubClientsOptions } from './createPubSubClients';
+export type {
+  PubSubClientsOptions,
+  PubSubProtocol,
+} from './createPubSubClients';
 export type { MonitoringAuth } from './SubscriptionMetrics';

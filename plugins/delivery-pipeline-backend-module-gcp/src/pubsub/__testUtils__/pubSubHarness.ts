@@ -1,7 +1,7 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { FakePubSub } from '../../__testUtils__/fakePubSub';
 import { testAuthClient } from '../../__testUtils__/testAuth';
-import { createPubSubClients } from '../createPubSubClients';
+import { createPubSubClients, PubSubProtocol } from '../createPubSubClients';
 import { PubSubEventTransport } from '../PubSubEventTransport';
 import { PubSubNames } from '../PubSubNames';
 import { PubSubProvisioner } from '../PubSubProvisioner';
@@ -20,7 +20,10 @@ export class TestClock {
 }
 
 export type HarnessOptions = {
+  /** The fake's gRPC server (`FakePubSubGrpcServer.url`), or its REST one. */
   apiEndpoint?: string;
+  /** Default gRPC. */
+  protocol?: PubSubProtocol;
   monitoringEndpoint?: string;
   maxBacklogEvents?: number;
   maxBacklogBytes?: number;
@@ -37,8 +40,9 @@ export type HarnessOptions = {
 };
 
 /**
- * The transport with real clients, against a fake that the caller serves
- * (with msw's `setupServer` or over HTTP).
+ * The transport with real clients, against a fake that the caller serves:
+ * Pub/Sub on gRPC (`FakePubSubGrpcServer`) or REST, Monitoring with msw's
+ * `setupServer` or over HTTP.
  */
 export function createHarness(options: HarnessOptions = {}) {
   const clock = options.clock ?? new TestClock();
@@ -60,6 +64,7 @@ export function createHarness(options: HarnessOptions = {}) {
       projectId: PROJECT,
       authClient,
       apiEndpoint: options.apiEndpoint,
+      protocol: options.protocol,
     });
     const provisioner = new PubSubProvisioner({
       publisher,

@@ -3,11 +3,12 @@ import { serveHandlers } from '../__testUtils__/serveHandlers';
 import { createHarness, event, TestClock } from './__testUtils__/pubSubHarness';
 
 /**
- * The same fake, served over plain HTTP on another endpoint, as a crash test
- * with backends in other processes uses it: the clients' `apiEndpoint` and
- * the Monitoring endpoint both point at it.
+ * The clients on the REST fallback (`protocol: 'rest'`), against the fake's
+ * REST front end served over plain HTTP on another endpoint: the clients'
+ * `apiEndpoint` and the Monitoring endpoint both point at it. The other
+ * tests run on gRPC, against the same fake's gRPC front end.
  */
-describe('PubSubEventTransport over HTTP', () => {
+describe('PubSubEventTransport over REST', () => {
   const clock = new TestClock();
   const fake = new FakePubSub({ now: clock.now, sampleOnRead: true });
   let served: Awaited<ReturnType<typeof serveHandlers>>;
@@ -22,6 +23,7 @@ describe('PubSubEventTransport over HTTP', () => {
       fake,
       clock,
       apiEndpoint: served.url,
+      protocol: 'rest',
       monitoringEndpoint: served.url,
     });
     const receivedAt = clock.now();
