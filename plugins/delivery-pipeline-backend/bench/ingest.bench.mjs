@@ -35,6 +35,11 @@
  * a newline to a file with fs.write on an open fd: no fsync, so "durable"
  * only as far as the page cache. It answers 202 with the same body as ours.
  *
+ * Beside the throughput it prints the backend's CPU per event from the
+ * start of a type's warm-up until the consumer drained its events (all the
+ * backend's threads): what a collector's capacity is planned from, less
+ * noisy than throughput on a shared machine.
+ *
  * Prints a table, writes bench-results/ingest.json and ends with one line of
  * JSON; exits with 1 when a durability check fails. A benchmark, not a
  * test: figures vary with the machine and its load; compare within a run.
@@ -654,6 +659,10 @@ async function main() {
       const bodies = makeBodies(backend.url, eventType);
       const settings = { connections, seconds, bodies };
       const ledger = newLedger();
+      // The backend's CPU for these events, their consuming included: the
+      // consumer's backlog drains after the load stops, so CPU within the
+      // measured window leaves out part of their cost.
+      const cpuMsAtStart = processCpuMs(backend.pid);
       console.log(`Ours, ${eventType}: warm-up ${warmupSeconds} s...`);
       const warmup = await load({
         ...settings,
@@ -698,8 +707,14 @@ async function main() {
         // Two load phases: warm-up and measured.
         maxUnanswered: 2 * connections,
       });
+      const cpuUsPerEventThroughDrain =
+        Math.round(
+          ((processCpuMs(backend.pid) - cpuMsAtStart) * 10_000) /
+            (warmup.acceptedEvents + measured.acceptedEvents),
+        ) / 10;
       return {
         ...measured,
+        cpuUsPerEventThroughDrain,
         consumerBacklogAtEnd,
         warmup,
         durability,
@@ -773,6 +788,10 @@ async function main() {
           `${r.latencyMs.allResponses.p50} / ${r.latencyMs.allResponses.p99}`,
       ),
       row('CPU cores: server', r => r.cpuCores.server),
+      row(
+        'server CPU µs/event, drained',
+        r => r.cpuUsPerEventThroughDrain ?? '-',
+      ),
       row('CPU cores: load generator', r => r.cpuCores.loadGenerator),
       ...(helper
         ? [row('CPU cores: beside the backend', r => r.cpuCores.helper ?? '-')]
@@ -882,6 +901,7 @@ async function main() {
         p99Ms: ours.latencyMs.accepted.p99,
         personalEventsPerSecond: personal.eventsPerSecond,
         personalP99Ms: personal.latencyMs.accepted.p99,
+        cpuUsPerEvent: ours.cpuUsPerEventThroughDrain,
         referenceEventsPerSecond: ref.eventsPerSecond,
         ratio,
         personalRatio,
