@@ -8,7 +8,13 @@ import {
   UUID_ENTRY,
 } from './keys';
 import { KeysFilesWriter } from './keysFiles';
-import { DELIVERED, NO_DELAY, PRIOR, SpillWriter } from './spillFiles';
+import {
+  DELIVERED,
+  MAX_BLOCK_BYTES,
+  NO_DELAY,
+  PRIOR,
+  SpillWriter,
+} from './spillFiles';
 
 export const BUCKET_BITS = 8;
 export const BUCKETS = 1 << BUCKET_BITS;
@@ -27,11 +33,17 @@ export class KeyIndex {
   /** Per spilled bucket: the spill file taking its keys. */
   readonly spillWriters: Array<SpillWriter | undefined> = [];
   readonly #spillDirectory: string;
+  readonly #spillBlockBytes: number;
   #spillFolder?: string;
   #spillFiles = 0;
 
-  constructor(options: { spillDirectory: string }) {
+  /**
+   * `spillBlockBytes`: what each spill file buffers before a write; all
+   * buckets spilled, 256 of them are in memory at once.
+   */
+  constructor(options: { spillDirectory: string; spillBlockBytes?: number }) {
     this.#spillDirectory = options.spillDirectory;
+    this.#spillBlockBytes = options.spillBlockBytes ?? MAX_BLOCK_BYTES;
     for (let b = 0; b < BUCKETS; b++) this.buckets.push(new BucketTables());
   }
 
@@ -47,15 +59,26 @@ export class KeyIndex {
    * collector (peak RSS).
    */
   reserve(expected: number, maxMemory: number): void {
+    let inMemory = 0;
+    let keys = 0;
+    for (const tables of this.buckets) {
+      if (!tables) continue;
+      inMemory += 1;
+      keys += tables.uuid.count;
+    }
+    if (inMemory === 0) return;
+    // The keys already in (lookback) and the new ones together.
+    const existing = Math.ceil(keys / inMemory);
     let perBucket = Math.ceil((expected / BUCKETS) * 1.05);
-    const bytesFor = (keys: number) => {
+    const bytesFor = (perTable: number) => {
       let slots = 64;
-      while (keys * 4 > (slots - 1) * 3) slots *= 2;
-      return BUCKETS * (keys * UUID_ENTRY * 4 + slots * 4);
+      while (perTable * 4 > (slots - 1) * 3) slots *= 2;
+      return inMemory * (perTable * UUID_ENTRY * 4 + slots * 4);
     };
-    while (perBucket > 0 && bytesFor(perBucket) > maxMemory * 0.7) {
+    while (perBucket > 0 && bytesFor(existing + perBucket) > maxMemory * 0.7) {
       perBucket = Math.floor(perBucket / 2);
     }
+    if (perBucket === 0) return;
     for (const tables of this.buckets) {
       tables?.uuid.reserve(tables.uuid.count + perBucket);
     }
@@ -175,6 +198,7 @@ export class KeyIndex {
     }
     return new SpillWriter(
       path.join(this.#spillFolder, `bucket-${this.#spillFiles++}.bin`),
+      this.#spillBlockBytes,
     );
   }
 

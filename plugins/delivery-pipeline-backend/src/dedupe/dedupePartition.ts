@@ -232,7 +232,11 @@ class DedupeRun {
       level: options.compressionLevel ?? DEFAULT_COMPRESSION_LEVEL,
     };
     this.#workers = new FileWorkers(workers);
-    this.#index = new KeyIndex({ spillDirectory: options.spillDirectory });
+    this.#index = new KeyIndex({
+      spillDirectory: options.spillDirectory,
+      // All 256 spill files' blocks together: 1/16 of the bound.
+      spillBlockBytes: Math.floor(maxMemoryBytes / 16 / BUCKETS),
+    });
     this.#numbering = new SourceNumbering(this.#index.sources);
     this.#decider = new LineDecider({
       index: this.#index,
@@ -268,6 +272,7 @@ class DedupeRun {
       eventType: partition.eventType,
       index,
       afterKeysFile: () => this.#checkMemory(0),
+      beforeKeys: keys => index.reserve(keys, this.#maxMemory),
       logger: this.#options.logger,
     });
 

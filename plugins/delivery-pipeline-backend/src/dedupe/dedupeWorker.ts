@@ -133,8 +133,14 @@ function owned(bytes: Uint8Array): Uint8Array {
   if (bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.byteLength) {
     return bytes;
   }
-  if (bytes.byteLength >= 64 * 1024 && bytes.byteOffset === 0) {
-    // Mostly the inflated file in a slightly larger buffer: keep it.
+  if (
+    bytes.byteLength >= 64 * 1024 &&
+    bytes.byteOffset === 0 &&
+    bytes.buffer.byteLength <= bytes.byteLength * 1.125
+  ) {
+    // Mostly the inflated file in a slightly larger buffer: keep it. Not a
+    // deflated chunk in zlib's output buffer of twice its size, which would
+    // hold the rest while its delivered file is assembled.
     return bytes;
   }
   return new Uint8Array(bytes);
