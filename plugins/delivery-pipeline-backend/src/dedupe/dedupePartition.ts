@@ -185,6 +185,8 @@ const DEFAULT_MIN_SPLIT_RECORDS = 4096;
 const DEFAULT_SMALL_FILE_BYTES = 256 * 1024;
 const DEFAULT_COMPRESSION_LEVEL = 1;
 const MAX_WORKERS = 4;
+/** Memory a raw file takes while it is worked on, roughly (readAhead). */
+const FILE_MEMORY = 10 * 1024 * 1024;
 
 /** One call of {@link dedupePartition}: the modules of a run, put together. */
 class DedupeRun {
@@ -223,9 +225,17 @@ class DedupeRun {
       (options.rawFiles.length > 1
         ? Math.min(MAX_WORKERS, os.availableParallelism())
         : 0);
+    // Each file being worked on holds ~10 MB (its compressed and inflated
+    // bytes, its lines' fields, what it keeps): 3 per worker keep them
+    // busy, but no more than a quarter of the bound's worth, at least one
+    // per worker.
     this.#readAhead = Math.max(
       1,
-      tuning?.readAhead ?? 3 * Math.max(1, workers),
+      tuning?.readAhead ??
+        Math.min(
+          3 * Math.max(1, workers),
+          Math.max(workers, Math.floor(maxMemoryBytes / 4 / FILE_MEMORY)),
+        ),
     );
     this.#keepOptions = {
       smallBytes: tuning?.smallFileBytes ?? DEFAULT_SMALL_FILE_BYTES,
