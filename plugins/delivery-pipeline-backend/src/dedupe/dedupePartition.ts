@@ -262,10 +262,14 @@ class DedupeRun {
       gatherBytes: tuning?.gatherBytes ?? DEFAULT_GATHER_BYTES,
       fileBytes: options.maxFileBytes ?? DEFAULT_FILE_BYTES,
     });
+    const keysFileBytes = tuning?.keysFileBytes ?? DEFAULT_KEYS_FILE_BYTES;
     this.#keys = new KeysFilesWriter({
       storage: this.#storage,
       folder: this.#folder,
-      maxBytes: tuning?.keysFileBytes ?? DEFAULT_KEYS_FILE_BYTES,
+      maxBytes: keysFileBytes,
+      // Two key files in memory at once only where they are a small part
+      // of the bound (32 MiB each by default).
+      overlapWrites: maxMemoryBytes >= 8 * keysFileBytes,
     });
   }
 

@@ -76,13 +76,22 @@ export class KeysFilesWriter {
   #otherBytes = 0;
   #otherCount = 0;
 
+  /** Whether a file may be filled while the one before is written. */
+  readonly #overlap: boolean;
+
   constructor(options: {
     storage: PartitionStorage;
     folder: string;
     maxBytes: number;
+    /**
+     * Fill a file while the one before is written (two files in memory
+     * rather than one; true by default).
+     */
+    overlapWrites?: boolean;
   }) {
     this.#storage = options.storage;
     this.#folder = options.folder;
+    this.#overlap = options.overlapWrites ?? true;
     this.#maxBytes = Math.max(options.maxBytes, 1024);
   }
 
@@ -220,12 +229,13 @@ export class KeysFilesWriter {
   }
 
   /**
-   * Resolves once at most one key file is being written: each holds up to
-   * `maxBytes` in memory until it is.
+   * Resolves once at most one key file is being written (none without
+   * `overlapWrites`): each holds up to `maxBytes` in memory until it is.
    */
   async ready(): Promise<void> {
     const files = this.#files;
-    if (files.length > 1) await files[files.length - 2];
+    const writing = this.#overlap ? 1 : 0;
+    if (files.length > writing) await files[files.length - 1 - writing];
   }
 
   async settle(): Promise<void> {
