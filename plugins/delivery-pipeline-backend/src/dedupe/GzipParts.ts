@@ -4,6 +4,7 @@ import {
   PartitionStorage,
 } from '@data-collection/plugin-delivery-pipeline-node';
 import { webcrypto } from 'node:crypto';
+import { release } from './bytes';
 import { Chunk } from './fileTasks';
 
 /** Delivered files being assembled and written at once, at most. */
@@ -121,7 +122,8 @@ export class GzipParts {
       trailer,
     ]);
     // The chunks are in the file now: not held while it is hashed and
-    // written (a file's worth of memory).
+    // written (a file's worth of memory). Only this class has them.
+    release(...chunks.map(chunk => chunk.data));
     chunks.length = 0;
     part.chunks = [];
     const { bytes: content, sha256 } = await this.#sha256(file);

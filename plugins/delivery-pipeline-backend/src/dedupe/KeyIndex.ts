@@ -185,6 +185,7 @@ export class KeyIndex {
       }
     }
     this.spillWriters[bucket] = writer;
+    this.buckets[bucket]!.release();
     this.buckets[bucket] = undefined;
   }
 

@@ -9,6 +9,7 @@ import {
   writeManifest,
 } from '@data-collection/plugin-delivery-pipeline-node';
 import os from 'node:os';
+import { release } from './bytes';
 import { DedupeTally } from './DedupeTally';
 import { DeferredDrops } from './DeferredDrops';
 import { DeliveredFiles, removeStaleFiles } from './DeliveredFiles';
@@ -339,7 +340,10 @@ class DedupeRun {
           await this.#files.drain(this.#readAhead);
         } else {
           this.#decider.decide(scanned, true);
+          // Read again by the last pass.
+          release(scanned.text);
         }
+        release(scanned.lines, scanned.cold);
         drops.fileEvents[fileIndex] = tally.seq - drops.fileFirstSeq[fileIndex];
         this.#checkMemory(fileIndex + 1);
       },
@@ -353,6 +357,7 @@ class DedupeRun {
       if (tables) {
         addOwnKeys(this.#keys, tables);
         index.buckets[b] = undefined;
+        tables.release();
         continue;
       }
       const writer = index.spillWriters[b]!;

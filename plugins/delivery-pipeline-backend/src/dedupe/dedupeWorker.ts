@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { release } from './bytes';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import {
   dropsFromBits,
@@ -72,10 +73,9 @@ export function runFileTask(
         transfer: [task.bytes.buffer as ArrayBuffer],
       };
     case 'scan': {
-      const scanned = scanRawFile(
-        inflateRawFile(task.compressed),
-        state.sources,
-      );
+      const text = inflateRawFile(task.compressed);
+      release(task.compressed);
+      const scanned = scanRawFile(text, state.sources);
       const result = {
         ...scanned,
         text: owned(scanned.text),
@@ -95,30 +95,40 @@ export function runFileTask(
     }
     case 'keep':
       return kept(
+        task.text,
         keepLines(task.text, task.drops, task.dropCount, task.options),
       );
     case 'rewrite': {
       const text = inflateRawFile(task.compressed);
+      release(task.compressed);
       const { drops, dropCount } = dropsFromBits(text, task.bits);
-      return kept(keepLines(text, drops, dropCount, task.options));
+      return kept(text, keepLines(text, drops, dropCount, task.options));
     }
     default:
       throw new Error(`Unknown task ${(task as { type: string }).type}`);
   }
 }
 
-function kept(result: KeptLines): {
+/** The result of a keep; `text`, the file's lines, is freed unless kept. */
+function kept(
+  text: Uint8Array,
+  result: KeptLines,
+): {
   result: KeptLines;
   transfer: ArrayBuffer[];
 } {
   if (result.kind === 'lines') {
     const lines = owned(result.lines);
+    if (lines.buffer !== text.buffer) release(text);
     return {
       result: { kind: 'lines', lines },
       transfer: [lines.buffer as ArrayBuffer],
     };
   }
+  release(text);
   const data = owned(result.chunk.data);
+  // zlib's output buffer, when the chunk was copied out of it.
+  if (data !== result.chunk.data) release(result.chunk.data);
   return {
     result: { kind: 'chunk', chunk: { ...result.chunk, data } },
     transfer: [data.buffer as ArrayBuffer],

@@ -96,4 +96,5 @@ export function decideSpilled(
   });
   fs.rmSync(file.path, { force: true });
   addOwnKeys(run.keys, tables);
+  tables.release();
 }
