@@ -27,6 +27,10 @@ export function release(...views: Array<ArrayBufferView | undefined>): void {
     const buffer = view.buffer as ArrayBuffer & {
       transfer?: (length: number) => ArrayBuffer;
     };
-    if (buffer instanceof ArrayBuffer) buffer.transfer?.(0);
+    // Not `instanceof`, which is false for buffers of another realm (a
+    // test runner's); not a SharedArrayBuffer, which cannot be detached.
+    if (Object.prototype.toString.call(buffer) === '[object ArrayBuffer]') {
+      buffer.transfer?.(0);
+    }
   }
 }
