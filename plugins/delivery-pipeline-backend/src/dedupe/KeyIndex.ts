@@ -59,26 +59,15 @@ export class KeyIndex {
    * collector (peak RSS).
    */
   reserve(expected: number, maxMemory: number): void {
-    let inMemory = 0;
-    let keys = 0;
-    for (const tables of this.buckets) {
-      if (!tables) continue;
-      inMemory += 1;
-      keys += tables.uuid.count;
-    }
-    if (inMemory === 0) return;
-    // The keys already in (lookback) and the new ones together.
-    const existing = Math.ceil(keys / inMemory);
     let perBucket = Math.ceil((expected / BUCKETS) * 1.05);
-    const bytesFor = (perTable: number) => {
+    const bytesFor = (keys: number) => {
       let slots = 64;
-      while (perTable * 4 > (slots - 1) * 3) slots *= 2;
-      return inMemory * (perTable * UUID_ENTRY * 4 + slots * 4);
+      while (keys * 4 > (slots - 1) * 3) slots *= 2;
+      return BUCKETS * (keys * UUID_ENTRY * 4 + slots * 4);
     };
-    while (perBucket > 0 && bytesFor(existing + perBucket) > maxMemory * 0.7) {
+    while (perBucket > 0 && bytesFor(perBucket) > maxMemory * 0.7) {
       perBucket = Math.floor(perBucket / 2);
     }
-    if (perBucket === 0) return;
     for (const tables of this.buckets) {
       tables?.uuid.reserve(tables.uuid.count + perBucket);
     }

@@ -287,7 +287,6 @@ class DedupeRun {
       eventType: partition.eventType,
       index,
       afterKeysFile: () => this.#checkMemory(0),
-      beforeKeys: keys => index.reserve(keys, this.#maxMemory),
       logger: this.#options.logger,
     });
 

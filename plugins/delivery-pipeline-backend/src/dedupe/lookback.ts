@@ -23,11 +23,6 @@ export async function loadLookback(options: {
   eventType: string;
   index: KeyIndex;
   afterKeysFile: () => void;
-  /**
-   * Called with the number of keys of a folder before they are loaded, to
-   * size the tables once rather than grow them step by step.
-   */
-  beforeKeys?: (keys: number) => void;
   logger?: LoggerService;
 }): Promise<void> {
   const { storage, folders, eventType, index, logger } = options;
@@ -74,9 +69,6 @@ export async function loadLookback(options: {
       }
       return ours[theirs];
     };
-    options.beforeKeys?.(
-      manifest.keys.files.reduce((sum, file) => sum + file.count, 0),
-    );
     for (const file of manifest.keys.files) {
       const content = await storage.read(file.path);
       loadKeysFile(index, {
