@@ -59,7 +59,10 @@
  * just before the call (`rssBeforeMb`: Node, the modules, here the
  * TypeScript transform, ~140 MB), which the fixed overhead must also hold;
  * the deduper's worker threads start in the call (~25 MB each with the
- * transform).
+ * transform). glibc's malloc settings change the peak a lot (see
+ * maxMemoryBytes in dedupePartition.ts): e.g. `MALLOC_MMAP_THRESHOLD_=131072
+ * yarn bench:dedupe`; those in the environment are printed and kept in the
+ * JSON (machine.mallocEnvironment).
  *
  * Reference "hash set": what a hand-written deduper in the same language
  * does with the same files, in a child process of its own (peak RSS as

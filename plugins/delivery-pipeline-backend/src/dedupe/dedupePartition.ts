@@ -112,12 +112,21 @@ export type DedupeOptions = {
   outputFolder: string;
   /**
    * Bound on the memory used for keys; above it, keys spill to disk (up to
-   * 70% of it is taken at once, sized from the first raw file). Other memory
-   * comes on top: files being worked on (~10 MB each, 3 per worker), the
-   * worker threads themselves, delivered files and key files being written
-   * (up to 2 of each). On the bench (2 million events, with the lookback),
-   * a bound of 512 MiB peaks at about 0.75 GB RSS and one of 64 MiB at about
-   * 0.65 GB: the rest is not bounded yet (issue 21).
+   * 70% of it is taken at once, sized from the first raw file). Working
+   * memory is sized from it too: the files worked on at once (~10 MB each:
+   * a quarter of the bound's worth, at least 1 and at most 3 per worker),
+   * the spill files' write blocks (1/16 of it in all), and whether a key
+   * file (32 MiB) is filled while the one before is written (from 256 MiB).
+   * On top of it: the process (Node and modules, ~150 MB in the bench with
+   * its TypeScript transform), the worker threads (~25 MB each there),
+   * delivered files being assembled and written (up to 3, ~14 MB each by
+   * default), a key file, and what glibc's malloc keeps: once a buffer of
+   * some MB is freed it raises its mmap threshold, and later buffers come
+   * from arenas that keep freed memory. On the bench (10 million events,
+   * with the lookback, 2 cores) peak RSS is ~1.0 GB at 512 MiB and ~0.5 GB
+   * at 64 MiB; with MALLOC_MMAP_THRESHOLD_=131072 in the environment (a
+   * fixed threshold) ~0.71 and ~0.41 GB, for ~10% more CPU. So at 64 MiB
+   * it is still over the bound + 256 MiB of issue 21.
    */
   maxMemoryBytes: number;
   /** Where spill files go (in a temporary folder, removed afterwards). */
