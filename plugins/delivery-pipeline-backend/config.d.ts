@@ -268,7 +268,11 @@ export interface Config {
       lookback?: HumanDuration | string;
       /**
        * Bytes of keys held in memory; a partition with more spills to disk
-       * and is deduplicated bucket by bucket. Default 536870912 (512 MiB).
+       * and is deduplicated bucket by bucket. The files worked on at once
+       * and the spill buffers are sized from it too; the process, its
+       * worker threads, files being written and what the allocator keeps
+       * come on top (see DedupeOptions.maxMemoryBytes). Default 536870912
+       * (512 MiB).
        * @visibility backend
        */
       maxMemory?: number;

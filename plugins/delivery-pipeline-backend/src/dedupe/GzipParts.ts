@@ -4,6 +4,7 @@ import {
   PartitionStorage,
 } from '@data-collection/plugin-delivery-pipeline-node';
 import { webcrypto } from 'node:crypto';
+import { release } from './bytes';
 import { Chunk } from './fileTasks';
 
 /** Delivered files being assembled and written at once, at most. */
@@ -114,14 +115,18 @@ export class GzipParts {
     const trailer = Buffer.alloc(8);
     trailer.writeUInt32LE(crc >>> 0, 0);
     trailer.writeUInt32LE(part.bytes % 2 ** 32, 4);
-    const { bytes: content, sha256 } = await this.#sha256(
-      Buffer.concat([
-        GZIP_HEADER,
-        ...chunks.map(chunk => chunk.data),
-        FINAL_EMPTY_BLOCK,
-        trailer,
-      ]),
-    );
+    const file = Buffer.concat([
+      GZIP_HEADER,
+      ...chunks.map(chunk => chunk.data),
+      FINAL_EMPTY_BLOCK,
+      trailer,
+    ]);
+    // The chunks are in the file now: not held while it is hashed and
+    // written (a file's worth of memory). Only this class has them.
+    release(...chunks.map(chunk => chunk.data));
+    chunks.length = 0;
+    part.chunks = [];
+    const { bytes: content, sha256 } = await this.#sha256(file);
     await this.#storage.write(path, content);
     failpoint('dedupe.mid-delivery');
     return { path, events: part.events, bytes: content.length, sha256 };

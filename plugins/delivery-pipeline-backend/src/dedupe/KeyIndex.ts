@@ -8,7 +8,13 @@ import {
   UUID_ENTRY,
 } from './keys';
 import { KeysFilesWriter } from './keysFiles';
-import { DELIVERED, NO_DELAY, PRIOR, SpillWriter } from './spillFiles';
+import {
+  DELIVERED,
+  MAX_BLOCK_BYTES,
+  NO_DELAY,
+  PRIOR,
+  SpillWriter,
+} from './spillFiles';
 
 export const BUCKET_BITS = 8;
 export const BUCKETS = 1 << BUCKET_BITS;
@@ -27,11 +33,17 @@ export class KeyIndex {
   /** Per spilled bucket: the spill file taking its keys. */
   readonly spillWriters: Array<SpillWriter | undefined> = [];
   readonly #spillDirectory: string;
+  readonly #spillBlockBytes: number;
   #spillFolder?: string;
   #spillFiles = 0;
 
-  constructor(options: { spillDirectory: string }) {
+  /**
+   * `spillBlockBytes`: what each spill file buffers before a write; all
+   * buckets spilled, 256 of them are in memory at once.
+   */
+  constructor(options: { spillDirectory: string; spillBlockBytes?: number }) {
     this.#spillDirectory = options.spillDirectory;
+    this.#spillBlockBytes = options.spillBlockBytes ?? MAX_BLOCK_BYTES;
     for (let b = 0; b < BUCKETS; b++) this.buckets.push(new BucketTables());
   }
 
@@ -162,6 +174,7 @@ export class KeyIndex {
       }
     }
     this.spillWriters[bucket] = writer;
+    this.buckets[bucket]!.release();
     this.buckets[bucket] = undefined;
   }
 
@@ -175,6 +188,7 @@ export class KeyIndex {
     }
     return new SpillWriter(
       path.join(this.#spillFolder, `bucket-${this.#spillFiles++}.bin`),
+      this.#spillBlockBytes,
     );
   }
 

@@ -9,6 +9,7 @@ import {
   writeManifest,
 } from '@data-collection/plugin-delivery-pipeline-node';
 import os from 'node:os';
+import { release } from './bytes';
 import { DedupeTally } from './DedupeTally';
 import { DeferredDrops } from './DeferredDrops';
 import { DeliveredFiles, removeStaleFiles } from './DeliveredFiles';
@@ -111,12 +112,21 @@ export type DedupeOptions = {
   outputFolder: string;
   /**
    * Bound on the memory used for keys; above it, keys spill to disk (up to
-   * 70% of it is taken at once, sized from the first raw file). Other memory
-   * comes on top: files being worked on (~10 MB each, 3 per worker), the
-   * worker threads themselves, delivered files and key files being written
-   * (up to 2 of each). On the bench (2 million events, with the lookback),
-   * a bound of 512 MiB peaks at about 0.75 GB RSS and one of 64 MiB at about
-   * 0.65 GB: the rest is not bounded yet (issue 21).
+   * 70% of it is taken at once, sized from the first raw file). Working
+   * memory is sized from it too: the files worked on at once (~10 MB each:
+   * a quarter of the bound's worth, at least 1 and at most 3 per worker),
+   * the spill files' write blocks (1/16 of it in all), and whether a key
+   * file (32 MiB) is filled while the one before is written (from 256 MiB).
+   * On top of it: the process (Node and modules, ~150 MB in the bench with
+   * its TypeScript transform), the worker threads (~25 MB each there),
+   * delivered files being assembled and written (up to 3, ~14 MB each by
+   * default), a key file, and what glibc's malloc keeps: once a buffer of
+   * some MB is freed it raises its mmap threshold, and later buffers come
+   * from arenas that keep freed memory. On the bench (10 million events,
+   * with the lookback, 2 cores) peak RSS is ~1.0 GB at 512 MiB and ~0.5 GB
+   * at 64 MiB; with MALLOC_MMAP_THRESHOLD_=131072 in the environment (a
+   * fixed threshold) ~0.71 and ~0.41 GB, for ~10% more CPU. So at 64 MiB
+   * it is still over the bound + 256 MiB of issue 21.
    */
   maxMemoryBytes: number;
   /** Where spill files go (in a temporary folder, removed afterwards). */
@@ -185,6 +195,8 @@ const DEFAULT_MIN_SPLIT_RECORDS = 4096;
 const DEFAULT_SMALL_FILE_BYTES = 256 * 1024;
 const DEFAULT_COMPRESSION_LEVEL = 1;
 const MAX_WORKERS = 4;
+/** Memory a raw file takes while it is worked on, roughly (readAhead). */
+const FILE_MEMORY = 10 * 1024 * 1024;
 
 /** One call of {@link dedupePartition}: the modules of a run, put together. */
 class DedupeRun {
@@ -223,16 +235,28 @@ class DedupeRun {
       (options.rawFiles.length > 1
         ? Math.min(MAX_WORKERS, os.availableParallelism())
         : 0);
+    // Each file being worked on holds ~10 MB (its compressed and inflated
+    // bytes, its lines' fields, what it keeps): 3 per worker keep them
+    // busy, but no more than a quarter of the bound's worth, at least one
+    // per worker.
     this.#readAhead = Math.max(
       1,
-      tuning?.readAhead ?? 3 * Math.max(1, workers),
+      tuning?.readAhead ??
+        Math.min(
+          3 * Math.max(1, workers),
+          Math.max(workers, Math.floor(maxMemoryBytes / 4 / FILE_MEMORY)),
+        ),
     );
     this.#keepOptions = {
       smallBytes: tuning?.smallFileBytes ?? DEFAULT_SMALL_FILE_BYTES,
       level: options.compressionLevel ?? DEFAULT_COMPRESSION_LEVEL,
     };
     this.#workers = new FileWorkers(workers);
-    this.#index = new KeyIndex({ spillDirectory: options.spillDirectory });
+    this.#index = new KeyIndex({
+      spillDirectory: options.spillDirectory,
+      // All 256 spill files' blocks together: 1/16 of the bound.
+      spillBlockBytes: Math.floor(maxMemoryBytes / 16 / BUCKETS),
+    });
     this.#numbering = new SourceNumbering(this.#index.sources);
     this.#decider = new LineDecider({
       index: this.#index,
@@ -248,10 +272,14 @@ class DedupeRun {
       gatherBytes: tuning?.gatherBytes ?? DEFAULT_GATHER_BYTES,
       fileBytes: options.maxFileBytes ?? DEFAULT_FILE_BYTES,
     });
+    const keysFileBytes = tuning?.keysFileBytes ?? DEFAULT_KEYS_FILE_BYTES;
     this.#keys = new KeysFilesWriter({
       storage: this.#storage,
       folder: this.#folder,
-      maxBytes: tuning?.keysFileBytes ?? DEFAULT_KEYS_FILE_BYTES,
+      maxBytes: keysFileBytes,
+      // Two key files in memory at once only where they are a small part
+      // of the bound (32 MiB each by default).
+      overlapWrites: maxMemoryBytes >= 8 * keysFileBytes,
     });
   }
 
@@ -320,7 +348,10 @@ class DedupeRun {
           await this.#files.drain(this.#readAhead);
         } else {
           this.#decider.decide(scanned, true);
+          // Read again by the last pass.
+          release(scanned.text);
         }
+        release(scanned.lines, scanned.cold);
         drops.fileEvents[fileIndex] = tally.seq - drops.fileFirstSeq[fileIndex];
         this.#checkMemory(fileIndex + 1);
       },
@@ -334,6 +365,7 @@ class DedupeRun {
       if (tables) {
         addOwnKeys(this.#keys, tables);
         index.buckets[b] = undefined;
+        tables.release();
         continue;
       }
       const writer = index.spillWriters[b]!;

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { release } from './bytes';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import {
   dropsFromBits,
@@ -72,10 +73,9 @@ export function runFileTask(
         transfer: [task.bytes.buffer as ArrayBuffer],
       };
     case 'scan': {
-      const scanned = scanRawFile(
-        inflateRawFile(task.compressed),
-        state.sources,
-      );
+      const text = inflateRawFile(task.compressed);
+      release(task.compressed);
+      const scanned = scanRawFile(text, state.sources);
       const result = {
         ...scanned,
         text: owned(scanned.text),
@@ -95,30 +95,40 @@ export function runFileTask(
     }
     case 'keep':
       return kept(
+        task.text,
         keepLines(task.text, task.drops, task.dropCount, task.options),
       );
     case 'rewrite': {
       const text = inflateRawFile(task.compressed);
+      release(task.compressed);
       const { drops, dropCount } = dropsFromBits(text, task.bits);
-      return kept(keepLines(text, drops, dropCount, task.options));
+      return kept(text, keepLines(text, drops, dropCount, task.options));
     }
     default:
       throw new Error(`Unknown task ${(task as { type: string }).type}`);
   }
 }
 
-function kept(result: KeptLines): {
+/** The result of a keep; `text`, the file's lines, is freed unless kept. */
+function kept(
+  text: Uint8Array,
+  result: KeptLines,
+): {
   result: KeptLines;
   transfer: ArrayBuffer[];
 } {
   if (result.kind === 'lines') {
     const lines = owned(result.lines);
+    if (lines.buffer !== text.buffer) release(text);
     return {
       result: { kind: 'lines', lines },
       transfer: [lines.buffer as ArrayBuffer],
     };
   }
+  release(text);
   const data = owned(result.chunk.data);
+  // zlib's output buffer, when the chunk was copied out of it.
+  if (data !== result.chunk.data) release(result.chunk.data);
   return {
     result: { kind: 'chunk', chunk: { ...result.chunk, data } },
     transfer: [data.buffer as ArrayBuffer],
@@ -133,8 +143,14 @@ function owned(bytes: Uint8Array): Uint8Array {
   if (bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.byteLength) {
     return bytes;
   }
-  if (bytes.byteLength >= 64 * 1024 && bytes.byteOffset === 0) {
-    // Mostly the inflated file in a slightly larger buffer: keep it.
+  if (
+    bytes.byteLength >= 64 * 1024 &&
+    bytes.byteOffset === 0 &&
+    bytes.buffer.byteLength <= bytes.byteLength * 1.125
+  ) {
+    // Mostly the inflated file in a slightly larger buffer: keep it. Not a
+    // deflated chunk in zlib's output buffer of twice its size, which would
+    // hold the rest while its delivered file is assembled.
     return bytes;
   }
   return new Uint8Array(bytes);

@@ -310,9 +310,9 @@ export function keepLines(
       kept = Buffer.allocUnsafeSlow(size);
     } else {
       if (keptScratch.length < size) {
-        keptScratch = Buffer.allocUnsafeSlow(
-          Math.max(size, keptScratch.length * 2),
-        );
+        // A little over the largest file so far: not twice it, which would
+        // be held for the rest of the run.
+        keptScratch = Buffer.allocUnsafeSlow(Math.ceil(size * 1.125));
       }
       kept = keptScratch.subarray(0, size);
     }

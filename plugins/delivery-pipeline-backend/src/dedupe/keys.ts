@@ -1,3 +1,4 @@
+import { release } from './bytes';
 import { hashBytes, hashOut, hashUuid, mixKeyHash } from './hash';
 import { ID_SEED, SOURCE_SEED } from './lineLayout';
 
@@ -595,6 +596,15 @@ export class BucketTables {
 
   get bytes(): number {
     return this.uuid.bytes + (this.other?.bytes ?? 0);
+  }
+
+  /** Frees the tables' memory now (bytes.ts release); not usable after. */
+  release(): void {
+    const { uuid, other } = this;
+    release(uuid.slots, uuid.entries);
+    if (other) {
+      release(other.slots, other.offsets, other.contents, other.arena);
+    }
   }
 
   /**

@@ -65,20 +65,33 @@ export class KeysFilesWriter {
   readonly #maxBytes: number;
   readonly #files: Promise<KeysFile>[] = [];
 
-  #uuid: Uint8Array[] = [];
+  /**
+   * The file being filled: header, then UUID keys copied straight from the
+   * tables (no list of copies to concatenate: a key file is held once).
+   */
+  #file: Buffer | undefined;
   #uuidBytes = 0;
   #other = Buffer.allocUnsafe(64 * 1024);
   #otherView = viewOf(this.#other);
   #otherBytes = 0;
   #otherCount = 0;
 
+  /** Whether a file may be filled while the one before is written. */
+  readonly #overlap: boolean;
+
   constructor(options: {
     storage: PartitionStorage;
     folder: string;
     maxBytes: number;
+    /**
+     * Fill a file while the one before is written (two files in memory
+     * rather than one; true by default).
+     */
+    overlapWrites?: boolean;
   }) {
     this.#storage = options.storage;
     this.#folder = options.folder;
+    this.#overlap = options.overlapWrites ?? true;
     this.#maxBytes = Math.max(options.maxBytes, 1024);
   }
 
@@ -91,16 +104,26 @@ export class KeysFilesWriter {
         Math.floor((this.#maxBytes - this.#size()) / UUID_KEY_BYTES),
       );
       const end = Math.min(to, start + room);
+      const bytes = (end - start) * UUID_KEY_BYTES;
+      const at = KEYS_HEADER_BYTES + this.#uuidBytes;
+      if (!this.#file || at + bytes > this.#file.length) {
+        // Room for a whole file, unless it is less than its first keys.
+        const grown = Buffer.allocUnsafeSlow(
+          Math.max(this.#maxBytes, at + bytes),
+        );
+        this.#file?.copy(grown, 0, 0, at);
+        this.#file = grown;
+      }
       // A copy: the table goes on changing.
-      this.#uuid.push(
+      this.#file.set(
         new Uint8Array(
-          entries.buffer.slice(
-            entries.byteOffset + start * UUID_KEY_BYTES,
-            entries.byteOffset + end * UUID_KEY_BYTES,
-          ),
+          entries.buffer,
+          entries.byteOffset + start * UUID_KEY_BYTES,
+          bytes,
         ),
+        at,
       );
-      this.#uuidBytes += (end - start) * UUID_KEY_BYTES;
+      this.#uuidBytes += bytes;
       start = end;
       if (this.#size() >= this.#maxBytes) this.#flush();
     }
@@ -138,15 +161,24 @@ export class KeysFilesWriter {
   #flush(): void {
     const uuidCount = this.#uuidBytes / UUID_KEY_BYTES;
     if (uuidCount + this.#otherCount === 0) return;
-    const header = Buffer.alloc(KEYS_HEADER_BYTES);
-    KEYS_MAGIC.copy(header, 0);
-    header.writeUInt32LE(uuidCount, KEYS_MAGIC.length);
-    header.writeUInt32LE(this.#otherCount, KEYS_MAGIC.length + 4);
-    const content = Buffer.concat([
-      header,
-      ...this.#uuid,
-      this.#other.subarray(0, this.#otherBytes),
-    ]);
+    const size = this.#size();
+    let content = this.#file;
+    // A file far smaller than its buffer (the last one) gets its own: the
+    // storage may keep what it is given.
+    if (!content || content.length < size || content.length > 2 * size) {
+      content = Buffer.allocUnsafeSlow(size);
+      this.#file?.copy(content, 0, 0, KEYS_HEADER_BYTES + this.#uuidBytes);
+    }
+    content = content.subarray(0, size);
+    KEYS_MAGIC.copy(content, 0);
+    content.writeUInt32LE(uuidCount, KEYS_MAGIC.length);
+    content.writeUInt32LE(this.#otherCount, KEYS_MAGIC.length + 4);
+    this.#other.copy(
+      content,
+      KEYS_HEADER_BYTES + this.#uuidBytes,
+      0,
+      this.#otherBytes,
+    );
     const count = uuidCount + this.#otherCount;
     this.#files.push(
       this.#write(
@@ -155,7 +187,7 @@ export class KeysFilesWriter {
         count,
       ),
     );
-    this.#uuid = [];
+    this.#file = undefined;
     this.#uuidBytes = 0;
     this.#otherBytes = 0;
     this.#otherCount = 0;
@@ -197,12 +229,13 @@ export class KeysFilesWriter {
   }
 
   /**
-   * Resolves once at most one key file is being written: each holds up to
-   * `maxBytes` in memory until it is.
+   * Resolves once at most one key file is being written (none without
+   * `overlapWrites`): each holds up to `maxBytes` in memory until it is.
    */
   async ready(): Promise<void> {
     const files = this.#files;
-    if (files.length > 1) await files[files.length - 2];
+    const writing = this.#overlap ? 1 : 0;
+    if (files.length > writing) await files[files.length - 1 - writing];
   }
 
   async settle(): Promise<void> {

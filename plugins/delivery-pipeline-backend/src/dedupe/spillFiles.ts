@@ -12,9 +12,11 @@ import { readVarint, varintEnd, writeVarint } from './keys';
  *   i32 LE x2  key hash (h1, h2)
  *   varint     key length, then the encoded key (see keys.ts)
  *
- * Local files through node:fs, written with synchronous calls in 256 KiB
- * blocks: they go to the page cache, and a spilling deduper is bound by
- * its CPU, not by these writes.
+ * Local files through node:fs, written with synchronous calls in blocks of
+ * up to 256 KiB: they go to the page cache, and a spilling deduper is bound
+ * by its CPU, not by these writes. Every spilled bucket has a block of its
+ * own, so the caller sizes the blocks from the memory bound (256 buckets of
+ * 256 KiB would be 64 MiB, the whole of a small bound).
  */
 
 /** A key delivered by an earlier partition (lookback). */
@@ -26,7 +28,10 @@ export const EVENT = 2;
 
 export const NO_DELAY = -0x80000000;
 
-const BLOCK_BYTES = 256 * 1024;
+export const MAX_BLOCK_BYTES = 256 * 1024;
+export const MIN_BLOCK_BYTES = 4 * 1024;
+/** Reading back: one bucket at a time, so a larger block is fine. */
+const READ_BLOCK_BYTES = 1024 * 1024;
 /** Bytes of a record before its key length. */
 const FIXED_BYTES = 25;
 
@@ -34,13 +39,17 @@ const FIXED_BYTES = 25;
 export class SpillWriter {
   readonly path: string;
   #fd: number;
-  #buffer = Buffer.allocUnsafe(BLOCK_BYTES);
+  #buffer: Buffer;
   #length = 0;
   records = 0;
   bytes = 0;
 
-  constructor(path: string) {
+  /** `blockBytes`: bytes buffered before a write. */
+  constructor(path: string, blockBytes: number = MAX_BLOCK_BYTES) {
     this.path = path;
+    this.#buffer = Buffer.allocUnsafeSlow(
+      Math.min(MAX_BLOCK_BYTES, Math.max(MIN_BLOCK_BYTES, blockBytes)),
+    );
     this.#fd = fs.openSync(path, 'wx');
   }
 
@@ -119,6 +128,12 @@ export type SpillRecord = {
   keyEnd: number;
 };
 
+/**
+ * Spill files are read one at a time, on the main thread: one buffer for
+ * all of them rather than a new one per bucket.
+ */
+let readBuffer = Buffer.allocUnsafeSlow(READ_BLOCK_BYTES);
+
 /** Calls `onRecord` for every record of a spill file, in order. */
 export function readSpillFile(
   path: string,
@@ -126,7 +141,7 @@ export function readSpillFile(
 ): void {
   const fd = fs.openSync(path, 'r');
   try {
-    let buffer = Buffer.allocUnsafe(4 * BLOCK_BYTES);
+    let buffer = readBuffer;
     let length = 0;
     let at = 0;
     let ended = false;
@@ -173,9 +188,10 @@ export function readSpillFile(
         at = 0;
       }
       if (length === buffer.length) {
-        const grown = Buffer.allocUnsafe(buffer.length * 2);
+        const grown = Buffer.allocUnsafeSlow(buffer.length * 2);
         buffer.copy(grown, 0, 0, length);
         buffer = grown;
+        readBuffer = grown;
       }
       const read = fs.readSync(
         fd,

@@ -70,7 +70,11 @@ export function decideSpilled(
     return;
   }
 
+  // Sized for every record at once (an upper bound on its keys): growing
+  // step by step would leave a trail of freed arrays, one set per bucket,
+  // which the allocator does not give back (peak RSS).
   const tables = new BucketTables(1024);
+  tables.uuid.reserve(file.records);
   readSpillFile(file.path, (record: SpillRecord) => {
     const key = record.bytes.subarray(record.keyStart, record.keyEnd);
     const existing = tables.insertEncoded(
@@ -92,4 +96,5 @@ export function decideSpilled(
   });
   fs.rmSync(file.path, { force: true });
   addOwnKeys(run.keys, tables);
+  tables.release();
 }
