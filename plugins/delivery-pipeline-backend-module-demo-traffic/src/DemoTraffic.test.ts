@@ -69,6 +69,44 @@ describe('DemoTraffic', () => {
     expect(logger.warn).not.toHaveBeenCalled();
   });
 
+  it('waits until the registry knows every demo type, without a burst after', async () => {
+    const { send, events } = fakeIngest();
+    const logger = mockServices.logger.mock();
+    const registered = new Set<string>();
+    const isRegistered = jest.fn(async (name: string) => registered.has(name));
+    const traffic = new DemoTraffic({
+      logger,
+      random: seededRandom(3),
+      isRegistered,
+    });
+
+    traffic.start(send);
+    await jest.advanceTimersByTimeAsync(10_000);
+    expect(send).not.toHaveBeenCalled();
+    const asked = [...new Set(isRegistered.mock.calls.map(([name]) => name))];
+    expect(asked.length).toBeGreaterThan(1);
+    // One type registered, not the others: still waiting.
+    registered.add(asked[0]);
+    await jest.advanceTimersByTimeAsync(5_000);
+    expect(send).not.toHaveBeenCalled();
+    expect(logger.info).toHaveBeenCalledWith(
+      expect.stringMatching(
+        /^Demo traffic waits for the registry to register /,
+      ),
+    );
+
+    for (const name of asked) registered.add(name);
+    const callsBefore = isRegistered.mock.calls.length;
+    await jest.advanceTimersByTimeAsync(10_000);
+    await traffic.stop();
+    // At the rate from then on (20 events/s), not the 25 s since the start.
+    expect(events().length).toBeGreaterThan(180);
+    expect(events().length).toBeLessThanOrEqual(205);
+    // Once every type is known, the registry is not asked again.
+    expect(isRegistered.mock.calls.length - callsBefore).toBe(asked.length);
+    expect(logger.warn).not.toHaveBeenCalled();
+  });
+
   it('follows a configured rate, splitting large batches', async () => {
     const { send, requests, events } = fakeIngest();
     const { traffic } = createTraffic({ eventsPerSecond: 4000 });

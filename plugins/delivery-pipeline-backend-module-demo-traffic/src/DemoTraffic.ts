@@ -20,8 +20,11 @@ const LOG_INTERVAL_MS = 60_000;
  * Sends a steady stream of realistic events of the demo event types through
  * ingest, so that a local portal has partitions to show: batches a few
  * times a second, with resends, conflicting ids, invalid events and client
- * delay (see {@link DemoEventGenerator}). Failures (a full transport, event
- * types not registered yet) are logged at most once a minute; it keeps
+ * delay (see {@link DemoEventGenerator}). It starts sending once the
+ * registry knows the demo types (`isRegistered`): the registry registers
+ * them at its own start, which races with the pipeline's, and events sent
+ * before would be refused and kept as failed events. Failures (a full
+ * transport, a type deleted) are logged at most once a minute; it keeps
  * going regardless.
  *
  * An in-process producer: the pipeline plugin starts it with its ingest
@@ -41,6 +44,10 @@ export class DemoTraffic implements InProcessProducer {
   /** Events due but not sent yet; fractions carry over to the next tick. */
   #budget = 0;
   #lastTickAt = 0;
+  readonly #isRegistered?: (eventType: string) => Promise<boolean>;
+  /** Whether every demo type was found registered (then not asked again). */
+  #typesRegistered = false;
+  #waitLogged = false;
   /** When each kind of problem was last logged, and how often since. */
   readonly #problems = new Map<
     string,
@@ -59,8 +66,14 @@ export class DemoTraffic implements InProcessProducer {
     now?: () => number;
     /** Shares of resends, conflicts and invalid events. */
     rates?: Partial<DemoEventRates>;
+    /**
+     * Whether the registry knows an event type; sending waits until it
+     * knows every demo type. Without it, sending starts at once.
+     */
+    isRegistered?: (eventType: string) => Promise<boolean>;
   }) {
     this.#logger = options.logger;
+    this.#isRegistered = options.isRegistered;
     this.#eventsPerSecond = options.eventsPerSecond ?? 20;
     this.#intervalMs = options.intervalMs ?? 250;
     this.#now = options.now ?? Date.now;
@@ -115,6 +128,10 @@ export class DemoTraffic implements InProcessProducer {
 
   /** Sends the events due since the last tick, at most a second's worth. */
   async #tick(): Promise<void> {
+    if (!(await this.#typesAreRegistered())) {
+      this.#lastTickAt = this.#now();
+      return;
+    }
     const now = this.#now();
     const elapsedMs = Math.max(0, now - this.#lastTickAt);
     this.#lastTickAt = now;
@@ -131,6 +148,28 @@ export class DemoTraffic implements InProcessProducer {
       due -= count;
       await this.#sendBatch(count);
     }
+  }
+
+  async #typesAreRegistered(): Promise<boolean> {
+    if (this.#typesRegistered || !this.#isRegistered) return true;
+    const { eventTypes } = this.#generator;
+    const known = await Promise.all(
+      eventTypes.map(name => this.#isRegistered!(name).catch(() => false)),
+    );
+    const missing = eventTypes.filter((_, i) => !known[i]);
+    if (missing.length === 0) {
+      this.#typesRegistered = true;
+      return true;
+    }
+    if (!this.#waitLogged) {
+      this.#waitLogged = true;
+      this.#logger.info(
+        `Demo traffic waits for the registry to register ${missing.join(
+          ', ',
+        )} (eventSchemas.demoData.directories)`,
+      );
+    }
+    return false;
   }
 
   async #sendBatch(count: number): Promise<void> {

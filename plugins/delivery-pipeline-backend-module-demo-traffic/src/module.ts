@@ -3,6 +3,7 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { deliveryPipelineProducerExtensionPoint } from '@data-collection/plugin-delivery-pipeline-node';
+import { HttpEventTypeReader } from '@data-collection/plugin-event-schemas-node';
 import { readDemoTrafficConfig } from './config';
 import { DemoTraffic } from './DemoTraffic';
 
@@ -23,16 +24,21 @@ export const deliveryPipelineModuleDemoTraffic = createBackendModule({
         producers: deliveryPipelineProducerExtensionPoint,
         config: coreServices.rootConfig,
         logger: coreServices.logger,
+        auth: coreServices.auth,
+        discovery: coreServices.discovery,
       },
-      async init({ producers, config, logger }) {
+      async init({ producers, config, logger, auth, discovery }) {
         // Read even when off, so a wrong rate fails the start, not the day
         // someone turns it on.
         const demo = readDemoTrafficConfig(config);
         if (!demo.enabled) return;
+        const registry = new HttpEventTypeReader({ auth, discovery });
         producers.addProducer(
           new DemoTraffic({
             eventsPerSecond: demo.eventsPerSecond,
             logger: logger.child({ task: 'demo-traffic' }),
+            isRegistered: async name =>
+              (await registry.getEventType(name)) !== undefined,
           }),
         );
       },
