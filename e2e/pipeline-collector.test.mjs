@@ -30,7 +30,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse as parseYaml } from 'yaml';
-import { dropDatabases, probePostgres } from './lib/database.mjs';
+import { dropDatabases, testPostgres } from './lib/database.mjs';
 import { readDeliveredEvents, waitForDelivered } from './lib/delivery.mjs';
 import { startLoad } from './lib/load.mjs';
 import { openPersonalData } from './lib/personalData.mjs';
@@ -42,17 +42,11 @@ import {
 } from './lib/pipelineBackend.mjs';
 
 const eventType = 'com.example.search.performed';
-const pgUrl =
-  process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432';
-const isCi = process.env.CI === 'true' || process.env.CI === '1';
 const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
 const keyOf = event => `${event.source} ${event.id}`;
 
-const pgProblem = await probePostgres(pgUrl);
-const pgSkip =
-  pgProblem && !isCi
-    ? `no PostgreSQL server at ${pgUrl} (${pgProblem}); set TEST_POSTGRES_URL to run it`
-    : false;
+const postgres = await testPostgres();
+const pgUrl = postgres.url;
 
 /** 5 s partitions and tasks every second, so delivery follows within seconds. */
 const pipelineConfig = {
@@ -74,13 +68,9 @@ const collectorConfig = parseYaml(
 
 test(
   'The portal backend and two collectors on one PostgreSQL, load on the collectors, one SIGKILLed mid-load, the portal restarted: collection goes on, exactly-once delivery',
-  { skip: pgSkip },
+  { skip: postgres.skip },
   async t => {
-    if (pgProblem) {
-      assert.fail(
-        `CI needs a PostgreSQL server at ${pgUrl} (${pgProblem}): start it, or set TEST_POSTGRES_URL.`,
-      );
-    }
+    postgres.assertAvailable();
     const started = Date.now();
     const log = message =>
       console.log(

@@ -64,7 +64,7 @@ import {
   connectPipelineDatabase,
   describeTasks,
   dropDatabases,
-  probePostgres,
+  testPostgres,
   readPostgresTasks,
   readSqlitePartitions,
   readSqliteExports,
@@ -97,9 +97,6 @@ import {
 } from './lib/pipelineBackend.mjs';
 
 const eventType = 'com.example.search.performed';
-const pgUrl =
-  process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432';
-const isCi = process.env.CI === 'true' || process.env.CI === '1';
 
 const HOUR_MS = 3_600_000;
 const widthMs = 5000;
@@ -198,11 +195,8 @@ function failpointsInSource() {
   return [...names].sort();
 }
 
-const pgProblem = await probePostgres(pgUrl);
-const pgSkip =
-  pgProblem && !isCi
-    ? `no PostgreSQL server at ${pgUrl} (${pgProblem}); set TEST_POSTGRES_URL to run it`
-    : false;
+const postgres = await testPostgres();
+const pgUrl = postgres.url;
 
 /**
  * The failpoints the SQLite case crashes at, one start each, in this
@@ -384,7 +378,7 @@ async function checkRawDeletedUnrecorded(run, backend, rows) {
 
 test(
   'PostgreSQL, database transport, two replicas, one crashed at a failpoint and restarted, the other SIGKILLed: exactly-once delivery',
-  { skip: pgSkip },
+  { skip: postgres.skip },
   async t => {
     const run = newRun(t, 'postgres');
     const storageDirectory = run.tempDir('pipeline-pg-storage-');
@@ -407,7 +401,7 @@ test(
 
 test(
   'Google Cloud adapters (Pub/Sub on gRPC, Cloud Storage, BigQuery, served by fakes of their APIs), two replicas, one crashed at a failpoint and restarted, the other SIGKILLed: exactly-once delivery and load',
-  { skip: pgSkip },
+  { skip: postgres.skip },
   async t => {
     const run = newRun(t, 'gcp');
     const gcp = await startFakeGcp(run.tempDir('pipeline-fake-gcp-'));
@@ -619,11 +613,7 @@ async function twoReplicasCase(
   run,
   { storageDirectory, replica, afterDelivery, bFailpoint },
 ) {
-  if (pgProblem) {
-    assert.fail(
-      `CI needs a PostgreSQL server at ${pgUrl} (${pgProblem}): start it, or set TEST_POSTGRES_URL.`,
-    );
-  }
+  postgres.assertAvailable();
   // Backstage creates one database per plugin, named <prefix><pluginId>;
   // both replicas use the same prefix, so the same databases.
   const prefix = `crash_${randomBytes(4).toString('hex')}_`;
@@ -1466,7 +1456,7 @@ function countBy(items, key) {
 }
 
 // Last: every failpoint in the source fired in some case above.
-test('every failpoint fired in some case', { skip: pgSkip }, () => {
+test('every failpoint fired in some case', { skip: postgres.skip }, () => {
   const inSource = failpointsInSource();
   const fired = [...firedFailpoints].sort();
   console.log(`failpoints fired: ${fired.join(', ')}`);

@@ -28,16 +28,13 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { builtWorkersStarted, checkBuiltWorkers } from './lib/builtWorkers.mjs';
-import { dropDatabases, probePostgres } from './lib/database.mjs';
+import { dropDatabases, testPostgres } from './lib/database.mjs';
 import {
   freePort,
   killProcessGroup,
   repoRoot,
 } from './lib/pipelineBackend.mjs';
 
-const pgUrl =
-  process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432';
-const isCi = process.env.CI === 'true' || process.env.CI === '1';
 const productionDir =
   process.env.PRODUCTION_DIR ?? join(repoRoot, 'dist', 'production');
 // A cold build and install (the app, better-sqlite3 compiled from source)
@@ -45,19 +42,17 @@ const productionDir =
 const startTimeoutMs = 20 * 60_000;
 const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
 
-const pgProblem = await probePostgres(pgUrl);
+const postgres = await testPostgres();
+const pgUrl = postgres.url;
 
 test(
   'production start: built backend, NODE_ENV=production, no guest sign-in, no local token',
   {
     timeout: startTimeoutMs + 5 * 60_000,
-    skip:
-      pgProblem && !isCi
-        ? `no PostgreSQL server at ${pgUrl} (${pgProblem}); set TEST_POSTGRES_URL to run it`
-        : false,
+    skip: postgres.skip,
   },
   async t => {
-    assert.equal(pgProblem, undefined, `CI needs PostgreSQL at ${pgUrl}`);
+    postgres.assertAvailable();
     const dir = mkdtempSync(join(tmpdir(), 'production-e2e-'));
     t.after(() => rmSync(dir, { recursive: true, force: true }));
     // Backstage creates a database per plugin, <prefix><pluginId>: a fresh

@@ -2,6 +2,7 @@
 // what the API does not show (delivery_attempts): PostgreSQL while the
 // backends run, SQLite only while no backend runs (a reader must not hold
 // locks a SIGKILLed backend's successor would wait for).
+import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import pg from 'pg';
@@ -24,6 +25,32 @@ export async function probePostgres(url) {
   } finally {
     await client.end().catch(() => {});
   }
+}
+
+/**
+ * The PostgreSQL server the tests run on (TEST_POSTGRES_URL, or the local
+ * one): `skip` says why a test is skipped off CI when there is none; in CI
+ * the test runs and `assertAvailable` fails it.
+ */
+export async function testPostgres() {
+  const url =
+    process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432';
+  const problem = await probePostgres(url);
+  const ci = process.env.CI === 'true' || process.env.CI === '1';
+  return {
+    url,
+    skip:
+      problem && !ci
+        ? `no PostgreSQL server at ${url} (${problem}); set TEST_POSTGRES_URL to run it`
+        : false,
+    assertAvailable() {
+      if (problem) {
+        assert.fail(
+          `CI needs a PostgreSQL server at ${url} (${problem}): start it, or set TEST_POSTGRES_URL.`,
+        );
+      }
+    },
+  };
 }
 
 /** Drops every database whose name starts with `prefix`. */

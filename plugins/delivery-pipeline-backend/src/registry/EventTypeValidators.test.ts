@@ -144,51 +144,51 @@ describe('EventTypeValidators', () => {
   describe('while the registry cannot be reached (stale-if-error)', () => {
     const down = () => Promise.reject(new Error('connect ECONNREFUSED'));
 
-    it('goes on with a type as last read, for staleIfErrorMs after the read, then fails', async () => {
-      const { registry } = fakeRegistry();
-      let now = 0;
-      const stale = jest.fn();
+    /** Validators of the fake registry on a clock the test moves. */
+    function staleValidators(staleIfErrorMs?: number) {
+      const fake = fakeRegistry();
+      const clock = { now: 0 };
+      const onStale = jest.fn();
       const validators = new EventTypeValidators({
-        eventTypes: registry,
+        eventTypes: fake.registry,
         typeTtlMs: 5_000,
-        staleIfErrorMs: 60_000,
-        onStale: stale,
-        now: () => now,
+        staleIfErrorMs,
+        onStale,
+        now: () => clock.now,
       });
+      return { ...fake, clock, onStale, validators };
+    }
+
+    it('goes on with a type as last read, for staleIfErrorMs after the read, then fails', async () => {
+      const { registry, clock, onStale, validators } = staleValidators(60_000);
       expect(await validators.get('com.example.a')).toMatchObject({
         version: 2,
       });
       registry.getEventType.mockImplementation(down);
 
-      now = 30_000; // past the type's TTL: read again, which fails
+      clock.now = 30_000; // past the type's TTL: read again, which fails
       expect(await validators.get('com.example.a')).toMatchObject({
         version: 2,
       });
       expect(registry.getEventType).toHaveBeenCalledTimes(2);
-      expect(stale).toHaveBeenCalledWith(
+      expect(onStale).toHaveBeenCalledWith(
         'com.example.a',
         expect.objectContaining({ message: 'connect ECONNREFUSED' }),
       );
       // The stale answer is kept for the TTL, not asked for per event.
-      now = 32_000;
+      clock.now = 32_000;
       await validators.get('com.example.a');
       expect(registry.getEventType).toHaveBeenCalledTimes(2);
 
       // A minute after the last successful read: no more.
-      now = 60_001;
+      clock.now = 60_001;
       await expect(validators.get('com.example.a')).rejects.toThrow(
         'ECONNREFUSED',
       );
     });
 
     it('fails for a type never read, a type the registry announced a change of, and when turned off', async () => {
-      const { registry } = fakeRegistry();
-      let now = 0;
-      const validators = new EventTypeValidators({
-        eventTypes: registry,
-        staleIfErrorMs: 60_000,
-        now: () => now,
-      });
+      const { registry, validators } = staleValidators(60_000);
       await validators.get('com.example.a');
       registry.getEventType.mockImplementation(down);
       await expect(validators.get('com.example.other')).rejects.toThrow(
@@ -200,33 +200,26 @@ describe('EventTypeValidators', () => {
         'ECONNREFUSED',
       );
 
-      const { registry: second } = fakeRegistry();
-      const off = new EventTypeValidators({
-        eventTypes: second,
-        now: () => now,
-      });
-      await off.get('com.example.a');
-      second.getEventType.mockImplementation(down);
-      now += 6_000;
-      await expect(off.get('com.example.a')).rejects.toThrow('ECONNREFUSED');
+      const off = staleValidators();
+      await off.validators.get('com.example.a');
+      off.registry.getEventType.mockImplementation(down);
+      off.clock.now = 6_000;
+      await expect(off.validators.get('com.example.a')).rejects.toThrow(
+        'ECONNREFUSED',
+      );
     });
 
     it('reads the registry again once it answers', async () => {
-      const { registry, eventType } = fakeRegistry();
-      let now = 0;
-      const validators = new EventTypeValidators({
-        eventTypes: registry,
-        staleIfErrorMs: 60_000,
-        now: () => now,
-      });
+      const { registry, eventType, clock, validators } =
+        staleValidators(60_000);
       await validators.get('com.example.a');
       registry.getEventType.mockImplementationOnce(down);
-      now = 6_000;
+      clock.now = 6_000;
       expect(await validators.get('com.example.a')).toMatchObject({
         version: 2,
       });
       eventType.latestVersion = 1;
-      now = 12_000;
+      clock.now = 12_000;
       expect(await validators.get('com.example.a')).toMatchObject({
         version: 1,
       });
