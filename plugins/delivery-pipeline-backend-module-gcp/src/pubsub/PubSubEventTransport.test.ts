@@ -595,8 +595,9 @@ describe('PubSubEventTransport', () => {
       // Monitoring has no newer sample yet.
       expect(await transport.lowWatermark()).toBeLessThan(receivedAt);
 
-      fake.sampleMetrics();
+      // One reading of the clock, which runs on real time between calls.
       const sampledAt = clock.now();
+      fake.sampleMetrics(sampledAt);
       clock.advance(15_000);
       const watermark = await transport.lowWatermark();
       expect(watermark).toBeGreaterThan(receivedAt);
